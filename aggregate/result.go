@@ -1,0 +1,70 @@
+package aggregate
+
+import (
+	"time"
+)
+
+// Point is the estimate for one day.
+//
+// Two kinds of uncertainty are reported and must not be confused:
+//
+//   - SD, Lower and Upper describe the true (house-adjusted, consensus)
+//     level: [Lower, Upper] is a Result.Level interval for the latent average.
+//   - PollLower and PollUpper are the band in which a new poll from an
+//     average house is expected to fall on that day (the latent uncertainty
+//     plus a typical poll's sampling and non-sampling variance). This is
+//     what FiveThirtyEight's band is.
+type Point struct {
+	Date                 time.Time
+	Mean, SD             float64 // points
+	Lower, Upper         float64 // interval for the latent level
+	PollLower, PollUpper float64 // band for a new poll
+}
+
+// HouseEffect is a pollster's estimated systematic deviation from the
+// reference level (the consensus under sum-to-zero identification, the
+// reference pollster, or the anchor), in points: positive means the house
+// reports more of the share than the reference.
+type HouseEffect struct {
+	Pollster string
+	Value    float64
+	SE       float64
+	Polls    int // polls of this house used in the fit
+}
+
+// Params are the fitted (or fixed) parameters of a model. Fields a model
+// does not have are zero; Tau is nil when no non-sampling variance is modelled.
+type Params struct {
+	Sigma   float64            // daily random-walk innovation SD, points
+	SigmaSE float64            // its standard error (ML) or posterior SD (Bayes)
+	Tau     map[string]float64 // non-sampling SD, points, per house ("" = global)
+	LogLik  float64            // maximised log-likelihood (state space)
+	Other   map[string]float64 // model-specific values, documented by the model
+}
+
+// Diagnostic is one convergence or quality check of a fit.
+type Diagnostic struct {
+	Name  string  // e.g. "rhat[sigma]", "ess[sigma]", "iterations"
+	Value float64 // the measured value
+	OK    bool    // whether it passes the model's documented threshold
+	Note  string
+}
+
+// Result is what every model returns for one share.
+type Result struct {
+	Model string  // "statespace", "bayes" or "average"
+	Share string  // "approve", "disapprove" or "undecided"
+	Level float64 // confidence level of the intervals, e.g. 0.95
+
+	Series   []Point // smoothed: every day uses all polls
+	Filtered []Point // causal: each day uses only polls up to that day; nil when the model has none
+	Houses   []HouseEffect
+
+	Params      Params
+	Diagnostics []Diagnostic
+	Warnings    []string
+
+	// Disapprove and Undecided hold the other shares when the model
+	// estimated them; nil otherwise. Their own Disapprove/Undecided are nil.
+	Disapprove, Undecided *Result
+}

@@ -1,0 +1,109 @@
+package poll
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors. Every error returned by a reader for a rejected row is a
+// *ParseError wrapping one of these, so errors.Is works on the joined error.
+var (
+	// ErrShareRange: a share is outside 0–100 (or not a finite number).
+	ErrShareRange = errors.New("poll: share outside 0–100")
+	// ErrShareSum: the published shares add up to more than
+	// 100 + ShareSumTolerance.
+	ErrShareSum = errors.New("poll: shares sum to more than 100")
+	// ErrSampleSize: a sample size is negative, zero where given, or not a
+	// whole number.
+	ErrSampleSize = errors.New("poll: invalid sample size")
+	// ErrDateOrder: fieldwork ends before it starts, or is published before
+	// it ends.
+	ErrDateOrder = errors.New("poll: dates out of order")
+	// ErrDate: a date cell cannot be parsed.
+	ErrDate = errors.New("poll: invalid date")
+	// ErrNumber: a numeric cell cannot be parsed (including thousands
+	// separators such as "1,234", which are ambiguous with decimal commas).
+	ErrNumber = errors.New("poll: invalid number")
+	// ErrMissing: a value required by the layout is empty or NA.
+	ErrMissing = errors.New("poll: required value missing")
+	// ErrMissingColumn: a required column is absent from the header.
+	ErrMissingColumn = errors.New("poll: required column missing")
+	// ErrFieldCount: a row has fewer cells than the header (truncated row).
+	ErrFieldCount = errors.New("poll: wrong number of fields")
+	// ErrUnknownLayout: the input is not in any layout the reader knows.
+	ErrUnknownLayout = errors.New("poll: unknown layout")
+	// ErrEncoding: the input is not valid text in a supported encoding.
+	ErrEncoding = errors.New("poll: invalid text encoding")
+	// ErrEmpty: the input holds no data.
+	ErrEmpty = errors.New("poll: empty input")
+	// ErrUnknownValue: a categorical cell (population, mode, flag) is not
+	// recognised.
+	ErrUnknownValue = errors.New("poll: unknown value")
+	// ErrNoShares: neither approve nor disapprove is published.
+	ErrNoShares = errors.New("poll: no share published")
+)
+
+// ShareSumTolerance is how far, in points, the published shares of one poll
+// may add up to beyond 100 before Validate rejects them with ErrShareSum.
+// Three shares rounded to integers can sum to 101.5 at most; one more point
+// allows for small unpublished categories and a pollster's own rounding
+// (release-formats.md, section 8). Sums below 100 are never an error: an
+// unpublished category takes the rest.
+const ShareSumTolerance = 2.0
+
+// ParseError reports a rejected row or cell. Line and Column are 1-based;
+// Column is 0 when the error concerns the whole row. Value is the offending
+// text as read.
+type ParseError struct {
+	Source string // file name or description; may be empty
+	Line   int
+	Column int
+	Value  string
+	Err    error
+}
+
+func (e *ParseError) Error() string {
+	src := ""
+	if e.Source != "" {
+		src = e.Source + ":"
+	}
+	if e.Column > 0 {
+		if e.Value != "" {
+			return fmt.Sprintf("%sline %d, column %d: %q: %v", src, e.Line, e.Column, e.Value, e.Err)
+		}
+		return fmt.Sprintf("%sline %d, column %d: %v", src, e.Line, e.Column, e.Err)
+	}
+	if e.Value != "" {
+		return fmt.Sprintf("%sline %d: %q: %v", src, e.Line, e.Value, e.Err)
+	}
+	return fmt.Sprintf("%sline %d: %v", src, e.Line, e.Err)
+}
+
+// Unwrap returns the underlying error, usually one of the sentinels.
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// ParseErrors extracts every *ParseError from err, which may be a single
+// error or one built with errors.Join (as readers return). It returns nil
+// when err holds none.
+func ParseErrors(err error) []*ParseError {
+	var out []*ParseError
+	var walk func(error)
+	walk = func(e error) {
+		if e == nil {
+			return
+		}
+		if pe, ok := e.(*ParseError); ok {
+			out = append(out, pe)
+			return
+		}
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			for _, x := range j.Unwrap() {
+				walk(x)
+			}
+			return
+		}
+		walk(errors.Unwrap(e))
+	}
+	walk(err)
+	return out
+}

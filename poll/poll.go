@@ -1,0 +1,316 @@
+package poll
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+)
+
+// Population is who a poll sampled.
+type Population uint8
+
+// Populations, in the order FiveThirtyEight prefers them for approval
+// questions (adults first).
+const (
+	PopulationUnknown    Population = iota
+	Adults                          // all adults ("a")
+	RegisteredVoters                // registered voters ("rv")
+	LikelyVoters                    // likely voters ("lv")
+	Voters                          // voters, unspecified ("v")
+)
+
+var populationNames = [...]string{"unknown", "a", "rv", "lv", "v"}
+
+// String returns the short code used in the canonical CSV: a, rv, lv, v or
+// unknown.
+func (p Population) String() string {
+	if int(p) < len(populationNames) {
+		return populationNames[p]
+	}
+	return fmt.Sprintf("Population(%d)", uint8(p))
+}
+
+// ParsePopulation parses a population code (a, rv, lv, v, adults,
+// registered, likely, unknown or the empty string), case-insensitively.
+func ParsePopulation(s string) (Population, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "unknown", "na":
+		return PopulationUnknown, nil
+	case "a", "adults", "adult", "all adults":
+		return Adults, nil
+	case "rv", "registered", "registered voters":
+		return RegisteredVoters, nil
+	case "lv", "likely", "likely voters":
+		return LikelyVoters, nil
+	case "v", "voters":
+		return Voters, nil
+	}
+	return PopulationUnknown, fmt.Errorf("%w: population %q", ErrUnknownValue, s)
+}
+
+// Mode is how interviews were conducted. Mode changes are series breaks
+// (Levada's telephone months in April–July 2020, VTsIOM's move to the
+// telephone in 2017), so every poll carries its own.
+type Mode uint8
+
+// Interview modes.
+const (
+	ModeUnknown Mode = iota
+	FaceToFace       // personal interview at the respondent's home
+	Phone            // CATI, landline and/or mobile
+	Online           // web panel
+	Mixed            // more than one mode
+)
+
+var modeNames = [...]string{"unknown", "face-to-face", "phone", "online", "mixed"}
+
+// String returns the name used in the canonical CSV.
+func (m Mode) String() string {
+	if int(m) < len(modeNames) {
+		return modeNames[m]
+	}
+	return fmt.Sprintf("Mode(%d)", uint8(m))
+}
+
+// ParseMode parses a mode name. It accepts the canonical names and common
+// English and Russian descriptions («телефон», CATI, «личное интервью»,
+// IVR, "Online Panel", "Live Phone"…); anything mentioning a telephone is
+// Phone.
+func ParseMode(s string) (Mode, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	switch {
+	case t == "" || t == "unknown" || t == "na":
+		return ModeUnknown, nil
+	case t == "mixed" || strings.Contains(t, "/") || strings.Contains(t, "mixed"):
+		return Mixed, nil
+	case strings.Contains(t, "телефон") || strings.Contains(t, "cati") || strings.Contains(t, "phone") || strings.Contains(t, "ivr"):
+		return Phone, nil
+	case strings.Contains(t, "online") || strings.Contains(t, "internet") || strings.Contains(t, "интернет") || strings.Contains(t, "web"):
+		return Online, nil
+	case strings.Contains(t, "face") || strings.Contains(t, "личн") || strings.Contains(t, "на дому") || strings.Contains(t, "f2f") || strings.Contains(t, "capi") || strings.Contains(t, "papi") || strings.Contains(t, "поквартир"):
+		return FaceToFace, nil
+	}
+	return ModeUnknown, fmt.Errorf("%w: mode %q", ErrUnknownValue, s)
+}
+
+// Flags record facts about how a value was obtained. They never change a
+// value; they let models and users decide what to do.
+type Flags uint16
+
+// Flag bits.
+const (
+	// UndecidedDerived: the undecided share was not published but computed
+	// as 100 − approve − disapprove (VTsIOM; series files without a DK
+	// column).
+	UndecidedDerived Flags = 1 << iota
+	// ForwardFilled: the row repeats the previous release of the same
+	// series exactly and may be a scraper's carried-forward gap.
+	ForwardFilled
+	// Duplicate: another row with the same pollster, question, population
+	// and fieldwork dates exists (see Collection.Dedupe).
+	Duplicate
+	// Tracking: a tracking poll with overlapping samples.
+	Tracking
+	// FourPointScale: approve/disapprove were folded from a four-point scale.
+	FourPointScale
+	// MultiVersion: the row averages several versions of one poll (538's
+	// "multiversions").
+	MultiVersion
+	// DateApprox: the fieldwork dates are the calendar month (or another
+	// reference period), not the published fieldwork window.
+	DateApprox
+)
+
+var flagNames = []string{"undecided-derived", "forward-filled", "duplicate", "tracking", "four-point", "multiversion", "date-approx"}
+
+// Has reports whether all bits of g are set in f.
+func (f Flags) Has(g Flags) bool { return f&g == g }
+
+// String lists the set flags separated by "|", or "" when none is set.
+func (f Flags) String() string {
+	var parts []string
+	for i, n := range flagNames {
+		if f&(1<<i) != 0 {
+			parts = append(parts, n)
+		}
+	}
+	return strings.Join(parts, "|")
+}
+
+// ParseFlags parses the output of Flags.String.
+func ParseFlags(s string) (Flags, error) {
+	var f Flags
+	if strings.TrimSpace(s) == "" {
+		return 0, nil
+	}
+outer:
+	for _, p := range strings.Split(s, "|") {
+		p = strings.TrimSpace(p)
+		for i, n := range flagNames {
+			if p == n {
+				f |= 1 << i
+				continue outer
+			}
+		}
+		return f, fmt.Errorf("%w: flag %q", ErrUnknownValue, p)
+	}
+	return f, nil
+}
+
+// FourPoint holds the published detail of a four-point approval scale
+// («безусловно да / скорее да / скорее нет / безусловно нет»), in percent.
+// Approve is DefinitelyYes + RatherYes and Disapprove RatherNo +
+// DefinitelyNo.
+type FourPoint struct {
+	DefinitelyYes, RatherYes, RatherNo, DefinitelyNo float64
+}
+
+// Adjustment is one entry of a poll's audit trail: a correction applied to
+// its published shares by package adjust (or by the caller). Shares stay in
+// the Poll; this records what changed them and by how much.
+type Adjustment struct {
+	// Name identifies the correction, e.g. "falsification-gap".
+	Name string
+	// Params are the parameters it was applied with, by name.
+	Params map[string]float64
+	// Approve and Disapprove are the changes made, in points (after − before).
+	Approve, Disapprove float64
+	// Variance is the variance (points²) the correction adds to the
+	// approve share of this poll.
+	Variance float64
+	// Shared reports that Variance is common to every poll the correction
+	// touched (a calibration error that does not average out across polls)
+	// rather than independent per poll.
+	Shared bool
+}
+
+// Poll is one published result of one question for one population over one
+// fieldwork period.
+//
+// Shares are percent (0–100). A share that was not published is NaN, never
+// 0: a 0 is a published zero. Dates are UTC midnight.
+type Poll struct {
+	Pollster string // canonical pollster name (see Lookup), e.g. "Levada"
+	Question string // question identifier, e.g. "approval"
+	Subject  string // whom the question is about, e.g. "Putin" or "President"
+
+	Start, End time.Time // fieldwork period (inclusive)
+	Published  time.Time // release date; zero when unknown
+
+	SampleSize int        // realised n; 0 when unknown
+	Population Population // who was sampled
+	Mode       Mode       // how
+
+	Approve, Disapprove, Undecided float64 // percent; NaN when not published
+	Refused                        float64 // "don't want to answer" apart from "hard to say"; NaN when not published separately
+	Detail                         *FourPoint
+
+	ResponseRate float64 // 0–1; 0 or NaN when unknown
+	DesignEffect float64 // the poll's own design effect; 0 when unknown (see EffectiveDesignEffect)
+	Weight       float64 // a weight supplied with the poll (e.g. 538's); 0 when not given
+
+	// AdjustedApprove and AdjustedDisapprove are a source's own adjusted
+	// values (FiveThirtyEight's house-effect-adjusted toplines); NaN when
+	// absent. They are kept apart so they can never be mistaken for raw
+	// toplines.
+	AdjustedApprove, AdjustedDisapprove float64
+
+	Flags  Flags
+	Source string // provenance: file, URL or table title
+	Line   int    // line in the source file where the row starts; 0 when not from a file
+	ID     string // a source identifier (538 poll_id/question_id), if any
+	Labels string // printed answer labels, "|"-separated, as published
+
+	Adjustments []Adjustment // audit trail of corrections applied
+}
+
+// Midpoint returns the midpoint day of the fieldwork period,
+// Start + ⌊(End − Start)/2⌋ days: the convention of Jackman (2005) and of
+// the reference implementations.
+func (p *Poll) Midpoint() time.Time {
+	days := int(p.End.Sub(p.Start).Hours() / 24)
+	return p.Start.AddDate(0, 0, days/2)
+}
+
+// EffectiveDesignEffect returns the design effect to use for this poll:
+// its own when set, else its pollster's profile at the poll's end date, else 1.
+func (p *Poll) EffectiveDesignEffect() float64 {
+	if p.DesignEffect > 0 && !math.IsInf(p.DesignEffect, 0) {
+		return p.DesignEffect
+	}
+	if prof, ok := Lookup(p.Pollster); ok {
+		if d := prof.DesignEffectAt(p.End); d > 0 {
+			return d
+		}
+	}
+	return 1
+}
+
+// EffectiveSampleSize returns n / deff, with n the sample size or, when that
+// is unknown, the pollster profile's default sample size. It returns 0 when
+// neither is known.
+func (p *Poll) EffectiveSampleSize() float64 {
+	n := float64(p.SampleSize)
+	if n <= 0 {
+		if prof, ok := Lookup(p.Pollster); ok {
+			n = float64(prof.SampleSize)
+		}
+	}
+	if n <= 0 {
+		return 0
+	}
+	return n / p.EffectiveDesignEffect()
+}
+
+// StandardError returns the sampling standard error, in points, of a share
+// of share percent under the poll's design:
+//
+//	SE = 100·√(deff·p(1 − p)/n),  p = share/100
+//
+// It returns NaN when the share or the sample size is unknown.
+func (p *Poll) StandardError(share float64) float64 {
+	neff := p.EffectiveSampleSize()
+	if neff <= 0 || math.IsNaN(share) {
+		return math.NaN()
+	}
+	q := share / 100
+	return 100 * math.Sqrt(q*(1-q)/neff)
+}
+
+// MarginOfError returns z·SE for the share at the two-sided confidence
+// level (e.g. 0.95), in points.
+func (p *Poll) MarginOfError(share, level float64) float64 {
+	return zQuantile(level) * p.StandardError(share)
+}
+
+// Net returns approve − disapprove (NaN when either is unpublished).
+func (p *Poll) Net() float64 { return p.Approve - p.Disapprove }
+
+// String returns a one-line summary such as
+// "Levada 2023-10-19..2023-10-25 n=1600 approve 82 disapprove 15 undecided 3".
+func (p *Poll) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s..%s", p.Pollster, p.Start.Format(time.DateOnly), p.End.Format(time.DateOnly))
+	if p.SampleSize > 0 {
+		fmt.Fprintf(&b, " n=%d", p.SampleSize)
+	}
+	if p.Population != PopulationUnknown {
+		fmt.Fprintf(&b, " %s", p.Population)
+	}
+	if p.Mode != ModeUnknown {
+		fmt.Fprintf(&b, " %s", p.Mode)
+	}
+	fmt.Fprintf(&b, " approve %s disapprove %s undecided %s", fmtShare(p.Approve), fmtShare(p.Disapprove), fmtShare(p.Undecided))
+	if f := p.Flags.String(); f != "" {
+		fmt.Fprintf(&b, " [%s]", f)
+	}
+	return b.String()
+}
+
+func fmtShare(v float64) string {
+	if math.IsNaN(v) {
+		return "NA"
+	}
+	return fmt.Sprintf("%g", v)
+}

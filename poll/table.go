@@ -1,0 +1,17 @@
+package poll
+
+// cell is one table cell as read, with where it stands in the source so
+// that errors can name the line and column. Text is already decoded to
+// UTF-8 and unquoted, but not otherwise normalised.
+type cell struct {
+	Text      string
+	Line, Col int // 1-based; Col counts fields for CSV, cells for HTML tables
+}
+
+// table is a grid of cells read from a CSV/TSV export or an HTML <table>,
+// the common input of the layout detectors. Rows may be ragged.
+type table struct {
+	Title string   // caption, heading or question text found before the table, if any
+	Notes []string // free text around the table (methodology blocks), in order
+	Rows  [][]cell
+}
