@@ -1,0 +1,211 @@
+package poll
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// ErrSyntax wraps a CSV syntax error, such as a bare quote inside an
+// unquoted field or a quoted field that never closes.
+var ErrSyntax = errors.New("poll: malformed CSV")
+
+// delimited streams the records of decoded text (see decodeText) with the
+// position of every field. A syntax error rejects the record it occurs in
+// and reading resumes on the line after that record's first line, so a
+// stray quote never swallows the rest of a file.
+type delimited struct {
+	data  []byte
+	comma rune
+	r     *csv.Reader
+	base  int // byte offset of the current csv.Reader's input in data
+	lines int // lines of data before base
+	row   []cell
+}
+
+// newDelimited prepares data for reading with separator comma, or with the
+// separator sniffed by sniffComma when comma is 0.
+func newDelimited(data []byte, comma rune) *delimited {
+	if comma == 0 {
+		comma = sniffComma(data)
+	}
+	d := &delimited{data: data, comma: comma}
+	d.reset(0, 0)
+	return d
+}
+
+func (d *delimited) reset(base, lines int) {
+	d.base, d.lines = base, lines
+	d.r = csv.NewReader(bytes.NewReader(d.data[base:]))
+	d.r.Comma = d.comma
+	d.r.FieldsPerRecord = -1
+	// Strict quotes: a bare quote is reported rather than silently glued
+	// into the field, and an unterminated quote is caught below.
+	d.r.LazyQuotes = false
+	d.r.ReuseRecord = true
+}
+
+// next returns the next record's cells, valid until the following call
+// (the slice is reused; the strings are not). It returns io.EOF at the end,
+// and a *ParseError wrapping ErrSyntax for a malformed record, after which
+// reading may continue.
+func (d *delimited) next() ([]cell, error) {
+	rec, err := d.r.Read()
+	if err == io.EOF {
+		return nil, io.EOF
+	}
+	if err != nil {
+		var pe *csv.ParseError
+		if !errors.As(err, &pe) {
+			return nil, err
+		}
+		start := pe.StartLine
+		if start == 0 {
+			start = pe.Line
+		}
+		// Report the record's first line; when the error lies on a later
+		// line (a quoted field that never closes), name the field that
+		// opened on the first line.
+		line, col := d.lines+pe.Line, pe.Column
+		if pe.Line != start {
+			line, col = d.lines+start, -1
+		}
+		perr := &ParseError{
+			Line:   line,
+			Column: d.fieldAt(line, col),
+			Err:    fmt.Errorf("%w: %v", ErrSyntax, pe.Err),
+		}
+		// Resume on the line after the record's first line.
+		d.skipTo(d.lines + start + 1)
+		return nil, perr
+	}
+	d.row = d.row[:0]
+	for i, text := range rec {
+		line, _ := d.r.FieldPos(i)
+		d.row = append(d.row, cell{Text: text, Line: d.lines + line, Col: i + 1})
+	}
+	return d.row, nil
+}
+
+// skipTo restarts reading at the beginning of absolute line target.
+func (d *delimited) skipTo(target int) {
+	off, line := d.base, d.lines+1
+	for line < target && off < len(d.data) {
+		i := bytes.IndexByte(d.data[off:], '\n')
+		if i < 0 {
+			off = len(d.data)
+			break
+		}
+		off += i + 1
+		line++
+	}
+	d.reset(off, line-1)
+}
+
+// fieldAt converts a 1-based byte column on an absolute line into a 1-based
+// field number, counting separators outside quotes; byteCol < 0 means the
+// end of the line.
+func (d *delimited) fieldAt(line, byteCol int) int {
+	off := d.base
+	for l := d.lines + 1; l < line && off < len(d.data); l++ {
+		i := bytes.IndexByte(d.data[off:], '\n')
+		if i < 0 {
+			return 1
+		}
+		off += i + 1
+	}
+	eol := bytes.IndexByte(d.data[off:], '\n')
+	if eol < 0 {
+		eol = len(d.data) - off
+	}
+	if byteCol < 0 || byteCol-1 > eol {
+		byteCol = eol + 1
+	}
+	end := off + byteCol - 1
+	field, quoted := 1, false
+	for _, r := range string(d.data[off:end]) {
+		switch {
+		case r == '"':
+			quoted = !quoted
+		case r == d.comma && !quoted:
+			field++
+		}
+	}
+	return field
+}
+
+// readDelimited reads a whole CSV/TSV text into a table. Every record that
+// parses is kept, with each cell's line and field number (a quoted field
+// spanning lines has its first line); the error joins one *ParseError per
+// malformed record. See newDelimited for the separator.
+func readDelimited(data []byte, comma rune) (table, error) {
+	d := newDelimited(data, comma)
+	var t table
+	var errs []error
+	for {
+		row, err := d.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			errs = append(errs, err)
+			if _, ok := err.(*ParseError); !ok {
+				break
+			}
+			continue
+		}
+		t.Rows = append(t.Rows, append([]cell(nil), row...))
+	}
+	return t, errors.Join(errs...)
+}
+
+// sniffComma picks the separator among ',', ';' and '\t': for each, count
+// the occurrences outside quotes on the first 20 non-empty lines; the
+// winner appears on the header line and has the same count on the most
+// lines. Ties go to tab, then semicolon (a semicolon file may hold decimal
+// commas), then comma. Without any candidate it returns ','.
+func sniffComma(data []byte) rune {
+	cands := []rune{'\t', ';', ','}
+	var lines [][]byte
+	for len(data) > 0 && len(lines) < 20 {
+		i := bytes.IndexByte(data, '\n')
+		var l []byte
+		if i < 0 {
+			l, data = data, nil
+		} else {
+			l, data = data[:i], data[i+1:]
+		}
+		if len(bytes.TrimSpace(l)) > 0 {
+			lines = append(lines, l)
+		}
+	}
+	best, bestScore := ',', 0
+	for _, c := range cands {
+		counts := make([]int, len(lines))
+		for k, l := range lines {
+			quoted := false
+			for _, r := range string(l) {
+				if r == '"' {
+					quoted = !quoted
+				} else if r == c && !quoted {
+					counts[k]++
+				}
+			}
+		}
+		if len(counts) == 0 || counts[0] == 0 {
+			continue
+		}
+		score := 0
+		for _, n := range counts {
+			if n == counts[0] {
+				score++
+			}
+		}
+		if score > bestScore {
+			best, bestScore = c, score
+		}
+	}
+	return best
+}

@@ -1,0 +1,58 @@
+package poll
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestSniffComma(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want rune
+	}{
+		{"a,b,c\n1,2,3\n", ','},
+		{"a;b;c\n1,5;2,5;3\n", ';'},
+		{"a\tb\n1,5\t2\n", '\t'},
+		{`"x;y",b` + "\n1,2\n", ','},
+		{"single\n1\n", ','},
+	} {
+		assert.Equal(t, tc.want, sniffComma([]byte(tc.in)), tc.in)
+	}
+}
+
+func TestReadDelimited(t *testing.T) {
+	in := "a,b,c\n1,\"two\nlines\",3\n\n4,5,6\n"
+	tab, err := readDelimited([]byte(in), 0)
+	require.NoError(t, err)
+	require.Len(t, tab.Rows, 3)
+	assert.Equal(t, cell{Text: "two\nlines", Line: 2, Col: 2}, tab.Rows[1][1])
+	assert.Equal(t, cell{Text: "3", Line: 3, Col: 3}, tab.Rows[1][2])
+	assert.Equal(t, cell{Text: "4", Line: 5, Col: 1}, tab.Rows[2][0])
+}
+
+func TestReadDelimitedSyntaxErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		in        string
+		rows      int // good rows kept, header included
+		line, col int
+		lastLine  int // line of the last row read
+	}{
+		{"bare quote", "a,b\n1,x\"y\n2,3\n4,5\n", 3, 2, 2, 4},
+		{"unterminated", "a,b\n1,\"open\n2,3\n4,5\n", 3, 2, 2, 4},
+		{"junk after quote", "a,b\n\"1\"x,2\n3,4\n", 2, 2, 1, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tab, err := readDelimited([]byte(tc.in), 0)
+			require.ErrorIs(t, err, ErrSyntax)
+			pes := ParseErrors(err)
+			require.Len(t, pes, 1)
+			assert.Equal(t, tc.line, pes[0].Line)
+			assert.Equal(t, tc.col, pes[0].Column)
+			assert.Len(t, tab.Rows, tc.rows)
+			assert.Equal(t, tc.lastLine, tab.Rows[len(tab.Rows)-1][0].Line)
+		})
+	}
+}

@@ -1,0 +1,125 @@
+package poll
+
+import (
+	"strings"
+	"time"
+)
+
+// dateSpan is a parsed date cell: a single day (Start == End) or a period
+// such as a calendar month. Approx is set when the cell names a reference
+// period (a month) rather than fieldwork days.
+type dateSpan struct {
+	Start, End time.Time
+	Approx     bool
+}
+
+// parseNumericDate parses the all-numeric date forms found in poll files
+// (release-formats.md §6):
+//
+//	YYYY-MM-DD, YYYY/MM/DD   ISO; one-digit month and day accepted
+//	M/D/YYYY, M/D/YY         US, as in FiveThirtyEight files; YY means 20YY
+//	DD.MM.YYYY               Russian
+//	MM.YYYY, M.YYYY, YYYY-MM a calendar month: first to last day, Approx
+//
+// Surrounding white space is ignored. ok is false when s is not one of
+// these forms or names no real day (31.02.2020). Float-damaged month labels
+// ("8.202") are not accepted here; see parseLegacyMonth.
+func parseNumericDate(s string) (dateSpan, bool) {
+	s = strings.TrimSpace(s)
+	var parts [3]string
+	n, sep := splitDate(s, &parts)
+	switch {
+	case n == 3 && sep == '-' && len(parts[0]) == 4,
+		n == 3 && sep == '/' && len(parts[0]) == 4:
+		return day(parts[0], parts[1], parts[2])
+	case n == 3 && sep == '/':
+		y := parts[2]
+		switch len(y) {
+		case 2:
+			y = "20" + y
+		case 4:
+		default:
+			return dateSpan{}, false
+		}
+		return day(y, parts[0], parts[1])
+	case n == 3 && sep == '.' && len(parts[2]) == 4:
+		return day(parts[2], parts[1], parts[0])
+	case n == 2 && sep == '.' && len(parts[1]) == 4 && len(parts[0]) <= 2:
+		return month(parts[1], parts[0])
+	case n == 2 && sep == '-' && len(parts[0]) == 4 && len(parts[1]) <= 2:
+		return month(parts[0], parts[1])
+	}
+	return dateSpan{}, false
+}
+
+// parseLegacyMonth repairs a month label that a spreadsheet stored as a
+// number, dropping the trailing zeros of the year: "8.202" is 08.2020,
+// "10.201" is 10.2010, "1.2" is 01.2000. The year is the digits after the
+// point padded with zeros to four digits and must fall in 1900–2099. Used
+// only under WithLegacyDates, because such a cell is otherwise a number.
+func parseLegacyMonth(s string) (dateSpan, bool) {
+	s = strings.TrimSpace(s)
+	m, y, ok := strings.Cut(s, ".")
+	if !ok || len(m) == 0 || len(m) > 2 || len(y) == 0 || len(y) > 4 || !allDigits(m) || !allDigits(y) {
+		return dateSpan{}, false
+	}
+	y += "0000"[:4-len(y)]
+	return month(y, m)
+}
+
+// splitDate splits s on one separator ('-', '/' or '.') used consistently,
+// into at most three all-digit parts.
+func splitDate(s string, parts *[3]string) (n int, sep byte) {
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= '0' && c <= '9' {
+			continue
+		}
+		if (c != '-' && c != '/' && c != '.') || (sep != 0 && c != sep) || n == 2 || i == start {
+			return 0, 0
+		}
+		sep = c
+		parts[n] = s[start:i]
+		n++
+		start = i + 1
+	}
+	if start == len(s) || sep == 0 {
+		return 0, 0
+	}
+	parts[n] = s[start:]
+	return n + 1, sep
+}
+
+func atoiSmall(s string) int {
+	v := 0
+	for i := 0; i < len(s); i++ {
+		v = v*10 + int(s[i]-'0')
+	}
+	return v
+}
+
+// day builds a one-day span, rejecting impossible dates.
+func day(ys, ms, ds string) (dateSpan, bool) {
+	if len(ms) > 2 || len(ds) > 2 || len(ys) != 4 {
+		return dateSpan{}, false
+	}
+	y, m, d := atoiSmall(ys), atoiSmall(ms), atoiSmall(ds)
+	if m < 1 || m > 12 || d < 1 {
+		return dateSpan{}, false
+	}
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d {
+		return dateSpan{}, false
+	}
+	return dateSpan{Start: t, End: t}, true
+}
+
+// month builds the span of a calendar month (Approx).
+func month(ys, ms string) (dateSpan, bool) {
+	y, m := atoiSmall(ys), atoiSmall(ms)
+	if m < 1 || m > 12 || y < 1900 || y > 2099 {
+		return dateSpan{}, false
+	}
+	return monthSpan(y, time.Month(m)), true
+}

@@ -1,0 +1,75 @@
+package poll
+
+import "golang.org/x/text/encoding"
+
+// Option configures a reader. The zero configuration (no options) means:
+// detect the separator and the encoding, take the pollster, question and
+// subject from the file or from the layout's conventions, and reject
+// float-damaged dates.
+type Option func(*readConfig)
+
+// readConfig is what the options set. The zero value is the default of
+// every reader.
+type readConfig struct {
+	source      string            // provenance recorded in Poll.Source and ParseError.Source
+	pollster    string            // default pollster when the file names none
+	question    string            // question identifier; "" = the layout's default
+	subject     string            // subject; "" = the layout's default
+	comma       rune              // separator; 0 = sniff
+	enc         encoding.Encoding // nil = detect (UTF-8 with or without BOM, UTF-16 with BOM, Windows-1251)
+	legacyDates bool              // accept float-damaged month labels such as 8.202
+	mode        Mode              // mode for every row; ModeUnknown = from the file or the profile
+	sampleSize  int               // sample size for rows that state none; 0 = leave unknown
+}
+
+func newReadConfig(opts []Option) readConfig {
+	var c readConfig
+	for _, o := range opts {
+		if o != nil {
+			o(&c)
+		}
+	}
+	return c
+}
+
+// WithSource sets the provenance recorded in every Poll.Source and in
+// every ParseError.Source, typically the file name or URL. A source column
+// in the file, where the layout has one, takes precedence for Poll.Source.
+func WithSource(name string) Option { return func(c *readConfig) { c.source = name } }
+
+// WithPollster names the pollster for files that have no pollster column
+// (or an empty cell in it). The name is canonicalised with CanonicalName.
+func WithPollster(name string) Option { return func(c *readConfig) { c.pollster = name } }
+
+// WithQuestion sets Poll.Question for files that do not say which question
+// they report. Default: "approval" (or the layout's own, e.g. "direction").
+func WithQuestion(q string) Option { return func(c *readConfig) { c.question = q } }
+
+// WithSubject sets Poll.Subject for files that do not say whom the question
+// is about. Default: empty (or the layout's own, e.g. "President").
+func WithSubject(s string) Option { return func(c *readConfig) { c.subject = s } }
+
+// WithComma fixes the field separator (',', ';' or '\t'). Default: sniffed
+// from the first lines, counting separators outside quotes.
+func WithComma(r rune) Option { return func(c *readConfig) { c.comma = r } }
+
+// WithEncoding fixes the text encoding of the input, e.g.
+// charmap.Windows1251. Default (nil): UTF-8 with or without a byte-order
+// mark, UTF-16 with a byte-order mark, or Windows-1251 when the bytes are
+// not UTF-8 and read as Cyrillic words.
+func WithEncoding(enc encoding.Encoding) Option { return func(c *readConfig) { c.enc = enc } }
+
+// WithLegacyDates accepts month labels damaged by a spreadsheet that read
+// "08.2020" as the number 8.202 (release-formats.md §6): "M.YYY" with the
+// year's trailing zeros dropped. Off by default because "8.202" is
+// otherwise not a date.
+func WithLegacyDates(on bool) Option { return func(c *readConfig) { c.legacyDates = on } }
+
+// WithMode sets the interview mode of every row read, overriding the file
+// and the pollster profile. Default: from the file's mode column, else the
+// pollster profile at the fieldwork end date.
+func WithMode(m Mode) Option { return func(c *readConfig) { c.mode = m } }
+
+// WithSampleSize sets the sample size of rows that state none. Default: 0
+// (unknown; Poll.EffectiveSampleSize then falls back on the profile).
+func WithSampleSize(n int) Option { return func(c *readConfig) { c.sampleSize = n } }
