@@ -1,0 +1,272 @@
+package aggregate
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/candorpoll/candor/poll"
+)
+
+// More sentinel errors of the state-space models (see also errors.go).
+var (
+	// ErrTooFewPolls: there are polls, but not enough to estimate what was
+	// asked (for instance fewer polls than free house effects plus one).
+	ErrTooFewPolls = errors.New("aggregate: too few polls")
+	// ErrNoSampleSize: a poll has no sample size and its pollster has no
+	// profile (poll.Lookup) giving a default one, so its sampling variance
+	// is unknown.
+	ErrNoSampleSize = errors.New("aggregate: unknown sample size")
+)
+
+// Share names one of the three shares a poll publishes.
+type Share uint8
+
+// The shares. Undecided is the published "hard to say" (plus refusals when
+// the pollster folds them in), or 100 − approve − disapprove when the poll
+// does not publish it (see observationsFor).
+const (
+	Approve Share = iota
+	Disapprove
+	Undecided
+)
+
+var shareNames = [...]string{"approve", "disapprove", "undecided"}
+
+// String returns "approve", "disapprove" or "undecided".
+func (s Share) String() string {
+	if int(s) < len(shareNames) {
+		return shareNames[s]
+	}
+	return fmt.Sprintf("Share(%d)", uint8(s))
+}
+
+// value returns the share of p, deriving the undecided share as
+// 100 − approve − disapprove when it is not published.
+func (s Share) value(p *poll.Poll) float64 {
+	switch s {
+	case Approve:
+		return p.Approve
+	case Disapprove:
+		return p.Disapprove
+	case Undecided:
+		if !math.IsNaN(p.Undecided) {
+			return p.Undecided
+		}
+		if d := 100 - p.Approve - p.Disapprove; d >= 0 {
+			return d // NaN when either is unpublished
+		}
+	}
+	return math.NaN()
+}
+
+// varianceFloorShare is the share (points) below which, or above 100 minus
+// which, the plug-in sampling variance is computed as if the share were
+// exactly this value. Published shares are rounded to a point at most, so a
+// published 0 means a true share somewhere in [0, 0.5): using 0.5 keeps the
+// variance positive (y(100−y)/n would be 0, giving the poll infinite
+// weight) without changing the observed value itself.
+const varianceFloorShare = 0.5
+
+// observations are the polls of one share, prepared for the state-space
+// models: one entry per poll, sorted by day (stable, so ties keep the input
+// order), with the poll's sampling variance. This is the common input of
+// StateSpace and Bayes; build it with observationsFor.
+//
+// Day 0 (origin) is the earliest fieldwork start and day nDays−1 the latest
+// fieldwork end; observations sit at their fieldwork midpoints. House h is houses[h]; an anchor pseudo-observation has house
+// −1 and its variance in s2.
+type observations struct {
+	share  Share
+	origin time.Time
+	nDays  int
+
+	houses []string // house labels, sorted; "Levada" or "Levada/phone" with split modes
+	counts []int    // polls per house
+
+	day   []int     // observation day, 0..nDays−1, non-decreasing
+	house []int     // house index; −1 for an anchor
+	y     []float64 // observed value (points, or logit when logit is set)
+	s2    []float64 // sampling variance of y (points², or logit scale)
+	poll  []int     // index in the polls slice given to Fit; −1 for an anchor
+	neff  []float64 // effective sample size (0 for anchors)
+
+	logit bool // y and s2 are on the logit scale (log(p/(1−p)))
+
+	skipped int // polls that do not publish the share (reported as a warning)
+}
+
+// obsOptions are the choices that change how polls become observations.
+type obsOptions struct {
+	splitModes bool // one house per pollster × mode (when the mode is known)
+	logit      bool
+}
+
+// houseLabel returns the house a poll belongs to.
+func houseLabel(p *poll.Poll, splitModes bool) string {
+	name := poll.CanonicalName(p.Pollster)
+	if splitModes && p.Mode != poll.ModeUnknown {
+		return name + "/" + p.Mode.String()
+	}
+	return name
+}
+
+// observationsFor prepares the polls publishing share s. Polls that do not
+// publish it (NaN, and for Undecided not derivable) are skipped and counted
+// in skipped; a poll that is invalid (poll.Validate) or whose sampling
+// variance cannot be computed (no sample size, no profile) is an error:
+// every such poll is reported, joined, each as a *PollError.
+//
+// Sampling variance (points²): s² = deff·ỹ(100 − ỹ)/n with deff and n from
+// poll.EffectiveDesignEffect and the sample size (or the profile's default
+// when missing) — that is ỹ(100 − ỹ)/n_eff with n_eff from
+// poll.EffectiveSampleSize — and ỹ the share clamped into
+// [varianceFloorShare, 100 − varianceFloorShare] for the variance only. On
+// the logit scale the observation is logit(ỹ/100) and its variance by the
+// delta method 1/(n_eff·p̃(1 − p̃)), p̃ = ỹ/100.
+func observationsFor(polls []poll.Poll, s Share, opt obsOptions) (*observations, error) {
+	type row struct {
+		mid  time.Time
+		idx  int
+		y    float64
+		s2   float64
+		neff float64
+		lab  string
+	}
+	rows := make([]row, 0, len(polls))
+	var errs []error
+	skipped := 0
+	for i := range polls {
+		p := &polls[i]
+		if err := p.Validate(); err != nil {
+			errs = append(errs, &PollError{Index: i, Source: p.Source, Line: p.Line, Err: err})
+			continue
+		}
+		y := s.value(p)
+		if math.IsNaN(y) {
+			skipped++
+			continue
+		}
+		neff := p.EffectiveSampleSize()
+		if !(neff > 0) || math.IsInf(neff, 0) {
+			errs = append(errs, &PollError{Index: i, Source: p.Source, Line: p.Line,
+				Err: fmt.Errorf("%w: pollster %q has no sample size and no profile", ErrNoSampleSize, p.Pollster)})
+			continue
+		}
+		yv := min(max(y, varianceFloorShare), 100-varianceFloorShare)
+		var obs, v float64
+		if opt.logit {
+			q := yv / 100
+			obs = math.Log(q / (1 - q))
+			v = 1 / (neff * q * (1 - q))
+		} else {
+			obs = y
+			v = yv * (100 - yv) / neff
+		}
+		rows = append(rows, row{mid: p.Midpoint(), idx: i, y: obs, s2: v, neff: neff, lab: houseLabel(p, opt.splitModes)})
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("%w for %s (%d polls given, %d without it)", ErrNoPolls, s, len(polls), skipped)
+	}
+	sort.SliceStable(rows, func(a, b int) bool { return rows[a].mid.Before(rows[b].mid) })
+
+	// The series covers every day on which some poll was in the field:
+	// from the earliest fieldwork start to the latest fieldwork end.
+	first, last := polls[rows[0].idx].Start, polls[rows[0].idx].End
+	for _, r := range rows {
+		p := &polls[r.idx]
+		if p.Start.Before(first) {
+			first = p.Start
+		}
+		if p.End.After(last) {
+			last = p.End
+		}
+	}
+	o := &observations{share: s, origin: first.UTC().Truncate(24 * time.Hour), logit: opt.logit, skipped: skipped}
+	seen := map[string]int{}
+	for _, r := range rows {
+		if _, ok := seen[r.lab]; !ok {
+			seen[r.lab] = 0
+			o.houses = append(o.houses, r.lab)
+		}
+	}
+	sort.Strings(o.houses)
+	for h, lab := range o.houses {
+		seen[lab] = h
+	}
+	o.counts = make([]int, len(o.houses))
+	n := len(rows)
+	o.day, o.house, o.poll = make([]int, n), make([]int, n), make([]int, n)
+	o.y, o.s2, o.neff = make([]float64, n), make([]float64, n), make([]float64, n)
+	for i, r := range rows {
+		o.day[i] = dayIndex(o.origin, r.mid)
+		h := seen[r.lab]
+		o.house[i], o.poll[i] = h, r.idx
+		o.y[i], o.s2[i], o.neff[i] = r.y, r.s2, r.neff
+		o.counts[h]++
+	}
+	o.nDays = dayIndex(o.origin, last) + 1
+	return o, nil
+}
+
+// dayIndex returns the number of whole days from origin to t (both UTC
+// midnights; other times are truncated to their UTC day).
+func dayIndex(origin, t time.Time) int {
+	return int(math.Floor(t.UTC().Truncate(24*time.Hour).Sub(origin.UTC().Truncate(24*time.Hour)).Hours()/24 + 0.5))
+}
+
+// addAnchor appends a pseudo-observation "the latent level on date was
+// value with standard deviation sd" (house −1), extending the day range when
+// the date lies outside it. Observations stay sorted by day.
+func (o *observations) addAnchor(date time.Time, value, sd float64) {
+	d := dayIndex(o.origin, date)
+	if d < 0 {
+		// Shift everything so that the anchor is day 0.
+		for i := range o.day {
+			o.day[i] -= d
+		}
+		o.origin = o.origin.AddDate(0, 0, d)
+		o.nDays -= d
+		d = 0
+	}
+	if d >= o.nDays {
+		o.nDays = d + 1
+	}
+	y, v := value, sd*sd
+	if o.logit {
+		q := min(max(value, varianceFloorShare), 100-varianceFloorShare) / 100
+		y = math.Log(q / (1 - q))
+		v = sd * sd / (100 * q * (1 - q)) / (100 * q * (1 - q))
+	}
+	i := sort.Search(len(o.day), func(i int) bool { return o.day[i] > d })
+	o.day = append(o.day[:i], append([]int{d}, o.day[i:]...)...)
+	o.house = append(o.house[:i], append([]int{-1}, o.house[i:]...)...)
+	o.y = append(o.y[:i], append([]float64{y}, o.y[i:]...)...)
+	o.s2 = append(o.s2[:i], append([]float64{v}, o.s2[i:]...)...)
+	o.poll = append(o.poll[:i], append([]int{-1}, o.poll[i:]...)...)
+	o.neff = append(o.neff[:i], append([]float64{0}, o.neff[i:]...)...)
+}
+
+// date returns the calendar date of day d.
+func (o *observations) date(d int) time.Time { return o.origin.AddDate(0, 0, d) }
+
+// meanS2 returns the mean sampling variance of the real polls (anchors
+// excluded): the "typical poll" variance of the poll band.
+func (o *observations) meanS2() float64 {
+	s, n := 0.0, 0
+	for i, v := range o.s2 {
+		if o.house[i] >= 0 {
+			s += v
+			n++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return s / float64(n)
+}
