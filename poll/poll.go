@@ -13,11 +13,11 @@ type Population uint8
 // Populations, in the order FiveThirtyEight prefers them for approval
 // questions (adults first).
 const (
-	PopulationUnknown    Population = iota
-	Adults                          // all adults ("a")
-	RegisteredVoters                // registered voters ("rv")
-	LikelyVoters                    // likely voters ("lv")
-	Voters                          // voters, unspecified ("v")
+	PopulationUnknown Population = iota
+	Adults                       // all adults ("a")
+	RegisteredVoters             // registered voters ("rv")
+	LikelyVoters                 // likely voters ("lv")
+	Voters                       // voters, unspecified ("v")
 )
 
 var populationNames = [...]string{"unknown", "a", "rv", "lv", "v"}
@@ -194,6 +194,10 @@ type Poll struct {
 	Pollster string // canonical pollster name (see Lookup), e.g. "Levada"
 	Question string // question identifier, e.g. "approval"
 	Subject  string // whom the question is about, e.g. "Putin" or "President"
+	// Subgroup is the source's own grouping of the row, kept verbatim:
+	// FiveThirtyEight lists every poll under "All polls" and again under
+	// "Adults" or "Voters". Empty for most sources.
+	Subgroup string
 
 	Start, End time.Time // fieldwork period (inclusive)
 	Published  time.Time // release date; zero when unknown
@@ -209,6 +213,7 @@ type Poll struct {
 	ResponseRate float64 // 0–1; 0 or NaN when unknown
 	DesignEffect float64 // the poll's own design effect; 0 when unknown (see EffectiveDesignEffect)
 	Weight       float64 // a weight supplied with the poll (e.g. 538's); 0 when not given
+	Grade        string  // a rating of the pollster supplied with the poll (538's letter grade, e.g. "B+"); empty when not given
 
 	// AdjustedApprove and AdjustedDisapprove are a source's own adjusted
 	// values (FiveThirtyEight's house-effect-adjusted toplines); NaN when
