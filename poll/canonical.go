@@ -1,0 +1,759 @@
+package poll
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Canonical CSV columns, in the order WriteCSV writes them. See the package
+// documentation for what each holds.
+const (
+	colPollster = iota
+	colQuestion
+	colSubject
+	colSubgroup
+	colStart
+	colEnd
+	colPublished
+	colSampleSize
+	colPopulation
+	colMode
+	colApprove
+	colDisapprove
+	colUndecided
+	colRefused
+	colDefinitelyYes
+	colRatherYes
+	colRatherNo
+	colDefinitelyNo
+	colResponseRate
+	colDesignEffect
+	colWeight
+	colGrade
+	colAdjustedApprove
+	colAdjustedDisapprove
+	colFlags
+	colID
+	colLabels
+	colSource
+	colLine
+	colAdjustments
+	numCanonical
+)
+
+// CanonicalColumns lists the header of the canonical CSV format in the
+// order WriteCSV writes it.
+var CanonicalColumns = [numCanonical]string{
+	"pollster", "question", "subject", "subgroup", "start", "end", "published",
+	"sample_size", "population", "mode",
+	"approve", "disapprove", "undecided", "refused",
+	"definitely_yes", "rather_yes", "rather_no", "definitely_no",
+	"response_rate", "design_effect", "weight", "grade",
+	"adjusted_approve", "adjusted_disapprove",
+	"flags", "id", "labels", "source", "line", "adjustments",
+}
+
+// canonicalKeys maps the header key (see headerKey) of each canonical column
+// to its index.
+var canonicalKeys = func() map[string]int {
+	m := make(map[string]int, numCanonical)
+	for i, c := range CanonicalColumns {
+		m[headerKey(c)] = i
+	}
+	return m
+}()
+
+// headerKey folds a header cell for matching: normalizeLabel, then '.', '_'
+// and '-' as spaces, so that "No.Answer", "No_answer" and "no answer" match,
+// as do "sample_size" and "Sample Size".
+func headerKey(s string) string {
+	s = normalizeLabel(s)
+	if strings.ContainsAny(s, "._-") {
+		s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '.' || r == '_' || r == '-' || r == ' ' }), " ")
+	}
+	return s
+}
+
+// Series-file columns (Date, Approve, Disapprove, a "don't know" column, a
+// pollster column), matched by headerKey.
+const (
+	serDate = iota
+	serApprove
+	serDisapprove
+	serUndecided
+	serPollster
+	numSeries
+)
+
+var seriesKeys = map[string]int{
+	"date": serDate, "дата": serDate, "month": serDate, "месяц": serDate, "period": serDate,
+
+	"approve": serApprove, "approval": serApprove, "одобряю": serApprove, "одобрение": serApprove,
+	"in the right direction": serApprove,
+
+	"disapprove": serDisapprove, "disapproval": serDisapprove, "не одобряю": serDisapprove, "неодобрение": serDisapprove,
+	"on the wrong track": serDisapprove,
+
+	"no answer": serUndecided, "hard to say": serUndecided, "undecided": serUndecided, "dk": serUndecided,
+	"don't know": serUndecided, "dont know": serUndecided, "difficult to answer": serUndecided,
+	"нет ответа": serUndecided, "затрудняюсь ответить": serUndecided,
+
+	"source": serPollster, "pollster": serPollster,
+}
+
+// ReadCSV reads polls in the canonical CSV format written by WriteCSV, or a
+// simple series file (Date, Approve, Disapprove, an optional "don't know"
+// column, an optional pollster column), whichever the header shows.
+//
+// The header is matched case-insensitively, in any column order, ignoring
+// '.', '_' and '-' ("No.Answer" = "no answer"); unknown columns are
+// ignored. A missing required column (pollster — unless WithPollster is
+// given —, start, end, approve, disapprove; for series files date, approve,
+// disapprove) is a *ParseError on line 1 wrapping ErrMissingColumn and
+// naming the column. A header that fits neither layout is ErrUnknownLayout.
+//
+// Every row that parses and passes Poll.Validate is returned; every other
+// row gives one *ParseError (its first problem, with the line and 1-based
+// field number) and the returned error joins them, in line order. See the
+// package documentation for the conventions of series files (month
+// placeholders, weekly end dates, derived "don't know").
+func ReadCSV(r io.Reader, opts ...Option) ([]Poll, error) {
+	cfg := newReadConfig(opts)
+	data, err := decodeText(r, cfg.enc)
+	if err != nil {
+		return nil, cfg.sourced(err)
+	}
+	d := newDelimited(data, cfg.comma)
+	hdr, err := d.next()
+	if err == io.EOF {
+		return nil, cfg.sourced(&ParseError{Line: 1, Err: ErrEmpty})
+	}
+	if err != nil {
+		return nil, cfg.sourced(err)
+	}
+	var canon [numCanonical]int
+	var ser [numSeries]int
+	for i := range canon {
+		canon[i] = -1
+	}
+	for i := range ser {
+		ser[i] = -1
+	}
+	nCanon, direction := 0, false
+	for i, c := range hdr {
+		k := headerKey(c.Text)
+		if j, ok := canonicalKeys[k]; ok && canon[j] < 0 {
+			canon[j] = i
+			nCanon++
+		}
+		if j, ok := seriesKeys[k]; ok && ser[j] < 0 {
+			ser[j] = i
+			direction = direction || k == "in the right direction"
+		}
+	}
+	width := len(hdr)
+	switch {
+	case canon[colStart] >= 0 || canon[colEnd] >= 0 || (nCanon >= 3 && ser[serDate] < 0):
+		polls, errs := readCanonical(d, &canon, width, &cfg, bytes.Count(data, []byte{'\n'}))
+		return polls, cfg.sourced(errors.Join(errs...))
+	case ser[serDate] >= 0:
+		polls, errs := readSeries(d, &ser, width, &cfg, direction)
+		return polls, cfg.sourced(errors.Join(errs...))
+	}
+	return nil, cfg.sourced(&ParseError{Line: hdr[0].Line, Err: fmt.Errorf("%w: header has neither canonical columns (start, end, approve…) nor a date column", ErrUnknownLayout)})
+}
+
+// sourced sets the configured source name on every ParseError in err.
+func (c *readConfig) sourced(err error) error {
+	if err != nil && c.source != "" {
+		for _, pe := range ParseErrors(err) {
+			if pe.Source == "" {
+				pe.Source = c.source
+			}
+		}
+	}
+	return err
+}
+
+// missingColumn is the fatal error for an absent required column.
+func missingColumn(name string) error {
+	return &ParseError{Line: 1, Value: name, Err: fmt.Errorf("%w: %q", ErrMissingColumn, name)}
+}
+
+// rowWidthError checks a row against the header width: a short row is
+// truncated (ErrFieldCount at the first absent field); extra cells are
+// allowed only when empty (a trailing separator).
+func rowWidthError(row []cell, width int) *ParseError {
+	if len(row) < width {
+		return &ParseError{Line: row[0].Line, Column: len(row) + 1, Err: fmt.Errorf("%w: %d of %d fields (truncated row)", ErrFieldCount, len(row), width)}
+	}
+	for _, c := range row[width:] {
+		if strings.TrimSpace(c.Text) != "" {
+			return &ParseError{Line: c.Line, Column: c.Col, Value: c.Text, Err: fmt.Errorf("%w: %d fields, header has %d", ErrFieldCount, len(row), width)}
+		}
+	}
+	return nil
+}
+
+// interner shares one copy of strings that repeat across rows (pollster,
+// question, source…), so that polls do not pin whole CSV records.
+type interner map[string]string
+
+func (in interner) get(s string) string {
+	if v, ok := in[s]; ok {
+		return v
+	}
+	v := strings.Clone(s)
+	in[v] = v
+	return v
+}
+
+// pollsterCache memoises CanonicalName and the profile lookup per distinct
+// pollster cell, which would otherwise normalise the name on every row.
+type pollsterCache map[string]pollsterInfo
+
+type pollsterInfo struct {
+	name    string
+	profile *Profile
+}
+
+func (pc pollsterCache) get(raw string) pollsterInfo {
+	if v, ok := pc[raw]; ok {
+		return v
+	}
+	var v pollsterInfo
+	if p, ok := Lookup(raw); ok {
+		v = pollsterInfo{name: p.Name, profile: &p}
+	} else {
+		v = pollsterInfo{name: strings.TrimSpace(raw)}
+	}
+	pc[strings.Clone(raw)] = v
+	return v
+}
+
+// modeFor returns the mode the configuration or the pollster's profile
+// gives for a poll ending at end.
+func (c *readConfig) modeFor(pi pollsterInfo, end time.Time) Mode {
+	if c.mode != ModeUnknown {
+		return c.mode
+	}
+	if pi.profile != nil {
+		return pi.profile.ModeAt(end)
+	}
+	return ModeUnknown
+}
+
+// validationError converts the first problem Validate found into a
+// ParseError at the column of the field concerned (column 0 when the field
+// has no column).
+func validationError(err error, line int, row []cell, colOf func(field string) int) *ParseError {
+	var fe *FieldError
+	if !errors.As(err, &fe) {
+		return &ParseError{Line: line, Err: err}
+	}
+	pe := &ParseError{Line: line, Err: fe.Err}
+	if i := colOf(fe.Field); i >= 0 && i < len(row) {
+		pe.Column, pe.Value = row[i].Col, row[i].Text
+	}
+	return pe
+}
+
+func canonicalColumnOf(field string) int {
+	switch field {
+	case "Approve":
+		return colApprove
+	case "Disapprove":
+		return colDisapprove
+	case "Undecided":
+		return colUndecided
+	case "Refused":
+		return colRefused
+	case "Detail":
+		return colDefinitelyYes
+	case "SampleSize":
+		return colSampleSize
+	case "Start":
+		return colStart
+	case "End":
+		return colEnd
+	case "Published":
+		return colPublished
+	case "ResponseRate":
+		return colResponseRate
+	case "DesignEffect":
+		return colDesignEffect
+	case "Weight":
+		return colWeight
+	}
+	return -1
+}
+
+// readCanonical reads the rows of a canonical file after its header.
+func readCanonical(d *delimited, idx *[numCanonical]int, width int, cfg *readConfig, lines int) ([]Poll, []error) {
+	var errs []error
+	if idx[colPollster] < 0 && cfg.pollster == "" {
+		errs = append(errs, missingColumn("pollster"))
+	}
+	for _, c := range []int{colStart, colEnd, colApprove, colDisapprove} {
+		if idx[c] < 0 {
+			errs = append(errs, missingColumn(CanonicalColumns[c]))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	polls := make([]Poll, 0, lines)
+	cr := canonReader{idx: idx, cfg: cfg, in: interner{}, pc: pollsterCache{}}
+	for {
+		row, err := d.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if pe := rowWidthError(row, width); pe != nil {
+			errs = append(errs, pe)
+			continue
+		}
+		polls = append(polls, Poll{})
+		p := &polls[len(polls)-1]
+		if pe := cr.parse(p, row); pe != nil {
+			polls = polls[:len(polls)-1]
+			errs = append(errs, pe)
+		}
+	}
+	return polls, errs
+}
+
+// canonReader holds what is shared across the rows of one canonical file.
+type canonReader struct {
+	idx *[numCanonical]int
+	cfg *readConfig
+	in  interner
+	pc  pollsterCache
+	row []cell
+	err *ParseError
+}
+
+// text returns the cell of column c, or "" when the file lacks it.
+func (cr *canonReader) text(c int) string {
+	if i := cr.idx[c]; i >= 0 {
+		return cr.row[i].Text
+	}
+	return ""
+}
+
+// fail records the first error of the row at column c.
+func (cr *canonReader) fail(c int, err error) {
+	if cr.err != nil {
+		return
+	}
+	pe := &ParseError{Line: cr.row[0].Line, Err: err}
+	if i := cr.idx[c]; i >= 0 {
+		pe.Line, pe.Column, pe.Value = cr.row[i].Line, cr.row[i].Col, cr.row[i].Text
+	}
+	cr.err = pe
+}
+
+// share parses a share column: empty or NA is NaN.
+func (cr *canonReader) share(c int) float64 {
+	if cr.idx[c] < 0 {
+		return math.NaN()
+	}
+	v, _, err := parseNumber(cr.text(c))
+	if err != nil {
+		cr.fail(c, err)
+	}
+	return v
+}
+
+// optional parses a column whose zero means "unknown" (response rate,
+// design effect, weight): an empty cell is 0 and NA is NaN, which keeps the
+// round trip exact.
+func (cr *canonReader) optional(c int) float64 {
+	s := strings.TrimSpace(cr.text(c))
+	if s == "" {
+		return 0
+	}
+	v, _, err := parseNumber(s)
+	if err != nil {
+		cr.fail(c, err)
+	}
+	return v
+}
+
+func (cr *canonReader) date(c int) time.Time {
+	s := strings.TrimSpace(cr.text(c))
+	if s == "" {
+		return time.Time{}
+	}
+	sp, ok := parseDate(s, cr.cfg)
+	if !ok {
+		cr.fail(c, fmt.Errorf("%w: %q", ErrDate, s))
+		return time.Time{}
+	}
+	if c == colStart {
+		return sp.Start
+	}
+	return sp.End
+}
+
+func (cr *canonReader) parse(p *Poll, row []cell) *ParseError {
+	cr.row, cr.err = row, nil
+	cfg := cr.cfg
+
+	raw := cr.text(colPollster)
+	if strings.TrimSpace(raw) == "" {
+		raw = cfg.pollster
+	}
+	if strings.TrimSpace(raw) == "" {
+		cr.fail(colPollster, fmt.Errorf("%w: pollster", ErrMissing))
+	}
+	pi := cr.pc.get(raw)
+	p.Pollster = pi.name
+	p.Question = cr.in.get(cr.text(colQuestion))
+	if p.Question == "" {
+		p.Question = cfg.question
+	}
+	p.Subject = cr.in.get(cr.text(colSubject))
+	if p.Subject == "" {
+		p.Subject = cfg.subject
+	}
+	p.Subgroup = cr.in.get(cr.text(colSubgroup))
+	p.Start = cr.date(colStart)
+	p.End = cr.date(colEnd)
+	p.Published = cr.date(colPublished)
+	if p.Start.IsZero() {
+		cr.fail(colStart, fmt.Errorf("%w: start date", ErrMissing))
+	}
+	if p.End.IsZero() {
+		cr.fail(colEnd, fmt.Errorf("%w: end date", ErrMissing))
+	}
+	if n, missing, err := parseCount(cr.text(colSampleSize)); err != nil {
+		cr.fail(colSampleSize, err)
+	} else if missing {
+		p.SampleSize = cfg.sampleSize
+	} else {
+		p.SampleSize = n
+	}
+	if pop, err := ParsePopulation(cr.text(colPopulation)); err != nil {
+		cr.fail(colPopulation, err)
+	} else {
+		p.Population = pop
+	}
+	switch {
+	case cfg.mode != ModeUnknown:
+		p.Mode = cfg.mode
+	case cr.idx[colMode] >= 0:
+		m, err := ParseMode(cr.text(colMode))
+		if err != nil {
+			cr.fail(colMode, err)
+		}
+		p.Mode = m
+	default:
+		p.Mode = cfg.modeFor(pi, p.End)
+	}
+	p.Approve = cr.share(colApprove)
+	p.Disapprove = cr.share(colDisapprove)
+	p.Undecided = cr.share(colUndecided)
+	p.Refused = cr.share(colRefused)
+	fp := FourPoint{cr.share(colDefinitelyYes), cr.share(colRatherYes), cr.share(colRatherNo), cr.share(colDefinitelyNo)}
+	if !math.IsNaN(fp.DefinitelyYes) || !math.IsNaN(fp.RatherYes) || !math.IsNaN(fp.RatherNo) || !math.IsNaN(fp.DefinitelyNo) {
+		p.Detail = &fp
+	}
+	p.ResponseRate = cr.optional(colResponseRate)
+	p.DesignEffect = cr.optional(colDesignEffect)
+	p.Weight = cr.optional(colWeight)
+	p.Grade = cr.in.get(cr.text(colGrade))
+	p.AdjustedApprove = cr.share(colAdjustedApprove)
+	p.AdjustedDisapprove = cr.share(colAdjustedDisapprove)
+	if f, err := ParseFlags(cr.text(colFlags)); err != nil {
+		cr.fail(colFlags, err)
+	} else {
+		p.Flags = f
+	}
+	if s := cr.text(colID); s != "" {
+		p.ID = strings.Clone(s)
+	}
+	p.Labels = cr.in.get(cr.text(colLabels))
+	p.Source = cr.in.get(cr.text(colSource))
+	if p.Source == "" {
+		p.Source = cfg.source
+	}
+	p.Line = row[0].Line
+	if cr.idx[colLine] >= 0 {
+		p.Line = 0
+		if s := strings.TrimSpace(cr.text(colLine)); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 0 {
+				cr.fail(colLine, fmt.Errorf("%w: line %q", ErrNumber, s))
+			}
+			p.Line = n
+		}
+	}
+	if s := cr.text(colAdjustments); strings.TrimSpace(s) != "" {
+		adj, err := decodeAdjustments(s)
+		if err != nil {
+			cr.fail(colAdjustments, err)
+		}
+		p.Adjustments = adj
+	}
+	if cr.err != nil {
+		return cr.err
+	}
+	if err := p.Validate(); err != nil {
+		return validationError(err, row[0].Line, row, func(field string) int {
+			if c := canonicalColumnOf(field); c >= 0 {
+				return cr.idx[c]
+			}
+			return -1
+		})
+	}
+	return nil
+}
+
+// adjustmentJSON is the encoding of one Adjustment in the adjustments
+// column. Floats are strings in strconv's shortest form so that NaN and
+// infinities survive and every value round-trips bit for bit.
+type adjustmentJSON struct {
+	Name       string            `json:"name"`
+	Params     map[string]string `json:"params"`
+	Approve    string            `json:"approve"`
+	Disapprove string            `json:"disapprove"`
+	Variance   string            `json:"variance"`
+	Shared     bool              `json:"shared,omitempty"`
+}
+
+func fmtFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+func encodeAdjustments(adj []Adjustment) (string, error) {
+	if len(adj) == 0 {
+		return "", nil
+	}
+	out := make([]adjustmentJSON, len(adj))
+	for i, a := range adj {
+		j := adjustmentJSON{Name: a.Name, Approve: fmtFloat(a.Approve), Disapprove: fmtFloat(a.Disapprove), Variance: fmtFloat(a.Variance), Shared: a.Shared}
+		if a.Params != nil {
+			j.Params = make(map[string]string, len(a.Params))
+			for k, v := range a.Params {
+				j.Params[k] = fmtFloat(v)
+			}
+		}
+		out[i] = j
+	}
+	b, err := json.Marshal(out) // map keys are sorted: deterministic output
+	return string(b), err
+}
+
+func decodeAdjustments(s string) ([]Adjustment, error) {
+	var in []adjustmentJSON
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		return nil, fmt.Errorf("%w: adjustments: %v", ErrUnknownValue, err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("%w: adjustments: trailing data", ErrUnknownValue)
+	}
+	pf := func(s string) (float64, error) {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return 0, fmt.Errorf("%w: adjustments: %q", ErrNumber, s)
+		}
+		return v, nil
+	}
+	out := make([]Adjustment, len(in))
+	for i, j := range in {
+		a := Adjustment{Name: j.Name, Shared: j.Shared}
+		var err error
+		if a.Approve, err = pf(j.Approve); err != nil {
+			return nil, err
+		}
+		if a.Disapprove, err = pf(j.Disapprove); err != nil {
+			return nil, err
+		}
+		if a.Variance, err = pf(j.Variance); err != nil {
+			return nil, err
+		}
+		if j.Params != nil {
+			a.Params = make(map[string]float64, len(j.Params))
+			for k, v := range j.Params {
+				if a.Params[k], err = pf(v); err != nil {
+					return nil, err
+				}
+			}
+		}
+		out[i] = a
+	}
+	return out, nil
+}
+
+// WriteCSV writes polls in the canonical CSV format: a header of
+// CanonicalColumns, then one row per poll. Floats are written in strconv's
+// shortest round-trip form ('g', -1) so that ReadCSV gives back the same
+// bits; an unpublished (NaN) share is an empty cell; response rate, design
+// effect and weight write 0 as an empty cell and NaN as NA; dates are
+// YYYY-MM-DD (empty when zero); flags use Flags.String; the audit trail is
+// JSON in the adjustments column.
+//
+// ReadCSV(WriteCSV(polls)) returns polls field for field when every poll is
+// valid, its dates are UTC midnights, its pollster name is canonical (see
+// CanonicalName), and a Detail or Adjustments that is present is not empty.
+func WriteCSV(w io.Writer, polls []Poll) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var buf []byte
+	for i, c := range CanonicalColumns {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, c...)
+	}
+	buf = append(buf, '\n')
+	if _, err := bw.Write(buf); err != nil {
+		return err
+	}
+	for i := range polls {
+		var err error
+		buf, err = appendCanonical(buf[:0], &polls[i])
+		if err != nil {
+			return fmt.Errorf("poll: WriteCSV: poll %d: %w", i, err)
+		}
+		if _, err := bw.Write(buf); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
+
+// appendCanonical appends one canonical row (with its newline) to buf.
+func appendCanonical(buf []byte, p *Poll) ([]byte, error) {
+	share := func(b []byte, v float64) []byte {
+		if math.IsNaN(v) {
+			return b
+		}
+		return strconv.AppendFloat(b, v, 'g', -1, 64)
+	}
+	optional := func(b []byte, v float64) []byte {
+		switch {
+		case v == 0 && !math.Signbit(v):
+			return b
+		case math.IsNaN(v):
+			return append(b, "NA"...)
+		}
+		return strconv.AppendFloat(b, v, 'g', -1, 64)
+	}
+	date := func(b []byte, t time.Time) []byte {
+		if t.IsZero() {
+			return b
+		}
+		return t.AppendFormat(b, time.DateOnly)
+	}
+	for _, s := range [...]string{p.Pollster, p.Question, p.Subject, p.Subgroup, p.Grade, p.ID, p.Labels, p.Source} {
+		if i := strings.IndexFunc(s, func(r rune) bool { return r < 0x20 && r != '\t' && r != '\n' || r == 0x7f }); i >= 0 {
+			return buf, fmt.Errorf("%w: control character in %q (ReadCSV would reject the file)", ErrEncoding, s)
+		}
+	}
+	adj, err := encodeAdjustments(p.Adjustments)
+	if err != nil {
+		return buf, err
+	}
+	buf = appendField(buf, p.Pollster, ',')
+	buf = appendField(buf, p.Question, ',')
+	buf = appendField(buf, p.Subject, ',')
+	buf = appendField(buf, p.Subgroup, ',')
+	buf = append(date(buf, p.Start), ',')
+	buf = append(date(buf, p.End), ',')
+	buf = append(date(buf, p.Published), ',')
+	if p.SampleSize != 0 {
+		buf = strconv.AppendInt(buf, int64(p.SampleSize), 10)
+	}
+	buf = append(buf, ',')
+	buf = append(append(buf, p.Population.String()...), ',')
+	buf = append(append(buf, p.Mode.String()...), ',')
+	buf = append(share(buf, p.Approve), ',')
+	buf = append(share(buf, p.Disapprove), ',')
+	buf = append(share(buf, p.Undecided), ',')
+	buf = append(share(buf, p.Refused), ',')
+	if d := p.Detail; d != nil {
+		buf = append(share(buf, d.DefinitelyYes), ',')
+		buf = append(share(buf, d.RatherYes), ',')
+		buf = append(share(buf, d.RatherNo), ',')
+		buf = append(share(buf, d.DefinitelyNo), ',')
+	} else {
+		buf = append(buf, ",,,,"...)
+	}
+	buf = append(optional(buf, p.ResponseRate), ',')
+	buf = append(optional(buf, p.DesignEffect), ',')
+	buf = append(optional(buf, p.Weight), ',')
+	buf = appendField(buf, p.Grade, ',')
+	buf = append(share(buf, p.AdjustedApprove), ',')
+	buf = append(share(buf, p.AdjustedDisapprove), ',')
+	buf = appendField(buf, p.Flags.String(), ',')
+	buf = appendField(buf, p.ID, ',')
+	buf = appendField(buf, p.Labels, ',')
+	buf = appendField(buf, p.Source, ',')
+	if p.Line != 0 {
+		buf = strconv.AppendInt(buf, int64(p.Line), 10)
+	}
+	buf = append(buf, ',')
+	buf = appendField(buf, adj, '\n')
+	return buf, nil
+}
+
+// appendField appends s as a CSV field followed by sep, quoting it when it
+// holds a separator, quote or line break, or starts or ends with white space
+// (which readers may trim), and escaping quotes by doubling.
+func appendField(buf []byte, s string, sep byte) []byte {
+	if s == "" {
+		return append(buf, sep)
+	}
+	needs := s[0] == ' ' || s[0] == '\t' || s[len(s)-1] == ' ' || s[len(s)-1] == '\t' || s == `\.`
+	if !needs {
+		for i := 0; i < len(s); i++ {
+			switch s[i] {
+			case ',', ';', '\t', '"', '\n', '\r':
+				needs = true
+			}
+			if needs {
+				break
+			}
+		}
+	}
+	if !needs {
+		return append(append(buf, s...), sep)
+	}
+	buf = append(buf, '"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			buf = append(buf, '"')
+		}
+		buf = append(buf, s[i])
+	}
+	return append(buf, '"', sep)
+}
+
+// sortParseErrors orders errors by line then column (non-ParseErrors last).
+func sortParseErrors(errs []error) {
+	key := func(e error) (int, int) {
+		if pe, ok := e.(*ParseError); ok {
+			return pe.Line, pe.Column
+		}
+		return math.MaxInt, 0
+	}
+	sort.SliceStable(errs, func(i, j int) bool {
+		li, ci := key(errs[i])
+		lj, cj := key(errs[j])
+		return li < lj || (li == lj && ci < cj)
+	})
+}

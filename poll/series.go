@@ -1,0 +1,214 @@
+package poll
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strings"
+	"time"
+)
+
+// readSeries reads the rows of a simple series file after its header:
+// Date, Approve, Disapprove, an optional "don't know" column and an
+// optional pollster ("source") column; other columns (Putin_Index, Net…)
+// are ignored.
+//
+// The dates of such files are not fieldwork windows, so the whole file is
+// looked at before any date is interpreted (seriesDates). When the file has
+// no "don't know" column the undecided share is the remainder
+// 100 − approve − disapprove, flagged UndecidedDerived.
+func readSeries(d *delimited, idx *[numSeries]int, width int, cfg *readConfig, direction bool) ([]Poll, []error) {
+	var errs []error
+	for _, c := range []struct {
+		col  int
+		name string
+	}{{serApprove, "approve"}, {serDisapprove, "disapprove"}} {
+		if idx[c.col] < 0 {
+			errs = append(errs, missingColumn(c.name))
+		}
+	}
+	if idx[serPollster] < 0 && cfg.pollster == "" {
+		errs = append(errs, &ParseError{Line: 1, Value: "source", Err: fmt.Errorf("%w: no pollster or source column; name the pollster with WithPollster", ErrMissingColumn)})
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	question := cfg.question
+	if question == "" {
+		question = "approval"
+		if direction {
+			question = "direction"
+		}
+	}
+	pc := pollsterCache{}
+	type pending struct {
+		p    Poll
+		pi   pollsterInfo
+		row  []cell
+		span dateSpan
+	}
+	var rows []pending
+	for {
+		row, err := d.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if pe := rowWidthError(row, width); pe != nil {
+			errs = append(errs, pe)
+			continue
+		}
+		row = append([]cell(nil), row...)
+		line := row[0].Line
+		at := func(c int) cell { return row[idx[c]] }
+		fail := func(c int, err error) {
+			errs = append(errs, &ParseError{Line: at(c).Line, Column: at(c).Col, Value: at(c).Text, Err: err})
+		}
+		span, ok := parseDate(at(serDate).Text, cfg)
+		if !ok {
+			fail(serDate, fmt.Errorf("%w: %q", ErrDate, strings.TrimSpace(at(serDate).Text)))
+			continue
+		}
+		var shares [3]float64
+		bad := false
+		for k, c := range []int{serApprove, serDisapprove, serUndecided} {
+			shares[k] = math.NaN()
+			if idx[c] < 0 {
+				continue
+			}
+			v, _, err := parseNumber(at(c).Text)
+			if err != nil {
+				fail(c, err)
+				bad = true
+				break
+			}
+			shares[k] = v
+		}
+		if bad {
+			continue
+		}
+		if math.IsNaN(shares[0]) && math.IsNaN(shares[1]) {
+			fail(serApprove, fmt.Errorf("%w: neither approve nor disapprove is published", ErrMissing))
+			continue
+		}
+		raw := ""
+		if idx[serPollster] >= 0 {
+			raw = at(serPollster).Text
+		}
+		if strings.TrimSpace(raw) == "" {
+			raw = cfg.pollster
+		}
+		if strings.TrimSpace(raw) == "" {
+			fail(serPollster, fmt.Errorf("%w: pollster", ErrMissing))
+			continue
+		}
+		pi := pc.get(raw)
+		p := Poll{
+			Pollster: pi.name, Question: question, Subject: cfg.subject,
+			SampleSize: cfg.sampleSize,
+			Approve:    shares[0], Disapprove: shares[1], Undecided: shares[2], Refused: math.NaN(),
+			AdjustedApprove: math.NaN(), AdjustedDisapprove: math.NaN(),
+			Source: cfg.source, Line: line,
+		}
+		if idx[serUndecided] < 0 && !math.IsNaN(p.Approve) && !math.IsNaN(p.Disapprove) {
+			// Rounded to 1e-10 so that 100 − 75.4 − 17.2 is 7.4, not
+			// 7.399999999999991. A negative remainder (shares summing past
+			// 100 by rounding) cannot be a share: it stays unpublished.
+			if u := math.Round((100-p.Approve-p.Disapprove)*1e10) / 1e10; u >= 0 {
+				p.Undecided = u
+				p.Flags |= UndecidedDerived
+			}
+		}
+		rows = append(rows, pending{p: p, pi: pi, row: row, span: span})
+	}
+
+	spans := make([]dateSpan, len(rows))
+	for i := range rows {
+		spans[i] = rows[i].span
+	}
+	seriesDates(spans)
+	polls := make([]Poll, 0, len(rows))
+	for i := range rows {
+		p := &rows[i].p
+		p.Start, p.End = spans[i].Start, spans[i].End
+		if spans[i].Approx {
+			p.Flags |= DateApprox
+		}
+		p.Mode = cfg.modeFor(rows[i].pi, p.End)
+		if err := p.Validate(); err != nil {
+			errs = append(errs, validationError(err, p.Line, rows[i].row, func(field string) int {
+				switch field {
+				case "Approve":
+					return idx[serApprove]
+				case "Disapprove":
+					return idx[serDisapprove]
+				case "Undecided":
+					return idx[serUndecided]
+				case "Start", "End":
+					return idx[serDate]
+				}
+				return -1
+			}))
+			continue
+		}
+		polls = append(polls, *p)
+	}
+	sortParseErrors(errs)
+	return polls, errs
+}
+
+// seriesDates interprets the dates of a series file in place:
+//
+//   - Month placeholders. When every date is a single day, all on the same
+//     day of the month, and the median gap between consecutive distinct
+//     dates is 28–31 days (Levada's monthly files, dated on the 1st or the
+//     15th by the scraper), each date stands for its calendar month: the
+//     span becomes the first to the last day of the month, Approx.
+//   - Weekly end dates. When the median gap is 7 days (the weekly FOM and
+//     VTsIOM files, dated by the end of the reporting week), each date is the
+//     last day of a seven-day fieldwork window: Start = End − 6 days, Approx
+//     because the window is inferred, not printed.
+//   - Otherwise dates are taken as printed (one-day spans; month labels
+//     such as 08.2020 are already month spans).
+func seriesDates(spans []dateSpan) {
+	var days []time.Time
+	sameDay := true
+	for _, s := range spans {
+		if s.Approx || !s.Start.Equal(s.End) {
+			return // the file prints periods itself
+		}
+		if len(days) > 0 && s.End.Day() != days[0].Day() {
+			sameDay = false
+		}
+		days = append(days, s.End)
+	}
+	if len(days) < 2 {
+		return
+	}
+	sort.Slice(days, func(i, j int) bool { return days[i].Before(days[j]) })
+	var gaps []int
+	for i := 1; i < len(days); i++ {
+		if g := int(days[i].Sub(days[i-1]).Hours() / 24); g > 0 {
+			gaps = append(gaps, g)
+		}
+	}
+	if len(gaps) == 0 {
+		return
+	}
+	sort.Ints(gaps)
+	median := gaps[len(gaps)/2]
+	switch {
+	case sameDay && median >= 28 && median <= 31:
+		for i, s := range spans {
+			spans[i] = monthSpan(s.End.Year(), s.End.Month())
+		}
+	case median == 7:
+		for i, s := range spans {
+			spans[i] = dateSpan{Start: s.End.AddDate(0, 0, -6), End: s.End, Approx: true}
+		}
+	}
+}
