@@ -1,0 +1,599 @@
+package aggregate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sync"
+	"time"
+
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/candorpoll/candor/poll"
+)
+
+// TauMode says how the non-sampling variance τ² is modelled.
+type TauMode uint8
+
+// Non-sampling variance choices.
+const (
+	// TauGlobal (the default): one τ for all houses, estimated by maximum
+	// likelihood together with σ (or fixed by StateSpace.TauFixed). Real
+	// polls vary more than their sampling error says; τ absorbs that, so
+	// intervals stay honest (see the calibration tests). When the data show
+	// no extra variance τ̂ is 0 and the fit equals the TauNone one.
+	TauGlobal TauMode = iota
+	// TauNone: sampling variance only (the textbook model and the peers').
+	TauNone
+	// TauPerHouse: one τ per house, all estimated (Nelder–Mead over
+	// 1 + J parameters: use it with a handful of houses).
+	TauPerHouse
+)
+
+var tauModeNames = [...]string{"global", "none", "per-house"}
+
+func (m TauMode) String() string {
+	if int(m) < len(tauModeNames) {
+		return tauModeNames[m]
+	}
+	return fmt.Sprintf("TauMode(%d)", uint8(m))
+}
+
+// Identify says how the level is separated from the house effects (α_t + c
+// and δ_j − c fit the polls equally well).
+type Identify uint8
+
+// Identifications.
+const (
+	// WeightedSumToZero (the default): Σ_j n_j δ_j = 0 with n_j the number
+	// of polls of house j (of the share): the average poll has no house
+	// effect, so the level is the consensus of the polls as published.
+	WeightedSumToZero Identify = iota
+	// SumToZero: Σ_j δ_j = 0, every house counting equally (Jackman 2005;
+	// the identification of the peer implementations).
+	SumToZero
+	// Reference: the house named by StateSpace.Reference has δ = 0; the
+	// level is that house's series and the effects are relative to it.
+	Reference
+	// Anchored: every house effect is free and the level is pinned by
+	// StateSpace.Anchors (known results with standard deviations),
+	// entered as pseudo-observations α_t = value + N(0, sd²). Anchoring
+	// estimates absolute house effects — as absolute as the anchor is.
+	Anchored
+)
+
+var identifyNames = [...]string{"weighted-sum-to-zero", "sum-to-zero", "reference", "anchored"}
+
+func (id Identify) String() string {
+	if int(id) < len(identifyNames) {
+		return identifyNames[id]
+	}
+	return fmt.Sprintf("Identify(%d)", uint8(id))
+}
+
+// Scale is the scale a share is modelled on.
+type Scale uint8
+
+// Scales.
+const (
+	// ScaleAuto (the default): points when every poll's value of the share
+	// lies in [10, 90], the logit scale otherwise. Near the middle the two
+	// agree closely and points keep the house effects additive in points;
+	// near 0 or 100 only the logit scale keeps intervals inside (0, 100).
+	ScaleAuto Scale = iota
+	// ScalePoints: the model on percentage points (the peers' scale).
+	ScalePoints
+	// ScaleLogit: the model on log(p/(1 − p)); results are transformed
+	// back to points.
+	ScaleLogit
+)
+
+// Anchor is a known value of the latent level of one share on one date,
+// e.g. an election result, with the standard deviation of its error as a
+// measure of the level (points, > 0).
+type Anchor struct {
+	Share Share
+	Date  time.Time
+	Value float64 // points
+	SD    float64 // points; must be > 0
+}
+
+// StateSpace is Jackman's (2005) poll-pooling model fitted by maximum
+// likelihood with the exact diffuse Kalman likelihood (see the package
+// documentation for the model). The zero value is ready to use: all three
+// shares, 95% intervals, σ and one global τ by ML, weighted sum-to-zero
+// identification, one house per pollster, automatic scale.
+//
+// A StateSpace holds no state: Fit may be called concurrently.
+type StateSpace struct {
+	// Shares to estimate; nil means approve, disapprove and undecided.
+	// The top-level Result is the first of approve, disapprove and
+	// undecided that is estimated; the others hang off it.
+	Shares []Share
+	// Level of the intervals; 0 means 0.95.
+	Level float64
+	// Sigma fixes the daily innovation sd (points per day); 0 estimates it.
+	Sigma float64
+	// Tau selects the non-sampling variance model (default TauGlobal).
+	Tau TauMode
+	// TauFixed > 0 fixes the global τ (points) instead of estimating it;
+	// only with TauGlobal.
+	TauFixed float64
+	// Identify selects the identification (default WeightedSumToZero).
+	Identify Identify
+	// Reference names the reference house for Identify == Reference: a
+	// pollster name or alias (poll.CanonicalName), or a house label such
+	// as "Levada/face-to-face" when SplitModes is set (a bare pollster
+	// name then means its house with the most polls).
+	Reference string
+	// Anchors pin the level for Identify == Anchored; each share
+	// estimated needs at least one.
+	Anchors []Anchor
+	// SplitModes gives each pollster × interview mode its own house
+	// effect ("Levada/phone" for Levada's 2020 telephone months).
+	SplitModes bool
+	// Scale selects the scale of the model (default ScaleAuto).
+	Scale Scale
+}
+
+// Fit estimates the model on polls. It returns, for the first share, a
+// Result holding the smoothed Series (all polls), the causal Filtered
+// series, the house effects, σ̂, τ̂ and diagnostics; the other shares hang
+// off Result.Disapprove and Result.Undecided. When all three shares are
+// estimated their means are made to sum to at most 100 (see the package
+// documentation).
+//
+// Errors (wrapped, test with errors.Is): ErrConfig for an invalid
+// configuration; ErrInvalidPoll (as *PollError, joined) for polls failing
+// poll.Validate; ErrNoSampleSize for a poll without a usable sample size;
+// ErrNoPolls when no poll publishes a share; ErrTooFewPolls when the polls
+// cannot identify the house effects or σ; ctx.Err() when cancelled.
+func (m StateSpace) Fit(ctx context.Context, polls []poll.Poll) (*Result, error) {
+	if err := m.check(); err != nil {
+		return nil, err
+	}
+	shares := m.Shares
+	if len(shares) == 0 {
+		shares = []Share{Approve, Disapprove, Undecided}
+	}
+	seen := map[Share]bool{}
+	for _, s := range shares {
+		if s > Undecided || seen[s] {
+			return nil, fmt.Errorf("%w: StateSpace.Shares: invalid or repeated share %v", ErrConfig, s)
+		}
+		seen[s] = true
+	}
+	results := make([]*Result, len(shares))
+	errs := make([]error, len(shares))
+	var wg sync.WaitGroup
+	for i, s := range shares {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = m.fitShare(ctx, polls, s)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if len(shares) == 3 {
+		constrainSum(results, shares)
+	}
+	byShare := map[Share]*Result{}
+	for i, sh := range shares {
+		byShare[sh] = results[i]
+	}
+	var top *Result
+	for _, sh := range []Share{Approve, Disapprove, Undecided} {
+		r, ok := byShare[sh]
+		if !ok {
+			continue
+		}
+		switch {
+		case top == nil:
+			top = r
+		case sh == Disapprove:
+			top.Disapprove = r
+		case sh == Undecided:
+			top.Undecided = r
+		}
+	}
+	return top, nil
+}
+
+func (m StateSpace) check() error {
+	switch {
+	case m.Level != 0 && !(m.Level > 0 && m.Level < 1):
+		return fmt.Errorf("%w: StateSpace.Level %v outside (0, 1)", ErrConfig, m.Level)
+	case m.Sigma < 0 || math.IsNaN(m.Sigma) || math.IsInf(m.Sigma, 0):
+		return fmt.Errorf("%w: StateSpace.Sigma %v", ErrConfig, m.Sigma)
+	case m.TauFixed < 0 || math.IsNaN(m.TauFixed) || math.IsInf(m.TauFixed, 0):
+		return fmt.Errorf("%w: StateSpace.TauFixed %v", ErrConfig, m.TauFixed)
+	case m.TauFixed > 0 && m.Tau != TauGlobal:
+		return fmt.Errorf("%w: StateSpace.TauFixed needs Tau == TauGlobal", ErrConfig)
+	case m.Tau > TauPerHouse:
+		return fmt.Errorf("%w: StateSpace.Tau %v", ErrConfig, m.Tau)
+	case m.Identify > Anchored:
+		return fmt.Errorf("%w: StateSpace.Identify %v", ErrConfig, m.Identify)
+	case m.Identify == Reference && m.Reference == "":
+		return fmt.Errorf("%w: Identify == Reference needs StateSpace.Reference", ErrConfig)
+	case m.Identify == Anchored && len(m.Anchors) == 0:
+		return fmt.Errorf("%w: Identify == Anchored needs StateSpace.Anchors", ErrConfig)
+	case m.Scale > ScaleLogit:
+		return fmt.Errorf("%w: StateSpace.Scale %d", ErrConfig, m.Scale)
+	}
+	for _, a := range m.Anchors {
+		if !(a.SD > 0) || math.IsInf(a.SD, 0) || !(a.Value >= 0 && a.Value <= 100) || a.Share > Undecided {
+			return fmt.Errorf("%w: anchor %v on %s: value %v, sd %v (need 0 ≤ value ≤ 100, sd > 0)",
+				ErrConfig, a.Share, a.Date.Format(time.DateOnly), a.Value, a.SD)
+		}
+	}
+	return nil
+}
+
+func (m StateSpace) level() float64 {
+	if m.Level == 0 {
+		return 0.95
+	}
+	return m.Level
+}
+
+// useLogit decides the scale of share s on these polls.
+func (m StateSpace) useLogit(polls []poll.Poll, s Share) bool {
+	switch m.Scale {
+	case ScalePoints:
+		return false
+	case ScaleLogit:
+		return true
+	}
+	for i := range polls {
+		if v := s.value(&polls[i]); v < 10 || v > 90 {
+			return true
+		}
+	}
+	return false
+}
+
+// fitShare fits one share.
+func (m StateSpace) fitShare(ctx context.Context, polls []poll.Poll, s Share) (*Result, error) {
+	logit := m.useLogit(polls, s)
+	o, err := observationsFor(polls, s, obsOptions{splitModes: m.SplitModes, logit: logit})
+	if err != nil {
+		return nil, err
+	}
+	J := len(o.houses)
+	// Identification.
+	var c constraint
+	fid := filterIdent{kind: m.Identify, reference: -1}
+	switch m.Identify {
+	case WeightedSumToZero, SumToZero:
+		dep := 0
+		for h := range o.counts {
+			if o.counts[h] > o.counts[dep] {
+				dep = h
+			}
+		}
+		coef := make([]float64, J)
+		for h := range coef {
+			if m.Identify == WeightedSumToZero {
+				coef[h] = -float64(o.counts[h]) / float64(o.counts[dep])
+			} else {
+				coef[h] = -1
+			}
+		}
+		c = newConstraint(J, dep, coef)
+	case Reference:
+		r, err := referenceHouse(o, m.Reference)
+		if err != nil {
+			return nil, err
+		}
+		c = newConstraint(J, r, make([]float64, J))
+		fid.reference = r
+	case Anchored:
+		n := 0
+		for _, a := range m.Anchors {
+			if a.Share == s {
+				o.addAnchor(a.Date, a.Value, a.SD)
+				n++
+			}
+		}
+		if n == 0 {
+			return nil, fmt.Errorf("%w: Identify == Anchored but no anchor for %v", ErrConfig, s)
+		}
+		c = newConstraint(J, -1, nil)
+	}
+	// τ groups.
+	var tauOf []int
+	nTau := 0
+	var fixedTau []float64
+	switch m.Tau {
+	case TauGlobal:
+		tauOf = make([]int, J)
+		nTau = 1
+		if m.TauFixed > 0 {
+			fixedTau = []float64{m.TauFixed}
+		}
+	case TauPerHouse:
+		tauOf = make([]int, J)
+		for h := range tauOf {
+			tauOf[h] = h
+		}
+		nTau = J
+	}
+	k := c.k()
+	nObs := len(o.y)
+	var warnings []string
+	if o.skipped > 0 {
+		warnings = append(warnings, fmt.Sprintf("%d of %d polls do not publish the %s share and were not used", o.skipped, len(polls), s))
+	}
+	estSigma := !(m.Sigma > 0) && o.nDays > 1
+	// Enough polls: more than the free constants, plus one per estimated
+	// variance parameter.
+	need := k + nTau*boolInt(fixedTau == nil) + boolInt(estSigma)
+	if nObs < need || (m.Tau == TauNone && nObs < k) {
+		return nil, fmt.Errorf("%w: %d polls of %s for %d free constants and %d variance parameters; fix Sigma (and Tau) or add polls",
+			ErrTooFewPolls, nObs, s, k, need-k)
+	}
+	cr := newCore(o, c, tauOf, nTau)
+	fit, err := maximise(ctx, cr, m.Sigma, fixedTau)
+	if err != nil {
+		if errors.Is(err, errNotIdentified) {
+			return nil, fmt.Errorf("%w: the polls of %s do not identify the house effects under %v identification", ErrTooFewPolls, s, m.Identify)
+		}
+		return nil, err
+	}
+	if !cr.ok {
+		return nil, fmt.Errorf("%w: the polls of %s do not identify the house effects under %v identification", ErrTooFewPolls, s, m.Identify)
+	}
+	if o.nDays == 1 {
+		warnings = append(warnings, "all polls lie on one day: σ is not identified and is reported as 0")
+	}
+	if fit.atBound {
+		warnings = append(warnings, fmt.Sprintf("σ̂ = %.3g is at the end of the search range [1e-4, 50]", fit.sigma))
+	}
+	sm := cr.smooth()
+	fm, fsd, fok, err := filtered(ctx, o, max(fit.sigma, 1e-12), fit.tau, tauOf, fid)
+	if err != nil {
+		return nil, err
+	}
+
+	level := m.level()
+	z := distuv.UnitNormal.Quantile(0.5 + level/2)
+	tau2 := 0.0 // poll-weighted mean τ² for the poll band
+	if nTau > 0 {
+		for h, n := range o.counts {
+			tv := fit.tau[tauOf[h]]
+			tau2 += float64(n) * tv * tv
+		}
+		tau2 /= float64(sumInts(o.counts))
+	}
+	bandVar := o.meanS2() + tau2
+	tr := transform{logit: logit}
+	res := &Result{Model: "statespace", Share: s.String(), Level: level}
+	res.Series = make([]Point, o.nDays)
+	for t := range res.Series {
+		res.Series[t] = tr.point(o.date(t), sm.mean[t], sm.sd[t], z, bandVar)
+	}
+	for t := range fm {
+		if fok[t] {
+			res.Filtered = append(res.Filtered, tr.point(o.date(t), fm[t], fsd[t], z, bandVar))
+		}
+	}
+	if len(res.Filtered) == 0 || !res.Filtered[0].Date.Equal(o.date(o.day[0])) {
+		warnings = append(warnings, fmt.Sprintf("the filtered series starts on %s, the first day the past polls identify the level",
+			firstFilteredDate(res.Filtered)))
+	}
+	// House effects, in points (on the logit scale converted at the mean
+	// level of the series).
+	scale := tr.houseScale(sm.mean)
+	for h, name := range o.houses {
+		res.Houses = append(res.Houses, HouseEffect{Pollster: name, Value: scale * sm.beta[1+h], SE: scale * sm.houseSD[h], Polls: o.counts[h]})
+	}
+	res.Params = Params{Sigma: fit.sigma, LogLik: fit.ll, Other: map[string]float64{"evaluations": float64(fit.evals)}}
+	if o.nDays == 1 {
+		res.Params.Sigma = 0
+	}
+	if !math.IsNaN(fit.logSE) {
+		res.Params.SigmaSE = fit.sigma * fit.logSE
+	}
+	if logit {
+		res.Params.Other["logit"] = 1
+	}
+	switch m.Tau {
+	case TauGlobal:
+		res.Params.Tau = map[string]float64{"": scale * fit.tau[0]}
+	case TauPerHouse:
+		res.Params.Tau = map[string]float64{}
+		for h, name := range o.houses {
+			res.Params.Tau[name] = scale * fit.tau[h]
+		}
+	}
+	res.Diagnostics = residualDiagnostics(o, sm, fit, tauOf)
+	res.Warnings = warnings
+	return res, nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func sumInts(v []int) int {
+	s := 0
+	for _, x := range v {
+		s += x
+	}
+	return s
+}
+
+func firstFilteredDate(f []Point) string {
+	if len(f) == 0 {
+		return "(never)"
+	}
+	return f[0].Date.Format(time.DateOnly)
+}
+
+// referenceHouse finds the house named name.
+func referenceHouse(o *observations, name string) (int, error) {
+	for h, lab := range o.houses {
+		if lab == name {
+			return h, nil
+		}
+	}
+	canon := poll.CanonicalName(name)
+	best := -1
+	for h, lab := range o.houses {
+		if lab == canon || (len(lab) > len(canon) && lab[:len(canon)] == canon && lab[len(canon)] == '/') {
+			if best < 0 || o.counts[h] > o.counts[best] {
+				best = h
+			}
+		}
+	}
+	if best < 0 {
+		return 0, fmt.Errorf("%w: reference pollster %q has no %s polls (houses: %v)", ErrConfig, name, o.share, o.houses)
+	}
+	return best, nil
+}
+
+// transform maps the model scale to points.
+type transform struct{ logit bool }
+
+func invLogit(x float64) float64 { return 100 / (1 + math.Exp(-x)) }
+
+// point returns the Point of a day from the model-scale mean and sd.
+func (tr transform) point(d time.Time, mean, sd, z, bandVar float64) Point {
+	pb := z * math.Sqrt(sd*sd+bandVar)
+	if !tr.logit {
+		return Point{Date: d, Mean: mean, SD: sd, Lower: mean - z*sd, Upper: mean + z*sd, PollLower: mean - pb, PollUpper: mean + pb}
+	}
+	p := invLogit(mean)
+	return Point{Date: d, Mean: p, SD: sd * p * (100 - p) / 100,
+		Lower: invLogit(mean - z*sd), Upper: invLogit(mean + z*sd),
+		PollLower: invLogit(mean - pb), PollUpper: invLogit(mean + pb)}
+}
+
+// houseScale returns the factor converting a model-scale difference into
+// points: 1 on the points scale, dp/dlogit = p(100 − p)/100 at the mean
+// level of the smoothed series on the logit scale.
+func (tr transform) houseScale(mean []float64) float64 {
+	if !tr.logit {
+		return 1
+	}
+	s := 0.0
+	for _, v := range mean {
+		s += v
+	}
+	p := invLogit(s / float64(len(mean)))
+	return p * (100 - p) / 100
+}
+
+// residualDiagnostics reports the standardized residuals of the polls
+// against the smoothed fit, r_i = (y_i − α̂_{t(i)} − δ̂_{h(i)})/√R_i: their
+// mean square (≈ 1 when the variances are right, ≫ 1 when polls vary more
+// than the model allows — fit τ) and the number beyond ±3 (outliers).
+func residualDiagnostics(o *observations, sm smoothed, fit mlFit, tauOf []int) []Diagnostic {
+	ss, n, out := 0.0, 0, 0
+	for i, y := range o.y {
+		h := o.house[i]
+		if h < 0 {
+			continue
+		}
+		r := o.s2[i]
+		if tauOf != nil && tauOf[h] >= 0 {
+			tv := fit.tau[tauOf[h]]
+			r += tv * tv
+		}
+		e := (y - sm.mean[o.day[i]] - sm.beta[1+h]) / math.Sqrt(r)
+		ss += e * e
+		n++
+		if math.Abs(e) > 3 {
+			out++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	msr := ss / float64(n)
+	exp := 0.0027 * float64(n)
+	return []Diagnostic{
+		{Name: "residual-mean-square", Value: msr, OK: msr < 1.5,
+			Note: "mean squared standardized residual against the smoothed fit; about 1 (a bit less, as the fit uses the polls) when the poll variances are right"},
+		{Name: "outliers", Value: float64(out), OK: float64(out) <= exp+3*math.Sqrt(exp)+1,
+			Note: fmt.Sprintf("polls with |standardized residual| > 3; %.1f expected", exp)},
+	}
+}
+
+// constrainSum makes the approve, disapprove and undecided means sum to at
+// most 100 on every day of the smoothed and filtered series: when the sum
+// exceeds 100 by e, share k's mean moves down by d_k = e·SD_k²/Σ SD² (its
+// SD, interval and band are scaled by the same factor 1 − d_k/mean, which
+// keeps them inside [0, 100]), the least-squares projection onto the sum of 100
+// weighted by the estimates' precision (what conditioning the three
+// independent estimates on a sum of 100 gives). The largest move is
+// reported as the diagnostic "sum-projection" on the first result.
+func constrainSum(results []*Result, shares []Share) {
+	var rs [3]*Result
+	for i, sh := range shares {
+		rs[sh] = results[i]
+	}
+	worst := 0.0
+	apply := func(get func(*Result) []Point) {
+		a, b, c := get(rs[0]), get(rs[1]), get(rs[2])
+		// Align by date: the three series may start on different days.
+		idx := map[time.Time][3]int{}
+		for i, p := range a {
+			idx[p.Date] = [3]int{i, -1, -1}
+		}
+		for i, p := range b {
+			if v, ok := idx[p.Date]; ok {
+				v[1] = i
+				idx[p.Date] = v
+			}
+		}
+		for i, p := range c {
+			if v, ok := idx[p.Date]; ok {
+				v[2] = i
+				idx[p.Date] = v
+			}
+		}
+		for _, v := range idx {
+			if v[1] < 0 || v[2] < 0 {
+				continue
+			}
+			ps := [3]*Point{&a[v[0]], &b[v[1]], &c[v[2]]}
+			sum, vs := 0.0, 0.0
+			for _, p := range ps {
+				sum += p.Mean
+				vs += p.SD * p.SD
+			}
+			e := sum - 100
+			if e <= 0 || !(vs > 0) {
+				continue
+			}
+			for _, p := range ps {
+				d := e * p.SD * p.SD / vs
+				if !(p.Mean > 0) {
+					continue
+				}
+				// Scale rather than shift the interval and band, so that
+				// bounds inside [0, 100] stay there.
+				f := max(p.Mean-d, 0) / p.Mean
+				p.Mean *= f
+				p.Lower *= f
+				p.Upper *= f
+				p.PollLower *= f
+				p.PollUpper *= f
+				p.SD *= f
+				worst = max(worst, d)
+			}
+		}
+	}
+	apply(func(r *Result) []Point { return r.Series })
+	apply(func(r *Result) []Point { return r.Filtered })
+	rs[0].Diagnostics = append(rs[0].Diagnostics, Diagnostic{Name: "sum-projection", Value: worst, OK: worst < 1,
+		Note: "largest move (points) of any share's mean to make approve + disapprove + undecided ≤ 100"})
+}

@@ -1,0 +1,270 @@
+package aggregate
+
+import (
+	"context"
+	"errors"
+	"math"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/candorpoll/candor/poll"
+)
+
+// peersModel is the peers' model: approve only, points, no τ, unweighted
+// sum to zero.
+var peersModel = StateSpace{Shares: []Share{Approve}, Tau: TauNone, Identify: SumToZero, Scale: ScalePoints}
+
+func TestStateSpaceMatchesStatsmodels(t *testing.T) {
+	res, err := peersModel.Fit(context.Background(), syntheticPolls(t))
+	require.NoError(t, err)
+	assert.InDelta(t, 0.3215, res.Params.Sigma, 0.0005)
+	assert.Greater(t, res.Params.SigmaSE, 0.0)
+	lat := readCSVRecords(t, filepath.Join(peersDir, "results", "statsmodels_latent.csv"))
+	require.Len(t, res.Series, len(lat))
+	assert.Equal(t, "2023-01-01", res.Series[0].Date.Format(time.DateOnly))
+	for i, r := range lat {
+		assert.InDelta(t, mustFloat(t, r["estimate"]), res.Series[i].Mean, 0.001, "day %d", i)
+		assert.InDelta(t, mustFloat(t, r["sd"]), res.Series[i].SD, 0.001, "day %d", i)
+	}
+	hs := readCSVRecords(t, filepath.Join(peersDir, "results", "statsmodels_house.csv"))
+	require.Len(t, res.Houses, len(hs))
+	for i, r := range hs {
+		assert.Equal(t, r["pollster"], res.Houses[i].Pollster)
+		assert.InDelta(t, mustFloat(t, r["estimate"]), res.Houses[i].Value, 0.001)
+		assert.InDelta(t, mustFloat(t, r["sd"]), res.Houses[i].SE, 0.001)
+	}
+	assert.Equal(t, []int{594, 506, 417, 295, 188}, []int{res.Houses[0].Polls, res.Houses[1].Polls, res.Houses[2].Polls, res.Houses[3].Polls, res.Houses[4].Polls})
+	t.Logf("sigma %.6f ± %.6f, loglik %.3f", res.Params.Sigma, res.Params.SigmaSE, res.Params.LogLik)
+}
+
+// The identifications differ only in where the constant goes: σ̂ is the
+// same, house effects are shifted, and the anchored fit recovers the
+// sum-to-zero one when anchored on its own level.
+func TestStateSpaceIdentifications(t *testing.T) {
+	ps := syntheticPolls(t)
+	base, err := peersModel.Fit(context.Background(), ps)
+	require.NoError(t, err)
+
+	ref := peersModel
+	ref.Identify, ref.Reference = Reference, "Acme"
+	rr, err := ref.Fit(context.Background(), ps)
+	require.NoError(t, err)
+	assert.InDelta(t, base.Params.Sigma, rr.Params.Sigma, 1e-5)
+	for i := range base.Houses {
+		assert.InDelta(t, base.Houses[i].Value-base.Houses[0].Value, rr.Houses[i].Value, 1e-4)
+	}
+	assert.Equal(t, 0.0, rr.Houses[0].SE)
+	for i := range base.Series {
+		assert.InDelta(t, base.Series[i].Mean+base.Houses[0].Value, rr.Series[i].Mean, 1e-4)
+	}
+
+	day := 400
+	anc := peersModel
+	anc.Identify = Anchored
+	anc.Anchors = []Anchor{{Share: Approve, Date: base.Series[day].Date, Value: base.Series[day].Mean, SD: 1e-4}}
+	ar, err := anc.Fit(context.Background(), ps)
+	require.NoError(t, err)
+	for i := range base.Houses {
+		assert.InDelta(t, base.Houses[i].Value, ar.Houses[i].Value, 1e-3)
+	}
+	assert.InDelta(t, 0, ar.Series[day].SD, 1e-3)
+
+	w := peersModel
+	w.Identify = WeightedSumToZero
+	wr, err := w.Fit(context.Background(), ps)
+	require.NoError(t, err)
+	s := 0.0
+	for _, h := range wr.Houses {
+		s += float64(h.Polls) * h.Value
+	}
+	assert.InDelta(t, 0, s, 1e-6, "weighted sum to zero")
+}
+
+// The filtered value on day t is what a fit on the polls up to day t gives
+// for day t (same σ): the filter is causal.
+func TestStateSpaceFilteredIsCausal(t *testing.T) {
+	ps := syntheticPolls(t)
+	m := peersModel
+	m.Sigma = 0.3
+	full, err := m.Fit(context.Background(), ps)
+	require.NoError(t, err)
+	// The first poll's midpoint is day 1: the filtered series starts there.
+	require.Len(t, full.Filtered, len(full.Series)-1)
+	assert.Equal(t, full.Series[1].Date, full.Filtered[0].Date)
+	assert.Empty(t, full.Warnings)
+	last := len(full.Series) - 1
+	assert.InDelta(t, full.Series[last].Mean, full.Filtered[last-1].Mean, 1e-6)
+	assert.InDelta(t, full.Series[last].SD, full.Filtered[last-1].SD, 1e-6)
+	for _, day := range []int{3, 40, 250, 613} {
+		cut := full.Series[day].Date
+		var sub []poll.Poll
+		for _, p := range ps {
+			if !p.Midpoint().After(cut) {
+				sub = append(sub, p)
+			}
+		}
+		r, err := m.Fit(context.Background(), sub)
+		require.NoError(t, err)
+		var got *Point
+		for i := range r.Series {
+			if r.Series[i].Date.Equal(cut) {
+				got = &r.Series[i]
+			}
+		}
+		require.NotNil(t, got)
+		f := full.Filtered[day-1]
+		require.Equal(t, cut, f.Date)
+		assert.InDelta(t, got.Mean, f.Mean, 1e-6, "day %d", day)
+		assert.InDelta(t, got.SD, f.SD, 1e-6, "day %d", day)
+	}
+}
+
+func TestStateSpaceDefaultsThreeShares(t *testing.T) {
+	res, err := StateSpace{}.Fit(context.Background(), syntheticPolls(t))
+	require.NoError(t, err)
+	require.NotNil(t, res.Disapprove)
+	require.NotNil(t, res.Undecided)
+	assert.Equal(t, "approve", res.Share)
+	assert.Equal(t, "disapprove", res.Disapprove.Share)
+	assert.Equal(t, "undecided", res.Undecided.Share)
+	assert.Equal(t, 0.95, res.Level)
+	require.Contains(t, res.Params.Tau, "")
+	t.Logf("approve σ=%.4f τ=%.4f; disapprove σ=%.4f τ=%.4f; undecided σ=%.4f τ=%.4f (logit %v)",
+		res.Params.Sigma, res.Params.Tau[""], res.Disapprove.Params.Sigma, res.Disapprove.Params.Tau[""],
+		res.Undecided.Params.Sigma, res.Undecided.Params.Tau[""], res.Undecided.Params.Other["logit"] == 1)
+	// The synthetic polls have no extra variance: τ̂ is small.
+	assert.Less(t, res.Params.Tau[""], 0.3)
+	for i := range res.Series {
+		a, d, u := res.Series[i], res.Disapprove.Series[i], res.Undecided.Series[i]
+		require.True(t, a.Date.Equal(d.Date) && a.Date.Equal(u.Date))
+		assert.LessOrEqual(t, a.Mean+d.Mean+u.Mean, 100+1e-9)
+		for _, p := range []Point{a, d, u} {
+			assert.True(t, p.Lower >= 0 && p.Upper <= 100 && p.PollLower >= 0 && p.PollUpper <= 100 && p.Lower <= p.Mean && p.Mean <= p.Upper, "%+v", p)
+			assert.True(t, p.PollLower <= p.Lower && p.PollUpper >= p.Upper)
+		}
+	}
+}
+
+func pollAt(pollster string, day int, n int, a, d float64) poll.Poll {
+	s := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, day)
+	return poll.Poll{Pollster: pollster, Start: s, End: s.AddDate(0, 0, 2), SampleSize: n,
+		Approve: a, Disapprove: d, Undecided: 100 - a - d, Refused: nan,
+		AdjustedApprove: nan, AdjustedDisapprove: nan}
+}
+
+func TestStateSpaceDegenerate(t *testing.T) {
+	ctx := context.Background()
+	one := []poll.Poll{pollAt("Acme", 0, 1000, 45, 50)}
+	_, err := StateSpace{}.Fit(ctx, one)
+	assert.ErrorIs(t, err, ErrTooFewPolls)
+	r, err := StateSpace{Sigma: 0.3, Tau: TauNone}.Fit(ctx, one)
+	require.NoError(t, err)
+	assert.Len(t, r.Series, 3)
+	assert.InDelta(t, 45, r.Series[1].Mean, 1e-9)
+	assert.InDelta(t, math.Sqrt(45*55/1000.0), r.Series[1].SD, 1e-9)
+
+	_, err = StateSpace{}.Fit(ctx, nil)
+	assert.ErrorIs(t, err, ErrNoPolls)
+
+	// One pollster: no house effect to estimate; σ by ML.
+	var single []poll.Poll
+	for d := 0; d < 60; d += 3 {
+		single = append(single, pollAt("Acme", d, 1000, 45+float64(d%7)/3, 50))
+	}
+	r, err = StateSpace{}.Fit(ctx, single)
+	require.NoError(t, err)
+	assert.Equal(t, 0.0, r.Houses[0].Value)
+	assertFinite(t, r)
+
+	// All polls on one day.
+	var sameDay []poll.Poll
+	for i, h := range []string{"Acme", "Birch", "Acme", "Birch", "Cedar"} {
+		p := pollAt(h, 0, 1000, 44+float64(i), 50)
+		p.End = p.Start
+		sameDay = append(sameDay, p)
+	}
+	r, err = StateSpace{Tau: TauNone}.Fit(ctx, sameDay)
+	require.NoError(t, err)
+	assert.Len(t, r.Series, 1)
+	assert.Equal(t, 0.0, r.Params.Sigma)
+	assert.NotEmpty(t, r.Warnings)
+	assertFinite(t, r)
+
+	// 0% and 100% shares: finite, inside [0, 100].
+	var edge []poll.Poll
+	for d := 0; d < 40; d += 2 {
+		p := pollAt([]string{"Acme", "Birch"}[d/2%2], d, 800, 100-float64(d%3), 0)
+		p.Undecided = float64(d % 3)
+		edge = append(edge, p)
+	}
+	r, err = StateSpace{}.Fit(ctx, edge)
+	require.NoError(t, err)
+	assertFinite(t, r)
+	for _, rr := range []*Result{r, r.Disapprove, r.Undecided} {
+		for _, p := range rr.Series {
+			assert.True(t, p.Lower >= 0 && p.Upper <= 100, "%s %+v", rr.Share, p)
+		}
+	}
+
+	// Missing sample size: a known pollster's profile supplies it; an
+	// unknown pollster is an error naming the poll.
+	lev := pollAt("Levada", 0, 0, 80, 15)
+	lev.Line = 7
+	r, err = StateSpace{Sigma: 0.3, Tau: TauNone, Shares: []Share{Approve}}.Fit(ctx, []poll.Poll{lev})
+	require.NoError(t, err)
+	prof, _ := poll.Lookup("Levada")
+	assert.InDelta(t, math.Sqrt(80*20*prof.DesignEffect/float64(prof.SampleSize)), r.Series[1].SD, 1e-9)
+	unk := pollAt("Nobody Polls", 0, 0, 40, 50)
+	unk.Line, unk.Source = 12, "x.csv"
+	_, err = StateSpace{Sigma: 0.3}.Fit(ctx, []poll.Poll{unk})
+	assert.ErrorIs(t, err, ErrNoSampleSize)
+	var pe *PollError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, 12, pe.Line)
+	assert.Contains(t, err.Error(), "x.csv:12")
+
+	// Invalid poll.
+	bad := pollAt("Acme", 0, 1000, 140, 50)
+	_, err = StateSpace{}.Fit(ctx, []poll.Poll{bad})
+	assert.ErrorIs(t, err, ErrInvalidPoll)
+
+	// Config errors.
+	for _, m := range []StateSpace{{Level: 1.5}, {Sigma: -1}, {Identify: Reference}, {Identify: Anchored}, {Tau: TauNone, TauFixed: 1},
+		{Identify: Anchored, Anchors: []Anchor{{Value: 50}}}} {
+		_, err = m.Fit(ctx, single)
+		assert.ErrorIs(t, err, ErrConfig, "%+v", m)
+	}
+	_, err = StateSpace{Identify: Reference, Reference: "Zed"}.Fit(ctx, single)
+	assert.ErrorIs(t, err, ErrConfig)
+}
+
+func TestStateSpaceCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := StateSpace{}.Fit(ctx, syntheticPolls(t))
+	assert.True(t, errors.Is(err, context.Canceled), "%v", err)
+}
+
+func assertFinite(t *testing.T, r *Result) {
+	t.Helper()
+	for _, rr := range []*Result{r, r.Disapprove, r.Undecided} {
+		if rr == nil {
+			continue
+		}
+		for _, ps := range [][]Point{rr.Series, rr.Filtered} {
+			for _, p := range ps {
+				for _, v := range []float64{p.Mean, p.SD, p.Lower, p.Upper, p.PollLower, p.PollUpper} {
+					require.False(t, math.IsNaN(v) || math.IsInf(v, 0), "%s %+v", rr.Share, p)
+				}
+			}
+		}
+		for _, h := range rr.Houses {
+			require.False(t, math.IsNaN(h.Value) || math.IsNaN(h.SE), "%+v", h)
+		}
+		require.False(t, math.IsNaN(rr.Params.Sigma) || math.IsNaN(rr.Params.LogLik))
+	}
+}
