@@ -1,0 +1,316 @@
+package poll
+
+import (
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Month-name dates, Russian and English (release-formats.md §6).
+//
+// A date cell is split into tokens — numbers, month names, dashes and other
+// words — and the token sequence is matched against the forms pollsters
+// print. Separators (space, no-break space, '.', ',', '/') only split
+// tokens, so «май.08», «Май 08», "Nov. 10", "Nov.00" and "may.04" are one
+// form, [month, year]. Words such as «года», «г.» and "of" are ignored.
+//
+// Forms and what they mean:
+//
+//	[month year]            май.08, Nov. 10, Август 2020   the calendar month (Approx)
+//	[year month]            2017 Aug.                       the calendar month (Approx)
+//	[day month year]        23 августа 2020                 that day
+//	[month day year]        Aug 23, 2020; Сент 28 2025      that day
+//	[d - d month year]      19-26 августа 2021              a range
+//	[d month - d month y]   27 января – 2 февраля 2022      a range across months
+//	[month d - d, y]        Sep 22–28, 2025                 a range (English order)
+//	[month d - month d, y]  January 27 – February 2, 2022   a range across months
+//
+// Two-digit years are 2000 + YY, except YY ≥ 88, which is 19YY: Levada's
+// English tables mix 1990s and 2000s columns (Nov.00 next to older ones),
+// and no Russian series used here starts before 1988.
+
+// monthNames maps every accepted month spelling (lower case, ё→е, without
+// the full stop) to its month: Russian nominative, genitive and the
+// abbreviations seen in Levada and VTsIOM tables (short and long: фев and
+// февр, сен and сент, ноя and нояб, июн and июнь), and English names and
+// abbreviations (Sep and Sept).
+var monthNames = func() map[string]time.Month {
+	m := map[string]time.Month{}
+	add := func(mon time.Month, names ...string) {
+		for _, n := range names {
+			m[n] = mon
+		}
+	}
+	add(time.January, "январь", "января", "янв", "january", "jan")
+	add(time.February, "февраль", "февраля", "фев", "февр", "february", "feb")
+	add(time.March, "март", "марта", "мар", "march", "mar")
+	add(time.April, "апрель", "апреля", "апр", "april", "apr")
+	add(time.May, "май", "мая", "may")
+	add(time.June, "июнь", "июня", "июн", "june", "jun")
+	add(time.July, "июль", "июля", "июл", "july", "jul")
+	add(time.August, "август", "августа", "авг", "august", "aug")
+	add(time.September, "сентябрь", "сентября", "сен", "сент", "september", "sep", "sept")
+	add(time.October, "октябрь", "октября", "окт", "october", "oct")
+	add(time.November, "ноябрь", "ноября", "ноя", "нояб", "november", "nov")
+	add(time.December, "декабрь", "декабря", "дек", "december", "dec")
+	return m
+}()
+
+// ignoredDateWords are words that may surround a date without changing it.
+var ignoredDateWords = map[string]bool{
+	"года": true, "год": true, "г": true, "гг": true, "годов": true,
+	"of": true, "the": true, "from": true, "с": true,
+}
+
+// rangeWords join the two ends of a range like a dash: «с 27 января по 2
+// февраля», "from January 27 to February 2".
+var rangeWords = map[string]bool{"по": true, "до": true, "to": true, "till": true, "until": true}
+
+// dateTokKind classifies a token of a date cell.
+type dateTokKind uint8
+
+const (
+	tokNum dateTokKind = iota + 1
+	tokMonth
+	tokDash
+	tokWord
+)
+
+type dateTok struct {
+	kind   dateTokKind
+	n      int // value of a number or month
+	digits int // digits of a number
+}
+
+// monthByName returns the month a single word names ("ноя.", "Сентября",
+// "Sept"), ignoring case, ё/е and a trailing full stop.
+func monthByName(s string) (time.Month, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	s = strings.TrimRight(s, ".")
+	s = strings.ReplaceAll(s, "ё", "е")
+	m, ok := monthNames[s]
+	return m, ok
+}
+
+// tokenizeDate splits s into date tokens. Letters after digits without a
+// separator ("2020г") start a new token. It reports false if a token is too
+// long to be part of a date, which keeps pathological input cheap.
+func tokenizeDate(s string) ([]dateTok, bool) {
+	var toks []dateTok
+	rs := []rune(s)
+	for i := 0; i < len(rs); {
+		r := rs[i]
+		switch {
+		case unicode.IsDigit(r):
+			j, v := i, 0
+			for j < len(rs) && rs[j] >= '0' && rs[j] <= '9' {
+				if j-i >= 4 {
+					return nil, false
+				}
+				v = v*10 + int(rs[j]-'0')
+				j++
+			}
+			if j == i { // a non-ASCII digit
+				return nil, false
+			}
+			toks = append(toks, dateTok{kind: tokNum, n: v, digits: j - i})
+			i = j
+		case unicode.IsLetter(r):
+			j := i
+			for j < len(rs) && unicode.IsLetter(rs[j]) {
+				j++
+			}
+			if j-i > 12 {
+				return nil, false
+			}
+			w := string(rs[i:j])
+			if m, ok := monthByName(w); ok {
+				toks = append(toks, dateTok{kind: tokMonth, n: int(m)})
+			} else if rangeWords[strings.ToLower(w)] {
+				toks = append(toks, dateTok{kind: tokDash})
+			} else if !ignoredDateWords[strings.ToLower(w)] {
+				toks = append(toks, dateTok{kind: tokWord})
+			}
+			i = j
+		case r == '-' || r == '–' || r == '—' || r == '‒' || r == '−':
+			toks = append(toks, dateTok{kind: tokDash})
+			i++
+		case r == '.' || r == ',' || r == '/' || unicode.IsSpace(r):
+			i++
+		default:
+			return nil, false
+		}
+	}
+	return toks, true
+}
+
+// yearOf interprets a number token as a year: four digits within 1900–2199,
+// or two digits (see the pivot above).
+func yearOf(t dateTok) (int, bool) {
+	if t.kind != tokNum {
+		return 0, false
+	}
+	switch t.digits {
+	case 4:
+		if t.n >= 1900 && t.n < 2200 {
+			return t.n, true
+		}
+	case 2:
+		if t.n >= 88 {
+			return 1900 + t.n, true
+		}
+		return 2000 + t.n, true
+	}
+	return 0, false
+}
+
+// dayOf returns a valid date for day token d of month m in year y.
+func dayOf(d dateTok, m, y int) (time.Time, bool) {
+	if d.kind != tokNum || d.digits > 2 || d.n < 1 || m < 1 || m > 12 {
+		return time.Time{}, false
+	}
+	t := time.Date(y, time.Month(m), d.n, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d.n { // 31 February and the like
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// monthSpan returns the first and last day of a calendar month.
+func monthSpan(y int, m time.Month) dateSpan {
+	start := time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)
+	return dateSpan{Start: start, End: start.AddDate(0, 1, -1), Approx: true}
+}
+
+// kinds returns the token kinds as a compact pattern string: 'n' number,
+// 'm' month, '-' dash, 'w' other word.
+func kinds(toks []dateTok) string {
+	b := make([]byte, len(toks))
+	for i, t := range toks {
+		b[i] = " nm-w"[t.kind]
+	}
+	return string(b)
+}
+
+// parseMonthNameDate parses the month-name forms listed at the top of this
+// file. It reports false when s is not one of them (including a month
+// without a year, which only a table's year rows can complete; see
+// monthByName).
+func parseMonthNameDate(s string) (dateSpan, bool) {
+	toks, ok := tokenizeDate(s)
+	if !ok || len(toks) < 2 || len(toks) > 8 {
+		return dateSpan{}, false
+	}
+	day := func(d, m, y dateTok) (time.Time, bool) {
+		yr, ok := yearOf(y)
+		if !ok || y.digits != 4 {
+			return time.Time{}, false
+		}
+		return dayOf(d, m.n, yr)
+	}
+	rng := func(a, b time.Time, ok1, ok2 bool) (dateSpan, bool) {
+		if !ok1 || !ok2 {
+			return dateSpan{}, false
+		}
+		// The order is not checked here: a reversed range is a data error
+		// (ErrDateOrder) that the reader reports with the cell's position.
+		return dateSpan{Start: a, End: b}, true
+	}
+	t := toks
+	switch kinds(toks) {
+	case "mn": // май.08, Nov. 10, Август 2020
+		if y, ok := yearOf(t[1]); ok {
+			return monthSpan(y, time.Month(t[0].n)), true
+		}
+	case "nm": // 2017 Aug.
+		if y, ok := yearOf(t[0]); ok && t[0].digits == 4 {
+			return monthSpan(y, time.Month(t[1].n)), true
+		}
+	case "nmn": // 23 августа 2020
+		d, ok := day(t[0], t[1], t[2])
+		return dateSpan{Start: d, End: d}, ok
+	case "mnn": // Aug 23, 2020
+		d, ok := day(t[1], t[0], t[2])
+		return dateSpan{Start: d, End: d}, ok
+	case "n-nmn": // 19-26 августа 2021
+		a, ok1 := day(t[0], t[3], t[4])
+		b, ok2 := day(t[2], t[3], t[4])
+		return rng(a, b, ok1, ok2)
+	case "nm-nmn": // 27 января – 2 февраля 2022
+		b, ok2 := day(t[3], t[4], t[5])
+		a, ok1 := day(t[0], t[1], t[5])
+		if ok1 && ok2 && a.After(b) { // 28 декабря – 3 января 2022: starts the year before
+			a = a.AddDate(-1, 0, 0)
+		}
+		return rng(a, b, ok1, ok2)
+	case "nmn-nmn": // 28 декабря 2021 – 3 января 2022
+		a, ok1 := day(t[0], t[1], t[2])
+		b, ok2 := day(t[4], t[5], t[6])
+		return rng(a, b, ok1, ok2)
+	case "mn-nn": // Sep 22–28, 2025
+		a, ok1 := day(t[1], t[0], t[4])
+		b, ok2 := day(t[3], t[0], t[4])
+		return rng(a, b, ok1, ok2)
+	case "mn-mnn": // January 27 – February 2, 2022
+		b, ok2 := day(t[4], t[3], t[5])
+		a, ok1 := day(t[1], t[0], t[5])
+		if ok1 && ok2 && a.After(b) {
+			a = a.AddDate(-1, 0, 0)
+		}
+		return rng(a, b, ok1, ok2)
+	case "mnn-mnn": // December 28, 2021 – January 3, 2022
+		a, ok1 := day(t[1], t[0], t[2])
+		b, ok2 := day(t[5], t[4], t[6])
+		return rng(a, b, ok1, ok2)
+	}
+	return dateSpan{}, false
+}
+
+// yearMonthCell classifies the first cell of a row in a press-release
+// table whose rows are months (release-formats.md §2.4.1 and §2.4.3):
+//
+//   - a bare four-digit year («2020»): year, no month;
+//   - a month without a year («ноя.», "Jul."): month, no year;
+//   - a full month date («2017 Aug.», «май.08»): both.
+//
+// ok is false for anything else.
+func yearMonthCell(s string) (year int, month time.Month, ok bool) {
+	toks, good := tokenizeDate(s)
+	if !good {
+		return 0, 0, false
+	}
+	switch kinds(toks) {
+	case "n":
+		if toks[0].digits == 4 {
+			if y, ok := yearOf(toks[0]); ok {
+				return y, 0, true
+			}
+		}
+	case "m":
+		return 0, time.Month(toks[0].n), true
+	case "mn", "nm":
+		if sp, ok := parseMonthNameDate(s); ok {
+			return sp.Start.Year(), sp.Start.Month(), true
+		}
+	}
+	return 0, 0, false
+}
+
+// parseDate parses any date cell the readers accept: the numeric forms of
+// parseNumericDate, then the month-name forms of parseMonthNameDate, then —
+// only under WithLegacyDates — float-damaged month labels ("8.202").
+// Surrounding white space (no-break spaces included) and footnote marks
+// ('*') are ignored.
+func parseDate(s string, cfg *readConfig) (dateSpan, bool) {
+	s = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(s), "*"))
+	if sp, ok := parseNumericDate(s); ok {
+		return sp, true
+	}
+	if sp, ok := parseMonthNameDate(s); ok {
+		return sp, true
+	}
+	if cfg != nil && cfg.legacyDates {
+		return parseLegacyMonth(s)
+	}
+	return dateSpan{}, false
+}

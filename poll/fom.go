@@ -1,0 +1,243 @@
+package poll
+
+import (
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+)
+
+// fomApproval is the vocabulary of FOM's question «Как вы считаете,
+// президент Путин работает на своём посту скорее хорошо или скорее
+// плохо?» (release-formats.md §4). It is a performance rating, not
+// approval; the printed labels kept in Poll.Labels record the wording.
+var fomApproval = newVocabulary("approval", map[string]answerKind{
+	"хорошо": ansApprove, "скорее хорошо": ansApprove, "плохо": ansDisapprove, "скорее плохо": ansDisapprove,
+	"well": ansApprove, "rather well": ansApprove, "good": ansApprove, "badly": ansDisapprove,
+	"rather badly": ansDisapprove, "bad": ansDisapprove, "poorly": ansDisapprove,
+})
+
+// fomFieldworkDays is the length of FOM's weekly omnibus fieldwork
+// («ФОМнибус»): Friday to Sunday, e.g. 25–27 November 2022 and 24–26
+// October 2025 (release-formats.md §4). A single published date is the
+// last day.
+const fomFieldworkDays = 3
+
+// fomSpan turns FOM's single date into its fieldwork window: the date is
+// the last day of a three-day omnibus; the first day is inferred, so the
+// span is marked approximate (DateApprox).
+func fomSpan(sp dateSpan) dateSpan {
+	return dateSpan{Start: sp.End.AddDate(0, 0, -(fomFieldworkDays - 1)), End: sp.End, Approx: true}
+}
+
+// datePhraseRE finds date phrases in running text (a chart remark or
+// caption): «23 августа 2020», «25–27 ноября 2022 года», «30 октября – 1
+// ноября 2020», "Aug 23, 2020".
+var datePhraseRE = regexp.MustCompile(`(?i)(?:\d{1,2}\s+[а-яёa-z]+\.?\s*[-–—]\s*)?\d{1,2}(?:\s*[-–—]\s*\d{1,2})?\s+[а-яёa-z]+\.?,?\s+\d{4}|[a-z]+\.?\s+\d{1,2}(?:\s*[-–—]\s*\d{1,2})?,?\s+\d{4}`)
+
+// dateInText returns the first date phrase of text that parses.
+func dateInText(text string) (dateSpan, bool) {
+	for _, m := range datePhraseRE.FindAllString(text, 8) {
+		if sp, ok := parseMonthNameDate(m); ok {
+			return sp, true
+		}
+	}
+	return dateSpan{}, false
+}
+
+// fomFallbackDate finds the period of a FOM table without dated columns in
+// its caption or title, else in the remark after it.
+func fomFallbackDate(t table) (dateSpan, cell, bool) {
+	at := cell{}
+	if len(t.Rows) > 0 && len(t.Rows[0]) > 0 {
+		at = cell{Line: t.Rows[0][0].Line}
+	}
+	texts := append([]string{t.Title}, t.Notes...)
+	for _, s := range texts {
+		if sp, ok := dateInText(s); ok {
+			at.Text = s
+			return sp, at, true
+		}
+	}
+	return dateSpan{}, cell{}, false
+}
+
+// ReadFOM reads a release of the Public Opinion Foundation (ФОМ): an HTML
+// page saved from fom.ru or a CSV/TSV export. It reads the tables with rows
+// «Хорошо / Плохо / Затрудняюсь ответить» (also «(Скорее) хорошо»), with
+// one or several dated columns, or with dates as rows; a table without
+// dated columns takes its date from its caption or chart remark («23
+// августа 2020»). Newer pages that embed the chart as Highcharts options in
+// a <script> are read too: series are identified by their names
+// («Хорошо», «Плохо», «Затрудняюсь ответить»), never by position, and the
+// dates come from the chart's categories.
+//
+// Dates: a fieldwork range given in full («25–27 ноября 2022») is used as
+// is; a single date is the last day of FOM's Friday–Sunday omnibus, so the
+// poll spans that day and the two before it, with DateApprox set because
+// the start is inferred. Pollster "FOM", Question "approval" (FOM's
+// хорошо/плохо performance rating, kept apart by its Labels), Subject
+// "Putin" unless WithSubject; mode from the FOM profile (face-to-face)
+// unless WithMode.
+//
+// The error joins a *ParseError per rejected cell or period; the good
+// polls are returned regardless. Input with no such table or chart is
+// ErrUnknownLayout.
+func ReadFOM(r io.Reader, opts ...Option) ([]Poll, error) {
+	cfg := newReadConfig(opts)
+	o := gridOptions{cfg: &cfg, pollster: pollsterName(&cfg, "FOM"), single: fomSpan, fallback: fomFallbackDate,
+		subject: func(table, string) string {
+			if cfg.subject != "" {
+				return cfg.subject
+			}
+			return "Putin"
+		}}
+	doc, err := readDocument(r, &cfg)
+	el := &errorList{source: cfg.source}
+	if err != nil {
+		if doc.Tables == nil {
+			return nil, err
+		}
+		el.errs = append(el.errs, err)
+	}
+	gps, found := readGrid(doc.Tables, []vocabulary{fomApproval}, &o, el)
+	for _, s := range doc.Scripts {
+		if charts := readHighcharts(s, fomApproval, &o, el); charts != nil {
+			gps = append(gps, charts...)
+			found = true
+		}
+	}
+	if !found {
+		el.errs = append(el.errs, &ParseError{Source: cfg.source, Line: 1,
+			Err: fmt.Errorf("%w: no FOM table (rows «Хорошо»/«Плохо» with a date) or Highcharts series found", ErrUnknownLayout)})
+		return nil, el.err()
+	}
+	polls := make([]Poll, len(gps))
+	for i, gp := range gps {
+		polls[i] = gp.p
+	}
+	return polls, el.err()
+}
+
+var (
+	hcCategoriesRE = regexp.MustCompile(`categories\s*:\s*\[`)
+	hcNameRE       = regexp.MustCompile(`name\s*:\s*(?:'([^'\n]*)'|"([^"\n]*)")`)
+	hcDataRE       = regexp.MustCompile(`data\s*:\s*\[`)
+	hcStringRE     = regexp.MustCompile(`'([^'\n]*)'|"([^"\n]*)"`)
+)
+
+// bracketed returns the text between the '[' ending at i and its matching
+// ']' (arrays of scalars only: no nesting is expected), and where it ends.
+func bracketed(s string, i int) (string, int, bool) {
+	j := strings.IndexByte(s[i:], ']')
+	if j < 0 {
+		return "", 0, false
+	}
+	return s[i : i+j], i + j, true
+}
+
+// readHighcharts reads a Highcharts chart embedded in a script: the
+// categories array gives the dates, and each series whose name the
+// vocabulary knows gives one share per date. It returns nil when the
+// script holds no such chart. Cells are positioned at the script line of
+// each array with Column = the element's 1-based index.
+func readHighcharts(s textBlock, v vocabulary, o *gridOptions, el *errorList) []gridPoll {
+	src := s.Text
+	loc := hcCategoriesRE.FindStringIndex(src)
+	if loc == nil {
+		return nil
+	}
+	lineAt := func(off int) int { return s.Line + strings.Count(src[:off], "\n") }
+	inner, _, ok := bracketed(src, loc[1])
+	if !ok {
+		return nil
+	}
+	var dates []cell
+	for _, m := range hcStringRE.FindAllStringSubmatchIndex(inner, -1) {
+		a, b := m[2], m[3]
+		if a < 0 {
+			a, b = m[4], m[5]
+		}
+		dates = append(dates, cell{Text: inner[a:b], Line: lineAt(loc[1] + a), Col: len(dates) + 1})
+	}
+	type series struct {
+		kind  answerKind
+		label string
+		cells []cell
+	}
+	var ss []series
+	binary := false
+	for _, nm := range hcNameRE.FindAllStringSubmatchIndex(src, -1) {
+		name := ""
+		if nm[2] >= 0 {
+			name = src[nm[2]:nm[3]]
+		} else {
+			name = src[nm[4]:nm[5]]
+		}
+		k := v.kind(name)
+		if k == ansNone || k == ansMethod || k == ansTotal {
+			continue
+		}
+		// The series' data array is the next one after its name.
+		dl := hcDataRE.FindStringIndex(src[nm[1]:])
+		if dl == nil {
+			continue
+		}
+		start := nm[1] + dl[1]
+		body, _, ok := bracketed(src, start)
+		if !ok {
+			continue
+		}
+		var cells []cell
+		off := 0
+		for _, part := range strings.Split(body, ",") {
+			txt := strings.TrimSpace(part)
+			if txt == "null" {
+				txt = ""
+			}
+			cells = append(cells, cell{Text: txt, Line: lineAt(start + off + strings.Index(part, strings.TrimLeft(part, " \t\n"))), Col: len(cells) + 1})
+			off += len(part) + 1
+		}
+		if strings.TrimSpace(body) == "" {
+			cells = nil
+		}
+		ss = append(ss, series{k, name, cells})
+		if k == ansApprove || k == ansDisapprove {
+			binary = true
+		}
+	}
+	if !binary || len(dates) == 0 {
+		return nil
+	}
+	var out []gridPoll
+	t := table{}
+	for i, dc := range dates {
+		sp, ok := parseDate(dc.Text, o.cfg)
+		if !ok {
+			el.add(dc, dc.Text, fmt.Errorf("%w: chart category not understood", ErrDate))
+			continue
+		}
+		sh := newShares()
+		good := true
+		for _, se := range ss {
+			if i >= len(se.cells) {
+				c := cell{Line: dc.Line, Col: i + 1}
+				el.add(c, "", fmt.Errorf("%w: series %q has no value for %s", ErrFieldCount, se.label, dc.Text))
+				good = false
+				continue
+			}
+			val, ok := readShare(se.cells[i], el)
+			if !ok {
+				good = false
+				continue
+			}
+			sh.set(se.kind, val, se.cells[i], se.label)
+		}
+		if !good {
+			continue
+		}
+		p := sh.toPoll(o, t, v.question)
+		finishPoll(p, sp, dc, &sh, o, el, &out, "")
+	}
+	return out
+}

@@ -1,0 +1,137 @@
+package poll
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// levadaApproval and levadaDirection are the answer vocabularies of
+// Levada's approval indicator (binary and four-point, release-formats.md
+// §2.1) and of its "right direction / wrong track" indicator, which shares
+// the same tables and pages.
+var (
+	levadaApproval = newVocabulary("approval", map[string]answerKind{
+		"одобряю": ansApprove, "не одобряю": ansDisapprove, "одобряют": ansApprove, "не одобряют": ansDisapprove,
+		"approve": ansApprove, "disapprove": ansDisapprove, "approve of": ansApprove, "do not approve": ansDisapprove,
+		"don't approve": ansDisapprove,
+		"безусловно да": ansDefYes, "скорее да": ansRatherYes, "скорее нет": ansRatherNo, "безусловно нет": ansDefNo,
+		"определенно да": ansDefYes, "определенно нет": ansDefNo, "да безусловно": ansDefYes, "нет безусловно": ansDefNo,
+		"безусловно одобряю": ansDefYes, "скорее одобряю": ansRatherYes, "скорее не одобряю": ansRatherNo, "безусловно не одобряю": ansDefNo,
+		"definitely yes": ansDefYes, "rather yes": ansRatherYes, "rather no": ansRatherNo, "definitely no": ansDefNo,
+		"definitely approve": ansDefYes, "rather approve": ansRatherYes, "rather disapprove": ansRatherNo, "definitely disapprove": ansDefNo,
+	})
+	levadaDirection = newVocabulary("direction", map[string]answerKind{
+		"в правильном направлении": ansApprove, "по неверному пути": ansDisapprove, "по неправильному пути": ansDisapprove,
+		"дела идут в правильном направлении": ansApprove, "события ведут нас по неверному пути": ansDisapprove,
+		"in the right direction": ansApprove, "right direction": ansApprove, "on the right track": ansApprove,
+		"on the wrong track": ansDisapprove, "wrong track": ansDisapprove, "on the wrong path": ansDisapprove, "wrong path": ansDisapprove,
+	})
+)
+
+// levadaSubjects name the institution an approval table is about, from
+// words in its title; Putin, the reason this reader exists, is tried first
+// and is the default when the title names none.
+var levadaSubjects = []struct{ cue, subject string }{
+	{"путин", "Putin"}, {"putin", "Putin"}, {"президент", "Putin"}, {"president", "Putin"},
+	{"мишустин", "Mishustin"}, {"mishustin", "Mishustin"}, {"медведев", "Medvedev"}, {"medvedev", "Medvedev"},
+	{"премьер", "Prime Minister"}, {"prime minister", "Prime Minister"},
+	{"правительств", "Government"}, {"government", "Government"},
+	{"дум", "Duma"}, {"duma", "Duma"}, {"совет федерации", "Federation Council"}, {"federation council", "Federation Council"},
+	{"губернатор", "Governors"}, {"governor", "Governors"},
+}
+
+func levadaSubject(cfg *readConfig) func(t table, q string) string {
+	return func(t table, q string) string {
+		if cfg.subject != "" {
+			return cfg.subject
+		}
+		if q == "direction" {
+			return "Russia"
+		}
+		title := strings.ToLower(t.Title)
+		for _, s := range levadaSubjects {
+			if strings.Contains(title, s.cue) {
+				return s.subject
+			}
+		}
+		return "Putin"
+	}
+}
+
+// pollsterName is WithPollster's name, canonicalised, or def.
+func pollsterName(cfg *readConfig, def string) string {
+	if strings.TrimSpace(cfg.pollster) != "" {
+		return CanonicalName(cfg.pollster)
+	}
+	return def
+}
+
+// ReadLevada reads a Levada Center release: an HTML page saved from
+// levada.ru (Russian or English) or a CSV/TSV export of its tables. It
+// finds every approval (and "right direction") table by content and
+// returns one Poll per survey month, in table order, plus an error joining
+// a *ParseError for every cell or period it rejected; the good polls are
+// returned regardless.
+//
+// Layouts (release-formats.md §2): the indicator table with months as
+// columns headed MM.YYYY, answer rows «Одобряю / Не одобряю / Нет ответа»
+// or "Approve / Disapprove / No answer" and an optional «Метод опроса» row;
+// the English site's split form (labels and numbers in two tables); press
+// releases with months as rows grouped under year rows («2020», «ноя.»,
+// «окт.» …) or "2017 Aug." rows; two-digit-year months (май.08, "Nov.00");
+// the four-point scale («безусловно да / скорее да / скорее нет /
+// безусловно нет»), folded into approve and disapprove with Detail kept and
+// FourPointScale set. Every "don't know" wording counts as undecided; the
+// printed labels are kept in Poll.Labels.
+//
+// A month's poll spans the calendar month with DateApprox set, and its
+// mode is the «Метод опроса» cell (telephone/CATI → Phone, else
+// FaceToFace; the raw text is appended to Source), else WithMode, else the
+// Levada profile (telephone April–July 2020). When the page carries the
+// methodology block («Опрос проведен 19-26 августа 2021 года … объемом
+// 1619 человек …»), the poll of the surveyed month gets its exact
+// fieldwork dates, sample size and mode instead, without DateApprox.
+//
+// Question is "approval" (or "direction"); Subject is "Putin" unless the
+// table's title names another institution ("Government", "Duma", …) or
+// WithSubject says otherwise. Input with no recognisable table is
+// ErrUnknownLayout.
+func ReadLevada(r io.Reader, opts ...Option) ([]Poll, error) {
+	cfg := newReadConfig(opts)
+	o := gridOptions{cfg: &cfg, pollster: pollsterName(&cfg, "Levada"), subject: levadaSubject(&cfg)}
+	return readAnswerRelease(r, &cfg, &o, []vocabulary{levadaApproval, levadaDirection}, "Levada",
+		"a header of months and an «Одобряю»/\"Approve\" row, or a header of answers and rows of months")
+}
+
+// readAnswerRelease is the body of ReadLevada and ReadFOM: decode, read the
+// answer tables, apply the methodology block.
+func readAnswerRelease(r io.Reader, cfg *readConfig, o *gridOptions, vocabs []vocabulary, who, want string) ([]Poll, error) {
+	doc, err := readDocument(r, cfg)
+	el := &errorList{source: cfg.source}
+	if err != nil {
+		if doc.Tables == nil {
+			return nil, err
+		}
+		el.errs = append(el.errs, err)
+	}
+	gps, found := readGrid(doc.Tables, vocabs, o, el)
+	if !found {
+		el.errs = append(el.errs, &ParseError{Source: cfg.source, Line: 1,
+			Err: fmt.Errorf("%w: no %s answer table found (want %s)", ErrUnknownLayout, who, want)})
+		return nil, el.err()
+	}
+	if m, ok := findMethodology(doc.Text); ok {
+		if m.Fieldwork.End.Before(m.Fieldwork.Start) {
+			el.addRow(m.Line, "", fmt.Errorf("%w: methodology fieldwork ends %s before it starts %s; not applied",
+				ErrDateOrder, m.Fieldwork.End.Format("2006-01-02"), m.Fieldwork.Start.Format("2006-01-02")))
+		} else {
+			applyMethodology(gps, m, cfg)
+		}
+	}
+	polls := make([]Poll, len(gps))
+	for i, gp := range gps {
+		polls[i] = gp.p
+	}
+	return polls, el.err()
+}

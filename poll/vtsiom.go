@@ -1,0 +1,236 @@
+package poll
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strings"
+	"time"
+)
+
+// vtsiomWeek turns a VTsIOM week given by one date into its fieldwork: the
+// date is the last day of a seven-day reporting period (release-formats.md
+// §3; the saved series date each week by its end, almost always a Sunday).
+func vtsiomWeek(sp dateSpan) dateSpan {
+	return dateSpan{Start: sp.End.AddDate(0, 0, -6), End: sp.End}
+}
+
+// vtsiomShares names the two tables (or rows, or columns) VTsIOM publishes.
+var vtsiomShares = newVocabulary("approval", map[string]answerKind{
+	"одобрение": ansApprove, "неодобрение": ansDisapprove, "не одобрение": ansDisapprove,
+	"одобряют": ansApprove, "не одобряют": ansDisapprove,
+	"approval": ansApprove, "disapproval": ansDisapprove, "approve": ansApprove, "disapprove": ansDisapprove,
+})
+
+// vtsiomPresident are the row labels of the president's row; the series
+// tracks the office (Medvedev May 2008 – May 2012), hence Subject
+// "President".
+var vtsiomPresident = []string{"президент россии", "президент рф", "президент", "president of russia", "president of the russian federation", "president"}
+
+// vtsiomCell is one value of the institution tables with its period.
+type vtsiomCell struct {
+	span dateSpan
+	at   cell // the period's header cell
+	val  [2]*cell
+}
+
+// ReadVTsIOM reads VTsIOM's approval ratings of state institutions
+// (wciom.ru/ratings/dejatelnost-gosudarstvennykh-institutov/), saved as an
+// HTML page or exported to CSV/TSV. VTsIOM publishes approval and
+// disapproval as two tables, headed «Одобрение» and «Неодобрение», with
+// institutions as rows and weekly periods as columns; this reader pairs the
+// two by period for the row «Президент России» (WithSubject selects
+// another institution by its printed name, e.g. WithSubject("Правительство
+// России")). Tables for one institution with rows (or columns)
+// «Одобрение»/«Неодобрение» are read too.
+//
+// Period headers are dates such as «Сент 28 2025», «28.09.2025», month
+// abbreviations short or long (Фев/Февр, Июн/Июнь, Сент…), or a fieldwork
+// range «22-28 сентября 2025». A single date is the last day of a
+// seven-day week (Start = End − 6 days); a range is used as printed.
+// Values have one decimal, with a decimal comma or point.
+//
+// VTsIOM publishes no "don't know" share: Undecided = 100 − approve −
+// disapprove with UndecidedDerived set, and NaN (not derived) when either
+// share is missing or the two add up to more than 100. Mode and sample size
+// come from the VTsIOM profile at the end of fieldwork (phone since 2017,
+// 11,200 a week since June 2018) unless WithMode/WithSampleSize say
+// otherwise. Subject is "President" for the president's row, else the
+// WithSubject name.
+//
+// A period with neither share is ErrMissing; every rejected cell or period
+// is a *ParseError in the joined error, and the good polls are returned
+// regardless. Input without the tables is ErrUnknownLayout.
+func ReadVTsIOM(r io.Reader, opts ...Option) ([]Poll, error) {
+	cfg := newReadConfig(opts)
+	subject := "President"
+	targets := vtsiomPresident
+	if cfg.subject != "" {
+		subject = cfg.subject
+		targets = []string{cfg.subject}
+	}
+	for i := range targets {
+		targets[i] = labelKey(targets[i])
+	}
+	o := gridOptions{cfg: &cfg, pollster: pollsterName(&cfg, "VTsIOM"), single: vtsiomWeek,
+		subject: func(table, string) string { return subject }}
+	doc, err := readDocument(r, &cfg)
+	el := &errorList{source: cfg.source}
+	if err != nil {
+		if doc.Tables == nil {
+			return nil, err
+		}
+		el.errs = append(el.errs, err)
+	}
+	gps, found := readGrid(doc.Tables, []vocabulary{vtsiomShares}, &o, el)
+	secPolls, secFound := readVTsIOMSections(doc.Tables, targets, &o, el)
+	gps = append(gps, secPolls...)
+	if !found && !secFound {
+		el.errs = append(el.errs, &ParseError{Source: cfg.source, Line: 1,
+			Err: fmt.Errorf("%w: no VTsIOM table headed «Одобрение»/«Неодобрение» with weekly columns", ErrUnknownLayout)})
+		return nil, el.err()
+	}
+	polls := make([]Poll, 0, len(gps))
+	for _, gp := range gps {
+		p := gp.p
+		if !math.IsNaN(p.Approve) && !math.IsNaN(p.Disapprove) && math.IsNaN(p.Undecided) && p.Approve+p.Disapprove <= 100 {
+			// Rounded to 0.1: keep the remainder at that precision so that
+			// 100 − 75.4 − 14.6 prints as 10, not 9.999999999999995.
+			p.Undecided = math.Round((100-p.Approve-p.Disapprove)*1e6) / 1e6
+			p.Flags |= UndecidedDerived
+		}
+		if prof, ok := Lookup(p.Pollster); ok && cfg.sampleSize == 0 && p.SampleSize == 0 {
+			p.SampleSize = prof.At(p.End).SampleSize
+		}
+		polls = append(polls, p)
+	}
+	return polls, el.err()
+}
+
+// readVTsIOMSections reads the institution tables. Section («Одобрение» or
+// «Неодобрение») and period header carry from row to row and, for the
+// section, from table to table, so both the HTML form (two tables) and a
+// CSV export of both tables one under the other are read.
+func readVTsIOMSections(tables []table, targets []string, o *gridOptions, el *errorList) ([]gridPoll, bool) {
+	found := false
+	weeks := map[[2]time.Time]*vtsiomCell{}
+	var order [][2]time.Time
+	section := -1
+	var targetSeen bool
+	var firstHeader cell
+	for _, t := range tables {
+		tk := labelKey(t.Title)
+		switch {
+		case strings.Contains(tk, "неодобрение"):
+			section = 1
+		case strings.Contains(tk, "одобрение"):
+			section = 0
+		}
+		var cols []int
+		var spans []dateSpan
+		var hdr []cell
+		for _, row := range t.Rows {
+			for _, c := range row {
+				switch labelKey(c.Text) {
+				case "одобрение", "approval":
+					section = 0
+				case "неодобрение", "не одобрение", "disapproval":
+					section = 1
+				}
+			}
+			var rc []int
+			var rs []dateSpan
+			var bad []int
+			for j := 1; j < len(row); j++ {
+				txt := strings.TrimSpace(row[j].Text)
+				if txt == "" {
+					continue
+				}
+				if sp, ok := parseDate(txt, o.cfg); ok {
+					rc, rs = append(rc, j), append(rs, sp)
+				} else if dateLike(txt) {
+					bad = append(bad, j)
+				}
+			}
+			if len(rc) > 0 && len(rc) >= len(bad) {
+				cols, spans, hdr = rc, rs, row
+				if section >= 0 {
+					found = true
+					if firstHeader.Line == 0 {
+						firstHeader = row[rc[0]]
+					}
+				}
+				for _, j := range bad {
+					el.add(row[j], row[j].Text, fmt.Errorf("%w: period header not understood; its column is skipped", ErrDate))
+				}
+				continue
+			}
+			if section < 0 || cols == nil {
+				continue
+			}
+			label, _ := labelOf(row, cols[0])
+			key := labelKey(label)
+			hit := false
+			for _, tg := range targets {
+				if key == tg {
+					hit = true
+					break
+				}
+			}
+			if !hit {
+				continue
+			}
+			// Only the first matching label counts: «Президент» must not
+			// also catch a later «Администрация президента».
+			targetSeen = true
+			for ci, j := range cols {
+				sp := spans[ci]
+				if sp.Start.Equal(sp.End) && !sp.Approx {
+					sp = vtsiomWeek(sp)
+				}
+				k := [2]time.Time{sp.Start, sp.End}
+				w := weeks[k]
+				if w == nil {
+					w = &vtsiomCell{span: sp, at: hdr[j]}
+					weeks[k] = w
+					order = append(order, k)
+				}
+				c := cellAt(row, j, 0)
+				if w.val[section] != nil {
+					el.add(c, c.Text, fmt.Errorf("%w: a second value for %s", ErrUnknownLayout, hdr[j].Text))
+					continue
+				}
+				w.val[section] = &c
+			}
+		}
+	}
+	if found && !targetSeen {
+		el.errs = append(el.errs, &ParseError{Source: el.source, Line: firstHeader.Line,
+			Err: fmt.Errorf("%w: no row %q in the VTsIOM tables", ErrMissing, targets[0])})
+	}
+	sort.SliceStable(order, func(i, j int) bool { return false })
+	var out []gridPoll
+	for _, k := range order {
+		w := weeks[k]
+		s := newShares()
+		good := true
+		for sec, kind := range []answerKind{ansApprove, ansDisapprove} {
+			if w.val[sec] == nil {
+				continue
+			}
+			v, ok := readShare(*w.val[sec], el)
+			if !ok {
+				good = false
+				continue
+			}
+			s.set(kind, v, *w.val[sec], [...]string{"Одобрение", "Неодобрение"}[sec])
+		}
+		if !good {
+			continue
+		}
+		p := s.toPoll(o, table{}, vtsiomShares.question)
+		finishPoll(p, w.span, w.at, &s, o, el, &out, "")
+	}
+	return out, found
+}
