@@ -1,0 +1,160 @@
+package chart
+
+import (
+	"errors"
+	"fmt"
+	"image/color"
+	"math"
+	"strings"
+	"time"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+
+	"github.com/candorpoll/candor/aggregate"
+	"github.com/candorpoll/candor/poll"
+)
+
+// Sentinel errors, usable with errors.Is.
+var (
+	// ErrNoData: there is nothing to draw (nil result, empty series, no
+	// houses, no scenarios, or nothing left inside the From–To window).
+	ErrNoData = errors.New("chart: nothing to plot")
+	// ErrBadValue: a value that must be drawn is NaN or infinite, or an
+	// interval is reversed.
+	ErrBadValue = errors.New("chart: value cannot be drawn")
+	// ErrShare: the result's Share names no share of a poll.
+	ErrShare = errors.New("chart: unknown share")
+)
+
+// Options configure a chart. The zero value gives the documented defaults,
+// so chart.Options{} is always valid.
+type Options struct {
+	// Title is the plot title; "" gives a title derived from the result
+	// (e.g. "approve: statespace trend").
+	Title string
+	// YLabel labels the value axis; "" gives "percent" (for house effects:
+	// "points").
+	YLabel string
+	// Filtered draws Result.Filtered (the causal estimate: what was
+	// knowable on each day) instead of the smoothed Result.Series.
+	Filtered bool
+	// From and To restrict the drawn dates (inclusive); a zero time leaves
+	// that end open.
+	From, To time.Time
+	// MaxHouses limits how many pollsters get their own colour and legend
+	// entry in trend charts (default 8; the rest are drawn grey as "other
+	// pollsters"), and how many rows a house-effect chart shows (default
+	// 30). Pollsters with the most polls come first.
+	MaxHouses int
+	// NoPollBand hides the band for a new poll (Point.PollLower/PollUpper).
+	NoPollBand bool
+	// Colors overrides the colour of named pollsters or scenarios.
+	Colors map[string]color.Color
+	// Marks are labelled reference values drawn as points, e.g. an
+	// election result on its date.
+	Marks []Mark
+	// LegendCorner fixes the legend in a corner of the data area:
+	// "top-left", "top-right", "bottom-left" or "bottom-right". The default
+	// "" places it, at draw time, in the corner that hides the fewest data
+	// points; either way it gets a translucent white backdrop.
+	LegendCorner string
+}
+
+// legend sets up p's legend placement and returns the plotter that must be
+// added last (after every data plotter) to apply it.
+func (o Options) legend(p *plot.Plot, data ...plotter.XYs) (*legendPlacer, error) {
+	lp := &legendPlacer{data: data}
+	switch o.LegendCorner {
+	case "":
+	case "top-left", "top-right", "bottom-left", "bottom-right":
+		lp.fixed = true
+		p.Legend.Top = strings.HasPrefix(o.LegendCorner, "top")
+		p.Legend.Left = strings.HasSuffix(o.LegendCorner, "left")
+	default:
+		return nil, fmt.Errorf("chart: unknown legend corner %q", o.LegendCorner)
+	}
+	return lp, nil
+}
+
+// Mark is a labelled reference value drawn on a time chart.
+type Mark struct {
+	Date  time.Time
+	Value float64 // percent
+	Label string
+}
+
+func (o Options) inWindow(t time.Time) bool {
+	return (o.From.IsZero() || !t.Before(o.From)) && (o.To.IsZero() || !t.After(o.To))
+}
+
+func (o Options) maxHouses(def int) int {
+	if o.MaxHouses > 0 {
+		return o.MaxHouses
+	}
+	return def
+}
+
+// shareOf returns the function that reads the charted share from a poll.
+// An empty share means approve, the default of every model.
+func shareOf(share string) (func(*poll.Poll) float64, error) {
+	switch share {
+	case "", "approve":
+		return func(p *poll.Poll) float64 { return p.Approve }, nil
+	case "disapprove":
+		return func(p *poll.Poll) float64 { return p.Disapprove }, nil
+	case "undecided":
+		return func(p *poll.Poll) float64 { return p.Undecided }, nil
+	case "net":
+		return func(p *poll.Poll) float64 { return p.Approve - p.Disapprove }, nil
+	}
+	return nil, fmt.Errorf("%w %q", ErrShare, share)
+}
+
+// checkPoints verifies that every point in pts can be drawn and reports
+// whether the poll band is present. A band is absent when every
+// PollLower/PollUpper is NaN or both are zero (a model that does not
+// compute it); present but partly invalid is an error, since drawing
+// part of a band would misrepresent it.
+func checkPoints(pts []aggregate.Point) (pollBand bool, err error) {
+	for _, p := range pts {
+		if !finite(p.Mean) || !finite(p.Lower) || !finite(p.Upper) {
+			return false, fmt.Errorf("%w: point %s: mean %g, interval [%g, %g]", ErrBadValue, p.Date.Format(time.DateOnly), p.Mean, p.Lower, p.Upper)
+		}
+		if p.Lower > p.Upper {
+			return false, fmt.Errorf("%w: point %s: reversed interval [%g, %g]", ErrBadValue, p.Date.Format(time.DateOnly), p.Lower, p.Upper)
+		}
+		if !(math.IsNaN(p.PollLower) && math.IsNaN(p.PollUpper)) && !(p.PollLower == 0 && p.PollUpper == 0) {
+			pollBand = true
+		}
+	}
+	if !pollBand {
+		return false, nil
+	}
+	for _, p := range pts {
+		if !finite(p.PollLower) || !finite(p.PollUpper) || p.PollLower > p.PollUpper {
+			return false, fmt.Errorf("%w: point %s: poll band [%g, %g]", ErrBadValue, p.Date.Format(time.DateOnly), p.PollLower, p.PollUpper)
+		}
+	}
+	return true, nil
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// window returns the points inside the options' date window.
+func (o Options) window(pts []aggregate.Point) []aggregate.Point {
+	if o.From.IsZero() && o.To.IsZero() {
+		return pts
+	}
+	var out []aggregate.Point
+	for _, p := range pts {
+		if o.inWindow(p.Date) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// unix is the x coordinate of a date: seconds since the Unix epoch, the
+// scale plot.TimeTicks expects.
+func unix(t time.Time) float64 { return float64(t.Unix()) }
