@@ -296,4 +296,3 @@ func pooledMeanSD(chains [][]float64) (mean, sd float64) {
 	mu, v := sampleMeanVar(all)
 	return mu, math.Sqrt(v)
 }
-

@@ -153,16 +153,9 @@ func (m StateSpace) Fit(ctx context.Context, polls []poll.Poll) (*Result, error)
 	if err := m.check(); err != nil {
 		return nil, err
 	}
-	shares := m.Shares
-	if len(shares) == 0 {
-		shares = []Share{Approve, Disapprove, Undecided}
-	}
-	seen := map[Share]bool{}
-	for _, s := range shares {
-		if s > Undecided || seen[s] {
-			return nil, fmt.Errorf("%w: StateSpace.Shares: invalid or repeated share %v", ErrConfig, s)
-		}
-		seen[s] = true
+	shares, err := m.shares()
+	if err != nil {
+		return nil, err
 	}
 	results := make([]*Result, len(shares))
 	errs := make([]error, len(shares))
@@ -178,6 +171,30 @@ func (m StateSpace) Fit(ctx context.Context, polls []poll.Poll) (*Result, error)
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	return assembleShares(results, shares), nil
+}
+
+// shares returns the shares to estimate (Shares, or all three), checked.
+// (Shared with Bayes.)
+func (m StateSpace) shares() ([]Share, error) {
+	shares := m.Shares
+	if len(shares) == 0 {
+		shares = []Share{Approve, Disapprove, Undecided}
+	}
+	seen := map[Share]bool{}
+	for _, s := range shares {
+		if s > Undecided || seen[s] {
+			return nil, fmt.Errorf("%w: StateSpace.Shares: invalid or repeated share %v", ErrConfig, s)
+		}
+		seen[s] = true
+	}
+	return shares, nil
+}
+
+// assembleShares applies the sum ≤ 100 projection when all three shares
+// were estimated and hangs the results off the first of approve,
+// disapprove and undecided. (Shared with Bayes.)
+func assembleShares(results []*Result, shares []Share) *Result {
 	if len(shares) == 3 {
 		constrainSum(results, shares)
 	}
@@ -200,7 +217,7 @@ func (m StateSpace) Fit(ctx context.Context, polls []poll.Poll) (*Result, error)
 			top.Undecided = r
 		}
 	}
-	return top, nil
+	return top
 }
 
 func (m StateSpace) check() error {
@@ -256,8 +273,23 @@ func (m StateSpace) useLogit(polls []poll.Poll, s Share) bool {
 	return false
 }
 
-// fitShare fits one share.
-func (m StateSpace) fitShare(ctx context.Context, polls []poll.Poll, s Share) (*Result, error) {
+// shareModel is one share's model prepared for fitting: its observations,
+// identification and τ groups. (Shared with Bayes.)
+type shareModel struct {
+	o        *observations
+	c        constraint
+	fid      filterIdent
+	tauOf    []int
+	nTau     int
+	fixedTau []float64 // non-nil: τ fixed
+	logit    bool
+	estSigma bool
+	warnings []string
+}
+
+// prepare builds the observations of share s, the identification
+// constraint and the τ groups, and checks that there are enough polls.
+func (m StateSpace) prepare(polls []poll.Poll, s Share) (*shareModel, error) {
 	logit := m.useLogit(polls, s)
 	o, err := observationsFor(polls, s, obsOptions{splitModes: m.SplitModes, logit: logit})
 	if err != nil {
@@ -336,6 +368,18 @@ func (m StateSpace) fitShare(ctx context.Context, polls []poll.Poll, s Share) (*
 		return nil, fmt.Errorf("%w: %d polls of %s for %d free constants and %d variance parameters; fix Sigma (and Tau) or add polls",
 			ErrTooFewPolls, nObs, s, k, need-k)
 	}
+	return &shareModel{o: o, c: c, fid: fid, tauOf: tauOf, nTau: nTau, fixedTau: fixedTau,
+		logit: logit, estSigma: estSigma, warnings: warnings}, nil
+}
+
+// fitShare fits one share.
+func (m StateSpace) fitShare(ctx context.Context, polls []poll.Poll, s Share) (*Result, error) {
+	pm, err := m.prepare(polls, s)
+	if err != nil {
+		return nil, err
+	}
+	o, c, fid, tauOf, nTau, fixedTau := pm.o, pm.c, pm.fid, pm.tauOf, pm.nTau, pm.fixedTau
+	logit, warnings := pm.logit, pm.warnings
 	cr := newCore(o, c, tauOf, nTau)
 	fit, err := maximise(ctx, cr, m.Sigma, fixedTau)
 	if err != nil {
