@@ -1,0 +1,23 @@
+// Command russia is candor's main worked example: Putin's approval in
+// Russia from the Levada Center (monthly, 1999–2024), FOM (weekly,
+// 2013–2020) and VTsIOM (weekly, 2006–2020), read from embedded copies of
+// the published series.
+//
+// Run it from anywhere, with no flags and no network:
+//
+//	go run ./examples/russia
+//
+// It prints its report on standard output.
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+func main() {
+	if err := run(os.Stdout, "."); err != nil {
+		fmt.Fprintln(os.Stderr, "russia:", err)
+		os.Exit(1)
+	}
+}
