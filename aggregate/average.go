@@ -1,0 +1,1138 @@
+package aggregate
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/candorpoll/candor/poll"
+)
+
+// Average is a FiveThirtyEight-style poll average: a recency-weighted mean
+// of house-adjusted polls, with house effects estimated iteratively against
+// the average and shrunk toward zero for pollsters with few polls. The
+// model is written out in the package documentation (section "Average");
+// this comment lists what each field changes.
+//
+// The zero value is ready to use and reproduces the defaults documented on
+// each field. An Average is not modified by Fit and is safe for concurrent
+// use.
+type Average struct {
+	// Level is the confidence level of the intervals, in (0, 1).
+	// Zero means 0.95.
+	Level float64
+
+	// Populations is the order of preference among the population
+	// versions of one poll; a poll is used in the first version of the
+	// list it has, and versions not in the list are not used. Nil means
+	// Adults, RegisteredVoters, LikelyVoters, Voters, PopulationUnknown:
+	// 538's "All polls" rule for approval (A > RV > LV).
+	Populations []poll.Population
+
+	// Tracking says what to do with polls flagged poll.Tracking (rolling
+	// samples published daily that overlap each other).
+	// The zero value, TrackingNonOverlapping, keeps a maximal set of
+	// non-overlapping releases per pollster.
+	Tracking TrackingRule
+
+	// SampleSizeRef is n₀ and SampleSizeCap the cap c of the sample-size
+	// factor min(√(n_eff/n₀), c), with n_eff = n/deff
+	// (poll.Poll.EffectiveSampleSize). Zero means n₀ = 1000 and c = 2. A
+	// poll with no known sample size gets the factor 1 (as if n_eff = n₀);
+	// the result warns how many did.
+	SampleSizeRef, SampleSizeCap float64
+
+	// PollsterWeights gives a quality weight per pollster (canonical
+	// name). The quality factor of a poll is its own Weight when given,
+	// else its pollster's entry here, else GradeWeight(poll.Grade) when the
+	// poll carries a known grade, else 1. A zero weight excludes the
+	// pollster.
+	PollsterWeights map[string]float64
+
+	// WeightIsComplete says that a poll's own Weight, where given, is its
+	// whole weight (as in 538's poll list, whose weights already include
+	// sample size, tracking and publication frequency), so the
+	// sample-size and frequency factors are not applied on top of it.
+	// By default (false) a poll's Weight is a pollster-quality factor
+	// multiplied by the others.
+	WeightIsComplete bool
+
+	// Recency is the decay of a poll's influence with its age.
+	// The zero value is 538's fitted kernel (see Recency).
+	Recency Recency
+
+	// FrequencyWindow (days) and FrequencyPower p set the frequency
+	// discount k^(−p), where k is the number of polls the same pollster
+	// finished in the FrequencyWindow days up to and including this poll's
+	// end date (after tracking de-duplication). Zero means 30 days and
+	// p = 0.5. NoFrequency turns the discount off.
+	FrequencyWindow int
+	FrequencyPower  float64
+	NoFrequency     bool
+
+	// HouseSD is the prior standard deviation σ_h (points) of the house
+	// effects toward which few-poll pollsters are shrunk. Zero means it is
+	// estimated from the data (a method-of-moments empirical-Bayes
+	// estimate, reported as Params.Other["house_sd"]).
+	HouseSD float64
+
+	// NoHouseEffects fits the average of the raw polls (every house
+	// effect fixed at zero).
+	NoHouseEffects bool
+
+	// MaxIter bounds the house-effect iterations and Tol is their
+	// convergence threshold on the largest change of a house effect, in
+	// points. Zero means 500 and 1e-6.
+	MaxIter int
+	Tol     float64
+
+	// Start and End restrict the output days; zero means from the first
+	// to the last poll end date. Polls outside still inform house effects
+	// and, within the recency window, the first days.
+	Start, End time.Time
+}
+
+// TrackingRule is how Average treats tracking polls (poll.Tracking).
+type TrackingRule uint8
+
+// Tracking rules (methods.md §1.5).
+const (
+	// TrackingNonOverlapping keeps, per pollster, a maximal set of
+	// releases whose fieldwork periods do not overlap: sort by end date
+	// descending, keep the latest, then repeatedly keep the next release
+	// that ended before the start of the last one kept (538's 2025 rule;
+	// greedy is optimal for interval scheduling). Dropped releases are
+	// counted in a warning.
+	TrackingNonOverlapping TrackingRule = iota
+	// TrackingDownweight keeps every release but divides its effective
+	// sample size by the length of its fieldwork period k (in days), so a
+	// k-day rolling sample counts once per k days (538, 2008).
+	TrackingDownweight
+	// TrackingKeepAll treats tracking releases like any other poll.
+	TrackingKeepAll
+)
+
+// Recency is the decay r(a) of a poll's influence with its age a in days
+// (from its end date for the causal average, from its midpoint for the
+// centred one):
+//
+//	r(a) = exp(−(a/Scale)^Shape)   for a ≤ MaxAge (default),
+//	r(a) = 2^(−a/HalfLife)         for a ≤ MaxAge when HalfLife > 0,
+//	r(a) = 0                       for a > MaxAge.
+//
+// Zero fields mean Scale = 11.8, Shape = 1.64, MaxAge = 32: a fit to the
+// influence of non-tracking polls in 538's Trump poll list (r ≈ 0.5 at 9–10
+// days, 0.06 at 23, 0 beyond about 32; methods.md §3.4). It is a fit, not
+// 538's formula.
+type Recency struct {
+	Scale, Shape float64
+	HalfLife     float64
+	MaxAge       int
+}
+
+// kernel returns r(0), …, r(MaxAge).
+func (r Recency) kernel() ([]float64, error) {
+	scale, shape, maxAge := r.Scale, r.Shape, r.MaxAge
+	if scale == 0 {
+		scale = 11.8
+	}
+	if shape == 0 {
+		shape = 1.64
+	}
+	if maxAge == 0 {
+		maxAge = 32
+	}
+	if !(scale > 0) || !(shape > 0) || math.IsInf(scale, 0) || math.IsInf(shape, 0) || maxAge < 0 || !(r.HalfLife >= 0) || math.IsInf(r.HalfLife, 0) {
+		return nil, fmt.Errorf("%w: Recency %+v", ErrConfig, r)
+	}
+	k := make([]float64, maxAge+1)
+	for a := range k {
+		if r.HalfLife > 0 {
+			k[a] = math.Exp2(-float64(a) / r.HalfLife)
+		} else {
+			k[a] = math.Exp(-math.Pow(float64(a)/scale, shape))
+		}
+	}
+	return k, nil
+}
+
+// gradeWeights are quality weights by 538 letter grade: the median weight
+// of non-tracking polls with n ≈ 1,000–1,200 from pollsters publishing
+// rarely, in 538's Trump poll list (methods.md §3.3), divided by the A+
+// median (2.05). Grades between observed ones are interpolated.
+var gradeWeights = map[string]float64{
+	"A+": 1.00, "A": 0.88, "A-": 0.78, "A/B": 0.79,
+	"B+": 0.74, "B": 0.50, "B-": 0.25, "B/C": 0.23,
+	"C+": 0.22, "C": 0.20, "C-": 0.17, "C/D": 0.15,
+	"D+": 0.12, "D": 0.10, "D-": 0.08,
+}
+
+// GradeWeight returns the quality weight Average uses for a 538 letter
+// grade (A+ = 1; see the package documentation for the table and its
+// provenance). It accepts "−" (U+2212) for "-" and ignores surrounding
+// space; ok is false for an unknown grade.
+func GradeWeight(grade string) (w float64, ok bool) {
+	g := strings.ReplaceAll(strings.ToUpper(strings.TrimSpace(grade)), "−", "-")
+	w, ok = gradeWeights[g]
+	return w, ok
+}
+
+// avgConfig is an Average with defaults filled in and checked.
+type avgConfig struct {
+	level, z         float64
+	pops             []poll.Population
+	n0, capSize      float64
+	kernel           []float64
+	freqWindow       int
+	freqPower        float64
+	houseSD          float64 // 0 = estimate
+	maxIter          int
+	tol              float64
+	start, end       int // day numbers; math.MinInt/MaxInt when unset
+	hasStart, hasEnd bool
+}
+
+func (a *Average) config() (avgConfig, error) {
+	c := avgConfig{level: a.Level, n0: a.SampleSizeRef, capSize: a.SampleSizeCap,
+		freqWindow: a.FrequencyWindow, freqPower: a.FrequencyPower, houseSD: a.HouseSD,
+		maxIter: a.MaxIter, tol: a.Tol}
+	bad := func(field string, v any) error { return fmt.Errorf("%w: Average.%s = %v", ErrConfig, field, v) }
+	if c.level == 0 {
+		c.level = 0.95
+	}
+	if !(c.level > 0 && c.level < 1) {
+		return c, bad("Level", a.Level)
+	}
+	c.z = math.Sqrt2 * math.Erfinv(c.level)
+	c.pops = a.Populations
+	if c.pops == nil {
+		c.pops = []poll.Population{poll.Adults, poll.RegisteredVoters, poll.LikelyVoters, poll.Voters, poll.PopulationUnknown}
+	}
+	if len(c.pops) == 0 {
+		return c, bad("Populations", "empty")
+	}
+	if c.n0 == 0 {
+		c.n0 = 1000
+	}
+	if c.capSize == 0 {
+		c.capSize = 2
+	}
+	if !(c.n0 > 0) || math.IsInf(c.n0, 0) {
+		return c, bad("SampleSizeRef", a.SampleSizeRef)
+	}
+	if !(c.capSize > 0) {
+		return c, bad("SampleSizeCap", a.SampleSizeCap)
+	}
+	if a.Tracking > TrackingKeepAll {
+		return c, bad("Tracking", a.Tracking)
+	}
+	var err error
+	if c.kernel, err = a.Recency.kernel(); err != nil {
+		return c, err
+	}
+	if c.freqWindow == 0 {
+		c.freqWindow = 30
+	}
+	if c.freqPower == 0 {
+		c.freqPower = 0.5
+	}
+	if c.freqWindow < 0 {
+		return c, bad("FrequencyWindow", a.FrequencyWindow)
+	}
+	if !(c.freqPower >= 0) || math.IsInf(c.freqPower, 0) {
+		return c, bad("FrequencyPower", a.FrequencyPower)
+	}
+	if a.NoFrequency {
+		c.freqPower = 0
+	}
+	if !(c.houseSD >= 0) || math.IsInf(c.houseSD, 0) {
+		return c, bad("HouseSD", a.HouseSD)
+	}
+	if c.maxIter == 0 {
+		c.maxIter = 500
+	}
+	if c.tol == 0 {
+		c.tol = 1e-6
+	}
+	if c.maxIter < 0 {
+		return c, bad("MaxIter", a.MaxIter)
+	}
+	if !(c.tol > 0) {
+		return c, bad("Tol", a.Tol)
+	}
+	for name, w := range a.PollsterWeights {
+		if !(w >= 0) || math.IsInf(w, 0) {
+			return c, bad("PollsterWeights["+name+"]", w)
+		}
+	}
+	if !a.Start.IsZero() {
+		c.start, c.hasStart = dayNumber(a.Start), true
+	}
+	if !a.End.IsZero() {
+		c.end, c.hasEnd = dayNumber(a.End), true
+	}
+	if c.hasStart && c.hasEnd && c.end < c.start {
+		return c, bad("End", a.End.Format(time.DateOnly)+" before Start "+a.Start.Format(time.DateOnly))
+	}
+	return c, nil
+}
+
+// dayNumber is the number of whole UTC days since 1970-01-01.
+func dayNumber(t time.Time) int {
+	s := t.Unix()
+	d := s / 86400
+	if s < 0 && s%86400 != 0 {
+		d--
+	}
+	return int(d)
+}
+
+// dayTime is the inverse of dayNumber: UTC midnight of day d.
+func dayTime(d int) time.Time { return time.Unix(int64(d)*86400, 0).UTC() }
+
+// avgPoll is one poll as the average uses it, after population choice,
+// merging of versions and tracking de-duplication.
+type avgPoll struct {
+	src        int // index of (the first version of) the poll in the input
+	house      int
+	start, end int // day numbers
+	mid        int
+	approve    float64
+	disapprove float64
+	n          float64 // effective sample size; 0 when unknown
+	weight     float64 // poll's own Weight (0 = none)
+	grade      float64 // GradeWeight of its grade (0 = none or unknown)
+	tracking   bool
+	w          float64 // final weight w_i
+}
+
+// prepared is the poll set shared by the three shares.
+type prepared struct {
+	polls    []avgPoll
+	houses   []string
+	warnings []string
+	first    int // first and last end day
+	last     int
+}
+
+// Fit computes the average for the approve share, with the disapprove and
+// undecided shares in Result.Disapprove and Result.Undecided.
+//
+// Fit returns an error wrapping ErrInvalidPoll (one *PollError per bad
+// poll, joined) when a poll fails poll.Poll.Validate, ErrConfig for an
+// invalid configuration, ErrNoPolls when no poll publishes an approve
+// share in an accepted population, and ctx.Err() when ctx is cancelled.
+func (a *Average) Fit(ctx context.Context, polls []poll.Poll) (*Result, error) {
+	c, err := a.config()
+	if err != nil {
+		return nil, err
+	}
+	if err := validatePolls(polls); err != nil {
+		return nil, err
+	}
+	p, err := a.prepare(&c, polls)
+	if err != nil {
+		return nil, err
+	}
+	if lo, hi := p.days(&c); hi < lo {
+		return nil, fmt.Errorf("%w: no output day: Start %s is after the last poll (%s)", ErrConfig,
+			dayTime(lo).Format(time.DateOnly), dayTime(p.last).Format(time.DateOnly))
+	}
+	res := make([]*Result, 2)
+	houseOf := make([][]float64, 2)
+	seOf := make([][]float64, 2)
+	for s := range 2 {
+		r, he, se, err := a.fitShare(ctx, &c, p, s)
+		if err != nil {
+			return nil, err
+		}
+		res[s], houseOf[s], seOf[s] = r, he, se
+	}
+	approve, disapprove := res[0], res[1]
+	undecided, err := a.undecided(&c, p, approve, disapprove, houseOf, seOf)
+	if err != nil {
+		return nil, err
+	}
+	if approve == nil {
+		return nil, fmt.Errorf("%w: no poll publishes an approve share", ErrNoPolls)
+	}
+	approve.Warnings = append(slices.Clone(p.warnings), approve.Warnings...)
+	approve.Disapprove = disapprove
+	approve.Undecided = undecided
+	return approve, nil
+}
+
+// validatePolls returns every invalid poll as a joined *PollError.
+func validatePolls(polls []poll.Poll) error {
+	var errs []error
+	for i := range polls {
+		if err := polls[i].Validate(); err != nil {
+			errs = append(errs, &PollError{Index: i, Source: polls[i].Source, Line: polls[i].Line, Err: err})
+		}
+	}
+	return joinErrors(errs)
+}
+
+func joinErrors(errs []error) error {
+	switch len(errs) {
+	case 0:
+		return nil
+	case 1:
+		return errs[0]
+	}
+	return fmt.Errorf("%d invalid polls: %w", len(errs), errors.Join(errs...))
+}
+
+// prepare chooses population versions, merges multi-version polls, removes
+// exact duplicates and overlapping tracking releases, and computes weights.
+func (a *Average) prepare(c *avgConfig, polls []poll.Poll) (*prepared, error) {
+	if len(polls) == 0 {
+		return nil, fmt.Errorf("%w: none given", ErrNoPolls)
+	}
+	rank := make(map[poll.Population]int, len(c.pops))
+	for i, pop := range c.pops {
+		if _, dup := rank[pop]; !dup {
+			rank[pop] = i
+		}
+	}
+	type key struct {
+		pollster, question, subject string
+		start, end                  int
+	}
+	groups := make(map[key][]int)
+	var order []key
+	excluded := 0
+	for i := range polls {
+		q := &polls[i]
+		if _, ok := rank[q.Population]; !ok {
+			excluded++
+			continue
+		}
+		k := key{q.Pollster, q.Question, q.Subject, dayNumber(q.Start), dayNumber(q.End)}
+		if _, seen := groups[k]; !seen {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], i)
+	}
+	out := &prepared{}
+	if excluded > 0 {
+		out.warnings = append(out.warnings, fmt.Sprintf("%d polls in populations not in Average.Populations were not used", excluded))
+	}
+	houseIdx := make(map[string]int)
+	merged, dups, noSize, unknownGrade := 0, 0, 0, 0
+	for _, k := range order {
+		idx := groups[k]
+		best := len(c.pops)
+		for _, i := range idx {
+			best = min(best, rank[polls[i].Population])
+		}
+		// Versions in the preferred population; exact copies (the same row
+		// listed under several 538 subgroups) count once.
+		var vers []int
+		for _, i := range idx {
+			if rank[polls[i].Population] != best {
+				continue
+			}
+			copyOf := false
+			for _, j := range vers {
+				if samePublished(&polls[i], &polls[j]) {
+					copyOf = true
+					break
+				}
+			}
+			if copyOf {
+				dups++
+				continue
+			}
+			vers = append(vers, i)
+		}
+		if len(vers) > 1 {
+			merged += len(vers) - 1
+		}
+		h, ok := houseIdx[k.pollster]
+		if !ok {
+			h = len(out.houses)
+			houseIdx[k.pollster] = h
+			out.houses = append(out.houses, k.pollster)
+		}
+		ap := avgPoll{src: vers[0], house: h, start: k.start, end: k.end,
+			mid: dayNumber(polls[vers[0]].Midpoint())}
+		var sa, na, sd, nd, sn, nn, sw, nw float64
+		for _, i := range vers {
+			q := &polls[i]
+			if !math.IsNaN(q.Approve) {
+				sa += q.Approve
+				na++
+			}
+			if !math.IsNaN(q.Disapprove) {
+				sd += q.Disapprove
+				nd++
+			}
+			if n := q.EffectiveSampleSize(); n > 0 {
+				sn += n
+				nn++
+			}
+			if q.Weight > 0 {
+				sw += q.Weight
+				nw++
+			}
+			if g, ok := GradeWeight(q.Grade); ok && ap.grade == 0 {
+				ap.grade = g
+			} else if !ok && strings.TrimSpace(q.Grade) != "" {
+				unknownGrade++
+			}
+			ap.tracking = ap.tracking || q.Flags.Has(poll.Tracking)
+		}
+		ap.approve, ap.disapprove = sa/na, sd/nd // NaN when no version publishes it
+		if nn > 0 {
+			ap.n = sn / nn
+		} else {
+			noSize++
+		}
+		if nw > 0 {
+			ap.weight = sw / nw
+		}
+		out.polls = append(out.polls, ap)
+	}
+	if len(out.polls) == 0 {
+		return nil, fmt.Errorf("%w: no poll in an accepted population", ErrNoPolls)
+	}
+	if merged > 0 {
+		out.warnings = append(out.warnings, fmt.Sprintf("%d poll versions (several questions or population rows of one poll) were averaged into their poll", merged))
+	}
+	if dups > 0 {
+		out.warnings = append(out.warnings, fmt.Sprintf("%d exact duplicate rows were counted once", dups))
+	}
+	if noSize > 0 {
+		out.warnings = append(out.warnings, fmt.Sprintf("%d polls have no known sample size and got the sample-size factor 1", noSize))
+	}
+	if unknownGrade > 0 {
+		out.warnings = append(out.warnings, fmt.Sprintf("%d polls have a grade GradeWeight does not know; their grade was ignored", unknownGrade))
+	}
+	if a.Tracking == TrackingNonOverlapping {
+		if dropped := dedupeTracking(&out.polls); dropped > 0 {
+			out.warnings = append(out.warnings, fmt.Sprintf("%d overlapping tracking releases were dropped (non-overlapping rule)", dropped))
+		}
+	}
+	a.weigh(c, polls, out)
+	out.first, out.last = math.MaxInt, math.MinInt
+	for _, q := range out.polls {
+		out.first = min(out.first, q.end)
+		out.last = max(out.last, q.end)
+	}
+	return out, nil
+}
+
+// days returns the first and last output day.
+func (p *prepared) days(c *avgConfig) (lo, hi int) {
+	lo, hi = p.first, p.last
+	if c.hasStart {
+		lo = c.start
+	}
+	if c.hasEnd {
+		hi = c.end
+	}
+	return lo, hi
+}
+
+// samePublished reports whether two rows publish the same numbers for the
+// same population and sample (538 lists one poll under several subgroups).
+func samePublished(p, q *poll.Poll) bool {
+	eq := func(x, y float64) bool { return x == y || (math.IsNaN(x) && math.IsNaN(y)) }
+	return p.Population == q.Population && p.SampleSize == q.SampleSize &&
+		eq(p.Approve, q.Approve) && eq(p.Disapprove, q.Disapprove) && eq(p.Undecided, q.Undecided)
+}
+
+// dedupeTracking applies TrackingNonOverlapping in place and returns the
+// number of releases dropped.
+func dedupeTracking(ps *[]avgPoll) int {
+	byHouse := make(map[int][]int)
+	for i, q := range *ps {
+		if q.tracking {
+			byHouse[q.house] = append(byHouse[q.house], i)
+		}
+	}
+	drop := make(map[int]bool)
+	for _, idx := range byHouse {
+		slices.SortFunc(idx, func(i, j int) int {
+			return cmp.Or(cmp.Compare((*ps)[j].end, (*ps)[i].end), cmp.Compare((*ps)[j].start, (*ps)[i].start), cmp.Compare(i, j))
+		})
+		lastStart := math.MaxInt
+		for _, i := range idx {
+			if (*ps)[i].end < lastStart {
+				lastStart = (*ps)[i].start
+				continue
+			}
+			drop[i] = true
+		}
+	}
+	if len(drop) == 0 {
+		return 0
+	}
+	kept := (*ps)[:0]
+	for i, q := range *ps {
+		if !drop[i] {
+			kept = append(kept, q)
+		}
+	}
+	*ps = kept
+	return len(drop)
+}
+
+// weigh sets w_i = quality × frequency discount × sample-size factor.
+func (a *Average) weigh(c *avgConfig, polls []poll.Poll, p *prepared) {
+	// Polls of each house by end day, for the frequency discount.
+	ends := make([][]int, len(p.houses))
+	for _, q := range p.polls {
+		ends[q.house] = append(ends[q.house], q.end)
+	}
+	for h := range ends {
+		slices.Sort(ends[h])
+	}
+	for i := range p.polls {
+		q := &p.polls[i]
+		if q.weight > 0 && a.WeightIsComplete {
+			q.w = q.weight
+			continue
+		}
+		quality := 1.0
+		switch name := p.houses[q.house]; {
+		case q.weight > 0:
+			quality = q.weight
+		case a.PollsterWeights != nil && hasKey(a.PollsterWeights, name):
+			quality = a.PollsterWeights[name]
+		case q.grade > 0:
+			quality = q.grade
+		}
+		size := 1.0
+		if q.n > 0 {
+			n := q.n
+			if q.tracking && a.Tracking == TrackingDownweight {
+				n /= float64(q.end - q.start + 1)
+			}
+			size = min(math.Sqrt(n/c.n0), c.capSize)
+		}
+		freq := 1.0
+		if c.freqPower > 0 {
+			e := ends[q.house]
+			lo, _ := slices.BinarySearch(e, q.end-c.freqWindow+1)
+			hi, _ := slices.BinarySearch(e, q.end+1)
+			freq = math.Pow(float64(hi-lo), -c.freqPower)
+		}
+		q.w = quality * size * freq
+	}
+}
+
+func hasKey[V any](m map[string]V, k string) bool { _, ok := m[k]; return ok }
+
+// shareObs is one share's data: the polls that publish it.
+type shareObs struct {
+	y, w        []float64
+	house       []int
+	end, mid    []int
+	seSampling  []float64 // sampling SE (points), NaN when n unknown
+	nHouses     int
+	first, last int // range of days over which trends are computed
+}
+
+func (p *prepared) obs(s int) *shareObs {
+	o := &shareObs{nHouses: len(p.houses), first: math.MaxInt, last: math.MinInt}
+	for _, q := range p.polls {
+		v := q.approve
+		if s == 1 {
+			v = q.disapprove
+		}
+		if math.IsNaN(v) || !(q.w > 0) {
+			continue
+		}
+		o.y = append(o.y, v)
+		o.w = append(o.w, q.w)
+		o.house = append(o.house, q.house)
+		o.end = append(o.end, q.end)
+		o.mid = append(o.mid, q.mid)
+		se := math.NaN()
+		if q.n > 0 {
+			se = 100 * math.Sqrt(v/100*(1-v/100)/q.n)
+		}
+		o.seSampling = append(o.seSampling, se)
+		o.first = min(o.first, q.mid, q.end)
+		o.last = max(o.last, q.end)
+	}
+	return o
+}
+
+// sums holds, per day, Σu, Σu·x and Σu² of a kernel-weighted average.
+type sums struct {
+	first     int
+	w, wx, w2 []float64
+}
+
+func newSums(first, last int) *sums {
+	n := last - first + 1
+	return &sums{first: first, w: make([]float64, n), wx: make([]float64, n), w2: make([]float64, n)}
+}
+
+func (s *sums) reset() {
+	clear(s.w)
+	clear(s.wx)
+	clear(s.w2)
+}
+
+// addCentred spreads a poll at day d over days d−M … d+M with weights
+// w·r(|t − d|).
+func (s *sums) addCentred(d int, w, x float64, k []float64) {
+	for a := -(len(k) - 1); a < len(k); a++ {
+		t := d + a - s.first
+		if t < 0 || t >= len(s.w) {
+			continue
+		}
+		u := w * k[abs(a)]
+		s.w[t] += u
+		s.wx[t] += u * x
+		s.w2[t] += u * u
+	}
+}
+
+// addCausal spreads a poll that ended on day d over days d … d+M.
+func (s *sums) addCausal(d int, w, x float64, k []float64) {
+	for a := range k {
+		t := d + a - s.first
+		if t < 0 || t >= len(s.w) {
+			continue
+		}
+		u := w * k[a]
+		s.w[t] += u
+		s.wx[t] += u * x
+		s.w2[t] += u * u
+	}
+}
+
+func abs(a int) int {
+	if a < 0 {
+		return -a
+	}
+	return a
+}
+
+// bandPrior is the weight, in equivalent polls, of the global residual
+// variance in each day's local residual variance (see the package doc).
+const bandPrior = 5
+
+// fitShare fits share s (0 approve, 1 disapprove). It returns a nil
+// Result (and no error) when no poll publishes the disapprove share.
+func (a *Average) fitShare(ctx context.Context, c *avgConfig, p *prepared, s int) (*Result, []float64, []float64, error) {
+	o := p.obs(s)
+	name := [...]string{"approve", "disapprove"}[s]
+	if len(o.y) == 0 {
+		if s == 0 {
+			return nil, nil, nil, fmt.Errorf("%w: no poll publishes an approve share", ErrNoPolls)
+		}
+		return nil, nil, nil, nil
+	}
+	H := o.nHouses
+	he := make([]float64, H)
+	se := make([]float64, H)
+	counts := make([]int, H)
+	for _, h := range o.house {
+		counts[h]++
+	}
+	res := &Result{Model: "average", Share: name, Level: c.level}
+	iter, converged := 0, true
+	houseSD := c.houseSD
+	if !a.NoHouseEffects && H > 1 {
+		var err error
+		iter, converged, houseSD, err = estimateHouses(ctx, c, o, he, se)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	lo, hi := p.days(c)
+	adj := make([]float64, len(o.y))
+	for i := range adj {
+		adj[i] = o.y[i] - he[o.house[i]]
+	}
+	var carriedF, carriedS int
+	res.Filtered, carriedF = trendPoints(c, o, adj, lo, hi, false)
+	res.Series, carriedS = trendPoints(c, o, adj, lo, hi, true)
+	if carriedF > 0 || carriedS > 0 {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%s: %d days (causal) and %d days (centred) had no poll within %d days; the previous estimate was carried forward", name, carriedF, carriedS, len(c.kernel)-1))
+	}
+	res.Houses = make([]HouseEffect, 0, H)
+	for h := range H {
+		if counts[h] == 0 {
+			continue
+		}
+		res.Houses = append(res.Houses, HouseEffect{Pollster: p.houses[h], Value: he[h], SE: se[h], Polls: counts[h]})
+	}
+	slices.SortFunc(res.Houses, func(x, y HouseEffect) int { return cmp.Compare(x.Pollster, y.Pollster) })
+	res.Params.Other = map[string]float64{
+		"house_sd":      houseSD,
+		"polls":         float64(len(o.y)),
+		"recency_max":   float64(len(c.kernel) - 1),
+		"sample_size_0": c.n0,
+	}
+	res.Diagnostics = append(res.Diagnostics, Diagnostic{Name: "iterations", Value: float64(iter), OK: converged,
+		Note: fmt.Sprintf("house-effect iterations (limit %d, tolerance %g points)", c.maxIter, c.tol)})
+	if !converged {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%s: house effects did not converge in %d iterations", name, c.maxIter))
+	}
+	return res, he, se, nil
+}
+
+// estimateHouses runs the house-effect iteration (package doc, "Average")
+// and fills he and se. It returns the iterations used, whether they
+// converged and the prior SD σ_h used.
+func estimateHouses(ctx context.Context, c *avgConfig, o *shareObs, he, se []float64) (int, bool, float64, error) {
+	H := o.nHouses
+	first, last := o.first, o.last
+	sm := newSums(first, last)
+	next := make([]float64, H)
+	k := make([]float64, H)     // informative polls per house
+	sum := make([]float64, H)   // Σ residuals
+	sumSq := make([]float64, H) // Σ residuals²
+	tw := make([]float64, H)    // total weight per house, for centring
+	for i, h := range o.house {
+		tw[h] += o.w[i]
+	}
+	var sigmaH float64
+	for it := 1; it <= c.maxIter; it++ {
+		if err := ctx.Err(); err != nil {
+			return it, false, 0, err
+		}
+		sm.reset()
+		for i, y := range o.y {
+			sm.addCentred(o.mid[i], o.w[i], y-he[o.house[i]], c.kernel)
+		}
+		clear(k)
+		clear(sum)
+		clear(sumSq)
+		for i, y := range o.y {
+			t := o.mid[i] - first
+			adj := y - he[o.house[i]]
+			wLoo := sm.w[t] - o.w[i]*c.kernel[0]
+			if wLoo <= 1e-9*sm.w[t] {
+				continue // alone in its window: says nothing about its house
+			}
+			trend := (sm.wx[t] - o.w[i]*c.kernel[0]*adj) / wLoo
+			r := y - trend
+			h := o.house[i]
+			k[h]++
+			sum[h] += r
+			sumSq[h] += r * r
+		}
+		// Pooled within-house variance of the residuals.
+		var ss, df float64
+		for h := range H {
+			if k[h] > 1 {
+				m := sum[h] / k[h]
+				ss += math.Max(sumSq[h]-k[h]*m*m, 0)
+				df += k[h] - 1
+			}
+		}
+		pooled := math.NaN()
+		if df > 0 {
+			pooled = ss / df
+		}
+		// Per-house variance s_h², shrunk toward the pooled one with
+		// bandPrior pseudo-polls, and the squared standard error of each
+		// house's mean residual.
+		v := make([]float64, H)
+		means := make([]float64, 0, H)
+		var noise float64
+		for h := range H {
+			if k[h] == 0 {
+				continue
+			}
+			m := sum[h] / k[h]
+			own := 0.0
+			if k[h] > 1 {
+				own = math.Max(sumSq[h]-k[h]*m*m, 0) // rounding can make it −0.0…1
+			}
+			s2 := pooled
+			if math.IsNaN(s2) {
+				s2 = own / math.Max(k[h]-1, 1)
+			} else {
+				s2 = (own + bandPrior*pooled) / (k[h] - 1 + bandPrior)
+			}
+			v[h] = s2 / k[h]
+			means = append(means, m)
+			noise += v[h]
+		}
+		sigmaH = c.houseSD
+		if sigmaH == 0 {
+			sigmaH = momentHouseSD(means, noise/float64(len(means)))
+		}
+		maxDelta := 0.0
+		var cw, cs float64
+		for h := range H {
+			next[h] = 0
+			switch {
+			case k[h] == 0:
+				se[h] = sigmaH
+			case sigmaH == 0:
+				se[h] = 0
+			case v[h] == 0:
+				next[h] = sum[h] / k[h]
+				se[h] = 0
+			default:
+				prec := 1/v[h] + 1/(sigmaH*sigmaH)
+				next[h] = (sum[h] / k[h] / v[h]) / prec
+				se[h] = math.Sqrt(1 / prec)
+			}
+			cw += tw[h]
+			cs += tw[h] * next[h]
+		}
+		centre := cs / cw
+		for h := range H {
+			next[h] -= centre
+			maxDelta = math.Max(maxDelta, math.Abs(next[h]-he[h]))
+		}
+		copy(he, next)
+		if maxDelta < c.tol {
+			return it, true, sigmaH, nil
+		}
+	}
+	return c.maxIter, false, sigmaH, nil
+}
+
+// momentHouseSD is the method-of-moments estimate of the spread of true
+// house effects: the variance of the houses' mean residuals minus the mean
+// of their sampling variances, floored at zero.
+func momentHouseSD(means []float64, noise float64) float64 {
+	if len(means) < 2 || math.IsNaN(noise) {
+		return 0
+	}
+	var m float64
+	for _, x := range means {
+		m += x
+	}
+	m /= float64(len(means))
+	var ss float64
+	for _, x := range means {
+		ss += (x - m) * (x - m)
+	}
+	v := ss/float64(len(means)-1) - noise
+	if !(v > 0) {
+		return 0
+	}
+	return math.Sqrt(v)
+}
+
+// trendPoints computes the daily average of the adjusted polls over days
+// lo … hi, causal (kernel on end dates, past only) or centred (kernel on
+// midpoints, both sides), with its interval and poll band. It returns the
+// points and the number of days carried forward.
+func trendPoints(c *avgConfig, o *shareObs, adj []float64, lo, hi int, centred bool) ([]Point, int) {
+	M := len(c.kernel) - 1
+	first, last := min(lo, o.first)-M, max(hi, o.last)+M
+	sm := newSums(first, last)
+	for i := range adj {
+		if centred {
+			sm.addCentred(o.mid[i], o.w[i], adj[i], c.kernel)
+		} else {
+			sm.addCausal(o.end[i], o.w[i], adj[i], c.kernel)
+		}
+	}
+	trend := func(d int) float64 { t := d - first; return sm.wx[t] / sm.w[t] }
+	// Global residual variance: weighted scatter of adjusted polls about
+	// the trend on their own day (end day for the causal average), each
+	// residual taken leave-one-out, r/(1 − h) with h = the poll's share of
+	// that day's weight, because a poll pulls the trend toward itself.
+	var sw, swr float64
+	for i := range adj {
+		d := o.end[i]
+		if centred {
+			d = o.mid[i]
+		}
+		h := o.w[i] * c.kernel[0] / sm.w[d-first]
+		if h > 1-1e-9 {
+			continue // alone on its day: no residual
+		}
+		r := (adj[i] - trend(d)) / (1 - h)
+		sw += o.w[i]
+		swr += o.w[i] * r * r
+	}
+	global := swr / sw
+	if len(adj) < 3 || !(sw > 0) {
+		// Too few polls to measure the scatter: use their sampling variance.
+		var s, n float64
+		for _, x := range o.seSampling {
+			if !math.IsNaN(x) {
+				s += x * x
+				n++
+			}
+		}
+		global = 0
+		if n > 0 {
+			global = s / n
+		}
+	}
+	// Local weighted scatter Σu(x − T)² = Σux² − T·Σux per day.
+	sx2 := make([]float64, len(sm.w))
+	for i := range adj {
+		x2 := adj[i] * adj[i]
+		d := o.end[i]
+		if centred {
+			d = o.mid[i]
+		}
+		for a := -M; a <= M; a++ {
+			if !centred && a < 0 {
+				continue
+			}
+			t := d + a - first
+			u := o.w[i] * c.kernel[abs(a)]
+			sx2[t] += u * x2
+		}
+	}
+	pts := make([]Point, 0, hi-lo+1)
+	carried := 0
+	var prev Point
+	havePrev := false
+	for d := lo; d <= hi; d++ {
+		t := d - first
+		if !(sm.w[t] > 1e-12) {
+			if havePrev {
+				p := prev
+				p.Date = dayTime(d)
+				pts = append(pts, p)
+			} else {
+				pts = append(pts, Point{Date: dayTime(d), Mean: math.NaN(), SD: math.NaN(), Lower: math.NaN(), Upper: math.NaN(), PollLower: math.NaN(), PollUpper: math.NaN()})
+			}
+			carried++
+			continue
+		}
+		W, Wx, W2 := sm.w[t], sm.wx[t], sm.w2[t]
+		mean := Wx / W
+		neff := W * W / W2
+		local := math.Max(sx2[t]/W-mean*mean, 0)
+		nu := math.Max(neff-1, 0)
+		if nu > 0 {
+			local *= neff / nu // reliability-weights correction
+		}
+		s2 := (nu*local + bandPrior*global) / (nu + bandPrior)
+		sd := math.Sqrt(s2 / neff)
+		half := c.z * sd
+		band := c.z * math.Sqrt(s2+sd*sd)
+		p := Point{Date: dayTime(d), Mean: mean, SD: sd,
+			Lower: mean - half, Upper: mean + half,
+			PollLower: mean - band, PollUpper: mean + band}
+		pts = append(pts, p)
+		prev, havePrev = p, true
+	}
+	// Days before the first poll's window (only when Start is set that
+	// early) take the first estimate, so no NaN is ever returned.
+	if havePrev {
+		firstGood := -1
+		for i := range pts {
+			if !math.IsNaN(pts[i].Mean) {
+				firstGood = i
+				break
+			}
+		}
+		for i := 0; i < firstGood; i++ {
+			p := pts[firstGood]
+			p.Date = pts[i].Date
+			pts[i] = p
+		}
+	}
+	for i := range pts {
+		clampPoint(&pts[i])
+	}
+	return pts, carried
+}
+
+// clampPoint keeps a point inside 0–100 (house adjustment can push an
+// average of polls near 0 or 100 slightly beyond).
+func clampPoint(p *Point) {
+	cl := func(x float64) float64 { return math.Min(math.Max(x, 0), 100) }
+	p.Mean, p.Lower, p.Upper = cl(p.Mean), cl(p.Lower), cl(p.Upper)
+	p.PollLower, p.PollUpper = cl(p.PollLower), cl(p.PollUpper)
+}
+
+// undecided enforces approve + disapprove ≤ 100 day by day and derives the
+// undecided share as 100 − approve − disapprove (everyone who neither
+// approves nor disapproves: "hard to say", refusals and unpublished
+// categories). Its interval and band come from the same kernel machinery
+// applied to the polls' own 100 − approve − disapprove with house effects
+// −(HE_approve + HE_disapprove), centred on the derived mean.
+func (a *Average) undecided(c *avgConfig, p *prepared, ap, dis *Result, he, se [][]float64) (*Result, error) {
+	if ap == nil || dis == nil {
+		return nil, nil
+	}
+	scaled := 0
+	for _, pair := range [][2][]Point{{ap.Series, dis.Series}, {ap.Filtered, dis.Filtered}} {
+		for i := range pair[0] {
+			x, y := &pair[0][i], &pair[1][i]
+			if s := x.Mean + y.Mean; s > 100 {
+				f := 100 / s
+				shiftPoint(x, x.Mean*f-x.Mean)
+				shiftPoint(y, y.Mean*f-y.Mean)
+				scaled++
+			}
+		}
+	}
+	if scaled > 0 {
+		ap.Warnings = append(ap.Warnings, fmt.Sprintf("%d days had approve + disapprove above 100 and were scaled down proportionally", scaled))
+	}
+	o := &shareObs{nHouses: len(p.houses), first: math.MaxInt, last: math.MinInt}
+	var adj []float64
+	for _, q := range p.polls {
+		if math.IsNaN(q.approve) || math.IsNaN(q.disapprove) || !(q.w > 0) {
+			continue
+		}
+		u := 100 - q.approve - q.disapprove
+		o.y = append(o.y, u)
+		o.w = append(o.w, q.w)
+		o.house = append(o.house, q.house)
+		o.end = append(o.end, q.end)
+		o.mid = append(o.mid, q.mid)
+		se := math.NaN()
+		if q.n > 0 && u >= 0 {
+			se = 100 * math.Sqrt(u/100*(1-u/100)/q.n)
+		}
+		o.seSampling = append(o.seSampling, se)
+		o.first = min(o.first, q.mid, q.end)
+		o.last = max(o.last, q.end)
+		adj = append(adj, u+he[0][q.house]+he[1][q.house])
+	}
+	if len(o.y) == 0 {
+		return nil, nil
+	}
+	lo, hi := p.days(c)
+	res := &Result{Model: "average", Share: "undecided", Level: c.level}
+	res.Filtered, _ = trendPoints(c, o, adj, lo, hi, false)
+	res.Series, _ = trendPoints(c, o, adj, lo, hi, true)
+	for _, set := range [][3][]Point{{res.Series, ap.Series, dis.Series}, {res.Filtered, ap.Filtered, dis.Filtered}} {
+		for i := range set[0] {
+			u := &set[0][i]
+			shiftPoint(u, 100-set[1][i].Mean-set[2][i].Mean-u.Mean)
+			clampPoint(u)
+		}
+	}
+	counts := make(map[int]int)
+	for _, h := range o.house {
+		counts[h]++
+	}
+	for h, n := range counts {
+		res.Houses = append(res.Houses, HouseEffect{Pollster: p.houses[h], Value: -he[0][h] - he[1][h],
+			SE: math.Hypot(se[0][h], se[1][h]), Polls: n})
+	}
+	slices.SortFunc(res.Houses, func(x, y HouseEffect) int { return cmp.Compare(x.Pollster, y.Pollster) })
+	res.Params.Other = map[string]float64{"polls": float64(len(o.y))}
+	res.Warnings = append(res.Warnings, "undecided is derived: 100 − approve − disapprove; its house effects are −(approve + disapprove effects), their SE ignores the covariance of the two")
+	return res, nil
+}
+
+// shiftPoint moves a point's mean and all its bounds by d.
+func shiftPoint(p *Point, d float64) {
+	p.Mean += d
+	p.Lower += d
+	p.Upper += d
+	p.PollLower += d
+	p.PollUpper += d
+}

@@ -1,0 +1,541 @@
+package aggregate
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/candorpoll/candor/poll"
+)
+
+// averageSims overrides the number of simulations of TestAverageCoverage
+// (go test ./aggregate -run TestAverageCoverage -average.sims 4000 -v).
+var averageSims = flag.Int("average.sims", 0, "simulations in TestAverageCoverage (0 = 300, or 100 with -short)")
+
+// day returns UTC midnight of 2024-01-01 plus d days.
+func day(d int) time.Time { return time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
+
+// mkPoll is a one-day poll with sample size n.
+func mkPoll(pollster string, d, n int, approve, disapprove float64) poll.Poll {
+	return poll.Poll{Pollster: pollster, Question: "approval", Start: day(d), End: day(d), SampleSize: n,
+		Population: poll.Adults, Approve: approve, Disapprove: disapprove, Undecided: math.NaN(),
+		Refused: math.NaN(), AdjustedApprove: math.NaN(), AdjustedDisapprove: math.NaN()}
+}
+
+// requireFinite fails when any point of any share holds NaN or ±Inf, or
+// leaves 0–100, or when approve + disapprove exceeds 100.
+func requireFinite(t *testing.T, r *Result) {
+	t.Helper()
+	for _, s := range r.shares() {
+		for _, set := range [][]Point{s.Series, s.Filtered} {
+			for _, p := range set {
+				for _, x := range []float64{p.Mean, p.SD, p.Lower, p.Upper, p.PollLower, p.PollUpper} {
+					require.False(t, math.IsNaN(x) || math.IsInf(x, 0), "%s %s: %+v", s.Share, p.Date.Format(time.DateOnly), p)
+				}
+				require.True(t, p.Lower >= 0 && p.Upper <= 100 && p.PollLower >= 0 && p.PollUpper <= 100 && p.Lower <= p.Mean && p.Mean <= p.Upper,
+					"%s %+v", s.Share, p)
+			}
+		}
+		for _, h := range s.Houses {
+			require.False(t, math.IsNaN(h.Value) || math.IsNaN(h.SE), "%s %+v", s.Share, h)
+		}
+	}
+	if r.Disapprove != nil {
+		for i := range r.Series {
+			require.LessOrEqual(t, r.Series[i].Mean+r.Disapprove.Series[i].Mean, 100+1e-9)
+			require.InDelta(t, 100, r.Series[i].Mean+r.Disapprove.Series[i].Mean+r.Undecided.Series[i].Mean, 1e-9)
+		}
+	}
+}
+
+func TestRecencyKernel(t *testing.T) {
+	k, err := Recency{}.kernel()
+	require.NoError(t, err)
+	require.Len(t, k, 33)
+	// Influence ratios read off 538's Trump poll list (methods.md §3.4);
+	// the default kernel is a fit to them within 0.03.
+	for _, c := range []struct {
+		age  int
+		want float64
+	}{{0, 1}, {3, 0.88}, {9, 0.5}, {10, 0.5}, {23, 0.06}, {30, 0.01}} {
+		assert.InDelta(t, c.want, k[c.age], 0.035, "age %d", c.age)
+	}
+	h, err := Recency{HalfLife: 7, MaxAge: 21}.kernel()
+	require.NoError(t, err)
+	require.Len(t, h, 22)
+	assert.InDelta(t, 0.5, h[7], 1e-15)
+	assert.InDelta(t, 0.125, h[21], 1e-15)
+	for _, bad := range []Recency{{Scale: -1}, {Shape: math.NaN()}, {MaxAge: -1}, {HalfLife: -2}, {HalfLife: math.Inf(1)}} {
+		_, err := bad.kernel()
+		assert.ErrorIs(t, err, ErrConfig, "%+v", bad)
+	}
+}
+
+func TestGradeWeight(t *testing.T) {
+	for _, c := range []struct {
+		g    string
+		want float64
+		ok   bool
+	}{{"A+", 1, true}, {" b− ", 0.25, true}, {"B-", 0.25, true}, {"A/B", 0.79, true}, {"", 0, false}, {"E", 0, false}} {
+		w, ok := GradeWeight(c.g)
+		assert.Equal(t, c.ok, ok, c.g)
+		assert.Equal(t, c.want, w, c.g)
+	}
+	// Better grades never weigh less.
+	order := []string{"D-", "D", "D+", "C-", "C", "C+", "B-", "B", "B+", "A-", "A", "A+"}
+	for i := 1; i < len(order); i++ {
+		lo, _ := GradeWeight(order[i-1])
+		hi, _ := GradeWeight(order[i])
+		assert.Less(t, lo, hi, "%s < %s", order[i-1], order[i])
+	}
+}
+
+// TestAverageHandComputed checks the kernel averages against values
+// computed by hand (python3, math.exp):
+//
+//	r(2) = exp(−(2/11.8)^1.64) = 0.9470290274510641
+//	P1: day 0, n = 1000 (size factor 1), approve 40, disapprove 50
+//	P2: day 2, n = 4000 (size factor √4 = 2), approve 46, disapprove 44
+//	causal, day 2:  (40·r(2) + 46·2)/(r(2) + 2) = 44.07189745612346
+//	                (50·r(2) + 44·2)/(r(2) + 2) = 45.928102543876534
+//	centred, day 1: both polls 1 day away: (40 + 2·46)/3 = 44
+func TestAverageHandComputed(t *testing.T) {
+	polls := []poll.Poll{mkPoll("A", 0, 1000, 40, 50), mkPoll("B", 2, 4000, 46, 44)}
+	res, err := (&Average{NoHouseEffects: true}).Fit(context.Background(), polls)
+	require.NoError(t, err)
+	require.Len(t, res.Filtered, 3)
+	require.Len(t, res.Series, 3)
+	assert.InDelta(t, 40, res.Filtered[0].Mean, 1e-12)
+	assert.InDelta(t, 44.07189745612346, res.Filtered[2].Mean, 1e-12)
+	assert.InDelta(t, 45.928102543876534, res.Disapprove.Filtered[2].Mean, 1e-12)
+	assert.InDelta(t, 100-44.07189745612346-45.928102543876534, res.Undecided.Filtered[2].Mean, 1e-12)
+	assert.InDelta(t, 44, res.Series[1].Mean, 1e-12)
+	p, ok := res.At(day(1))
+	require.True(t, ok)
+	assert.Equal(t, res.Series[1], p)
+	_, ok = res.At(day(3))
+	assert.False(t, ok)
+	// With fewer than three polls the scatter is their sampling variance:
+	// s² = mean(40·60/1000, 46·54/4000) = (2.4 + 0.621)/2, and on day 0
+	// (one poll, n_eff = 1) SD = s.
+	s2 := (2.4 + 0.621) / 2
+	assert.InDelta(t, math.Sqrt(s2), res.Filtered[0].SD, 1e-12)
+	assert.InDelta(t, 1.959963984540054*math.Sqrt(2*s2), res.Filtered[0].PollUpper-res.Filtered[0].Mean, 1e-9)
+	requireFinite(t, res)
+}
+
+// TestAverageHouseEffectsExact: noiseless polls at a constant 50 from two
+// houses reporting +2 and −2, alternating days. The iteration must return
+// the effects exactly (their residual spread is zero, so nothing is
+// shrunk) and an average of exactly 50.
+func TestAverageHouseEffectsExact(t *testing.T) {
+	var polls []poll.Poll
+	for d := range 60 {
+		if d%2 == 0 {
+			polls = append(polls, mkPoll("Plus", d, 1000, 52, 40))
+		} else {
+			polls = append(polls, mkPoll("Minus", d, 1000, 48, 44))
+		}
+	}
+	res, err := (&Average{}).Fit(context.Background(), polls)
+	require.NoError(t, err)
+	require.Len(t, res.Houses, 2)
+	he := map[string]HouseEffect{}
+	for _, h := range res.Houses {
+		he[h.Pollster] = h
+	}
+	assert.InDelta(t, 2, he["Plus"].Value, 1e-5)
+	assert.InDelta(t, -2, he["Minus"].Value, 1e-5)
+	assert.Equal(t, 30, he["Plus"].Polls)
+	for _, p := range res.Series {
+		assert.InDelta(t, 50, p.Mean, 1e-5)
+	}
+	for _, p := range res.Disapprove.Filtered {
+		assert.InDelta(t, 42, p.Mean, 1e-5)
+	}
+	for _, h := range res.Undecided.Houses {
+		// Plus: 100 − 52 − 40 = 8 against a consensus of 8: effect 0.
+		assert.InDelta(t, 0, h.Value, 1e-5, h.Pollster)
+	}
+	requireFinite(t, res)
+}
+
+// simPolls draws polls around a random-walk truth (σ per day, start 45)
+// from houses with the given effects; house h polls every gap[h] days with
+// n = 1000, fieldwork 3 days.
+func simPolls(rng *rand.Rand, days int, sigma float64, effects []float64, gap []int) ([]poll.Poll, []float64) {
+	truth := make([]float64, days)
+	truth[0] = 45
+	for d := 1; d < days; d++ {
+		truth[d] = truth[d-1] + sigma*rng.NormFloat64()
+	}
+	var polls []poll.Poll
+	names := []string{"Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Zeta"}
+	for h, e := range effects {
+		for d := rng.IntN(gap[h]) + 2; d < days; d += gap[h] {
+			p := mkPoll(names[h], d-2, 1000, 0, 0)
+			p.End = day(d)
+			a := truth[d-1] + e
+			p.Approve = a + 100*math.Sqrt(a/100*(1-a/100)/1000)*rng.NormFloat64()
+			p.Disapprove = 100 - p.Approve - 5
+			polls = append(polls, p)
+		}
+	}
+	return polls, truth
+}
+
+// TestAverageRecoversHouseEffects: simulated data with known house
+// effects; differences between houses (free of the centring convention)
+// must be recovered within 3 standard errors, and better than 0.5 points
+// for the frequent houses.
+func TestAverageRecoversHouseEffects(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	effects := []float64{3, -2, 1, 0, -2.5}
+	polls, _ := simPolls(rng, 400, 0.2, effects, []int{3, 4, 7, 10, 14})
+	res, err := (&Average{}).Fit(context.Background(), polls)
+	require.NoError(t, err)
+	byName := map[string]HouseEffect{}
+	for _, h := range res.Houses {
+		byName[h.Pollster] = h
+	}
+	names := []string{"Alpha", "Beta", "Gamma", "Delta", "Epsilon"}
+	for h := 1; h < len(effects); h++ {
+		got := byName[names[h]].Value - byName[names[0]].Value
+		want := effects[h] - effects[0]
+		se := math.Hypot(byName[names[h]].SE, byName[names[0]].SE)
+		assert.InDelta(t, want, got, 3*se, names[h])
+		assert.InDelta(t, want, got, 0.5, names[h])
+	}
+	requireFinite(t, res)
+}
+
+// TestAverageCoverage measures, over seeded simulations, how often the
+// interval for the average covers the truth and how often the poll band
+// covers a new poll from an average house, on a day in the middle of the
+// series. The truth is constant (σ = 0), the setting in which the interval
+// is meant to be calibrated (it ignores trend error, see the package
+// documentation); with a moving truth it is shown to under-cover.
+func TestAverageCoverage(t *testing.T) {
+	sims := 300
+	if testing.Short() {
+		sims = 100
+	}
+	if *averageSims > 0 {
+		sims = *averageSims
+	}
+	run := func(sigma float64) (latent, band float64) {
+		rng := rand.New(rand.NewPCG(7, uint64(1000*sigma)))
+		var inL, inB int
+		for range sims {
+			polls, truth := simPolls(rng, 120, sigma, []float64{0, 0, 0, 0}, []int{3, 5, 7, 9})
+			res, err := (&Average{}).Fit(context.Background(), polls)
+			require.NoError(t, err)
+			d := 90
+			p := res.Filtered[d-dayNumber(res.Filtered[0].Date)+dayNumber(day(0))]
+			require.Equal(t, day(d), p.Date)
+			if truth[d] >= p.Lower && truth[d] <= p.Upper {
+				inL++
+			}
+			a := truth[d]
+			newPoll := a + 100*math.Sqrt(a/100*(1-a/100)/1000)*rng.NormFloat64()
+			if newPoll >= p.PollLower && newPoll <= p.PollUpper {
+				inB++
+			}
+		}
+		return float64(inL) / float64(sims), float64(inB) / float64(sims)
+	}
+	latent, band := run(0)
+	t.Logf("constant truth: interval coverage %.3f, band coverage of new polls %.3f (%d simulations)", latent, band, sims)
+	// Binomial SE at 95% with 300 draws is 1.3 points; 100 draws 2.2.
+	tol := 3 * math.Sqrt(0.95*0.05/float64(sims))
+	assert.InDelta(t, 0.95, latent, tol)
+	assert.InDelta(t, 0.95, band, tol)
+	latentMoving, bandMoving := run(0.3)
+	t.Logf("random-walk truth σ = 0.3/day: interval coverage %.3f, band coverage %.3f", latentMoving, bandMoving)
+	assert.Less(t, latentMoving, latent, "the interval ignores trend error, so it must cover less when the truth moves")
+	assert.InDelta(t, 0.95, bandMoving, tol+0.02)
+}
+
+func TestDedupeTracking(t *testing.T) {
+	// Rolling 3-day releases ending on days 2…9 (starts 0…7), plus one
+	// non-tracking poll. Greedy from the latest: keep 9 (7–9), then 6
+	// (4–6), then 3 (1–3); 2 (0–2) overlaps 3.
+	var ps []avgPoll
+	for e := 2; e <= 9; e++ {
+		ps = append(ps, avgPoll{house: 0, start: e - 2, end: e, tracking: true})
+	}
+	ps = append(ps, avgPoll{house: 1, start: 5, end: 5})
+	dropped := dedupeTracking(&ps)
+	assert.Equal(t, 5, dropped)
+	var ends []int
+	for _, p := range ps {
+		if p.house == 0 {
+			ends = append(ends, p.end)
+		}
+	}
+	slices.Sort(ends)
+	assert.Equal(t, []int{3, 6, 9}, ends)
+	assert.Len(t, ps, 4)
+}
+
+func TestAverageTrackingRules(t *testing.T) {
+	var polls []poll.Poll
+	for e := 2; e < 40; e++ {
+		p := mkPoll("Daily", e-2, 1500, 44, 50)
+		p.End = day(e)
+		p.Flags = poll.Tracking
+		polls = append(polls, p)
+	}
+	for e := 3; e < 40; e += 7 {
+		polls = append(polls, mkPoll("Weekly", e, 1000, 40, 52))
+	}
+	count := func(r *Result, name string) int {
+		for _, h := range r.Houses {
+			if h.Pollster == name {
+				return h.Polls
+			}
+		}
+		return -1
+	}
+	res, err := (&Average{}).Fit(context.Background(), polls)
+	require.NoError(t, err)
+	assert.Equal(t, 13, count(res, "Daily"), "ends 39, 36, …, 3")
+	assert.Contains(t, res.Warnings, "25 overlapping tracking releases were dropped (non-overlapping rule)")
+	for _, rule := range []TrackingRule{TrackingDownweight, TrackingKeepAll} {
+		res, err := (&Average{Tracking: rule}).Fit(context.Background(), polls)
+		require.NoError(t, err)
+		assert.Equal(t, 38, count(res, "Daily"))
+	}
+	// Down-weighting by the 3-day field period lowers the daily house's
+	// weight, so the average moves toward the weekly house's level in
+	// raw terms (no house effects here).
+	keep, err := (&Average{Tracking: TrackingKeepAll, NoHouseEffects: true}).Fit(context.Background(), polls)
+	require.NoError(t, err)
+	down, err := (&Average{Tracking: TrackingDownweight, NoHouseEffects: true}).Fit(context.Background(), polls)
+	require.NoError(t, err)
+	assert.Less(t, down.Series[20].Mean, keep.Series[20].Mean)
+}
+
+func TestAveragePopulationChoice(t *testing.T) {
+	mk := func(pop poll.Population, approve float64) poll.Poll {
+		p := mkPoll("X", 0, 1000, approve, 50)
+		p.Population = pop
+		return p
+	}
+	polls := []poll.Poll{mk(poll.LikelyVoters, 46), mk(poll.RegisteredVoters, 44), mk(poll.Adults, 40)}
+	res, err := (&Average{}).Fit(context.Background(), polls)
+	require.NoError(t, err)
+	assert.InDelta(t, 40, res.Series[0].Mean, 1e-12, "adults first")
+	res, err = (&Average{Populations: []poll.Population{poll.LikelyVoters, poll.RegisteredVoters}}).Fit(context.Background(), polls)
+	require.NoError(t, err)
+	assert.InDelta(t, 46, res.Series[0].Mean, 1e-12, "likely voters first")
+	// Two questions of one poll in one population are averaged; an exact
+	// copy (538 lists each poll under several subgroups) counts once.
+	q2 := mk(poll.Adults, 42)
+	q2.Question = "approval"
+	dup := mk(poll.Adults, 40)
+	dup.Subgroup = "Adults"
+	res, err = (&Average{}).Fit(context.Background(), append(polls, q2, dup))
+	require.NoError(t, err)
+	assert.InDelta(t, 41, res.Series[0].Mean, 1e-12)
+	assert.Equal(t, 1, res.Houses[0].Polls)
+	assert.Contains(t, res.Warnings, "1 exact duplicate rows were counted once")
+	// Only adults accepted, none given.
+	_, err = (&Average{Populations: []poll.Population{poll.Voters}}).Fit(context.Background(), polls)
+	assert.ErrorIs(t, err, ErrNoPolls)
+}
+
+func TestAverageWeights(t *testing.T) {
+	// Two pollsters on the same day: the average is their weighted mean,
+	// so it reveals the weights. Grade A+ (1) against B− (0.25).
+	a := mkPoll("Good", 0, 1000, 40, 50)
+	a.Grade = "A+"
+	b := mkPoll("Poor", 0, 1000, 50, 40)
+	b.Grade = "B-"
+	fit := func(avg Average, ps ...poll.Poll) float64 {
+		res, err := avg.Fit(context.Background(), ps)
+		require.NoError(t, err)
+		return res.Filtered[0].Mean
+	}
+	assert.InDelta(t, (40*1+50*0.25)/1.25, fit(Average{NoHouseEffects: true}, a, b), 1e-12)
+	// PollsterWeights override grades; a poll's own Weight overrides both.
+	assert.InDelta(t, (40*1+50*3)/4.0, fit(Average{NoHouseEffects: true, PollsterWeights: map[string]float64{"Poor": 3}}, a, b), 1e-12)
+	b.Weight = 1
+	assert.InDelta(t, 45, fit(Average{NoHouseEffects: true, PollsterWeights: map[string]float64{"Poor": 3}}, a, b), 1e-12)
+	// Sample size: √(n/n₀) capped at 2; unknown n gets factor 1.
+	a.Grade, b.Grade, b.Weight = "", "", 0
+	b.SampleSize = 9000
+	assert.InDelta(t, (40*1+50*2)/3.0, fit(Average{NoHouseEffects: true}, a, b), 1e-12)
+	assert.InDelta(t, (40*1+50*3)/4.0, fit(Average{NoHouseEffects: true, SampleSizeCap: 10}, a, b), 1e-12)
+	b.SampleSize = 0
+	assert.InDelta(t, 45, fit(Average{NoHouseEffects: true}, a, b), 1e-12)
+	// WeightIsComplete: the supplied weight is used as is.
+	a.Weight, b.Weight, b.SampleSize = 1, 3, 9000
+	assert.InDelta(t, (40*1+50*3)/4.0, fit(Average{NoHouseEffects: true, WeightIsComplete: true}, a, b), 1e-12)
+	// Frequency: four polls of "Often" in the window, discounted by 4^−½
+	// each, against one of "Rare": weights 4·½ = 2 and 1.
+	rare := mkPoll("Rare", 3, 1000, 40, 50)
+	var ps []poll.Poll
+	for d := range 4 {
+		ps = append(ps, mkPoll("Often", 3, 1000, 49+float64(d), 40))
+		ps[d].Start = day(d)
+	}
+	ps = append(ps, rare)
+	// On day 3 every poll ends that day: the mean of Often is 50.5.
+	assert.InDelta(t, (40*1+50.5*2)/3, fit(Average{NoHouseEffects: true}, ps...), 1e-12)
+	assert.InDelta(t, (40*1+50.5*4)/5, fit(Average{NoHouseEffects: true, NoFrequency: true}, ps...), 1e-12)
+}
+
+func TestAverageDegenerate(t *testing.T) {
+	ctx := context.Background()
+	t.Run("no polls", func(t *testing.T) {
+		_, err := (&Average{}).Fit(ctx, nil)
+		assert.ErrorIs(t, err, ErrNoPolls)
+	})
+	t.Run("one poll", func(t *testing.T) {
+		res, err := (&Average{}).Fit(ctx, []poll.Poll{mkPoll("Solo", 0, 1000, 40, 50)})
+		require.NoError(t, err)
+		require.Len(t, res.Series, 1)
+		assert.InDelta(t, 40, res.Series[0].Mean, 1e-12)
+		assert.InDelta(t, 0, res.Houses[0].Value, 0)
+		requireFinite(t, res)
+	})
+	t.Run("one pollster", func(t *testing.T) {
+		var ps []poll.Poll
+		for d := range 30 {
+			ps = append(ps, mkPoll("Solo", d, 1000, 40+float64(d%3), 50))
+		}
+		res, err := (&Average{}).Fit(ctx, ps)
+		require.NoError(t, err)
+		assert.Equal(t, 0.0, res.Houses[0].Value)
+		requireFinite(t, res)
+	})
+	t.Run("all on one day", func(t *testing.T) {
+		ps := []poll.Poll{mkPoll("A", 5, 1000, 40, 50), mkPoll("B", 5, 800, 44, 50), mkPoll("C", 5, 1200, 42, 51)}
+		res, err := (&Average{}).Fit(ctx, ps)
+		require.NoError(t, err)
+		require.Len(t, res.Series, 1)
+		requireFinite(t, res)
+	})
+	t.Run("0 and 100", func(t *testing.T) {
+		ps := []poll.Poll{mkPoll("A", 0, 1000, 100, 0), mkPoll("B", 1, 1000, 0, 100), mkPoll("A", 2, 1000, 100, 0),
+			mkPoll("B", 3, 1000, 0, 100), mkPoll("C", 3, 1000, 100, 0)}
+		res, err := (&Average{}).Fit(ctx, ps)
+		require.NoError(t, err)
+		requireFinite(t, res)
+	})
+	t.Run("no sample sizes, unknown pollster", func(t *testing.T) {
+		ps := []poll.Poll{mkPoll("Nobody Knows", 0, 0, 40, 50), mkPoll("Somebody", 1, 0, 44, 50)}
+		res, err := (&Average{}).Fit(ctx, ps)
+		require.NoError(t, err)
+		assert.Contains(t, res.Warnings, "2 polls have no known sample size and got the sample-size factor 1")
+		requireFinite(t, res)
+	})
+	t.Run("approve only", func(t *testing.T) {
+		ps := []poll.Poll{mkPoll("A", 0, 1000, 40, math.NaN()), mkPoll("B", 3, 1000, 44, math.NaN())}
+		res, err := (&Average{}).Fit(ctx, ps)
+		require.NoError(t, err)
+		assert.Nil(t, res.Disapprove)
+		assert.Nil(t, res.Undecided)
+		requireFinite(t, res)
+	})
+	t.Run("disapprove only", func(t *testing.T) {
+		_, err := (&Average{}).Fit(ctx, []poll.Poll{mkPoll("A", 0, 1000, math.NaN(), 50)})
+		assert.ErrorIs(t, err, ErrNoPolls)
+	})
+	t.Run("gap longer than the window", func(t *testing.T) {
+		ps := []poll.Poll{mkPoll("A", 0, 1000, 40, 50), mkPoll("A", 100, 1000, 44, 50)}
+		res, err := (&Average{}).Fit(ctx, ps)
+		require.NoError(t, err)
+		requireFinite(t, res)
+		assert.InDelta(t, 40, res.Filtered[50].Mean, 1e-12, "carried forward")
+		assert.NotEmpty(t, res.Warnings)
+	})
+	t.Run("start before the first poll", func(t *testing.T) {
+		res, err := (&Average{Start: day(-60), End: day(3)}).Fit(ctx, []poll.Poll{mkPoll("A", 0, 1000, 40, 50)})
+		require.NoError(t, err)
+		require.Len(t, res.Series, 64)
+		requireFinite(t, res)
+	})
+	t.Run("start after the last poll", func(t *testing.T) {
+		_, err := (&Average{Start: day(10)}).Fit(ctx, []poll.Poll{mkPoll("A", 0, 1000, 40, 50)})
+		assert.ErrorIs(t, err, ErrConfig)
+	})
+	t.Run("invalid poll", func(t *testing.T) {
+		bad := mkPoll("A", 0, 1000, 140, 50)
+		bad.Source, bad.Line = "polls.csv", 7
+		_, err := (&Average{}).Fit(ctx, []poll.Poll{mkPoll("A", 0, 1000, 40, 50), bad})
+		require.ErrorIs(t, err, ErrInvalidPoll)
+		assert.ErrorIs(t, err, poll.ErrShareRange)
+		var pe *PollError
+		require.ErrorAs(t, err, &pe)
+		assert.Equal(t, 1, pe.Index)
+		assert.Contains(t, err.Error(), "polls.csv:7")
+	})
+	t.Run("cancelled", func(t *testing.T) {
+		c, cancel := context.WithCancel(ctx)
+		cancel()
+		ps := []poll.Poll{mkPoll("A", 0, 1000, 40, 50), mkPoll("B", 1, 1000, 44, 50), mkPoll("A", 2, 1000, 41, 50)}
+		_, err := (&Average{}).Fit(c, ps)
+		assert.ErrorIs(t, err, context.Canceled)
+	})
+}
+
+func TestAverageConfigErrors(t *testing.T) {
+	ps := []poll.Poll{mkPoll("A", 0, 1000, 40, 50)}
+	for name, a := range map[string]Average{
+		"level":     {Level: 1.5},
+		"n0":        {SampleSizeRef: -1},
+		"cap":       {SampleSizeCap: math.NaN()},
+		"tracking":  {Tracking: 9},
+		"freq":      {FrequencyPower: -1},
+		"window":    {FrequencyWindow: -3},
+		"housesd":   {HouseSD: math.Inf(1)},
+		"iter":      {MaxIter: -1},
+		"tol":       {Tol: -1},
+		"weights":   {PollsterWeights: map[string]float64{"A": -1}},
+		"pops":      {Populations: []poll.Population{}},
+		"end<start": {Start: day(5), End: day(1)},
+		"recency":   {Recency: Recency{Shape: -1}},
+	} {
+		_, err := a.Fit(context.Background(), ps)
+		assert.ErrorIs(t, err, ErrConfig, name)
+	}
+}
+
+// TestAverageDeterministic: the same input gives the same bytes, and the
+// input is not modified.
+func TestAverageDeterministic(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	polls, _ := simPolls(rng, 200, 0.2, []float64{1, -1, 0.5}, []int{2, 5, 9})
+	polls[3].Flags |= poll.Tracking
+	orig := slices.Clone(polls)
+	var out [2]bytes.Buffer
+	for i := range out {
+		res, err := (&Average{}).Fit(context.Background(), polls)
+		require.NoError(t, err)
+		require.NoError(t, res.WriteJSON(&out[i]))
+	}
+	assert.Equal(t, out[0].Bytes(), out[1].Bytes())
+	for i := range polls {
+		assert.Equal(t, orig[i].String(), polls[i].String())
+	}
+}
+
+func TestAverageErrorsWrap(t *testing.T) {
+	nan := math.NaN()
+	_, err := (&Average{}).Fit(context.Background(), []poll.Poll{{Approve: nan, Disapprove: nan, Undecided: nan, Refused: nan}})
+	var pe *PollError
+	require.True(t, errors.As(err, &pe))
+	assert.ErrorIs(t, err, poll.ErrNoShares)
+	assert.ErrorIs(t, err, poll.ErrDate)
+}
