@@ -1,0 +1,185 @@
+package adjust
+
+import (
+	"fmt"
+	"math"
+)
+
+// ListExperiment holds respondent-level data from a standard list
+// experiment (item count technique): a control group reports how many of
+// J non-sensitive items apply to them, a randomly assigned treatment group
+// how many of the same J items plus the sensitive one.
+//
+// Y, Treat and (when given) Direct are parallel slices, one element per
+// respondent. The zero value is not usable: Y, Treat and J are required.
+// Methods never modify the slices and are safe for concurrent use.
+type ListExperiment struct {
+	// Y are the reported counts: integers in 0..J for control and 0..J+1
+	// for treated respondents.
+	Y []float64
+	// Treat marks respondents who received the list with the sensitive
+	// item.
+	Treat []bool
+	// J is the number of control (non-sensitive) items, ≥ 1.
+	J int
+	// Direct optionally holds the answer to the sensitive question asked
+	// directly: 1 (yes), 0 (no) or NaN where it was not asked. Nil when no
+	// direct question was asked. Used by [ListExperiment.Combined].
+	Direct []float64
+}
+
+// validate checks the data and returns the group sizes.
+func (le *ListExperiment) validate() (n1, n0 int, err error) {
+	if len(le.Y) == 0 {
+		return 0, 0, fmt.Errorf("adjust: list experiment: %w", ErrEmpty)
+	}
+	if len(le.Treat) != len(le.Y) {
+		return 0, 0, fmt.Errorf("adjust: list experiment: %w: %d counts, %d treatment flags", ErrLength, len(le.Y), len(le.Treat))
+	}
+	if le.Direct != nil && len(le.Direct) != len(le.Y) {
+		return 0, 0, fmt.Errorf("adjust: list experiment: %w: %d counts, %d direct answers", ErrLength, len(le.Y), len(le.Direct))
+	}
+	if le.J < 1 {
+		return 0, 0, fmt.Errorf("adjust: list experiment: %w: J = %d control items, need ≥ 1", ErrValue, le.J)
+	}
+	for i, y := range le.Y {
+		top := le.J
+		if le.Treat[i] {
+			top++
+			n1++
+		} else {
+			n0++
+		}
+		if !(y >= 0 && y <= float64(top)) || y != math.Trunc(y) {
+			grp := "control"
+			if le.Treat[i] {
+				grp = "treated"
+			}
+			return 0, 0, fmt.Errorf("adjust: list experiment: respondent %d (%s): %w: count %v not an integer in 0..%d", i, grp, ErrCountRange, y, top)
+		}
+		if le.Direct != nil {
+			if d := le.Direct[i]; !math.IsNaN(d) && d != 0 && d != 1 {
+				return 0, 0, fmt.Errorf("adjust: list experiment: respondent %d: %w: direct answer %v is not 0, 1 or NaN", i, ErrValue, d)
+			}
+		}
+	}
+	if n1 < 2 || n0 < 2 {
+		return n1, n0, fmt.Errorf("adjust: list experiment: %w: %d treated and %d control respondents, need ≥ 2 each", ErrGroupSize, n1, n0)
+	}
+	return n1, n0, nil
+}
+
+// VarianceKind selects the standard error of the difference in means.
+type VarianceKind int
+
+const (
+	// HC3 is s₁²/(n₁ − 1) + s₀²/(n₀ − 1), the MacKinnon–White HC3 variance
+	// of the OLS slope in Y ~ 1 + T. It is what the R package list reports
+	// for ictreg(method = "lm") (which calls sandwich::vcovHC with its
+	// default type "HC3"), hence the default.
+	HC3 VarianceKind = iota
+	// Neyman is s₁²/n₁ + s₀²/n₀, the classical (Welch/Neyman)
+	// randomization variance; it equals HC2 for a binary regressor.
+	Neyman
+	// HC0 is (n₁ − 1)s₁²/n₁² + (n₀ − 1)s₀²/n₀² (White's estimator).
+	HC0
+	// HC1 is HC0·n/(n − 2).
+	HC1
+)
+
+// String returns the kind's name.
+func (k VarianceKind) String() string {
+	switch k {
+	case HC3:
+		return "HC3"
+	case Neyman:
+		return "Neyman"
+	case HC0:
+		return "HC0"
+	case HC1:
+		return "HC1"
+	}
+	return fmt.Sprintf("VarianceKind(%d)", int(k))
+}
+
+// groupMoments returns, for the respondents with Treat == t, the count,
+// mean and sample variance (n − 1 denominator) of v.
+func groupMoments(v []float64, treat []bool, t bool) (n int, mean, variance float64) {
+	for i, x := range v {
+		if treat[i] == t {
+			n++
+			mean += x
+		}
+	}
+	if n == 0 {
+		return 0, math.NaN(), math.NaN()
+	}
+	mean /= float64(n)
+	for i, x := range v {
+		if treat[i] == t {
+			d := x - mean
+			variance += d * d
+		}
+	}
+	if n < 2 {
+		return n, mean, math.NaN()
+	}
+	return n, mean, variance / float64(n-1)
+}
+
+// diffVariance combines group sizes and sample variances into the
+// variance of a difference in means of the given kind.
+func diffVariance(kind VarianceKind, n1, n0 int, v1, v0 float64) (float64, error) {
+	f1, f0 := float64(n1), float64(n0)
+	switch kind {
+	case HC3:
+		return v1/(f1-1) + v0/(f0-1), nil
+	case Neyman:
+		return v1/f1 + v0/f0, nil
+	case HC0:
+		return (f1-1)*v1/(f1*f1) + (f0-1)*v0/(f0*f0), nil
+	case HC1:
+		hc0 := (f1-1)*v1/(f1*f1) + (f0-1)*v0/(f0*f0)
+		return hc0 * (f1 + f0) / (f1 + f0 - 2), nil
+	}
+	return math.NaN(), fmt.Errorf("adjust: %w: unknown variance kind %v", ErrValue, kind)
+}
+
+// DiffInMeans returns the difference-in-means estimate of the prevalence
+// of the sensitive item, τ̂ = Ȳ₁ − Ȳ₀ (Miller 1984; Imai 2011 §2), with the
+// HC3 standard error that the R package list prints for
+// ictreg(method = "lm") without covariates: √(s₁²/(n₁ − 1) + s₀²/(n₀ − 1)).
+// Use [ListExperiment.DiffInMeansSE] for the classical Neyman SE.
+//
+// Under randomization, no design effect and no liars, E[τ̂] = P(Z = 1).
+// The estimate is not truncated to [0, 1]: a negative value is a signal of
+// a design effect or of noise, not something to hide.
+func (le *ListExperiment) DiffInMeans() (Estimate, error) {
+	return le.DiffInMeansSE(HC3)
+}
+
+// DiffInMeansSE is [ListExperiment.DiffInMeans] with the standard error of
+// the given kind.
+func (le *ListExperiment) DiffInMeansSE(kind VarianceKind) (Estimate, error) {
+	if _, _, err := le.validate(); err != nil {
+		return Estimate{}, err
+	}
+	n1, m1, v1 := groupMoments(le.Y, le.Treat, true)
+	n0, m0, v0 := groupMoments(le.Y, le.Treat, false)
+	v, err := diffVariance(kind, n1, n0, v1, v0)
+	if err != nil {
+		return Estimate{}, fmt.Errorf("adjust: difference in means: %w", err)
+	}
+	return Estimate{Value: m1 - m0, SE: math.Sqrt(v)}, nil
+}
+
+// ControlMean returns the mean count of the control group with its HC3
+// standard error s₀/√(n₀ − 1), the intercept of ictreg(method = "lm")
+// without covariates.
+func (le *ListExperiment) ControlMean() (Estimate, error) {
+	if _, _, err := le.validate(); err != nil {
+		return Estimate{}, err
+	}
+	n0, m0, v0 := groupMoments(le.Y, le.Treat, false)
+	return Estimate{Value: m0, SE: math.Sqrt(v0 / float64(n0-1))}, nil
+}

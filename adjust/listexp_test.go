@@ -1,0 +1,133 @@
+package adjust
+
+import (
+	"encoding/csv"
+	"math"
+	"os"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// countsExperiment expands the (treat, y, count) frequency table of one
+// data set in testdata/sensitive/list-counts.csv into respondent rows.
+// The table is a tabulation of the R package list's data sets: for the
+// intercept-only estimators it is the sufficient statistic.
+func countsExperiment(t testing.TB, dataset string, J int) *ListExperiment {
+	t.Helper()
+	f, err := os.Open("../testdata/sensitive/list-counts.csv")
+	require.NoError(t, err)
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	require.NoError(t, err)
+	le := &ListExperiment{J: J}
+	for _, r := range rows[1:] {
+		if r[0] != dataset {
+			continue
+		}
+		treat := r[1] == "1"
+		y, err := strconv.Atoi(r[2])
+		require.NoError(t, err)
+		c, err := strconv.Atoi(r[3])
+		require.NoError(t, err)
+		for k := 0; k < c; k++ {
+			le.Y = append(le.Y, float64(y))
+			le.Treat = append(le.Treat, treat)
+		}
+	}
+	require.NotEmpty(t, le.Y, "data set %s", dataset)
+	return le
+}
+
+func handExperiment() *ListExperiment {
+	// docs/methods.md §7.1 test value: y₁ = (2, 3, 1, 3, 2), y₀ = (1, 2, 1, 2).
+	return &ListExperiment{
+		Y:     []float64{2, 3, 1, 3, 2, 1, 2, 1, 2},
+		Treat: []bool{true, true, true, true, true, false, false, false, false},
+		J:     3,
+	}
+}
+
+func TestDiffInMeansHand(t *testing.T) {
+	le := handExperiment()
+	e, err := le.DiffInMeans()
+	require.NoError(t, err)
+	assert.InDelta(t, 0.7, e.Value, 1e-12)
+	assert.InDelta(t, 0.534894, e.SE, 5e-7) // HC3
+	e, err = le.DiffInMeansSE(Neyman)
+	require.NoError(t, err)
+	assert.InDelta(t, 0.472582, e.SE, 5e-7)
+	// HC0 by hand: s₁² = 0.7, s₀² = 1/3: 4·0.7/25 + 3·(1/3)/16.
+	e, err = le.DiffInMeansSE(HC0)
+	require.NoError(t, err)
+	assert.InDelta(t, math.Sqrt(4*0.7/25+1.0/16), e.SE, 1e-12)
+	e, err = le.DiffInMeansSE(HC1)
+	require.NoError(t, err)
+	assert.InDelta(t, math.Sqrt((4*0.7/25+1.0/16)*9/7), e.SE, 1e-12)
+	_, err = le.DiffInMeansSE(VarianceKind(7))
+	assert.ErrorIs(t, err, ErrValue)
+	c, err := le.ControlMean()
+	require.NoError(t, err)
+	assert.InDelta(t, 1.5, c.Value, 1e-12)
+	assert.InDelta(t, math.Sqrt((1.0/3)/3), c.SE, 1e-12)
+}
+
+func TestDiffInMeansReference(t *testing.T) {
+	// ictreg(y ~ 1, treat = "treat", J = 3, method = "lm") reports the
+	// coefficient on treat with its HC3 SE. Reference values recomputed
+	// in R 4.2.2 on the package's data sets with lm(y ~ treat) and
+	// sandwich::vcovHC(type = "HC3") (sandwich 3.0-2); mis uses the
+	// list.data == 1 rows (J = 4).
+	tests := []struct {
+		dataset         string
+		J               int
+		est, se, c, cSE float64
+	}{
+		{"race", 3, 0.06779744025, 0.04961912056, 2.134125637, 0.03316998339},
+		{"affirm", 3, 0.4947403427, 0.0542983787, 2.134125637, 0.03316998339},
+		{"mis", 4, 0.4699501553, 0.09381973546, 2.245689655, 0.05856099542},
+	}
+	for _, tc := range tests {
+		le := countsExperiment(t, tc.dataset, tc.J)
+		e, err := le.DiffInMeans()
+		require.NoError(t, err)
+		assert.InDelta(t, tc.est, e.Value, 1e-9, tc.dataset)
+		assert.InDelta(t, tc.se, e.SE, 1e-9, tc.dataset)
+		c, err := le.ControlMean()
+		require.NoError(t, err)
+		assert.InDelta(t, tc.c, c.Value, 1e-9, tc.dataset)
+		assert.InDelta(t, tc.cSE, c.SE, 1e-9, tc.dataset)
+	}
+}
+
+func TestListExperimentErrors(t *testing.T) {
+	tr := []bool{true, true, false, false}
+	tests := []struct {
+		name string
+		le   ListExperiment
+		want error
+	}{
+		{"empty", ListExperiment{J: 3}, ErrEmpty},
+		{"length", ListExperiment{Y: []float64{1, 2, 3}, Treat: tr, J: 3}, ErrLength},
+		{"direct length", ListExperiment{Y: []float64{1, 2, 3, 1}, Treat: tr, J: 3, Direct: []float64{1}}, ErrLength},
+		{"J", ListExperiment{Y: []float64{1, 2, 3, 1}, Treat: tr, J: 0}, ErrValue},
+		{"control above J", ListExperiment{Y: []float64{1, 2, 4, 1}, Treat: tr, J: 3}, ErrCountRange},
+		{"treated above J+1", ListExperiment{Y: []float64{5, 2, 3, 1}, Treat: tr, J: 3}, ErrCountRange},
+		{"negative", ListExperiment{Y: []float64{-1, 2, 3, 1}, Treat: tr, J: 3}, ErrCountRange},
+		{"fraction", ListExperiment{Y: []float64{1.5, 2, 3, 1}, Treat: tr, J: 3}, ErrCountRange},
+		{"NaN", ListExperiment{Y: []float64{math.NaN(), 2, 3, 1}, Treat: tr, J: 3}, ErrCountRange},
+		{"direct value", ListExperiment{Y: []float64{1, 2, 3, 1}, Treat: tr, J: 3, Direct: []float64{0, 1, 2, 0}}, ErrValue},
+		{"group of one", ListExperiment{Y: []float64{1, 2, 3, 1}, Treat: []bool{true, false, false, false}, J: 3}, ErrGroupSize},
+		{"no control", ListExperiment{Y: []float64{1, 2, 3, 1}, Treat: []bool{true, true, true, true}, J: 3}, ErrGroupSize},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := tc.le.DiffInMeans()
+			assert.ErrorIs(t, err, tc.want)
+			_, err = tc.le.DesignTest()
+			assert.ErrorIs(t, err, tc.want)
+		})
+	}
+}
