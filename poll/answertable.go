@@ -415,6 +415,9 @@ func readColumns(t table, v vocabulary, o *gridOptions, el *errorList, out *[]gr
 	binary := false
 	start := hdr + 1
 	for _, row := range t.Rows[start:] {
+		if !noDates && isDateRow(row, cols, o.cfg) {
+			break // the header of a next block (VTsIOM prints two tables one under the other)
+		}
 		label, li := labelOf(row, first)
 		if noDates {
 			// Without a date header the label is the first non-numeric cell.
@@ -474,6 +477,11 @@ func readColumns(t table, v vocabulary, o *gridOptions, el *errorList, out *[]gr
 				continue
 			case ansMethod:
 				method = strings.TrimSpace(c.Text)
+				continue
+			}
+			if j >= len(ar.row) && !noDates {
+				el.add(c, "", fmt.Errorf("%w: row %q ends before the column of %s", ErrFieldCount, strings.TrimSpace(ar.label), t.Rows[hdr][j].Text))
+				ok = false
 				continue
 			}
 			val, good := readShare(c, el)
@@ -604,6 +612,11 @@ func readRows(t table, v vocabulary, o *gridOptions, el *errorList, out *[]gridP
 				continue
 			}
 			c := cellAt(row, j, stub.Line)
+			if j >= len(row) {
+				el.add(c, "", fmt.Errorf("%w: row %q ends before the column %q", ErrFieldCount, text, labelOfCol[j]))
+				ok = false
+				continue
+			}
 			val, good := readShare(c, el)
 			if !good {
 				ok = false
@@ -709,4 +722,16 @@ func nonEmptyFirstCells(t table) []cell {
 		out = append(out, c)
 	}
 	return out
+}
+
+// isDateRow reports whether row holds a period in any of the columns cols.
+func isDateRow(row []cell, cols []int, cfg *readConfig) bool {
+	for _, j := range cols {
+		if j < len(row) {
+			if _, ok := parseDate(row[j].Text, cfg); ok {
+				return true
+			}
+		}
+	}
+	return false
 }

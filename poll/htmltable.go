@@ -130,7 +130,8 @@ func (b *tableBuilder) closeCell() {
 	}
 	if b.rowspan > 1 {
 		for i := start; i < len(b.row); i++ {
-			b.spans = append(b.spans, spanned{col: i, rows: b.rowspan - 1})
+			// Counted down as rows close, this one included.
+			b.spans = append(b.spans, spanned{col: i, rows: b.rowspan})
 		}
 	}
 	b.cell = nil
