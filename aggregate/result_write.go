@@ -128,7 +128,7 @@ func (r *Result) view() view {
 			parts = append(parts, "loglik "+fmtNum(p.LogLik, 2))
 		}
 		for _, k := range sortedKeys(p.Other) {
-			parts = append(parts, k+" "+strconv.FormatFloat(p.Other[k], 'g', 5, 64))
+			parts = append(parts, k+" "+fmtG(p.Other[k]))
 		}
 		v.lines = append(v.lines, "parameters: "+strings.Join(parts, ", "))
 	}
@@ -183,12 +183,21 @@ func (r *Result) view() view {
 			if d.OK {
 				ok = "yes"
 			}
-			t.rows = append(t.rows, []string{d.Name, strconv.FormatFloat(d.Value, 'g', 5, 64), ok, d.Note})
+			t.rows = append(t.rows, []string{d.Name, fmtG(d.Value), ok, d.Note})
 		}
 		v.tables = append(v.tables, t)
 	}
 	v.warnings = r.Warnings
 	return v
+}
+
+// fmtG formats a parameter or diagnostic value with five significant
+// digits; NaN and ±Inf are "NA".
+func fmtG(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "NA"
+	}
+	return strconv.FormatFloat(x, 'g', 5, 64)
 }
 
 func fmtSigned(x float64) string {
@@ -332,7 +341,7 @@ func (r *Result) HTML() string {
 // mdEscaper escapes the characters that Markdown (CommonMark and GitHub
 // tables) would interpret inside a table cell.
 var mdEscaper = strings.NewReplacer(
-	`\`, `\\`, `|`, `\|`, `*`, `\*`, `_`, `\_`, "`", "\\`", `[`, `\[`, `]`, `\]`,
+	`\`, `\\`, `|`, `\|`, `&`, `&amp;`, `*`, `\*`, `_`, `\_`, "`", "\\`", `[`, `\[`, `]`, `\]`,
 	`<`, `&lt;`, `>`, `&gt;`, `#`, `\#`, "\n", " ", "\r", " ",
 )
 
