@@ -38,6 +38,16 @@ type filterIdent struct {
 // far (WeightedSumToZero) or equal (SumToZero): what an analyst knew then.
 // Cost: O(N·J²) for the rank-one updates plus O(J³) per day with polls.
 func filtered(ctx context.Context, o *observations, sigma float64, tau []float64, tauOf []int, id filterIdent) (mean, sd []float64, ok []bool, err error) {
+	if id.kind == Anchored {
+		return filteredGeneric(ctx, o, sigma, tau, tauOf, id)
+	}
+	return filteredInverse(ctx, o, sigma, tau, tauOf, id)
+}
+
+// filteredGeneric solves the day's constrained system afresh each day with
+// polls: O(J³) a day. Used for anchored identification, whose level is
+// unidentified until the first anchor.
+func filteredGeneric(ctx context.Context, o *observations, sigma float64, tau []float64, tauOf []int, id filterIdent) (mean, sd []float64, ok []bool, err error) {
 	J := len(o.houses)
 	nf := J + 1
 	S := make([]float64, nf*nf) // upper triangle used
@@ -205,6 +215,192 @@ func filtered(ctx context.Context, o *observations, sigma float64, tau []float64
 		}
 		mean[t] = a + m
 		sd[t] = math.Sqrt(P + q)
+		ok[t] = true
+	}
+	return mean, sd, ok, nil
+}
+
+// filteredInverse is filtered for sum-to-zero and reference
+// identification in O(N·J²) overall. It parameterises the constants
+// internally by the level and the effects of the houses seen so far
+// relative to the first house seen (r₀), and keeps the inverse of their
+// cross-product matrix up to date: a Sherman–Morrison update per poll, and
+// when a house polls for the first time, the exact bordered inverse (the
+// new column's regressor is 0 before its first poll, so the enlarged
+// matrix [[S,0],[0,0]] + VVᵀ/F with V = (u, 1) has inverse
+// [[S⁻¹, −S⁻¹u], [−uᵀS⁻¹, F + uᵀS⁻¹u]]). The identified level is the
+// estimable function α_t + Σ_h ω_h δ_h (ω: the identification's weights
+// over the seen houses, summing to 1; r₀'s internal effect is 0), so
+//
+//	α̂_{t|t} = a_t + gᵀŜ⁻¹s,  Var = P_t + gᵀS⁻¹g,  g = e₀ − A_t + ω.
+func filteredInverse(ctx context.Context, o *observations, sigma float64, tau []float64, tauOf []int, id filterIdent) (mean, sd []float64, ok []bool, err error) {
+	J := len(o.houses)
+	nf := J + 1
+	col := make([]int, J) // internal column of house h: 0 unseen, −1 r₀, else ≥ 1
+	counts := make([]int, J)
+	nSeen := 0
+	k := 1 // internal dimension: level + seen houses other than r₀
+	Sinv := make([]float64, nf*nf) // stride nf
+	s := make([]float64, nf)
+	A := make([]float64, nf)
+	V := make([]float64, nf)
+	u := make([]float64, nf)
+	g := make([]float64, nf)
+	haveInv := false
+	a, P := 0.0, 0.0
+	T := o.nDays
+	mean, sd, ok = make([]float64, T), make([]float64, T), make([]bool, T)
+	s2 := sigma * sigma
+	i := 0
+	lastDay := 0
+	for t := 0; t < T; t++ {
+		if t%64 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, nil, nil, err
+			}
+		}
+		P += s2 * float64(t-lastDay)
+		lastDay = t
+		had := false
+		for ; i < len(o.day) && o.day[i] == t; i++ {
+			had = true
+			h := o.house[i]
+			r := o.s2[i]
+			if tauOf != nil && tauOf[h] >= 0 {
+				tv := tau[tauOf[h]]
+				r += tv * tv
+			}
+			counts[h]++
+			newCol := false
+			if col[h] == 0 {
+				nSeen++
+				if nSeen == 1 {
+					col[h] = -1
+				} else {
+					col[h] = k
+					A[k], s[k] = 0, 0
+					k++
+					newCol = true
+				}
+			}
+			F := P + r
+			K := P / F
+			v := o.y[i] - a
+			for c := 0; c < k; c++ {
+				V[c] = -A[c]
+			}
+			V[0]++
+			if c := col[h]; c > 0 {
+				V[c]++
+			}
+			switch {
+			case !haveInv:
+				// First poll: S = V₀²/F on the level alone.
+				Sinv[0] = F / (V[0] * V[0])
+				haveInv = true
+			case newCol:
+				// Bordering with the new column c = k−1 (V[c] = 1).
+				c := k - 1
+				q := 0.0
+				for x := 0; x < c; x++ {
+					w := 0.0
+					row := Sinv[x*nf : x*nf+c]
+					for y, sv := range row {
+						w += sv * V[y]
+					}
+					u[x] = w
+					q += V[x] * w
+				}
+				for x := 0; x < c; x++ {
+					Sinv[x*nf+c] = -u[x]
+					Sinv[c*nf+x] = -u[x]
+				}
+				Sinv[c*nf+c] = F + q
+			default:
+				// Sherman–Morrison: S⁻¹ − (S⁻¹V)(S⁻¹V)ᵀ/(F + VᵀS⁻¹V).
+				q := F
+				for x := 0; x < k; x++ {
+					w := 0.0
+					row := Sinv[x*nf : x*nf+k]
+					for y, sv := range row {
+						w += sv * V[y]
+					}
+					u[x] = w
+					q += V[x] * w
+				}
+				iq := 1 / q
+				for x := 0; x < k; x++ {
+					ux := u[x] * iq
+					row := Sinv[x*nf : x*nf+k]
+					for y := range row {
+						row[y] -= ux * u[y]
+					}
+				}
+			}
+			iF := 1 / F
+			for c := 0; c < k; c++ {
+				s[c] += V[c] * v * iF
+				A[c] += K * V[c]
+			}
+			a += K * v
+			P -= K * P
+		}
+		if !had {
+			if t > 0 && ok[t-1] {
+				mean[t] = mean[t-1]
+				sd[t] = math.Sqrt(sd[t-1]*sd[t-1] + s2)
+				ok[t] = true
+			}
+			continue
+		}
+		// g = e₀ − A + ω in the internal basis.
+		for c := 0; c < k; c++ {
+			g[c] = -A[c]
+		}
+		g[0]++
+		switch id.kind {
+		case WeightedSumToZero, SumToZero:
+			tot := 0.0
+			for h := 0; h < J; h++ {
+				if counts[h] > 0 {
+					if id.kind == WeightedSumToZero {
+						tot += float64(counts[h])
+					} else {
+						tot++
+					}
+				}
+			}
+			for h := 0; h < J; h++ {
+				if c := col[h]; c > 0 {
+					if id.kind == WeightedSumToZero {
+						g[c] += float64(counts[h]) / tot
+					} else {
+						g[c] += 1 / tot
+					}
+				}
+			}
+		case Reference:
+			c := col[id.reference]
+			if c == 0 {
+				continue // the reference house has not polled yet
+			}
+			if c > 0 {
+				g[c]++
+			}
+		}
+		m, q := 0.0, 0.0
+		for x := 0; x < k; x++ {
+			row := Sinv[x*nf : x*nf+k]
+			bs, gs := 0.0, 0.0
+			for y, sv := range row {
+				bs += sv * s[y]
+				gs += sv * g[y]
+			}
+			m += g[x] * bs
+			q += g[x] * gs
+		}
+		mean[t] = a + m
+		sd[t] = math.Sqrt(P + max(q, 0))
 		ok[t] = true
 	}
 	return mean, sd, ok, nil

@@ -1,0 +1,95 @@
+package aggregate
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/candorpoll/candor/poll"
+)
+
+// simSpec describes polls simulated from Jackman's model (with optional
+// extra non-sampling noise), for the calibration tests and benchmarks.
+type simSpec struct {
+	days, polls, houses int
+	sigma               float64   // daily random-walk sd, points
+	houseSD             float64   // house effects ~ N(0, houseSD²)
+	tau                 []float64 // extra sd per house (nil: none)
+	gaps                [][2]int  // [from, to) day ranges without polls
+	rare                int       // house index polled 20× less often; −1 none
+	start               float64   // level on day 0
+}
+
+// simulated is a simulated data set and its truth.
+type simulated struct {
+	polls []poll.Poll
+	alpha []float64 // true level per day
+	delta []float64 // true house effects
+}
+
+var simOrigin = time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func simulate(seed uint64, sp simSpec) simulated {
+	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
+	alpha := make([]float64, sp.days)
+	alpha[0] = sp.start
+	for t := 1; t < sp.days; t++ {
+		alpha[t] = alpha[t-1] + sp.sigma*rng.NormFloat64()
+	}
+	delta := make([]float64, sp.houses)
+	for h := range delta {
+		delta[h] = sp.houseSD * rng.NormFloat64()
+	}
+	// House choice weights: the rare house 20× less often.
+	w := make([]float64, sp.houses)
+	tot := 0.0
+	for h := range w {
+		w[h] = 1
+		if h == sp.rare {
+			w[h] = 0.05
+		}
+		tot += w[h]
+	}
+	inGap := func(d int) bool {
+		for _, g := range sp.gaps {
+			if d >= g[0] && d < g[1] {
+				return true
+			}
+		}
+		return false
+	}
+	ps := make([]poll.Poll, 0, sp.polls)
+	for len(ps) < sp.polls {
+		mid := rng.IntN(sp.days)
+		if inGap(mid) {
+			continue
+		}
+		u := rng.Float64() * tot
+		h := 0
+		for ; h < sp.houses-1 && u >= w[h]; h++ {
+			u -= w[h]
+		}
+		L := 1 + rng.IntN(5)
+		start := mid - (L-1)/2
+		if start < 0 || start+L-1 >= sp.days {
+			continue
+		}
+		n := 800 + rng.IntN(1201)
+		mu := alpha[mid] + delta[h]
+		q := min(max(mu, 1), 99) / 100
+		v := 1e4 * q * (1 - q) / float64(n)
+		if sp.tau != nil {
+			v += sp.tau[h] * sp.tau[h]
+		}
+		a := math.Round((mu+math.Sqrt(v)*rng.NormFloat64())*10) / 10
+		und := math.Round((5+rng.NormFloat64())*10) / 10
+		s := simOrigin.AddDate(0, 0, start)
+		ps = append(ps, poll.Poll{
+			Pollster: fmt.Sprintf("H%03d", h), Start: s, End: s.AddDate(0, 0, L-1), SampleSize: n,
+			Approve: a, Disapprove: math.Round((100-a-und)*10) / 10, Undecided: und,
+			Refused: math.NaN(), AdjustedApprove: math.NaN(), AdjustedDisapprove: math.NaN(),
+		})
+	}
+	return simulated{polls: ps, alpha: alpha, delta: delta}
+}
