@@ -239,7 +239,7 @@ func filteredInverse(ctx context.Context, o *observations, sigma float64, tau []
 	col := make([]int, J) // internal column of house h: 0 unseen, −1 r₀, else ≥ 1
 	counts := make([]int, J)
 	nSeen := 0
-	k := 1 // internal dimension: level + seen houses other than r₀
+	k := 1                         // internal dimension: level + seen houses other than r₀
 	Sinv := make([]float64, nf*nf) // stride nf
 	s := make([]float64, nf)
 	A := make([]float64, nf)
