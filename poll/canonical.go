@@ -2,7 +2,6 @@ package poll
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -128,11 +127,12 @@ var seriesKeys = map[string]int{
 // placeholders, weekly end dates, derived "don't know").
 func ReadCSV(r io.Reader, opts ...Option) ([]Poll, error) {
 	cfg := newReadConfig(opts)
-	data, err := decodeText(r, cfg.enc)
+	data, lineErrs, err := decodeTextLines(r, cfg.enc, true)
 	if err != nil {
 		return nil, cfg.sourced(err)
 	}
 	d := newDelimited(data, cfg.comma)
+	fieldColumns(lineErrs, d.comma)
 	hdr, err := d.next()
 	if err == io.EOF {
 		return nil, cfg.sourced(&ParseError{Line: 1, Err: ErrEmpty})
@@ -163,13 +163,13 @@ func ReadCSV(r io.Reader, opts ...Option) ([]Poll, error) {
 	width := len(hdr)
 	switch {
 	case canon[colStart] >= 0 || canon[colEnd] >= 0 || (nCanon >= 3 && ser[serDate] < 0):
-		polls, errs := readCanonical(d, &canon, width, &cfg, bytes.Count(data, []byte{'\n'}))
-		return polls, cfg.sourced(errors.Join(errs...))
-	case ser[serDate] >= 0:
+		polls, errs := readCanonical(d, &canon, width, &cfg, countLines(data))
+		return polls, cfg.joined(lineErrs, errs)
+	case ser[serDate] >= 0 && (ser[serApprove] >= 0 || ser[serDisapprove] >= 0):
 		polls, errs := readSeries(d, &ser, width, &cfg, direction)
-		return polls, cfg.sourced(errors.Join(errs...))
+		return polls, cfg.joined(lineErrs, errs)
 	}
-	return nil, cfg.sourced(&ParseError{Line: hdr[0].Line, Err: fmt.Errorf("%w: header has neither canonical columns (start, end, approve…) nor a date column", ErrUnknownLayout)})
+	return nil, cfg.sourced(&ParseError{Line: hdr[0].Line, Err: fmt.Errorf("%w: header has neither canonical columns (start, end, approve…) nor a date and an approve or disapprove column", ErrUnknownLayout)})
 }
 
 // sourced sets the configured source name on every ParseError in err.
@@ -182,6 +182,16 @@ func (c *readConfig) sourced(err error) error {
 		}
 	}
 	return err
+}
+
+// joined merges the errors of undecodable lines with those of the rows,
+// in line order, with the source name set.
+func (c *readConfig) joined(lineErrs, errs []error) error {
+	if len(lineErrs) > 0 {
+		errs = append(lineErrs, errs...)
+		sortParseErrors(errs)
+	}
+	return c.sourced(errors.Join(errs...))
 }
 
 // missingColumn is the fatal error for an absent required column.
@@ -508,6 +518,9 @@ func (cr *canonReader) parse(p *Poll, row []cell) *ParseError {
 			cr.fail(colAdjustments, err)
 		}
 		p.Adjustments = adj
+	}
+	if math.IsNaN(p.Approve) && math.IsNaN(p.Disapprove) {
+		cr.fail(colApprove, fmt.Errorf("%w: neither approve nor disapprove is published", ErrMissing))
 	}
 	if cr.err != nil {
 		return cr.err

@@ -123,17 +123,33 @@ func (d *delimited) fieldAt(line, byteCol int) int {
 	if byteCol < 0 || byteCol-1 > eol {
 		byteCol = eol + 1
 	}
-	end := off + byteCol - 1
+	return fieldOfByte(d.data[off:off+byteCol-1], d.comma)
+}
+
+// fieldOfByte returns the 1-based field number in which the byte following
+// prefix (a line's beginning) stands, counting separators outside quotes.
+func fieldOfByte(prefix []byte, comma rune) int {
 	field, quoted := 1, false
-	for _, r := range string(d.data[off:end]) {
+	for _, r := range string(prefix) {
 		switch {
 		case r == '"':
 			quoted = !quoted
-		case r == d.comma && !quoted:
+		case r == comma && !quoted:
 			field++
 		}
 	}
 	return field
+}
+
+// fieldColumns turns the byte columns of decodeTextLines' line errors into
+// field numbers, once the separator is known, so that every ParseError of a
+// delimited reader counts columns the same way.
+func fieldColumns(lineErrs []error, comma rune) {
+	for _, e := range lineErrs {
+		if pe, ok := e.(*ParseError); ok && pe.Column > 0 && pe.Column <= len(pe.Value)+1 {
+			pe.Column = fieldOfByte([]byte(pe.Value[:pe.Column-1]), comma)
+		}
+	}
 }
 
 // readDelimited reads a whole CSV/TSV text into a table. Every record that

@@ -81,11 +81,12 @@ var fteNames = map[string]int{
 // each other row gives one *ParseError in the joined error.
 func Read538(r io.Reader, opts ...Option) ([]Poll, error) {
 	cfg := newReadConfig(opts)
-	data, err := decodeText(r, cfg.enc)
+	data, lineErrs, err := decodeTextLines(r, cfg.enc, true)
 	if err != nil {
 		return nil, cfg.sourced(err)
 	}
 	d := newDelimited(data, cfg.comma)
+	fieldColumns(lineErrs, d.comma)
 	hdr, err := d.next()
 	if err == io.EOF {
 		return nil, cfg.sourced(&ParseError{Line: 1, Err: ErrEmpty})
@@ -139,7 +140,7 @@ func Read538(r io.Reader, opts ...Option) ([]Poll, error) {
 			errs = append(errs, pe)
 		}
 	}
-	return polls, cfg.sourced(errors.Join(errs...))
+	return polls, cfg.joined(lineErrs, errs)
 }
 
 // fteReader holds what is shared across the rows of one 538 file.
@@ -293,6 +294,9 @@ func (fr *fteReader) parse(p *Poll, row []cell) *ParseError {
 		p.Source = fr.in.get(u)
 	}
 	p.Line = row[0].Line
+	if math.IsNaN(p.Approve) && math.IsNaN(p.Disapprove) {
+		fr.fail(fApprove, fmt.Errorf("%w: neither approve nor disapprove is published", ErrMissing))
+	}
 	if fr.err != nil {
 		return fr.err
 	}

@@ -26,9 +26,21 @@ import (
 // byte column (1-based) of the first offending byte. Input that is empty or
 // holds only white space is ErrEmpty.
 func decodeText(r io.Reader, enc encoding.Encoding) ([]byte, error) {
-	data, err := readAllSized(r)
+	data, _, err := decodeTextLines(r, enc, false)
+	return data, err
+}
+
+// decodeTextLines is decodeText for readers that can go on past a bad
+// line. With lenient set, lines holding invalid UTF-8 or control bytes are
+// blanked (their line breaks kept, so line numbers stay right) and each is
+// reported in lineErrs as a *ParseError wrapping ErrEncoding, with the raw
+// line as Value and the byte column (see fieldColumns), provided the
+// first line is clean and fewer than half of the lines are bad; otherwise
+// the whole input is rejected with err, as decodeText does.
+func decodeTextLines(r io.Reader, enc encoding.Encoding, lenient bool) (data []byte, lineErrs []error, err error) {
+	data, err = readAllSized(r)
 	if err != nil {
-		return nil, fmt.Errorf("poll: reading input: %w", err)
+		return nil, nil, fmt.Errorf("poll: reading input: %w", err)
 	}
 	switch {
 	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
@@ -42,35 +54,100 @@ func decodeText(r io.Reader, enc encoding.Encoding) ([]byte, error) {
 			enc = xunicode.UTF16(xunicode.LittleEndian, xunicode.ExpectBOM)
 		}
 	}
-	if enc == nil && !utf8.Valid(data) {
-		if looksWindows1251(data) {
-			enc = charmap.Windows1251
-		} else {
-			line, col := badUTF8(data)
-			return nil, &ParseError{Line: line, Column: col, Err: fmt.Errorf("%w: neither UTF-8 nor Windows-1251 text", ErrEncoding)}
-		}
+	if enc == nil && !utf8.Valid(data) && looksWindows1251(data) {
+		enc = charmap.Windows1251
 	}
 	if enc != nil && enc != xunicode.UTF8 {
 		out, err := enc.NewDecoder().Bytes(data)
 		if err != nil {
-			return nil, &ParseError{Line: 1, Err: fmt.Errorf("%w: %v", ErrEncoding, err)}
+			return nil, nil, &ParseError{Line: 1, Err: fmt.Errorf("%w: %v", ErrEncoding, err)}
 		}
 		data = bytes.TrimPrefix(out, []byte{0xEF, 0xBB, 0xBF})
-	}
-	if enc == xunicode.UTF8 && !utf8.Valid(data) {
-		line, col := badUTF8(data)
-		return nil, &ParseError{Line: line, Column: col, Err: fmt.Errorf("%w: invalid UTF-8", ErrEncoding)}
-	}
-	if line, col, ok := controlByte(data); ok {
-		return nil, &ParseError{Line: line, Column: col, Err: fmt.Errorf("%w: control byte (binary data?)", ErrEncoding)}
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, &ParseError{Line: 1, Err: ErrEmpty}
 	}
 	if bytes.IndexByte(data, '\r') >= 0 {
 		data = normalizeNewlines(data)
 	}
-	return data, nil
+	if !utf8.Valid(data) || hasControlByte(data) {
+		if data, lineErrs, err = blankBadLines(data, lenient); err != nil {
+			return nil, nil, err
+		}
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, nil, &ParseError{Line: 1, Err: ErrEmpty}
+	}
+	return data, lineErrs, nil
+}
+
+// blankBadLines finds the lines holding invalid UTF-8 or control bytes. In
+// lenient mode, when the first line is clean and fewer than half the lines
+// are bad, it blanks them and reports each; otherwise it returns the first
+// as the error.
+func blankBadLines(data []byte, lenient bool) ([]byte, []error, error) {
+	var bad []*ParseError
+	var spans [][2]int
+	lines := 0
+	for off, line := 0, 1; off < len(data); line++ {
+		end := bytes.IndexByte(data[off:], '\n')
+		if end < 0 {
+			end = len(data)
+		} else {
+			end += off
+		}
+		lines++
+		if col, why := badByte(data[off:end]); col > 0 {
+			bad = append(bad, &ParseError{Line: line, Column: col, Value: string(data[off:end]), Err: fmt.Errorf("%w: %s", ErrEncoding, why)})
+			spans = append(spans, [2]int{off, end})
+		}
+		off = end + 1
+	}
+	if len(bad) == 0 {
+		return data, nil, nil
+	}
+	if !lenient || bad[0].Line == 1 || 2*len(bad) >= lines {
+		return nil, nil, bad[0]
+	}
+	out := make([]byte, 0, len(data))
+	prev := 0
+	errs := make([]error, len(bad))
+	for i, sp := range spans {
+		out = append(out, data[prev:sp[0]]...)
+		prev = sp[1]
+		errs[i] = bad[i]
+	}
+	out = append(out, data[prev:]...)
+	return out, errs, nil
+}
+
+// badByte returns the 1-based byte column of the first byte of line that is
+// not valid UTF-8 or is a control character other than tab and form feed
+// (text files never hold them, binary files always do), and why; 0 when
+// the line is clean.
+func badByte(line []byte) (int, string) {
+	for i := 0; i < len(line); {
+		c := line[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 && c != '\t' && c != '\f' || c == 0x7F {
+				return i + 1, "control byte (binary data?)"
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(line[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i + 1, "invalid UTF-8 (and not Windows-1251 text)"
+		}
+		i += size
+	}
+	return 0, ""
+}
+
+func hasControlByte(data []byte) bool {
+	for _, c := range data {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\f' || c == 0x7F {
+			return true
+		}
+	}
+	return false
 }
 
 // readAllSized is io.ReadAll with the buffer sized up front when the
@@ -129,39 +206,6 @@ func looksWindows1251(data []byte) bool {
 		}
 	}
 	return high > 0 && inWord*5 >= high*4
-}
-
-// badUTF8 returns the 1-based line and byte column of the first byte that
-// is not part of valid UTF-8.
-func badUTF8(data []byte) (line, col int) {
-	line, start := 1, 0
-	for i := 0; i < len(data); {
-		c := data[i]
-		if c == '\n' {
-			line, start = line+1, i+1
-		}
-		r, size := utf8.DecodeRune(data[i:])
-		if r == utf8.RuneError && size <= 1 {
-			return line, i - start + 1
-		}
-		i += size
-	}
-	return line, 1
-}
-
-// controlByte finds the first C0 control character other than tab, LF, CR
-// and form feed: text files never hold them, binary files always do.
-func controlByte(data []byte) (line, col int, found bool) {
-	line, start := 1, 0
-	for i, c := range data {
-		switch {
-		case c == '\n':
-			line, start = line+1, i+1
-		case c < 0x20 && c != '\t' && c != '\r' && c != '\f', c == 0x7F:
-			return line, i - start + 1, true
-		}
-	}
-	return 0, 0, false
 }
 
 // normalizeLabel folds a printed label for matching (release-formats.md
