@@ -49,7 +49,7 @@ func TestMalformedFiles(t *testing.T) {
 		{"empty.csv", ReadCSV, []want{{1, 0, ErrEmpty}}, nil, nil},
 		{"empty.csv", Read538, []want{{1, 0, ErrEmpty}}, nil, nil},
 		{"538-bad.csv", Read538, []want{
-			{3, 9, ErrUnknownValue}, // population "xx"
+			{3, 9, ErrUnknownValue},  // population "xx"
 			{4, 17, ErrUnknownValue}, // tracking "maybe"
 			{5, 12, ErrMissing},      // approve and disapprove NA
 			{6, 5, ErrDate},          // enddate 13/22/2017
