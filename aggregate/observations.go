@@ -104,13 +104,25 @@ type obsOptions struct {
 	logit      bool
 }
 
-// houseLabel returns the house a poll belongs to.
+// houseLabel returns the house a poll belongs to. With split modes the
+// mode is the poll's own, or when unknown its pollster profile's mode at
+// the poll's end date (Levada's 2020 telephone months, VTsIOM's move to the
+// telephone in 2017).
 func houseLabel(p *poll.Poll, splitModes bool) string {
 	name := poll.CanonicalName(p.Pollster)
-	if splitModes && p.Mode != poll.ModeUnknown {
-		return name + "/" + p.Mode.String()
+	if !splitModes {
+		return name
 	}
-	return name
+	mode := p.Mode
+	if mode == poll.ModeUnknown {
+		if prof, ok := poll.Lookup(p.Pollster); ok {
+			mode = prof.ModeAt(p.End)
+		}
+	}
+	if mode == poll.ModeUnknown {
+		return name
+	}
+	return name + "/" + mode.String()
 }
 
 // observationsFor prepares the polls publishing share s. Polls that do not
