@@ -31,7 +31,7 @@ func parseNumericDate(s string) (dateSpan, bool) {
 	switch {
 	case n == 3 && sep == '-' && len(parts[0]) == 4,
 		n == 3 && sep == '/' && len(parts[0]) == 4:
-		return day(parts[0], parts[1], parts[2])
+		return numericDay(parts[0], parts[1], parts[2])
 	case n == 3 && sep == '/':
 		y := parts[2]
 		switch len(y) {
@@ -41,13 +41,13 @@ func parseNumericDate(s string) (dateSpan, bool) {
 		default:
 			return dateSpan{}, false
 		}
-		return day(y, parts[0], parts[1])
+		return numericDay(y, parts[0], parts[1])
 	case n == 3 && sep == '.' && len(parts[2]) == 4:
-		return day(parts[2], parts[1], parts[0])
+		return numericDay(parts[2], parts[1], parts[0])
 	case n == 2 && sep == '.' && len(parts[1]) == 4 && len(parts[0]) <= 2:
-		return month(parts[1], parts[0])
+		return numericMonth(parts[1], parts[0])
 	case n == 2 && sep == '-' && len(parts[0]) == 4 && len(parts[1]) <= 2:
-		return month(parts[0], parts[1])
+		return numericMonth(parts[0], parts[1])
 	}
 	return dateSpan{}, false
 }
@@ -64,7 +64,7 @@ func parseLegacyMonth(s string) (dateSpan, bool) {
 		return dateSpan{}, false
 	}
 	y += "0000"[:4-len(y)]
-	return month(y, m)
+	return numericMonth(y, m)
 }
 
 // splitDate splits s on one separator ('-', '/' or '.') used consistently,
@@ -99,8 +99,8 @@ func atoiSmall(s string) int {
 	return v
 }
 
-// day builds a one-day span, rejecting impossible dates.
-func day(ys, ms, ds string) (dateSpan, bool) {
+// numericDay builds a one-day span, rejecting impossible dates.
+func numericDay(ys, ms, ds string) (dateSpan, bool) {
 	if len(ms) > 2 || len(ds) > 2 || len(ys) != 4 {
 		return dateSpan{}, false
 	}
@@ -115,8 +115,8 @@ func day(ys, ms, ds string) (dateSpan, bool) {
 	return dateSpan{Start: t, End: t}, true
 }
 
-// month builds the span of a calendar month (Approx).
-func month(ys, ms string) (dateSpan, bool) {
+// numericMonth builds the span of a calendar month (Approx).
+func numericMonth(ys, ms string) (dateSpan, bool) {
 	y, m := atoiSmall(ys), atoiSmall(ms)
 	if m < 1 || m > 12 || y < 1900 || y > 2099 {
 		return dateSpan{}, false
