@@ -112,11 +112,12 @@ func modeIn(text string) Mode {
 // fieldwork dates, sample size and mode. The surveyed month is the one
 // holding the first day of fieldwork (Levada's January 2022 survey ran
 // 27 January – 2 February), else the one holding the last; only polls that
-// still carry calendar-month dates (DateApprox) are changed, and a mode
+// still span a whole calendar month (DateApprox) are changed, and a mode
 // given by the table's «Метод опроса» row or by WithMode is kept.
 func applyMethodology(polls []gridPoll, m methodology, cfg *readConfig) {
 	match := func(gp *gridPoll, y, mo int) bool {
-		return gp.p.Flags.Has(DateApprox) && gp.p.Start.Year() == y && int(gp.p.Start.Month()) == mo
+		whole := gp.p.Start.Day() == 1 && gp.p.End.Equal(gp.p.Start.AddDate(0, 1, -1))
+		return whole && gp.p.Flags.Has(DateApprox) && gp.p.Start.Year() == y && int(gp.p.Start.Month()) == mo
 	}
 	for _, pick := range [][2]int{
 		{m.Fieldwork.Start.Year(), int(m.Fieldwork.Start.Month())},
