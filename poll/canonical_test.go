@@ -14,7 +14,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-
 // samePolls reports the first difference between two poll slices, with
 // floats compared bit for bit (so NaN equals NaN and 0 differs from -0).
 func samePolls(want, got []Poll) error {
