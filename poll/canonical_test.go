@@ -206,7 +206,7 @@ func TestWriteCSVEmpty(t *testing.T) {
 func TestReadCSVCanonicalFixture(t *testing.T) {
 	polls, err := ReadCSV(openTestdata(t, "csv/canonical.csv"))
 	require.NoError(t, err)
-	require.Len(t, polls, 5)
+	require.Equal(t, 5, len(polls))
 	p := polls[0]
 	assert.Equal(t, "Levada", p.Pollster)
 	assert.Equal(t, date(2023, 10, 19), p.Start)
@@ -247,7 +247,7 @@ func TestReadCSVCanonicalFixture(t *testing.T) {
 func TestReadCSVMinimalCanonical(t *testing.T) {
 	polls, err := ReadCSV(openTestdata(t, "csv/canonical-minimal.csv"), WithQuestion("approval"), WithSource("min"))
 	require.NoError(t, err)
-	require.Len(t, polls, 3)
+	require.Equal(t, 3, len(polls))
 	assert.Equal(t, []string{"Levada", "Levada", "VTsIOM"}, []string{polls[0].Pollster, polls[1].Pollster, polls[2].Pollster})
 	assert.Equal(t, 1600, polls[0].SampleSize)
 	assert.Equal(t, 0, polls[1].SampleSize)
@@ -266,7 +266,7 @@ func TestReadCSVOptions(t *testing.T) {
 	in := "pollster,start,end,approve,disapprove\nLevada,2020-05-01,2020-05-31,59,34\n"
 	polls, err := ReadCSV(strings.NewReader(in), WithMode(Online), WithSampleSize(1500), WithSubject("Putin"))
 	require.NoError(t, err)
-	require.Len(t, polls, 1)
+	require.Equal(t, 1, len(polls))
 	assert.Equal(t, Online, polls[0].Mode)
 	assert.Equal(t, 1500, polls[0].SampleSize)
 	assert.Equal(t, "Putin", polls[0].Subject)
@@ -313,12 +313,12 @@ func TestReadCSVCanonicalCellErrors(t *testing.T) {
 			assert.ErrorIs(t, pes[0], tc.err)
 			assert.Equal(t, 2, pes[0].Line)
 			assert.Equal(t, tc.col, pes[0].Column)
-			require.Len(t, polls, 1)
+			require.Equal(t, 1, len(polls))
 			assert.Equal(t, 60.0, polls[0].Approve)
 		})
 	}
 	// A trailing empty cell is not an error.
 	polls, err := ReadCSV(strings.NewReader(hdr + "Levada,2020-05-01,2020-05-31,59,34,,,,,,\n"))
 	require.NoError(t, err)
-	require.Len(t, polls, 1)
+	require.Equal(t, 1, len(polls))
 }

@@ -65,7 +65,7 @@ func TestMalformedFiles(t *testing.T) {
 				assert.Equal(t, w.col, pes[i].Column, pes[i].Error())
 				assert.Equal(t, tc.file, pes[i].Source)
 			}
-			require.Len(t, polls, len(tc.good))
+			require.Equal(t, len(tc.good), len(polls))
 			for i, p := range polls {
 				assert.Equal(t, tc.good[i], p.Line)
 				assert.Equal(t, tc.approv[i], p.Approve)
