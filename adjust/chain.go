@@ -1,0 +1,161 @@
+package adjust
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+
+	"github.com/candorpoll/candor/poll"
+)
+
+// Chain composes corrections, applied in order: each correction sees the
+// poll as corrected by the ones before it.
+//
+// # Contract with the aggregate models
+//
+// Apply records every correction in the poll's Adjustments trail. For each
+// entry, Variance (points²) is the variance the correction's own
+// uncertainty adds to the corrected approve share; disapprove moves by the
+// opposite amount (or takes the undecided rest), so the same variance
+// applies to it. A model using corrected polls must add these variances to
+// its intervals:
+//
+//   - Shared entries (every correction in this package) come from one
+//     calibration (a measured gap, an assumed κ or γ) applied to many
+//     polls. Their errors do not average out: two polls whose Shared
+//     entries have the same Name and Params have errors with correlation
+//     1 and covariance √(Vᵢ·Vⱼ) ([SharedCovariance]). Treat them as a
+//     common random effect, or, simplest, add [SharedVariance] of the polls
+//     near a date to the variance of the latent level at that date (not to
+//     each poll's sampling variance, where averaging would shrink it).
+//   - Entries with Shared = false are independent across polls and add to
+//     each poll's own variance ([IndependentVariance]).
+//
+// The poll's sampling variance is not recorded: models recompute it from
+// the corrected share and the sample size, a first-order approximation of
+// the delta-method variance of the corrected share.
+type Chain []Correction
+
+// Apply returns corrected copies of polls; the input is never modified.
+// Each copy's Approve and Disapprove are shifted by each correction in
+// turn, Undecided (when published) takes the rest so that
+// approve + disapprove + undecided is unchanged, and an entry is appended to
+// a fresh copy of its Adjustments. Detail keeps the published four-point
+// figures.
+//
+// A correction that cannot be applied to a poll, or that would move a
+// share outside 0–100, is an error: Apply then returns nil and an error
+// joining one error per failing poll (naming its index and the poll), so
+// that no half-corrected series is ever used. Shares are never clamped.
+func (c Chain) Apply(polls []poll.Poll) ([]poll.Poll, error) {
+	out := make([]poll.Poll, len(polls))
+	var errs []error
+	for i := range polls {
+		q, err := c.applyOne(polls[i])
+		if err != nil {
+			errs = append(errs, fmt.Errorf("poll %d: %w", i, err))
+			continue
+		}
+		out[i] = q
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return out, nil
+}
+
+func (c Chain) applyOne(p poll.Poll) (poll.Poll, error) {
+	q := p
+	q.Adjustments = slices.Clone(p.Adjustments)
+	if p.Detail != nil {
+		d := *p.Detail
+		q.Detail = &d
+	}
+	for k, corr := range c {
+		if corr == nil {
+			return q, fmt.Errorf("adjust: chain: %w: correction %d is nil", ErrValue, k)
+		}
+		adj, err := corr.Adjust(q)
+		if err != nil {
+			return q, err
+		}
+		if adj.Name == "" && adj.Approve == 0 && adj.Disapprove == 0 && adj.Variance == 0 {
+			continue // a deliberate no-op (Segmented with a nil Correction)
+		}
+		if math.IsNaN(adj.Approve) || math.IsNaN(adj.Disapprove) || !(adj.Variance >= 0) || math.IsInf(adj.Variance, 1) {
+			return q, fmt.Errorf("adjust: chain: correction %q on %v: %w: shifts %v, %v, variance %v", adj.Name, &q, ErrValue, adj.Approve, adj.Disapprove, adj.Variance)
+		}
+		next := q
+		next.Approve += adj.Approve
+		next.Disapprove += adj.Disapprove
+		if !math.IsNaN(q.Undecided) {
+			next.Undecided -= adj.Approve + adj.Disapprove
+			// Shares moved out of undecided may leave a rounding residue.
+			if math.Abs(next.Undecided) < 1e-9 {
+				next.Undecided = 0
+			}
+		} else if math.Abs(adj.Approve+adj.Disapprove) > 1e-9 {
+			return q, fmt.Errorf("adjust: chain: correction %q on %v: %w: moves shares from the unpublished undecided share", adj.Name, &q, ErrValue)
+		}
+		for _, s := range []struct {
+			name string
+			v    float64
+		}{{"approve", next.Approve}, {"disapprove", next.Disapprove}, {"undecided", next.Undecided}} {
+			if !math.IsNaN(s.v) && !(s.v >= -1e-9 && s.v <= 100+1e-9) {
+				return q, fmt.Errorf("adjust: chain: correction %q on %v: %w: %s would become %.4g", adj.Name, &q, poll.ErrShareRange, s.name, s.v)
+			}
+		}
+		adj.Params = maps.Clone(adj.Params)
+		next.Adjustments = append(next.Adjustments, adj)
+		q = next
+	}
+	return q, nil
+}
+
+// SharedVariance returns the sum of the Variance of the Shared entries in
+// p's audit trail, in points²: the part of the corrected approve share's
+// uncertainty that is common to every poll corrected with the same
+// evidence and that pooling polls cannot reduce.
+func SharedVariance(p poll.Poll) float64 {
+	var v float64
+	for _, a := range p.Adjustments {
+		if a.Shared {
+			v += a.Variance
+		}
+	}
+	return v
+}
+
+// IndependentVariance returns the sum of the Variance of the entries in
+// p's audit trail that are not Shared, in points².
+func IndependentVariance(p poll.Poll) float64 {
+	var v float64
+	for _, a := range p.Adjustments {
+		if !a.Shared {
+			v += a.Variance
+		}
+	}
+	return v
+}
+
+// SharedCovariance returns the covariance, in points², between the
+// corrected approve shares of two polls due to shared corrections: the sum
+// of √(Vᵢ·Vⱼ) over pairs of Shared entries with the same Name and Params
+// (the same calibration applied to both). SharedCovariance(p, p) equals
+// SharedVariance(p) when no calibration appears twice in one trail.
+func SharedCovariance(p, q poll.Poll) float64 {
+	var c float64
+	for _, a := range p.Adjustments {
+		if !a.Shared {
+			continue
+		}
+		for _, b := range q.Adjustments {
+			if b.Shared && a.Name == b.Name && maps.Equal(a.Params, b.Params) {
+				c += math.Sqrt(a.Variance * b.Variance)
+			}
+		}
+	}
+	return c
+}
