@@ -60,7 +60,7 @@ func TestRenderFormats(t *testing.T) {
 	require.NoError(t, err)
 	houses, err := Houses(res, Options{})
 	require.NoError(t, err)
-	fan, err := Fan([]Scenario{{"none", res.Series}, {"shifted", shift(res.Series, -8)}}, 0.95, Options{})
+	fan, err := Fan([]Scenario{{Name: "none", Series: res.Series}, {Name: "shifted", Series: shift(res.Series, -8)}}, 0.95, Options{})
 	require.NoError(t, err)
 
 	for _, plots := range [][]*plot.Plot{{trend}, {houses}, {fan}, {trend, fan, houses}} {
@@ -149,7 +149,7 @@ func TestErrors(t *testing.T) {
 		}, ErrBadValue},
 		{"no scenarios", func() (*plot.Plot, error) { return Fan(nil, 0.95, Options{}) }, ErrNoData},
 		{"empty scenario", func() (*plot.Plot, error) { return Fan([]Scenario{{Name: "a"}}, 0.95, Options{}) }, ErrNoData},
-		{"NaN scenario", func() (*plot.Plot, error) { return Fan([]Scenario{{"a", nanMean.Series}}, 0.95, Options{}) }, ErrBadValue},
+		{"NaN scenario", func() (*plot.Plot, error) { return Fan([]Scenario{{Name: "a", Series: nanMean.Series}}, 0.95, Options{}) }, ErrBadValue},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -199,8 +199,8 @@ func TestDegenerate(t *testing.T) {
 		"unpublished":   func() (*plot.Plot, error) { return Trend(noBand, unpublished, Options{}) },
 		"house table":   func() (*plot.Plot, error) { return Houses(&aggregate.Result{Houses: houses}, Options{}) },
 		"one house":     func() (*plot.Plot, error) { return Houses(&aggregate.Result{Houses: houses[:1]}, Options{}) },
-		"flat scenario": func() (*plot.Plot, error) { return Fan([]Scenario{{"flat", flat.Series}}, 0, Options{}) },
-		"one-day fan":   func() (*plot.Plot, error) { return Fan([]Scenario{{"one", one.Series}}, 0, Options{}) },
+		"flat scenario": func() (*plot.Plot, error) { return Fan([]Scenario{{Name: "flat", Series: flat.Series}}, 0, Options{}) },
+		"one-day fan":   func() (*plot.Plot, error) { return Fan([]Scenario{{Name: "one", Series: one.Series}}, 0, Options{}) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			p, err := run()
@@ -266,5 +266,26 @@ func BenchmarkTrendPNG(b *testing.B) {
 		if _, err := PNG(0, 0, p); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestValueTicks(t *testing.T) {
+	tests := []struct {
+		min, max float64
+		want     []string
+	}{
+		{31, 89, []string{"40", "50", "60", "70", "80"}},
+		{60, 90, []string{"60", "65", "70", "75", "80", "85", "90"}},
+		{-7.9, 0.7, []string{"-6", "-4", "-2", "0"}},
+		{0.1, 0.35, []string{"0.10", "0.15", "0.20", "0.25", "0.30", "0.35"}},
+	}
+	for _, tt := range tests {
+		var labels []string
+		for _, tk := range (valueTicks{}).Ticks(tt.min, tt.max) {
+			if tk.Label != "" {
+				labels = append(labels, tk.Label)
+			}
+		}
+		assert.Equal(t, tt.want, labels, "range %g–%g", tt.min, tt.max)
 	}
 }

@@ -16,13 +16,18 @@ import (
 type Scenario struct {
 	Name   string
 	Series []aggregate.Point // Mean, Lower and Upper are drawn; the poll band is not
+	// Bounds marks a partially identified scenario (e.g. Manski bounds):
+	// only the band between Lower and Upper is drawn, with its edges, and
+	// no line at Mean, which a set has no reason to favour.
+	Bounds bool
 }
 
 // Fan overlays several scenarios, each as a translucent band between
 // Lower and Upper around a line at Mean, in its own colour (opt.Colors may
 // override by scenario name), so that where they overlap and where they
 // part is visible at a glance. A scenario whose Lower and Upper equal its
-// Mean everywhere is drawn as a line only. Level is the confidence level
+// Mean everywhere is drawn as a line only; a Bounds scenario as a band
+// with dashed edges and no centre line. Level is the confidence level
 // stated in the legend (0 means 0.95).
 //
 // It returns ErrNoData when there are no scenarios or one has no points
@@ -41,6 +46,7 @@ func Fan(scenarios []Scenario, level float64, opt Options) (*plot.Plot, error) {
 		p.Y.Label.Text = "percent"
 	}
 	dateAxis(p)
+	p.Y.Tick.Marker = valueTicks{}
 	p.Add(plotter.NewGrid())
 	lp, err := opt.legend(p)
 	if err != nil {
@@ -48,6 +54,7 @@ func Fan(scenarios []Scenario, level float64, opt Options) (*plot.Plot, error) {
 	}
 
 	lines := make([]*plotter.Line, len(scenarios))
+	edges := make([]*plotter.Line, len(scenarios)) // legend thumbnails of Bounds scenarios
 	for i, sc := range scenarios {
 		pts := opt.window(sc.Series)
 		if len(pts) == 0 {
@@ -60,7 +67,7 @@ func Fan(scenarios []Scenario, level float64, opt Options) (*plot.Plot, error) {
 		if c == nil {
 			c = colorAt(i)
 		}
-		if hasWidth(pts) {
+		if hasWidth(pts) || sc.Bounds {
 			band, err := bandPolygon(pts, func(q aggregate.Point) (float64, float64) { return q.Lower, q.Upper })
 			if err != nil {
 				return nil, err
@@ -69,6 +76,23 @@ func Fan(scenarios []Scenario, level float64, opt Options) (*plot.Plot, error) {
 			band.LineStyle.Width = 0
 			p.Add(band)
 			lp.data = append(lp.data, band.XYs...)
+			if sc.Bounds {
+				for _, edge := range []func(aggregate.Point) float64{
+					func(q aggregate.Point) float64 { return q.Lower },
+					func(q aggregate.Point) float64 { return q.Upper },
+				} {
+					l, err := plotter.NewLine(pointsXY(pts, edge))
+					if err != nil {
+						return nil, err
+					}
+					l.Color = c
+					l.Width = vg.Points(0.8)
+					l.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
+					p.Add(l)
+					edges[i] = l
+				}
+				continue
+			}
 		}
 		l, err := plotter.NewLine(pointsXY(pts, func(q aggregate.Point) float64 { return q.Mean }))
 		if err != nil {
@@ -82,6 +106,10 @@ func Fan(scenarios []Scenario, level float64, opt Options) (*plot.Plot, error) {
 	// Lines go above every band so that no band hides another scenario's
 	// centre line.
 	for i, l := range lines {
+		if l == nil {
+			p.Legend.Add(scenarios[i].Name, edges[i])
+			continue
+		}
 		p.Add(l)
 		p.Legend.Add(scenarios[i].Name, l)
 	}

@@ -109,6 +109,7 @@ func HouseEffects(opt Options, sets ...HouseSet) (*plot.Plot, error) {
 	zero.Width = vg.Points(0.7)
 	p.Add(zero)
 
+	xlo, xhi := 0.0, 0.0 // the zero line is always in view
 	for si, s := range sets {
 		c := opt.Colors[s.Name]
 		if c == nil {
@@ -128,9 +129,11 @@ func HouseEffects(opt Options, sets ...HouseSet) (*plot.Plot, error) {
 			}
 			xy := plotter.XY{X: h.Value, Y: float64(r) + offset}
 			dots = append(dots, xy)
+			xlo, xhi = min(xlo, xy.X), max(xhi, xy.X)
 			if h.SE > 0 {
 				bars = append(bars, errPoint{xy, z * h.SE})
 				lp.data = append(lp.data, plotter.XYs{{X: xy.X - z*h.SE, Y: xy.Y}, {X: xy.X + z*h.SE, Y: xy.Y}})
+				xlo, xhi = min(xlo, xy.X-z*h.SE), max(xhi, xy.X+z*h.SE)
 			}
 		}
 		if len(dots) == 0 {
@@ -166,6 +169,10 @@ func HouseEffects(opt Options, sets ...HouseSet) (*plot.Plot, error) {
 		names[i] = displayName(n)
 	}
 	p.Add(lp)
+	// A margin keeps the outermost error-bar caps off the canvas edge.
+	pad := 0.05 * max(xhi-xlo, 1e-9)
+	p.X.Min, p.X.Max = xlo-pad, xhi+pad
+	p.X.Tick.Marker = valueTicks{}
 	p.NominalY(names...)
 	// An axis label also keeps gonum from clipping the widest row name at
 	// the canvas edge, which it does when the nominal axis has none.

@@ -59,6 +59,7 @@ func Trend(res *aggregate.Result, polls []poll.Poll, opt Options) (*plot.Plot, e
 		p.Y.Label.Text = "percent"
 	}
 	dateAxis(p)
+	p.Y.Tick.Marker = valueTicks{}
 	p.Add(plotter.NewGrid())
 	lp, err := opt.legend(p)
 	if err != nil {
