@@ -149,7 +149,9 @@ func TestErrors(t *testing.T) {
 		}, ErrBadValue},
 		{"no scenarios", func() (*plot.Plot, error) { return Fan(nil, 0.95, Options{}) }, ErrNoData},
 		{"empty scenario", func() (*plot.Plot, error) { return Fan([]Scenario{{Name: "a"}}, 0.95, Options{}) }, ErrNoData},
-		{"NaN scenario", func() (*plot.Plot, error) { return Fan([]Scenario{{Name: "a", Series: nanMean.Series}}, 0.95, Options{}) }, ErrBadValue},
+		{"NaN scenario", func() (*plot.Plot, error) {
+			return Fan([]Scenario{{Name: "a", Series: nanMean.Series}}, 0.95, Options{})
+		}, ErrBadValue},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
