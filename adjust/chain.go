@@ -6,6 +6,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/candorpoll/candor/poll"
 )
@@ -33,9 +34,13 @@ import (
 //   - Entries with Shared = false are independent across polls and add to
 //     each poll's own variance ([IndependentVariance]).
 //
-// The poll's sampling variance is not recorded: models recompute it from
-// the corrected share and the sample size, a first-order approximation of
-// the delta-method variance of the corrected share.
+// The poll's own sampling variance changes too: a correction that moves
+// 82% to 74% on the logit scale also scales the sampling error by
+// ∂A'/∂A = 1.29. [SamplingVariance] carries the multinomial sampling
+// covariance of the published approve and disapprove shares through the
+// recorded Jacobians of the chain (delta method). Recomputing a binomial
+// variance from the corrected share instead is a cruder approximation
+// (for that example 1.50 instead of 1.71 points of SE).
 type Chain []Correction
 
 // Apply returns corrected copies of polls; the input is never modified.
@@ -152,10 +157,79 @@ func SharedCovariance(p, q poll.Poll) float64 {
 			continue
 		}
 		for _, b := range q.Adjustments {
-			if b.Shared && a.Name == b.Name && maps.Equal(a.Params, b.Params) {
+			if b.Shared && a.Name == b.Name && sameEvidence(a.Params, b.Params) {
 				c += math.Sqrt(a.Variance * b.Variance)
 			}
 		}
 	}
 	return c
+}
+
+// sameEvidence compares two Params maps ignoring the per-poll entries
+// (names starting with "poll.").
+func sameEvidence(a, b map[string]float64) bool {
+	n := 0
+	for k, v := range a {
+		if strings.HasPrefix(k, "poll.") {
+			continue
+		}
+		n++
+		w, ok := b[k]
+		if !ok || w != v {
+			return false
+		}
+	}
+	for k := range b {
+		if !strings.HasPrefix(k, "poll.") {
+			n--
+		}
+	}
+	return n == 0
+}
+
+// SamplingVariance returns the sampling variances, in points², of a
+// corrected poll's approve and disapprove shares: the multinomial
+// covariance of the published shares,
+//
+//	Σ₀ = 10⁴·deff/n·[[a(1 − a), −ab], [−ab, b(1 − b)]],
+//
+// with a, b the published shares as proportions (recovered from the
+// current shares and the recorded shifts) and n/deff the poll's
+// [poll.Poll.EffectiveSampleSize], carried through each entry of the
+// audit trail by its recorded Jacobian J (Σ ← JΣJᵀ; entries without one
+// pass Σ through). For an uncorrected poll it is the squared
+// [poll.Poll.StandardError] of each share. Both are NaN when the sample
+// size is unknown or a share unpublished.
+//
+// The total variance of a corrected approve share is SamplingVariance +
+// IndependentVariance + SharedVariance, the last common to every poll
+// corrected with the same evidence.
+func SamplingVariance(p poll.Poll) (approve, disapprove float64) {
+	a, b := p.Approve, p.Disapprove
+	for _, adj := range p.Adjustments {
+		a -= adj.Approve
+		b -= adj.Disapprove
+	}
+	neff := p.EffectiveSampleSize()
+	if neff <= 0 || math.IsNaN(a) || math.IsNaN(b) {
+		return math.NaN(), math.NaN()
+	}
+	a, b = a/100, b/100
+	k := 1e4 / neff
+	saa, sad, sdd := k*a*(1-a), -k*a*b, k*b*(1-b)
+	for _, adj := range p.Adjustments {
+		jaa, ok1 := adj.Params[keyAA]
+		jad, ok2 := adj.Params[keyAD]
+		jda, ok3 := adj.Params[keyDA]
+		jdd, ok4 := adj.Params[keyDD]
+		if !(ok1 && ok2 && ok3 && ok4) {
+			continue
+		}
+		// Σ' = JΣJᵀ for J = [[jaa, jad], [jda, jdd]].
+		naa := jaa*jaa*saa + 2*jaa*jad*sad + jad*jad*sdd
+		nad := jaa*jda*saa + (jaa*jdd+jad*jda)*sad + jad*jdd*sdd
+		ndd := jda*jda*saa + 2*jda*jdd*sad + jdd*jdd*sdd
+		saa, sad, sdd = naa, nad, ndd
+	}
+	return saa, sdd
 }

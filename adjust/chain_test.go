@@ -191,7 +191,8 @@ func TestNonresponseAdjust(t *testing.T) {
 	sd := 90 * q * (1 - q) * 0.1
 	a := out[0].Adjustments[0]
 	assert.InDelta(t, sd*sd, a.Variance, 1e-9)
-	assert.Equal(t, map[string]float64{"ratio": 0.8, "log_ratio_se": 0.1}, a.Params)
+	assert.Equal(t, 0.8, a.Params["ratio"])
+	assert.Equal(t, 0.1, a.Params["log_ratio_se"])
 
 	p.Disapprove = math.NaN()
 	_, err = Chain{nr}.Apply([]poll.Poll{p})
@@ -349,4 +350,135 @@ func BenchmarkChainApply(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func TestSamplingVariance(t *testing.T) {
+	// Uncorrected: the poll's own binomial variance.
+	p := levada()
+	va, vd := SamplingVariance(p)
+	assert.InDelta(t, math.Pow(p.StandardError(82), 2), va, 1e-12)
+	assert.InDelta(t, math.Pow(p.StandardError(15), 2), vd, 1e-12)
+
+	// A logit gap scales the approve SE by ∂â/∂a = â(1 − â)/(a(1 − a)).
+	out, err := Chain{GapCorrection{Falsification: chapkovski}}.Apply([]poll.Poll{p})
+	require.NoError(t, err)
+	ah := out[0].Approve / 100
+	slope := ah * (1 - ah) / (0.82 * 0.18)
+	va, _ = SamplingVariance(out[0])
+	assert.InDelta(t, slope*slope*math.Pow(p.StandardError(82), 2), va, 1e-9)
+
+	// The tilt alone reproduces Shares.Tilt's delta-method SE.
+	q := levada()
+	q.Approve, q.Disapprove, q.Undecided, q.DesignEffect = 60, 20, 20, 1
+	out, err = Chain{UndecidedTilt{Gamma: Estimate{-math.Log(4), 0}}}.Apply([]poll.Poll{q})
+	require.NoError(t, err)
+	va, vd = SamplingVariance(out[0])
+	assert.InDelta(t, math.Pow(100*0.013240, 2), va, 2e-4)
+	assert.InDelta(t, va, vd, 1e-9) // D' = 100 − A'
+
+	// Unknown sample size.
+	q.SampleSize, q.Pollster = 0, "Nobody"
+	va, _ = SamplingVariance(q)
+	assert.True(t, math.IsNaN(va))
+}
+
+func TestSamplingVarianceMonteCarlo(t *testing.T) {
+	// Draw multinomial polls around 70/20/10 (n = 1600), correct each with
+	// the same chain (logit gap, nonresponse, tilt, all with known
+	// parameters) and compare the spread of the corrected shares with
+	// SamplingVariance of the central poll.
+	ch := Chain{
+		GapCorrection{Falsification: chapkovski},
+		Nonresponse{DisapproverResponseRatio: 0.85},
+		UndecidedTilt{Gamma: Estimate{-0.7, 0}},
+	}
+	center := levada()
+	center.Approve, center.Disapprove, center.Undecided, center.DesignEffect = 70, 20, 10, 1
+	out, err := ch.Apply([]poll.Poll{center})
+	require.NoError(t, err)
+	va, vd := SamplingVariance(out[0])
+
+	rng := rand.New(rand.NewPCG(61, 62))
+	const draws, n = 4000, 1600
+	var sa, saa, sd, sdd float64
+	polls := make([]poll.Poll, draws)
+	for i := range polls {
+		var na, nd int
+		for j := 0; j < n; j++ {
+			switch u := rng.Float64(); {
+			case u < 0.7:
+				na++
+			case u < 0.9:
+				nd++
+			}
+		}
+		polls[i] = center
+		polls[i].Approve = 100 * float64(na) / n
+		polls[i].Disapprove = 100 * float64(nd) / n
+		polls[i].Undecided = 100 - polls[i].Approve - polls[i].Disapprove
+	}
+	res, err := ch.Apply(polls)
+	require.NoError(t, err)
+	for _, p := range res {
+		sa += p.Approve
+		saa += p.Approve * p.Approve
+		sd += p.Disapprove
+		sdd += p.Disapprove * p.Disapprove
+	}
+	mcA := saa/draws - math.Pow(sa/draws, 2)
+	mcD := sdd/draws - math.Pow(sd/draws, 2)
+	// The Monte Carlo variance has a relative SE of about √(2/4000) ≈ 2%.
+	assert.InDelta(t, 1, mcA/va, 0.08, "approve: Monte Carlo %.4f, delta %.4f", mcA, va)
+	assert.InDelta(t, 1, mcD/vd, 0.08, "disapprove: Monte Carlo %.4f, delta %.4f", mcD, vd)
+	// The recomputed binomial variance at the corrected share is off.
+	naive := math.Pow(out[0].StandardError(out[0].Approve), 2)
+	t.Logf("approve sampling variance: Monte Carlo %.4f, delta %.4f, binomial at corrected share %.4f", mcA, va, naive)
+}
+
+func TestChainCoverage(t *testing.T) {
+	// End to end, with known hidden opinions: private approval π = 0.55 in
+	// both surveys; a share f = 0.3 of private opponents say "approve"
+	// when asked directly (public approval 0.685). A calibration survey
+	// asks 1600 people directly and 2000 others by forced response; a
+	// separate poll of 1600 asks directly. The poll corrected on the Kuran
+	// scale (the true model here), with the interval from SamplingVariance
+	// + SharedVariance, covers π in 93–97% of replicates.
+	const pi, f, nD, nL, nPoll = 0.55, 0.3, 1600, 2000, 1600
+	rng := rand.New(rand.NewPCG(71, 72))
+	public := func() bool { return rng.Float64() < pi || rng.Float64() < f }
+	reps := replicates(1000, 10000)
+	covered := 0
+	answers := make([]float64, nL)
+	for rep := 0; rep < reps; rep++ {
+		yes := 0
+		for i := 0; i < nD; i++ {
+			if public() {
+				yes++
+			}
+		}
+		d := float64(yes) / nD
+		for i := range answers {
+			answers[i] = respond(rng, forced, rng.Float64() < pi)
+		}
+		l, err := forced.Estimate(answers)
+		require.NoError(t, err)
+		yes = 0
+		for i := 0; i < nPoll; i++ {
+			if public() {
+				yes++
+			}
+		}
+		p := levada()
+		p.Approve = 100 * float64(yes) / nPoll
+		p.Disapprove, p.Undecided, p.DesignEffect, p.SampleSize = 100-p.Approve, 0, 1, nPoll
+		ev := Falsification{Direct: Estimate{d, math.Sqrt(d * (1 - d) / nD)}, List: l}
+		out, err := Chain{GapCorrection{Falsification: ev, Scale: ScaleKuran}}.Apply([]poll.Poll{p})
+		require.NoError(t, err)
+		va, _ := SamplingVariance(out[0])
+		se := math.Sqrt(va + SharedVariance(out[0]))
+		if lo, hi := (Estimate{out[0].Approve, se}).CI(0.95); lo <= 100*pi && 100*pi <= hi {
+			covered++
+		}
+	}
+	assertCoverage(t, "chain (Kuran gap) end to end", covered, reps)
 }

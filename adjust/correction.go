@@ -24,7 +24,15 @@ import (
 //     used: two Shared adjustments with equal Name and Params are treated
 //     as one calibration error, perfectly correlated across polls
 //     ([SharedCovariance]), so the parameter error must move every poll's
-//     approve share in the same direction.
+//     approve share in the same direction;
+//   - optionally record how the corrected shares depend on the shares
+//     they were computed from, in the Params "poll.dA/dA", "poll.dA/dD",
+//     "poll.dD/dA" and "poll.dD/dD" (∂A'/∂A, ∂A'/∂D, ∂D'/∂A, ∂D'/∂D, with
+//     undecided = total − A − D), so that [SamplingVariance] can carry the
+//     poll's own sampling error through the correction. Params whose name
+//     starts with "poll." describe the application to one poll, not the
+//     evidence, and are ignored by [SharedCovariance]. A correction that
+//     records none is taken to pass sampling error through unchanged.
 type Correction interface {
 	Adjust(p poll.Poll) (poll.Adjustment, error)
 }
@@ -120,14 +128,28 @@ func (g GapCorrection) Adjust(p poll.Poll) (poll.Adjustment, error) {
 	if !(adj >= 0 && adj <= 1) {
 		return poll.Adjustment{}, fmt.Errorf("adjust: falsification gap (%v, %.4g) on %v: %w: approve %v%% would become %.4g%%", g.Scale, est.Value, &p, poll.ErrShareRange, p.Approve, 100*adj)
 	}
+	var slope float64 // ∂â/∂a
+	switch g.Scale {
+	case ScaleLogit:
+		slope = adj * (1 - adj) / (a * (1 - a))
+	case ScaleAdditive:
+		slope = 1
+	case ScaleRatio:
+		slope = est.Value
+	case ScaleKuran:
+		slope = 1 / (1 - est.Value)
+	}
 	shift := 100 * (adj - a)
+	params := map[string]float64{
+		"direct": g.Direct.Value, "direct_se": g.Direct.SE,
+		"list": g.List.Value, "list_se": g.List.SE, "cov": g.Cov,
+		"scale": float64(g.Scale), "param": est.Value, "param_se": est.SE,
+	}
+	// Disapprove takes what approve loses: D' = D − (A' − A).
+	setSlopes(params, slope, 0, 1-slope, 1)
 	return poll.Adjustment{
-		Name: "falsification-gap",
-		Params: map[string]float64{
-			"direct": g.Direct.Value, "direct_se": g.Direct.SE,
-			"list": g.List.Value, "list_se": g.List.SE, "cov": g.Cov,
-			"scale": float64(g.Scale), "param": est.Value, "param_se": est.SE,
-		},
+		Name:       "falsification-gap",
+		Params:     params,
 		Approve:    shift,
 		Disapprove: -shift,
 		Variance:   1e4 * sd * sd,
@@ -163,9 +185,15 @@ func (nr Nonresponse) Adjust(p poll.Poll) (poll.Adjustment, error) {
 	q := expit(logit(po) + math.Log(nr.DisapproverResponseRatio))
 	shift := s*q - p.Approve
 	sd := s * q * (1 - q) * nr.LogRatioSE
+	// A' = s·q(A/s): ∂A'/∂A = q + q'·D/s, ∂A'/∂D = q − q'·A/s with
+	// q' = dq/dp_obs = q(1 − q)/(p_obs(1 − p_obs)); D' = s − A'.
+	dq := q * (1 - q) / (po * (1 - po))
+	aa, ad := q+dq*p.Disapprove/s, q-dq*p.Approve/s
+	params := map[string]float64{"ratio": nr.DisapproverResponseRatio, "log_ratio_se": nr.LogRatioSE}
+	setSlopes(params, aa, ad, 1-aa, 1-ad)
 	return poll.Adjustment{
 		Name:       "nonresponse",
-		Params:     map[string]float64{"ratio": nr.DisapproverResponseRatio, "log_ratio_se": nr.LogRatioSE},
+		Params:     params,
 		Approve:    shift,
 		Disapprove: -shift,
 		Variance:   sd * sd,
@@ -205,9 +233,16 @@ func (t UndecidedTilt) Adjust(p poll.Poll) (poll.Adjustment, error) {
 	e := expit(math.Log(p.Approve/p.Disapprove) + t.Gamma.Value)
 	u := p.Undecided
 	sd := u * e * (1 - e) * t.Gamma.SE
+	// A' = A + U·e with U = total − A − D and e = expit(log(A/D) + γ), as
+	// in Shares.Tilt; D' = total − A'.
+	de := e * (1 - e)
+	aa := 1 - e + u*de/p.Approve
+	ad := -e - u*de/p.Disapprove
+	params := map[string]float64{"gamma": t.Gamma.Value, "gamma_se": t.Gamma.SE}
+	setSlopes(params, aa, ad, -aa, -ad)
 	return poll.Adjustment{
 		Name:       "undecided-tilt",
-		Params:     map[string]float64{"gamma": t.Gamma.Value, "gamma_se": t.Gamma.SE},
+		Params:     params,
 		Approve:    u * e,
 		Disapprove: u * (1 - e),
 		Variance:   sd * sd,
@@ -264,6 +299,18 @@ func (s Segmented) Adjust(p poll.Poll) (poll.Adjustment, error) {
 		return seg.Correction.Adjust(p)
 	}
 	return poll.Adjustment{}, fmt.Errorf("adjust: segmented correction: %w: no segment covers %v (midpoint %s, mode %v)", ErrValue, &p, p.Midpoint().Format(time.DateOnly), p.Mode)
+}
+
+// Params keys of the Jacobian of a correction (see [Correction]).
+const (
+	keyAA = "poll.dA/dA"
+	keyAD = "poll.dA/dD"
+	keyDA = "poll.dD/dA"
+	keyDD = "poll.dD/dD"
+)
+
+func setSlopes(params map[string]float64, aa, ad, da, dd float64) {
+	params[keyAA], params[keyAD], params[keyDA], params[keyDD] = aa, ad, da, dd
 }
 
 // approveShare returns the poll's approve share as a proportion, or an

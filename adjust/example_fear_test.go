@@ -39,7 +39,8 @@ func levadaOct2023() poll.Poll {
 // Transported to Levada's October 2023 approval reading on the logit
 // scale, the gap takes 82% to 74.4%. The corrected share's interval adds
 // the gap's calibration variance (shared by every poll corrected with
-// the same evidence) to the poll's own sampling variance. The published
+// the same evidence) to the poll's own sampling variance carried through
+// the correction; the calibration error dominates. The published
 // figure lies outside it, but note what the correction assumes: that
 // falsification about the war in 2022 transports to approval of Putin in
 // 2023 on the logit scale, and that the list estimate is not deflated by
@@ -68,18 +69,19 @@ func Example_fear() {
 			return
 		}
 		p := out[0]
-		sampling := p.StandardError(p.Approve) // from the corrected share, n and deff
-		shared := adjust.SharedVariance(p)
-		total := math.Sqrt(sampling*sampling + shared)
+		va, _ := adjust.SamplingVariance(p) // the poll's sampling error through the correction
+		sampling := math.Sqrt(va)
+		shared := adjust.SharedVariance(p) // the gap's calibration error
+		total := math.Sqrt(va + shared)
 		fmt.Printf("%-8v approve %.1f%%, disapprove %.1f%%: 95%% CI [%.1f, %.1f] (sampling SE %.2f, gap SE %.2f)\n",
 			scale, p.Approve, p.Disapprove, p.Approve-1.96*total, p.Approve+1.96*total, sampling, math.Sqrt(shared))
 	}
 	// Output:
 	// gap 0.100 (SE 0.031), ratio 0.859, Kuran rate 0.256 (SE 0.061)
 	// published: 82.0%, 95% CI [79.4, 84.6]
-	// logit    approve 74.4%, disapprove 22.6%: 95% CI [68.7, 80.2] (sampling SE 1.50, gap SE 2.52)
-	// kuran    approve 75.8%, disapprove 21.2%: 95% CI [70.9, 80.6] (sampling SE 1.48, gap SE 1.99)
-	// additive approve 72.0%, disapprove 25.0%: 95% CI [65.2, 78.8] (sampling SE 1.55, gap SE 3.11)
+	// logit    approve 74.4%, disapprove 22.6%: 95% CI [68.5, 80.4] (sampling SE 1.71, gap SE 2.52)
+	// kuran    approve 75.8%, disapprove 21.2%: 95% CI [70.6, 81.0] (sampling SE 1.78, gap SE 1.99)
+	// additive approve 72.0%, disapprove 25.0%: 95% CI [65.4, 78.6] (sampling SE 1.32, gap SE 3.11)
 }
 
 // A forced-response question (Blair, Imai & Zhou 2015): two thirds of
