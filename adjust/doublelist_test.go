@@ -93,4 +93,3 @@ func TestDoubleListCoverage(t *testing.T) {
 	assertCoverage(t, "double list", cover, reps)
 	assert.Less(t, seDouble, seSingle)
 }
-
