@@ -1072,6 +1072,8 @@ func (a *Average) undecided(c *avgConfig, p *prepared, ap, dis *Result, he, se [
 				f := 100 / s
 				shiftPoint(x, x.Mean*f-x.Mean)
 				shiftPoint(y, y.Mean*f-y.Mean)
+				clampPoint(x)
+				clampPoint(y)
 				scaled++
 			}
 		}

@@ -539,3 +539,68 @@ func TestAverageErrorsWrap(t *testing.T) {
 	assert.ErrorIs(t, err, poll.ErrNoShares)
 	assert.ErrorIs(t, err, poll.ErrDate)
 }
+
+// TestAverageRussia: on the Levada (monthly), FOM and VTsIOM (weekly)
+// Putin approval series, 2012–2020 (testdata/russia; loaded by
+// russianPolls), the house effects of FOM and VTsIOM relative to Levada
+// must match the raw monthly gaps (about −3.5 and −0.3 points) and carry
+// standard errors.
+func TestAverageRussia(t *testing.T) {
+	from, to := time.Date(2012, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2020, 12, 31, 0, 0, 0, 0, time.UTC)
+	ps := russianPolls(t, from, to)
+	res, err := (&Average{}).Fit(context.Background(), ps)
+	require.NoError(t, err)
+	requireFinite(t, res)
+	he := map[string]HouseEffect{}
+	for _, h := range res.Houses {
+		he[h.Pollster] = h
+	}
+	lev := he["Levada"]
+	for _, house := range []string{"FOM", "VTsIOM"} {
+		g, n := rawGap(ps, house)
+		h := he[house]
+		rel := h.Value - lev.Value
+		se := math.Hypot(h.SE, lev.SE)
+		t.Logf("%s − Levada: Average %+.2f (SE %.2f; %d vs %d polls); raw monthly gap %+.2f over %d months", house, rel, se, h.Polls, lev.Polls, g, n)
+		assert.InDelta(t, g, rel, 1.0, house)
+		assert.True(t, se > 0 && se < 1, "%s SE %v", house, se)
+	}
+	t.Logf("house SD σ_h = %.2f; last day %s approve %.1f [%.1f, %.1f]", res.Params.Other["house_sd"],
+		res.Filtered[len(res.Filtered)-1].Date.Format(time.DateOnly), res.Filtered[len(res.Filtered)-1].Mean,
+		res.Filtered[len(res.Filtered)-1].Lower, res.Filtered[len(res.Filtered)-1].Upper)
+}
+
+// FuzzAverage: any set of valid polls gives a result inside 0–100 with no
+// NaN, or an error; never a panic. Each 6-byte group of the input is one
+// poll: pollster, day, field days, sample size, approve, disapprove.
+func FuzzAverage(f *testing.F) {
+	f.Add([]byte{0, 0, 0, 10, 40, 50, 1, 3, 2, 20, 45, 45, 2, 200, 0, 0, 100, 0})
+	f.Add([]byte{0, 0, 0, 0, 0, 0})
+	f.Add([]byte{0, 5, 0, 1, 255, 255, 0, 5, 0, 1, 0, 255, 1, 5, 1, 1, 100, 0, 2, 5, 2, 1, 0, 100})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 600 {
+			return
+		}
+		var ps []poll.Poll
+		for i := 0; i+6 <= len(data); i += 6 {
+			b := data[i : i+6]
+			a := float64(b[4]) * 100 / 255
+			d := math.Min(float64(b[5])*100/255, 100-a)
+			p := mkPoll(string(rune('A'+b[0]%5)), int(b[1]), 100*int(b[3]), a, d)
+			p.End = day(int(b[1]) + int(b[2]%10))
+			if b[2]&0x80 != 0 {
+				p.Flags |= poll.Tracking
+			}
+			if b[0]&0x40 != 0 {
+				p.Disapprove = math.NaN()
+			}
+			ps = append(ps, p)
+		}
+		res, err := (&Average{}).Fit(context.Background(), ps)
+		if err != nil {
+			require.ErrorIs(t, err, ErrNoPolls)
+			return
+		}
+		requireFinite(t, res)
+	})
+}
