@@ -120,8 +120,9 @@ func (nr Nonresponse) Curve(observed Estimate, ratios []float64) ([]Estimate, er
 //
 //	r_a = RR/(p + (1 − p)κ),   r_d = κ·r_a
 //
-// A useful plausibility check: with RR = 0.3 and κ = 0.5, approvers would
-// have to respond 35% of the time and disapprovers 18%. It fails with an
+// A useful plausibility check: with true approval 0.7, RR = 0.3 and
+// κ = 0.5, approvers would have to respond 35% of the time and
+// disapprovers 18%. It fails with an
 // error wrapping [ErrProbability] when a rate would exceed 1.
 func (nr Nonresponse) ResponseRates(trueShare, overall float64) (approvers, disapprovers float64, err error) {
 	if err := nr.check(); err != nil {

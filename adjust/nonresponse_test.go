@@ -138,3 +138,11 @@ func TestNonresponseCoverage(t *testing.T) {
 	assertCoverage(t, "nonresponse", covered, reps)
 	assert.Less(t, float64(naive)/float64(reps), 0.2, "the uncorrected share should miss")
 }
+
+func TestNonresponseResponseRatesDocExample(t *testing.T) {
+	// The doc comment's example: p = 0.7, RR = 0.3, κ = 0.5.
+	ra, rd, err := Nonresponse{DisapproverResponseRatio: 0.5}.ResponseRates(0.7, 0.3)
+	require.NoError(t, err)
+	assert.InDelta(t, 0.3/0.85, ra, 1e-12)
+	assert.InDelta(t, 0.15/0.85, rd, 1e-12)
+}
