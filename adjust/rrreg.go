@@ -49,8 +49,8 @@ type RRFit struct {
 	//
 	//	sᵢ = [yᵢ/λᵢ − (1 − yᵢ)/(1 − λᵢ)]·c·πᵢ(1 − πᵢ)·xᵢ,
 	//
-	// which is what rrreg reports. SE-s from the inverse Hessian differ by
-	// a few percent.
+	// which is what rrreg reports. Standard errors from the inverse
+	// Hessian can differ from these by several percent.
 	Cov *mat.SymDense
 	// SE are the square roots of the diagonal of Cov.
 	SE []float64
@@ -66,8 +66,8 @@ type RRFit struct {
 	p int
 }
 
-// Fit fits the model by EM (Blair, Imai & Zhou 2015, section 3.2) followed
-// by Newton steps on ℓ. EM treats the true answer Zᵢ as missing:
+// Fit fits the model by EM (Blair, Imai & Zhou 2015) followed by Newton
+// steps on ℓ. EM treats the true answer Zᵢ as missing:
 //
 //	E-step: wᵢ = P(Zᵢ = 1 | yᵢ) = (c + d)πᵢ/λᵢ       if yᵢ = 1
 //	                            = (1 − c − d)πᵢ/(1 − λᵢ) if yᵢ = 0
