@@ -47,8 +47,8 @@ func ExampleStateSpace() {
 	}
 	fmt.Printf("disapprove %.1f, undecided %.1f\n", res.Disapprove.Series[0].Mean, res.Undecided.Series[0].Mean)
 	// Output:
-	// approve 2024-01-01: 60.6 [59.1, 62.1]
-	// approve 2024-04-04: 65.8 [64.3, 67.3], a new poll: [63.0, 68.6]
+	// approve 2024-01-01: 60.6 [59.0, 62.1]
+	// approve 2024-04-04: 65.8 [64.2, 67.4], a new poll: [63.0, 68.7]
 	// Delta -2.2 ± 0.3 (12 polls)
 	// Gamma +2.2 ± 0.3 (12 polls)
 	// disapprove 29.4, undecided 10.0

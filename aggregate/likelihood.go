@@ -476,6 +476,76 @@ func (cr *core) smooth() smoothed {
 	return out
 }
 
+// smoothedMeans writes the smoothed level of every day at the σ, τ of the
+// last eval into mean (O(T·J)): the part of smooth that the
+// parameter-uncertainty term needs.
+func (cr *core) smoothedMeans(mean []float64) {
+	k := cr.c.k()
+	nFull := cr.c.nFull
+	K := cr.K
+	gamma := cr.tmp
+	copy(gamma, cr.rhs)
+	forwardSub(cr.s, k, gamma)
+	backSub(cr.s, k, gamma)
+	beta := make([]float64, nFull)
+	cr.c.full(gamma, beta)
+	mean[0] = beta[0]
+	for t := 1; t < len(mean); t++ {
+		row := cr.z[t*K : (t+1)*K]
+		w := row[nFull]
+		for a := 0; a < nFull; a++ {
+			w -= row[a] * beta[a]
+		}
+		mean[t] = beta[0] + w
+	}
+}
+
+// parameterVariance returns, per day, the variance the smoothed level owes
+// to the estimation of σ and τ (Hamilton 1986): dᵀ Cov(θ̂) d with d the
+// derivative of the smoothed mean in the search parameters θ (central
+// differences). The smoother's own variance treats θ̂ as known; adding this
+// term keeps intervals honest where the data say little (gaps between
+// polls, the ends of the series). It leaves the workspace evaluated at θ̂.
+func (cr *core) parameterVariance(fit mlFit) []float64 {
+	T := cr.o.nDays
+	out := make([]float64, T)
+	dim := len(fit.theta)
+	if dim == 0 || fit.cov == nil || T < 2 {
+		return out
+	}
+	const h = 1e-4
+	d := make([]float64, dim*T)
+	plus, minus := make([]float64, T), make([]float64, T)
+	x := make([]float64, dim)
+	for j := 0; j < dim; j++ {
+		copy(x, fit.theta)
+		x[j] += h
+		if math.IsInf(cr.eval(fit.params(x)), -1) {
+			return out
+		}
+		cr.smoothedMeans(plus)
+		x[j] -= 2 * h
+		if math.IsInf(cr.eval(fit.params(x)), -1) {
+			return out
+		}
+		cr.smoothedMeans(minus)
+		for t := 0; t < T; t++ {
+			d[j*T+t] = (plus[t] - minus[t]) / (2 * h)
+		}
+	}
+	cr.eval(fit.params(fit.theta))
+	for t := 0; t < T; t++ {
+		v := 0.0
+		for a := 0; a < dim; a++ {
+			for b := 0; b < dim; b++ {
+				v += d[a*T+t] * fit.cov[a*dim+b] * d[b*T+t]
+			}
+		}
+		out[t] = max(v, 0)
+	}
+	return out
+}
+
 // diagInverseM returns the diagonal of M⁻¹ (index t for day t ≥ 1) from its
 // Cholesky factor: with M = LLᵀ, L lower bidiagonal (l_t, m_t),
 // (M⁻¹)_{nn} = 1/l_n², (M⁻¹)_{tt} = 1/l_t² + (m_{t+1}/l_t)²·(M⁻¹)_{t+1,t+1}.

@@ -91,12 +91,49 @@ func brentMin(ctx context.Context, f func(float64) float64, a, b, tol float64) (
 	return x, fx, evals, nil
 }
 
+// gridBrent minimises f on [a, b]: a grid of n points first, then Brent's
+// method between the neighbours of the best grid point. The profile
+// likelihood of σ can be flat towards σ → 0 and have a local optimum
+// there; Brent alone, started in the flat part, can stop in it (the
+// calibration suite caught σ̂ = 0 on data with σ = 0.25).
+func gridBrent(ctx context.Context, f func(float64) float64, a, b, tol float64, n int) (x, fx float64, evals int, err error) {
+	best, fb := a, math.Inf(1)
+	step := (b - a) / float64(n-1)
+	for i := 0; i < n; i++ {
+		if err := ctx.Err(); err != nil {
+			return best, fb, evals, err
+		}
+		xi := a + float64(i)*step
+		fi := f(xi)
+		evals++
+		if fi < fb {
+			best, fb = xi, fi
+		}
+	}
+	lo, hi := max(best-step, a), min(best+step, b)
+	x, fx, e, err := brentMin(ctx, f, lo, hi, tol)
+	evals += e
+	if fb < fx {
+		x, fx = best, fb
+	}
+	return x, fx, evals, err
+}
+
 // mlFit is the outcome of the likelihood maximisation.
 type mlFit struct {
 	sigma   float64
 	tau     []float64
 	ll      float64
 	logSE   float64 // SE of log σ̂ from the observed information (NaN if not available)
+
+	// The estimated parameters in the search parameterisation (log σ,
+	// then u_g with τ_g = |u_g|), their covariance from the inverse
+	// observed information (nil when not positive definite), and the map
+	// back to (σ, τ). Used for the parameter-uncertainty term of the
+	// smoothed sds.
+	theta  []float64
+	cov    []float64
+	params func(x []float64) (sigma float64, tau []float64)
 	evals   int
 	atBound bool // σ̂ at an end of the search range
 }
@@ -125,7 +162,7 @@ func maximise(ctx context.Context, cr *core, fixedSigma float64, fixedTau []floa
 		fit.evals = 1
 	case estSigma && !estTau:
 		f := func(ls float64) float64 { return -cr.eval(math.Exp(ls), tau) }
-		x, fx, evals, err := brentMin(ctx, f, logSigmaRange[0], logSigmaRange[1], 1e-8)
+		x, fx, evals, err := gridBrent(ctx, f, logSigmaRange[0], logSigmaRange[1], 1e-8, 27)
 		fit.evals += evals
 		if err != nil {
 			return fit, err
@@ -138,6 +175,8 @@ func maximise(ctx context.Context, cr *core, fixedSigma float64, fixedTau []floa
 		fit.evals += 2
 		if d2 := (fp - 2*fx + fm) / (h * h); d2 > 0 {
 			fit.logSE = 1 / math.Sqrt(d2)
+			fit.theta, fit.cov = []float64{x}, []float64{1 / d2}
+			fit.params = func(x []float64) (float64, []float64) { return math.Exp(x[0]), tau }
 		}
 	default:
 		// Parameters: [log σ] (when estimated) then u_g.
@@ -180,7 +219,7 @@ func maximise(ctx context.Context, cr *core, fixedSigma float64, fixedTau []floa
 		if estSigma {
 			unpack(x0)
 			f := func(ls float64) float64 { return -cr.eval(math.Exp(ls), tau) }
-			ls, _, evals, err := brentMin(ctx, f, logSigmaRange[0], logSigmaRange[1], 1e-4)
+			ls, _, evals, err := gridBrent(ctx, f, logSigmaRange[0], logSigmaRange[1], 1e-4, 27)
 			fit.evals += evals
 			if err != nil {
 				return fit, err
@@ -194,11 +233,18 @@ func maximise(ctx context.Context, cr *core, fixedSigma float64, fixedTau []floa
 		}
 		if estSigma {
 			fit.atBound = xb[0]-logSigmaRange[0] < 1e-3 || logSigmaRange[1]-xb[0] < 1e-3
-			if se, ok := hessianSE(negLL, xb, 0); ok {
-				fit.logSE = se
-			}
-			fit.evals += 1 + 2*dim*dim
 		}
+		if cov, ok := hessianInverse(negLL, xb); ok {
+			if estSigma {
+				fit.logSE = math.Sqrt(cov[0])
+			}
+			fit.theta, fit.cov = append([]float64(nil), xb...), cov
+			fit.params = func(x []float64) (float64, []float64) {
+				s := unpack(x)
+				return s, append([]float64(nil), tau...)
+			}
+		}
+		fit.evals += 1 + 2*dim*dim
 		// Leave the workspace at the optimum for smooth.
 		fit.sigma = unpack(xb)
 		fit.ll = cr.eval(fit.sigma, tau)
@@ -214,9 +260,11 @@ func maximise(ctx context.Context, cr *core, fixedSigma float64, fixedTau []floa
 
 var errNotIdentified = errors.New("not identified")
 
-// hessianSE returns the standard error of parameter i from the inverse of
-// the finite-difference Hessian of the negative log-likelihood f at x.
-func hessianSE(f func([]float64) float64, x []float64, i int) (float64, bool) {
+// hessianInverse returns the inverse of the finite-difference Hessian of
+// the negative log-likelihood f at x (the asymptotic covariance of the ML
+// estimates), or ok = false when the Hessian is not positive definite (an
+// estimate on a flat ridge).
+func hessianInverse(f func([]float64) float64, x []float64) ([]float64, bool) {
 	dim := len(x)
 	const h = 1e-3
 	hs := make([]float64, dim*dim)
@@ -248,16 +296,22 @@ func hessianSE(f func([]float64) float64, x []float64, i int) (float64, bool) {
 		}
 	}
 	if _, ok := cholesky(hs, dim); !ok {
-		return 0, false
+		return nil, false
 	}
-	e := make([]float64, dim)
-	e[i] = 1
-	forwardSub(hs, dim, e)
-	v := 0.0
-	for _, z := range e {
-		v += z * z
+	cov := make([]float64, dim*dim)
+	col := make([]float64, dim)
+	for j := 0; j < dim; j++ {
+		for i := range col {
+			col[i] = 0
+		}
+		col[j] = 1
+		forwardSub(hs, dim, col)
+		backSub(hs, dim, col)
+		for i := range col {
+			cov[i*dim+j] = col[i]
+		}
 	}
-	return math.Sqrt(v), true
+	return cov, true
 }
 
 // nelderMead minimises f from x0 with the Nelder–Mead simplex (standard

@@ -83,7 +83,7 @@ func simulate(seed uint64, sp simSpec) simulated {
 			v += sp.tau[h] * sp.tau[h]
 		}
 		a := math.Round((mu+math.Sqrt(v)*rng.NormFloat64())*10) / 10
-		und := math.Round((5+rng.NormFloat64())*10) / 10
+		und := math.Round(5*math.Exp(0.2*rng.NormFloat64())*10) / 10
 		s := simOrigin.AddDate(0, 0, start)
 		ps = append(ps, poll.Poll{
 			Pollster: fmt.Sprintf("H%03d", h), Start: s, End: s.AddDate(0, 0, L-1), SampleSize: n,

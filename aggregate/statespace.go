@@ -135,6 +135,12 @@ type StateSpace struct {
 	SplitModes bool
 	// Scale selects the scale of the model (default ScaleAuto).
 	Scale Scale
+	// PlugIn makes the smoothed sds treat σ̂ and τ̂ as known (the
+	// textbook smoother's sds, as statsmodels reports them). By default
+	// they also carry the uncertainty of the estimates (Hamilton 1986),
+	// which matters in gaps between polls; the filtered sds are always
+	// plug-in.
+	PlugIn bool
 }
 
 // Fit estimates the model on polls. It returns, for the first share, a
@@ -398,6 +404,12 @@ func (m StateSpace) fitShare(ctx context.Context, polls []poll.Poll, s Share) (*
 		warnings = append(warnings, fmt.Sprintf("σ̂ = %.3g is at the end of the search range [1e-4, 50]", fit.sigma))
 	}
 	sm := cr.smooth()
+	// Parameter uncertainty (Hamilton 1986) in the smoothed sds.
+	if !m.PlugIn {
+		for t, v := range cr.parameterVariance(fit) {
+			sm.sd[t] = math.Sqrt(sm.sd[t]*sm.sd[t] + v)
+		}
+	}
 	fm, fsd, fok, err := filtered(ctx, o, max(fit.sigma, 1e-12), fit.tau, tauOf, fid)
 	if err != nil {
 		return nil, err

@@ -16,7 +16,7 @@ import (
 
 // peersModel is the peers' model: approve only, points, no τ, unweighted
 // sum to zero.
-var peersModel = StateSpace{Shares: []Share{Approve}, Tau: TauNone, Identify: SumToZero, Scale: ScalePoints}
+var peersModel = StateSpace{Shares: []Share{Approve}, Tau: TauNone, Identify: SumToZero, Scale: ScalePoints, PlugIn: true}
 
 func TestStateSpaceMatchesStatsmodels(t *testing.T) {
 	res, err := peersModel.Fit(context.Background(), syntheticPolls(t))
