@@ -102,12 +102,12 @@ func TestCalibration(t *testing.T) {
 	perHouseModel.Tau = TauPerHouse
 
 	cases := []struct {
-		name       string
-		m          StateSpace
-		sp         simSpec
-		lo, hi     float64 // bar for the smoothed coverage
-		checkFilt  bool    // filtered coverage in [0.93, 0.97] too
-		filtBelow  float64 // > 0: filtered coverage must be below this
+		name      string
+		m         StateSpace
+		sp        simSpec
+		lo, hi    float64 // bar for the smoothed coverage
+		checkFilt bool    // filtered coverage in [0.93, 0.97] too
+		filtBelow float64 // > 0: filtered coverage must be below this
 	}{
 		{name: "no τ in data, τ-free model", m: noTau, sp: base, lo: 0.93, hi: 0.97, checkFilt: true},
 		{name: "no τ in data, global τ model (default)", m: sumToZero, sp: base, lo: 0.93, hi: 0.97, checkFilt: true},

@@ -121,19 +121,19 @@ func gridBrent(ctx context.Context, f func(float64) float64, a, b, tol float64, 
 
 // mlFit is the outcome of the likelihood maximisation.
 type mlFit struct {
-	sigma   float64
-	tau     []float64
-	ll      float64
-	logSE   float64 // SE of log σ̂ from the observed information (NaN if not available)
+	sigma float64
+	tau   []float64
+	ll    float64
+	logSE float64 // SE of log σ̂ from the observed information (NaN if not available)
 
 	// The estimated parameters in the search parameterisation (log σ,
 	// then u_g with τ_g = |u_g|), their covariance from the inverse
 	// observed information (nil when not positive definite), and the map
 	// back to (σ, τ). Used for the parameter-uncertainty term of the
 	// smoothed sds.
-	theta  []float64
-	cov    []float64
-	params func(x []float64) (sigma float64, tau []float64)
+	theta   []float64
+	cov     []float64
+	params  func(x []float64) (sigma float64, tau []float64)
 	evals   int
 	atBound bool // σ̂ at an end of the search range
 }
