@@ -197,7 +197,7 @@ type avgConfig struct {
 	hasStart, hasEnd bool
 }
 
-func (a *Average) config() (avgConfig, error) {
+func (a Average) config() (avgConfig, error) {
 	c := avgConfig{level: a.Level, n0: a.SampleSizeRef, capSize: a.SampleSizeCap,
 		freqWindow: a.FrequencyWindow, freqPower: a.FrequencyPower, houseSD: a.HouseSD,
 		maxIter: a.MaxIter, tol: a.Tol}
@@ -327,7 +327,7 @@ type prepared struct {
 // poll, joined) when a poll fails poll.Poll.Validate, ErrConfig for an
 // invalid configuration, ErrNoPolls when no poll publishes an approve
 // share in an accepted population, and ctx.Err() when ctx is cancelled.
-func (a *Average) Fit(ctx context.Context, polls []poll.Poll) (*Result, error) {
+func (a Average) Fit(ctx context.Context, polls []poll.Poll) (*Result, error) {
 	c, err := a.config()
 	if err != nil {
 		return nil, err
@@ -390,7 +390,7 @@ func joinErrors(errs []error) error {
 
 // prepare chooses population versions, merges multi-version polls, removes
 // exact duplicates and overlapping tracking releases, and computes weights.
-func (a *Average) prepare(c *avgConfig, polls []poll.Poll) (*prepared, error) {
+func (a Average) prepare(c *avgConfig, polls []poll.Poll) (*prepared, error) {
 	if len(polls) == 0 {
 		return nil, fmt.Errorf("%w: none given", ErrNoPolls)
 	}
@@ -585,7 +585,7 @@ func dedupeTracking(ps *[]avgPoll) int {
 }
 
 // weigh sets w_i = quality × frequency discount × sample-size factor.
-func (a *Average) weigh(c *avgConfig, polls []poll.Poll, p *prepared) {
+func (a Average) weigh(c *avgConfig, polls []poll.Poll, p *prepared) {
 	// Polls of each house by end day, for the frequency discount.
 	ends := make([][]int, len(p.houses))
 	for _, q := range p.polls {
@@ -725,7 +725,7 @@ const bandPrior = 5
 
 // fitShare fits share s (0 approve, 1 disapprove). It returns a nil
 // Result (and no error) when no poll publishes the disapprove share.
-func (a *Average) fitShare(ctx context.Context, c *avgConfig, p *prepared, s int) (*Result, []float64, []float64, error) {
+func (a Average) fitShare(ctx context.Context, c *avgConfig, p *prepared, s int) (*Result, []float64, []float64, error) {
 	o := p.obs(s)
 	name := [...]string{"approve", "disapprove"}[s]
 	if len(o.y) == 0 {
@@ -1060,7 +1060,7 @@ func clampPoint(p *Point) {
 // categories). Its interval and band come from the same kernel machinery
 // applied to the polls' own 100 − approve − disapprove with house effects
 // −(HE_approve + HE_disapprove), centred on the derived mean.
-func (a *Average) undecided(c *avgConfig, p *prepared, ap, dis *Result, he, se [][]float64) (*Result, error) {
+func (a Average) undecided(c *avgConfig, p *prepared, ap, dis *Result, he, se [][]float64) (*Result, error) {
 	if ap == nil || dis == nil {
 		return nil, nil
 	}

@@ -241,7 +241,7 @@ func BenchmarkAverage538(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := (&Average{}).Fit(ctx, polls); err != nil {
+		if _, err := (Average{}).Fit(ctx, polls); err != nil {
 			b.Fatal(err)
 		}
 	}

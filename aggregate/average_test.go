@@ -110,7 +110,7 @@ func TestGradeWeight(t *testing.T) {
 //	centred, day 1: both polls 1 day away: (40 + 2·46)/3 = 44
 func TestAverageHandComputed(t *testing.T) {
 	polls := []poll.Poll{mkPoll("A", 0, 1000, 40, 50), mkPoll("B", 2, 4000, 46, 44)}
-	res, err := (&Average{NoHouseEffects: true}).Fit(context.Background(), polls)
+	res, err := Average{NoHouseEffects: true}.Fit(context.Background(), polls)
 	require.NoError(t, err)
 	require.Len(t, res.Filtered, 3)
 	require.Len(t, res.Series, 3)
@@ -146,7 +146,7 @@ func TestAverageHouseEffectsExact(t *testing.T) {
 			polls = append(polls, mkPoll("Minus", d, 1000, 48, 44))
 		}
 	}
-	res, err := (&Average{}).Fit(context.Background(), polls)
+	res, err := Average{}.Fit(context.Background(), polls)
 	require.NoError(t, err)
 	require.Len(t, res.Houses, 2)
 	he := map[string]HouseEffect{}
@@ -201,7 +201,7 @@ func TestAverageRecoversHouseEffects(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	effects := []float64{3, -2, 1, 0, -2.5}
 	polls, _ := simPolls(rng, 400, 0.2, effects, []int{3, 4, 7, 10, 14})
-	res, err := (&Average{}).Fit(context.Background(), polls)
+	res, err := Average{}.Fit(context.Background(), polls)
 	require.NoError(t, err)
 	byName := map[string]HouseEffect{}
 	for _, h := range res.Houses {
@@ -237,7 +237,7 @@ func TestAverageCoverage(t *testing.T) {
 		var inL, inB int
 		for range sims {
 			polls, truth := simPolls(rng, 120, sigma, []float64{0, 0, 0, 0}, []int{3, 5, 7, 9})
-			res, err := (&Average{}).Fit(context.Background(), polls)
+			res, err := Average{}.Fit(context.Background(), polls)
 			require.NoError(t, err)
 			d := 90
 			p := res.Filtered[d-dayNumber(res.Filtered[0].Date)+dayNumber(day(0))]
@@ -306,21 +306,21 @@ func TestAverageTrackingRules(t *testing.T) {
 		}
 		return -1
 	}
-	res, err := (&Average{}).Fit(context.Background(), polls)
+	res, err := Average{}.Fit(context.Background(), polls)
 	require.NoError(t, err)
 	assert.Equal(t, 13, count(res, "Daily"), "ends 39, 36, …, 3")
 	assert.Contains(t, res.Warnings, "25 overlapping tracking releases were dropped (non-overlapping rule)")
 	for _, rule := range []TrackingRule{TrackingDownweight, TrackingKeepAll} {
-		res, err := (&Average{Tracking: rule}).Fit(context.Background(), polls)
+		res, err := Average{Tracking: rule}.Fit(context.Background(), polls)
 		require.NoError(t, err)
 		assert.Equal(t, 38, count(res, "Daily"))
 	}
 	// Down-weighting by the 3-day field period lowers the daily house's
 	// weight, so the average moves toward the weekly house's level in
 	// raw terms (no house effects here).
-	keep, err := (&Average{Tracking: TrackingKeepAll, NoHouseEffects: true}).Fit(context.Background(), polls)
+	keep, err := Average{Tracking: TrackingKeepAll, NoHouseEffects: true}.Fit(context.Background(), polls)
 	require.NoError(t, err)
-	down, err := (&Average{Tracking: TrackingDownweight, NoHouseEffects: true}).Fit(context.Background(), polls)
+	down, err := Average{Tracking: TrackingDownweight, NoHouseEffects: true}.Fit(context.Background(), polls)
 	require.NoError(t, err)
 	assert.Less(t, down.Series[20].Mean, keep.Series[20].Mean)
 }
@@ -332,10 +332,10 @@ func TestAveragePopulationChoice(t *testing.T) {
 		return p
 	}
 	polls := []poll.Poll{mk(poll.LikelyVoters, 46), mk(poll.RegisteredVoters, 44), mk(poll.Adults, 40)}
-	res, err := (&Average{}).Fit(context.Background(), polls)
+	res, err := Average{}.Fit(context.Background(), polls)
 	require.NoError(t, err)
 	assert.InDelta(t, 40, res.Series[0].Mean, 1e-12, "adults first")
-	res, err = (&Average{Populations: []poll.Population{poll.LikelyVoters, poll.RegisteredVoters}}).Fit(context.Background(), polls)
+	res, err = Average{Populations: []poll.Population{poll.LikelyVoters, poll.RegisteredVoters}}.Fit(context.Background(), polls)
 	require.NoError(t, err)
 	assert.InDelta(t, 46, res.Series[0].Mean, 1e-12, "likely voters first")
 	// Two questions of one poll in one population are averaged; an exact
@@ -344,13 +344,13 @@ func TestAveragePopulationChoice(t *testing.T) {
 	q2.Question = "approval"
 	dup := mk(poll.Adults, 40)
 	dup.Subgroup = "Adults"
-	res, err = (&Average{}).Fit(context.Background(), append(polls, q2, dup))
+	res, err = Average{}.Fit(context.Background(), append(polls, q2, dup))
 	require.NoError(t, err)
 	assert.InDelta(t, 41, res.Series[0].Mean, 1e-12)
 	assert.Equal(t, 1, res.Houses[0].Polls)
 	assert.Contains(t, res.Warnings, "1 exact duplicate rows were counted once")
 	// Only adults accepted, none given.
-	_, err = (&Average{Populations: []poll.Population{poll.Voters}}).Fit(context.Background(), polls)
+	_, err = Average{Populations: []poll.Population{poll.Voters}}.Fit(context.Background(), polls)
 	assert.ErrorIs(t, err, ErrNoPolls)
 }
 
@@ -398,11 +398,11 @@ func TestAverageWeights(t *testing.T) {
 func TestAverageDegenerate(t *testing.T) {
 	ctx := context.Background()
 	t.Run("no polls", func(t *testing.T) {
-		_, err := (&Average{}).Fit(ctx, nil)
+		_, err := Average{}.Fit(ctx, nil)
 		assert.ErrorIs(t, err, ErrNoPolls)
 	})
 	t.Run("one poll", func(t *testing.T) {
-		res, err := (&Average{}).Fit(ctx, []poll.Poll{mkPoll("Solo", 0, 1000, 40, 50)})
+		res, err := Average{}.Fit(ctx, []poll.Poll{mkPoll("Solo", 0, 1000, 40, 50)})
 		require.NoError(t, err)
 		require.Len(t, res.Series, 1)
 		assert.InDelta(t, 40, res.Series[0].Mean, 1e-12)
@@ -414,14 +414,14 @@ func TestAverageDegenerate(t *testing.T) {
 		for d := range 30 {
 			ps = append(ps, mkPoll("Solo", d, 1000, 40+float64(d%3), 50))
 		}
-		res, err := (&Average{}).Fit(ctx, ps)
+		res, err := Average{}.Fit(ctx, ps)
 		require.NoError(t, err)
 		assert.Equal(t, 0.0, res.Houses[0].Value)
 		requireFinite(t, res)
 	})
 	t.Run("all on one day", func(t *testing.T) {
 		ps := []poll.Poll{mkPoll("A", 5, 1000, 40, 50), mkPoll("B", 5, 800, 44, 50), mkPoll("C", 5, 1200, 42, 51)}
-		res, err := (&Average{}).Fit(ctx, ps)
+		res, err := Average{}.Fit(ctx, ps)
 		require.NoError(t, err)
 		require.Len(t, res.Series, 1)
 		requireFinite(t, res)
@@ -429,51 +429,51 @@ func TestAverageDegenerate(t *testing.T) {
 	t.Run("0 and 100", func(t *testing.T) {
 		ps := []poll.Poll{mkPoll("A", 0, 1000, 100, 0), mkPoll("B", 1, 1000, 0, 100), mkPoll("A", 2, 1000, 100, 0),
 			mkPoll("B", 3, 1000, 0, 100), mkPoll("C", 3, 1000, 100, 0)}
-		res, err := (&Average{}).Fit(ctx, ps)
+		res, err := Average{}.Fit(ctx, ps)
 		require.NoError(t, err)
 		requireFinite(t, res)
 	})
 	t.Run("no sample sizes, unknown pollster", func(t *testing.T) {
 		ps := []poll.Poll{mkPoll("Nobody Knows", 0, 0, 40, 50), mkPoll("Somebody", 1, 0, 44, 50)}
-		res, err := (&Average{}).Fit(ctx, ps)
+		res, err := Average{}.Fit(ctx, ps)
 		require.NoError(t, err)
 		assert.Contains(t, res.Warnings, "2 polls have no known sample size and got the sample-size factor 1")
 		requireFinite(t, res)
 	})
 	t.Run("approve only", func(t *testing.T) {
 		ps := []poll.Poll{mkPoll("A", 0, 1000, 40, math.NaN()), mkPoll("B", 3, 1000, 44, math.NaN())}
-		res, err := (&Average{}).Fit(ctx, ps)
+		res, err := Average{}.Fit(ctx, ps)
 		require.NoError(t, err)
 		assert.Nil(t, res.Disapprove)
 		assert.Nil(t, res.Undecided)
 		requireFinite(t, res)
 	})
 	t.Run("disapprove only", func(t *testing.T) {
-		_, err := (&Average{}).Fit(ctx, []poll.Poll{mkPoll("A", 0, 1000, math.NaN(), 50)})
+		_, err := Average{}.Fit(ctx, []poll.Poll{mkPoll("A", 0, 1000, math.NaN(), 50)})
 		assert.ErrorIs(t, err, ErrNoPolls)
 	})
 	t.Run("gap longer than the window", func(t *testing.T) {
 		ps := []poll.Poll{mkPoll("A", 0, 1000, 40, 50), mkPoll("A", 100, 1000, 44, 50)}
-		res, err := (&Average{}).Fit(ctx, ps)
+		res, err := Average{}.Fit(ctx, ps)
 		require.NoError(t, err)
 		requireFinite(t, res)
 		assert.InDelta(t, 40, res.Filtered[50].Mean, 1e-12, "carried forward")
 		assert.NotEmpty(t, res.Warnings)
 	})
 	t.Run("start before the first poll", func(t *testing.T) {
-		res, err := (&Average{Start: day(-60), End: day(3)}).Fit(ctx, []poll.Poll{mkPoll("A", 0, 1000, 40, 50)})
+		res, err := Average{Start: day(-60), End: day(3)}.Fit(ctx, []poll.Poll{mkPoll("A", 0, 1000, 40, 50)})
 		require.NoError(t, err)
 		require.Len(t, res.Series, 64)
 		requireFinite(t, res)
 	})
 	t.Run("start after the last poll", func(t *testing.T) {
-		_, err := (&Average{Start: day(10)}).Fit(ctx, []poll.Poll{mkPoll("A", 0, 1000, 40, 50)})
+		_, err := Average{Start: day(10)}.Fit(ctx, []poll.Poll{mkPoll("A", 0, 1000, 40, 50)})
 		assert.ErrorIs(t, err, ErrConfig)
 	})
 	t.Run("invalid poll", func(t *testing.T) {
 		bad := mkPoll("A", 0, 1000, 140, 50)
 		bad.Source, bad.Line = "polls.csv", 7
-		_, err := (&Average{}).Fit(ctx, []poll.Poll{mkPoll("A", 0, 1000, 40, 50), bad})
+		_, err := Average{}.Fit(ctx, []poll.Poll{mkPoll("A", 0, 1000, 40, 50), bad})
 		require.ErrorIs(t, err, ErrInvalidPoll)
 		assert.ErrorIs(t, err, poll.ErrShareRange)
 		var pe *PollError
@@ -485,7 +485,7 @@ func TestAverageDegenerate(t *testing.T) {
 		c, cancel := context.WithCancel(ctx)
 		cancel()
 		ps := []poll.Poll{mkPoll("A", 0, 1000, 40, 50), mkPoll("B", 1, 1000, 44, 50), mkPoll("A", 2, 1000, 41, 50)}
-		_, err := (&Average{}).Fit(c, ps)
+		_, err := Average{}.Fit(c, ps)
 		assert.ErrorIs(t, err, context.Canceled)
 	})
 }
@@ -521,7 +521,7 @@ func TestAverageDeterministic(t *testing.T) {
 	orig := slices.Clone(polls)
 	var out [2]bytes.Buffer
 	for i := range out {
-		res, err := (&Average{}).Fit(context.Background(), polls)
+		res, err := Average{}.Fit(context.Background(), polls)
 		require.NoError(t, err)
 		require.NoError(t, res.WriteJSON(&out[i]))
 	}
@@ -533,7 +533,7 @@ func TestAverageDeterministic(t *testing.T) {
 
 func TestAverageErrorsWrap(t *testing.T) {
 	nan := math.NaN()
-	_, err := (&Average{}).Fit(context.Background(), []poll.Poll{{Approve: nan, Disapprove: nan, Undecided: nan, Refused: nan}})
+	_, err := Average{}.Fit(context.Background(), []poll.Poll{{Approve: nan, Disapprove: nan, Undecided: nan, Refused: nan}})
 	var pe *PollError
 	require.True(t, errors.As(err, &pe))
 	assert.ErrorIs(t, err, poll.ErrNoShares)
@@ -548,7 +548,7 @@ func TestAverageErrorsWrap(t *testing.T) {
 func TestAverageRussia(t *testing.T) {
 	from, to := time.Date(2012, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2020, 12, 31, 0, 0, 0, 0, time.UTC)
 	ps := russianPolls(t, from, to)
-	res, err := (&Average{}).Fit(context.Background(), ps)
+	res, err := Average{}.Fit(context.Background(), ps)
 	require.NoError(t, err)
 	requireFinite(t, res)
 	he := map[string]HouseEffect{}
@@ -596,7 +596,7 @@ func FuzzAverage(f *testing.F) {
 			}
 			ps = append(ps, p)
 		}
-		res, err := (&Average{}).Fit(context.Background(), ps)
+		res, err := Average{}.Fit(context.Background(), ps)
 		if err != nil {
 			require.ErrorIs(t, err, ErrNoPolls)
 			return

@@ -36,7 +36,7 @@ func ExampleAverage() {
 	add("Monthly A", 30, 0)
 	add("Weekly B", 7, 0)
 
-	res, err := (&aggregate.Average{}).Fit(context.Background(), polls)
+	res, err := aggregate.Average{}.Fit(context.Background(), polls)
 	if err != nil {
 		log.Fatal(err)
 	}
