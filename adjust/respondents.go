@@ -86,6 +86,11 @@ type Columns struct {
 	// Covariates are optional numeric covariate columns, read into
 	// Respondents.X in this order.
 	Covariates []string
+	// Factors are optional categorical columns, expanded after the
+	// numeric covariates into 0/1 dummies with the first level (in byte
+	// order, as R sorts ASCII labels) left out as the baseline: R's
+	// treatment contrasts. Empty and NA cells are missing.
+	Factors []string
 }
 
 // Respondents holds respondent-level data read from CSV. Missing cells are
@@ -98,7 +103,7 @@ type Respondents struct {
 	Direct       []float64 // nil without a direct column
 	Weight       []float64 // nil without a weight column
 	X            *mat.Dense
-	Covariates   []string // names of the columns of X
+	Covariates   []string // names of the columns of X; dummies are "column:level"
 	Line         []int    // line of each row in the input
 }
 
@@ -180,6 +185,7 @@ func ReadRespondents(in io.Reader, cols Columns) (*Respondents, error) {
 		need = append(need, cols.Weight)
 	}
 	need = append(need, cols.Covariates...)
+	need = append(need, cols.Factors...)
 	var missing []string
 	for _, c := range need {
 		if _, ok := index[c]; !ok {
@@ -239,6 +245,11 @@ func ReadRespondents(in io.Reader, cols Columns) (*Respondents, error) {
 	}
 	out := &Respondents{Covariates: append([]string(nil), cols.Covariates...)}
 	var xs []float64
+	var factorRecs [][]string
+	levelSet := map[string]map[string]bool{}
+	for _, c := range cols.Factors {
+		levelSet[c] = map[string]bool{}
+	}
 	cell := func(name string) int { return index[name] + 1 }
 	for k, r := range rows {
 		rec := recs[k+1]
@@ -266,6 +277,11 @@ func ReadRespondents(in io.Reader, cols Columns) (*Respondents, error) {
 		if cols.Weight != "" && r.Weight.err != nil {
 			report(cols.Weight, r.Weight.err)
 		}
+		for _, c := range cols.Factors {
+			if v := strings.TrimSpace(rec[index[c]]); v != "" && v != "NA" {
+				levelSet[c][v] = true
+			}
+		}
 		cov := make([]float64, len(cols.Covariates))
 		for j, c := range cols.Covariates {
 			var n Num
@@ -288,10 +304,43 @@ func ReadRespondents(in io.Reader, cols Columns) (*Respondents, error) {
 			out.Weight = append(out.Weight, r.Weight.Value)
 		}
 		xs = append(xs, cov...)
+		factorRecs = append(factorRecs, rec)
 		out.Line = append(out.Line, line)
 	}
-	if len(cols.Covariates) > 0 && len(out.Y) > 0 {
-		out.X = mat.NewDense(len(out.Y), len(cols.Covariates), xs)
+	// Dummy-code the factors with the levels seen in the rows kept.
+	k := len(cols.Covariates)
+	type dummy struct {
+		col, level string
+	}
+	var dummies []dummy
+	for _, c := range cols.Factors {
+		levels := make([]string, 0, len(levelSet[c]))
+		for l := range levelSet[c] {
+			levels = append(levels, l)
+		}
+		slices.Sort(levels)
+		for _, l := range levels[min(1, len(levels)):] {
+			dummies = append(dummies, dummy{c, l})
+			out.Covariates = append(out.Covariates, c+":"+l)
+		}
+	}
+	width := k + len(dummies)
+	if width > 0 && len(out.Y) > 0 {
+		out.X = mat.NewDense(len(out.Y), width, nil)
+		for i := range out.Y {
+			for j := 0; j < k; j++ {
+				out.X.Set(i, j, xs[i*k+j])
+			}
+			for j, d := range dummies {
+				v := strings.TrimSpace(factorRecs[i][index[d.col]])
+				switch {
+				case v == "" || v == "NA":
+					out.X.Set(i, k+j, math.NaN())
+				case v == d.level:
+					out.X.Set(i, k+j, 1)
+				}
+			}
+		}
 	}
 	// Report in file order: syntax errors were found while reading, cell
 	// errors afterwards.
