@@ -244,10 +244,10 @@ func (p *Poll) EffectiveDesignEffect() float64 {
 	if p.DesignEffect > 0 && !math.IsInf(p.DesignEffect, 0) {
 		return p.DesignEffect
 	}
-	if prof, ok := Lookup(p.Pollster); ok {
-		if d := prof.DesignEffectAt(p.End); d > 0 {
-			return d
-		}
+	d := 0.0
+	withProfile(p.Pollster, func(prof *Profile) { d = prof.DesignEffectAt(p.End) })
+	if d > 0 {
+		return d
 	}
 	return 1
 }
@@ -258,9 +258,7 @@ func (p *Poll) EffectiveDesignEffect() float64 {
 func (p *Poll) EffectiveSampleSize() float64 {
 	n := float64(p.SampleSize)
 	if n <= 0 {
-		if prof, ok := Lookup(p.Pollster); ok {
-			n = float64(prof.SampleSize)
-		}
+		withProfile(p.Pollster, func(prof *Profile) { n = float64(prof.SampleSize) })
 	}
 	if n <= 0 {
 		return 0

@@ -199,9 +199,10 @@ func builtinProfiles() []Profile {
 // called while other goroutines read.
 var registry = struct {
 	sync.RWMutex
-	byKey map[string]*Profile
-	all   []*Profile
-}{byKey: map[string]*Profile{}}
+	byKey  map[string]*Profile // NormalizeName of every name and alias
+	byName map[string]*Profile // exact canonical names
+	all    []*Profile
+}{byKey: map[string]*Profile{}, byName: map[string]*Profile{}}
 
 func init() {
 	for _, p := range builtinProfiles() {
@@ -214,6 +215,16 @@ func init() {
 // ErrProfileConflict is returned by Register when a name or alias already
 // belongs to another pollster.
 var ErrProfileConflict = errors.New("poll: pollster name already registered")
+
+// clone copies p with its own slices, so that the registry and callers
+// never share backing arrays.
+func (p *Profile) clone() Profile {
+	cp := *p
+	cp.Aliases = append([]string(nil), p.Aliases...)
+	cp.Margins = append([]MarginStatement(nil), p.Margins...)
+	cp.Periods = append([]Period(nil), p.Periods...)
+	return cp
+}
 
 // NormalizeName folds a pollster name or label for matching: Unicode NFC,
 // lower case, ё → е, quotes, dots and dashes removed, spaces collapsed.
@@ -257,10 +268,7 @@ func Register(p Profile) error {
 			return fmt.Errorf("%w: %q is %s", ErrProfileConflict, k, old.Name)
 		}
 	}
-	cp := p
-	cp.Aliases = append([]string(nil), p.Aliases...)
-	cp.Margins = append([]MarginStatement(nil), p.Margins...)
-	cp.Periods = append([]Period(nil), p.Periods...)
+	cp := p.clone()
 	replaced := false
 	for i, old := range registry.all {
 		if old.Name == p.Name {
@@ -269,6 +277,7 @@ func Register(p Profile) error {
 					delete(registry.byKey, k)
 				}
 			}
+			delete(registry.byName, old.Name)
 			registry.all[i] = &cp
 			replaced = true
 		}
@@ -279,19 +288,33 @@ func Register(p Profile) error {
 	for _, k := range keys {
 		registry.byKey[NormalizeName(k)] = &cp
 	}
+	registry.byName[cp.Name] = &cp
 	return nil
 }
 
 // Lookup returns the profile whose name or alias matches name after
-// NormalizeName. The returned Profile is a copy.
+// NormalizeName. The returned Profile is a deep copy: changing it does not
+// change the registry.
 func Lookup(name string) (Profile, bool) {
+	var out Profile
+	ok := withProfile(name, func(p *Profile) { out = p.clone() })
+	return out, ok
+}
+
+// withProfile calls f with the registered profile for name under the read
+// lock, without copying it; f must not keep the pointer. Canonical names
+// are found without normalising (the common case in hot loops over polls).
+func withProfile(name string, f func(*Profile)) bool {
 	registry.RLock()
 	defer registry.RUnlock()
-	p, ok := registry.byKey[NormalizeName(name)]
+	p, ok := registry.byName[name]
 	if !ok {
-		return Profile{}, false
+		p, ok = registry.byKey[NormalizeName(name)]
 	}
-	return *p, true
+	if ok {
+		f(p)
+	}
+	return ok
 }
 
 // CanonicalName returns the registered name for a pollster name or alias,
@@ -308,7 +331,7 @@ func Profiles() []Profile {
 	registry.RLock()
 	out := make([]Profile, 0, len(registry.all))
 	for _, p := range registry.all {
-		out = append(out, *p)
+		out = append(out, p.clone())
 	}
 	registry.RUnlock()
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
