@@ -86,7 +86,8 @@ func (s GapScale) String() string {
 //
 // The name in the audit trail is "falsification-gap"; its Params hold
 // direct, direct_se, list, list_se, cov, scale (the GapScale number),
-// param and param_se (the measure on that scale).
+// param and param_se (the measure on that scale), plus the per-poll
+// Jacobian entries "poll.dA/dA"… (see [Correction]).
 type GapCorrection struct {
 	Falsification
 	Scale GapScale
@@ -166,7 +167,8 @@ func (g GapCorrection) Adjust(p poll.Poll) (poll.Adjustment, error) {
 // i.e. those who answer "hard to say" are assumed to respond as often as
 // the substantive answerers on average. The shared variance is
 // (A + D)²·(p(1 − p))²·Var(log κ), in points². The name in the audit trail
-// is "nonresponse" with Params ratio (κ) and log_ratio_se.
+// is "nonresponse" with Params ratio (κ) and log_ratio_se (and the
+// per-poll Jacobian).
 func (nr Nonresponse) Adjust(p poll.Poll) (poll.Adjustment, error) {
 	if err := nr.check(); err != nil {
 		return poll.Adjustment{}, err
@@ -211,7 +213,8 @@ func (nr Nonresponse) Adjust(p poll.Poll) (poll.Adjustment, error) {
 // Gamma.SE, e.g. from [Shares.CalibrateTilt], is a shared error adding
 // (U·e(1 − e))²·SE² points². The "refused" share, when published
 // separately, is left alone. The name in the audit trail is
-// "undecided-tilt" with Params gamma and gamma_se.
+// "undecided-tilt" with Params gamma and gamma_se (and the per-poll
+// Jacobian).
 type UndecidedTilt struct {
 	Gamma Estimate
 }
