@@ -104,11 +104,64 @@
 // and every number printed by the combinedListDirect vignette. The tests
 // say where each reference value comes from.
 //
+// # Randomized response
+//
+// [RandomizedResponse] covers the designs in which the probability of an
+// observed "yes" is linear in the hidden prevalence π, λ = c·π + d:
+//
+//	forced response (Boruch 1971)        c = p,        d = p₁
+//	mirrored question, disguised, Warner  c = 2p − 1,   d = 1 − p      (p ≠ ½)
+//	unrelated question, known q           c = p,        d = (1 − p)q
+//	crosswise (Yu, Tian & Tang 2008)      c = 2q − 1,   d = 1 − q      (q ≠ ½)
+//
+// The moment estimator is π̂ = (λ̂ − d)/c with SE √(λ̂(1 − λ̂)/n)/|c|; the
+// unrelated question with unknown q uses two subsamples
+// ([RandomizedResponse.EstimateTwoSample]). [RRReg] is the logistic
+// regression of Blair, Imai & Zhou (2015), π(x) = expit(xᵀβ), fitted by EM
+// and Newton with outer-product-of-gradients standard errors as the R
+// package rr reports them; on rr's Nigeria example it reproduces the
+// printed coefficients and SEs to 5e-4.
+//
+// # Fear of response: from evidence to corrections
+//
+// A direct/indirect pair ([Falsification]: direct share D, list or RR
+// estimate L) gives the gap G = D − L, the ratio R = L/D, the share of
+// stated supporters who falsify φ = 1 − R, Kuran's (1995) falsification
+// rate among private opponents f = (D − L)/(1 − L) and the logit shift
+// κ = logit D − logit L, each with a delta-method SE. "Hard to say" and
+// refusals are bounded without assumptions by Manski's worst case
+// [a, a + m] with the Imbens–Manski (2004) interval ([Shares.Manski]),
+// under monotone selection by [a, p] ([Shares.Monotone]), and modelled by
+// exponential tilting θ(γ) = a + m·expit(logit p + γ) ([Shares.Tilt]),
+// with γ* calibrated to a list estimate ([Shares.CalibrateTilt]).
+// Differential unit nonresponse ([Nonresponse]) corrects
+// p = expit(logit p_obs + log κ) with κ = r_d/r_a, the response rate of
+// disapprovers relative to approvers.
+//
+// # Corrections of published polls and their uncertainty
+//
+// A [Correction] turns such evidence into a change of a poll's shares:
+// [GapCorrection] (on the logit, additive, ratio or Kuran scale),
+// [Nonresponse], [UndecidedTilt], and [Segmented] to use different
+// evidence by period (before/after 24 February 2022) and mode. A [Chain]
+// applies corrections to copies of the polls and appends each step to
+// the poll's Adjustments audit trail with the variance its own
+// uncertainty adds. That calibration error is shared: it does not average
+// out across polls ([SharedVariance], [SharedCovariance]); the poll's own
+// sampling error is carried through the corrections by the delta method
+// ([SamplingVariance]). The aggregate models add both to their
+// intervals. Corrections never clamp a share: one that would leave 0–100
+// is an error, and the logit scale cannot leave it.
+//
 // # References
 //
 // Aronow, P. M., Coppock, A., Crawford, F. W. & Green, D. P. (2015).
 // Combining list experiment and direct question estimates of sensitive
 // behavior prevalence. Journal of Survey Statistics and Methodology 3(1).
+//
+// Berndt, E. K., Hall, B. H., Hall, R. E. & Hausman, J. A. (1974).
+// Estimation and inference in nonlinear structural models. Annals of
+// Economic and Social Measurement 3(4).
 //
 // Blair, G. & Imai, K. (2012). Statistical analysis of list experiments.
 // Political Analysis 20(1).
@@ -116,8 +169,19 @@
 // Blair, G., Chou, W. & Imai, K. (2019). list: Statistical methods for the
 // item count technique and list experiment. R package, version 9.2.6.
 //
+// Blair, G., Imai, K. & Zhou, Y.-Y. (2015). Design and analysis of the
+// randomized response technique. Journal of the American Statistical
+// Association 110(511).
+//
+// Boruch, R. F. (1971). Assuring confidentiality of responses in social
+// research: a note on strategies. The American Sociologist 6(4).
+//
 // Brown, L. D., Cai, T. T. & DasGupta, A. (2001). Interval estimation for
 // a binomial proportion. Statistical Science 16(2).
+//
+// Chapkovski, P. & Schaub, M. (2022). Solid support or secret dissent? A
+// list experiment on preference falsification during the Russian war
+// against Ukraine. Research & Politics 9(2).
 //
 // Droitcour, J. et al. (1991). The item count technique as a method of
 // indirect questioning. In Measurement Errors in Surveys, Wiley.
@@ -128,8 +192,15 @@
 // Glynn, A. N. (2013). What can we learn with statistical truth serum?
 // Public Opinion Quarterly 77(S1).
 //
+// Greenberg, B. G., Abul-Ela, A.-L. A., Simmons, W. R. & Horvitz, D. G.
+// (1969). The unrelated question randomized response model: theoretical
+// framework. Journal of the American Statistical Association 64(326).
+//
 // Imai, K. (2011). Multivariate regression analysis for the item count
 // technique. Journal of the American Statistical Association 106(494).
+//
+// Imbens, G. W. & Manski, C. F. (2004). Confidence intervals for
+// partially identified parameters. Econometrica 72(6).
 //
 // Kish, L. (1965). Survey Sampling. Wiley.
 //
@@ -137,10 +208,31 @@
 // proportions with small expected number of positive counts estimated from
 // survey data. Survey Methodology 24(2).
 //
+// Kuran, T. (1995). Private Truths, Public Lies: The Social Consequences
+// of Preference Falsification. Harvard University Press.
+//
+// Manski, C. F. (1990). Nonparametric bounds on treatment effects.
+// American Economic Review 80(2).
+//
+// Manski, C. F. & Pepper, J. V. (2000). Monotone instrumental variables:
+// with an application to the returns to schooling. Econometrica 68(4).
+//
 // Miller, J. D. (1984). A new survey technique for studying deviant
 // behavior. PhD thesis, George Washington University.
+//
+// Scharfstein, D. O., Rotnitzky, A. & Robins, J. M. (1999). Adjusting for
+// nonignorable drop-out using semiparametric nonresponse models. Journal
+// of the American Statistical Association 94(448).
 //
 // Shirani-Mehr, H., Rothschild, D., Goel, S. & Gelman, A. (2018).
 // Disentangling bias and variance in election polls. Journal of the
 // American Statistical Association 113(522).
+//
+// Warner, S. L. (1965). Randomized response: a survey technique for
+// eliminating evasive answer bias. Journal of the American Statistical
+// Association 60(309).
+//
+// Yu, J.-W., Tian, G.-L. & Tang, M.-L. (2008). Two new models for survey
+// sampling with sensitive characteristic: design and analysis. Metrika
+// 67(3).
 package adjust
