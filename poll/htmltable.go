@@ -258,8 +258,8 @@ func readHTMLTables(data []byte) htmlDoc {
 					loose.WriteByte(' ')
 				}
 			default:
-				if strings.TrimSpace(tok.Data) != "" && looseLine == 0 {
-					looseLine = tokLine + strings.Count(tok.Data[:strings.IndexFunc(tok.Data, func(r rune) bool { return !isSpaceRune(r) })], "\n")
+				if i := strings.IndexFunc(tok.Data, func(r rune) bool { return !isSpaceRune(r) }); i >= 0 && looseLine == 0 {
+					looseLine = tokLine + strings.Count(tok.Data[:i], "\n")
 				}
 				loose.WriteString(tok.Data)
 			}
