@@ -2,10 +2,15 @@ package aggregate
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/candorpoll/candor/poll"
 )
 
 // BenchmarkStateSpacePeers is the whole fit of the peers' model (approve,
@@ -83,5 +88,45 @@ func BenchmarkStateSpaceScaling(b *testing.B) {
 				require.NoError(b, err)
 			}
 		})
+	}
+}
+
+// trump538 reads FiveThirtyEight's Trump approval poll list
+// (testdata/538/approval_polllist.csv), subgroup "All polls".
+func trump538(b *testing.B) []poll.Poll {
+	b.Helper()
+	f, err := os.Open(filepath.Join("..", "testdata", "538", "approval_polllist.csv"))
+	require.NoError(b, err)
+	defer f.Close()
+	// The reader returns every good row and reports the bad ones (two rows
+	// published before their fieldwork ends): use the good ones.
+	all, err := poll.Read538(f)
+	var pe *poll.ParseError
+	if err != nil {
+		require.True(b, errors.As(err, &pe), "%v", err)
+	}
+	var ps []poll.Poll
+	for _, p := range all {
+		if p.Subgroup == "All polls" {
+			ps = append(ps, p)
+		}
+	}
+	return ps
+}
+
+// BenchmarkStateSpace538 fits the real FiveThirtyEight Trump list
+// (≈6,700 "All polls" rows, ≈1,400 days, ≈100 pollsters), approve only,
+// σ and a global τ by ML.
+func BenchmarkStateSpace538(b *testing.B) {
+	ps := trump538(b)
+	ctx := context.Background()
+	m := StateSpace{Shares: []Share{Approve}}
+	res, err := m.Fit(ctx, ps)
+	require.NoError(b, err)
+	b.Logf("%d polls, %d days, %d houses, σ̂ = %.3f, τ̂ = %.2f", len(ps), len(res.Series), len(res.Houses), res.Params.Sigma, res.Params.Tau[""])
+	b.ReportAllocs()
+	for b.Loop() {
+		_, err := m.Fit(ctx, ps)
+		require.NoError(b, err)
 	}
 }

@@ -162,7 +162,7 @@ func maximise(ctx context.Context, cr *core, fixedSigma float64, fixedTau []floa
 		fit.evals = 1
 	case estSigma && !estTau:
 		f := func(ls float64) float64 { return -cr.eval(math.Exp(ls), tau) }
-		x, fx, evals, err := gridBrent(ctx, f, logSigmaRange[0], logSigmaRange[1], 1e-8, 27)
+		x, fx, evals, err := gridBrent(ctx, f, logSigmaRange[0], logSigmaRange[1], 1e-8, 14)
 		fit.evals += evals
 		if err != nil {
 			return fit, err
@@ -219,7 +219,7 @@ func maximise(ctx context.Context, cr *core, fixedSigma float64, fixedTau []floa
 		if estSigma {
 			unpack(x0)
 			f := func(ls float64) float64 { return -cr.eval(math.Exp(ls), tau) }
-			ls, _, evals, err := gridBrent(ctx, f, logSigmaRange[0], logSigmaRange[1], 1e-4, 27)
+			ls, _, evals, err := gridBrent(ctx, f, logSigmaRange[0], logSigmaRange[1], 1e-4, 14)
 			fit.evals += evals
 			if err != nil {
 				return fit, err
