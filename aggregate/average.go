@@ -100,7 +100,7 @@ type Average struct {
 // TrackingRule is how Average treats tracking polls (poll.Tracking).
 type TrackingRule uint8
 
-// Tracking rules (methods.md §1.5).
+// Tracking rules.
 const (
 	// TrackingNonOverlapping keeps, per pollster, a maximal set of
 	// releases whose fieldwork periods do not overlap: sort by end date
@@ -127,7 +127,7 @@ const (
 //
 // Zero fields mean Scale = 11.8, Shape = 1.64, MaxAge = 32: a fit to the
 // influence of non-tracking polls in 538's Trump poll list (r ≈ 0.5 at 9–10
-// days, 0.06 at 23, 0 beyond about 32; methods.md §3.4). It is a fit, not
+// days, 0.06 at 23, 0 beyond about 32). It is a fit, not
 // 538's formula.
 type Recency struct {
 	Scale, Shape float64
@@ -161,10 +161,13 @@ func (r Recency) kernel() ([]float64, error) {
 	return k, nil
 }
 
-// gradeWeights are quality weights by 538 letter grade: the median weight
-// of non-tracking polls with n ≈ 1,000–1,200 from pollsters publishing
-// rarely, in 538's Trump poll list (methods.md §3.3), divided by the A+
-// median (2.05). Grades between observed ones are interpolated.
+// gradeWeights are quality weights by 538 letter grade. A+, A, A/B, A−,
+// B+, B− and C are the median 538 weights of non-tracking polls with
+// n ≈ 1,000–1,200 in 538's Trump poll list (testdata/538: 2.05, 1.81,
+// 1.62, 1.60, 1.51, 0.52, 0.42), divided by the A+ median. B's own median
+// (0.13) is dominated by frequent pollsters, whose weight 538 cut for
+// frequency, so B and C+ are interpolated instead; B/C, C−, C/D and the D
+// grades are our extrapolation, decreasing with the grade.
 var gradeWeights = map[string]float64{
 	"A+": 1.00, "A": 0.88, "A-": 0.78, "A/B": 0.79,
 	"B+": 0.74, "B": 0.50, "B-": 0.25, "B/C": 0.23,
@@ -327,6 +330,13 @@ type prepared struct {
 // poll, joined) when a poll fails poll.Poll.Validate, ErrConfig for an
 // invalid configuration, ErrNoPolls when no poll publishes an approve
 // share in an accepted population, and ctx.Err() when ctx is cancelled.
+//
+// Params.Other holds "house_sd" (the σ_h used, points), "polls" (polls
+// used for the share after preparation), "recency_max" (days) and
+// "sample_size_0" (n₀). Diagnostics has "iterations" (OK when the house
+// effects converged). Warnings report every poll not used as given:
+// populations skipped, versions merged, duplicates, tracking releases
+// dropped, missing sample sizes, unknown grades, days carried forward.
 func (a Average) Fit(ctx context.Context, polls []poll.Poll) (*Result, error) {
 	c, err := a.config()
 	if err != nil {
@@ -519,7 +529,7 @@ func (a Average) prepare(c *avgConfig, polls []poll.Poll) (*prepared, error) {
 			out.warnings = append(out.warnings, fmt.Sprintf("%d overlapping tracking releases were dropped (non-overlapping rule)", dropped))
 		}
 	}
-	a.weigh(c, polls, out)
+	a.weigh(c, out)
 	out.first, out.last = math.MaxInt, math.MinInt
 	for _, q := range out.polls {
 		out.first = min(out.first, q.end)
@@ -585,7 +595,7 @@ func dedupeTracking(ps *[]avgPoll) int {
 }
 
 // weigh sets w_i = quality × frequency discount × sample-size factor.
-func (a Average) weigh(c *avgConfig, polls []poll.Poll, p *prepared) {
+func (a Average) weigh(c *avgConfig, p *prepared) {
 	// Polls of each house by end day, for the frequency discount.
 	ends := make([][]int, len(p.houses))
 	for _, q := range p.polls {

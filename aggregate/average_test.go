@@ -61,7 +61,7 @@ func TestRecencyKernel(t *testing.T) {
 	k, err := Recency{}.kernel()
 	require.NoError(t, err)
 	require.Len(t, k, 33)
-	// Influence ratios read off 538's Trump poll list (methods.md §3.4);
+	// Influence ratios read off 538's Trump poll list (testdata/538);
 	// the default kernel is a fit to them within 0.03.
 	for _, c := range []struct {
 		age  int
