@@ -579,6 +579,9 @@ func decodeAdjustments(s string) ([]Adjustment, error) {
 	if dec.More() {
 		return nil, fmt.Errorf("%w: adjustments: trailing data", ErrUnknownValue)
 	}
+	if len(in) == 0 {
+		return nil, nil // "[]" and "null" mean no audit trail, as an empty cell does
+	}
 	pf := func(s string) (float64, error) {
 		v, err := strconv.ParseFloat(s, 64)
 		if err != nil {
