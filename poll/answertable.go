@@ -153,7 +153,7 @@ func cellAt(row []cell, i, line int) cell {
 // or "31 февраля 2021"), so that it is reported rather than ignored like
 // the header of an extra column («Изменение», "Average").
 func dateLike(s string) bool {
-	toks, ok := tokenizeDate(strings.TrimRight(strings.TrimSpace(s), "*"))
+	toks, ok := tokenizeDate(strings.TrimRight(strings.TrimSpace(s), "*¹²³⁴⁵⁶⁷⁸⁹⁰"))
 	if !ok || len(toks) == 0 {
 		// Unparseable punctuation: a date only if it is mostly digits.
 		digits := 0

@@ -299,10 +299,10 @@ func yearMonthCell(s string) (year int, month time.Month, ok bool) {
 // parseDate parses any date cell the readers accept: the numeric forms of
 // parseNumericDate, then the month-name forms of parseMonthNameDate, then —
 // only under WithLegacyDates — float-damaged month labels ("8.202").
-// Surrounding white space (no-break spaces included) and footnote marks
-// ('*') are ignored.
+// Surrounding white space (no-break spaces included) and trailing footnote
+// marks ('*', superscript digits) are ignored.
 func parseDate(s string, cfg *readConfig) (dateSpan, bool) {
-	s = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(s), "*"))
+	s = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(s), "*¹²³⁴⁵⁶⁷⁸⁹⁰"))
 	if sp, ok := parseNumericDate(s); ok {
 		return sp, true
 	}

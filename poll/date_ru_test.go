@@ -89,9 +89,11 @@ func TestParseDate(t *testing.T) {
 	assert.Equal(t, ruDay("2020-08-31"), sp.End)
 	assert.True(t, sp.Approx)
 
-	sp, ok = parseDate("май.08*", cfg) // footnote mark
-	require.True(t, ok)
-	assert.Equal(t, time.May, sp.Start.Month())
+	for _, in := range []string{"май.08*", "май.08¹", "май.08 **"} { // footnote marks
+		sp, ok = parseDate(in, cfg)
+		require.True(t, ok, in)
+		assert.Equal(t, time.May, sp.Start.Month(), in)
+	}
 
 	_, ok = parseDate("8.202", cfg)
 	assert.False(t, ok, "float-damaged months need WithLegacyDates")

@@ -267,8 +267,12 @@ func readHTMLTables(data []byte) htmlDoc {
 			name := tok.Data
 			end := tt == html.EndTagToken
 			selfClosing := tt == html.SelfClosingTagToken
-			if blockTags[name] && (top == nil || top.cell == nil) {
-				flush()
+			if blockTags[name] {
+				if top != nil && top.cell != nil {
+					top.cellBuf.WriteByte(' ') // <td><p>Не</p><p>одобряю</p></td> is two words
+				} else {
+					flush()
+				}
 			}
 			switch name {
 			case "script":

@@ -316,3 +316,24 @@ func TestReadLevadaUnknownLayoutAndEncoding(t *testing.T) {
 		})
 	}
 }
+
+// A page of several indicators: a trust table (not an answer table) is
+// skipped, the government's approval table gets its Subject from its
+// heading, and markup inside cells (<p>, entities, upper-case tags) does
+// not change the labels. The numbers are test input, not published values.
+func TestReadLevadaSeveralIndicators(t *testing.T) {
+	page := `<HTML><BODY>
+<h4>Доверие политикам</h4>
+<table><tr><td></td><td>10.2023</td></tr><tr><td>Путин</td><td>58</td></tr></table>
+<h4>Одобрение деятельности правительства</h4>
+<table><tr><td></td><td>10.2023</td><td>11.2023</td></tr>
+<tr><TD><p>Одобряю</p></TD><td>55</td><td>57</td></tr>
+<tr><td><p>Не</p><p>одобряю</p></td><td>40</td><td>38</td></tr>
+<tr><td>Нет&#160;ответа</td><td>5</td><td>5</td></tr></table>
+</BODY></HTML>`
+	got, err := ReadLevada(strings.NewReader(page))
+	require.NoError(t, err)
+	ruCheck(t, got, ruMonthly(levadaMode, DateApprox, "2023-10", 55, 40, 5, "2023-11", 57, 38, 5))
+	assert.Equal(t, "Government", got[0].Subject)
+	assert.Equal(t, "Одобряю|Не одобряю|Нет ответа", got[0].Labels)
+}
