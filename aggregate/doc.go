@@ -5,8 +5,10 @@
 //
 //   - StateSpace: Jackman's (2005) model fitted by maximum likelihood with
 //     the exact diffuse Kalman likelihood — fast, exact, the default.
-//   - Bayes: the same model sampled by forward-filtering backward-sampling
-//     Gibbs (posterior for σ, τ and everything else).
+//   - Bayes: the same model sampled from its posterior by a collapsed
+//     Gibbs sampler (σ and τ from their marginal posterior, the house
+//     effects and the daily path by exact Gaussian draws): intervals that
+//     carry the uncertainty of σ and τ.
 //   - Average: a FiveThirtyEight-style weighted average.
 //
 // # The model
@@ -134,6 +136,43 @@
 // refits on truncated data, and the calibration suite checks interval
 // coverage on simulated data (calibration_test.go, -calib.full).
 //
+// # Bayes: the posterior, sampled
+//
+// [Bayes] samples the model of a StateSpace configuration (same
+// observations, identification, τ groups and scale) with flat priors on
+// the level and the free house effects, σ ~ half-normal(0, 1 point/day)
+// and τ ~ half-normal(0, 3 points). The sampler is collapsed: an iteration
+// draws σ from p(σ | τ, y) and each τ from p(τ | σ, y), both with the
+// level, house effects and path integrated out by the exact diffuse
+// likelihood above, through independence Metropolis–Hastings steps whose
+// proposals are those marginals interpolated on a grid (so nearly every
+// proposal is accepted); then the constants from N(S⁻¹s, S⁻¹) and the path
+// from its Gaussian conditional with tridiagonal precision M, which is
+// forward-filtering backward-sampling (Carter & Kohn 1994;
+// Frühwirth-Schnatter 1994) written as one Cholesky solve. Plain FFBS
+// Gibbs, drawing σ given the path, mixes σ slowly; here σ's chain does not
+// see the path at all. Cost per iteration: one or two likelihood
+// evaluations, O(N + T·J + J³).
+//
+// Convergence is reported, never assumed: rank-normalised split-R̂ and
+// bulk effective sample size (Vehtari et al. 2021; SplitRhat, BulkESS,
+// ESS, MCSE) for σ, τ, every house effect and the level on five days, with
+// a warning when R̂ ≥ 1.01 or ESS < 400. Chains run on goroutines, each
+// with its own PCG stream derived from Bayes.Seed: the same seed gives
+// byte-identical output. Bayes.Sample also returns the draws.
+//
+// On the peers' data with their model (approve, SumToZero, TauNone,
+// points) the posterior mean of σ is 0.3244 (sd 0.026, MCSE 0.0004; JAGS
+// 0.3263, Stan 0.3245) and every house effect's posterior mean and sd
+// agrees with JAGS's and Stan's within Monte Carlo error
+// (TestBayesMatchesPeers). σ's bulk ESS is about 4,200 from 4 × 1,000
+// draws, at over 10,000 effective draws per CPU second for the whole fit,
+// 200× JAGS's 52 (TestBayesESSPerSecond, BenchmarkBayesPeers). The 95%
+// posterior intervals of the level cover the simulated truth 94.5% (no τ)
+// and 95.0% (τ = 1.5) of the time over 400 replicates × 300 days, and τ's
+// 95% interval covers its true value 97% and 96% of the time
+// (TestBayesCoverage -calib.full).
+//
 // # Average: a FiveThirtyEight-style poll average
 //
 // [Average] reimplements the structure of FiveThirtyEight's 2017–2021
@@ -239,6 +278,18 @@
 //     Prentice-Hall.
 //   - Silver, N. (2017). How we're tracking Donald Trump's approval
 //     ratings. FiveThirtyEight, 2017-03-02 (the Average's structure).
+//   - Carter, C. K. & Kohn, R. (1994). On Gibbs sampling for state space
+//     models. Biometrika 81(3), 541–553.
+//   - Frühwirth-Schnatter, S. (1994). Data augmentation and dynamic linear
+//     models. Journal of Time Series Analysis 15(2), 183–202.
+//   - Tierney, L. (1994). Markov chains for exploring posterior
+//     distributions. Annals of Statistics 22(4), 1701–1728.
+//   - Geyer, C. J. (1992). Practical Markov chain Monte Carlo. Statistical
+//     Science 7(4), 473–483.
+//   - Vehtari, A., Gelman, A., Simpson, D., Carpenter, B. & Bürkner, P.-C.
+//     (2021). Rank-normalization, folding, and localization: an improved
+//     R̂ for assessing convergence of MCMC. Bayesian Analysis 16(2),
+//     667–718.
 //   - Rue, H. & Held, L. (2005). Gaussian Markov Random Fields. Chapman &
 //     Hall (sparse precision computations).
 package aggregate
