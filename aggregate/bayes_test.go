@@ -3,6 +3,7 @@ package aggregate
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -149,7 +150,7 @@ func BenchmarkBayesPeers(b *testing.B) {
 // draws whatever the scheduling of the chains; another seed does not.
 func TestBayesDeterministic(t *testing.T) {
 	polls := syntheticPolls(t)
-	m := Bayes{Model: StateSpace{Shares: []Share{Approve, Undecided}}, Chains: 3, Iterations: 200, Warmup: 50, Seed: 42}
+	m := Bayes{Model: StateSpace{Shares: []Share{Approve, Undecided}}, Chains: 3, Iterations: 100, Warmup: 20, Seed: 42}
 	run := func(m Bayes) ([]byte, *Posterior) {
 		p, err := m.Sample(context.Background(), polls)
 		require.NoError(t, err)
@@ -177,7 +178,9 @@ func TestBayesDeterministic(t *testing.T) {
 // true value. 40 replicates per scenario; 400 with -calib.full.
 func TestBayesCoverage(t *testing.T) {
 	reps := 40
-	if *calibFull {
+	// The flag is calibration_test.go's; looked up rather than referenced
+	// so that this file does not depend on it.
+	if f := flag.Lookup("calib.full"); f != nil && f.Value.String() == "true" {
 		reps = 400
 	}
 	if testing.Short() {
@@ -443,4 +446,64 @@ func TestTauProposal(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestBayesAgreesWithStateSpace: with 2,000 polls the posterior means are
+// close to the ML estimates under every identification and τ mode (the
+// posterior sds a little larger, as they carry the uncertainty of σ and τ).
+func TestBayesAgreesWithStateSpace(t *testing.T) {
+	ctx := context.Background()
+	polls := syntheticPolls(t)
+	for _, ss := range []StateSpace{
+		{}, // defaults: three shares, weighted sum to zero, global τ
+		{Shares: []Share{Approve}, Identify: Reference, Reference: "Cedar", Tau: TauPerHouse},
+		{Shares: []Share{Approve}, Identify: Anchored, Tau: TauNone,
+			Anchors: []Anchor{{Share: Approve, Date: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), Value: 52, SD: 0.5}}},
+	} {
+		t.Run(fmt.Sprintf("%v/%v", ss.Identify, ss.Tau), func(t *testing.T) {
+			ml, err := ss.Fit(ctx, polls)
+			require.NoError(t, err)
+			b, err := Bayes{Model: ss, Chains: 2, Iterations: 300, Warmup: 50, Seed: 9}.Fit(ctx, polls)
+			require.NoError(t, err)
+			assertFinite(t, b)
+			for _, pair := range [][2]*Result{{ml, b}, {ml.Disapprove, b.Disapprove}, {ml.Undecided, b.Undecided}} {
+				m, r := pair[0], pair[1]
+				if m == nil {
+					require.Nil(t, r)
+					continue
+				}
+				require.Len(t, r.Houses, len(m.Houses))
+				for i, h := range r.Houses {
+					assert.InDelta(t, m.Houses[i].Value, h.Value, 0.02+0.3*h.SE, "%s %s", r.Share, h.Pollster)
+					assert.InDelta(t, m.Houses[i].SE, h.SE, 0.2*h.SE+0.01, "%s %s", r.Share, h.Pollster)
+				}
+				require.Len(t, r.Series, len(m.Series))
+				worst := 0.0
+				for i, p := range r.Series {
+					worst = max(worst, math.Abs(p.Mean-m.Series[i].Mean)/m.Series[i].SD)
+				}
+				t.Logf("%s: σ %.4f (ML %.4f), τ %v (ML %v), largest |mean − ML|/SD %.2f", r.Share, r.Params.Sigma, m.Params.Sigma, r.Params.Tau, m.Params.Tau, worst)
+				assert.Less(t, worst, 0.5, r.Share)
+				assert.InDelta(t, m.Params.Sigma, r.Params.Sigma, 3*r.Params.SigmaSE, r.Share)
+			}
+		})
+	}
+}
+
+// BenchmarkBayes538 samples the approve share of FiveThirtyEight's Trump
+// poll list ("All polls": about 6,700 polls, 1,400 days, 100 pollsters)
+// with the default model and sampler.
+func BenchmarkBayes538(b *testing.B) {
+	polls := read538(b)
+	m := Bayes{Model: StateSpace{Shares: []Share{Approve}}}
+	b.ReportAllocs()
+	ess := 0.0
+	for b.Loop() {
+		r, err := m.Fit(context.Background(), polls)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ess += diagValue(b, r, "ess[sigma]")
+	}
+	b.ReportMetric(ess/b.Elapsed().Seconds(), "ess_sigma/s")
 }
