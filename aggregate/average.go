@@ -968,19 +968,23 @@ func trendPoints(c *avgConfig, o *shareObs, adj []float64, lo, hi int, centred b
 		swr += o.w[i] * r * r
 	}
 	global := swr / sw
-	if len(adj) < 3 || !(sw > 0) {
-		// Too few polls to measure the scatter: use their sampling variance.
-		var s, n float64
-		for _, x := range o.seSampling {
-			if !math.IsNaN(x) {
-				s += x * x
-				n++
-			}
+	// The polls' mean sampling variance: adjusted polls cannot scatter
+	// less than that unless they are herded, so it floors the global
+	// variance, and replaces it when there are too few polls to measure
+	// the scatter.
+	var ss, ns float64
+	for _, x := range o.seSampling {
+		if !math.IsNaN(x) {
+			ss += x * x
+			ns++
 		}
-		global = 0
-		if n > 0 {
-			global = s / n
-		}
+	}
+	sampling := 0.0
+	if ns > 0 {
+		sampling = ss / ns
+	}
+	if len(adj) < 3 || !(sw > 0) || global < sampling {
+		global = sampling
 	}
 	// Local weighted scatter Σu(x − T)² = Σux² − T·Σux per day.
 	sx2 := make([]float64, len(sm.w))

@@ -236,7 +236,9 @@
 // Uncertainty, two kinds. On each day, with n_eff = (Σu)²/Σu² (Kish) and s²
 // the scatter of adjusted polls about the average — the local
 // influence-weighted variance with n_eff − 1 degrees of freedom, pooled
-// with the series-wide leave-one-out residual variance as 5 pseudo-polls:
+// with the series-wide leave-one-out residual variance as 5 pseudo-polls
+// (that variance floored at the polls' mean sampling variance, which
+// house-adjusted polls cannot undercut unless herded):
 //
 //	SD             = s/√n_eff                 interval for the average: Mean ± z·SD
 //	PollLower/Upper = Mean ± z·√(s² + SD²)    band for a new house-adjusted poll

@@ -47,8 +47,51 @@ func ExampleAverage() {
 		fmt.Printf("%-13s %+.1f ± %.1f (%d polls)\n", h.Pollster, h.Value, h.SE, h.Polls)
 	}
 	// Output:
-	// 2024-05-01 approve 47.2, 95% interval 46.4–48.0, new polls 43.8–50.5
+	// 2024-05-01 approve 47.2, 95% interval 46.4–48.0, new polls 43.8–50.6
 	// Daily Tracker +1.0 ± 0.1 (120 polls)
 	// Monthly A     -1.6 ± 0.7 (4 polls)
 	// Weekly B      -2.1 ± 0.3 (18 polls)
+}
+
+// ExampleResult_String prints a fit as text tables (HTML and Markdown
+// give the same tables). Long series are thinned to month starts.
+func ExampleResult_String() {
+	nan := math.NaN()
+	mk := func(pollster string, day int, approve, disapprove float64) poll.Poll {
+		d := time.Date(2024, 3, day, 0, 0, 0, 0, time.UTC)
+		return poll.Poll{Pollster: pollster, Start: d, End: d, SampleSize: 1600, Approve: approve, Disapprove: disapprove,
+			Undecided: nan, Refused: nan, AdjustedApprove: nan, AdjustedDisapprove: nan}
+	}
+	polls := []poll.Poll{
+		mk("Левада-Центр", 1, 80, 17), mk("ФОМ", 2, 76, 15), mk("ВЦИОМ", 2, 79, 12),
+		mk("ФОМ", 4, 77, 15), mk("ВЦИОМ", 4, 78, 13), mk("Левада-Центр", 5, 81, 16),
+	}
+	res, err := aggregate.Average{}.Fit(context.Background(), polls)
+	if err != nil {
+		log.Fatal(err)
+	}
+	res.Disapprove, res.Undecided = nil, nil // print the approve share only
+	fmt.Print(res)
+	// Output:
+	// average model, share approve, level 95%
+	// days 2024-03-01 … 2024-03-05 (5)
+	// parameters: house_sd 1.9366, polls 6, recency_max 32, sample_size_0 1000
+	//
+	// Series (smoothed; interval for the average; band for a new poll)
+	// date        mean    sd  95% lower  95% upper  poll lower  poll upper  causal mean
+	// 2024-03-01  78.5  0.44       77.6       79.3        76.3        80.7         78.2
+	// 2024-03-02  78.5  0.44       77.6       79.3        76.3        80.7         78.4
+	// 2024-03-03  78.5  0.43       77.6       79.3        76.3        80.7         78.4
+	// 2024-03-04  78.5  0.43       77.7       79.3        76.3        80.7         78.4
+	// 2024-03-05  78.5  0.43       77.7       79.4        76.3        80.7         78.5
+	//
+	// House effects (points; + means the house reports more approve)
+	// pollster      effect    SE  polls
+	// Левада-Центр    1.82  0.57      2
+	// ВЦИОМ           0.00  0.58      2
+	// ФОМ            -1.88  0.57      2
+	//
+	// Diagnostics
+	// check       value   ok                                                         note
+	// iterations     11  yes  house-effect iterations (limit 500, tolerance 1e-06 points)
 }
