@@ -232,6 +232,15 @@ type listModel struct {
 	treat   []bool
 	lchoose []float64 // log C(J, k), k = 0..J
 	w       []float64 // E-step weights (workspace)
+
+	// M-step regressions, built on the first EM iteration.
+	deltaX   *mat.Dense
+	deltaZ   []float64
+	deltaSrc []int
+	psiX     *mat.Dense
+	psiY     []float64
+	psiW     []float64
+	psiSrc   []pseudoRow
 }
 
 func newListModel(le *ListExperiment, X mat.Matrix) (*listModel, error) {
@@ -317,58 +326,76 @@ func (m *listModel) posterior(y int, eg, eh float64) float64 {
 	return 1 / (1 + math.Exp(b-a))
 }
 
-// emStep performs one EM iteration in place.
+// emSetup builds the fixed parts of the M-step regressions: the design
+// of the sensitive-item regression (treated rows) and the binomial
+// pseudo-rows of the control-item regression (treated Y − 1 and Y, control
+// Y). Only the weights change between iterations.
+func (m *listModel) emSetup() {
+	p, J := m.p, float64(m.J)
+	var dRows, pRows []float64
+	for i := 0; i < m.n; i++ {
+		row := m.x[i*p : i*p+p]
+		y := m.y[i]
+		if !m.treat[i] {
+			pRows = append(pRows, row...)
+			m.psiY = append(m.psiY, float64(y)/J)
+			m.psiSrc = append(m.psiSrc, pseudoRow{i: i, kind: 0})
+			continue
+		}
+		dRows = append(dRows, row...)
+		m.deltaSrc = append(m.deltaSrc, i)
+		if y >= 1 {
+			pRows = append(pRows, row...)
+			m.psiY = append(m.psiY, float64(y-1)/J)
+			m.psiSrc = append(m.psiSrc, pseudoRow{i: i, kind: 1})
+		}
+		if y <= m.J {
+			pRows = append(pRows, row...)
+			m.psiY = append(m.psiY, float64(y)/J)
+			m.psiSrc = append(m.psiSrc, pseudoRow{i: i, kind: 2})
+		}
+	}
+	m.deltaX = mat.NewDense(len(m.deltaSrc), p, dRows)
+	m.deltaZ = make([]float64, len(m.deltaSrc))
+	m.psiX = mat.NewDense(len(m.psiY), p, pRows)
+	m.psiW = make([]float64, len(m.psiY))
+}
+
+// pseudoRow says which respondent a control-item pseudo-row comes from
+// and its weight: 0 control (J), 1 treated with Z = 1 (J·w), 2 treated
+// with Z = 0 (J·(1 − w)).
+type pseudoRow struct {
+	i, kind int
+}
+
+// emStep performs one EM iteration in place: the E-step posteriors, then
+// one weighted logistic regression for δ and one for ψ (each solved to
+// 1e-8; the Newton polish afterwards makes the optimum exact).
 func (m *listModel) emStep(theta []float64) error {
 	p, J := m.p, float64(m.J)
-	var n1 int
-	for i := 0; i < m.n; i++ {
-		if m.treat[i] {
-			n1++
-			eg, eh := m.etas(theta, i)
-			m.w[i] = m.posterior(m.y[i], eg, eh)
+	if m.deltaX == nil {
+		m.emSetup()
+	}
+	for r, i := range m.deltaSrc {
+		eg, eh := m.etas(theta, i)
+		m.w[i] = m.posterior(m.y[i], eg, eh)
+		m.deltaZ[r] = m.w[i]
+	}
+	for r, s := range m.psiSrc {
+		switch s.kind {
+		case 0:
+			m.psiW[r] = J
+		case 1:
+			m.psiW[r] = J * m.w[s.i]
+		case 2:
+			m.psiW[r] = J * (1 - m.w[s.i])
 		}
 	}
-	// δ: treated respondents, outcome wᵢ.
-	xd := mat.NewDense(n1, p, nil)
-	zd := make([]float64, 0, n1)
-	r := 0
-	for i := 0; i < m.n; i++ {
-		if m.treat[i] {
-			xd.SetRow(r, m.x[i*p:i*p+p])
-			zd = append(zd, m.w[i])
-			r++
-		}
-	}
-	fd, err := FitLogistic(xd, zd, nil, &LogisticSettings{Start: theta[:p]})
+	fd, err := FitLogistic(m.deltaX, m.deltaZ, nil, &LogisticSettings{Start: theta[:p], Tol: 1e-8})
 	if err != nil {
 		return fmt.Errorf("sensitive-item M-step: %w", err)
 	}
-	// ψ: binomial pseudo-rows as fractional outcomes k/J with weight J·ω.
-	rows := make([]float64, 0, 2*m.n*p)
-	ys := make([]float64, 0, 2*m.n)
-	ws := make([]float64, 0, 2*m.n)
-	add := func(i, k int, wt float64) {
-		if wt <= 0 {
-			return
-		}
-		rows = append(rows, m.x[i*p:i*p+p]...)
-		ys = append(ys, float64(k)/J)
-		ws = append(ws, J*wt)
-	}
-	for i := 0; i < m.n; i++ {
-		y := m.y[i]
-		if !m.treat[i] {
-			add(i, y, 1)
-			continue
-		}
-		if y >= 1 {
-			add(i, y-1, m.w[i])
-		}
-		if y <= m.J {
-			add(i, y, 1-m.w[i])
-		}
-	}
-	fp, err := FitLogistic(mat.NewDense(len(ys), p, rows), ys, ws, &LogisticSettings{Start: theta[p:]})
+	fp, err := FitLogistic(m.psiX, m.psiY, m.psiW, &LogisticSettings{Start: theta[p:], Tol: 1e-8})
 	if err != nil {
 		return fmt.Errorf("control-item M-step: %w", err)
 	}

@@ -94,10 +94,10 @@ func TestMLCovariatesRecoverTruth(t *testing.T) {
 	// Seeded simulation with known truth: the covariate model recovers δ
 	// and the average prevalence, and the 95% interval of the prevalence
 	// covers the sample's true average prevalence in 93–97% of 400
-	// replications under -calib.full; the default fast subset runs 50
-	// replications and only rejects coverage outside the binomial 99%
-	// range for 50 draws (0.86–1).
-	reps := replicates(50, 400)
+	// replications under -calib.full; the default fast subset runs 40
+	// replications and only rejects coverage below the binomial 99%
+	// range for 40 draws (0.85).
+	reps := replicates(40, 400)
 	delta, psi := []float64{-0.4, 0.8}, []float64{0.3, -0.6}
 	rng := rand.New(rand.NewPCG(61, 62))
 	cover := 0
@@ -122,7 +122,7 @@ func TestMLCovariatesRecoverTruth(t *testing.T) {
 	if *calibFull {
 		assertCoverage(t, "list ML prevalence", cover, reps)
 	} else {
-		assert.True(t, rate >= 0.86, "coverage %.3f", rate)
+		assert.True(t, rate >= 0.85, "coverage %.3f", rate)
 	}
 	assert.InDelta(t, delta[1], sumD1/float64(reps), 0.1)
 }

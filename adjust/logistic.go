@@ -127,15 +127,23 @@ func FitLogistic(x mat.Matrix, y, w []float64, s *LogisticSettings) (*Logistic, 
 			return nil, fmt.Errorf("adjust: logistic: %w: weight w[%d] = %v", ErrValue, i, w[i])
 		}
 	}
-	// A row-major copy makes the inner loops cheap whatever x's type is.
-	xd := make([]float64, n*p)
-	for i := 0; i < n; i++ {
-		for j := 0; j < p; j++ {
-			v := x.At(i, j)
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("adjust: logistic: %w: x[%d, %d] = %v", ErrValue, i, j, v)
+	// The inner loops run over a row-major slice: a dense matrix's own
+	// storage when it is contiguous (EM calls this once per iteration),
+	// otherwise a copy.
+	var xd []float64
+	if d, ok := x.(*mat.Dense); ok && d.RawMatrix().Stride == p {
+		xd = d.RawMatrix().Data[:n*p]
+	} else {
+		xd = make([]float64, n*p)
+		for i := 0; i < n; i++ {
+			for j := 0; j < p; j++ {
+				xd[i*p+j] = x.At(i, j)
 			}
-			xd[i*p+j] = v
+		}
+	}
+	for k, v := range xd {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("adjust: logistic: %w: x[%d, %d] = %v", ErrValue, k/p, k%p, v)
 		}
 	}
 	wt := func(i int) float64 {
@@ -167,7 +175,9 @@ func FitLogistic(x mat.Matrix, y, w []float64, s *LogisticSettings) (*Logistic, 
 			if wi == 0 {
 				continue
 			}
-			ll += wi * (y[i]*logExpit(e) + (1-y[i])*logExpit(-e))
+			// y·log p + (1 − y)·log(1 − p) = y·η − log(1 + e^η): one
+			// softplus per row instead of two log-expits.
+			ll += wi * (y[i]*e - softplus(e))
 		}
 		return ll
 	}
@@ -273,6 +283,14 @@ func expit(x float64) float64 {
 
 // logit is log(p/(1 − p)).
 func logit(p float64) float64 { return math.Log(p / (1 - p)) }
+
+// softplus is log(1 + eˣ), computed without overflow.
+func softplus(x float64) float64 {
+	if x > 0 {
+		return x + math.Log1p(math.Exp(-x))
+	}
+	return math.Log1p(math.Exp(x))
+}
 
 // logExpit is log(expit(x)), computed without overflow or cancellation for
 // large |x|.
