@@ -23,7 +23,7 @@ func read538(tb testing.TB) []poll.Poll {
 	f, err := os.Open("../testdata/538/approval_polllist.csv")
 	require.NoError(tb, err)
 	defer f.Close()
-	all := readAll538(tb, f)
+	all := avgReadAll538(tb, f)
 	var polls []poll.Poll
 	for _, p := range all {
 		if p.Subgroup == "All polls" {
@@ -37,7 +37,7 @@ func read538(tb testing.TB) []poll.Poll {
 // readAll538 reads every row of the poll list. Two rows (one poll listed
 // under two subgroups) have a creation date before their end date; the
 // reader rejects them, and nothing else.
-func readAll538(tb testing.TB, f *os.File) []poll.Poll {
+func avgReadAll538(tb testing.TB, f *os.File) []poll.Poll {
 	tb.Helper()
 	all, err := poll.Read538(f)
 	bad := poll.ParseErrors(err)
@@ -50,7 +50,7 @@ func readAll538(tb testing.TB, f *os.File) []poll.Poll {
 
 // read538Topline returns 538's daily "All polls" approve and disapprove
 // estimates by model date.
-func read538Topline(tb testing.TB) (approve, disapprove map[time.Time]float64) {
+func avgRead538Topline(tb testing.TB) (approve, disapprove map[time.Time]float64) {
 	tb.Helper()
 	f, err := os.Open("../testdata/538/donald_trump_approval_old_model.csv")
 	require.NoError(tb, err)
@@ -77,7 +77,7 @@ func read538Topline(tb testing.TB) (approve, disapprove map[time.Time]float64) {
 }
 
 // pearson is the (weighted, when w is not nil) Pearson correlation.
-func pearson(x, y, w []float64) float64 {
+func avgPearson(x, y, w []float64) float64 {
 	var sw, mx, my float64
 	for i := range x {
 		wi := 1.0
@@ -125,7 +125,7 @@ func TestAverage538(t *testing.T) {
 		ref[p.Pollster] = [2]float64{p.Approve - p.AdjustedApprove, p.Disapprove - p.AdjustedDisapprove}
 		count[p.Pollster]++
 	}
-	topA, topD := read538Topline(t)
+	topA, topD := avgRead538Topline(t)
 	noWeights := make([]poll.Poll, len(polls))
 	for i, p := range polls {
 		p.Weight = 0
@@ -143,7 +143,7 @@ func TestAverage538(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			res, err := c.avg.Fit(context.Background(), c.polls)
 			require.NoError(t, err)
-			requireFinite(t, res)
+			requireAvgFinite(t, res)
 			for s, r := range []*Result{res, res.Disapprove} {
 				var x, y, w []float64
 				for _, h := range r.Houses {
@@ -153,7 +153,7 @@ func TestAverage538(t *testing.T) {
 						w = append(w, float64(count[h.Pollster]))
 					}
 				}
-				unw, wtd := pearson(x, y, nil), pearson(x, y, w)
+				unw, wtd := avgPearson(x, y, nil), avgPearson(x, y, w)
 				t.Logf("%s house effects vs 538 (%d pollsters with ≥ 5 polls): r = %.3f, weighted by polls r = %.3f", r.Share, len(x), unw, wtd)
 				assert.Equal(t, 49, len(x))
 				assert.GreaterOrEqual(t, unw, 0.9)
@@ -180,7 +180,7 @@ func TestAverage538(t *testing.T) {
 			}
 			in, total := 0, 0
 			for _, p := range c.polls {
-				pt, ok := filteredAt(res, p.End)
+				pt, ok := avgFilteredAt(res, p.End)
 				if !ok {
 					continue
 				}
@@ -197,7 +197,7 @@ func TestAverage538(t *testing.T) {
 }
 
 // filteredAt returns the causal point on a day.
-func filteredAt(r *Result, d time.Time) (Point, bool) {
+func avgFilteredAt(r *Result, d time.Time) (Point, bool) {
 	i := sort.Search(len(r.Filtered), func(i int) bool { return !r.Filtered[i].Date.Before(d) })
 	if i < len(r.Filtered) && r.Filtered[i].Date.Equal(d) {
 		return r.Filtered[i], true
@@ -215,7 +215,7 @@ func TestAverage538AllSubgroups(t *testing.T) {
 	f, err := os.Open("../testdata/538/approval_polllist.csv")
 	require.NoError(t, err)
 	defer f.Close()
-	all := readAll538(t, f)
+	all := avgReadAll538(t, f)
 	require.Len(t, all, 16199)
 	avg := Average{WeightIsComplete: true}
 	got, err := avg.Fit(context.Background(), all)
@@ -233,7 +233,7 @@ func TestAverage538AllSubgroups(t *testing.T) {
 			y = append(y, v)
 		}
 	}
-	assert.Greater(t, pearson(x, y, nil), 0.99)
+	assert.Greater(t, avgPearson(x, y, nil), 0.99)
 }
 
 func BenchmarkAverage538(b *testing.B) {

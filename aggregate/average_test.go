@@ -22,18 +22,18 @@ import (
 var averageSims = flag.Int("average.sims", 0, "simulations in TestAverageCoverage (0 = 300, or 100 with -short)")
 
 // day returns UTC midnight of 2024-01-01 plus d days.
-func day(d int) time.Time { return time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
+func avgDay(d int) time.Time { return time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
 
 // mkPoll is a one-day poll with sample size n.
-func mkPoll(pollster string, d, n int, approve, disapprove float64) poll.Poll {
-	return poll.Poll{Pollster: pollster, Question: "approval", Start: day(d), End: day(d), SampleSize: n,
+func avgTestPoll(pollster string, d, n int, approve, disapprove float64) poll.Poll {
+	return poll.Poll{Pollster: pollster, Question: "approval", Start: avgDay(d), End: avgDay(d), SampleSize: n,
 		Population: poll.Adults, Approve: approve, Disapprove: disapprove, Undecided: math.NaN(),
 		Refused: math.NaN(), AdjustedApprove: math.NaN(), AdjustedDisapprove: math.NaN()}
 }
 
 // requireFinite fails when any point of any share holds NaN or ±Inf, or
 // leaves 0–100, or when approve + disapprove exceeds 100.
-func requireFinite(t *testing.T, r *Result) {
+func requireAvgFinite(t *testing.T, r *Result) {
 	t.Helper()
 	for _, s := range r.shares() {
 		for _, set := range [][]Point{s.Series, s.Filtered} {
@@ -109,7 +109,7 @@ func TestGradeWeight(t *testing.T) {
 //	                (50·r(2) + 44·2)/(r(2) + 2) = 45.928102543876534
 //	centred, day 1: both polls 1 day away: (40 + 2·46)/3 = 44
 func TestAverageHandComputed(t *testing.T) {
-	polls := []poll.Poll{mkPoll("A", 0, 1000, 40, 50), mkPoll("B", 2, 4000, 46, 44)}
+	polls := []poll.Poll{avgTestPoll("A", 0, 1000, 40, 50), avgTestPoll("B", 2, 4000, 46, 44)}
 	res, err := Average{NoHouseEffects: true}.Fit(context.Background(), polls)
 	require.NoError(t, err)
 	require.Len(t, res.Filtered, 3)
@@ -119,10 +119,10 @@ func TestAverageHandComputed(t *testing.T) {
 	assert.InDelta(t, 45.928102543876534, res.Disapprove.Filtered[2].Mean, 1e-12)
 	assert.InDelta(t, 100-44.07189745612346-45.928102543876534, res.Undecided.Filtered[2].Mean, 1e-12)
 	assert.InDelta(t, 44, res.Series[1].Mean, 1e-12)
-	p, ok := res.At(day(1))
+	p, ok := res.At(avgDay(1))
 	require.True(t, ok)
 	assert.Equal(t, res.Series[1], p)
-	_, ok = res.At(day(3))
+	_, ok = res.At(avgDay(3))
 	assert.False(t, ok)
 	// With fewer than three polls the scatter is their sampling variance:
 	// s² = mean(40·60/1000, 46·54/4000) = (2.4 + 0.621)/2, and on day 0
@@ -130,7 +130,7 @@ func TestAverageHandComputed(t *testing.T) {
 	s2 := (2.4 + 0.621) / 2
 	assert.InDelta(t, math.Sqrt(s2), res.Filtered[0].SD, 1e-12)
 	assert.InDelta(t, 1.959963984540054*math.Sqrt(2*s2), res.Filtered[0].PollUpper-res.Filtered[0].Mean, 1e-9)
-	requireFinite(t, res)
+	requireAvgFinite(t, res)
 }
 
 // TestAverageHouseEffectsExact: noiseless polls at a constant 50 from two
@@ -141,9 +141,9 @@ func TestAverageHouseEffectsExact(t *testing.T) {
 	var polls []poll.Poll
 	for d := range 60 {
 		if d%2 == 0 {
-			polls = append(polls, mkPoll("Plus", d, 1000, 52, 40))
+			polls = append(polls, avgTestPoll("Plus", d, 1000, 52, 40))
 		} else {
-			polls = append(polls, mkPoll("Minus", d, 1000, 48, 44))
+			polls = append(polls, avgTestPoll("Minus", d, 1000, 48, 44))
 		}
 	}
 	res, err := Average{}.Fit(context.Background(), polls)
@@ -166,13 +166,13 @@ func TestAverageHouseEffectsExact(t *testing.T) {
 		// Plus: 100 − 52 − 40 = 8 against a consensus of 8: effect 0.
 		assert.InDelta(t, 0, h.Value, 1e-5, h.Pollster)
 	}
-	requireFinite(t, res)
+	requireAvgFinite(t, res)
 }
 
 // simPolls draws polls around a random-walk truth (σ per day, start 45)
 // from houses with the given effects; house h polls every gap[h] days with
 // n = 1000, fieldwork 3 days.
-func simPolls(rng *rand.Rand, days int, sigma float64, effects []float64, gap []int) ([]poll.Poll, []float64) {
+func avgSimPolls(rng *rand.Rand, days int, sigma float64, effects []float64, gap []int) ([]poll.Poll, []float64) {
 	truth := make([]float64, days)
 	truth[0] = 45
 	for d := 1; d < days; d++ {
@@ -182,8 +182,8 @@ func simPolls(rng *rand.Rand, days int, sigma float64, effects []float64, gap []
 	names := []string{"Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Zeta"}
 	for h, e := range effects {
 		for d := rng.IntN(gap[h]) + 2; d < days; d += gap[h] {
-			p := mkPoll(names[h], d-2, 1000, 0, 0)
-			p.End = day(d)
+			p := avgTestPoll(names[h], d-2, 1000, 0, 0)
+			p.End = avgDay(d)
 			a := truth[d-1] + e
 			p.Approve = a + 100*math.Sqrt(a/100*(1-a/100)/1000)*rng.NormFloat64()
 			p.Disapprove = 100 - p.Approve - 5
@@ -200,7 +200,7 @@ func simPolls(rng *rand.Rand, days int, sigma float64, effects []float64, gap []
 func TestAverageRecoversHouseEffects(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	effects := []float64{3, -2, 1, 0, -2.5}
-	polls, _ := simPolls(rng, 400, 0.2, effects, []int{3, 4, 7, 10, 14})
+	polls, _ := avgSimPolls(rng, 400, 0.2, effects, []int{3, 4, 7, 10, 14})
 	res, err := Average{}.Fit(context.Background(), polls)
 	require.NoError(t, err)
 	byName := map[string]HouseEffect{}
@@ -215,7 +215,7 @@ func TestAverageRecoversHouseEffects(t *testing.T) {
 		assert.InDelta(t, want, got, 3*se, names[h])
 		assert.InDelta(t, want, got, 0.5, names[h])
 	}
-	requireFinite(t, res)
+	requireAvgFinite(t, res)
 }
 
 // TestAverageCoverage measures, over seeded simulations, how often the
@@ -236,12 +236,12 @@ func TestAverageCoverage(t *testing.T) {
 		rng := rand.New(rand.NewPCG(7, uint64(1000*sigma)))
 		var inL, inB int
 		for range sims {
-			polls, truth := simPolls(rng, 120, sigma, []float64{0, 0, 0, 0}, []int{3, 5, 7, 9})
+			polls, truth := avgSimPolls(rng, 120, sigma, []float64{0, 0, 0, 0}, []int{3, 5, 7, 9})
 			res, err := Average{}.Fit(context.Background(), polls)
 			require.NoError(t, err)
 			d := 90
-			p := res.Filtered[d-dayNumber(res.Filtered[0].Date)+dayNumber(day(0))]
-			require.Equal(t, day(d), p.Date)
+			p := res.Filtered[d-dayNumber(res.Filtered[0].Date)+dayNumber(avgDay(0))]
+			require.Equal(t, avgDay(d), p.Date)
 			if truth[d] >= p.Lower && truth[d] <= p.Upper {
 				inL++
 			}
@@ -290,13 +290,13 @@ func TestDedupeTracking(t *testing.T) {
 func TestAverageTrackingRules(t *testing.T) {
 	var polls []poll.Poll
 	for e := 2; e < 40; e++ {
-		p := mkPoll("Daily", e-2, 1500, 44, 50)
-		p.End = day(e)
+		p := avgTestPoll("Daily", e-2, 1500, 44, 50)
+		p.End = avgDay(e)
 		p.Flags = poll.Tracking
 		polls = append(polls, p)
 	}
 	for e := 3; e < 40; e += 7 {
-		polls = append(polls, mkPoll("Weekly", e, 1000, 40, 52))
+		polls = append(polls, avgTestPoll("Weekly", e, 1000, 40, 52))
 	}
 	count := func(r *Result, name string) int {
 		for _, h := range r.Houses {
@@ -327,7 +327,7 @@ func TestAverageTrackingRules(t *testing.T) {
 
 func TestAveragePopulationChoice(t *testing.T) {
 	mk := func(pop poll.Population, approve float64) poll.Poll {
-		p := mkPoll("X", 0, 1000, approve, 50)
+		p := avgTestPoll("X", 0, 1000, approve, 50)
 		p.Population = pop
 		return p
 	}
@@ -357,9 +357,9 @@ func TestAveragePopulationChoice(t *testing.T) {
 func TestAverageWeights(t *testing.T) {
 	// Two pollsters on the same day: the average is their weighted mean,
 	// so it reveals the weights. Grade A+ (1) against B− (0.25).
-	a := mkPoll("Good", 0, 1000, 40, 50)
+	a := avgTestPoll("Good", 0, 1000, 40, 50)
 	a.Grade = "A+"
-	b := mkPoll("Poor", 0, 1000, 50, 40)
+	b := avgTestPoll("Poor", 0, 1000, 50, 40)
 	b.Grade = "B-"
 	fit := func(avg Average, ps ...poll.Poll) float64 {
 		res, err := avg.Fit(context.Background(), ps)
@@ -383,11 +383,11 @@ func TestAverageWeights(t *testing.T) {
 	assert.InDelta(t, (40*1+50*3)/4.0, fit(Average{NoHouseEffects: true, WeightIsComplete: true}, a, b), 1e-12)
 	// Frequency: four polls of "Often" in the window, discounted by 4^−½
 	// each, against one of "Rare": weights 4·½ = 2 and 1.
-	rare := mkPoll("Rare", 3, 1000, 40, 50)
+	rare := avgTestPoll("Rare", 3, 1000, 40, 50)
 	var ps []poll.Poll
 	for d := range 4 {
-		ps = append(ps, mkPoll("Often", 3, 1000, 49+float64(d), 40))
-		ps[d].Start = day(d)
+		ps = append(ps, avgTestPoll("Often", 3, 1000, 49+float64(d), 40))
+		ps[d].Start = avgDay(d)
 	}
 	ps = append(ps, rare)
 	// On day 3 every poll ends that day: the mean of Often is 50.5.
@@ -402,78 +402,78 @@ func TestAverageDegenerate(t *testing.T) {
 		assert.ErrorIs(t, err, ErrNoPolls)
 	})
 	t.Run("one poll", func(t *testing.T) {
-		res, err := Average{}.Fit(ctx, []poll.Poll{mkPoll("Solo", 0, 1000, 40, 50)})
+		res, err := Average{}.Fit(ctx, []poll.Poll{avgTestPoll("Solo", 0, 1000, 40, 50)})
 		require.NoError(t, err)
 		require.Len(t, res.Series, 1)
 		assert.InDelta(t, 40, res.Series[0].Mean, 1e-12)
 		assert.InDelta(t, 0, res.Houses[0].Value, 0)
-		requireFinite(t, res)
+		requireAvgFinite(t, res)
 	})
 	t.Run("one pollster", func(t *testing.T) {
 		var ps []poll.Poll
 		for d := range 30 {
-			ps = append(ps, mkPoll("Solo", d, 1000, 40+float64(d%3), 50))
+			ps = append(ps, avgTestPoll("Solo", d, 1000, 40+float64(d%3), 50))
 		}
 		res, err := Average{}.Fit(ctx, ps)
 		require.NoError(t, err)
 		assert.Equal(t, 0.0, res.Houses[0].Value)
-		requireFinite(t, res)
+		requireAvgFinite(t, res)
 	})
 	t.Run("all on one day", func(t *testing.T) {
-		ps := []poll.Poll{mkPoll("A", 5, 1000, 40, 50), mkPoll("B", 5, 800, 44, 50), mkPoll("C", 5, 1200, 42, 51)}
+		ps := []poll.Poll{avgTestPoll("A", 5, 1000, 40, 50), avgTestPoll("B", 5, 800, 44, 50), avgTestPoll("C", 5, 1200, 42, 51)}
 		res, err := Average{}.Fit(ctx, ps)
 		require.NoError(t, err)
 		require.Len(t, res.Series, 1)
-		requireFinite(t, res)
+		requireAvgFinite(t, res)
 	})
 	t.Run("0 and 100", func(t *testing.T) {
-		ps := []poll.Poll{mkPoll("A", 0, 1000, 100, 0), mkPoll("B", 1, 1000, 0, 100), mkPoll("A", 2, 1000, 100, 0),
-			mkPoll("B", 3, 1000, 0, 100), mkPoll("C", 3, 1000, 100, 0)}
+		ps := []poll.Poll{avgTestPoll("A", 0, 1000, 100, 0), avgTestPoll("B", 1, 1000, 0, 100), avgTestPoll("A", 2, 1000, 100, 0),
+			avgTestPoll("B", 3, 1000, 0, 100), avgTestPoll("C", 3, 1000, 100, 0)}
 		res, err := Average{}.Fit(ctx, ps)
 		require.NoError(t, err)
-		requireFinite(t, res)
+		requireAvgFinite(t, res)
 	})
 	t.Run("no sample sizes, unknown pollster", func(t *testing.T) {
-		ps := []poll.Poll{mkPoll("Nobody Knows", 0, 0, 40, 50), mkPoll("Somebody", 1, 0, 44, 50)}
+		ps := []poll.Poll{avgTestPoll("Nobody Knows", 0, 0, 40, 50), avgTestPoll("Somebody", 1, 0, 44, 50)}
 		res, err := Average{}.Fit(ctx, ps)
 		require.NoError(t, err)
 		assert.Contains(t, res.Warnings, "2 polls have no known sample size and got the sample-size factor 1")
-		requireFinite(t, res)
+		requireAvgFinite(t, res)
 	})
 	t.Run("approve only", func(t *testing.T) {
-		ps := []poll.Poll{mkPoll("A", 0, 1000, 40, math.NaN()), mkPoll("B", 3, 1000, 44, math.NaN())}
+		ps := []poll.Poll{avgTestPoll("A", 0, 1000, 40, math.NaN()), avgTestPoll("B", 3, 1000, 44, math.NaN())}
 		res, err := Average{}.Fit(ctx, ps)
 		require.NoError(t, err)
 		assert.Nil(t, res.Disapprove)
 		assert.Nil(t, res.Undecided)
-		requireFinite(t, res)
+		requireAvgFinite(t, res)
 	})
 	t.Run("disapprove only", func(t *testing.T) {
-		_, err := Average{}.Fit(ctx, []poll.Poll{mkPoll("A", 0, 1000, math.NaN(), 50)})
+		_, err := Average{}.Fit(ctx, []poll.Poll{avgTestPoll("A", 0, 1000, math.NaN(), 50)})
 		assert.ErrorIs(t, err, ErrNoPolls)
 	})
 	t.Run("gap longer than the window", func(t *testing.T) {
-		ps := []poll.Poll{mkPoll("A", 0, 1000, 40, 50), mkPoll("A", 100, 1000, 44, 50)}
+		ps := []poll.Poll{avgTestPoll("A", 0, 1000, 40, 50), avgTestPoll("A", 100, 1000, 44, 50)}
 		res, err := Average{}.Fit(ctx, ps)
 		require.NoError(t, err)
-		requireFinite(t, res)
+		requireAvgFinite(t, res)
 		assert.InDelta(t, 40, res.Filtered[50].Mean, 1e-12, "carried forward")
 		assert.NotEmpty(t, res.Warnings)
 	})
 	t.Run("start before the first poll", func(t *testing.T) {
-		res, err := Average{Start: day(-60), End: day(3)}.Fit(ctx, []poll.Poll{mkPoll("A", 0, 1000, 40, 50)})
+		res, err := Average{Start: avgDay(-60), End: avgDay(3)}.Fit(ctx, []poll.Poll{avgTestPoll("A", 0, 1000, 40, 50)})
 		require.NoError(t, err)
 		require.Len(t, res.Series, 64)
-		requireFinite(t, res)
+		requireAvgFinite(t, res)
 	})
 	t.Run("start after the last poll", func(t *testing.T) {
-		_, err := Average{Start: day(10)}.Fit(ctx, []poll.Poll{mkPoll("A", 0, 1000, 40, 50)})
+		_, err := Average{Start: avgDay(10)}.Fit(ctx, []poll.Poll{avgTestPoll("A", 0, 1000, 40, 50)})
 		assert.ErrorIs(t, err, ErrConfig)
 	})
 	t.Run("invalid poll", func(t *testing.T) {
-		bad := mkPoll("A", 0, 1000, 140, 50)
+		bad := avgTestPoll("A", 0, 1000, 140, 50)
 		bad.Source, bad.Line = "polls.csv", 7
-		_, err := Average{}.Fit(ctx, []poll.Poll{mkPoll("A", 0, 1000, 40, 50), bad})
+		_, err := Average{}.Fit(ctx, []poll.Poll{avgTestPoll("A", 0, 1000, 40, 50), bad})
 		require.ErrorIs(t, err, ErrInvalidPoll)
 		assert.ErrorIs(t, err, poll.ErrShareRange)
 		var pe *PollError
@@ -484,14 +484,14 @@ func TestAverageDegenerate(t *testing.T) {
 	t.Run("cancelled", func(t *testing.T) {
 		c, cancel := context.WithCancel(ctx)
 		cancel()
-		ps := []poll.Poll{mkPoll("A", 0, 1000, 40, 50), mkPoll("B", 1, 1000, 44, 50), mkPoll("A", 2, 1000, 41, 50)}
+		ps := []poll.Poll{avgTestPoll("A", 0, 1000, 40, 50), avgTestPoll("B", 1, 1000, 44, 50), avgTestPoll("A", 2, 1000, 41, 50)}
 		_, err := Average{}.Fit(c, ps)
 		assert.ErrorIs(t, err, context.Canceled)
 	})
 }
 
 func TestAverageConfigErrors(t *testing.T) {
-	ps := []poll.Poll{mkPoll("A", 0, 1000, 40, 50)}
+	ps := []poll.Poll{avgTestPoll("A", 0, 1000, 40, 50)}
 	for name, a := range map[string]Average{
 		"level":     {Level: 1.5},
 		"n0":        {SampleSizeRef: -1},
@@ -504,7 +504,7 @@ func TestAverageConfigErrors(t *testing.T) {
 		"tol":       {Tol: -1},
 		"weights":   {PollsterWeights: map[string]float64{"A": -1}},
 		"pops":      {Populations: []poll.Population{}},
-		"end<start": {Start: day(5), End: day(1)},
+		"end<start": {Start: avgDay(5), End: avgDay(1)},
 		"recency":   {Recency: Recency{Shape: -1}},
 	} {
 		_, err := a.Fit(context.Background(), ps)
@@ -516,7 +516,7 @@ func TestAverageConfigErrors(t *testing.T) {
 // input is not modified.
 func TestAverageDeterministic(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	polls, _ := simPolls(rng, 200, 0.2, []float64{1, -1, 0.5}, []int{2, 5, 9})
+	polls, _ := avgSimPolls(rng, 200, 0.2, []float64{1, -1, 0.5}, []int{2, 5, 9})
 	polls[3].Flags |= poll.Tracking
 	orig := slices.Clone(polls)
 	var out [2]bytes.Buffer
@@ -550,7 +550,7 @@ func TestAverageRussia(t *testing.T) {
 	ps := russianPolls(t, from, to)
 	res, err := Average{}.Fit(context.Background(), ps)
 	require.NoError(t, err)
-	requireFinite(t, res)
+	requireAvgFinite(t, res)
 	he := map[string]HouseEffect{}
 	for _, h := range res.Houses {
 		he[h.Pollster] = h
@@ -586,8 +586,8 @@ func FuzzAverage(f *testing.F) {
 			b := data[i : i+6]
 			a := float64(b[4]) * 100 / 255
 			d := math.Min(float64(b[5])*100/255, 100-a)
-			p := mkPoll(string(rune('A'+b[0]%5)), int(b[1]), 100*int(b[3]), a, d)
-			p.End = day(int(b[1]) + int(b[2]%10))
+			p := avgTestPoll(string(rune('A'+b[0]%5)), int(b[1]), 100*int(b[3]), a, d)
+			p.End = avgDay(int(b[1]) + int(b[2]%10))
 			if b[2]&0x80 != 0 {
 				p.Flags |= poll.Tracking
 			}
@@ -601,6 +601,6 @@ func FuzzAverage(f *testing.F) {
 			require.ErrorIs(t, err, ErrNoPolls)
 			return
 		}
-		requireFinite(t, res)
+		requireAvgFinite(t, res)
 	})
 }

@@ -17,14 +17,14 @@ import (
 // sampleResult is a hand-made result with awkward content: Cyrillic and
 // markup in pollster names, a NaN, a Filtered series one day shorter, and
 // other shares.
-func sampleResult(days int) *Result {
+func writerSampleResult(days int) *Result {
 	mk := func(share string, base float64) *Result {
 		r := &Result{Model: "average", Share: share, Level: 0.95}
 		for d := range days {
 			m := base + float64(d%7)/10
-			r.Series = append(r.Series, Point{Date: day(d), Mean: m, SD: 0.5, Lower: m - 1, Upper: m + 1, PollLower: m - 4, PollUpper: m + 4})
+			r.Series = append(r.Series, Point{Date: avgDay(d), Mean: m, SD: 0.5, Lower: m - 1, Upper: m + 1, PollLower: m - 4, PollUpper: m + 4})
 			if d > 0 {
-				r.Filtered = append(r.Filtered, Point{Date: day(d), Mean: m + 0.25, SD: 0.6, Lower: m - 1, Upper: m + 1.5, PollLower: m - 4, PollUpper: m + 4.5})
+				r.Filtered = append(r.Filtered, Point{Date: avgDay(d), Mean: m + 0.25, SD: 0.6, Lower: m - 1, Upper: m + 1.5, PollLower: m - 4, PollUpper: m + 4.5})
 			}
 		}
 		r.Houses = []HouseEffect{
@@ -45,32 +45,32 @@ func sampleResult(days int) *Result {
 }
 
 func TestResultAt(t *testing.T) {
-	r := sampleResult(10)
-	p, ok := r.At(day(4).Add(13 * time.Hour)) // any time on the day
+	r := writerSampleResult(10)
+	p, ok := r.At(avgDay(4).Add(13 * time.Hour)) // any time on the day
 	require.True(t, ok)
 	assert.Equal(t, r.Series[4], p)
-	_, ok = r.At(day(10))
+	_, ok = r.At(avgDay(10))
 	assert.False(t, ok)
-	_, ok = r.At(day(-1))
+	_, ok = r.At(avgDay(-1))
 	assert.False(t, ok)
-	_, ok = (&Result{}).At(day(0))
+	_, ok = (&Result{}).At(avgDay(0))
 	assert.False(t, ok)
 }
 
 func TestThin(t *testing.T) {
-	idx := thin(sampleResult(10).Series)
+	idx := thin(writerSampleResult(10).Series)
 	assert.Len(t, idx, 10)
 	// 100 days from 2024-01-01: the first of Jan … Apr, plus the last day.
-	idx = thin(sampleResult(100).Series)
+	idx = thin(writerSampleResult(100).Series)
 	assert.Equal(t, []int{0, 31, 60, 91, 99}, idx)
 	// 4,000 days: more than maxRows months, so every k-th day.
-	idx = thin(sampleResult(4000).Series)
+	idx = thin(writerSampleResult(4000).Series)
 	assert.LessOrEqual(t, len(idx), maxRows+1)
 	assert.Equal(t, 3999, idx[len(idx)-1])
 }
 
 func TestResultString(t *testing.T) {
-	r := sampleResult(400)
+	r := writerSampleResult(400)
 	s := r.String()
 	for _, want := range []string{"average model, share approve, level 95%", "sigma 0.2500 (SE 0.0100)", "tau 1.500", "tau[ФОМ] 0.700",
 		"loglik -123.50", "house_sd 2", "share disapprove", "share undecided", "causal mean", "- a | warning <b>", "Левада-Центр"} {
@@ -103,7 +103,7 @@ func TestResultString(t *testing.T) {
 }
 
 func TestResultHTML(t *testing.T) {
-	h := sampleResult(3).HTML()
+	h := writerSampleResult(3).HTML()
 	assert.Contains(t, h, "A|B &lt;script&gt;&amp;_*")
 	assert.NotContains(t, h, "<script>")
 	assert.Contains(t, h, "<td>Левада-Центр</td>")
@@ -114,7 +114,7 @@ func TestResultHTML(t *testing.T) {
 }
 
 func TestResultMarkdown(t *testing.T) {
-	m := sampleResult(3).Markdown()
+	m := writerSampleResult(3).Markdown()
 	assert.Contains(t, m, `| A\|B &lt;script&gt;&amp;\_\* |`)
 	assert.Contains(t, m, "| Левада-Центр | -1.50 | 0.30 | 40 |")
 	assert.Contains(t, m, `- a \| warning &lt;b&gt;`)
@@ -130,7 +130,7 @@ func TestResultMarkdown(t *testing.T) {
 }
 
 func TestResultWriteCSV(t *testing.T) {
-	r := sampleResult(5)
+	r := writerSampleResult(5)
 	r.Series[2].SD = math.NaN()
 	var buf bytes.Buffer
 	require.NoError(t, r.WriteCSV(&buf))
@@ -158,7 +158,7 @@ func TestResultWriteCSV(t *testing.T) {
 
 func TestResultWriteHousesCSV(t *testing.T) {
 	var buf bytes.Buffer
-	require.NoError(t, sampleResult(2).WriteHousesCSV(&buf))
+	require.NoError(t, writerSampleResult(2).WriteHousesCSV(&buf))
 	rows, err := csv.NewReader(&buf).ReadAll()
 	require.NoError(t, err)
 	require.Len(t, rows, 1+3*3)
@@ -168,7 +168,7 @@ func TestResultWriteHousesCSV(t *testing.T) {
 }
 
 func TestResultJSON(t *testing.T) {
-	r := sampleResult(4)
+	r := writerSampleResult(4)
 	var buf bytes.Buffer
 	require.NoError(t, r.WriteJSON(&buf))
 
