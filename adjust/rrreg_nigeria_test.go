@@ -29,7 +29,7 @@ func sensitiveDir(t *testing.T) string {
 // readNigeria returns rr.q1 and the design matrix of rr's help-page example
 // (intercept, cov.asset.index, cov.married, cov.age/10, (cov.age/10)²,
 // cov.education, cov.female), with NaN for NA.
-func readNigeria(t *testing.T, dir string) ([]float64, *mat.Dense) {
+func readNigeria(t testing.TB, dir string) ([]float64, *mat.Dense) {
 	t.Helper()
 	f, err := os.Open(filepath.Join(dir, "rr-pkg", "nigeria.csv"))
 	require.NoError(t, err)
@@ -77,5 +77,22 @@ func TestRRRegNigeria(t *testing.T) {
 	for j := range wantCoef {
 		assert.InDelta(t, wantCoef[j], fit.Coef[j], 5e-4, "coef %d", j)
 		assert.InDelta(t, wantSE[j], fit.SE[j], 5e-4, "se %d", j)
+	}
+}
+
+// BenchmarkRRRegNigeria times the help-page fit (2,423 complete rows, 7
+// coefficients); it needs CANDOR_SENSITIVE_DATA like TestRRRegNigeria.
+func BenchmarkRRRegNigeria(b *testing.B) {
+	dir := os.Getenv("CANDOR_SENSITIVE_DATA")
+	if dir == "" {
+		b.Skip("CANDOR_SENSITIVE_DATA not set")
+	}
+	y, x := readNigeria(b, dir)
+	m := RRReg{RandomizedResponse: RandomizedResponse{Design: ForcedResponse, P: 2.0 / 3, P1: 1.0 / 6, P0: 1.0 / 6}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := m.Fit(context.Background(), y, x); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
