@@ -19,6 +19,32 @@ func (e Estimate) CI(level float64) (lo, hi float64) {
 	return e.Value - z*e.SE, e.Value + z*e.SE
 }
 
+// Var returns the variance SE².
+func (e Estimate) Var() float64 { return e.SE * e.SE }
+
+// PValue returns the two-sided normal p-value of the hypothesis that the
+// estimated quantity equals null: 2Φ(−|Value − null|/SE). It is NaN when
+// SE is zero or not finite.
+func (e Estimate) PValue(null float64) float64 {
+	if !(e.SE > 0) || math.IsInf(e.SE, 1) {
+		return math.NaN()
+	}
+	return math.Erfc(math.Abs(e.Value-null) / e.SE / math.Sqrt2)
+}
+
+// Sub returns the difference e − f of two independent estimates, with
+// variance Var(e) + Var(f) (e.g. a direct share minus a list estimate
+// from separate samples).
+func (e Estimate) Sub(f Estimate) Estimate {
+	return Estimate{Value: e.Value - f.Value, SE: math.Sqrt(e.Var() + f.Var())}
+}
+
+// Points converts an estimate on the proportion scale to percentage
+// points (×100), the scale of package poll.
+func (e Estimate) Points() Estimate {
+	return Estimate{Value: 100 * e.Value, SE: 100 * e.SE}
+}
+
 // String formats the estimate as "0.6100 (SE 0.0300)".
 func (e Estimate) String() string {
 	return fmt.Sprintf("%.4f (SE %.4f)", e.Value, e.SE)
