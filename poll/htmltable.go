@@ -73,27 +73,42 @@ type spanned struct {
 
 // tableBuilder accumulates one <table> while the tokenizer walks it.
 type tableBuilder struct {
-	idx     int // position in the output (tables are ordered by where they start)
-	t       table
-	row     []cell
-	inRow   bool
-	cell    *cell
-	cellBuf strings.Builder
-	colspan int
-	rowspan int
-	spans   []spanned
-	caption strings.Builder
-	inCapt  bool
+	idx          int // position in the output (tables are ordered by where they start)
+	t            table
+	row          []cell
+	inRow        bool
+	cell         *cell
+	cellBuf      strings.Builder
+	colspan      int
+	placeholders int // cells added for colspan and rowspan so far
+	rowspan      int
+	spans        []spanned
+	caption      strings.Builder
+	inCapt       bool
 }
+
+// Limits on what colspan and rowspan may add to one table, so that a
+// hostile page (colspan=1000 rowspan=1000 on every cell) cannot make the
+// reader allocate gigabytes: real release tables span a few cells.
+const (
+	maxSpanCells  = 1 << 16 // placeholder cells per table
+	maxLiveSpans  = 256     // rowspan columns active at once
+	maxSpanLength = 1000    // rows or columns one cell may span (HTML caps colspan at 1000)
+)
 
 // fillSpans inserts an empty placeholder for every cell spanning into the
 // current row at the current position, so that columns stay aligned.
 func (b *tableBuilder) fillSpans(line int, all bool) {
 	for {
+		if b.placeholders >= maxSpanCells {
+			b.spans = nil // out of budget: stop aligning rather than grow without bound
+			return
+		}
 		found := false
 		for i := range b.spans {
 			if b.spans[i].rows > 0 && b.spans[i].col == len(b.row) {
 				b.row = append(b.row, cell{Line: line, Col: len(b.row) + 1})
+				b.placeholders++
 				found = true
 			}
 		}
@@ -112,6 +127,7 @@ func (b *tableBuilder) fillSpans(line int, all bool) {
 				return
 			}
 			b.row = append(b.row, cell{Line: line, Col: len(b.row) + 1})
+			b.placeholders++
 		}
 	}
 }
@@ -125,11 +141,12 @@ func (b *tableBuilder) closeCell() {
 	c.Col = len(b.row) + 1
 	start := len(b.row)
 	b.row = append(b.row, c)
-	for i := 1; i < b.colspan && i < 1000; i++ {
+	for i := 1; i < b.colspan && i < maxSpanLength && b.placeholders < maxSpanCells; i++ {
 		b.row = append(b.row, cell{Line: c.Line, Col: len(b.row) + 1})
+		b.placeholders++
 	}
 	if b.rowspan > 1 {
-		for i := start; i < len(b.row); i++ {
+		for i := start; i < len(b.row) && len(b.spans) < maxLiveSpans; i++ {
 			// Counted down as rows close, this one included.
 			b.spans = append(b.spans, spanned{col: i, rows: b.rowspan})
 		}
@@ -344,8 +361,8 @@ func readHTMLTables(data []byte) htmlDoc {
 				top.cell = &cell{Line: tokLine}
 				top.colspan = attrInt(tok, "colspan")
 				top.rowspan = attrInt(tok, "rowspan")
-				if top.rowspan > 1000 {
-					top.rowspan = 1000
+				if top.rowspan > maxSpanLength {
+					top.rowspan = maxSpanLength
 				}
 			case "thead", "tbody", "tfoot":
 				if top != nil {

@@ -1,6 +1,7 @@
 package poll
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -68,4 +69,22 @@ func TestLooksLikeHTML(t *testing.T) {
 	assert.True(t, looksLikeHTML([]byte("<table><tr><td>1</td></tr></table>")))
 	assert.False(t, looksLikeHTML([]byte(";08.2020\nОдобряю;66\n")))
 	assert.False(t, looksLikeHTML([]byte("<not html>;1;2\n")))
+}
+
+// Hostile spans are bounded: every cell spanning 1000 × 1000 must neither
+// exhaust memory nor take long.
+func TestReadHTMLTablesSpanBudget(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("<table>")
+	for i := 0; i < 2000; i++ {
+		b.WriteString(`<tr><td colspan="1000" rowspan="1000">x</td><td>1</td></tr>`)
+	}
+	b.WriteString("</table>")
+	doc := readHTMLTables([]byte(b.String()))
+	require.Len(t, doc.Tables, 1)
+	cells := 0
+	for _, r := range doc.Tables[0].Rows {
+		cells += len(r)
+	}
+	assert.Less(t, cells, maxSpanCells+2*2000+1)
 }
