@@ -97,12 +97,20 @@ import (
 // byte-identical for the same Seed whatever the scheduling. Chains run on
 // their own goroutines. A Bayes holds no state: Fit may be called
 // concurrently.
+//
+// # Memory
+//
+// The daily level is kept for every retained draw (as float32, for its
+// quantiles): 4 bytes × Chains × Iterations × days per share, 13 MB for the
+// default sampler on 800 days. Posterior.Draws does not include it.
 type Bayes struct {
 	// Model is the model sampled: shares, Level, identification, τ mode,
 	// scale and houses are taken from it. Model.Sigma > 0 and
 	// Model.TauFixed > 0 hold σ and τ fixed instead of sampling them.
 	Model StateSpace
-	// Chains is the number of chains; 0 means 4. R̂ needs at least 2.
+	// Chains is the number of chains; 0 means 4. One chain still gets a
+	// (split) R̂, but chains started apart are what exposes a sampler
+	// that has not converged.
 	Chains int
 	// Warmup is the number of iterations discarded at the start of each
 	// chain; 0 means 100 (σ's proposal is close to its posterior, so
@@ -569,7 +577,7 @@ func (m Bayes) sampleShare(ctx context.Context, polls []poll.Poll, s Share, shar
 		b.sigPrior /= 25
 		b.tauPrior /= 25
 	}
-	b.estSigma = !(m.Model.Sigma > 0) && o.nDays > 1
+	b.estSigma = sm.estSigma
 	b.estTau = sm.nTau > 0 && sm.fixedTau == nil
 	b.sigma0 = m.Model.Sigma
 	if !(b.sigma0 > 0) {
@@ -659,7 +667,11 @@ func (m Bayes) sampleShare(ctx context.Context, polls []poll.Poll, s Share, shar
 		return nil, Draws{}, err
 	}
 	res, d := b.summarise(outs, m.Model.level(), s)
-	res.Warnings = append(append([]string(nil), sm.warnings...), res.Warnings...)
+	warnings := append([]string(nil), sm.warnings...)
+	if o.nDays == 1 {
+		warnings = append(warnings, "all polls lie on one day: σ is not identified and is reported as 0")
+	}
+	res.Warnings = append(warnings, res.Warnings...)
 	return res, d, nil
 }
 
