@@ -9,6 +9,7 @@ import (
 
 	"github.com/candorpoll/candor/adjust"
 	"github.com/candorpoll/candor/aggregate"
+	"github.com/candorpoll/candor/examples/russia/data"
 	"github.com/candorpoll/candor/poll"
 )
 
@@ -81,7 +82,7 @@ type scenario struct {
 
 // analysis holds everything the report and the chart show.
 type analysis struct {
-	data      *loaded
+	data      *data.Series
 	polls     []poll.Poll // the polls modelled (after leaving out the Medvedev weeks)
 	medvedev  int         // VTsIOM weeks left out
 	base      *aggregate.Result
@@ -91,12 +92,12 @@ type analysis struct {
 }
 
 func analyse(ctx context.Context) (*analysis, error) {
-	l, err := load()
+	l, err := data.Load()
 	if err != nil {
 		return nil, err
 	}
 	a := &analysis{data: l}
-	for _, p := range l.polls {
+	for _, p := range l.Polls {
 		if mid := p.Midpoint(); p.Pollster == "VTsIOM" && !mid.Before(medvedevFrom) && mid.Before(medvedevUntil) {
 			a.medvedev++
 			continue

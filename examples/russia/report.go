@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/candorpoll/candor/aggregate"
-	"github.com/candorpoll/candor/poll"
+	"github.com/candorpoll/candor/examples/russia/data"
 )
 
 // chartFile is the name of the chart written next to where the example
@@ -98,10 +98,10 @@ func (p *printer) table(rows [][]string, align string) {
 func (a *analysis) writeData(p *printer) {
 	p.section("Data")
 	rows := [][]string{{"file", "pollster", "polls", "from", "to", "rejected"}}
-	for _, f := range seriesFiles {
-		name := poll.CanonicalName(f.pollster)
+	for _, f := range data.Files {
+		name := f.Pollster
 		n, first, last := 0, "", ""
-		for _, q := range a.data.polls {
+		for _, q := range a.data.Polls {
 			if q.Pollster != name {
 				continue
 			}
@@ -111,11 +111,11 @@ func (a *analysis) writeData(p *printer) {
 			n++
 			last = q.End.Format("2006-01")
 		}
-		rows = append(rows, []string{f.name, name, fmt.Sprint(n), first, last, fmt.Sprint(len(a.data.rejected[f.name]))})
+		rows = append(rows, []string{f.Name, name, fmt.Sprint(n), first, last, fmt.Sprint(len(a.data.Rejected[f.Name]))})
 	}
 	p.table(rows, "llrllr")
-	for _, f := range seriesFiles {
-		pes := a.data.rejected[f.name]
+	for _, f := range data.Files {
+		pes := a.data.Rejected[f.Name]
 		if len(pes) == 0 {
 			continue
 		}
@@ -123,7 +123,7 @@ func (a *analysis) writeData(p *printer) {
 		for i, pe := range pes {
 			lines[i] = fmt.Sprint(pe.Line)
 		}
-		p.printf("  %s: %d rows rejected by the reader (lines %s), e.g.\n    %v\n", f.name, len(pes), strings.Join(lines, ", "), pes[0])
+		p.printf("  %s: %d rows rejected by the reader (lines %s), e.g.\n    %v\n", f.Name, len(pes), strings.Join(lines, ", "), pes[0])
 	}
 	p.printf("  Left out: %d VTsIOM weeks from %s to %s. The VTsIOM series tracks the office of\n", a.medvedev, medvedevFrom.Format("2 Jan 2006"), medvedevUntil.AddDate(0, 0, -1).Format("2 Jan 2006"))
 	p.printf("  President, held by Dmitry Medvedev then; Levada asks about Putin by name.\n")
