@@ -110,6 +110,11 @@ type Decomposition struct {
 	Falsifying, Hiding, Truthful Estimate
 }
 
+// String formats the three shares one per line.
+func (d Decomposition) String() string {
+	return fmt.Sprintf("falsifying %v\nhiding %v\ntruthful %v", d.Falsifying, d.Hiding, d.Truthful)
+}
+
 // Decompose returns the three-signal decomposition of the direct shares
 // against an indirect estimate L of true approval in the same population,
 // with delta-method SEs over the sampling covariance of (a, b) and Var(L),

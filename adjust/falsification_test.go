@@ -141,6 +141,7 @@ func TestDecomposeTestValues(t *testing.T) {
 	assert.InDelta(t, 0.444444, d.Hiding.Value, 5e-7)
 	assert.InDelta(t, 0.444444, d.Truthful.Value, 5e-7)
 	assert.InDelta(t, 1, d.Falsifying.Value+d.Hiding.Value+d.Truthful.Value, 1e-12)
+	assert.Contains(t, d.String(), "hiding 0.4444")
 
 	// SEs against finite differences over (a, b, L).
 	vaa, vab, vbb := s.cov()
