@@ -26,6 +26,9 @@ type ListExperiment struct {
 	// directly: 1 (yes), 0 (no) or NaN where it was not asked. Nil when no
 	// direct question was asked. Used by [ListExperiment.Combined].
 	Direct []float64
+	// Weight optionally holds survey weights (≥ 0), used by
+	// [ListExperiment.WeightedDiffInMeans]; nil means unweighted.
+	Weight []float64
 }
 
 // validate checks the data and returns the group sizes.
@@ -38,6 +41,9 @@ func (le *ListExperiment) validate() (n1, n0 int, err error) {
 	}
 	if le.Direct != nil && len(le.Direct) != len(le.Y) {
 		return 0, 0, fmt.Errorf("adjust: list experiment: %w: %d counts, %d direct answers", ErrLength, len(le.Y), len(le.Direct))
+	}
+	if le.Weight != nil && len(le.Weight) != len(le.Y) {
+		return 0, 0, fmt.Errorf("adjust: list experiment: %w: %d counts, %d weights", ErrLength, len(le.Y), len(le.Weight))
 	}
 	if le.J < 1 {
 		return 0, 0, fmt.Errorf("adjust: list experiment: %w: J = %d control items, need ≥ 1", ErrValue, le.J)
@@ -182,4 +188,56 @@ func (le *ListExperiment) ControlMean() (Estimate, error) {
 	}
 	n0, m0, v0 := groupMoments(le.Y, le.Treat, false)
 	return Estimate{Value: m0, SE: math.Sqrt(v0 / float64(n0-1))}, nil
+}
+
+// WeightedDiffInMeans returns the survey-weighted difference in means
+//
+//	τ̂_w = Σwᵢ Tᵢ Yᵢ / Σwᵢ Tᵢ − Σwᵢ(1 − Tᵢ)Yᵢ / Σwᵢ(1 − Tᵢ)
+//
+// with the linearization (sandwich) variance of two ratio means,
+//
+//	V̂ = Σ_t Σ_{i∈t} wᵢ²(Yᵢ − Ȳ_{w,t})² / (Σ_{i∈t} wᵢ)²,
+//
+// which treats respondents as independent draws (it captures the
+// weighting, not clustering; add a clustering design effect separately).
+// With equal weights it is the HC0 variance. The weights in le.Weight must
+// be finite and ≥ 0 with a positive sum in each arm; nil weights give the
+// unweighted estimate with the HC0 variance.
+func (le *ListExperiment) WeightedDiffInMeans() (Estimate, error) {
+	if _, _, err := le.validate(); err != nil {
+		return Estimate{}, err
+	}
+	w := func(i int) float64 {
+		if le.Weight == nil {
+			return 1
+		}
+		return le.Weight[i]
+	}
+	var sw, swy [2]float64
+	for i, y := range le.Y {
+		wi := w(i)
+		if !(wi >= 0) || math.IsInf(wi, 1) {
+			return Estimate{}, fmt.Errorf("adjust: weighted difference in means: respondent %d: %w: weight %v", i, ErrValue, wi)
+		}
+		g := 0
+		if le.Treat[i] {
+			g = 1
+		}
+		sw[g] += wi
+		swy[g] += wi * y
+	}
+	if sw[0] == 0 || sw[1] == 0 {
+		return Estimate{}, fmt.Errorf("adjust: weighted difference in means: %w: an arm has zero total weight", ErrGroupSize)
+	}
+	mean := [2]float64{swy[0] / sw[0], swy[1] / sw[1]}
+	var v float64
+	for i, y := range le.Y {
+		g := 0
+		if le.Treat[i] {
+			g = 1
+		}
+		d := w(i) * (y - mean[g])
+		v += d * d / (sw[g] * sw[g])
+	}
+	return Estimate{Value: mean[1] - mean[0], SE: math.Sqrt(v)}, nil
 }

@@ -3,6 +3,7 @@ package adjust
 import (
 	"encoding/csv"
 	"math"
+	"math/rand/v2"
 	"os"
 	"strconv"
 	"testing"
@@ -130,4 +131,85 @@ func TestListExperimentErrors(t *testing.T) {
 			assert.ErrorIs(t, err, tc.want)
 		})
 	}
+}
+
+func TestWeightedDiffInMeans(t *testing.T) {
+	le := handExperiment()
+	// Equal weights: the unweighted estimate with the HC0 variance.
+	e, err := le.WeightedDiffInMeans()
+	require.NoError(t, err)
+	hc0, err := le.DiffInMeansSE(HC0)
+	require.NoError(t, err)
+	assert.InDelta(t, hc0.Value, e.Value, 1e-12)
+	assert.InDelta(t, hc0.SE, e.SE, 1e-12)
+	// Weight 2 on a respondent equals duplicating it in the point
+	// estimate, and rescaling all weights changes nothing.
+	le.Weight = []float64{2, 1, 1, 1, 1, 1, 1, 1, 1}
+	a, err := le.WeightedDiffInMeans()
+	require.NoError(t, err)
+	// Hand: treated (2·2 + 3 + 1 + 3 + 2)/6 = 13/6, control 1.5.
+	assert.InDelta(t, 13.0/6-1.5, a.Value, 1e-12)
+	le.Weight = []float64{0.2, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1}
+	b, err := le.WeightedDiffInMeans()
+	require.NoError(t, err)
+	assert.InDelta(t, a.Value, b.Value, 1e-12)
+	assert.InDelta(t, a.SE, b.SE, 1e-12)
+	le.Weight = []float64{1, -1, 1, 1, 1, 1, 1, 1, 1}
+	_, err = le.WeightedDiffInMeans()
+	assert.ErrorIs(t, err, ErrValue)
+	le.Weight = []float64{1, 1, 1, 1, 1, 0, 0, 0, 0}
+	_, err = le.WeightedDiffInMeans()
+	assert.ErrorIs(t, err, ErrGroupSize)
+	le.Weight = []float64{1}
+	_, err = le.WeightedDiffInMeans()
+	assert.ErrorIs(t, err, ErrLength)
+}
+
+func TestWeightedDiffInMeansCoverage(t *testing.T) {
+	// Seeded simulation of a sample that over-represents holders of the
+	// sensitive opinion (selection probability 2× for them) and weights
+	// by the inverse: the weighted estimate covers the population
+	// prevalence 0.3 in 93–97% of replications; the unweighted one is
+	// biased upwards.
+	reps := replicates(1000, 4000)
+	rng := rand.New(rand.NewPCG(101, 102))
+	cover := 0
+	var bias float64
+	for r := 0; r < reps; r++ {
+		le := &ListExperiment{J: 3}
+		for len(le.Y) < 1000 {
+			z := rng.Float64() < 0.3
+			if !z && rng.Float64() < 0.5 {
+				continue // non-holders are sampled at half the rate
+			}
+			y := 0
+			for j := 0; j < 3; j++ {
+				if rng.Float64() < 0.5 {
+					y++
+				}
+			}
+			tr := rng.Float64() < 0.5
+			if tr && z {
+				y++
+			}
+			w := 1.0
+			if !z {
+				w = 2
+			}
+			le.Y = append(le.Y, float64(y))
+			le.Treat = append(le.Treat, tr)
+			le.Weight = append(le.Weight, w)
+		}
+		e, err := le.WeightedDiffInMeans()
+		require.NoError(t, err)
+		lo, hi := e.CI(0.95)
+		if lo <= 0.3 && 0.3 <= hi {
+			cover++
+		}
+		u, err := le.DiffInMeans()
+		require.NoError(t, err)
+		bias += u.Value - 0.3
+	}
+	assertCoverage(t, "weighted difference in means", cover, reps)
+	assert.Greater(t, bias/float64(reps), 0.15)
 }

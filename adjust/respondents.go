@@ -403,5 +403,5 @@ func (r *Respondents) Complete() (*Respondents, []int) {
 // control items (sharing the slices; call [Respondents.Complete] first if
 // any count or treatment is missing).
 func (r *Respondents) ListExperiment(J int) *ListExperiment {
-	return &ListExperiment{Y: r.Y, Treat: r.Treat, J: J, Direct: r.Direct}
+	return &ListExperiment{Y: r.Y, Treat: r.Treat, J: J, Direct: r.Direct, Weight: r.Weight}
 }
