@@ -237,6 +237,8 @@ func (s *shares) toPoll(o *gridOptions, t table, question string) Poll {
 		Pollster: o.pollster, Question: question,
 		Approve: s.v[ansApprove], Disapprove: s.v[ansDisapprove], Undecided: s.v[ansUndecided],
 		Refused: s.v[ansRefused], AdjustedApprove: math.NaN(), AdjustedDisapprove: math.NaN(),
+		// Levada, VTsIOM and FOM all sample the adult population (18+).
+		Population: Adults,
 		SampleSize: o.cfg.sampleSize, Labels: strings.Join(s.labels, "|"),
 	}
 	four := s.has[ansDefYes] || s.has[ansRatherYes] || s.has[ansRatherNo] || s.has[ansDefNo]

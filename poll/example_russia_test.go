@@ -33,8 +33,8 @@ func ExampleReadLevada() {
 		fmt.Println(p.String())
 	}
 	// Output:
-	// Levada 2020-07-01..2020-07-31 phone approve 60 disapprove 33 undecided 6 [date-approx]
-	// Levada 2020-08-20..2020-08-26 n=1601 face-to-face approve 66 disapprove 33 undecided 1
+	// Levada 2020-07-01..2020-07-31 a phone approve 60 disapprove 33 undecided 6 [date-approx]
+	// Levada 2020-08-20..2020-08-26 n=1601 a face-to-face approve 66 disapprove 33 undecided 1
 }
 
 // A press-release table read with its errors: months as rows under year
@@ -54,8 +54,8 @@ func ExampleReadLevada_errors() {
 		fmt.Println(pe.Source, pe.Line, pe.Column, pe.Value)
 	}
 	// Output:
-	// Levada 2023-11-01..2023-11-30 face-to-face approve 85 disapprove 13 undecided 2 [date-approx]
-	// Levada 2023-10-01..2023-10-31 face-to-face approve 82 disapprove 15 undecided 3 [date-approx]
+	// Levada 2023-11-01..2023-11-30 a face-to-face approve 85 disapprove 13 undecided 2 [date-approx]
+	// Levada 2023-10-01..2023-10-31 a face-to-face approve 82 disapprove 15 undecided 3 [date-approx]
 	// release.tsv 5 4 3x
 }
 
@@ -75,7 +75,7 @@ func ExampleReadVTsIOM() {
 		fmt.Println(p.String())
 	}
 	// Output:
-	// VTsIOM 2025-09-22..2025-09-28 n=11200 phone approve 75.4 disapprove 14.6 undecided 10 [undecided-derived]
+	// VTsIOM 2025-09-22..2025-09-28 n=11200 a phone approve 75.4 disapprove 14.6 undecided 10 [undecided-derived]
 }
 
 // FOM's small table with the date in the chart remark. A single date is
@@ -96,5 +96,5 @@ func ExampleReadFOM() {
 		fmt.Println(p.String(), p.Labels)
 	}
 	// Output:
-	// FOM 2020-08-21..2020-08-23 face-to-face approve 60 disapprove 25 undecided 15 [date-approx] Хорошо|Плохо|Затрудняюсь ответить
+	// FOM 2020-08-21..2020-08-23 a face-to-face approve 60 disapprove 25 undecided 15 [date-approx] Хорошо|Плохо|Затрудняюсь ответить
 }

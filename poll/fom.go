@@ -124,6 +124,7 @@ var (
 	hcNameRE       = regexp.MustCompile(`name\s*:\s*(?:'([^'\n]*)'|"([^"\n]*)")`)
 	hcDataRE       = regexp.MustCompile(`data\s*:\s*\[`)
 	hcStringRE     = regexp.MustCompile(`'([^'\n]*)'|"([^"\n]*)"`)
+	hcTitleRE      = regexp.MustCompile(`title\s*:\s*\{\s*text\s*:\s*(?:'([^'\n]*)'|"([^"\n]*)")`)
 )
 
 // bracketed returns the text between the '[' ending at i and its matching
@@ -211,6 +212,9 @@ func readHighcharts(s textBlock, v vocabulary, o *gridOptions, el *errorList) []
 	}
 	var out []gridPoll
 	t := table{}
+	if m := hcTitleRE.FindStringSubmatch(src); m != nil {
+		t.Title = m[1] + m[2]
+	}
 	for i, dc := range dates {
 		sp, ok := parseDate(dc.Text, o.cfg)
 		if !ok {
@@ -237,6 +241,7 @@ func readHighcharts(s textBlock, v vocabulary, o *gridOptions, el *errorList) []
 			continue
 		}
 		p := sh.toPoll(o, t, v.question)
+		p.Source = t.Title
 		finishPoll(p, sp, dc, &sh, o, el, &out, "")
 	}
 	return out

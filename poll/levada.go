@@ -95,8 +95,15 @@ func pollsterName(cfg *readConfig, def string) string {
 //
 // Question is "approval" (or "direction"); Subject is "Putin" unless the
 // table's title names another institution ("Government", "Duma", …) or
-// WithSubject says otherwise. Input with no recognisable table is
-// ErrUnknownLayout.
+// WithSubject says otherwise. Population is Adults. Source is WithSource's
+// name, else the table's title. Line is the line of the period's header
+// cell (months as columns) or of its row (months as rows). Input with no
+// recognisable table is ErrUnknownLayout.
+//
+// Errors concerning one cell (an unreadable number, a share outside 0–100)
+// point at that cell; errors concerning a whole period (shares summing to
+// more than 100 + ShareSumTolerance, no share at all, reversed dates) point
+// at the period's header cell, or at its row with Column 0.
 func ReadLevada(r io.Reader, opts ...Option) ([]Poll, error) {
 	cfg := newReadConfig(opts)
 	o := gridOptions{cfg: &cfg, pollster: pollsterName(&cfg, "Levada"), subject: levadaSubject(&cfg)}

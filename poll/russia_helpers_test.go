@@ -60,6 +60,7 @@ func ruCheck(t *testing.T, got []Poll, want []ruShares) {
 		}
 		assert.Equal(t, w.mode, p.Mode, "poll %d (%s) mode", i, w.start)
 		assert.Equal(t, w.flags, p.Flags, "poll %d (%s) flags", i, w.start)
+		assert.Equal(t, Adults, p.Population, "poll %d", i)
 		require.NoError(t, p.Validate(), "poll %d", i)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"sort"
 	"strings"
 	"time"
 )
@@ -65,13 +64,14 @@ type vtsiomCell struct {
 func ReadVTsIOM(r io.Reader, opts ...Option) ([]Poll, error) {
 	cfg := newReadConfig(opts)
 	subject := "President"
-	targets := vtsiomPresident
+	names := vtsiomPresident
 	if cfg.subject != "" {
 		subject = cfg.subject
-		targets = []string{cfg.subject}
+		names = []string{cfg.subject}
 	}
-	for i := range targets {
-		targets[i] = labelKey(targets[i])
+	targets := make([]string, len(names)) // never write into the shared vtsiomPresident
+	for i, n := range names {
+		targets[i] = labelKey(n)
 	}
 	o := gridOptions{cfg: &cfg, pollster: pollsterName(&cfg, "VTsIOM"), single: vtsiomWeek,
 		subject: func(table, string) string { return subject }}
@@ -181,8 +181,9 @@ func readVTsIOMSections(tables []table, targets []string, o *gridOptions, el *er
 			if !hit {
 				continue
 			}
-			// Only the first matching label counts: «Президент» must not
-			// also catch a later «Администрация президента».
+			// Labels are matched whole, so «Президент» does not catch
+			// «Администрация президента»; a second row with the same label
+			// in one section is reported below, not silently preferred.
 			targetSeen = true
 			for ci, j := range cols {
 				sp := spans[ci]
@@ -209,7 +210,6 @@ func readVTsIOMSections(tables []table, targets []string, o *gridOptions, el *er
 		el.errs = append(el.errs, &ParseError{Source: el.source, Line: firstHeader.Line,
 			Err: fmt.Errorf("%w: no row %q in the VTsIOM tables", ErrMissing, targets[0])})
 	}
-	sort.SliceStable(order, func(i, j int) bool { return false })
 	var out []gridPoll
 	for _, k := range order {
 		w := weeks[k]
