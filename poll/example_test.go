@@ -1,0 +1,156 @@
+package poll_test
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/candorpoll/candor/poll"
+)
+
+// A series file with a missing "don't know" column: the remainder is
+// derived and flagged; weekly end dates become seven-day windows.
+func ExampleReadCSV() {
+	in := `"Date","Approve","Disapprove","source"
+2006-01-15,75.4,17.2,"VTsIOM"
+2006-01-22,73.8,18.3,"VTsIOM"
+2006-01-29,NA,NA,"VTsIOM"
+`
+	polls, err := poll.ReadCSV(strings.NewReader(in), poll.WithSource("vciom.csv"))
+	for _, p := range polls {
+		fmt.Println(p.String())
+	}
+	for _, pe := range poll.ParseErrors(err) {
+		fmt.Println("rejected:", pe)
+	}
+	// Output:
+	// VTsIOM 2006-01-09..2006-01-15 face-to-face approve 75.4 disapprove 17.2 undecided 7.4 [undecided-derived|date-approx]
+	// VTsIOM 2006-01-16..2006-01-22 face-to-face approve 73.8 disapprove 18.3 undecided 7.9 [undecided-derived|date-approx]
+	// rejected: vciom.csv:line 4, column 2: "NA": poll: required value missing: neither approve nor disapprove is published
+}
+
+// Every bad row is reported with its line, column and a sentinel error,
+// and every good row is still returned.
+func ExampleReadCSV_errors() {
+	in := "Date,Approve,Disapprove,No.Answer\n" +
+		"2024-07-01,72,17,12\n" +
+		"2024-08-01,67,20,20\n" + // sums to 107
+		"2024-09-01,1,234,\n"
+	polls, err := poll.ReadCSV(strings.NewReader(in), poll.WithPollster("Levada"))
+	fmt.Println(len(polls), "read")
+	for _, pe := range poll.ParseErrors(err) {
+		fmt.Printf("line %d column %d: share sum %v, range %v\n", pe.Line, pe.Column,
+			errors.Is(pe, poll.ErrShareSum), errors.Is(pe, poll.ErrShareRange))
+	}
+	// Output:
+	// 1 read
+	// line 3 column 2: share sum true, range false
+	// line 4 column 3: share sum false, range true
+}
+
+func ExampleWriteCSV() {
+	p := poll.Poll{
+		Pollster: "Levada", Question: "approval", Subject: "Putin",
+		Start: time.Date(2023, 10, 19, 0, 0, 0, 0, time.UTC), End: time.Date(2023, 10, 25, 0, 0, 0, 0, time.UTC),
+		SampleSize: 1600, Population: poll.Adults, Mode: poll.FaceToFace,
+		Approve: 82, Disapprove: 15, Undecided: 3,
+		// Unpublished shares are NaN, never 0 (a 0 is a published zero).
+		Refused: math.NaN(), AdjustedApprove: math.NaN(), AdjustedDisapprove: math.NaN(),
+	}
+	if err := poll.WriteCSV(os.Stdout, []poll.Poll{p}); err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// pollster,question,subject,subgroup,start,end,published,sample_size,population,mode,approve,disapprove,undecided,refused,definitely_yes,rather_yes,rather_no,definitely_no,response_rate,design_effect,weight,grade,adjusted_approve,adjusted_disapprove,flags,id,labels,source,line,adjustments
+	// Levada,approval,Putin,,2023-10-19,2023-10-25,,1600,a,face-to-face,82,15,3,,,,,,,,,,,,,,,,,
+}
+
+// 538's adjusted toplines are kept apart from the raw ones.
+func ExampleRead538() {
+	in := `president,subgroup,modeldate,startdate,enddate,pollster,grade,samplesize,population,weight,influence,approve,disapprove,adjusted_approve,adjusted_disapprove,multiversions,tracking,url,poll_id,question_id,createddate,timestamp
+Donald Trump,All polls,12/3/2020,1/20/2017,1/22/2017,Gallup,B,1500,a,.26232298,0,45,45,45.763413,43.601229,"",T,http://www.gallup.com/,49253,77265,1/23/2017,10:53:46  3 Dec 2020
+`
+	polls, err := poll.Read538(strings.NewReader(in))
+	if err != nil {
+		fmt.Println(err)
+	}
+	p := polls[0]
+	fmt.Println(p.String())
+	fmt.Printf("raw %g, 538-adjusted %g, weight %g, grade %s, id %s\n", p.Approve, p.AdjustedApprove, p.Weight, p.Grade, p.ID)
+	// Output:
+	// Gallup 2017-01-20..2017-01-22 n=1500 a approve 45 disapprove 45 undecided NA [tracking]
+	// raw 45, 538-adjusted 45.763413, weight 0.26232298, grade B, id 49253/77265
+}
+
+func ExamplePoll_MarginOfError() {
+	p := poll.Poll{Pollster: "Levada", End: time.Date(2023, 10, 25, 0, 0, 0, 0, time.UTC), SampleSize: 1600, Approve: 82}
+	fmt.Printf("deff %.2f, n_eff %.0f\n", p.EffectiveDesignEffect(), p.EffectiveSampleSize())
+	fmt.Printf("SE %.2f points, 95%% margin %.2f points\n", p.StandardError(p.Approve), p.MarginOfError(p.Approve, 0.95))
+	// Output:
+	// deff 1.90, n_eff 840
+	// SE 1.33 points, 95% margin 2.60 points
+}
+
+func ExamplePoll_Midpoint() {
+	p := poll.Poll{Start: time.Date(2021, 8, 19, 0, 0, 0, 0, time.UTC), End: time.Date(2021, 8, 26, 0, 0, 0, 0, time.UTC)}
+	fmt.Println(p.Midpoint().Format(time.DateOnly))
+	// Output:
+	// 2021-08-22
+}
+
+func ExamplePoll_Validate() {
+	p := poll.Poll{Pollster: "Levada", Start: time.Date(2024, 8, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2024, 8, 31, 0, 0, 0, 0, time.UTC),
+		Approve: 67, Disapprove: 20, Undecided: 20}
+	err := p.Validate()
+	fmt.Println(err, errors.Is(err, poll.ErrShareSum))
+	// Output:
+	// Approve: poll: shares sum to more than 100: 107 true
+}
+
+func ExampleLookup() {
+	p, ok := poll.Lookup("Левада-Центр")
+	fmt.Println(p.Name, ok, p.SampleSize)
+	fmt.Println(p.ModeAt(time.Date(2020, 5, 15, 0, 0, 0, 0, time.UTC)), p.ModeAt(time.Date(2020, 9, 15, 0, 0, 0, 0, time.UTC)))
+	// Output:
+	// Levada true 1600
+	// phone face-to-face
+}
+
+// Levada states a maximum error of 3.4 points at 50% for n = 1600 (95%).
+func ExampleDesignEffectFromMargin() {
+	fmt.Printf("%.2f\n", poll.DesignEffectFromMargin(3.4, 1600, 0.5, 0.95))
+	// Output:
+	// 1.93
+}
+
+func ExampleMarkDuplicates() {
+	end := time.Date(2014, 5, 18, 0, 0, 0, 0, time.UTC)
+	polls := []poll.Poll{
+		{Pollster: "FOM", Start: end.AddDate(0, 0, -6), End: end, Approve: 81, Disapprove: 10, Undecided: 9, Line: 278},
+		{Pollster: "FOM", Start: end.AddDate(0, 0, -6), End: end, Approve: 80, Disapprove: 10, Undecided: 10, Line: 279},
+	}
+	for _, g := range poll.MarkDuplicates(polls) {
+		fmt.Println("same week, different values at lines", g.Lines)
+	}
+	fmt.Println(polls[0].Flags, polls[1].Flags)
+	// Output:
+	// same week, different values at lines [278 279]
+	// duplicate duplicate
+}
+
+func ExampleFilter() {
+	polls := []poll.Poll{
+		{Pollster: "Levada", End: time.Date(2022, 3, 31, 0, 0, 0, 0, time.UTC)},
+		{Pollster: "FOM", End: time.Date(2022, 3, 27, 0, 0, 0, 0, time.UTC)},
+		{Pollster: "Levada", End: time.Date(2023, 10, 31, 0, 0, 0, 0, time.UTC)},
+	}
+	f := poll.Filter{Pollster: "Левада", From: time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2022, 12, 31, 0, 0, 0, 0, time.UTC)}
+	for _, p := range f.Apply(polls) {
+		fmt.Println(p.Pollster, p.End.Format(time.DateOnly))
+	}
+	// Output:
+	// Levada 2022-03-31
+}
