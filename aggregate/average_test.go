@@ -167,6 +167,14 @@ func TestAverageHouseEffectsExact(t *testing.T) {
 		assert.InDelta(t, 0, h.Value, 1e-5, h.Pollster)
 	}
 	requireAvgFinite(t, res)
+	require.Len(t, res.Diagnostics, 1)
+	assert.True(t, res.Diagnostics[0].OK)
+
+	// One iteration is not enough: reported, not hidden.
+	res, err = Average{MaxIter: 1}.Fit(context.Background(), polls)
+	require.NoError(t, err)
+	assert.False(t, res.Diagnostics[0].OK)
+	assert.Contains(t, res.Warnings, "approve: house effects did not converge in 1 iterations")
 }
 
 // simPolls draws polls around a random-walk truth (σ per day, start 45)
