@@ -3,6 +3,7 @@ package aggregate
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"math"
@@ -16,6 +17,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/candorpoll/candor/poll"
 )
 
 // peersBayes is the peers' model (approve only, unweighted sum to zero, no
@@ -506,4 +509,55 @@ func BenchmarkBayes538(b *testing.B) {
 		ess += diagValue(b, r, "ess[sigma]")
 	}
 	b.ReportMetric(ess/b.Elapsed().Seconds(), "ess_sigma/s")
+}
+
+// TestBayesRandomInputs: small random poll sets (one to twelve polls, one
+// to three pollsters, shares anywhere in 0–100 including the bounds, one
+// day or several, some without a sample size) give either an error or a
+// finite result — never a panic or NaN.
+func TestBayesRandomInputs(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	origin := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
+	m := Bayes{Chains: 2, Warmup: 5, Iterations: 20}
+	ok := 0
+	msgs := map[string]int{}
+	for c := range 150 {
+		n := 1 + r.IntN(12)
+		span := r.IntN(3) * r.IntN(40)
+		ps := make([]poll.Poll, n)
+		for i := range ps {
+			a := math.Round(r.Float64()*1000) / 10
+			if r.IntN(8) == 0 {
+				a = float64(r.IntN(2)) * 100
+			}
+			d := math.Round(r.Float64()*(100-a)*10) / 10
+			s := origin.AddDate(0, 0, r.IntN(span+1))
+			ps[i] = poll.Poll{Pollster: fmt.Sprintf("P%d", r.IntN(3)), Start: s, End: s.AddDate(0, 0, r.IntN(3)),
+				SampleSize: 300 + r.IntN(2000), Approve: a, Disapprove: d, Undecided: math.NaN(),
+				Refused: math.NaN(), AdjustedApprove: math.NaN(), AdjustedDisapprove: math.NaN()}
+			if r.IntN(40) == 0 {
+				ps[i].SampleSize = 0
+			}
+		}
+		m.Seed = uint64(c)
+		m.Model.Tau = []TauMode{TauGlobal, TauNone, TauPerHouse}[c%3]
+		res, err := m.Fit(context.Background(), ps)
+		if err != nil {
+			// Refusals must be the documented ones.
+			known := false
+			for _, e := range []error{ErrTooFewPolls, ErrNoSampleSize, ErrNoPolls, ErrInvalidPoll} {
+				if errors.Is(err, e) {
+					msgs[e.Error()]++
+					known = true
+					break
+				}
+			}
+			require.True(t, known, "%v", err)
+			continue
+		}
+		ok++
+		assertFinite(t, res)
+	}
+	t.Logf("%d of 150 random inputs fitted, the others were refused with an error: %v", ok, msgs)
+	assert.Greater(t, ok, 60)
 }
