@@ -1,7 +1,9 @@
 package poll
 
 import (
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -109,4 +111,39 @@ func TestReadVTsIOMMalformed(t *testing.T) {
 
 	_, err = ReadVTsIOM(strings.NewReader("<table><tr><td>Рейтинг</td></tr></table>"))
 	require.ErrorIs(t, err, ErrUnknownLayout)
+}
+
+// The readers share only read-only tables; run under -race this checks
+// that concurrent reads do not write shared state.
+func TestRussianReadersConcurrent(t *testing.T) {
+	files := map[string]ruReader{
+		"vtsiom/ratings_2020.html":          ReadVTsIOM,
+		"levada/release_ru_2020-11-27.html": ReadLevada,
+		"fom/fom_highcharts_2020.html":      ReadFOM,
+	}
+	want := map[string]string{}
+	for f, r := range files {
+		got, err := ruRead(t, r, f)
+		require.NoError(t, err)
+		want[f] = fmt.Sprint(got)
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		for f, r := range files {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var opts []Option
+				if i == 3 {
+					opts = append(opts, WithSubject("Президент России"))
+				}
+				got, err := ruRead(t, r, f, opts...)
+				assert.NoError(t, err)
+				if i != 3 {
+					assert.Equal(t, want[f], fmt.Sprint(got))
+				}
+			}()
+		}
+	}
+	wg.Wait()
 }
