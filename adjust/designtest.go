@@ -101,6 +101,8 @@ func (le *ListExperiment) DesignTest() (DesignTest, error) {
 //     k active constraints (the package uses an ad hoc formula for exactly
 //     four moments, which this does not replicate).
 //  4. Bonferroni: PValue = min(1, 2·min(p₁, p₀)).
+//
+// The test is unweighted (le.Weight is ignored), as in ict.test.
 func (le *ListExperiment) DesignTestWith(s DesignTestSettings) (DesignTest, error) {
 	n1, n0, err := le.validate()
 	if err != nil {

@@ -194,3 +194,13 @@ func TestDesignTestManyMomentsDeterministic(t *testing.T) {
 	assert.GreaterOrEqual(t, a.Moments1, 4)
 	assert.Less(t, a.PValue, 0.05, "strong design effect detected")
 }
+
+func BenchmarkDesignTest(b *testing.B) {
+	le := countsExperiment(b, "race", 3)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := le.DesignTest(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

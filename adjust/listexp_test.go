@@ -213,3 +213,13 @@ func TestWeightedDiffInMeansCoverage(t *testing.T) {
 	assertCoverage(t, "weighted difference in means", cover, reps)
 	assert.Greater(t, bias/float64(reps), 0.15)
 }
+
+func BenchmarkDiffInMeans(b *testing.B) {
+	le := countsExperiment(b, "race", 3)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := le.DiffInMeans(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package adjust
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"strings"
@@ -86,6 +87,9 @@ func (r *MLResult) String() string {
 // ML uses the whole distribution of counts, so it is much more efficient
 // than the difference in means, and much more sensitive to design
 // effects: run [ListExperiment.DesignTest] first.
+//
+// The likelihood is unweighted: le.Weight is ignored (the R package
+// supports weights here; candor does not yet).
 //
 // ctx is checked between iterations. Errors: those of the data checks,
 // [ErrLength] for X with the wrong number of rows, [ErrValue] for
@@ -226,7 +230,9 @@ func (le *ListExperiment) ML(ctx context.Context, s *MLSettings) (*MLResult, err
 // listModel holds the data of a list experiment in the layout the
 // likelihood needs.
 type listModel struct {
-	n, p, J int
+	n, p, J int       // n distinct (T, Y, x) rows
+	nTotal  int       // respondents
+	count   []float64 // respondents per distinct row
 	x       []float64 // n×p row-major, first column 1
 	y       []int
 	treat   []bool
@@ -236,6 +242,7 @@ type listModel struct {
 	// M-step regressions, built on the first EM iteration.
 	deltaX   *mat.Dense
 	deltaZ   []float64
+	deltaW   []float64
 	deltaSrc []int
 	psiX     *mat.Dense
 	psiY     []float64
@@ -254,18 +261,45 @@ func newListModel(le *ListExperiment, X mat.Matrix) (*listModel, error) {
 		k = c
 	}
 	p := k + 1
-	m := &listModel{n: n, p: p, J: le.J, x: make([]float64, n*p), y: make([]int, n), treat: le.Treat, w: make([]float64, n)}
+	// Respondents with the same (T, Y, x) contribute identically, so they
+	// are collapsed into one row with a count: an intercept-only fit then
+	// runs over at most 2J + 3 rows, whatever the sample size.
+	m := &listModel{p: p, J: le.J, nTotal: n}
+	index := map[string]int{}
+	key := make([]byte, 0, 16+8*k)
+	row := make([]float64, p)
 	for i := 0; i < n; i++ {
-		m.x[i*p] = 1
+		row[0] = 1
 		for j := 0; j < k; j++ {
 			v := X.At(i, j)
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return nil, fmt.Errorf("adjust: list ML: respondent %d covariate %d: %w: %v", i, j, ErrValue, v)
 			}
-			m.x[i*p+1+j] = v
+			row[1+j] = v
 		}
-		m.y[i] = int(le.Y[i])
+		y := int(le.Y[i])
+		key = key[:0]
+		key = binary.LittleEndian.AppendUint64(key, uint64(y))
+		if le.Treat[i] {
+			key = append(key, 1)
+		} else {
+			key = append(key, 0)
+		}
+		for _, v := range row[1:] {
+			key = binary.LittleEndian.AppendUint64(key, math.Float64bits(v))
+		}
+		if u, ok := index[string(key)]; ok {
+			m.count[u]++
+			continue
+		}
+		index[string(key)] = m.n
+		m.n++
+		m.x = append(m.x, row...)
+		m.y = append(m.y, y)
+		m.treat = append(m.treat, le.Treat[i])
+		m.count = append(m.count, 1)
 	}
+	m.w = make([]float64, m.n)
 	m.lchoose = make([]float64, le.J+1)
 	for c := 0; c <= le.J; c++ {
 		a, _ := math.Lgamma(float64(le.J + 1))
@@ -296,18 +330,20 @@ func (m *listModel) logLik(theta []float64) float64 {
 	for i := 0; i < m.n; i++ {
 		eg, eh := m.etas(theta, i)
 		y := m.y[i]
+		var li float64
 		switch {
 		case !m.treat[i]:
-			ll += m.logBinom(y, eh)
+			li = m.logBinom(y, eh)
 		case y == 0:
-			ll += logExpit(-eg) + m.logBinom(0, eh)
+			li = logExpit(-eg) + m.logBinom(0, eh)
 		case y == m.J+1:
-			ll += logExpit(eg) + m.logBinom(m.J, eh)
+			li = logExpit(eg) + m.logBinom(m.J, eh)
 		default:
 			a := logExpit(eg) + m.logBinom(y-1, eh)
 			b := logExpit(-eg) + m.logBinom(y, eh)
-			ll += logSumExp(a, b)
+			li = logSumExp(a, b)
 		}
+		ll += m.count[i] * li
 	}
 	return ll
 }
@@ -344,6 +380,7 @@ func (m *listModel) emSetup() {
 		}
 		dRows = append(dRows, row...)
 		m.deltaSrc = append(m.deltaSrc, i)
+		m.deltaW = append(m.deltaW, m.count[i])
 		if y >= 1 {
 			pRows = append(pRows, row...)
 			m.psiY = append(m.psiY, float64(y-1)/J)
@@ -363,7 +400,7 @@ func (m *listModel) emSetup() {
 
 // pseudoRow says which respondent a control-item pseudo-row comes from
 // and its weight: 0 control (J), 1 treated with Z = 1 (J·w), 2 treated
-// with Z = 0 (J·(1 − w)).
+// with Z = 0 (J·(1 − w)), each times the row's count.
 type pseudoRow struct {
 	i, kind int
 }
@@ -384,14 +421,14 @@ func (m *listModel) emStep(theta []float64) error {
 	for r, s := range m.psiSrc {
 		switch s.kind {
 		case 0:
-			m.psiW[r] = J
+			m.psiW[r] = J * m.count[s.i]
 		case 1:
-			m.psiW[r] = J * m.w[s.i]
+			m.psiW[r] = J * m.count[s.i] * m.w[s.i]
 		case 2:
-			m.psiW[r] = J * (1 - m.w[s.i])
+			m.psiW[r] = J * m.count[s.i] * (1 - m.w[s.i])
 		}
 	}
-	fd, err := FitLogistic(m.deltaX, m.deltaZ, nil, &LogisticSettings{Start: theta[:p], Tol: 1e-8})
+	fd, err := FitLogistic(m.deltaX, m.deltaZ, m.deltaW, &LogisticSettings{Start: theta[:p], Tol: 1e-8})
 	if err != nil {
 		return fmt.Errorf("sensitive-item M-step: %w", err)
 	}
@@ -429,10 +466,11 @@ func (m *listModel) gradient(theta, grad []float64) {
 			dg = w - g
 			dh = w*(float64(y-1)-J*h) + (1-w)*(float64(y)-J*h)
 		}
+		c := m.count[i]
 		row := m.x[i*p : i*p+p]
 		for j, v := range row {
-			grad[j] += dg * v
-			grad[p+j] += dh * v
+			grad[j] += c * dg * v
+			grad[p+j] += c * dh * v
 		}
 	}
 }
@@ -482,12 +520,13 @@ func (m *listModel) prevalence(delta []float64, cov *mat.SymDense) Estimate {
 			eg += v * delta[j]
 		}
 		g := expit(eg)
-		mean += g
+		c := m.count[i]
+		mean += c * g
 		for j, v := range row {
-			gbar[j] += g * (1 - g) * v
+			gbar[j] += c * g * (1 - g) * v
 		}
 	}
-	n := float64(m.n)
+	n := float64(m.nTotal)
 	mean /= n
 	var v float64
 	for a := 0; a < p; a++ {

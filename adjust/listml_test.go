@@ -142,3 +142,24 @@ func TestMLErrors(t *testing.T) {
 	_, err = (&ListExperiment{J: 3}).ML(context.Background(), nil)
 	assert.ErrorIs(t, err, ErrEmpty)
 }
+
+func BenchmarkMLIntercept(b *testing.B) {
+	le := countsExperiment(b, "race", 3)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := le.ML(context.Background(), nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkMLCovariates(b *testing.B) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	le, X := simulateListCovariates(rng, 1200, 3, []float64{-0.4, 0.8}, []float64{0.3, -0.6})
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := le.ML(context.Background(), &MLSettings{X: X}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
