@@ -1,0 +1,177 @@
+// Package poll is candor's data model for published opinion polls and the
+// readers that load them from pollsters' releases, from simple series
+// files, from FiveThirtyEight's poll lists and from candor's own canonical
+// CSV format.
+//
+// # Data model
+//
+// A Poll is one published result of one question for one population over one
+// fieldwork period: pollster, question, subject, fieldwork Start and End,
+// publication date, sample size, Population, Mode, and the shares Approve,
+// Disapprove and Undecided, with Refused and a four-point Detail where a
+// pollster publishes them.
+//
+// Conventions:
+//
+//   - Shares are percent, 0–100. A share that was not published is NaN,
+//     never 0: a 0 is a published zero. Readers never renormalise shares to
+//     sum to 100 and never clamp them.
+//   - Dates are UTC midnights. Start and End are inclusive. When a file gives
+//     only a reference period (a month label, a scraper's placeholder day, a
+//     weekly end date) the span is that period and the DateApprox flag is
+//     set.
+//   - Flags record how values were obtained (UndecidedDerived,
+//     ForwardFilled, Duplicate, Tracking, FourPointScale, MultiVersion,
+//     DateApprox). They never change a value.
+//   - A source's own adjusted values (FiveThirtyEight's house-effect-adjusted
+//     toplines) live in AdjustedApprove and AdjustedDisapprove, so they
+//     cannot be mistaken for raw toplines.
+//   - The Adjustments slice is the audit trail of corrections applied later
+//     (package adjust); the shares themselves stay as published.
+//
+// # Sampling error
+//
+// For a share p (as a proportion) of a poll with sample size n and design
+// effect deff (Kish 1965):
+//
+//	n_eff = n / deff
+//	SE    = 100·√(p(1 − p) / n_eff)            points
+//	MOE   = z·SE,  z = Φ⁻¹((1 + level)/2)       (1.959964 at 95%)
+//
+// The design effect is the poll's own when set, else its pollster's profile
+// at the poll's end date, else 1; n falls back on the profile's usual sample
+// size (Poll.EffectiveDesignEffect, Poll.EffectiveSampleSize). A pollster
+// that states a maximum error m (points) for a nominal n at a reference
+// proportion p implies
+//
+//	deff = n·(m/100)² / (z²·p(1 − p))
+//
+// (DesignEffectFromMargin). Levada's "3.4 points at 50% for n = 1600" gives
+// 1.93; its four statements (3.4/2.9/2.0/1.5 points at 50/25/10/5%) average
+// 1.90. FOM's "≤ 3.6%" for 1,500 gives 2.02; VTsIOM's "≤ 1%" for 11,200
+// gives 1.17 and its 2017 "1.9%" for 4,200 gives 1.58.
+//
+// Poll.Midpoint is Start + ⌊(End − Start)/2⌋ days, the observation date of
+// Jackman's (2005) model.
+//
+// # Pollster profiles
+//
+// A Profile holds what is known about a pollster: Russian and English
+// aliases (Lookup and CanonicalName match them case- and ё-insensitively),
+// usual sample size, the design effect implied by its stated margins, and
+// its history of modes and designs (Levada interviewed by telephone in
+// April–July 2020; VTsIOM moved to daily telephone samples in 2017 and to
+// 1,600 interviews a day in June 2018). Built-ins cover Levada, VTsIOM,
+// FOM, Russian Field, Chronicles and ExtremeScan; Register adds or replaces
+// profiles and is safe for concurrent use.
+//
+// # Readers
+//
+// Every reader has the form func(io.Reader, ...Option) ([]Poll, error) and
+// shares these rules:
+//
+//   - Encoding: UTF-8 with or without a byte-order mark, UTF-16 with a mark,
+//     or Windows-1251 (detected when the bytes are not UTF-8 but form
+//     Cyrillic words); WithEncoding fixes it. Line endings may be LF, CRLF
+//     or CR. A line holding bytes that are neither (Latin-1 junk, binary
+//     garbage) is rejected with ErrEncoding and the rest of the file is
+//     read, unless it is the header or half the file.
+//   - Separators: comma, semicolon or tab, sniffed from the first lines
+//     (WithComma fixes it). Numbers may use a decimal comma ("75,4") and a
+//     trailing "%"; "1,234" is rejected as ambiguous (thousands separator or
+//     decimal comma) and so is "1,234.5". Sample sizes may group digits with
+//     spaces ("1 600", "11 200", including no-break and thin spaces).
+//     Empty, NA, N/A, null and a lone dash mean "not published".
+//   - Errors: every row that parses and passes Poll.Validate is returned.
+//     Every other row gives one *ParseError{Source, Line, Column, Value, Err}
+//     with its 1-based line (the first line of a record that spans lines),
+//     the 1-based field number of the offending cell (0 for a whole-row or
+//     header problem), the cell text, and an error wrapping one of the
+//     sentinels (ErrShareRange, ErrShareSum, ErrSampleSize, ErrDateOrder,
+//     ErrDate, ErrNumber, ErrMissing, ErrMissingColumn, ErrFieldCount,
+//     ErrSyntax, ErrEncoding, ErrEmpty, ErrUnknownValue, ErrUnknownLayout), so
+//     errors.Is works on the joined error and ParseErrors lists them. A
+//     row's shares may exceed 100 by ShareSumTolerance (2 points: three
+//     integer shares round to at most 101.5) before ErrShareSum.
+//   - No input makes a reader panic; the readers are fuzzed (FuzzReadCSV,
+//     FuzzRead538 and one per Russian reader).
+//
+// # The canonical CSV format
+//
+// WriteCSV writes, and ReadCSV reads, one row per Poll with the header
+// CanonicalColumns:
+//
+//	pollster, question, subject, subgroup     text (pollster canonicalised on read)
+//	start, end, published                     YYYY-MM-DD; published may be empty
+//	sample_size                               whole number; empty when unknown
+//	population                                a, rv, lv, v or unknown
+//	mode                                      face-to-face, phone, online, mixed or unknown
+//	approve, disapprove, undecided, refused   percent; empty = not published (NaN)
+//	definitely_yes … definitely_no            four-point detail; all empty = none
+//	response_rate, design_effect, weight      empty = 0 (unknown), NA = NaN
+//	grade                                     a pollster grade supplied with the poll
+//	adjusted_approve, adjusted_disapprove     a source's adjusted toplines; empty = NaN
+//	flags                                     Flags.String, e.g. undecided-derived|date-approx
+//	id, labels, source                        text
+//	line                                      the poll's line in its original source
+//	adjustments                               the audit trail as JSON, floats as strings
+//
+// Floats are written in strconv's shortest round-trip form, so
+// ReadCSV(WriteCSV(polls)) gives back every field bit for bit (tested on
+// every real file in testdata and on 2,000 seeded random polls with
+// awkward strings, NaNs, negative zeros and audit trails). On reading, the
+// header is matched case-insensitively in any order, with '.', '_' and '-'
+// equivalent to spaces; unknown columns are ignored; pollster (unless
+// WithPollster), start, end, approve and disapprove are required.
+//
+// # Series files
+//
+// ReadCSV also reads the simple series files scraped from pollsters' sites
+// (testdata/russia): a Date column, Approve and Disapprove, an optional
+// "don't know" column (No.Answer, No_answer, hard_to_say, …) and an
+// optional pollster column (source); other columns are ignored. Levada's
+// "right direction / wrong track / difficult to answer" file maps to
+// approve / disapprove / undecided with Question "direction". The whole file
+// is read before its dates are interpreted:
+//
+//   - dates all on the same day of the month, about a month apart (the
+//     scrapers' 1st or 15th placeholders) stand for the calendar month;
+//   - dates a week apart (FOM and VTsIOM weekly series) are the ends of
+//     seven-day fieldwork windows: Start = End − 6 days;
+//   - both are flagged DateApprox; other dates are taken as printed.
+//
+// Without a "don't know" column the undecided share is the remainder
+// 100 − approve − disapprove, flagged UndecidedDerived (not derived when
+// only one share is published or the remainder is negative). A row with
+// neither share published (VTsIOM's NA,NA weeks) is reported with
+// ErrMissing. The mode comes from the pollster's profile at the end date.
+//
+// # FiveThirtyEight
+//
+// Read538 reads both layouts of 538's presidential approval polls: the
+// model's poll list (approval_polllist.csv, with weights, grades and
+// 538-adjusted toplines) and the poll database
+// (president_approval_polls_historical.csv, with yes/no and methodology).
+// See Read538 for the column mapping.
+//
+// # Collections
+//
+// Collections are plain []Poll. Sort orders by end date and pollster;
+// Filter selects by pollster (aliases allowed), question, subject,
+// subgroup, population, mode and end-date range; Dedupe removes exact
+// duplicates and reports what it merged; MarkDuplicates flags rows of one
+// series with the same dates but different values (the FOM file prints
+// 2014-05-18 twice); MarkForwardFilled flags rows that repeat the previous
+// release of their series exactly (Levada.csv's June 2018). The marking
+// functions never drop a poll.
+//
+// # References
+//
+//   - Kish, L. (1965). Survey Sampling. Wiley. (Design effect.)
+//   - Jackman, S. (2005). Pooling the polls over an election campaign.
+//     Australian Journal of Political Science 40(4), 499–517.
+//   - FiveThirtyEight (2017–2021). How we're tracking Donald Trump's
+//     approval ratings; data under CC BY 4.0.
+//   - Levada Center, FOM and VTsIOM methodology notes as quoted in the
+//     profiles (see profile.go).
+package poll
