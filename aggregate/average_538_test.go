@@ -236,6 +236,52 @@ func TestAverage538AllSubgroups(t *testing.T) {
 	assert.Greater(t, avgPearson(x, y, nil), 0.99)
 }
 
+// TestAverage538Populations: 538's "Voters" average uses LV > RV and its
+// "Adults" average adults only. Fed every row of the poll list, Average
+// with those Populations must reproduce each subgroup's house effects
+// (r ≥ 0.9 over the pollsters with at least 5 polls in the subgroup).
+func TestAverage538Populations(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads the whole poll list")
+	}
+	f, err := os.Open("../testdata/538/approval_polllist.csv")
+	require.NoError(t, err)
+	defer f.Close()
+	all := avgReadAll538(t, f)
+	for _, c := range []struct {
+		subgroup string
+		pops     []poll.Population
+		houses   int
+	}{
+		{"Voters", []poll.Population{poll.LikelyVoters, poll.RegisteredVoters, poll.Voters}, 36},
+		{"Adults", []poll.Population{poll.Adults}, 27},
+	} {
+		ref := map[string]float64{}
+		count := map[string]int{}
+		for _, p := range all {
+			if p.Subgroup == c.subgroup {
+				ref[p.Pollster] = p.Approve - p.AdjustedApprove
+				count[p.Pollster]++
+			}
+		}
+		res, err := Average{Populations: c.pops}.Fit(context.Background(), all)
+		require.NoError(t, err)
+		var x, y, w []float64
+		for _, h := range res.Houses {
+			if count[h.Pollster] >= 5 {
+				x = append(x, h.Value)
+				y = append(y, ref[h.Pollster])
+				w = append(w, float64(count[h.Pollster]))
+			}
+		}
+		unw, wtd := avgPearson(x, y, nil), avgPearson(x, y, w)
+		t.Logf("%s: approve house effects vs 538's %q (%d pollsters with ≥ 5 polls): r = %.3f, weighted r = %.3f", c.subgroup, c.subgroup, len(x), unw, wtd)
+		assert.Equal(t, c.houses, len(x))
+		assert.GreaterOrEqual(t, unw, 0.9)
+		assert.GreaterOrEqual(t, wtd, 0.9)
+	}
+}
+
 func BenchmarkAverage538(b *testing.B) {
 	polls := read538(b)
 	ctx := context.Background()
