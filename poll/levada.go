@@ -108,7 +108,8 @@ func ReadLevada(r io.Reader, opts ...Option) ([]Poll, error) {
 	cfg := newReadConfig(opts)
 	o := gridOptions{cfg: &cfg, pollster: pollsterName(&cfg, "Levada"), subject: levadaSubject(&cfg)}
 	return readAnswerRelease(r, &cfg, &o, []vocabulary{levadaApproval, levadaDirection}, "Levada",
-		"a header of months and an «Одобряю»/\"Approve\" row, or a header of answers and rows of months")
+		"a header of months and an «Одобряю»/\"Approve\" row, or a header of answers and rows of months; "+
+			"float-damaged month headers such as 8.202 need WithLegacyDates")
 }
 
 // readAnswerRelease is the body of ReadLevada and ReadFOM: decode, read the

@@ -337,3 +337,36 @@ func TestReadLevadaSeveralIndicators(t *testing.T) {
 	assert.Equal(t, "Government", got[0].Subject)
 	assert.Equal(t, "Одобряю|Не одобряю|Нет ответа", got[0].Labels)
 }
+
+// English column forms: lower-case "may.04" in a CSV export with the
+// question in row 1, "Nov.00"/"Nov. 10" with the 1990s/2000s pivot (values
+// from the Levada series).
+func TestReadLevadaEnglishColumnForms(t *testing.T) {
+	in := "Do you approve of the activities of Vladimir Putin?,,\n" +
+		",may.04,jun.06\n" +
+		"approve,76,77\n" +
+		"disapprove,21,21\n" +
+		"difficult to answer,2,2\n"
+	got, err := ReadLevada(strings.NewReader(in))
+	require.NoError(t, err)
+	ruCheck(t, got, ruMonthly(levadaMode, DateApprox, "2004-05", 76, 21, 2, "2006-06", 77, 21, 2))
+
+	in = "\tNov.00\tNov.02\tNov. 10\tNov. 11\nApprove\t70\t83\t78\t67\nDisapprove\t22\t15\t19\t32\nCan't say\t8\t2\t2\t1\n"
+	got, err = ReadLevada(strings.NewReader(in))
+	require.NoError(t, err)
+	ruCheck(t, got, ruMonthly(levadaMode, DateApprox,
+		"2000-11", 70, 22, 8, "2002-11", 83, 15, 2, "2010-11", 78, 19, 2, "2011-11", 67, 32, 1))
+}
+
+// Float-damaged month headers (8.202 for 08.2020) are reported as bad
+// headers unless WithLegacyDates asks for the repair.
+func TestReadLevadaLegacyDates(t *testing.T) {
+	in := ";7.202;8.202\nОдобряю;60;66\nНе одобряю;33;33\nНет ответа;6;1\n"
+	got, err := ReadLevada(strings.NewReader(in))
+	assert.Empty(t, got)
+	require.ErrorIs(t, err, ErrUnknownLayout)
+
+	got, err = ReadLevada(strings.NewReader(in), WithLegacyDates(true))
+	require.NoError(t, err)
+	ruCheck(t, got, ruMonthly(levadaMode, DateApprox, "2020-07", 60, 33, 6, "2020-08", 66, 33, 1))
+}
