@@ -146,6 +146,34 @@
 // neither share published (VTsIOM's NA,NA weeks) is reported with
 // ErrMissing. The mode comes from the pollster's profile at the end date.
 //
+// # Russian releases
+//
+// ReadLevada, ReadVTsIOM and ReadFOM read the pages pollsters publish,
+// saved as HTML (tables extracted with golang.org/x/net/html, every cell
+// keeping its source line) or exported to CSV/TSV. Tables are found by
+// content, never by position: a header row of period cells and a row
+// labelled with an answer («Одобряю», "Approve", «Хорошо»), or a header row
+// of answers and rows of periods. Markup changes (thead/tbody or none, th
+// or td, nested spans, &nbsp;, colspan/rowspan), extra rows («Сумма») and
+// columns, footnote marks and other tables on the page do not matter; the
+// foreign-agent banner of Levada's pages is skipped.
+//
+// Periods: MM.YYYY (a calendar month); Russian and English month names in
+// nominative, genitive and abbreviated forms («май.08», «Май 08», "2017
+// Aug." with the year carried down to "Jul.", "Nov.00"; two-digit years are
+// 2000+YY, or 19YY for YY ≥ 88); days («23 августа 2020», «Сент 28 2025»);
+// ranges («19-26 августа 2021», «27 января – 2 февраля 2022»,
+// "January 27 – February 2, 2022"). A month stands for the calendar month
+// (DateApprox). Levada's methodology block («Опрос проведен … объемом 1619
+// человек … на дому у респондента методом личного интервью») replaces the
+// surveyed month's span by the fieldwork dates and sets n and mode. A
+// VTsIOM week given by one date is the seven days ending on it; a FOM date
+// is the last day of its Friday–Sunday omnibus (Start = End − 2 days,
+// DateApprox). Every "don't know" wording counts as Undecided, printed
+// labels are kept in Labels, the four-point scale is folded into approve
+// and disapprove with Detail kept (FourPointScale), and VTsIOM's missing
+// "don't know" is derived as the remainder (UndecidedDerived).
+//
 // # FiveThirtyEight
 //
 // Read538 reads both layouts of 538's presidential approval polls: the
