@@ -94,13 +94,13 @@ const (
 )
 
 var seriesKeys = map[string]int{
-	"date": serDate, "дата": serDate, "month": serDate, "месяц": serDate, "period": serDate,
+	"date": serDate, "дата": serDate, "month": serDate, "месяц": serDate, "week": serDate, "неделя": serDate,
 
-	"approve": serApprove, "approval": serApprove, "одобряю": serApprove, "одобрение": serApprove,
-	"in the right direction": serApprove,
+	"approve": serApprove, "approval": serApprove, "одобряю": serApprove, "одобряют": serApprove, "одобрение": serApprove,
+	"хорошо": serApprove, "in the right direction": serApprove,
 
-	"disapprove": serDisapprove, "disapproval": serDisapprove, "не одобряю": serDisapprove, "неодобрение": serDisapprove,
-	"on the wrong track": serDisapprove,
+	"disapprove": serDisapprove, "disapproval": serDisapprove, "не одобряю": serDisapprove, "не одобряют": serDisapprove,
+	"неодобрение": serDisapprove, "плохо": serDisapprove, "on the wrong track": serDisapprove,
 
 	"no answer": serUndecided, "hard to say": serUndecided, "undecided": serUndecided, "dk": serUndecided,
 	"don't know": serUndecided, "dont know": serUndecided, "difficult to answer": serUndecided,

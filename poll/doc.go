@@ -94,7 +94,8 @@
 //     row's shares may exceed 100 by ShareSumTolerance (2 points: three
 //     integer shares round to at most 101.5) before ErrShareSum.
 //   - No input makes a reader panic; the readers are fuzzed (FuzzReadCSV,
-//     FuzzRead538 and one per Russian reader).
+//     FuzzRead538 and one per Russian reader). Readers keep no state between
+//     calls and are safe for concurrent use.
 //
 // # The canonical CSV format
 //

@@ -194,3 +194,13 @@ func TestReadCSVSeriesOneSharePublished(t *testing.T) {
 	assert.True(t, math.IsNaN(polls[0].Undecided), "cannot derive the remainder from one share")
 	assert.False(t, polls[0].Flags.Has(UndecidedDerived))
 }
+
+func TestReadCSVSeriesRussianHeaders(t *testing.T) {
+	in := "Неделя\tХорошо\tПлохо\tЗатрудняюсь ответить\n23.08.2020\t63\t23\t14\n30.08.2020\t64\t23\t13\n"
+	polls, err := ReadCSV(strings.NewReader(in), WithPollster("ФОМ"))
+	require.NoError(t, err)
+	require.Equal(t, 2, len(polls))
+	assert.Equal(t, "FOM", polls[1].Pollster)
+	assert.Equal(t, date(2020, 8, 24), polls[1].Start)
+	assert.Equal(t, [3]float64{64, 23, 13}, [3]float64{polls[1].Approve, polls[1].Disapprove, polls[1].Undecided})
+}
