@@ -103,7 +103,9 @@ func pollsterName(cfg *readConfig, def string) string {
 // Errors concerning one cell (an unreadable number, a share outside 0–100)
 // point at that cell; errors concerning a whole period (shares summing to
 // more than 100 + ShareSumTolerance, no share at all, reversed dates) point
-// at the period's header cell, or at its row with Column 0.
+// at the period's cell: its column header, or the first cell of its row
+// when months are rows. A reversed methodology block is reported at its
+// line with Column 0 and not applied.
 func ReadLevada(r io.Reader, opts ...Option) ([]Poll, error) {
 	cfg := newReadConfig(opts)
 	o := gridOptions{cfg: &cfg, pollster: pollsterName(&cfg, "Levada"), subject: levadaSubject(&cfg)}
