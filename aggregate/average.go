@@ -414,36 +414,51 @@ func (a Average) prepare(c *avgConfig, polls []poll.Poll) (*prepared, error) {
 		pollster, question, subject string
 		start, end                  int
 	}
-	groups := make(map[key][]int)
-	var order []key
+	// Groups as linked lists through next, in order of first appearance,
+	// so that grouping allocates nothing per poll.
+	group := make(map[key]int, len(polls))
+	var head, tail []int
+	next := make([]int, len(polls))
 	excluded := 0
 	for i := range polls {
 		q := &polls[i]
+		next[i] = -1
 		if _, ok := rank[q.Population]; !ok {
 			excluded++
 			continue
 		}
 		k := key{q.Pollster, q.Question, q.Subject, dayNumber(q.Start), dayNumber(q.End)}
-		if _, seen := groups[k]; !seen {
-			order = append(order, k)
+		g, seen := group[k]
+		if !seen {
+			group[k] = len(head)
+			head = append(head, i)
+			tail = append(tail, i)
+			continue
 		}
-		groups[k] = append(groups[k], i)
+		next[tail[g]] = i
+		tail[g] = i
 	}
-	out := &prepared{}
+	out := &prepared{polls: make([]avgPoll, 0, len(head))}
 	if excluded > 0 {
 		out.warnings = append(out.warnings, fmt.Sprintf("%d polls in populations not in Average.Populations were not used", excluded))
 	}
 	houseIdx := make(map[string]int)
 	merged, dups, noSize, unknownGrade := 0, 0, 0, 0
-	for _, k := range order {
-		idx := groups[k]
+	var idx, vers []int
+	for _, h0 := range head {
+		idx = idx[:0]
+		for i := h0; i >= 0; i = next[i] {
+			idx = append(idx, i)
+		}
+		q0 := &polls[h0]
+		k := key{q0.Pollster, q0.Question, q0.Subject, dayNumber(q0.Start), dayNumber(q0.End)}
 		best := len(c.pops)
 		for _, i := range idx {
 			best = min(best, rank[polls[i].Population])
 		}
 		// Versions in the preferred population; exact copies (the same row
 		// listed under several 538 subgroups) count once.
-		var vers []int
+		vers = vers[:0]
 		for _, i := range idx {
 			if rank[polls[i].Population] != best {
 				continue
@@ -694,28 +709,25 @@ func (s *sums) reset() {
 }
 
 // addCentred spreads a poll at day d over days d−M … d+M with weights
-// w·r(|t − d|).
+// w·r(|t − d|). Σu² is skipped when s.w2 is nil.
 func (s *sums) addCentred(d int, w, x float64, k []float64) {
-	for a := -(len(k) - 1); a < len(k); a++ {
-		t := d + a - s.first
-		if t < 0 || t >= len(s.w) {
-			continue
-		}
-		u := w * k[abs(a)]
+	M := len(k) - 1
+	lo, hi := max(d-M-s.first, 0), min(d+M-s.first, len(s.w)-1)
+	for t := lo; t <= hi; t++ {
+		u := w * k[abs(t+s.first-d)]
 		s.w[t] += u
 		s.wx[t] += u * x
-		s.w2[t] += u * u
+		if s.w2 != nil {
+			s.w2[t] += u * u
+		}
 	}
 }
 
 // addCausal spreads a poll that ended on day d over days d … d+M.
 func (s *sums) addCausal(d int, w, x float64, k []float64) {
-	for a := range k {
-		t := d + a - s.first
-		if t < 0 || t >= len(s.w) {
-			continue
-		}
-		u := w * k[a]
+	lo, hi := max(d-s.first, 0), min(d+len(k)-1-s.first, len(s.w)-1)
+	for t := lo; t <= hi; t++ {
+		u := w * k[t+s.first-d]
 		s.w[t] += u
 		s.wx[t] += u * x
 		s.w2[t] += u * u
@@ -801,6 +813,7 @@ func estimateHouses(ctx context.Context, c *avgConfig, o *shareObs, he, se []flo
 	H := o.nHouses
 	first, last := o.first, o.last
 	sm := newSums(first, last)
+	sm.w2 = nil // the iteration needs only Σu and Σux
 	next := make([]float64, H)
 	k := make([]float64, H)     // informative polls per house
 	sum := make([]float64, H)   // Σ residuals
