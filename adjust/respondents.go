@@ -352,7 +352,8 @@ func ReadRespondents(in io.Reader, cols Columns) (*Respondents, error) {
 
 // Complete returns the respondents with no missing count, treatment,
 // weight or covariate (R's na.omit over the model's variables) and the
-// input lines of the rows it left out. Direct answers may stay missing:
+// input lines of the rows it left out (for hand-built data without Line,
+// row i counts as line i + 2). Direct answers may stay missing:
 // [ListExperiment.Combined] uses the rows that have one.
 func (r *Respondents) Complete() (*Respondents, []int) {
 	out := &Respondents{Covariates: r.Covariates}
@@ -364,10 +365,13 @@ func (r *Respondents) Complete() (*Respondents, []int) {
 	}
 	var dropped []int
 	var xs []float64
-	k := len(r.Covariates)
+	k := 0
+	if r.X != nil {
+		_, k = r.X.Dims()
+	}
 	for i := range r.Y {
-		ok := !math.IsNaN(r.Y[i]) && !r.TreatMissing[i]
-		if r.Weight != nil && math.IsNaN(r.Weight[i]) {
+		ok := !math.IsNaN(r.Y[i]) && !(i < len(r.TreatMissing) && r.TreatMissing[i])
+		if r.Weight != nil && (i >= len(r.Weight) || math.IsNaN(r.Weight[i])) {
 			ok = false
 		}
 		for j := 0; j < k && ok; j++ {
@@ -375,15 +379,23 @@ func (r *Respondents) Complete() (*Respondents, []int) {
 				ok = false
 			}
 		}
+		line := i + 2 // header on line 1 when built by hand
+		if i < len(r.Line) {
+			line = r.Line[i]
+		}
 		if !ok {
-			dropped = append(dropped, r.Line[i])
+			dropped = append(dropped, line)
 			continue
 		}
 		out.Y = append(out.Y, r.Y[i])
-		out.Treat = append(out.Treat, r.Treat[i])
+		out.Treat = append(out.Treat, i < len(r.Treat) && r.Treat[i])
 		out.TreatMissing = append(out.TreatMissing, false)
 		if r.Direct != nil {
-			out.Direct = append(out.Direct, r.Direct[i])
+			d := math.NaN()
+			if i < len(r.Direct) {
+				d = r.Direct[i]
+			}
+			out.Direct = append(out.Direct, d)
 		}
 		if r.Weight != nil {
 			out.Weight = append(out.Weight, r.Weight[i])
@@ -391,7 +403,7 @@ func (r *Respondents) Complete() (*Respondents, []int) {
 		for j := 0; j < k; j++ {
 			xs = append(xs, r.X.At(i, j))
 		}
-		out.Line = append(out.Line, r.Line[i])
+		out.Line = append(out.Line, line)
 	}
 	if k > 0 && len(out.Y) > 0 {
 		out.X = mat.NewDense(len(out.Y), k, xs)
