@@ -78,14 +78,17 @@ func newVocabulary(question string, own map[string]answerKind) vocabulary {
 }
 
 // labelKey folds a printed label for vocabulary look-up: normalizeLabel,
-// then punctuation that pollsters use inconsistently («безусловно, да»,
-// "(Скорее) хорошо", "Approve.") removed and typographic apostrophes
-// straightened.
+// then punctuation that pollsters and scrapers use inconsistently
+// («безусловно, да», "(Скорее) хорошо", "Approve.", "No.Answer",
+// "hard_to_say") turned into spaces, footnote marks removed and
+// typographic apostrophes straightened.
 func labelKey(s string) string {
 	s = normalizeLabel(s)
 	s = strings.Map(func(r rune) rune {
 		switch r {
-		case ',', '.', ';', '(', ')', '«', '»', '"', '“', '”', '„', '*', '¹', '²', '³':
+		case ',', '.', ';', '(', ')', '«', '»', '"', '“', '”', '„', '_':
+			return ' ' // "No.Answer", "hard_to_say", «безусловно, да»
+		case '*', '¹', '²', '³':
 			return -1
 		case '’', '`', '´':
 			return '\''

@@ -370,3 +370,13 @@ func TestReadLevadaLegacyDates(t *testing.T) {
 	require.NoError(t, err)
 	ruCheck(t, got, ruMonthly(levadaMode, DateApprox, "2020-07", 60, 33, 6, "2020-08", 66, 33, 1))
 }
+
+// Scraper exports (the R tracker's transposed indicator table) label the
+// columns Date / Approve / Disapprove / No.Answer, with MM.YYYY rows.
+func TestReadLevadaScraperExport(t *testing.T) {
+	in := "Date;Approve;Disapprove;No.Answer\n07.2020;60;33;6\n08.2020;66;33;1\n"
+	got, err := ReadLevada(strings.NewReader(in))
+	require.NoError(t, err)
+	ruCheck(t, got, ruMonthly(levadaMode, DateApprox, "2020-07", 60, 33, 6, "2020-08", 66, 33, 1))
+	assert.Equal(t, "Approve|Disapprove|No.Answer", got[0].Labels)
+}
