@@ -518,42 +518,51 @@ func (b *bayesShare) run(ctx context.Context, chain int) (*chainOut, error) {
 		for g := range tau {
 			out.tau[g][i] = tau[g]
 		}
-		// 3. β | σ, τ, y ~ N(S⁻¹s, S⁻¹): with S = LLᵀ (left in cur by
-		// eval), γ = L⁻ᵀ(L⁻¹s + ξ).
-		copy(gamma, cur.rhs)
-		forwardSub(cur.s, k, gamma)
-		for j := range gamma {
-			gamma[j] += rng.NormFloat64()
-		}
-		backSub(cur.s, k, gamma)
-		sm.c.full(gamma, beta)
+		drawConstantsAndPath(cur, rng, gamma, beta, out.latent[i*T:(i+1)*T])
 		for a, v := range beta {
 			out.beta[a][i] = v
-		}
-		// 4. w | β, σ, τ, y ~ N(M⁻¹(b − Uβ), M⁻¹), M = LLᵀ bidiagonal:
-		// w = mean + L⁻ᵀξ, solved backwards from the last day.
-		lat := out.latent[i*T : (i+1)*T]
-		lat[0] = float32(beta[0])
-		K := cur.K
-		next := 0.0
-		for t := cur.n; t >= 1; t-- {
-			row := cur.z[t*K : (t+1)*K]
-			mean := row[nFull]
-			for a := 0; a < nFull; a++ {
-				mean -= row[a] * beta[a]
-			}
-			v := rng.NormFloat64()
-			if t < cur.n {
-				v -= cur.m[t+1] * next
-			}
-			next = v / cur.l[t]
-			lat[t] = float32(beta[0] + mean + next)
 		}
 		if b.progress != nil && ((it+1)%100 == 0 || it+1 == total) {
 			b.progress(it+1, total)
 		}
 	}
 	return out, nil
+}
+
+// drawConstantsAndPath draws steps 3 and 4 of the sampler from the
+// workspace of cr, which must hold a successful eval at the current σ, τ:
+// the full constants into beta (gamma is workspace of length k) and the
+// daily level into lat.
+func drawConstantsAndPath[F float32 | float64](cr *core, rng *rand.Rand, gamma, beta []float64, lat []F) {
+	// 3. β | σ, τ, y ~ N(S⁻¹s, S⁻¹): with S = LLᵀ (left in cr by eval),
+	// γ = L⁻ᵀ(L⁻¹s + ξ).
+	k := len(gamma)
+	copy(gamma, cr.rhs)
+	forwardSub(cr.s, k, gamma)
+	for j := range gamma {
+		gamma[j] += rng.NormFloat64()
+	}
+	backSub(cr.s, k, gamma)
+	cr.c.full(gamma, beta)
+	// 4. w | β, σ, τ, y ~ N(M⁻¹(b − Uβ), M⁻¹), M = LLᵀ bidiagonal:
+	// w = mean + L⁻ᵀξ, solved backwards from the last day.
+	nFull := cr.c.nFull
+	K := cr.K
+	lat[0] = F(beta[0])
+	next := 0.0
+	for t := cr.n; t >= 1; t-- {
+		row := cr.z[t*K : (t+1)*K]
+		mean := row[nFull]
+		for a := 0; a < nFull; a++ {
+			mean -= row[a] * beta[a]
+		}
+		v := rng.NormFloat64()
+		if t < cr.n {
+			v -= cr.m[t+1] * next
+		}
+		next = v / cr.l[t]
+		lat[t] = F(beta[0] + mean + next)
+	}
 }
 
 // sampleShare samples one share and summarises it.
