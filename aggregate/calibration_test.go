@@ -156,3 +156,50 @@ func TestCalibration(t *testing.T) {
 		})
 	}
 }
+
+// TestPollBandCoverage checks the other kind of interval: held-out polls
+// fall inside [PollLower, PollUpper] on their midpoint about 95% of the
+// time (no house effects, so every house is the average house; τ = 1).
+// The band uses the mean sampling variance, and sample sizes vary from 800
+// to 2,000, so the coverage is that of a mixture: close to, not exactly,
+// 95%.
+func TestPollBandCoverage(t *testing.T) {
+	reps := 40
+	if testing.Short() {
+		reps = 5
+	}
+	sp := simSpec{days: 300, polls: 600, houses: 5, sigma: 0.25, houseSD: 0, rare: -1, start: 55,
+		tau: []float64{1, 1, 1, 1, 1}}
+	in, n := 0, 0
+	for r := 0; r < reps; r++ {
+		sim := simulate(77000+uint64(r), sp)
+		var fit, held = sim.polls[:0:0], sim.polls[:0:0]
+		for i, p := range sim.polls {
+			if i%5 == 0 {
+				held = append(held, p)
+			} else {
+				fit = append(fit, p)
+			}
+		}
+		res, err := StateSpace{Shares: []Share{Approve}}.Fit(context.Background(), fit)
+		require.NoError(t, err)
+		first := res.Series[0].Date
+		for _, p := range held {
+			d := dayIndex(first, p.Midpoint())
+			if d < 0 || d >= len(res.Series) {
+				continue
+			}
+			pt := res.Series[d]
+			n++
+			if pt.PollLower <= p.Approve && p.Approve <= pt.PollUpper {
+				in++
+			}
+		}
+	}
+	c := float64(in) / float64(n)
+	t.Logf("held-out polls inside the 95%% poll band: %.3f (%d polls)", c, n)
+	if !testing.Short() {
+		assert.GreaterOrEqual(t, c, 0.93)
+		assert.LessOrEqual(t, c, 0.97)
+	}
+}
