@@ -98,7 +98,7 @@ func BenchmarkStateSpaceScaling(b *testing.B) {
 
 // trump538 reads FiveThirtyEight's Trump approval poll list
 // (testdata/538/approval_polllist.csv), subgroup "All polls".
-func trump538(b *testing.B) []poll.Poll {
+func trump538(b testing.TB) []poll.Poll {
 	b.Helper()
 	f, err := os.Open(filepath.Join("..", "testdata", "538", "approval_polllist.csv"))
 	require.NoError(b, err)
