@@ -60,8 +60,10 @@ import (
 // Steps 1–2 are a Markov chain on (σ, τ) alone, which the path and house
 // effects do not slow down; steps 3–4 are exact draws given them. Plain
 // FFBS Gibbs, which draws σ given the path, mixes σ slowly because σ and
-// the path's roughness are tightly coupled. One iteration costs a few
-// likelihood evaluations, O(N + T·J) each (see StateSpace).
+// the path's roughness are tightly coupled. One iteration costs one
+// likelihood evaluation for σ plus one per τ, O(N + T·J + J³) each (see
+// StateSpace): with TauPerHouse and many houses (FiveThirtyEight's 92)
+// that is slow, as it is for StateSpace's search.
 //
 // # Output
 //
