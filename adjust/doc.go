@@ -72,7 +72,10 @@
 //     Z | x ~ Bernoulli(expit(xᵀδ)), Y(0) | x ~ Binomial(J, expit(xᵀψ)),
 //     fitted by EM and Newton steps with standard errors from the observed
 //     information; far more efficient than the difference in means, and
-//     more sensitive to design effects. [FitLogistic] is the weighted
+//     more sensitive to design effects. The unconstrained variant lets
+//     the control items depend on the sensitive trait, and
+//     [ListExperiment.MLConstraintTest] compares the two by likelihood
+//     ratio. [FitLogistic] is the weighted
 //     logistic regression (Newton/IRLS, fractional outcomes) its M-steps
 //     use.
 //   - [ListExperiment.DesignTest]: the test for design effects of Blair &

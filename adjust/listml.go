@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // MLSettings configures [ListExperiment.ML]. The zero value (or nil) fits
@@ -26,6 +27,11 @@ type MLSettings struct {
 	// is below 1e-12, so Tol trades EM iterations for Newton steps without
 	// changing the result.
 	Tol float64
+	// Unconstrained fits separate control-item coefficients for
+	// respondents with and without the sensitive trait (ψ₀, ψ₁; Imai 2011
+	// §3.2) instead of one ψ. [ListExperiment.MLConstraintTest] compares
+	// the two models.
+	Unconstrained bool
 }
 
 // MLResult is the fit of [ListExperiment.ML].
@@ -34,12 +40,17 @@ type MLResult struct {
 	// P(Z = 1 | x) = expit(xᵀδ); the first is the intercept.
 	Delta []float64
 	// Psi are the coefficients of the control items,
-	// Y(0) | x ~ Binomial(J, expit(xᵀψ)); the first is the intercept.
+	// Y(0) | x ~ Binomial(J, expit(xᵀψ)); the first is the intercept. In
+	// the unconstrained model they are ψ₀, for respondents with Z = 0.
 	Psi []float64
-	// DeltaSE and PsiSE are standard errors from Cov.
-	DeltaSE, PsiSE []float64
+	// Psi1 are the unconstrained model's control-item coefficients ψ₁
+	// for respondents with Z = 1; nil for the constrained model.
+	Psi1 []float64
+	// DeltaSE, PsiSE and Psi1SE are standard errors from Cov.
+	DeltaSE, PsiSE, Psi1SE []float64
 	// Cov is the inverse of the negative Hessian of the observed-data
-	// log-likelihood at the MLE, over (δ, ψ) in that order.
+	// log-likelihood at the MLE, over (δ, ψ) in that order, or (δ, ψ₀, ψ₁)
+	// for the unconstrained model.
 	Cov *mat.SymDense
 	// LogLik is the maximized observed-data log-likelihood (with binomial
 	// coefficients, as R's ictreg reports it).
@@ -55,10 +66,19 @@ type MLResult struct {
 // String summarizes the fit.
 func (r *MLResult) String() string {
 	var b strings.Builder
-	b.WriteString("List experiment ML (Imai 2011), constrained model\n")
-	b.WriteString("           sensitive (δ)            control (ψ)\n")
+	if r.Psi1 == nil {
+		b.WriteString("List experiment ML (Imai 2011), constrained model\n")
+		b.WriteString("           sensitive (δ)            control (ψ)\n")
+	} else {
+		b.WriteString("List experiment ML (Imai 2011), unconstrained model\n")
+		b.WriteString("           sensitive (δ)            control, Z = 0 (ψ₀)      control, Z = 1 (ψ₁)\n")
+	}
 	for j := range r.Delta {
-		fmt.Fprintf(&b, "coef %-3d  %9.5f (SE %.5f)   %9.5f (SE %.5f)\n", j, r.Delta[j], r.DeltaSE[j], r.Psi[j], r.PsiSE[j])
+		fmt.Fprintf(&b, "coef %-3d  %9.5f (SE %.5f)   %9.5f (SE %.5f)", j, r.Delta[j], r.DeltaSE[j], r.Psi[j], r.PsiSE[j])
+		if r.Psi1 != nil {
+			fmt.Fprintf(&b, "   %9.5f (SE %.5f)", r.Psi1[j], r.Psi1SE[j])
+		}
+		b.WriteString("\n")
 	}
 	fmt.Fprintf(&b, "log-likelihood %.4f; prevalence %v\n", r.LogLik, r.Prevalence)
 	return b.String()
@@ -110,11 +130,12 @@ func (le *ListExperiment) ML(ctx context.Context, s *MLSettings) (*MLResult, err
 	if !(set.Tol > 0) {
 		set.Tol = 1e-6
 	}
-	m, err := newListModel(le, set.X)
+	m, err := newListModel(le, set.X, set.Unconstrained)
 	if err != nil {
 		return nil, err
 	}
 	p := m.p
+	nd := m.dim()
 
 	// Start near the difference in means (methods.md §7.4).
 	dim, err := le.DiffInMeansSE(Neyman)
@@ -122,9 +143,12 @@ func (le *ListExperiment) ML(ctx context.Context, s *MLSettings) (*MLResult, err
 		return nil, err
 	}
 	_, m0, _ := groupMoments(le.Y, le.Treat, false)
-	theta := make([]float64, 2*p)
+	theta := make([]float64, nd)
 	theta[0] = logit(math.Min(math.Max(dim.Value, 0.05), 0.95))
 	theta[p] = logit(math.Min(math.Max(m0/float64(le.J), 0.05), 0.95))
+	if m.free {
+		theta[2*p] = theta[p]
+	}
 
 	res := &MLResult{}
 	ll := m.logLik(theta)
@@ -148,8 +172,8 @@ func (le *ListExperiment) ML(ctx context.Context, s *MLSettings) (*MLResult, err
 
 	// Newton polish on the observed-data log-likelihood: stop when the
 	// Newton decrement gᵀ(−H)⁻¹g (twice the predicted gain) is negligible.
-	grad := make([]float64, 2*p)
-	trial := make([]float64, 2*p)
+	grad := make([]float64, nd)
+	trial := make([]float64, nd)
 	converged := false
 	for step := 0; step < 50; step++ {
 		if err := ctx.Err(); err != nil {
@@ -165,7 +189,7 @@ func (le *ListExperiment) ML(ctx context.Context, s *MLSettings) (*MLResult, err
 			break
 		}
 		var dir mat.VecDense
-		if err := ch.SolveVecTo(&dir, mat.NewVecDense(2*p, grad)); err != nil {
+		if err := ch.SolveVecTo(&dir, mat.NewVecDense(nd, grad)); err != nil {
 			break
 		}
 		var decrement float64
@@ -200,7 +224,10 @@ func (le *ListExperiment) ML(ctx context.Context, s *MLSettings) (*MLResult, err
 	}
 
 	res.Delta = append([]float64(nil), theta[:p]...)
-	res.Psi = append([]float64(nil), theta[p:]...)
+	res.Psi = append([]float64(nil), theta[p:2*p]...)
+	if m.free {
+		res.Psi1 = append([]float64(nil), theta[2*p:]...)
+	}
 	res.LogLik = ll
 	negH, err := m.negHessian(theta)
 	if err != nil {
@@ -210,7 +237,7 @@ func (le *ListExperiment) ML(ctx context.Context, s *MLSettings) (*MLResult, err
 	if !ch.Factorize(negH) {
 		return res, fmt.Errorf("adjust: list ML: %w: observed information not positive definite (estimate on the boundary?)", ErrSingular)
 	}
-	res.Cov = mat.NewSymDense(2*p, nil)
+	res.Cov = mat.NewSymDense(nd, nil)
 	if err := ch.InverseTo(res.Cov); err != nil {
 		return res, fmt.Errorf("adjust: list ML: %w: %v", ErrSingular, err)
 	}
@@ -219,6 +246,12 @@ func (le *ListExperiment) ML(ctx context.Context, s *MLSettings) (*MLResult, err
 	for j := 0; j < p; j++ {
 		res.DeltaSE[j] = math.Sqrt(res.Cov.At(j, j))
 		res.PsiSE[j] = math.Sqrt(res.Cov.At(p+j, p+j))
+	}
+	if m.free {
+		res.Psi1SE = make([]float64, p)
+		for j := 0; j < p; j++ {
+			res.Psi1SE[j] = math.Sqrt(res.Cov.At(2*p+j, 2*p+j))
+		}
 	}
 	res.Prevalence = m.prevalence(res.Delta, res.Cov)
 	if !converged {
@@ -230,6 +263,7 @@ func (le *ListExperiment) ML(ctx context.Context, s *MLSettings) (*MLResult, err
 // listModel holds the data of a list experiment in the layout the
 // likelihood needs.
 type listModel struct {
+	free    bool      // unconstrained: separate ψ₀, ψ₁
 	n, p, J int       // n distinct (T, Y, x) rows
 	nTotal  int       // respondents
 	count   []float64 // respondents per distinct row
@@ -248,9 +282,13 @@ type listModel struct {
 	psiY     []float64
 	psiW     []float64
 	psiSrc   []pseudoRow
+	psi1X    *mat.Dense
+	psi1Y    []float64
+	psi1W    []float64
+	psi1Src  []pseudoRow
 }
 
-func newListModel(le *ListExperiment, X mat.Matrix) (*listModel, error) {
+func newListModel(le *ListExperiment, X mat.Matrix, free bool) (*listModel, error) {
 	n := len(le.Y)
 	k := 0
 	if X != nil {
@@ -264,7 +302,7 @@ func newListModel(le *ListExperiment, X mat.Matrix) (*listModel, error) {
 	// Respondents with the same (T, Y, x) contribute identically, so they
 	// are collapsed into one row with a count: an intercept-only fit then
 	// runs over at most 2J + 3 rows, whatever the sample size.
-	m := &listModel{p: p, J: le.J, nTotal: n}
+	m := &listModel{p: p, J: le.J, nTotal: n, free: free}
 	index := map[string]int{}
 	key := make([]byte, 0, 16+8*k)
 	row := make([]float64, p)
@@ -310,13 +348,30 @@ func newListModel(le *ListExperiment, X mat.Matrix) (*listModel, error) {
 	return m, nil
 }
 
-func (m *listModel) etas(theta []float64, i int) (eg, eh float64) {
-	row := m.x[i*m.p : i*m.p+m.p]
+// dim is the number of parameters: (δ, ψ) or (δ, ψ₀, ψ₁).
+func (m *listModel) dim() int {
+	if m.free {
+		return 3 * m.p
+	}
+	return 2 * m.p
+}
+
+// etas returns the linear predictors of row i: sensitive item, control
+// items for Z = 0 and for Z = 1 (equal in the constrained model).
+func (m *listModel) etas(theta []float64, i int) (eg, eh0, eh1 float64) {
+	p := m.p
+	row := m.x[i*p : i*p+p]
 	for j, v := range row {
 		eg += v * theta[j]
-		eh += v * theta[m.p+j]
+		eh0 += v * theta[p+j]
 	}
-	return eg, eh
+	if !m.free {
+		return eg, eh0, eh0
+	}
+	for j, v := range row {
+		eh1 += v * theta[2*p+j]
+	}
+	return eg, eh0, eh1
 }
 
 // logBinom is log B(k; expit(eh)).
@@ -324,23 +379,41 @@ func (m *listModel) logBinom(k int, eh float64) float64 {
 	return m.lchoose[k] + float64(k)*logExpit(eh) + float64(m.J-k)*logExpit(-eh)
 }
 
-// logLik is the observed-data log-likelihood of the constrained model.
+// counts returns the latent control counts of row i under Z = 1 and
+// Z = 0, k₁ = Y − T and k₀ = Y, and which of the two are possible.
+func (m *listModel) counts(i int) (k1, k0 int, z1, z0 bool) {
+	y := m.y[i]
+	if m.treat[i] {
+		return y - 1, y, y >= 1, y <= m.J
+	}
+	return y, y, true, true
+}
+
+// terms returns log[g·B(k₁; h₁)] and log[(1 − g)·B(k₀; h₀)] for row i
+// (−Inf where impossible).
+func (m *listModel) terms(i int, eg, eh0, eh1 float64) (a, b float64) {
+	k1, k0, z1, z0 := m.counts(i)
+	a, b = math.Inf(-1), math.Inf(-1)
+	if z1 {
+		a = logExpit(eg) + m.logBinom(k1, eh1)
+	}
+	if z0 {
+		b = logExpit(-eg) + m.logBinom(k0, eh0)
+	}
+	return a, b
+}
+
+// logLik is the observed-data log-likelihood: Σ count·log[g·B(k₁; h₁) +
+// (1 − g)·B(k₀; h₀)], which for constrained controls is log B(Y; h).
 func (m *listModel) logLik(theta []float64) float64 {
 	var ll float64
 	for i := 0; i < m.n; i++ {
-		eg, eh := m.etas(theta, i)
-		y := m.y[i]
+		eg, eh0, eh1 := m.etas(theta, i)
 		var li float64
-		switch {
-		case !m.treat[i]:
-			li = m.logBinom(y, eh)
-		case y == 0:
-			li = logExpit(-eg) + m.logBinom(0, eh)
-		case y == m.J+1:
-			li = logExpit(eg) + m.logBinom(m.J, eh)
-		default:
-			a := logExpit(eg) + m.logBinom(y-1, eh)
-			b := logExpit(-eg) + m.logBinom(y, eh)
+		if !m.treat[i] && !m.free {
+			li = m.logBinom(m.y[i], eh0)
+		} else {
+			a, b := m.terms(i, eg, eh0, eh1)
 			li = logSumExp(a, b)
 		}
 		ll += m.count[i] * li
@@ -348,129 +421,159 @@ func (m *listModel) logLik(theta []float64) float64 {
 	return ll
 }
 
-// posterior returns wᵢ = P(Zᵢ = 1 | Yᵢ, Tᵢ = 1, xᵢ) for a treated
-// respondent.
-func (m *listModel) posterior(y int, eg, eh float64) float64 {
-	switch y {
-	case 0:
+// posterior returns wᵢ = P(Zᵢ = 1 | Yᵢ, Tᵢ, xᵢ); for constrained
+// controls it is the prior g.
+func (m *listModel) posterior(i int, eg, eh0, eh1 float64) float64 {
+	if !m.treat[i] && !m.free {
+		return expit(eg)
+	}
+	a, b := m.terms(i, eg, eh0, eh1)
+	switch {
+	case math.IsInf(a, -1):
 		return 0
-	case m.J + 1:
+	case math.IsInf(b, -1):
 		return 1
 	}
-	a := logExpit(eg) + m.logBinom(y-1, eh)
-	b := logExpit(-eg) + m.logBinom(y, eh)
 	return 1 / (1 + math.Exp(b-a))
 }
 
-// emSetup builds the fixed parts of the M-step regressions: the design
-// of the sensitive-item regression (treated rows) and the binomial
-// pseudo-rows of the control-item regression (treated Y − 1 and Y, control
-// Y). Only the weights change between iterations.
+// emSetup builds the fixed parts of the M-step regressions: the design of
+// the sensitive-item regression (treated rows; all rows when
+// unconstrained) and the binomial pseudo-rows of the control-item
+// regressions (latent counts k₁ with weight w and k₀ with weight 1 − w).
+// Only the weights change between iterations.
 func (m *listModel) emSetup() {
 	p, J := m.p, float64(m.J)
-	var dRows, pRows []float64
+	var dRows, rows0, rows1 []float64
 	for i := 0; i < m.n; i++ {
 		row := m.x[i*p : i*p+p]
-		y := m.y[i]
-		if !m.treat[i] {
-			pRows = append(pRows, row...)
-			m.psiY = append(m.psiY, float64(y)/J)
+		if m.treat[i] || m.free {
+			dRows = append(dRows, row...)
+			m.deltaSrc = append(m.deltaSrc, i)
+			m.deltaW = append(m.deltaW, m.count[i])
+		}
+		if !m.treat[i] && !m.free {
+			rows0 = append(rows0, row...)
+			m.psiY = append(m.psiY, float64(m.y[i])/J)
 			m.psiSrc = append(m.psiSrc, pseudoRow{i: i, kind: 0})
 			continue
 		}
-		dRows = append(dRows, row...)
-		m.deltaSrc = append(m.deltaSrc, i)
-		m.deltaW = append(m.deltaW, m.count[i])
-		if y >= 1 {
-			pRows = append(pRows, row...)
-			m.psiY = append(m.psiY, float64(y-1)/J)
-			m.psiSrc = append(m.psiSrc, pseudoRow{i: i, kind: 1})
+		k1, k0, z1, z0 := m.counts(i)
+		if z1 {
+			if m.free {
+				rows1 = append(rows1, row...)
+				m.psi1Y = append(m.psi1Y, float64(k1)/J)
+				m.psi1Src = append(m.psi1Src, pseudoRow{i: i, kind: 1})
+			} else {
+				rows0 = append(rows0, row...)
+				m.psiY = append(m.psiY, float64(k1)/J)
+				m.psiSrc = append(m.psiSrc, pseudoRow{i: i, kind: 1})
+			}
 		}
-		if y <= m.J {
-			pRows = append(pRows, row...)
-			m.psiY = append(m.psiY, float64(y)/J)
+		if z0 {
+			rows0 = append(rows0, row...)
+			m.psiY = append(m.psiY, float64(k0)/J)
 			m.psiSrc = append(m.psiSrc, pseudoRow{i: i, kind: 2})
 		}
 	}
 	m.deltaX = mat.NewDense(len(m.deltaSrc), p, dRows)
 	m.deltaZ = make([]float64, len(m.deltaSrc))
-	m.psiX = mat.NewDense(len(m.psiY), p, pRows)
+	m.psiX = mat.NewDense(len(m.psiY), p, rows0)
 	m.psiW = make([]float64, len(m.psiY))
+	if m.free {
+		m.psi1X = mat.NewDense(len(m.psi1Y), p, rows1)
+		m.psi1W = make([]float64, len(m.psi1Y))
+	}
 }
 
-// pseudoRow says which respondent a control-item pseudo-row comes from
-// and its weight: 0 control (J), 1 treated with Z = 1 (J·w), 2 treated
-// with Z = 0 (J·(1 − w)), each times the row's count.
+// pseudoRow says which row a control-item pseudo-row comes from and its
+// weight: 0 constrained control (J), 1 latent count under Z = 1 (J·w),
+// 2 latent count under Z = 0 (J·(1 − w)), each times the row's count.
 type pseudoRow struct {
 	i, kind int
 }
 
+func (m *listModel) pseudoWeights(src []pseudoRow, dst []float64) {
+	J := float64(m.J)
+	for r, s := range src {
+		switch s.kind {
+		case 0:
+			dst[r] = J * m.count[s.i]
+		case 1:
+			dst[r] = J * m.count[s.i] * m.w[s.i]
+		case 2:
+			dst[r] = J * m.count[s.i] * (1 - m.w[s.i])
+		}
+	}
+}
+
 // emStep performs one EM iteration in place: the E-step posteriors, then
-// one weighted logistic regression for δ and one for ψ (each solved to
-// 1e-8; the Newton polish afterwards makes the optimum exact).
+// weighted logistic regressions for δ and ψ (or ψ₀ and ψ₁), each solved to
+// 1e-8; the Newton polish afterwards makes the optimum exact.
 func (m *listModel) emStep(theta []float64) error {
-	p, J := m.p, float64(m.J)
+	p := m.p
 	if m.deltaX == nil {
 		m.emSetup()
 	}
+	for i := 0; i < m.n; i++ {
+		eg, eh0, eh1 := m.etas(theta, i)
+		m.w[i] = m.posterior(i, eg, eh0, eh1)
+	}
 	for r, i := range m.deltaSrc {
-		eg, eh := m.etas(theta, i)
-		m.w[i] = m.posterior(m.y[i], eg, eh)
 		m.deltaZ[r] = m.w[i]
 	}
-	for r, s := range m.psiSrc {
-		switch s.kind {
-		case 0:
-			m.psiW[r] = J * m.count[s.i]
-		case 1:
-			m.psiW[r] = J * m.count[s.i] * m.w[s.i]
-		case 2:
-			m.psiW[r] = J * m.count[s.i] * (1 - m.w[s.i])
-		}
-	}
+	m.pseudoWeights(m.psiSrc, m.psiW)
 	fd, err := FitLogistic(m.deltaX, m.deltaZ, m.deltaW, &LogisticSettings{Start: theta[:p], Tol: 1e-8})
 	if err != nil {
 		return fmt.Errorf("sensitive-item M-step: %w", err)
 	}
-	fp, err := FitLogistic(m.psiX, m.psiY, m.psiW, &LogisticSettings{Start: theta[p:], Tol: 1e-8})
+	fp, err := FitLogistic(m.psiX, m.psiY, m.psiW, &LogisticSettings{Start: theta[p : 2*p], Tol: 1e-8})
 	if err != nil {
 		return fmt.Errorf("control-item M-step: %w", err)
 	}
+	if m.free {
+		m.pseudoWeights(m.psi1Src, m.psi1W)
+		f1, err := FitLogistic(m.psi1X, m.psi1Y, m.psi1W, &LogisticSettings{Start: theta[2*p:], Tol: 1e-8})
+		if err != nil {
+			return fmt.Errorf("control-item (Z = 1) M-step: %w", err)
+		}
+		copy(theta[2*p:], f1.Coef)
+	}
 	copy(theta[:p], fd.Coef)
-	copy(theta[p:], fp.Coef)
+	copy(theta[p:2*p], fp.Coef)
 	return nil
 }
 
-// gradient fills grad with ∂ℓ/∂(δ, ψ).
+// gradient fills grad with the score of the observed-data
+// log-likelihood. For a row with posterior w:
+//
+//	∂ℓ/∂η_g = w − g,   ∂ℓ/∂η_h₁ = w(k₁ − J·h₁),   ∂ℓ/∂η_h₀ = (1 − w)(k₀ − J·h₀),
+//
+// with the two control-item scores added in the constrained model (where
+// w = g for controls, so their δ-score vanishes).
 func (m *listModel) gradient(theta, grad []float64) {
 	p, J := m.p, float64(m.J)
 	for j := range grad {
 		grad[j] = 0
 	}
 	for i := 0; i < m.n; i++ {
-		eg, eh := m.etas(theta, i)
-		g, h := expit(eg), expit(eh)
-		y := m.y[i]
-		var dg, dh float64
-		switch {
-		case !m.treat[i]:
-			dh = float64(y) - J*h
-		case y == 0:
-			dg, dh = -g, -J*h
-		case y == m.J+1:
-			dg, dh = 1-g, J-J*h
-		default:
-			w := m.posterior(y, eg, eh)
-			// d/dη_g log[g·a + (1−g)·b] = w − g; d/dη_h mixes the two
-			// binomial scores with the posterior weights.
-			dg = w - g
-			dh = w*(float64(y-1)-J*h) + (1-w)*(float64(y)-J*h)
-		}
+		eg, eh0, eh1 := m.etas(theta, i)
+		g, h0, h1 := expit(eg), expit(eh0), expit(eh1)
+		w := m.posterior(i, eg, eh0, eh1)
+		k1, k0, _, _ := m.counts(i)
+		dg := w - g
+		d1 := w * (float64(k1) - J*h1)
+		d0 := (1 - w) * (float64(k0) - J*h0)
 		c := m.count[i]
 		row := m.x[i*p : i*p+p]
 		for j, v := range row {
 			grad[j] += c * dg * v
-			grad[p+j] += c * dh * v
+			if m.free {
+				grad[p+j] += c * d0 * v
+				grad[2*p+j] += c * d1 * v
+			} else {
+				grad[p+j] += c * (d0 + d1) * v
+			}
 		}
 	}
 }
@@ -543,4 +646,42 @@ func logSumExp(a, b float64) float64 {
 		a, b = b, a
 	}
 	return a + math.Log1p(math.Exp(b-a))
+}
+
+// ConstraintTest is the result of [ListExperiment.MLConstraintTest].
+type ConstraintTest struct {
+	Constrained, Unconstrained *MLResult
+	// LR = 2(ℓ_unconstrained − ℓ_constrained), χ² with DF = dim(ψ)
+	// degrees of freedom under the constraint ψ₀ = ψ₁.
+	LR     float64
+	DF     int
+	PValue float64
+}
+
+// MLConstraintTest fits the constrained and the unconstrained models
+// (s.Unconstrained is ignored) and tests the constraint ψ₀ = ψ₁, i.e. that
+// answers to the control items do not depend on the sensitive trait given
+// x (Imai 2011, §3.2), by the likelihood ratio. A small p-value favours
+// the unconstrained model.
+func (le *ListExperiment) MLConstraintTest(ctx context.Context, s *MLSettings) (*ConstraintTest, error) {
+	var set MLSettings
+	if s != nil {
+		set = *s
+	}
+	set.Unconstrained = false
+	c, err := le.ML(ctx, &set)
+	if err != nil {
+		return nil, fmt.Errorf("constrained model: %w", err)
+	}
+	set.Unconstrained = true
+	u, err := le.ML(ctx, &set)
+	if err != nil {
+		return nil, fmt.Errorf("unconstrained model: %w", err)
+	}
+	lr := math.Max(0, 2*(u.LogLik-c.LogLik))
+	df := len(c.Psi)
+	return &ConstraintTest{
+		Constrained: c, Unconstrained: u, LR: lr, DF: df,
+		PValue: distuv.ChiSquared{K: float64(df)}.Survival(lr),
+	}, nil
 }

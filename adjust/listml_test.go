@@ -50,7 +50,7 @@ func TestMLGradientMatchesLikelihood(t *testing.T) {
 	// log-likelihood at an arbitrary point, with covariates.
 	rng := rand.New(rand.NewPCG(51, 52))
 	le, X := simulateListCovariates(rng, 300, 3, []float64{-0.5, 1}, []float64{0.2, -0.5})
-	m, err := newListModel(le, X)
+	m, err := newListModel(le, X, false)
 	require.NoError(t, err)
 	theta := []float64{-0.3, 0.7, 0.1, -0.4}
 	grad := make([]float64, 4)
@@ -161,5 +161,55 @@ func BenchmarkMLCovariates(b *testing.B) {
 		if _, err := le.ML(context.Background(), &MLSettings{X: X}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestMLUnconstrainedReference(t *testing.T) {
+	// Unconstrained model (ictreg(..., constrained = FALSE)), intercept
+	// only. Reference values: the same likelihood maximized in R 4.2.2
+	// (optim BFGS / Nelder–Mead / BFGS, reltol 1e-16; optimHess SEs). On
+	// race ψ₁ is weakly identified (SE ≈ 4.9), which the fit reproduces.
+	tests := []struct {
+		dataset                string
+		theta, se              [3]float64
+		loglik, constrainedLik float64
+	}{
+		{"race", [3]float64{-2.678779536, 0.8252083504, 3.131542787}, [3]float64{0.7319377871, 0.04887314959, 4.948442419}, -1498.451399, -1500.972604},
+		{"affirm", [3]float64{-0.160546354, 0.6152996221, 1.3603742}, [3]float64{0.2123145536, 0.06966014285, 0.1647559868}, -1488.297732, -1500.360219},
+	}
+	for _, tc := range tests {
+		le := countsExperiment(t, tc.dataset, 3)
+		ct, err := le.MLConstraintTest(context.Background(), nil)
+		require.NoError(t, err, tc.dataset)
+		r := ct.Unconstrained
+		got := [3]float64{r.Delta[0], r.Psi[0], r.Psi1[0]}
+		gotSE := [3]float64{r.DeltaSE[0], r.PsiSE[0], r.Psi1SE[0]}
+		for j := range got {
+			assert.InDelta(t, tc.theta[j], got[j], 5e-4, "%s θ%d", tc.dataset, j)
+			assert.InDelta(t, tc.se[j], gotSE[j], 5e-4, "%s SE%d", tc.dataset, j)
+		}
+		assert.InDelta(t, tc.loglik, r.LogLik, 5e-4)
+		assert.InDelta(t, 2*(tc.loglik-tc.constrainedLik), ct.LR, 1e-3)
+		assert.Equal(t, 1, ct.DF)
+		assert.False(t, math.IsNaN(ct.PValue))
+		assert.Contains(t, r.String(), "unconstrained")
+	}
+}
+
+func TestMLUnconstrainedGradient(t *testing.T) {
+	rng := rand.New(rand.NewPCG(53, 54))
+	le, X := simulateListCovariates(rng, 300, 3, []float64{-0.5, 1}, []float64{0.2, -0.5})
+	m, err := newListModel(le, X, true)
+	require.NoError(t, err)
+	theta := []float64{-0.3, 0.7, 0.1, -0.4, 0.5, 0.2}
+	grad := make([]float64, 6)
+	m.gradient(theta, grad)
+	for j := range theta {
+		tp := append([]float64(nil), theta...)
+		tp[j] += 1e-6
+		up := m.logLik(tp)
+		tp[j] -= 2e-6
+		dn := m.logLik(tp)
+		assert.InDelta(t, (up-dn)/2e-6, grad[j], 1e-4, "coordinate %d", j)
 	}
 }

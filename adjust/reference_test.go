@@ -72,6 +72,29 @@ func TestReferenceMLCovariates(t *testing.T) {
 	}
 }
 
+func TestReferenceMLUnconstrained(t *testing.T) {
+	// ictreg(y ~ south + age + male + college, data = race, J = 3,
+	// constrained = FALSE): the same likelihood maximized in R 4.2.2
+	// (optim; optimHess SEs), order (δ, ψ₀, ψ₁).
+	want := []float64{-6.225920908, 1.379301002, 0.6550206255, 1.365523775, -0.1821958337,
+		1.156224508, -0.2986789346, 0.03142825296, -0.2177420939, -0.488136801,
+		3.779591843, -0.2698631167, -0.1281638706, -1.688078225, -0.9536047697}
+	wantSE := []float64{1.045680629, 0.8195573681, 0.2072953848, 0.6120430936, 0.5686124647,
+		0.1564695641, 0.1068372372, 0.03173417968, 0.0858094834, 0.08664538197,
+		2.154516881, 0.5897906252, 0.1571126727, 1.6297333, 0.7142880434}
+	r, err := ReadRespondents(sensitiveFile(t, "race.csv"), Columns{Covariates: []string{"south", "age", "male", "college"}})
+	require.NoError(t, err)
+	fit, err := r.ListExperiment(3).ML(context.Background(), &MLSettings{X: r.X, Unconstrained: true})
+	require.NoError(t, err)
+	got := append(append(append([]float64(nil), fit.Delta...), fit.Psi...), fit.Psi1...)
+	gotSE := append(append(append([]float64(nil), fit.DeltaSE...), fit.PsiSE...), fit.Psi1SE...)
+	for j := range want {
+		assert.InDelta(t, want[j], got[j], 5e-4, "coefficient %d", j)
+		assert.InDelta(t, wantSE[j], gotSE[j], 5e-4, "SE %d", j)
+	}
+	assert.InDelta(t, -1441.019765, fit.LogLik, 5e-4)
+}
+
 func TestReferenceDiffInMeansFromCSV(t *testing.T) {
 	// Same values as TestDiffInMeansReference, through the CSV reader
 	// (affirm's treat is TRUE/FALSE).
