@@ -1,0 +1,167 @@
+package aggregate
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/mat"
+)
+
+// denseFit is the textbook GLS/BLUP computation of the model on a small
+// problem, with the N×N covariance of the polls written out:
+// Cov(y_i, y_j) = σ²·min(t_i, t_j) + [i = j]·R_i (w₀ = 0), the constants
+// by GLS and the level by BLUP with the GLS-estimated constants
+// (Goldberger 1962; Harville 1976). An independent check of core's
+// Woodbury/sparse computation.
+type denseFit struct {
+	ll        float64
+	gamma     []float64
+	cov       *mat.SymDense
+	mean, sd  []float64
+	houseBeta []float64
+}
+
+func denseGLS(t *testing.T, o *observations, c constraint, sigma float64, tau []float64, tauOf []int) denseFit {
+	t.Helper()
+	N, k, nFull := len(o.y), c.k(), c.nFull
+	s2 := sigma * sigma
+	R := func(i int) float64 {
+		r := o.s2[i]
+		if h := o.house[i]; h >= 0 && tauOf != nil && tauOf[h] >= 0 {
+			r += tau[tauOf[h]] * tau[tauOf[h]]
+		}
+		return r
+	}
+	Sig := mat.NewSymDense(N, nil)
+	for i := 0; i < N; i++ {
+		for j := i; j < N; j++ {
+			v := s2 * float64(min(o.day[i], o.day[j]))
+			if i == j {
+				v += R(i)
+			}
+			Sig.SetSym(i, j, v)
+		}
+	}
+	X := mat.NewDense(N, k, nil)
+	full := make([]float64, nFull)
+	red := make([]float64, k)
+	for i := 0; i < N; i++ {
+		for a := range full {
+			full[a] = 0
+		}
+		full[0] = 1
+		if h := o.house[i]; h >= 0 {
+			full[1+h] = 1
+		}
+		c.reduce(full, red)
+		X.SetRow(i, red)
+	}
+	y := mat.NewVecDense(N, append([]float64(nil), o.y...))
+	var ch mat.Cholesky
+	require.True(t, ch.Factorize(Sig))
+	var SiX mat.Dense
+	require.NoError(t, ch.SolveTo(&SiX, X))
+	var Siy mat.VecDense
+	require.NoError(t, ch.SolveVecTo(&Siy, y))
+	var S mat.Dense
+	S.Mul(X.T(), &SiX)
+	Ss := mat.NewSymDense(k, nil)
+	for a := 0; a < k; a++ {
+		for b := a; b < k; b++ {
+			Ss.SetSym(a, b, S.At(a, b))
+		}
+	}
+	var s mat.VecDense
+	s.MulVec(X.T(), &Siy)
+	var chS mat.Cholesky
+	require.True(t, chS.Factorize(Ss))
+	var g mat.VecDense
+	require.NoError(t, chS.SolveVecTo(&g, &s))
+	var V mat.SymDense
+	require.NoError(t, chS.InverseTo(&V))
+	ll := -0.5 * (float64(N-k)*math.Log(2*math.Pi) + ch.LogDet() + chS.LogDet() + mat.Dot(y, &Siy) - mat.Dot(&s, &g))
+
+	out := denseFit{ll: ll, cov: &V}
+	for j := 0; j < k; j++ {
+		out.gamma = append(out.gamma, g.AtVec(j))
+	}
+	out.houseBeta = make([]float64, nFull)
+	c.full(out.gamma, out.houseBeta)
+	// Residual r = y − Xγ̂ and Σ⁻¹r.
+	var Xg, r, Sir mat.VecDense
+	Xg.MulVec(X, &g)
+	r.SubVec(y, &Xg)
+	require.NoError(t, ch.SolveVecTo(&Sir, &r))
+	for i := range full {
+		full[i] = 0
+	}
+	full[0] = 1
+	x0 := make([]float64, k)
+	c.reduce(full, x0)
+	for d := 0; d < o.nDays; d++ {
+		cv := mat.NewVecDense(N, nil)
+		for i := 0; i < N; i++ {
+			cv.SetVec(i, s2*float64(min(o.day[i], d)))
+		}
+		var Sic mat.VecDense
+		require.NoError(t, ch.SolveVecTo(&Sic, cv))
+		var XtSic mat.VecDense
+		XtSic.MulVec(X.T(), &Sic)
+		u := mat.NewVecDense(k, nil)
+		for j := 0; j < k; j++ {
+			u.SetVec(j, x0[j]-XtSic.AtVec(j))
+		}
+		var Vu mat.VecDense
+		Vu.MulVec(&V, u)
+		out.mean = append(out.mean, out.houseBeta[0]+mat.Dot(cv, &Sir))
+		v := s2*float64(d) - mat.Dot(cv, &Sic) + mat.Dot(u, &Vu)
+		out.sd = append(out.sd, math.Sqrt(v))
+	}
+	return out
+}
+
+func TestCoreMatchesDenseGLS(t *testing.T) {
+	ps := syntheticPolls(t)[:60] // the first 60 polls: about 25 days, five houses
+	for _, tc := range []struct {
+		name string
+		id   Identify
+		tau  TauMode
+	}{
+		{"sum-to-zero", SumToZero, TauNone},
+		{"weighted, global τ", WeightedSumToZero, TauGlobal},
+		{"reference, per-house τ", Reference, TauPerHouse},
+		{"anchored, global τ", Anchored, TauGlobal},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := StateSpace{Identify: tc.id, Reference: "Cedar", Tau: tc.tau,
+				Anchors: []Anchor{{Share: Approve, Date: ps[0].Start.AddDate(0, 0, 10), Value: 46, SD: 0.7}}}
+			pm, err := m.prepare(ps, Approve)
+			require.NoError(t, err)
+			cr := newCore(pm.o, pm.c, pm.tauOf, pm.nTau)
+			tau := make([]float64, pm.nTau)
+			for g := range tau {
+				tau[g] = 0.5 + 0.3*float64(g)
+			}
+			for _, sigma := range []float64{0.05, 0.3, 2} {
+				ll := cr.eval(sigma, tau)
+				sm := cr.smooth()
+				ref := denseGLS(t, pm.o, pm.c, sigma, tau, pm.tauOf)
+				assert.InDelta(t, ref.ll, ll, 1e-8*math.Abs(ref.ll), "σ %v", sigma)
+				for j := range ref.gamma {
+					assert.InDelta(t, ref.gamma[j], sm.gamma[j], 1e-8)
+					assert.InDelta(t, ref.cov.At(j, j), sm.cov[j*len(ref.gamma)+j], 1e-8)
+				}
+				for d := range ref.mean {
+					assert.InDelta(t, ref.mean[d], sm.mean[d], 1e-7, "σ %v day %d", sigma, d)
+					assert.InDelta(t, ref.sd[d], sm.sd[d], 1e-7, "σ %v day %d", sigma, d)
+				}
+			}
+			m.Shares = []Share{Approve}
+			_, err = m.Fit(context.Background(), ps)
+			require.NoError(t, err)
+		})
+	}
+}
