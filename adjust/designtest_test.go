@@ -125,6 +125,7 @@ func TestDesignTestNullSize(t *testing.T) {
 			}
 		}
 	}
+	t.Logf("design test at 5%%: rejection rate %.3f without a design effect, %.3f with one (%d replications, n = %d)", float64(reject)/reps, float64(power)/reps, reps, n)
 	assert.LessOrEqual(t, float64(reject)/reps, 0.08, "size")
 	assert.GreaterOrEqual(t, float64(power)/reps, 0.8, "power")
 }

@@ -86,6 +86,7 @@ func TestShareIntervalCoverage(t *testing.T) {
 	}
 	for m, c := range cover {
 		rate := float64(c) / reps
+		t.Logf("%v: 95%% interval coverage %.4f over %d samples", m, rate, reps)
 		assert.True(t, rate >= 0.93 && rate <= 0.97, "%v coverage %.3f", m, rate)
 	}
 }
