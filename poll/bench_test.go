@@ -20,12 +20,14 @@ func BenchmarkRead538(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.SetBytes(int64(len(data)))
+	cpu := processCPU()
 	for b.Loop() {
 		polls, err := Read538(bytes.NewReader(data))
 		if len(polls) != 16199 || len(ParseErrors(err)) != 2 {
 			b.Fatalf("%d polls, %v", len(polls), err)
 		}
 	}
+	reportCPU(b, cpu)
 }
 
 // canonicalCSV returns n canonical rows written by WriteCSV: weekly polls of
@@ -86,12 +88,14 @@ func BenchmarkReadCSV1M(b *testing.B) {
 	data := canonicalCSV(b, n)
 	b.ReportAllocs()
 	b.SetBytes(int64(len(data)))
+	cpu := processCPU()
 	for b.Loop() {
 		polls, err := ReadCSV(bytes.NewReader(data))
 		if err != nil || len(polls) != n {
 			b.Fatalf("%d polls, %v", len(polls), err)
 		}
 	}
+	reportCPU(b, cpu)
 }
 
 func BenchmarkWriteCSV(b *testing.B) {
@@ -101,6 +105,7 @@ func BenchmarkWriteCSV(b *testing.B) {
 	}
 	b.ReportAllocs()
 	var buf bytes.Buffer
+	cpu := processCPU()
 	for b.Loop() {
 		buf.Reset()
 		if err := WriteCSV(&buf, polls); err != nil {
@@ -108,6 +113,7 @@ func BenchmarkWriteCSV(b *testing.B) {
 		}
 	}
 	b.SetBytes(int64(buf.Len()))
+	reportCPU(b, cpu)
 }
 
 func mustRead(tb testing.TB, name string) []byte {
