@@ -154,3 +154,35 @@ func ExampleFilter() {
 	// Output:
 	// Levada 2022-03-31
 }
+
+func ExampleDedupe() {
+	end := time.Date(2020, 1, 12, 0, 0, 0, 0, time.UTC)
+	p := poll.Poll{Pollster: "FOM", Start: end.AddDate(0, 0, -6), End: end, Approve: 60, Disapprove: 27, Undecided: 12, Line: 342}
+	q := p
+	q.Line = 400 // the same release pasted twice
+	out, merges := poll.Dedupe([]poll.Poll{p, q})
+	fmt.Println(len(out), "kept")
+	for _, m := range merges {
+		fmt.Println("line", m.Line, "kept; dropped lines", m.Lines)
+	}
+	// Output:
+	// 1 kept
+	// line 342 kept; dropped lines [400]
+}
+
+func ExampleMarkForwardFilled() {
+	month := func(m time.Month) (time.Time, time.Time) {
+		s := time.Date(2018, m, 1, 0, 0, 0, 0, time.UTC)
+		return s, s.AddDate(0, 1, -1)
+	}
+	var polls []poll.Poll
+	for i, s := range [][3]float64{{80, 18, 2}, {79, 20, 1}, {79, 20, 1}, {67, 31, 2}} {
+		start, end := month(time.Month(4 + i))
+		polls = append(polls, poll.Poll{Pollster: "Levada", Start: start, End: end, Approve: s[0], Disapprove: s[1], Undecided: s[2], Line: 226 + i})
+	}
+	for _, r := range poll.MarkForwardFilled(polls) {
+		fmt.Printf("line %d (%s) repeats line %d (%s)\n", r.Line, r.End.Format("2006-01"), r.PrevLine, r.PreviousEnd.Format("2006-01"))
+	}
+	// Output:
+	// line 228 (2018-06) repeats line 227 (2018-05)
+}
