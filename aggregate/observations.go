@@ -101,28 +101,33 @@ type observations struct {
 // obsOptions are the choices that change how polls become observations.
 type obsOptions struct {
 	splitModes bool // one house per pollster × mode (when the mode is known)
+	splitPops  bool // one house per pollster × population (when known)
 	logit      bool
 }
 
-// houseLabel returns the house a poll belongs to. With split modes the
-// mode is the poll's own, or when unknown its pollster profile's mode at
-// the poll's end date (Levada's 2020 telephone months, VTsIOM's move to the
-// telephone in 2017).
-func houseLabel(p *poll.Poll, splitModes bool) string {
+// houseLabel returns the house a poll belongs to: its pollster's canonical
+// name, followed with split modes by "/" and the mode — the poll's own, or
+// when unknown its pollster profile's mode at the poll's end date (Levada's
+// 2020 telephone months, VTsIOM's move to the telephone in 2017) — and
+// with split populations by "/" and the population code (a, rv, lv, v)
+// when known.
+func houseLabel(p *poll.Poll, splitModes, splitPops bool) string {
 	name := poll.CanonicalName(p.Pollster)
-	if !splitModes {
-		return name
-	}
-	mode := p.Mode
-	if mode == poll.ModeUnknown {
-		if prof, ok := poll.Lookup(p.Pollster); ok {
-			mode = prof.ModeAt(p.End)
+	if splitModes {
+		mode := p.Mode
+		if mode == poll.ModeUnknown {
+			if prof, ok := poll.Lookup(p.Pollster); ok {
+				mode = prof.ModeAt(p.End)
+			}
+		}
+		if mode != poll.ModeUnknown {
+			name += "/" + mode.String()
 		}
 	}
-	if mode == poll.ModeUnknown {
-		return name
+	if splitPops && p.Population != poll.PopulationUnknown {
+		name += "/" + p.Population.String()
 	}
-	return name + "/" + mode.String()
+	return name
 }
 
 // observationsFor prepares the polls publishing share s. Polls that do not
@@ -177,7 +182,7 @@ func observationsFor(polls []poll.Poll, s Share, opt obsOptions) (*observations,
 			obs = y
 			v = yv * (100 - yv) / neff
 		}
-		rows = append(rows, row{mid: p.Midpoint(), idx: i, y: obs, s2: v, neff: neff, lab: houseLabel(p, opt.splitModes)})
+		rows = append(rows, row{mid: p.Midpoint(), idx: i, y: obs, s2: v, neff: neff, lab: houseLabel(p, opt.splitModes, opt.splitPops)})
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)

@@ -133,6 +133,12 @@ type StateSpace struct {
 	// SplitModes gives each pollster × interview mode its own house
 	// effect ("Levada/phone" for Levada's 2020 telephone months).
 	SplitModes bool
+	// SplitPopulations gives each pollster × population its own house
+	// effect ("Ipsos/a", "Ipsos/rv"): a pollster's adults and likely
+	// voters differ in level, and the split keeps that difference out of
+	// the trend. (A population effect shared by all pollsters would be a
+	// main effect; the split estimates it per pollster.)
+	SplitPopulations bool
 	// Scale selects the scale of the model (default ScaleAuto).
 	Scale Scale
 	// PlugIn makes the smoothed sds treat σ̂ and τ̂ as known (the
@@ -297,7 +303,7 @@ type shareModel struct {
 // constraint and the τ groups, and checks that there are enough polls.
 func (m StateSpace) prepare(polls []poll.Poll, s Share) (*shareModel, error) {
 	logit := m.useLogit(polls, s)
-	o, err := observationsFor(polls, s, obsOptions{splitModes: m.SplitModes, logit: logit})
+	o, err := observationsFor(polls, s, obsOptions{splitModes: m.SplitModes, splitPops: m.SplitPopulations, logit: logit})
 	if err != nil {
 		return nil, err
 	}

@@ -288,3 +288,22 @@ func assertFinite(t *testing.T, r *Result) {
 		require.False(t, math.IsNaN(rr.Params.Sigma) || math.IsNaN(rr.Params.LogLik))
 	}
 }
+
+func TestStateSpaceSplitPopulations(t *testing.T) {
+	var ps []poll.Poll
+	for d := 0; d < 90; d += 3 {
+		for j, pop := range []poll.Population{poll.Adults, poll.LikelyVoters} {
+			p := pollAt("Acme", d+j, 1000, 44+3*float64(j)+float64(d%5)/4, 50)
+			p.Population = pop
+			ps = append(ps, p)
+		}
+		ps = append(ps, pollAt("Birch", d+1, 1000, 45+float64(d%4)/4, 50))
+	}
+	res, err := StateSpace{Shares: []Share{Approve}, SplitPopulations: true, Identify: Reference, Reference: "Acme/a"}.Fit(context.Background(), ps)
+	require.NoError(t, err)
+	require.Len(t, res.Houses, 3)
+	assert.Equal(t, "Acme/a", res.Houses[0].Pollster)
+	assert.Equal(t, "Acme/lv", res.Houses[1].Pollster)
+	assert.Equal(t, "Birch", res.Houses[2].Pollster)
+	assert.InDelta(t, 3, res.Houses[1].Value, 0.5)
+}
