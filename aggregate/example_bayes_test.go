@@ -35,3 +35,33 @@ func ExampleBayes() {
 	// σ 0.32 ± 0.11 points a day
 	// warnings: 0
 }
+
+// ExampleBayes_Sample uses the draws: the posterior probability that
+// Gamma reports more than 3.5 points above Delta, and σ's convergence.
+func ExampleBayes_Sample() {
+	m := aggregate.Bayes{
+		Model:  aggregate.StateSpace{Shares: []aggregate.Share{aggregate.Approve}},
+		Chains: 2, Iterations: 500, Seed: 1,
+	}
+	post, err := m.Sample(context.Background(), examplePolls())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	d := post.Draws[aggregate.Approve]
+	gamma, delta := d.Houses["Gamma"], d.Houses["Delta"]
+	above, n := 0, 0
+	for c := range gamma {
+		for i := range gamma[c] {
+			if gamma[c][i]-delta[c][i] > 3.5 {
+				above++
+			}
+			n++
+		}
+	}
+	fmt.Printf("P(Gamma − Delta > 3.5 points) = %.2f\n", float64(above)/float64(n))
+	fmt.Printf("σ: R̂ %.2f, bulk ESS ≥ 400: %v\n", aggregate.SplitRhat(d.Sigma), aggregate.BulkESS(d.Sigma) >= 400)
+	// Output:
+	// P(Gamma − Delta > 3.5 points) = 0.96
+	// σ: R̂ 1.00, bulk ESS ≥ 400: true
+}
