@@ -67,7 +67,10 @@
 //   - [ListExperiment.DiffInMeans]: τ̂ = Ȳ₁ − Ȳ₀ with the HC3 standard error
 //     √(s₁²/(n₁ − 1) + s₀²/(n₀ − 1)) that the R package list reports for
 //     ictreg(method = "lm"); [ListExperiment.DiffInMeansSE] gives the
-//     classical Neyman √(s₁²/n₁ + s₀²/n₀) and HC0/HC1.
+//     classical Neyman √(s₁²/n₁ + s₀²/n₀) and HC0/HC1;
+//     [ListExperiment.WeightedDiffInMeans] the survey-weighted version, and
+//     [ListExperiment.LM] the covariate-adjusted linear model
+//     Y = x̃ᵀγ + T·x̃ᵀβ + ε with HC3 standard errors (ictreg's "lm").
 //   - [ListExperiment.ML]: the maximum-likelihood estimator of Imai (2011),
 //     Z | x ~ Bernoulli(expit(xᵀδ)), Y(0) | x ~ Binomial(J, expit(xᵀψ)),
 //     fitted by EM and Newton steps with standard errors from the observed

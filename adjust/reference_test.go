@@ -95,6 +95,28 @@ func TestReferenceMLUnconstrained(t *testing.T) {
 	assert.InDelta(t, -1441.019765, fit.LogLik, 5e-4)
 }
 
+func TestReferenceLMCovariates(t *testing.T) {
+	// ictreg(y ~ south + age + male + college, data = race, J = 3,
+	// method = "lm"): lm(y ~ x + x:treat - 1) with sandwich::vcovHC
+	// (type "HC3"), recomputed in R 4.2.2; order (γ, β).
+	want := []float64{2.406064195, -0.1802073264, 0.02047343837, -0.2017671053, -0.3940769297,
+		-0.4342989837, 0.2019751181, 0.07309382369, 0.1802288991, 0.1144615848}
+	wantSE := []float64{0.1051137628, 0.07449674961, 0.01998018711, 0.06521814538, 0.06405675968,
+		0.1603255621, 0.1175962452, 0.0305081045, 0.09846403735, 0.09775270742}
+	r, err := ReadRespondents(sensitiveFile(t, "race.csv"), Columns{Covariates: []string{"south", "age", "male", "college"}})
+	require.NoError(t, err)
+	fit, err := r.ListExperiment(3).LM(r.X)
+	require.NoError(t, err)
+	got := append(append([]float64(nil), fit.Psi...), fit.Delta...)
+	gotSE := append(append([]float64(nil), fit.PsiSE...), fit.DeltaSE...)
+	for j := range want {
+		assert.InDelta(t, want[j], got[j], 1e-8, "coefficient %d", j)
+		assert.InDelta(t, wantSE[j], gotSE[j], 1e-8, "SE %d", j)
+	}
+	assert.InDelta(t, 0.07127448887, fit.Prevalence.Value, 1e-9)
+	assert.InDelta(t, 0.04823742631, fit.Prevalence.SE, 1e-9)
+}
+
 func TestReferenceDiffInMeansFromCSV(t *testing.T) {
 	// Same values as TestDiffInMeansReference, through the CSV reader
 	// (affirm's treat is TRUE/FALSE).
