@@ -3,6 +3,8 @@ package aggregate_test
 import (
 	"context"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"time"
 
 	"github.com/candorpoll/candor/aggregate"
@@ -64,4 +66,23 @@ func ExampleBayes_Sample() {
 	// Output:
 	// P(Gamma − Delta > 3.5 points) = 0.96
 	// σ: R̂ 1.00, bulk ESS ≥ 400: true
+}
+
+// ExampleBulkESS checks chains from an AR(1) process with coefficient 0.5,
+// whose effective sample size is n(1 − ρ)/(1 + ρ) = n/3.
+func ExampleBulkESS() {
+	r := rand.New(rand.NewPCG(1, 2))
+	chains := make([][]float64, 4)
+	for c := range chains {
+		x := r.NormFloat64()
+		for range 3000 {
+			chains[c] = append(chains[c], x)
+			x = 0.5*x + math.Sqrt(0.75)*r.NormFloat64()
+		}
+	}
+	fmt.Printf("bulk ESS %.1f thousand of 12 thousand draws (expected about 4)\n", aggregate.BulkESS(chains)/1000)
+	fmt.Printf("R̂ %.2f\n", aggregate.SplitRhat(chains))
+	// Output:
+	// bulk ESS 4.1 thousand of 12 thousand draws (expected about 4)
+	// R̂ 1.00
 }
