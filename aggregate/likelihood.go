@@ -203,6 +203,9 @@ func (cr *core) setTau(tau []float64) {
 	cr.entries = cr.entries[:0]
 	// Per-day accumulation: houses seen on the current day, in order of
 	// first appearance, with their sums; flushed into entries at day end.
+	// Σ log R_i is accumulated as a product of Frexp mantissas (one log at
+	// the end, not one per poll: this runs at every τ the search tries).
+	lrMant, lrExp := 1.0, 0
 	start := 0
 	for start < len(o.day) {
 		t := o.day[start]
@@ -216,7 +219,13 @@ func (cr *core) setTau(tau []float64) {
 			r := cr.variance(i, tau)
 			w := 1 / r
 			y := o.y[i]
-			cr.sumLogR += math.Log(r)
+			fr, e := math.Frexp(r)
+			lrMant *= fr
+			lrExp += e
+			if lrMant < 0x1p-500 {
+				fr, e := math.Frexp(lrMant)
+				lrMant, lrExp = fr, lrExp+e
+			}
 			cr.ydy += y * y * w
 			cr.xdx[0] += w
 			cr.xdy[0] += y * w
@@ -248,6 +257,7 @@ func (cr *core) setTau(tau []float64) {
 		}
 		start = end
 	}
+	cr.sumLogR = math.Log(lrMant) + float64(lrExp)*math.Ln2
 }
 
 // eval computes the diffuse log-likelihood at σ (daily innovation sd) and
