@@ -95,7 +95,8 @@ import (
 // # Reproducibility and concurrency
 //
 // Chain c of share s draws from its own PCG stream seeded by (Seed, s·2³²
-// + c), and chains write only their own draws, so the output is
+// + c) (Approve 0, Disapprove 1, Undecided 2), whatever other shares are
+// sampled alongside, and chains write only their own draws, so the output is
 // byte-identical for the same Seed whatever the scheduling. Chains run on
 // their own goroutines. A Bayes holds no state: Fit may be called
 // concurrently.
@@ -580,7 +581,7 @@ func (m Bayes) sampleShare(ctx context.Context, polls []poll.Poll, s Share, shar
 		warmup:   orDefault(m.Warmup, 100),
 		iters:    orDefault(m.Iterations, 1000),
 		seed:     m.Seed,
-		stream:   uint64(shareIdx) << 32,
+		stream:   uint64(s) << 32, // by share, not position: a share's draws do not depend on the others asked for
 		sigPrior: orDefault(m.SigmaPrior, 1.0),
 		tauPrior: orDefault(m.TauPrior, 3.0),
 	}

@@ -173,6 +173,11 @@ func TestBayesDeterministic(t *testing.T) {
 	assert.NotEqual(t, p1.Draws[Approve].Sigma[0][0], p3.Draws[Approve].Sigma[0][0])
 	// Chains differ from each other.
 	assert.NotEqual(t, p1.Draws[Approve].Sigma[0], p1.Draws[Approve].Sigma[1])
+	// A share's draws do not depend on which other shares are sampled.
+	m.Seed = 42
+	m.Model.Shares = []Share{Undecided}
+	_, p4 := run(m)
+	assert.True(t, reflect.DeepEqual(p1.Draws[Undecided], p4.Draws[Undecided]))
 }
 
 // TestBayesCoverage: posterior 95% intervals of the latent level cover the
