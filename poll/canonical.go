@@ -185,11 +185,17 @@ func (c *readConfig) sourced(err error) error {
 }
 
 // joined merges the errors of undecodable lines with those of the rows,
-// in line order, with the source name set.
+// in line order, with the source name set. Values are copied so that an
+// error never keeps the whole input text alive.
 func (c *readConfig) joined(lineErrs, errs []error) error {
 	if len(lineErrs) > 0 {
 		errs = append(lineErrs, errs...)
 		sortParseErrors(errs)
+	}
+	for _, e := range errs {
+		if pe, ok := e.(*ParseError); ok {
+			pe.Value = strings.Clone(pe.Value)
+		}
 	}
 	return c.sourced(errors.Join(errs...))
 }
@@ -244,7 +250,7 @@ func (pc pollsterCache) get(raw string) pollsterInfo {
 	if p, ok := Lookup(raw); ok {
 		v = pollsterInfo{name: p.Name, profile: &p}
 	} else {
-		v = pollsterInfo{name: strings.TrimSpace(raw)}
+		v = pollsterInfo{name: strings.Clone(strings.TrimSpace(raw))}
 	}
 	pc[strings.Clone(raw)] = v
 	return v
@@ -480,7 +486,8 @@ func (cr *canonReader) parse(p *Poll, row []cell) *ParseError {
 	p.Refused = cr.share(colRefused)
 	fp := FourPoint{cr.share(colDefinitelyYes), cr.share(colRatherYes), cr.share(colRatherNo), cr.share(colDefinitelyNo)}
 	if !math.IsNaN(fp.DefinitelyYes) || !math.IsNaN(fp.RatherYes) || !math.IsNaN(fp.RatherNo) || !math.IsNaN(fp.DefinitelyNo) {
-		p.Detail = &fp
+		detail := fp // allocated only for rows that have detail
+		p.Detail = &detail
 	}
 	p.ResponseRate = cr.optional(colResponseRate)
 	p.DesignEffect = cr.optional(colDesignEffect)

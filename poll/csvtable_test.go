@@ -1,6 +1,8 @@
 package poll
 
 import (
+	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -54,5 +56,41 @@ func TestReadDelimitedSyntaxErrors(t *testing.T) {
 			assert.Len(t, tab.Rows, tc.rows)
 			assert.Equal(t, tc.lastLine, tab.Rows[len(tab.Rows)-1][0].Line)
 		})
+	}
+}
+
+// readAllCells reads every record of d, copying the reused row slices.
+func readAllCells(d *delimited) [][]cell {
+	var out [][]cell
+	for {
+		row, err := d.next()
+		if err != nil {
+			return out
+		}
+		out = append(out, append([]cell(nil), row...))
+	}
+}
+
+// TestDelimitedFastPathMatchesCSV checks that quote-free text split
+// directly gives the same cells, lines and field numbers as encoding/csv.
+func TestDelimitedFastPathMatchesCSV(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	alphabet := []string{"a", "1", ",", ";", "\t", "\n", "\n\n", " ", "ё", "—", ".", "|"}
+	inputs := []string{"a,b\n\n1,2,\n,\n3", "x", "\n\n", "a;b\n1,5;2\n", "a\tb\n1\t2\n"}
+	for range 500 {
+		var b strings.Builder
+		for range r.IntN(60) {
+			b.WriteString(alphabet[r.IntN(len(alphabet))])
+		}
+		inputs = append(inputs, b.String())
+	}
+	for _, in := range inputs {
+		for _, comma := range []rune{',', ';', '\t', '|'} {
+			fast := newDelimited([]byte(in), comma)
+			require.True(t, fast.fast)
+			slow := &delimited{data: []byte(in), comma: comma}
+			slow.reset(0, 0)
+			assert.Equal(t, readAllCells(slow), readAllCells(fast), "%q %q", in, comma)
+		}
 	}
 }

@@ -145,7 +145,9 @@ func ParseFlags(s string) (Flags, error) {
 		return 0, nil
 	}
 outer:
-	for _, p := range strings.Split(s, "|") {
+	for rest, more := s, true; more; {
+		var p string
+		p, rest, more = strings.Cut(rest, "|")
 		p = strings.TrimSpace(p)
 		for i, n := range flagNames {
 			if p == n {
