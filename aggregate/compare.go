@@ -16,6 +16,12 @@ type Official struct {
 	Date  time.Time // the date it refers to (election day)
 	Value float64   // points
 	SD    float64   // standard deviation of its own error, points; 0 when taken as exact
+	// Causal compares with the filtered series (only polls fielded up to
+	// the date: what the polls said beforehand) instead of the smoothed
+	// one (all polls, including those after the date). A date before the
+	// filtered series starts is then an error (ErrNoPolls); a date after
+	// it is a forecast.
+	Causal bool
 }
 
 // Comparison is an official result set against the poll-implied estimate
@@ -42,7 +48,8 @@ type Comparison struct {
 }
 
 // Compare sets an official result against the poll-implied estimate of
-// the same quantity on its date, from r's smoothed series: the gap, its
+// the same quantity on its date, from r's smoothed series (or, with
+// Official.Causal, its filtered series): the gap, its
 // standard error (the latent level's SD and the official value's own SD,
 // independent), its interval at r.Level and the two-sided probability,
 // under the model, of a gap at least as large as the one observed.
@@ -71,7 +78,8 @@ type Comparison struct {
 // Errors: ErrNoPolls when r has no series; ErrConfig for an official value
 // outside [0, 100], a negative or non-finite SD, or a zero date.
 func Compare(r *Result, off Official) (Comparison, error) {
-	if r == nil || len(r.Series) == 0 {
+	series := r.seriesFor(off.Causal)
+	if len(series) == 0 {
 		return Comparison{}, fmt.Errorf("%w: Compare: empty result", ErrNoPolls)
 	}
 	if !(off.Value >= 0 && off.Value <= 100) || !(off.SD >= 0) || math.IsInf(off.SD, 0) || off.Date.IsZero() {
@@ -82,9 +90,11 @@ func Compare(r *Result, off Official) (Comparison, error) {
 		level = 0.95
 	}
 	c := Comparison{Official: off, Share: r.Share, Level: level}
-	first, last := r.Series[0], r.Series[len(r.Series)-1]
+	first, last := series[0], series[len(series)-1]
 	d := off.Date.UTC().Truncate(24 * time.Hour)
 	switch {
+	case d.Before(first.Date) && off.Causal:
+		return Comparison{}, fmt.Errorf("%w: Compare: no polls identify the level on or before %s", ErrNoPolls, d.Format(time.DateOnly))
 	case d.Before(first.Date):
 		c.Extrapolated, c.Days = true, dayIndex(d, first.Date)
 		c.Estimate, c.SE = first.Mean, math.Sqrt(first.SD*first.SD+float64(c.Days)*r.Params.Sigma*r.Params.Sigma)
@@ -92,7 +102,7 @@ func Compare(r *Result, off Official) (Comparison, error) {
 		c.Extrapolated, c.Days = true, dayIndex(last.Date, d)
 		c.Estimate, c.SE = last.Mean, math.Sqrt(last.SD*last.SD+float64(c.Days)*r.Params.Sigma*r.Params.Sigma)
 	default:
-		p := r.Series[dayIndex(first.Date, d)]
+		p := series[dayIndex(first.Date, d)]
 		c.Estimate, c.SE = p.Mean, p.SD
 	}
 	c.Gap = off.Value - c.Estimate
@@ -111,6 +121,18 @@ func Compare(r *Result, off Official) (Comparison, error) {
 	return c, nil
 }
 
+// seriesFor returns the series Compare uses: Filtered when causal,
+// Series otherwise (nil for a nil result).
+func (r *Result) seriesFor(causal bool) []Point {
+	if r == nil {
+		return nil
+	}
+	if causal {
+		return r.Filtered
+	}
+	return r.Series
+}
+
 // String summarises the comparison in one paragraph.
 func (c Comparison) String() string {
 	var b strings.Builder
@@ -122,7 +144,11 @@ func (c Comparison) String() string {
 	if c.Official.SD > 0 {
 		fmt.Fprintf(&b, " (sd %.2f)", c.Official.SD)
 	}
-	fmt.Fprintf(&b, "\npolls (%s): %.2f (sd %.2f)", c.Share, c.Estimate, c.SE)
+	kind := "polls"
+	if c.Official.Causal {
+		kind = "polls up to that day"
+	}
+	fmt.Fprintf(&b, "\n%s (%s): %.2f (sd %.2f)", kind, c.Share, c.Estimate, c.SE)
 	if c.Extrapolated {
 		fmt.Fprintf(&b, ", extrapolated %d days beyond the polls", c.Days)
 	}

@@ -45,3 +45,23 @@ func TestCompareHandComputed(t *testing.T) {
 	_, err = Compare(&Result{}, Official{Date: d0, Value: 50})
 	assert.ErrorIs(t, err, ErrNoPolls)
 }
+
+func TestCompareCausal(t *testing.T) {
+	d0 := time.Date(2024, 3, 15, 0, 0, 0, 0, time.UTC)
+	r := &Result{Share: "approve", Level: 0.95, Params: Params{Sigma: 0.5},
+		Series:   []Point{{Date: d0, Mean: 80, SD: 1}, {Date: d0.AddDate(0, 0, 1), Mean: 81, SD: 0.8}},
+		Filtered: []Point{{Date: d0.AddDate(0, 0, 1), Mean: 79, SD: 1.2}}}
+	c, err := Compare(r, Official{Date: d0.AddDate(0, 0, 1), Value: 80, Causal: true})
+	require.NoError(t, err)
+	assert.InDelta(t, 79, c.Estimate, 1e-12)
+	assert.InDelta(t, 1.2, c.SE, 1e-12)
+	assert.Contains(t, c.String(), "polls up to that day")
+	// Before the filtered series starts nothing was known.
+	_, err = Compare(r, Official{Date: d0, Value: 80, Causal: true})
+	assert.ErrorIs(t, err, ErrNoPolls)
+	// After it: a forecast.
+	c, err = Compare(r, Official{Date: d0.AddDate(0, 0, 5), Value: 80, Causal: true})
+	require.NoError(t, err)
+	assert.True(t, c.Extrapolated)
+	assert.InDelta(t, math.Sqrt(1.44+4*0.25), c.SE, 1e-12)
+}
