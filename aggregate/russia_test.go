@@ -108,6 +108,15 @@ func TestRussiaHouseEffects(t *testing.T) {
 		t.Logf("diagnostic %s = %.3g (ok %v)", d.Name, d.Value, d.OK)
 	}
 
+	// The 2018 presidential election (official: 76.69% for Putin on 18
+	// March) against Levada-referenced approval on that day; an
+	// illustration of Compare, not a test of anything electoral (approval
+	// is not a vote share).
+	c, err := Compare(res, Official{Label: "Putin, official vote share 2018", Date: time.Date(2018, 3, 18, 0, 0, 0, 0, time.UTC), Value: 76.69, Causal: true})
+	require.NoError(t, err)
+	require.False(t, math.IsNaN(c.Gap) || math.IsNaN(c.GapSE))
+	t.Logf("%s", c)
+
 	// With modes split (Levada's 2020 telephone months, VTsIOM's
 	// face-to-face years before 2017 and telephone since) the reference
 	// is Levada face-to-face.
