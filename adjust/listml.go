@@ -113,9 +113,11 @@ func (r *MLResult) String() string {
 //
 // ctx is checked between iterations. Errors: those of the data checks,
 // [ErrLength] for X with the wrong number of rows, [ErrValue] for
-// non-finite covariates, [ErrNotConverged] (with the last iterate) and
-// [ErrSingular] when the information matrix cannot be inverted (for
-// example a prevalence estimate at 0 or 1).
+// non-finite covariates, [ErrProbability] when the estimated prevalence is
+// 0 or 1 (the MLE is on the boundary, where information-matrix SEs are
+// invalid; the point estimate is returned with a NaN SE),
+// [ErrNotConverged] (with the last iterate) and [ErrSingular] when the
+// information matrix cannot be inverted.
 func (le *ListExperiment) ML(ctx context.Context, s *MLSettings) (*MLResult, error) {
 	if _, _, err := le.validate(); err != nil {
 		return nil, err
@@ -229,13 +231,19 @@ func (le *ListExperiment) ML(ctx context.Context, s *MLSettings) (*MLResult, err
 		res.Psi1 = append([]float64(nil), theta[2*p:]...)
 	}
 	res.LogLik = ll
+	res.Prevalence = Estimate{Value: m.prevalence(res.Delta, nil).Value, SE: math.NaN()}
+	if pv := res.Prevalence.Value; !(pv > 1e-6 && pv < 1-1e-6) {
+		// The MLE sits on the boundary (δ₀ → ±∞): standard errors from
+		// the information matrix are meaningless there.
+		return res, fmt.Errorf("adjust: list ML: %w: prevalence estimate %.3g is on the boundary; use the difference in means and its SE", ErrProbability, pv)
+	}
 	negH, err := m.negHessian(theta)
 	if err != nil {
 		return res, err
 	}
 	var ch mat.Cholesky
 	if !ch.Factorize(negH) {
-		return res, fmt.Errorf("adjust: list ML: %w: observed information not positive definite (estimate on the boundary?)", ErrSingular)
+		return res, fmt.Errorf("adjust: list ML: %w: observed information not positive definite", ErrSingular)
 	}
 	res.Cov = mat.NewSymDense(nd, nil)
 	if err := ch.InverseTo(res.Cov); err != nil {
@@ -611,7 +619,7 @@ func (m *listModel) negHessian(theta []float64) (*mat.SymDense, error) {
 }
 
 // prevalence returns (1/n)Σ expit(xᵢᵀδ) with the delta-method SE
-// √(ḡᵀV_δḡ), ḡ = (1/n)Σ gᵢ(1 − gᵢ)xᵢ.
+// √(ḡᵀV_δḡ), ḡ = (1/n)Σ gᵢ(1 − gᵢ)xᵢ (NaN SE when cov is nil).
 func (m *listModel) prevalence(delta []float64, cov *mat.SymDense) Estimate {
 	p := m.p
 	gbar := make([]float64, p)
@@ -631,6 +639,9 @@ func (m *listModel) prevalence(delta []float64, cov *mat.SymDense) Estimate {
 	}
 	n := float64(m.nTotal)
 	mean /= n
+	if cov == nil {
+		return Estimate{Value: mean, SE: math.NaN()}
+	}
 	var v float64
 	for a := 0; a < p; a++ {
 		for b := 0; b < p; b++ {
@@ -671,12 +682,12 @@ func (le *ListExperiment) MLConstraintTest(ctx context.Context, s *MLSettings) (
 	set.Unconstrained = false
 	c, err := le.ML(ctx, &set)
 	if err != nil {
-		return nil, fmt.Errorf("constrained model: %w", err)
+		return nil, fmt.Errorf("adjust: list ML constraint test: constrained model: %w", err)
 	}
 	set.Unconstrained = true
 	u, err := le.ML(ctx, &set)
 	if err != nil {
-		return nil, fmt.Errorf("unconstrained model: %w", err)
+		return nil, fmt.Errorf("adjust: list ML constraint test: unconstrained model: %w", err)
 	}
 	lr := math.Max(0, 2*(u.LogLik-c.LogLik))
 	df := len(c.Psi)

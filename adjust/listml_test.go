@@ -213,3 +213,19 @@ func TestMLUnconstrainedGradient(t *testing.T) {
 		assert.InDelta(t, (up-dn)/2e-6, grad[j], 1e-4, "coordinate %d", j)
 	}
 }
+
+func TestMLBoundary(t *testing.T) {
+	// Nobody holds the sensitive trait, and everybody does: the MLE of the
+	// prevalence is on the boundary and ML says so instead of reporting
+	// a zero standard error.
+	rng := rand.New(rand.NewPCG(1, 9))
+	for _, pi := range []float64{0, 1} {
+		le := simulateList(rng, 1000, 3, pi, false)
+		r, err := le.ML(context.Background(), nil)
+		require.Error(t, err)
+		assert.ErrorIs(t, err, ErrProbability, "π = %v", pi)
+		require.NotNil(t, r)
+		assert.InDelta(t, pi, r.Prevalence.Value, 1e-6)
+		assert.True(t, math.IsNaN(r.Prevalence.SE))
+	}
+}
