@@ -104,11 +104,13 @@
 // applies R's complete-case rule explicitly.
 //
 // On the data sets shipped with the R package list (Blair, Chou & Imai,
-// version 9.2.6) these estimators reproduce the package: the difference in
-// means and its HC3 SE, the ict.test table and p-values, the constrained
-// ML fits (Imai 2011's published race coefficients among them) to 5e-4,
-// and every number printed by the combinedListDirect vignette. The tests
-// say where each reference value comes from.
+// version 9.2.6) these estimators agree with R: every number printed by
+// the combinedListDirect vignette and the printed rows of the ict.test
+// example exactly; the difference in means, the lm fit (lm + sandwich
+// HC3), the rest of the ict.test table and p-values (the package's
+// algorithm run in R) to 1e-8; the constrained and unconstrained ML fits
+// (the same likelihood maximized by R's optim) to 5e-4. The tests say
+// where each reference value comes from.
 //
 // # Randomized response
 //

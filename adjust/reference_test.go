@@ -32,10 +32,9 @@ func sensitiveFile(t *testing.T, name string) *os.File {
 
 func TestReferenceMLCovariates(t *testing.T) {
 	// ictreg(y ~ south + age + male + college, treat = "treat", J = 3,
-	// method = "ml") on race and affirm. The race sensitive-item intercept
-	// −5.508 (SE 1.021) and its other coefficients are those published in
-	// Imai (2011, JASA); all values were recomputed by maximizing the same
-	// likelihood in R 4.2.2 (optim BFGS, reltol 1e-16; optimHess SEs).
+	// method = "ml") on race and affirm. Reference values: the same
+	// likelihood maximized in R 4.2.2 (optim BFGS, reltol 1e-16;
+	// optimHess SEs), not the package's own printout.
 	tests := []struct {
 		file           string
 		delta, deltaSE []float64
