@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"gonum.org/v1/gonum/stat/distuv"
 
@@ -105,7 +106,7 @@ import (
 //
 // The daily level is kept for every retained draw (as float32, for its
 // quantiles): 4 bytes × Chains × Iterations × days per share, 13 MB for the
-// default sampler on 800 days. Posterior.Draws does not include it.
+// default sampler on 800 days; Posterior.Draws shares it (Draws.Level).
 type Bayes struct {
 	// Model is the model sampled: shares, Level, identification, τ mode,
 	// scale and houses are taken from it. Model.Sigma > 0 and
@@ -158,6 +159,27 @@ type Draws struct {
 	Sigma  [][]float64            // daily innovation sd; constant when fixed
 	Tau    map[string][][]float64 // τ per group: "" (global) or house label; nil without τ
 	Houses map[string][][]float64 // house effect per house label
+
+	// Level holds the daily level, in float32 to halve its memory:
+	// Level[c][i·Days + t] is draw i of chain c on day t, the date
+	// Start + t days (Result.Series[t].Date).
+	Level [][]float32
+	Start time.Time
+	Days  int
+}
+
+// LevelAt returns the draws of the level on day t (0 ≤ t < Days) of every
+// chain, as float64 on the model scale.
+func (d *Draws) LevelAt(t int) [][]float64 {
+	out := make([][]float64, len(d.Level))
+	for c, l := range d.Level {
+		n := len(l) / d.Days
+		out[c] = make([]float64, n)
+		for i := range n {
+			out[c][i] = float64(l[i*d.Days+t])
+		}
+	}
+	return out
 }
 
 // Fit samples the posterior and returns its summary (see Bayes). Errors
@@ -695,7 +717,10 @@ func (b *bayesShare) summarise(outs []*chainOut, level float64, s Share) (*Resul
 	chains := len(outs)
 	n := b.iters
 	res := &Result{Model: "bayes", Share: s.String(), Level: level}
-	d := Draws{Logit: sm.logit}
+	d := Draws{Logit: sm.logit, Start: o.date(0), Days: T}
+	for _, out := range outs {
+		d.Level = append(d.Level, out.latent)
+	}
 	var warnings []string
 	diag := func(name string, x [][]float64) {
 		r, e := SplitRhat(x), BulkESS(x)
@@ -808,13 +833,7 @@ func (b *bayesShare) summarise(outs []*chainOut, level float64, s Share) (*Resul
 	worstR, worstE := math.Inf(-1), math.Inf(1)
 	var worstDays []string
 	for _, t := range []int{0, (T - 1) / 4, (T - 1) / 2, 3 * (T - 1) / 4, T - 1} {
-		x := make([][]float64, chains)
-		for c, out := range outs {
-			x[c] = make([]float64, n)
-			for i := range n {
-				x[c][i] = float64(out.latent[i*T+t])
-			}
-		}
+		x := d.LevelAt(t)
 		r, e := SplitRhat(x), BulkESS(x)
 		if math.IsNaN(r) || math.IsNaN(e) {
 			continue

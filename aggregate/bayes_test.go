@@ -106,6 +106,10 @@ func TestBayesMatchesPeers(t *testing.T) {
 	assert.Equal(t, r.Houses[0].Value, m)
 	assert.Nil(t, d.Tau)
 	assert.Nil(t, r.Filtered)
+	require.Equal(t, len(r.Series), d.Days)
+	assert.Equal(t, r.Series[0].Date, d.Start)
+	m, _ = pooledMeanSD(d.LevelAt(400))
+	assert.InDelta(t, r.Series[400].Mean, m, 1e-4) // float32 storage
 }
 
 // TestBayesESSPerSecond is the speed bar: at least 100× the effective

@@ -39,7 +39,8 @@ func ExampleBayes() {
 }
 
 // ExampleBayes_Sample uses the draws: the posterior probability that
-// Gamma reports more than 3.5 points above Delta, and σ's convergence.
+// Gamma reports more than 3.5 points above Delta, that approval rose over
+// the last month, and σ's convergence.
 func ExampleBayes_Sample() {
 	m := aggregate.Bayes{
 		Model:  aggregate.StateSpace{Shares: []aggregate.Share{aggregate.Approve}},
@@ -62,9 +63,21 @@ func ExampleBayes_Sample() {
 		}
 	}
 	fmt.Printf("P(Gamma − Delta > 3.5 points) = %.2f\n", float64(above)/float64(n))
+	// The level's draws: did approval rise over the last month?
+	now, before := d.LevelAt(d.Days-1), d.LevelAt(d.Days-31)
+	rose := 0
+	for c := range now {
+		for i := range now[c] {
+			if now[c][i] > before[c][i] {
+				rose++
+			}
+		}
+	}
+	fmt.Printf("P(approval rose since %s) = %.2f\n", d.Start.AddDate(0, 0, d.Days-31).Format(time.DateOnly), float64(rose)/float64(n))
 	fmt.Printf("σ: R̂ %.2f, bulk ESS ≥ 400: %v\n", aggregate.SplitRhat(d.Sigma), aggregate.BulkESS(d.Sigma) >= 400)
 	// Output:
 	// P(Gamma − Delta > 3.5 points) = 0.96
+	// P(approval rose since 2024-03-05) = 0.93
 	// σ: R̂ 1.00, bulk ESS ≥ 400: true
 }
 
