@@ -22,7 +22,7 @@ const (
 	// likelihood together with σ (or fixed by StateSpace.TauFixed). Real
 	// polls vary more than their sampling error says; τ absorbs that, so
 	// intervals stay honest (see the calibration tests). When the data show
-	// no extra variance τ̂ is 0 and the fit equals the TauNone one.
+	// no extra variance τ̂ is near 0 and the fit close to the TauNone one.
 	TauGlobal TauMode = iota
 	// TauNone: sampling variance only (the textbook model and the peers').
 	TauNone
