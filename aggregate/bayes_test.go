@@ -96,6 +96,24 @@ func TestBayesMatchesPeers(t *testing.T) {
 		assert.Less(t, worstS, 4.5, pe.name)
 	}
 
+	// The band for a new poll from an average house holds about 95% of
+	// the (house-adjusted) polls.
+	polls := syntheticPolls(t)
+	effect := map[string]float64{}
+	for _, h := range r.Houses {
+		effect[h.Pollster] = h.Value
+	}
+	in := 0
+	for _, pl := range polls {
+		pt := r.Series[dayIndex(r.Series[0].Date, pl.Midpoint())]
+		if y := pl.Approve - effect[pl.Pollster]; pt.PollLower <= y && y <= pt.PollUpper {
+			in++
+		}
+	}
+	band := float64(in) / float64(len(polls))
+	t.Logf("poll band holds %.3f of the house-adjusted polls", band)
+	assert.InDelta(t, 0.95, band, 0.02)
+
 	// The draws are there and consistent with the summary.
 	d := p.Draws[Approve]
 	require.Len(t, d.Sigma, 4)
