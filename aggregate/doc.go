@@ -82,9 +82,12 @@
 // Series is the smoothed estimate (every day uses all polls): the GLS
 // estimate of the constants, γ̂ = S⁻¹s with covariance S⁻¹, and
 // w | β, y ~ N(M⁻¹(b − Uβ), M⁻¹). Its SD includes, by default, the
-// uncertainty of σ̂ and τ̂ (Hamilton 1986: dᵀ Cov(θ̂) d with d the
-// derivative of the smoothed mean in the parameters); PlugIn leaves it out,
-// giving the textbook (statsmodels) sds.
+// first-order effect of the uncertainty of σ̂ and τ̂ (Hamilton 1986:
+// dᵀ Cov(θ̂) d with d the derivative of the smoothed mean in the
+// parameters, Cov(θ̂) the inverse observed information); PlugIn leaves it
+// out, giving the textbook (statsmodels) sds. The term is small: plug-in
+// intervals still cover a little under their level when σ must be
+// estimated from noisy polls (see the calibration tests).
 //
 // Filtered is the causal estimate α̂_{t|t}: what the polls up to day t said
 // about day t (de Jong's augmented Kalman filter; under sum-to-zero the

@@ -143,9 +143,10 @@ type StateSpace struct {
 	Scale Scale
 	// PlugIn makes the smoothed sds treat σ̂ and τ̂ as known (the
 	// textbook smoother's sds, as statsmodels reports them). By default
-	// they also carry the uncertainty of the estimates (Hamilton 1986),
-	// which matters in gaps between polls; the filtered sds are always
-	// plug-in.
+	// they also carry the first-order effect of the estimates' uncertainty
+	// on the smoothed level (Hamilton 1986), largest where the level
+	// depends most on σ̂ (the ends of the series, sparse stretches); the
+	// filtered sds are always plug-in.
 	PlugIn bool
 }
 

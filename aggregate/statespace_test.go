@@ -307,3 +307,34 @@ func TestStateSpaceSplitPopulations(t *testing.T) {
 	assert.Equal(t, "Birch", res.Houses[2].Pollster)
 	assert.InDelta(t, 3, res.Houses[1].Value, 0.5)
 }
+
+// The default smoothed sds add the uncertainty of σ̂ (Hamilton 1986) to the
+// plug-in ones: never smaller, and larger where the smoothed level depends
+// on σ̂ (in the middle of a gap it is a straight line whatever σ̂ is, so
+// the first-order term is small there).
+func TestStateSpaceParameterUncertainty(t *testing.T) {
+	sim := simulate(4242, simSpec{days: 200, polls: 250, houses: 4, sigma: 0.3, houseSD: 2, rare: -1, start: 50,
+		gaps: [][2]int{{80, 140}}})
+	m := StateSpace{Shares: []Share{Approve}, Tau: TauNone}
+	plug := m
+	plug.PlugIn = true
+	a, err := m.Fit(context.Background(), sim.polls)
+	require.NoError(t, err)
+	b, err := plug.Fit(context.Background(), sim.polls)
+	require.NoError(t, err)
+	require.Len(t, a.Series, len(b.Series))
+	gapMax, outMax := 0.0, 0.0
+	for i := range a.Series {
+		assert.InDelta(t, b.Series[i].Mean, a.Series[i].Mean, 1e-12)
+		d := a.Series[i].SD - b.Series[i].SD
+		require.GreaterOrEqual(t, d, -1e-12)
+		day := dayIndex(simOrigin, a.Series[i].Date)
+		if day >= 90 && day < 130 {
+			gapMax = max(gapMax, d)
+		} else {
+			outMax = max(outMax, d)
+		}
+	}
+	t.Logf("largest sd increase: %.4f in the gap, %.4f elsewhere", gapMax, outMax)
+	assert.Greater(t, outMax, 0.005)
+}
