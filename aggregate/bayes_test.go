@@ -206,9 +206,10 @@ func TestBayesDeterministic(t *testing.T) {
 // truth 93–97% of the time on data simulated from the model (the scenarios
 // of TestCalibration: ten weeks without polls, a rare pollster; with and
 // without extra non-sampling noise), and the 95% interval of τ covers its
-// true value. 40 replicates per scenario; 400 with -calib.full.
+// true value. 80 replicates per scenario (2 chains × 250 draws each); 400 with
+// -calib.full.
 func TestBayesCoverage(t *testing.T) {
-	reps := 40
+	reps := 80
 	// The flag is calibration_test.go's; looked up rather than referenced
 	// so that this file does not depend on it.
 	if f := flag.Lookup("calib.full"); f != nil && f.Value.String() == "true" {
@@ -222,7 +223,7 @@ func TestBayesCoverage(t *testing.T) {
 	withTau := base
 	withTau.tau = []float64{1.5, 1.5, 1.5, 1.5, 1.5, 1.5}
 	m := Bayes{Model: StateSpace{Shares: []Share{Approve}, Identify: SumToZero, Scale: ScalePoints},
-		Chains: 2, Warmup: 100, Iterations: 400}
+		Chains: 2, Warmup: 50, Iterations: 250}
 	for i, c := range []struct {
 		name string
 		sp   simSpec
