@@ -11,7 +11,10 @@ import (
 // testdata/csv (malformed files included), an excerpt of each real series
 // file and the first rows of the 538 files. Run one with
 //
-//	go test ./poll -run '^$' -fuzz FuzzReadCSV -fuzztime 60s
+//	go test ./poll -run '^$' -fuzz FuzzReadCSV -fuzztime 60s -fuzzminimizetime 5s
+//
+// (on a loaded machine the default 60 s minimisation of each new input can
+// use up the whole run and end in "context deadline exceeded")
 //
 // Invariants: no panic; every returned poll is valid; an error is made of
 // *ParseError values; and what ReadCSV returns survives
