@@ -6,6 +6,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/candorpoll/candor/poll"
@@ -205,6 +206,17 @@ func sameEvidence(a, b map[string]float64) bool {
 // IndependentVariance + SharedVariance, the last common to every poll
 // corrected with the same evidence.
 func SamplingVariance(p poll.Poll) (approve, disapprove float64) {
+	aa, _, dd := SamplingCovariance(p)
+	return aa, dd
+}
+
+// SamplingCovariance is [SamplingVariance] with the covariance of the two
+// shares: the entries aa, ad, dd of the propagated 2×2 sampling covariance
+// of the corrected approve and disapprove shares, in points². The sampling
+// variance of the corrected undecided share, total − A − D, is
+// aa + 2ad + dd. All three are NaN when the sample size is unknown or a
+// share unpublished.
+func SamplingCovariance(p poll.Poll) (aa, ad, dd float64) {
 	a, b := p.Approve, p.Disapprove
 	for _, adj := range p.Adjustments {
 		a -= adj.Approve
@@ -212,24 +224,65 @@ func SamplingVariance(p poll.Poll) (approve, disapprove float64) {
 	}
 	neff := p.EffectiveSampleSize()
 	if neff <= 0 || math.IsNaN(a) || math.IsNaN(b) {
-		return math.NaN(), math.NaN()
+		return math.NaN(), math.NaN(), math.NaN()
 	}
 	a, b = a/100, b/100
 	k := 1e4 / neff
 	saa, sad, sdd := k*a*(1-a), -k*a*b, k*b*(1-b)
 	for _, adj := range p.Adjustments {
-		jaa, ok1 := adj.Params[keyAA]
-		jad, ok2 := adj.Params[keyAD]
-		jda, ok3 := adj.Params[keyDA]
-		jdd, ok4 := adj.Params[keyDD]
-		if !(ok1 && ok2 && ok3 && ok4) {
+		j, ok := Jacobian(adj)
+		if !ok {
 			continue
 		}
+		jaa, jad, jda, jdd := j[0][0], j[0][1], j[1][0], j[1][1]
 		// Σ' = JΣJᵀ for J = [[jaa, jad], [jda, jdd]].
 		naa := jaa*jaa*saa + 2*jaa*jad*sad + jad*jad*sdd
 		nad := jaa*jda*saa + (jaa*jdd+jad*jda)*sad + jad*jdd*sdd
 		ndd := jda*jda*saa + 2*jda*jdd*sad + jdd*jdd*sdd
 		saa, sad, sdd = naa, nad, ndd
 	}
-	return saa, sdd
+	return saa, sad, sdd
+}
+
+// Jacobian returns the derivatives an audit entry records of the shares it
+// produced with respect to the shares it was applied to,
+// j = [[∂A'/∂A, ∂A'/∂D], [∂D'/∂A, ∂D'/∂D]] (the Params "poll.dA/dA"…,
+// see [Correction]), and whether it records them. An entry without them
+// passes errors through unchanged (j is then the identity).
+func Jacobian(a poll.Adjustment) (j [2][2]float64, ok bool) {
+	jaa, ok1 := a.Params[keyAA]
+	jad, ok2 := a.Params[keyAD]
+	jda, ok3 := a.Params[keyDA]
+	jdd, ok4 := a.Params[keyDD]
+	if !(ok1 && ok2 && ok3 && ok4) {
+		return [2][2]float64{{1, 0}, {0, 1}}, false
+	}
+	return [2][2]float64{{jaa, jad}, {jda, jdd}}, true
+}
+
+// CalibrationKey returns a string identifying the evidence of an audit
+// entry: its Name and its Params except the per-poll ones (names starting
+// with "poll."), sorted by name, with values written exactly. Two Shared
+// entries share one calibration error ([SharedCovariance]) exactly when
+// their keys are equal (NaN parameters aside, which SharedCovariance never
+// matches). Models that treat each calibration as one random effect group
+// entries by this key.
+func CalibrationKey(a poll.Adjustment) string {
+	keys := make([]string, 0, len(a.Params))
+	for k := range a.Params {
+		if !strings.HasPrefix(k, "poll.") {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	var b strings.Builder
+	b.WriteString(a.Name)
+	for _, k := range keys {
+		v := a.Params[k]
+		if v == 0 {
+			v = 0 // −0 and 0 are the same evidence
+		}
+		b.WriteString(" " + k + "=" + strconv.FormatFloat(v, 'g', -1, 64))
+	}
+	return b.String()
 }

@@ -1,0 +1,83 @@
+package adjust
+
+import (
+	"math"
+	"testing"
+
+	"github.com/candorpoll/candor/poll"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestSamplingCovariance(t *testing.T) {
+	// Uncorrected: the multinomial covariance −10⁴·deff·ab/n.
+	p := levada()
+	aa, ad, dd := SamplingCovariance(p)
+	k := 1e4 * p.DesignEffect / float64(p.SampleSize)
+	assert.InDelta(t, k*0.82*0.18, aa, 1e-12)
+	assert.InDelta(t, -k*0.82*0.15, ad, 1e-12)
+	assert.InDelta(t, k*0.15*0.85, dd, 1e-12)
+	// The undecided share's variance, aa + 2ad + dd, is its own binomial
+	// variance: U = 100 − A − D.
+	assert.InDelta(t, k*0.03*0.97, aa+2*ad+dd, 1e-12)
+
+	// After a gap (D' = D − (A' − A)) the undecided share is unchanged,
+	// and so is its sampling variance.
+	out, err := Chain{GapCorrection{Falsification: chapkovski}}.Apply([]poll.Poll{p})
+	require.NoError(t, err)
+	aa, ad, dd = SamplingCovariance(out[0])
+	va, vd := SamplingVariance(out[0])
+	assert.Equal(t, va, aa)
+	assert.Equal(t, vd, dd)
+	assert.InDelta(t, k*0.03*0.97, aa+2*ad+dd, 1e-12)
+
+	// After a tilt the undecided share is 0 whatever the sample: no
+	// sampling variance.
+	q := levada()
+	q.Approve, q.Disapprove, q.Undecided = 60, 20, 20
+	out, err = Chain{UndecidedTilt{Gamma: Estimate{-0.5, 0.1}}}.Apply([]poll.Poll{q})
+	require.NoError(t, err)
+	aa, ad, dd = SamplingCovariance(out[0])
+	assert.InDelta(t, 0, aa+2*ad+dd, 1e-12)
+
+	q.SampleSize, q.Pollster = 0, "Nobody"
+	aa, ad, dd = SamplingCovariance(q)
+	assert.True(t, math.IsNaN(aa) && math.IsNaN(ad) && math.IsNaN(dd))
+}
+
+func TestJacobian(t *testing.T) {
+	j, ok := Jacobian(poll.Adjustment{Name: "manual"})
+	assert.False(t, ok)
+	assert.Equal(t, [2][2]float64{{1, 0}, {0, 1}}, j)
+
+	out, err := Chain{GapCorrection{Falsification: chapkovski, Scale: ScaleAdditive}}.Apply([]poll.Poll{levada()})
+	require.NoError(t, err)
+	j, ok = Jacobian(out[0].Adjustments[0])
+	assert.True(t, ok)
+	assert.Equal(t, [2][2]float64{{1, 0}, {0, 1}}, j) // A' = A − G, D' = D + G
+}
+
+func TestCalibrationKey(t *testing.T) {
+	// The same gap on two different polls: one calibration (the per-poll
+	// Jacobians differ), exactly when SharedCovariance links them.
+	p, q := levada(), levada()
+	q.Approve, q.Disapprove = 70, 27
+	other := Falsification{Direct: Estimate{0.71, 0.0083}, List: Estimate{0.62, 0.03}}
+	out, err := Chain{GapCorrection{Falsification: chapkovski}}.Apply([]poll.Poll{p, q})
+	require.NoError(t, err)
+	alt, err := Chain{GapCorrection{Falsification: other}}.Apply([]poll.Poll{q})
+	require.NoError(t, err)
+	a, b, c := out[0].Adjustments[0], out[1].Adjustments[0], alt[0].Adjustments[0]
+	assert.NotEqual(t, a.Params["poll.dA/dA"], b.Params["poll.dA/dA"])
+	assert.Equal(t, CalibrationKey(a), CalibrationKey(b))
+	assert.Greater(t, SharedCovariance(out[0], out[1]), 0.0)
+	assert.NotEqual(t, CalibrationKey(a), CalibrationKey(c))
+	assert.Zero(t, SharedCovariance(out[0], alt[0]))
+	assert.Contains(t, CalibrationKey(a), "falsification-gap ")
+	assert.NotContains(t, CalibrationKey(a), "poll.")
+
+	// −0 and 0 are the same evidence.
+	z := poll.Adjustment{Name: "x", Params: map[string]float64{"g": 0}}
+	nz := poll.Adjustment{Name: "x", Params: map[string]float64{"g": math.Copysign(0, -1)}}
+	assert.Equal(t, CalibrationKey(z), CalibrationKey(nz))
+}
