@@ -172,14 +172,14 @@
 // 0.3263, Stan 0.3245) and every house effect's posterior mean and sd
 // agrees with JAGS's and Stan's within Monte Carlo error
 // (TestBayesMatchesPeers). σ's bulk ESS is about 4,200 from 4 × 1,000
-// draws, at 8,000–11,000 effective draws per CPU second for the whole fit
-// (setup, sampling, summaries) measured on a heavily loaded 2-core
-// machine: 150–200× JAGS's 52 (TestBayesESSPerSecond, BenchmarkBayesPeers).
-// The 95%
-// posterior intervals of the level cover the simulated truth 94.5% (no τ)
-// and 95.0% (τ = 1.5) of the time over 400 replicates × 300 days, and τ's
-// 95% interval covers its true value 97% and 96% of the time
-// (TestBayesCoverage -calib.full).
+// draws, at 8,000–13,000 effective draws per CPU second for the whole fit
+// (setup, sampling, summaries) measured on a loaded 2-core machine:
+// 150–250× JAGS's 52 (TestBayesESSPerSecond, BenchmarkBayesPeers). The
+// 95% posterior intervals of the level cover the simulated truth 94.3%
+// (no τ) and 94.9% (τ = 1.5) of the time over 400 replicates × 300 days
+// (2 chains × 250 draws each), and τ's 95% interval covers its true value
+// 96.5% and 94.8% of the time (TestBayesCoverage -calib.full). The band
+// for a new poll holds 96% of the house-adjusted peers' polls.
 //
 // # Average: a FiveThirtyEight-style poll average
 //
