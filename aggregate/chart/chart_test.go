@@ -291,3 +291,42 @@ func TestValueTicks(t *testing.T) {
 		assert.Equal(t, tt.want, labels, "range %g–%g", tt.min, tt.max)
 	}
 }
+
+// TestExtremeValues: finite but absurd values (a range whose width
+// overflows float64, values too large to step through) must give a chart
+// or an error promptly. gonum's own tick labelling does not return for
+// such ranges, so valueTicks must never hand them to it (found by
+// FuzzCharts).
+func TestExtremeValues(t *testing.T) {
+	for _, v := range [][4]float64{ // mean, sd, lower, upper
+		{1e308, 1e308, -1e308, 1e308},
+		{math.MaxFloat64, 0, -math.MaxFloat64, math.MaxFloat64},
+		{1e15, 1e15, 1e15, 1e15 + 1e-3},
+		{5e-324, 0, 0, 1e-320},
+	} {
+		res := &aggregate.Result{Model: "x", Level: 0.95}
+		for i := range 20 {
+			res.Series = append(res.Series, aggregate.Point{Date: day0.AddDate(0, 0, i), Mean: v[0], SD: v[1],
+				Lower: v[2], Upper: v[3], PollLower: math.NaN(), PollUpper: math.NaN()})
+			res.Houses = append(res.Houses, aggregate.HouseEffect{Pollster: string(rune('a' + i)), Value: v[0], SE: v[1]})
+		}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			for _, build := range []func() (*plot.Plot, error){
+				func() (*plot.Plot, error) { return Trend(res, nil, Options{}) },
+				func() (*plot.Plot, error) { return Houses(res, Options{}) },
+				func() (*plot.Plot, error) { return Fan([]Scenario{{Name: "s", Series: res.Series}}, 0.95, Options{}) },
+			} {
+				if p, err := build(); err == nil {
+					_, _ = SVG(0, 0, p) // an error is fine; returning is what matters
+				}
+			}
+		}()
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			t.Fatalf("charts of %v did not return", v)
+		}
+	}
+}

@@ -16,7 +16,7 @@ type valueTicks struct{}
 // Ticks implements plot.Ticker.
 func (valueTicks) Ticks(lo, hi float64) []plot.Tick {
 	if !(hi > lo) || math.IsInf(hi-lo, 0) {
-		return plot.DefaultTicks{}.Ticks(lo, hi)
+		return endTicks(lo, hi)
 	}
 	span := hi - lo
 	mag := math.Pow(10, math.Floor(math.Log10(span))-1)
@@ -31,9 +31,17 @@ func (valueTicks) Ticks(lo, hi float64) []plot.Tick {
 	if d := math.Round(step / mag); d == 5 || d == 50 {
 		minor = step / 5
 	}
+	start := math.Ceil(lo/minor-1e-9) * minor
+	n := int((hi-start)/minor+1e-9) + 1
+	if !(n > 0 && n <= 200) || start+minor == start {
+		// Values too large for their spread to be stepped through in
+		// float64.
+		return endTicks(lo, hi)
+	}
 	prec := max(0, -int(math.Floor(math.Log10(minor)+1e-9)))
 	var out []plot.Tick
-	for v := math.Ceil(lo/minor-1e-9) * minor; v <= hi+1e-9*span; v += minor {
+	for k := range n {
+		v := start + float64(k)*minor
 		t := plot.Tick{Value: v}
 		if r := v / step; math.Abs(r-math.Round(r)) < 1e-6 {
 			t.Label = strconv.FormatFloat(v+0, 'f', labelPrec(step, prec), 64)
@@ -41,6 +49,19 @@ func (valueTicks) Ticks(lo, hi float64) []plot.Tick {
 		out = append(out, t)
 	}
 	return out
+}
+
+// endTicks labels only the ends of a range that cannot be stepped
+// through. (gonum's DefaultTicks is no fallback: it does not return for a
+// range whose width overflows float64.)
+func endTicks(lo, hi float64) []plot.Tick {
+	if !(hi > lo) {
+		return []plot.Tick{{Value: lo, Label: strconv.FormatFloat(lo, 'g', 4, 64)}}
+	}
+	return []plot.Tick{
+		{Value: lo, Label: strconv.FormatFloat(lo, 'g', 4, 64)},
+		{Value: hi, Label: strconv.FormatFloat(hi, 'g', 4, 64)},
+	}
 }
 
 // labelPrec is the number of decimals that shows step exactly.
