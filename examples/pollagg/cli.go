@@ -154,6 +154,11 @@ func (c *config) execute(name string, stdin io.Reader, stdout, stderr io.Writer)
 	if polls, err = c.scenario(polls); err != nil {
 		return 0, err
 	}
+	if sd := sharedSD(polls); sd > 0 && !c.quiet {
+		// The models do not read adjust's audit trail yet, so their
+		// intervals hold sampling and modelled non-sampling error only.
+		fmt.Fprintf(stderr, "pollagg: note: the scenario's calibration error (SD up to %.2f points, shared by every corrected poll) is not in the model's intervals; add it in quadrature\n", sd)
+	}
 	if c.pollsOut != "" {
 		if err := writeFile(c.pollsOut, func(w io.Writer) error { return poll.WriteCSV(w, polls) }); err != nil {
 			return 0, err
@@ -337,6 +342,16 @@ func (c *config) scenario(polls []poll.Poll) ([]poll.Poll, error) {
 		return polls, nil
 	}
 	return chain.Apply(polls)
+}
+
+// sharedSD returns the largest shared correction SD of any poll, in
+// points (adjust.SharedVariance).
+func sharedSD(polls []poll.Poll) float64 {
+	var v float64
+	for _, p := range polls {
+		v = max(v, adjust.SharedVariance(p))
+	}
+	return math.Sqrt(v)
 }
 
 // pair parses "a:b" into two numbers.

@@ -142,9 +142,10 @@ func TestScenarioJSON(t *testing.T) {
 	dir := t.TempDir()
 	polls := filepath.Join(dir, "polls.csv")
 	js := filepath.Join(dir, "series.json")
-	code, _, errs := pollagg(t, "", "-q", "-pollster", "Levada", "-gap", "0.71:0.61", "-gap-se", "0.0083:0.03",
+	code, _, errs := pollagg(t, "", "-pollster", "Levada", "-gap", "0.71:0.61", "-gap-se", "0.0083:0.03",
 		"-from", "2022-02-24", "-polls", polls, "-o", js, testdata+"russia/Levada.csv")
 	require.Equal(t, exitOK, code, errs)
+	assert.Contains(t, errs, "calibration error (SD up to")
 	b, err := os.ReadFile(js)
 	require.NoError(t, err)
 	var v map[string]any

@@ -24,6 +24,11 @@ func run(w io.Writer, outDir string) error {
 	if err != nil {
 		return err
 	}
+	return a.report(w, outDir)
+}
+
+// report writes the report to w and the chart to outDir.
+func (a *analysis) report(w io.Writer, outDir string) error {
 	p := &printer{w: w}
 	p.title("candor: approval of Vladimir Putin, Levada Center, FOM and VTsIOM, 1999–2024")
 	a.writeData(p)
