@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"image/png"
 	"log"
+	"math"
 	"time"
+
+	"gonum.org/v1/plot/vg"
 
 	"github.com/candorpoll/candor/aggregate"
 	"github.com/candorpoll/candor/aggregate/chart"
@@ -51,4 +54,61 @@ func Example() {
 	fmt.Printf("PNG %d×%d pixels\n", cfg.Width, cfg.Height)
 	// Output:
 	// PNG 866×953 pixels
+}
+
+// Scenarios overlaid as a fan: each a translucent band around its line,
+// a partially identified set (Bounds) as a band with dashed edges.
+func ExampleFan() {
+	day := func(i int) time.Time { return time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i) }
+	series := func(level, halfWidth float64) []aggregate.Point {
+		var pts []aggregate.Point
+		for i := range 60 {
+			pts = append(pts, aggregate.Point{Date: day(i), Mean: level, Lower: level - halfWidth, Upper: level + halfWidth})
+		}
+		return pts
+	}
+	fan, err := chart.Fan([]chart.Scenario{
+		{Name: "as published", Series: series(80, 2)},
+		{Name: "falsification gap", Series: series(74, 4)},
+		{Name: "Manski bounds", Series: series(81, 4), Bounds: true},
+	}, 0.95, chart.Options{Title: "Scenarios"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	svg, err := chart.SVG(0, 0, fan)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, name := range []string{"as published", "falsification gap", "Manski bounds", "95% intervals"} {
+		fmt.Println(name, bytes.Contains(svg, []byte(name)))
+	}
+	// Output:
+	// as published true
+	// falsification gap true
+	// Manski bounds true
+	// 95% intervals true
+}
+
+// Two sets of house effects on one chart: a model's, with error bars,
+// and a published table without standard errors.
+func ExampleHouseEffects() {
+	ours := chart.HouseSet{Name: "candor", Level: 0.95, Houses: []aggregate.HouseEffect{
+		{Pollster: "ФОМ", Value: -3.8, SE: 0.2, Polls: 374},
+		{Pollster: "ВЦИОМ", Value: 0.3, SE: 0.2, Polls: 330},
+	}}
+	theirs := chart.HouseSet{Name: "published", Houses: []aggregate.HouseEffect{
+		{Pollster: "ФОМ", Value: -3.5, SE: math.NaN()},
+		{Pollster: "ВЦИОМ", Value: -0.3, SE: math.NaN()},
+	}}
+	p, err := chart.HouseEffects(chart.Options{}, ours, theirs)
+	if err != nil {
+		log.Fatal(err)
+	}
+	img, err := chart.Image(12*vg.Centimeter, 6*vg.Centimeter, p)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(img.Bounds().Dx(), "×", img.Bounds().Dy(), "pixels")
+	// Output:
+	// 520 × 260 pixels
 }
