@@ -141,3 +141,36 @@ func BenchmarkBulkESS(b *testing.B) {
 		BulkESS(x)
 	}
 }
+
+// FuzzDiagnostics: any draws (NaN, ±Inf, ties, constants, odd lengths)
+// give a number or NaN, never a panic, and R̂ ≥ 0, ESS > 0 when defined.
+func FuzzDiagnostics(f *testing.F) {
+	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}, uint8(2))
+	f.Add([]byte{0, 0, 0, 0, 0, 0, 0, 0}, uint8(1))
+	f.Add([]byte{255, 0, 255, 0, 255, 0, 127, 128, 1, 2}, uint8(3))
+	f.Fuzz(func(t *testing.T, data []byte, m uint8) {
+		chains := int(m%4) + 1
+		n := len(data) / chains
+		x := make([][]float64, chains)
+		for c := range x {
+			for _, b := range data[c*n : (c+1)*n] {
+				v := float64(b) - 128
+				switch b {
+				case 0:
+					v = math.NaN()
+				case 255:
+					v = math.Inf(1)
+				case 254:
+					v = math.Inf(-1)
+				}
+				x[c] = append(x[c], v)
+			}
+		}
+		for _, fn := range []func([][]float64) float64{SplitRhat, BulkESS, ESS, MCSE} {
+			v := fn(x)
+			if !math.IsNaN(v) && v < 0 {
+				t.Fatalf("negative diagnostic %v for %v", v, x)
+			}
+		}
+	})
+}
