@@ -412,6 +412,9 @@ func (p *gridProposal) logDensity(u float64) float64 {
 	return p.f[j] + w*(p.f[j+1]-p.f[j])
 }
 
+// center returns the middle of the grid (the mode for the σ proposal).
+func (p *gridProposal) center() float64 { return p.u0 + float64(gridPoints-1)/2*p.h }
+
 // draw returns one draw of u.
 func (p *gridProposal) draw(rng *rand.Rand) float64 {
 	G := gridPoints - 1
@@ -459,21 +462,21 @@ func (b *bayesShare) run(ctx context.Context, chain int) (*chainOut, error) {
 		out.beta[a] = make([]float64, b.iters)
 	}
 
-	// Overdispersed start: σ from the proposal, τ jittered around τ̂.
+	// Dispersed start, so that chains that have not forgotten it disagree
+	// (R̂): log σ from its proposal with the spread doubled, each τ from
+	// its proposal times U(0.5, 2).
 	tau := append([]float64(nil), b.tau0...)
-	if b.estTau {
-		for g := range tau {
-			tau[g] = b.tauProp[g].draw(rng)
-			for tau[g] < 0 {
-				tau[g] = b.tauProp[g].draw(rng)
-			}
-		}
-	}
 	u := math.Log(b.sigma0)
 	ll := math.Inf(-1)
-	for try := 0; try < 100 && math.IsInf(ll, -1); try++ {
+	for try := 0; try < 100 && (math.IsInf(ll, -1) || math.IsNaN(ll)); try++ {
+		if b.estTau {
+			for g := range tau {
+				tau[g] = math.Abs(b.tauProp[g].draw(rng)) * (0.5 + 1.5*rng.Float64())
+			}
+		}
 		if b.estSigma {
-			u = b.prop.draw(rng)
+			c := b.prop.center()
+			u = c + 2*(b.prop.draw(rng)-c)
 		}
 		ll = cur.eval(math.Exp(u), tau)
 	}
@@ -700,7 +703,13 @@ func (m Bayes) sampleShare(ctx context.Context, polls []poll.Poll, s Share, shar
 		}
 		return nil, Draws{}, err
 	}
+	// Shared calibration errors of corrected polls (correction.go).
+	cal, err := b.addCalibrationDraws(ctx, outs)
+	if err != nil {
+		return nil, Draws{}, err
+	}
 	res, d := b.summarise(outs, m.Model.level(), s)
+	recordCorrections(res, o, cal)
 	warnings := append([]string(nil), sm.warnings...)
 	if o.nDays == 1 {
 		warnings = append(warnings, "all polls lie on one day: σ is not identified and is reported as 0")

@@ -487,9 +487,10 @@ func (cr *core) smooth() smoothed {
 }
 
 // smoothedMeans writes the smoothed level of every day at the σ, τ of the
-// last eval into mean (O(T·J)): the part of smooth that the
-// parameter-uncertainty term needs.
-func (cr *core) smoothedMeans(mean []float64) {
+// last eval into mean (O(T·J)) and returns the full constants (level on
+// day 0, then house effects): the part of smooth that the
+// parameter-uncertainty term and the calibration pass (correction.go) need.
+func (cr *core) smoothedMeans(mean []float64) (beta []float64) {
 	k := cr.c.k()
 	nFull := cr.c.nFull
 	K := cr.K
@@ -497,7 +498,7 @@ func (cr *core) smoothedMeans(mean []float64) {
 	copy(gamma, cr.rhs)
 	forwardSub(cr.s, k, gamma)
 	backSub(cr.s, k, gamma)
-	beta := make([]float64, nFull)
+	beta = make([]float64, nFull)
 	cr.c.full(gamma, beta)
 	mean[0] = beta[0]
 	for t := 1; t < len(mean); t++ {
@@ -508,6 +509,7 @@ func (cr *core) smoothedMeans(mean []float64) {
 		}
 		mean[t] = beta[0] + w
 	}
+	return beta
 }
 
 // parameterVariance returns, per day, the variance the smoothed level owes

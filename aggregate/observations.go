@@ -96,6 +96,15 @@ type observations struct {
 	logit bool // y and s2 are on the logit scale (log(p/(1−p)))
 
 	skipped int // polls that do not publish the share (reported as a warning)
+
+	// Corrections (correction.go): polls with an audit trail, of which
+	// how many fell back to the binomial variance; per shared calibration
+	// (adjust.CalibrationKey in calibrations) the loadings of the
+	// observations on the model scale (0 for polls it does not touch and
+	// for anchors).
+	corrected, correctionFallback int
+	calibrations                  []string
+	loads                         [][]float64
 }
 
 // obsOptions are the choices that change how polls become observations.
@@ -143,6 +152,12 @@ func houseLabel(p *poll.Poll, splitModes, splitPops bool) string {
 // [varianceFloorShare, 100 − varianceFloorShare] for the variance only. On
 // the logit scale the observation is logit(ỹ/100) and its variance by the
 // delta method 1/(n_eff·p̃(1 − p̃)), p̃ = ỹ/100.
+//
+// A corrected poll (one with Adjustments, from adjust.Chain) gets instead
+// the sampling variance of its corrected share by the delta method through
+// the corrections (adjust.SamplingCovariance) plus the corrections'
+// independent variance, and loadings on the shared calibrations: see
+// correctionFor and "Corrections and their uncertainty" in doc.go.
 func observationsFor(polls []poll.Poll, s Share, opt obsOptions) (*observations, error) {
 	type row struct {
 		mid  time.Time
@@ -151,6 +166,7 @@ func observationsFor(polls []poll.Poll, s Share, opt obsOptions) (*observations,
 		s2   float64
 		neff float64
 		lab  string
+		corr *pollCorrection // nil for a poll without corrections
 	}
 	rows := make([]row, 0, len(polls))
 	var errs []error
@@ -174,7 +190,22 @@ func observationsFor(polls []poll.Poll, s Share, opt obsOptions) (*observations,
 		}
 		yv := min(max(y, varianceFloorShare), 100-varianceFloorShare)
 		var obs, v float64
-		if opt.logit {
+		var corr *pollCorrection
+		if len(p.Adjustments) > 0 {
+			// A corrected poll: its own variance from the audit trail.
+			pc := correctionFor(p, s)
+			var scale float64
+			v, scale, pc.fallback = correctedVariance(pc, y, neff, opt.logit)
+			for c := range pc.loads {
+				pc.loads[c] *= scale
+			}
+			corr = &pc
+			obs = y
+			if opt.logit {
+				q := yv / 100
+				obs = math.Log(q / (1 - q))
+			}
+		} else if opt.logit {
 			q := yv / 100
 			obs = math.Log(q / (1 - q))
 			v = 1 / (neff * q * (1 - q))
@@ -182,7 +213,7 @@ func observationsFor(polls []poll.Poll, s Share, opt obsOptions) (*observations,
 			obs = y
 			v = yv * (100 - yv) / neff
 		}
-		rows = append(rows, row{mid: p.Midpoint(), idx: i, y: obs, s2: v, neff: neff, lab: houseLabel(p, opt.splitModes, opt.splitPops)})
+		rows = append(rows, row{mid: p.Midpoint(), idx: i, y: obs, s2: v, neff: neff, lab: houseLabel(p, opt.splitModes, opt.splitPops), corr: corr})
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -226,6 +257,9 @@ func observationsFor(polls []poll.Poll, s Share, opt obsOptions) (*observations,
 		o.house[i], o.poll[i] = h, r.idx
 		o.y[i], o.s2[i], o.neff[i] = r.y, r.s2, r.neff
 		o.counts[h]++
+		if r.corr != nil {
+			o.addCorrection(i, n, r.corr)
+		}
 	}
 	o.nDays = dayIndex(o.origin, last) + 1
 	return o, nil
@@ -264,6 +298,9 @@ func (o *observations) addAnchor(date time.Time, value, sd float64) {
 	o.day = append(o.day[:i], append([]int{d}, o.day[i:]...)...)
 	o.house = append(o.house[:i], append([]int{-1}, o.house[i:]...)...)
 	o.y = append(o.y[:i], append([]float64{y}, o.y[i:]...)...)
+	for c, g := range o.loads {
+		o.loads[c] = append(g[:i], append([]float64{0}, g[i:]...)...) // a calibration does not move an anchor
+	}
 	o.s2 = append(o.s2[:i], append([]float64{v}, o.s2[i:]...)...)
 	o.poll = append(o.poll[:i], append([]int{-1}, o.poll[i:]...)...)
 	o.neff = append(o.neff[:i], append([]float64{0}, o.neff[i:]...)...)

@@ -421,6 +421,16 @@ func (m StateSpace) fitShare(ctx context.Context, polls []poll.Poll, s Share) (*
 	if err != nil {
 		return nil, err
 	}
+	// Shared calibration errors of corrected polls (correction.go).
+	cal, err := calibrationPass(ctx, o, c, tauOf, nTau, fit.sigma, fit.tau, fid, true)
+	if err != nil {
+		return nil, err
+	}
+	if cal != nil {
+		addVariance(sm.sd, cal.level)
+		addVariance(fsd, cal.filtered)
+		addVariance(sm.houseSD, cal.houses)
+	}
 
 	level := m.level()
 	z := distuv.UnitNormal.Quantile(0.5 + level/2)
@@ -475,6 +485,7 @@ func (m StateSpace) fitShare(ctx context.Context, polls []poll.Poll, s Share) (*
 	}
 	res.Diagnostics = residualDiagnostics(o, sm, fit, tauOf)
 	res.Warnings = warnings
+	recordCorrections(res, o, cal)
 	return res, nil
 }
 
