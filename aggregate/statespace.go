@@ -157,6 +157,14 @@ type StateSpace struct {
 // estimated their means are made to sum to at most 100 (see the package
 // documentation).
 //
+// Polls corrected by adjust.Chain are used as corrected, with their
+// uncertainty: each poll's variance is the delta-method sampling variance
+// through its corrections plus their independent variance, and the shared
+// calibration errors widen the smoothed and filtered levels and the house
+// effects by their exact linear response (see "Corrections and their
+// uncertainty" in the package documentation; Params.Other records how
+// much).
+//
 // Errors (wrapped, test with errors.Is): ErrConfig for an invalid
 // configuration; ErrInvalidPoll (as *PollError, joined) for polls failing
 // poll.Validate; ErrNoSampleSize for a poll without a usable sample size;
