@@ -136,7 +136,7 @@
 // corrected to 74% on the logit scale has 1.29 times the published SE, not
 // √(74·26/82·18)), and the corrections' independent errors (entries with
 // Shared = false) add to it. That is the poll's s_i² in every model
-// (Average derives its sample-size weight from it too).
+// of StateSpace and Bayes.
 //
 // Its calibration error is shared. A gap measured once and applied to
 // every wartime poll is wrong by the same amount c in all of them:
@@ -165,8 +165,9 @@
 // pass per calibration; σ and τ are not refitted: the calibration error is
 // treated as independent of the variance parameters). Bayes draws c ~ N(0,
 // 1) for every retained draw and adds c·h (h at the posterior means of σ
-// and τ), so its quantile intervals and Draws include it. Average applies
-// its own weights to the loadings.
+// and τ), so its quantile intervals and Draws include it. Average does not
+// read the audit trail yet: it weighs a corrected poll by its sample size
+// and leaves the calibration error out of its interval.
 //
 // Each Result records what the corrections did in Params.Other:
 // "corrected_polls" (polls of the share with an audit trail),
