@@ -330,3 +330,23 @@ func TestExtremeValues(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrent backs the package doc's claim that the chart functions
+// may be called from several goroutines (run with -race).
+func TestConcurrent(t *testing.T) {
+	res := testResult(100)
+	polls := testPolls(100)
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			p, err := Trend(res, polls, Options{})
+			if err == nil {
+				_, err = PNG(0, 0, p)
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		require.NoError(t, <-errs)
+	}
+}
