@@ -349,6 +349,9 @@ func (a Average) Fit(ctx context.Context, polls []poll.Poll) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if p.auditCorrections(polls) { // corrected polls: weights from their own variance (correction.go)
+		a.weigh(&c, p)
+	}
 	if lo, hi := p.days(&c); hi < lo {
 		return nil, fmt.Errorf("%w: no output day: Start %s is after the last poll (%s)", ErrConfig,
 			dayTime(lo).Format(time.DateOnly), dayTime(p.last).Format(time.DateOnly))
@@ -370,6 +373,10 @@ func (a Average) Fit(ctx context.Context, polls []poll.Poll) (*Result, error) {
 	}
 	if approve == nil {
 		return nil, fmt.Errorf("%w: no poll publishes an approve share", ErrNoPolls)
+	}
+	// Shared calibration errors of corrected polls (correction.go).
+	for s, r := range []*Result{approve, disapprove, undecided} {
+		p.addCalibration(&c, polls, r, Share(s))
 	}
 	approve.Warnings = append(slices.Clone(p.warnings), approve.Warnings...)
 	approve.Disapprove = disapprove

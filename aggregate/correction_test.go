@@ -462,3 +462,56 @@ func TestBayesCalibration(t *testing.T) {
 	assert.Equal(t, with.Series, again.Series)
 	assert.Equal(t, with.Houses, again.Houses)
 }
+
+// TestAverageCalibration: Average applies its kernel weights to the
+// loadings. With every poll corrected by the same additive gap (loading
+// 2 points everywhere) the weighted mean of the loadings is 2 on every
+// day, so the variance of the average grows by exactly 4 points²; with
+// the gap only from mid-series it grows by less before the cut than
+// after. The corrected polls' weights come from their own variance.
+func TestAverageCalibration(t *testing.T) {
+	sp := simSpec{days: 200, polls: 150, houses: 3, sigma: 0.25, houseSD: 2, rare: -1, start: 62}
+	sim := simulate(21, sp)
+	gap := adjust.GapCorrection{Scale: adjust.ScaleAdditive, Falsification: adjust.Falsification{
+		Direct: adjust.Estimate{Value: 0.70}, List: adjust.Estimate{Value: 0.60, SE: 0.02}}}
+	polls, err := adjust.Chain{gap}.Apply(sim.polls)
+	require.NoError(t, err)
+	ctx := context.Background()
+	with, err := Average{}.Fit(ctx, polls)
+	require.NoError(t, err)
+	without, err := Average{}.Fit(ctx, withoutCalibration(polls))
+	require.NoError(t, err)
+	assert.Equal(t, 1.0, with.Params.Other["calibrations"])
+	assert.InDelta(t, 4, with.Params.Other["calibration_var_max"], 1e-9)
+	for _, pair := range [][2][]Point{{with.Series, without.Series}, {with.Filtered, without.Filtered}} {
+		require.Equal(t, len(pair[0]), len(pair[1]))
+		for i, p := range pair[0] {
+			q := pair[1][i]
+			assert.InDelta(t, q.Mean, p.Mean, 1e-9)
+			assert.InDelta(t, 4, p.SD*p.SD-q.SD*q.SD, 1e-9)
+			assert.Greater(t, p.Upper-p.Lower, q.Upper-q.Lower)
+			assert.Greater(t, p.PollUpper-p.PollLower, q.PollUpper-q.PollLower)
+		}
+	}
+	// Disapprove moves opposite, with the same loading in size.
+	d, dn := with.Disapprove.Series[50], without.Disapprove.Series[50]
+	assert.InDelta(t, 4, d.SD*d.SD-dn.SD*dn.SD, 1e-9)
+
+	// Consistent weights: a corrected poll's effective sample size is the
+	// one of its own variance, here the binomial one at the published share.
+	plain, err := Average{}.Fit(ctx, sim.polls)
+	require.NoError(t, err)
+	assert.NotEqual(t, plain.Series[100].SD, without.Series[100].SD)
+
+	// From mid-series only: little before the cut, the full 4 well after.
+	from := simOrigin.AddDate(0, 0, 100)
+	half, err := adjust.Chain{adjust.Segmented{{Until: from}, {From: from, Correction: gap}}}.Apply(sim.polls)
+	require.NoError(t, err)
+	res, err := Average{}.Fit(ctx, half)
+	require.NoError(t, err)
+	resN, err := Average{}.Fit(ctx, withoutCalibration(half))
+	require.NoError(t, err)
+	added := func(i int) float64 { return res.Series[i].SD*res.Series[i].SD - resN.Series[i].SD*resN.Series[i].SD }
+	assert.InDelta(t, 0, added(10), 1e-9)
+	assert.InDelta(t, 4, added(len(res.Series)-10), 1e-9)
+}

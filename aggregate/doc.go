@@ -136,7 +136,8 @@
 // corrected to 74% on the logit scale has 1.29 times the published SE, not
 // √(74·26/82·18)), and the corrections' independent errors (entries with
 // Shared = false) add to it. That is the poll's s_i² in every model
-// of StateSpace and Bayes.
+// of StateSpace and Bayes (Average takes the effective sample size that
+// gives its approve share that variance).
 //
 // Its calibration error is shared. A gap measured once and applied to
 // every wartime poll is wrong by the same amount c in all of them:
@@ -165,9 +166,10 @@
 // pass per calibration; σ and τ are not refitted: the calibration error is
 // treated as independent of the variance parameters). Bayes draws c ~ N(0,
 // 1) for every retained draw and adds c·h (h at the posterior means of σ
-// and τ), so its quantile intervals and Draws include it. Average does not
-// read the audit trail yet: it weighs a corrected poll by its sample size
-// and leaves the calibration error out of its interval.
+// and τ), so its quantile intervals and Draws include it. Average's trend
+// is a kernel-weighted mean of the house-adjusted polls: h_t is the same
+// weighted mean of the loadings (house effects held fixed; their SEs are
+// not widened).
 //
 // Each Result records what the corrections did in Params.Other:
 // "corrected_polls" (polls of the share with an audit trail),
