@@ -49,9 +49,9 @@ const (
 	numCanonical
 )
 
-// CanonicalColumns lists the header of the canonical CSV format in the
-// order WriteCSV writes it.
-var CanonicalColumns = [numCanonical]string{
+// canonicalColumns is the header of the canonical CSV format in the order
+// WriteCSV writes it.
+var canonicalColumns = [numCanonical]string{
 	"pollster", "question", "subject", "subgroup", "start", "end", "published",
 	"sample_size", "population", "mode",
 	"approve", "disapprove", "undecided", "refused",
@@ -65,11 +65,15 @@ var CanonicalColumns = [numCanonical]string{
 // to its index.
 var canonicalKeys = func() map[string]int {
 	m := make(map[string]int, numCanonical)
-	for i, c := range CanonicalColumns {
+	for i, c := range canonicalColumns {
 		m[headerKey(c)] = i
 	}
 	return m
 }()
+
+// CanonicalColumns returns the header of the canonical CSV format, in the
+// order WriteCSV writes it (a new slice on each call).
+func CanonicalColumns() []string { return append([]string(nil), canonicalColumns[:]...) }
 
 // headerKey folds a header cell for matching: normalizeLabel, then '.', '_'
 // and '-' as spaces, so that "No.Answer", "No_answer" and "no answer" match,
@@ -321,7 +325,7 @@ func readCanonical(d *delimited, idx *[numCanonical]int, width int, cfg *readCon
 	}
 	for _, c := range []int{colStart, colEnd, colApprove, colDisapprove} {
 		if idx[c] < 0 {
-			errs = append(errs, missingColumn(CanonicalColumns[c]))
+			errs = append(errs, missingColumn(canonicalColumns[c]))
 		}
 	}
 	if len(errs) > 0 {
@@ -623,7 +627,7 @@ func decodeAdjustments(s string) ([]Adjustment, error) {
 }
 
 // WriteCSV writes polls in the canonical CSV format: a header of
-// CanonicalColumns, then one row per poll. Floats are written in strconv's
+// CanonicalColumns(), then one row per poll. Floats are written in strconv's
 // shortest round-trip form ('g', -1) so that ReadCSV gives back the same
 // bits; an unpublished (NaN) share is an empty cell; response rate, design
 // effect and weight write 0 as an empty cell and NaN as NA; dates are
@@ -636,7 +640,7 @@ func decodeAdjustments(s string) ([]Adjustment, error) {
 func WriteCSV(w io.Writer, polls []Poll) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	var buf []byte
-	for i, c := range CanonicalColumns {
+	for i, c := range canonicalColumns {
 		if i > 0 {
 			buf = append(buf, ',')
 		}

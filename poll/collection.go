@@ -39,7 +39,7 @@ type Filter struct {
 }
 
 // Match reports whether p satisfies every constraint of f.
-func (f *Filter) Match(p *Poll) bool {
+func (f Filter) Match(p *Poll) bool {
 	switch {
 	case f.Pollster != "" && CanonicalName(f.Pollster) != p.Pollster && f.Pollster != p.Pollster,
 		f.Question != "" && f.Question != p.Question,

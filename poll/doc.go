@@ -100,7 +100,7 @@
 // # The canonical CSV format
 //
 // WriteCSV writes, and ReadCSV reads, one row per Poll with the header
-// CanonicalColumns:
+// CanonicalColumns():
 //
 //	pollster, question, subject, subgroup     text (pollster canonicalised on read)
 //	start, end, published                     YYYY-MM-DD; published may be empty
