@@ -152,9 +152,10 @@ func ReadCSV(r io.Reader, opts ...Option) ([]Poll, error) {
 	for i := range ser {
 		ser[i] = -1
 	}
-	nCanon, direction := 0, false
+	nCanon, direction, fte := 0, false, false
 	for i, c := range hdr {
 		k := headerKey(c.Text)
+		fte = fte || k == "startdate" || k == "start date"
 		if j, ok := canonicalKeys[k]; ok && canon[j] < 0 {
 			canon[j] = i
 			nCanon++
@@ -166,6 +167,8 @@ func ReadCSV(r io.Reader, opts ...Option) ([]Poll, error) {
 	}
 	width := len(hdr)
 	switch {
+	case fte && canon[colStart] < 0:
+		return nil, cfg.sourced(&ParseError{Line: hdr[0].Line, Err: fmt.Errorf("%w: a FiveThirtyEight poll file: read it with Read538", ErrUnknownLayout)})
 	case canon[colStart] >= 0 || canon[colEnd] >= 0 || (nCanon >= 3 && ser[serDate] < 0):
 		polls, errs := readCanonical(d, &canon, width, &cfg, countLines(data))
 		return polls, cfg.joined(lineErrs, errs)

@@ -140,3 +140,9 @@ func TestFTEMode(t *testing.T) {
 	_, err := fteMode("Carrier Pigeon")
 	require.ErrorIs(t, err, ErrUnknownValue)
 }
+
+func TestReadCSVPointsTo538(t *testing.T) {
+	_, err := ReadCSV(openTestdata(t, "csv/538-historical.csv"))
+	require.ErrorIs(t, err, ErrUnknownLayout)
+	assert.Contains(t, err.Error(), "Read538")
+}
