@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"sort"
 	"time"
 
 	"github.com/candorpoll/candor/adjust"
@@ -147,13 +146,14 @@ func analyse(ctx context.Context) (*analysis, error) {
 	return a, nil
 }
 
-// corrected applies c to the wartime polls, refits the approve share and
-// widens its intervals by the correction's shared calibration variance.
-//
-// The adjust.Chain contract: a Shared correction error is common to every
-// corrected poll, so pooling cannot shrink it; it is added to the variance
-// of the latent level on each day (taking the shared variance of the
-// nearest corrected poll), not to each poll's sampling variance.
+// corrected applies c to the wartime polls and refits the approve share.
+// The model reads each corrected poll's audit trail: the poll's own
+// variance is carried through the correction, and the correction's shared
+// calibration error (common to every corrected poll, so pooling cannot
+// shrink it) widens the intervals of the level and the house effects by
+// its exact effect on them (see "Corrections and their uncertainty" in
+// package aggregate); Result.Params.Other["calibration_var_max"] says by
+// how much.
 func (a *analysis) corrected(ctx context.Context, c adjust.Correction) (*aggregate.Result, error) {
 	chain := adjust.Chain{adjust.Segmented{
 		{Until: wartime}, // before the war: as published
@@ -165,50 +165,7 @@ func (a *analysis) corrected(ctx context.Context, c adjust.Correction) (*aggrega
 	}
 	m := model
 	m.Shares = []aggregate.Share{aggregate.Approve}
-	r, err := m.Fit(ctx, polls)
-	if err != nil {
-		return nil, err
-	}
-	type sv struct {
-		mid time.Time
-		v   float64
-	}
-	var shared []sv
-	for _, p := range polls {
-		if v := adjust.SharedVariance(p); v > 0 {
-			shared = append(shared, sv{p.Midpoint(), v})
-		}
-	}
-	sort.Slice(shared, func(i, j int) bool { return shared[i].mid.Before(shared[j].mid) })
-	if len(shared) == 0 {
-		return r, nil
-	}
-	z := zOf(r.Level)
-	for _, pts := range [][]aggregate.Point{r.Series, r.Filtered} {
-		for i := range pts {
-			p := &pts[i]
-			if p.Date.Before(wartime) {
-				continue
-			}
-			k := sort.Search(len(shared), func(k int) bool { return !shared[k].mid.Before(p.Date) })
-			if k == len(shared) || (k > 0 && p.Date.Sub(shared[k-1].mid) < shared[k].mid.Sub(p.Date)) {
-				k--
-			}
-			widen(p, shared[k].v, z)
-		}
-	}
-	return r, nil
-}
-
-// widen adds variance v (points²) to a point's latent and poll-band
-// variances and recomputes its intervals.
-func widen(p *aggregate.Point, v, z float64) {
-	band := (p.PollUpper - p.PollLower) / (2 * z)
-	p.SD = math.Sqrt(p.SD*p.SD + v)
-	band = math.Sqrt(band*band + v)
-	p.Lower, p.Upper = p.Mean-z*p.SD, p.Mean+z*p.SD
-	mid := (p.PollUpper + p.PollLower) / 2
-	p.PollLower, p.PollUpper = mid-z*band, mid+z*band
+	return m.Fit(ctx, polls)
 }
 
 // manski returns, for each day, the interval for latent approval when
