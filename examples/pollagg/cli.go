@@ -154,11 +154,6 @@ func (c *config) execute(name string, stdin io.Reader, stdout, stderr io.Writer)
 	if polls, err = c.scenario(polls); err != nil {
 		return 0, err
 	}
-	if sd := sharedSD(polls); sd > 0 && !c.quiet {
-		// The models do not read adjust's audit trail yet, so their
-		// intervals hold sampling and modelled non-sampling error only.
-		fmt.Fprintf(stderr, "pollagg: note: the scenario's calibration error (SD up to %.2f points, shared by every corrected poll) is not in the model's intervals; add it in quadrature\n", sd)
-	}
 	if c.pollsOut != "" {
 		if err := writeFile(c.pollsOut, func(w io.Writer) error { return poll.WriteCSV(w, polls) }); err != nil {
 			return 0, err
@@ -176,6 +171,11 @@ func (c *config) execute(name string, stdin io.Reader, stdout, stderr io.Writer)
 	}
 	if !c.quiet {
 		fmt.Fprintf(stderr, "pollagg: %d polls (format %s), model %s\n%s\n", len(polls), format, c.model, res)
+		// The models read the corrections' audit trail: the calibration
+		// error shared by every corrected poll is in the intervals.
+		if v, ok := res.Params.Other["calibration_var_max"]; ok && v > 0 {
+			fmt.Fprintf(stderr, "pollagg: the scenario's calibration error (shared by every corrected poll) adds up to %.2f points of SD to the level; the intervals include it\n", math.Sqrt(v))
+		}
 	}
 	if err := c.write(res, polls, stdout); err != nil {
 		return 0, err
@@ -342,16 +342,6 @@ func (c *config) scenario(polls []poll.Poll) ([]poll.Poll, error) {
 		return polls, nil
 	}
 	return chain.Apply(polls)
-}
-
-// sharedSD returns the largest shared correction SD of any poll, in
-// points (adjust.SharedVariance).
-func sharedSD(polls []poll.Poll) float64 {
-	var v float64
-	for _, p := range polls {
-		v = max(v, adjust.SharedVariance(p))
-	}
-	return math.Sqrt(v)
 }
 
 // pair parses "a:b" into two numbers.

@@ -145,7 +145,7 @@ func TestScenarioJSON(t *testing.T) {
 	code, _, errs := pollagg(t, "", "-pollster", "Levada", "-gap", "0.71:0.61", "-gap-se", "0.0083:0.03",
 		"-from", "2022-02-24", "-polls", polls, "-o", js, testdata+"russia/Levada.csv")
 	require.Equal(t, exitOK, code, errs)
-	assert.Contains(t, errs, "calibration error (SD up to")
+	assert.Contains(t, errs, "calibration error (shared by every corrected poll) adds up to")
 	b, err := os.ReadFile(js)
 	require.NoError(t, err)
 	var v map[string]any
