@@ -19,10 +19,10 @@ var ErrSyntax = errors.New("poll: malformed CSV")
 // and reading resumes on the line after that record's first line, so a
 // stray quote never swallows the rest of a file.
 //
-// Text without any quote character (most poll files, and every canonical
-// file whose strings hold no separator) takes a fast path that splits lines
-// on the separator without encoding/csv: one string conversion for the whole
-// input instead of one allocation per record, with the same result.
+// Records that fit on one line (nearly all poll files) take a fast path that
+// splits lines without encoding/csv: one string conversion for the whole
+// input instead of one allocation per record, with the same result (see
+// nextFast).
 type delimited struct {
 	data  []byte
 	comma rune
@@ -31,8 +31,8 @@ type delimited struct {
 	lines int // lines of data before base
 	row   []cell
 
-	fast bool   // no quote anywhere: split lines directly
-	text string // data as a string, on the fast path
+	fast bool   // splitting lines directly (until a line needs encoding/csv)
+	text string // data as a string, for the fast path
 	off  int    // next byte to read, on the fast path
 	line int    // lines before off, on the fast path
 }
@@ -43,44 +43,91 @@ func newDelimited(data []byte, comma rune) *delimited {
 	if comma == 0 {
 		comma = sniffComma(data)
 	}
-	d := &delimited{data: data, comma: comma}
-	if bytes.IndexByte(data, '"') < 0 {
-		d.fast, d.text = true, string(data)
-		return d
-	}
-	d.reset(0, 0)
-	return d
+	return &delimited{data: data, comma: comma, fast: true, text: string(data)}
 }
 
-// nextFast is next for text without quotes: like encoding/csv, it skips
-// empty lines and splits the others on the separator, keeping every field
-// as is.
+// nextFast is next for the common case of one record per line: it skips
+// empty lines, like encoding/csv, and splits the others with splitLine. At
+// the first line splitLine cannot handle (a quoted field running onto the
+// next line, a bare quote, text after a closing quote) it hands the rest of
+// the input to encoding/csv, which then reads or reports it exactly as it
+// would have from the start.
 func (d *delimited) nextFast() ([]cell, error) {
 	for d.off < len(d.text) {
-		rest := d.text[d.off:]
+		start := d.off
+		rest := d.text[start:]
 		end := strings.IndexByte(rest, '\n')
 		if end < 0 {
 			end = len(rest)
 		}
-		lineText := rest[:end]
 		d.off += end + 1
 		d.line++
-		if lineText == "" {
+		if end == 0 {
 			continue
 		}
-		d.row = d.row[:0]
-		for col := 1; ; col++ {
-			i := strings.IndexRune(lineText, d.comma)
-			if i < 0 {
-				d.row = append(d.row, cell{Text: lineText, Line: d.line, Col: col})
-				break
-			}
-			d.row = append(d.row, cell{Text: lineText[:i], Line: d.line, Col: col})
-			lineText = lineText[i+utf8.RuneLen(d.comma):]
+		row, ok := splitLine(rest[:end], d.comma, d.line, d.row[:0])
+		d.row = row
+		if ok {
+			return d.row, nil
 		}
-		return d.row, nil
+		d.fast = false
+		d.reset(start, d.line-1)
+		return d.next()
 	}
 	return nil, io.EOF
+}
+
+// splitLine splits one line into fields: unquoted fields as they stand,
+// quoted fields ("…", with "" for a quote) unquoted. ok is false when the
+// line is not a complete record by itself or is malformed, so that
+// encoding/csv must decide.
+func splitLine(line string, comma rune, lineNo int, row []cell) (_ []cell, ok bool) {
+	sepLen := utf8.RuneLen(comma)
+	for col := 1; ; col++ {
+		if strings.HasPrefix(line, `"`) {
+			escaped := false
+			i := 1
+			for {
+				j := strings.IndexByte(line[i:], '"')
+				if j < 0 {
+					return row, false // the field goes on after the line break
+				}
+				j += i
+				if j+1 < len(line) && line[j+1] == '"' {
+					escaped, i = true, j+2
+					continue
+				}
+				field := line[1:j]
+				if escaped {
+					field = strings.ReplaceAll(field, `""`, `"`)
+				}
+				row = append(row, cell{Text: field, Line: lineNo, Col: col})
+				line = line[j+1:]
+				break
+			}
+			if line == "" {
+				return row, true
+			}
+			if r, _ := utf8.DecodeRuneInString(line); r != comma {
+				return row, false // text after the closing quote
+			}
+			line = line[sepLen:]
+			continue
+		}
+		i := strings.IndexRune(line, comma)
+		field := line
+		if i >= 0 {
+			field = line[:i]
+		}
+		if strings.IndexByte(field, '"') >= 0 {
+			return row, false // a bare quote
+		}
+		row = append(row, cell{Text: field, Line: lineNo, Col: col})
+		if i < 0 {
+			return row, true
+		}
+		line = line[i+sepLen:]
+	}
 }
 
 func (d *delimited) reset(base, lines int) {
