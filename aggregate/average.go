@@ -349,7 +349,10 @@ func (a Average) Fit(ctx context.Context, polls []poll.Poll) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p.auditCorrections(polls) { // corrected polls: weights from their own variance (correction.go)
+	// Corrected polls: weights from their own variance (correction.go).
+	if changed, err := p.auditCorrections(polls); err != nil {
+		return nil, err
+	} else if changed {
 		a.weigh(&c, p)
 	}
 	if lo, hi := p.days(&c); hi < lo {

@@ -2,6 +2,7 @@ package aggregate
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -43,6 +44,27 @@ func (o *observations) addCorrection(i, n int, pc *pollCorrection) {
 		}
 		o.loads[k][i] += pc.loads[c]
 	}
+}
+
+// checkTrail reports an audit entry that the models cannot use: a
+// Variance that is negative, NaN or infinite, a shift or a recorded
+// Jacobian entry that is not finite.
+func checkTrail(p *poll.Poll) error {
+	for k, a := range p.Adjustments {
+		bad := !(a.Variance >= 0) || math.IsInf(a.Variance, 1) ||
+			math.IsNaN(a.Approve) || math.IsInf(a.Approve, 0) || math.IsInf(a.Disapprove, 0)
+		if j, ok := adjust.Jacobian(a); ok {
+			for _, row := range j {
+				for _, v := range row {
+					bad = bad || math.IsNaN(v) || math.IsInf(v, 0)
+				}
+			}
+		}
+		if bad {
+			return fmt.Errorf("adjustment %d (%q): variance %v, shifts %v, %v, or its Jacobian is not usable", k, a.Name, a.Variance, a.Approve, a.Disapprove)
+		}
+	}
+	return nil
 }
 
 // correctionFor reads p's audit trail for share s.
@@ -311,8 +333,18 @@ func (b *bayesShare) addCalibrationDraws(ctx context.Context, outs []*chainOut) 
 // sample size becomes the one whose binomial variance at its corrected
 // approve share equals the variance StateSpace gives it (sampling error
 // through the corrections plus their independent error). It reports
-// whether any poll was corrected (the weights must then be recomputed).
-func (p *prepared) auditCorrections(polls []poll.Poll) bool {
+// whether any poll was corrected (the weights must then be recomputed);
+// an unusable audit trail is an error (joined *PollError, ErrInvalidPoll).
+func (p *prepared) auditCorrections(polls []poll.Poll) (bool, error) {
+	var errs []error
+	for i := range polls {
+		if err := checkTrail(&polls[i]); err != nil {
+			errs = append(errs, &PollError{Index: i, Source: polls[i].Source, Line: polls[i].Line, Err: err})
+		}
+	}
+	if len(errs) > 0 {
+		return false, errors.Join(errs...)
+	}
 	changed := false
 	for i := range p.polls {
 		q := &p.polls[i]
@@ -325,7 +357,7 @@ func (p *prepared) auditCorrections(polls []poll.Poll) bool {
 		q.n = y * (100 - y) / v
 		changed = true
 	}
-	return changed
+	return changed, nil
 }
 
 // addCalibration widens an Average result of share s by the shared

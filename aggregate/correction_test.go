@@ -515,3 +515,28 @@ func TestAverageCalibration(t *testing.T) {
 	assert.InDelta(t, 0, added(10), 1e-9)
 	assert.InDelta(t, 4, added(len(res.Series)-10), 1e-9)
 }
+
+// TestCorrectionBadTrail: an audit entry the models cannot use is an
+// error naming the poll, never NaN in the result.
+func TestCorrectionBadTrail(t *testing.T) {
+	sim := simulate(4, simSpec{days: 60, polls: 30, houses: 2, sigma: 0.3, houseSD: 1, rare: -1, start: 60})
+	for _, bad := range []poll.Adjustment{
+		{Name: "x", Variance: -1, Shared: true},
+		{Name: "x", Variance: math.NaN()},
+		{Name: "x", Variance: math.Inf(1)},
+		{Name: "x", Params: map[string]float64{"poll.dA/dA": math.NaN(), "poll.dA/dD": 0, "poll.dD/dA": 0, "poll.dD/dD": 1}},
+	} {
+		polls := append([]poll.Poll(nil), sim.polls...)
+		polls[7].Adjustments = []poll.Adjustment{bad}
+		for name, fit := range map[string]func() (*Result, error){
+			"statespace": func() (*Result, error) { return StateSpace{}.Fit(context.Background(), polls) },
+			"average":    func() (*Result, error) { return Average{}.Fit(context.Background(), polls) },
+		} {
+			_, err := fit()
+			require.ErrorIs(t, err, ErrInvalidPoll, name)
+			var pe *PollError
+			require.ErrorAs(t, err, &pe, name)
+			assert.Equal(t, 7, pe.Index, name)
+		}
+	}
+}

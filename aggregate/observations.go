@@ -177,6 +177,10 @@ func observationsFor(polls []poll.Poll, s Share, opt obsOptions) (*observations,
 			errs = append(errs, &PollError{Index: i, Source: p.Source, Line: p.Line, Err: err})
 			continue
 		}
+		if err := checkTrail(p); err != nil {
+			errs = append(errs, &PollError{Index: i, Source: p.Source, Line: p.Line, Err: err})
+			continue
+		}
 		y := s.value(p)
 		if math.IsNaN(y) {
 			skipped++
