@@ -540,3 +540,86 @@ func TestCorrectionBadTrail(t *testing.T) {
 		}
 	}
 }
+
+// TestCorrectionHouseCoverage: only one pollster (H001, by telephone) is
+// published with the falsification gap and corrected, so the calibration
+// error moves its house effect as much as the level. The 95% intervals of
+// the house effects (sum-to-zero truth δ_j − mean δ) and of the level on
+// the last day must cover 93–97% with the calibration propagated
+// (-calib.full: 2,000 replicates; by default 300 and a looser bar), and
+// the house effects clearly under-cover without it.
+func TestCorrectionHouseCoverage(t *testing.T) {
+	reps, lo, hi := 300, 0.92, 0.975
+	if *calibFull {
+		reps, lo, hi = 2000, 0.93, 0.97
+	}
+	if testing.Short() {
+		reps = 10
+	}
+	sp := simSpec{days: 240, polls: 160, houses: 3, sigma: 0.25, houseSD: 2, rare: -1, start: 62}
+	m := StateSpace{Shares: []Share{Approve}, Identify: SumToZero, Tau: TauNone}
+	ctx := context.Background()
+	var in, inN, n, lvl, lvlN int
+	start := time.Now()
+	for r := range reps {
+		seed := 777 + uint64(r)
+		f := simulateFalsified(seed, sp, 0, 0.71, 0.45, 0.008, 0.012)
+		honest := simulateFalsified(seed, sp, sp.days, 0.71, 0.45, 0.008, 0.012) // the same polls, none falsified
+		for i := range f.polls {
+			if f.polls[i].Pollster == "H001" {
+				f.polls[i].Mode = poll.Phone
+			} else {
+				f.polls[i] = honest.polls[i]
+			}
+		}
+		ch := adjust.Chain{adjust.Segmented{
+			{Mode: poll.Phone, Correction: adjust.GapCorrection{Falsification: f.evidence}},
+			{}, // other modes: as published
+		}}
+		polls, err := ch.Apply(f.polls)
+		require.NoError(t, err)
+		res, err := m.Fit(ctx, polls)
+		require.NoError(t, err)
+		resN, err := m.Fit(ctx, withoutCalibration(polls))
+		require.NoError(t, err)
+		mean := 0.0
+		for _, d := range f.delta {
+			mean += d
+		}
+		mean /= float64(len(f.delta))
+		covers := func(h HouseEffect, truth float64) bool {
+			return math.Abs(h.Value-truth) <= 1.959963984540054*h.SE
+		}
+		for k, h := range res.Houses {
+			var j int
+			fmt.Sscanf(h.Pollster, "H%03d", &j)
+			n++
+			if covers(h, f.delta[j]-mean) {
+				in++
+			}
+			if covers(resN.Houses[k], f.delta[j]-mean) {
+				inN++
+			}
+		}
+		last := len(res.Series) - 1
+		truth := f.alpha[dayIndex(simOrigin, res.Series[last].Date)] + mean
+		if p := res.Series[last]; p.Lower <= truth && truth <= p.Upper {
+			lvl++
+		}
+		if p := resN.Series[last]; p.Lower <= truth && truth <= p.Upper {
+			lvlN++
+		}
+	}
+	with, without := float64(in)/float64(n), float64(inN)/float64(n)
+	level, levelN := float64(lvl)/float64(reps), float64(lvlN)/float64(reps)
+	t.Logf("house effects (%d replicates, %v): coverage %.3f with the calibration error, %.3f without; level on the last day %.3f, %.3f",
+		reps, time.Since(start).Round(time.Millisecond), with, without, level, levelN)
+	if testing.Short() {
+		return
+	}
+	assert.GreaterOrEqual(t, with, lo)
+	assert.LessOrEqual(t, with, hi)
+	assert.Less(t, without, 0.8)
+	assert.GreaterOrEqual(t, level, lo-0.02) // one day per replicate: a noisier estimate
+	assert.LessOrEqual(t, level, hi+0.02)
+}
