@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -107,4 +109,29 @@ func TestDelimitedFastPathMatchesCSV(t *testing.T) {
 			require.Equal(t, wantErrs, gotErrs, "%q %q", in, comma)
 		}
 	}
+}
+
+// FuzzDelimited checks the fast line splitter against encoding/csv on
+// arbitrary input:
+//
+//	go test ./poll -run '^$' -fuzz FuzzDelimited -fuzztime 60s -fuzzminimizetime 5s
+func FuzzDelimited(f *testing.F) {
+	for _, s := range []string{"a,b\n1,2\n", `"a","b"` + "\n" + `"1,5",""`, `"multi` + "\nline\",x\n", "a;b\n1,5;2\n", "a,b\n1,x\"y\n"} {
+		f.Add([]byte(s), uint8(0))
+	}
+	commas := []rune{',', ';', '\t', '|'}
+	f.Fuzz(func(t *testing.T, data []byte, c uint8) {
+		if !utf8.Valid(data) || strings.IndexByte(string(data), '\r') >= 0 {
+			return // decodeText guarantees UTF-8 and "\n" line ends
+		}
+		comma := commas[int(c)%len(commas)]
+		fast := newDelimited(data, comma)
+		slow := &delimited{data: data, comma: comma}
+		slow.reset(0, 0)
+		wantCells, wantErrs := readAllCells(slow)
+		gotCells, gotErrs := readAllCells(fast)
+		if !reflect.DeepEqual(wantCells, gotCells) || !reflect.DeepEqual(wantErrs, gotErrs) {
+			t.Fatalf("%q %q:\ncsv  %v %v\nfast %v %v", data, comma, wantCells, wantErrs, gotCells, gotErrs)
+		}
+	})
 }
