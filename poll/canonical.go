@@ -86,33 +86,6 @@ func headerKey(s string) string {
 	return s
 }
 
-// Series-file columns (Date, Approve, Disapprove, a "don't know" column, a
-// pollster column), matched by headerKey.
-const (
-	serDate = iota
-	serApprove
-	serDisapprove
-	serUndecided
-	serPollster
-	numSeries
-)
-
-var seriesKeys = map[string]int{
-	"date": serDate, "дата": serDate, "month": serDate, "месяц": serDate, "week": serDate, "неделя": serDate,
-
-	"approve": serApprove, "approval": serApprove, "одобряю": serApprove, "одобряют": serApprove, "одобрение": serApprove,
-	"хорошо": serApprove, "in the right direction": serApprove,
-
-	"disapprove": serDisapprove, "disapproval": serDisapprove, "не одобряю": serDisapprove, "не одобряют": serDisapprove,
-	"неодобрение": serDisapprove, "плохо": serDisapprove, "on the wrong track": serDisapprove,
-
-	"no answer": serUndecided, "hard to say": serUndecided, "undecided": serUndecided, "dk": serUndecided,
-	"don't know": serUndecided, "dont know": serUndecided, "difficult to answer": serUndecided,
-	"нет ответа": serUndecided, "затрудняюсь ответить": serUndecided,
-
-	"source": serPollster, "pollster": serPollster,
-}
-
 // ReadCSV reads polls in the canonical CSV format written by WriteCSV, or a
 // simple series file (Date, Approve, Disapprove, an optional "don't know"
 // column, an optional pollster column), whichever the header shows.
