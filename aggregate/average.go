@@ -6,18 +6,26 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"time"
+
+	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/candorpoll/candor/poll"
 )
 
 // Average is a FiveThirtyEight-style poll average: a recency-weighted mean
 // of house-adjusted polls, with house effects estimated iteratively against
-// the average and shrunk toward zero for pollsters with few polls. The
-// model is written out in the package documentation (section "Average");
-// this comment lists what each field changes.
+// the average and shrunk toward zero for pollsters with few polls. Its
+// interval for the average (Point.Lower/Upper) includes the polls' noise,
+// the trend error of a mean over polls of other days under a random walk
+// whose daily SD σ is estimated from the polls, and the house-effect
+// error; its band (Point.PollLower/PollUpper) is where a new
+// house-adjusted poll is expected. The model is written out in the package
+// documentation (section "Average"); this comment lists what each field
+// changes.
 //
 // The zero value is ready to use and reproduces the defaults documented on
 // each field. An Average is not modified by Fit and is safe for concurrent
@@ -84,6 +92,21 @@ type Average struct {
 	// NoHouseEffects fits the average of the raw polls (every house
 	// effect fixed at zero).
 	NoHouseEffects bool
+
+	// TrendSD is σ, the daily standard deviation (points) of the random
+	// walk that the interval for the average assumes the level follows:
+	// it sets the trend (lag) error of a recency-weighted mean of polls
+	// taken on other days. Zero means σ is estimated from the data (the
+	// variogram of the house-adjusted polls; package doc, "Average"),
+	// reported as Params.Sigma. NoTrendError leaves the trend error out,
+	// treating the level as constant within the window (the interval
+	// then under-covers whenever opinion moves).
+	TrendSD      float64
+	NoTrendError bool
+
+	// Seed seeds the parametric bootstrap behind the standard error of
+	// an estimated σ (package doc). The same seed gives the same bytes.
+	Seed uint64
 
 	// MaxIter bounds the house-effect iterations and Tol is their
 	// convergence threshold on the largest change of a house effect, in
@@ -194,6 +217,9 @@ type avgConfig struct {
 	freqWindow       int
 	freqPower        float64
 	houseSD          float64 // 0 = estimate
+	trendSD          float64 // 0 = estimate
+	noTrend          bool
+	seed             uint64
 	maxIter          int
 	tol              float64
 	start, end       int // day numbers; math.MinInt/MaxInt when unset
@@ -203,6 +229,7 @@ type avgConfig struct {
 func (a Average) config() (avgConfig, error) {
 	c := avgConfig{level: a.Level, n0: a.SampleSizeRef, capSize: a.SampleSizeCap,
 		freqWindow: a.FrequencyWindow, freqPower: a.FrequencyPower, houseSD: a.HouseSD,
+		trendSD: a.TrendSD, noTrend: a.NoTrendError, seed: a.Seed,
 		maxIter: a.MaxIter, tol: a.Tol}
 	bad := func(field string, v any) error { return fmt.Errorf("%w: Average.%s = %v", ErrConfig, field, v) }
 	if c.level == 0 {
@@ -255,6 +282,9 @@ func (a Average) config() (avgConfig, error) {
 	}
 	if !(c.houseSD >= 0) || math.IsInf(c.houseSD, 0) {
 		return c, bad("HouseSD", a.HouseSD)
+	}
+	if !(c.trendSD >= 0) || math.IsInf(c.trendSD, 0) {
+		return c, bad("TrendSD", a.TrendSD)
 	}
 	if c.maxIter == 0 {
 		c.maxIter = 500
@@ -331,10 +361,22 @@ type prepared struct {
 // invalid configuration, ErrNoPolls when no poll publishes an approve
 // share in an accepted population, and ctx.Err() when ctx is cancelled.
 //
-// Params.Other holds "house_sd" (the σ_h used, points), "polls" (polls
-// used for the share after preparation), "recency_max" (days) and
-// "sample_size_0" (n₀). Diagnostics has "iterations" (OK when the house
-// effects converged). Warnings report every poll not used as given:
+// Each day's SD is the standard error of the average as an estimate of
+// the true level: the polls' noise, the trend (lag) error of a
+// recency-weighted mean when the level follows a random walk with daily SD
+// σ, and the error of the house effects (package doc, "Average"). Lower
+// and Upper are Mean ± q·SD, q being the normal quantile when σ is fixed
+// (TrendSD) and Student's t with Satterthwaite's degrees of freedom when σ
+// is estimated, to allow for σ̂'s own error. PollLower and PollUpper are
+// Mean ± z·√(s² + SD²), s² the polls' noise variance.
+//
+// Params.Sigma is the σ used (estimated or fixed; 0 with NoTrendError)
+// and, when estimated and positive, Params.SigmaSE its standard error
+// SE(σ̂²)/(2σ̂). Params.Other holds "house_sd" (the σ_h
+// used, points), "polls" (polls used for the share after preparation),
+// "recency_max" (days) and "sample_size_0" (n₀); with an estimated σ also
+// "sigma2_se" (the bootstrap SE of σ̂², points² per day). Diagnostics has
+// "iterations" (OK when the house effects converged). Warnings report every poll not used as given:
 // populations skipped, versions merged, duplicates, tracking releases
 // dropped, missing sample sizes, unknown grades, days carried forward.
 func (a Average) Fit(ctx context.Context, polls []poll.Poll) (*Result, error) {
@@ -669,7 +711,8 @@ func hasKey[V any](m map[string]V, k string) bool { _, ok := m[k]; return ok }
 type shareObs struct {
 	y, w        []float64
 	house       []int
-	end, mid    []int
+	start, end  []int
+	mid         []int
 	seSampling  []float64 // sampling SE (points), NaN when n unknown
 	nHouses     int
 	first, last int // range of days over which trends are computed
@@ -688,6 +731,7 @@ func (p *prepared) obs(s int) *shareObs {
 		o.y = append(o.y, v)
 		o.w = append(o.w, q.w)
 		o.house = append(o.house, q.house)
+		o.start = append(o.start, q.start)
 		o.end = append(o.end, q.end)
 		o.mid = append(o.mid, q.mid)
 		se := math.NaN()
@@ -788,9 +832,13 @@ func (a Average) fitShare(ctx context.Context, c *avgConfig, p *prepared, s int)
 	for i := range adj {
 		adj[i] = o.y[i] - he[o.house[i]]
 	}
+	iv, ok := c.terms(s, o, adj, se)
+	if !ok {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%s: too few poll pairs to estimate the trend SD; the interval for the average leaves the trend error out", name))
+	}
 	var carriedF, carriedS int
-	res.Filtered, carriedF = trendPoints(c, o, adj, lo, hi, false)
-	res.Series, carriedS = trendPoints(c, o, adj, lo, hi, true)
+	res.Filtered, carriedF = trendPoints(c, o, adj, lo, hi, false, iv)
+	res.Series, carriedS = trendPoints(c, o, adj, lo, hi, true, iv)
 	if carriedF > 0 || carriedS > 0 {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("%s: %d days (causal) and %d days (centred) had no poll within %d days; the previous estimate was carried forward", name, carriedF, carriedS, len(c.kernel)-1))
 	}
@@ -808,6 +856,7 @@ func (a Average) fitShare(ctx context.Context, c *avgConfig, p *prepared, s int)
 		"recency_max":   float64(len(c.kernel) - 1),
 		"sample_size_0": c.n0,
 	}
+	setSigma(&res.Params, iv)
 	res.Diagnostics = append(res.Diagnostics, Diagnostic{Name: "iterations", Value: float64(iter), OK: converged,
 		Note: fmt.Sprintf("house-effect iterations (limit %d, tolerance %g points)", c.maxIter, c.tol)})
 	if !converged {
@@ -956,11 +1005,53 @@ func momentHouseSD(means []float64, noise float64) float64 {
 	return math.Sqrt(v)
 }
 
+// setSigma reports σ in p: Sigma, SigmaSE = SE(σ̂²)/(2σ̂) (delta method;
+// 0 when σ̂ = 0 or σ is fixed) and Other["sigma2_se"] = SE(σ̂²).
+func setSigma(p *Params, iv intervalTerms) {
+	p.Sigma = math.Sqrt(iv.trendVar)
+	if iv.trendVarSE > 0 {
+		p.Other["sigma2_se"] = iv.trendVarSE
+		if p.Sigma > 0 {
+			p.SigmaSE = iv.trendVarSE / (2 * p.Sigma)
+		}
+	}
+}
+
+// terms returns the interval terms of a share with adjusted polls adj:
+// σ² fixed by TrendSD, estimated (trendVariance) or none (NoTrendError),
+// and the house-effect SEs. ok is false when σ² had to be estimated and
+// could not be.
+func (c *avgConfig) terms(share int, o *shareObs, adj, houseSE []float64) (iv intervalTerms, ok bool) {
+	iv.houseSE = houseSE
+	switch {
+	case c.noTrend:
+	case c.trendSD > 0:
+		iv.trendVar = c.trendSD * c.trendSD
+	default:
+		v := newVariogram(o, len(c.kernel)-1)
+		s2, noise, ok := v.fit(adj)
+		if !ok {
+			return iv, false
+		}
+		iv.trendVar = s2
+		iv.trendVarSE = v.bootSE(s2, noise, rand.New(rand.NewPCG(c.seed, 0x5eed+uint64(share))))
+	}
+	return iv, true
+}
+
+// intervalTerms are the parts of the interval for the average that do not
+// come from the polls' scatter about it (package doc, "Average").
+type intervalTerms struct {
+	trendVar   float64   // σ², points² per day; 0 leaves the trend error out
+	trendVarSE float64   // standard error of an estimated σ²; 0 when fixed
+	houseSE    []float64 // SE of each house effect; nil leaves their error out
+}
+
 // trendPoints computes the daily average of the adjusted polls over days
 // lo … hi, causal (kernel on end dates, past only) or centred (kernel on
 // midpoints, both sides), with its interval and poll band. It returns the
 // points and the number of days carried forward.
-func trendPoints(c *avgConfig, o *shareObs, adj []float64, lo, hi int, centred bool) ([]Point, int) {
+func trendPoints(c *avgConfig, o *shareObs, adj []float64, lo, hi int, centred bool, iv intervalTerms) ([]Point, int) {
 	M := len(c.kernel) - 1
 	first, last := min(lo, o.first)-M, max(hi, o.last)+M
 	sm := newSums(first, last)
@@ -976,21 +1067,28 @@ func trendPoints(c *avgConfig, o *shareObs, adj []float64, lo, hi int, centred b
 	// the trend on their own day (end day for the causal average), each
 	// residual taken leave-one-out, r/(1 − h) with h = the poll's share of
 	// that day's weight, because a poll pulls the trend toward itself.
+	// Under the random walk r² also holds the trend's movement between
+	// the poll's midpoint and the days of the other polls, σ²·lagᵢ
+	// (window.at about the poll's midpoint, itself left out); it is taken
+	// out, so that the scatter measures the polls' noise only.
 	var sw, swr float64
-	for i := range adj {
-		d := o.end[i]
-		if centred {
-			d = o.mid[i]
-		}
+	wg := newWindow(c, o, centred, nil)
+	for _, i := range wg.order {
+		d := wg.anchor[i]
 		h := o.w[i] * c.kernel[0] / sm.w[d-first]
 		if h > 1-1e-9 {
 			continue // alone on its day: no residual
 		}
 		r := (adj[i] - trend(d)) / (1 - h)
+		r2 := r * r
+		if iv.trendVar > 0 {
+			lag, _, _ := wg.at(d, o.mid[i], i)
+			r2 -= iv.trendVar * lag
+		}
 		sw += o.w[i]
-		swr += o.w[i] * r * r
+		swr += o.w[i] * r2
 	}
-	global := swr / sw
+	global := math.Max(swr/sw, 0)
 	// The polls' mean sampling variance: adjusted polls cannot scatter
 	// less than that unless they are herded, so it floors the global
 	// variance, and replaces it when there are too few polls to measure
@@ -1026,20 +1124,24 @@ func trendPoints(c *avgConfig, o *shareObs, adj []float64, lo, hi int, centred b
 			sx2[t] += u * x2
 		}
 	}
+	win := newWindow(c, o, centred, iv.houseSE)
 	pts := make([]Point, 0, hi-lo+1)
+	type parts struct{ s2, lag float64 } // of each point, for widening
+	ps := make([]parts, 0, hi-lo+1)
 	carried := 0
-	var prev Point
-	havePrev := false
+	prev := -1 // index in pts of the last day with polls
 	for d := lo; d <= hi; d++ {
 		t := d - first
 		if !(sm.w[t] > 1e-12) {
-			if havePrev {
-				p := prev
-				p.Date = dayTime(d)
-				pts = append(pts, p)
+			if prev >= 0 {
+				// No poll within the window: the last estimate, its
+				// error grown by the random walk since that day.
+				gap := float64(d - dayNumber(pts[prev].Date))
+				pts = append(pts, c.widened(pts[prev], ps[prev].s2, ps[prev].lag, gap, d, iv))
 			} else {
 				pts = append(pts, Point{Date: dayTime(d), Mean: math.NaN(), SD: math.NaN(), Lower: math.NaN(), Upper: math.NaN(), PollLower: math.NaN(), PollUpper: math.NaN()})
 			}
+			ps = append(ps, parts{})
 			carried++
 			continue
 		}
@@ -1048,39 +1150,377 @@ func trendPoints(c *avgConfig, o *shareObs, adj []float64, lo, hi int, centred b
 		neff := W * W / W2
 		local := math.Max(sx2[t]/W-mean*mean, 0)
 		nu := math.Max(neff-1, 0)
+		lag, spread, house := win.at(d, d, -1)
 		if nu > 0 {
-			local *= neff / nu // reliability-weights correction
+			// Reliability-weights correction; under the random walk the
+			// scatter also holds the level's spread over the polls' days,
+			// E = σ²·spread·n_eff/(n_eff − 1), taken out.
+			local = math.Max(local*neff/nu-iv.trendVar*spread*neff/nu, 0)
 		}
 		s2 := (nu*local + bandPrior*global) / (nu + bandPrior)
-		sd := math.Sqrt(s2 / neff)
-		half := c.z * sd
-		band := c.z * math.Sqrt(s2+sd*sd)
-		p := Point{Date: dayTime(d), Mean: mean, SD: sd,
-			Lower: mean - half, Upper: mean + half,
-			PollLower: mean - band, PollUpper: mean + band}
-		pts = append(pts, p)
-		prev, havePrev = p, true
+		v := s2/neff + iv.trendVar*lag + house
+		pts = append(pts, c.point(d, mean, v, s2, lag, iv))
+		ps = append(ps, parts{s2, lag})
+		prev = len(pts) - 1
 	}
 	// Days before the first poll's window (only when Start is set that
-	// early) take the first estimate, so no NaN is ever returned.
-	if havePrev {
-		firstGood := -1
-		for i := range pts {
-			if !math.IsNaN(pts[i].Mean) {
-				firstGood = i
-				break
-			}
-		}
-		for i := 0; i < firstGood; i++ {
-			p := pts[firstGood]
-			p.Date = pts[i].Date
-			pts[i] = p
+	// early) take the first estimate, widened the same way, so no NaN is
+	// ever returned.
+	if prev >= 0 {
+		f := slices.IndexFunc(pts, func(p Point) bool { return !math.IsNaN(p.Mean) })
+		for i := 0; i < f; i++ {
+			pts[i] = c.widened(pts[f], ps[f].s2, ps[f].lag, float64(f-i), lo+i, iv)
 		}
 	}
 	for i := range pts {
 		clampPoint(&pts[i])
 	}
 	return pts, carried
+}
+
+// point is the point of day d with mean m, variance v of the mean,
+// scatter s² of the polls and lag (window.at). The interval is
+// m ± q·√v with q = quantile(v, lag); the band m ± z·√(s² + v).
+func (c *avgConfig) point(d int, m, v, s2, lag float64, iv intervalTerms) Point {
+	sd := math.Sqrt(v)
+	half := c.quantile(v, lag, iv) * sd
+	band := c.z * math.Sqrt(s2+v)
+	return Point{Date: dayTime(d), Mean: m, SD: sd, Lower: m - half, Upper: m + half,
+		PollLower: m - band, PollUpper: m + band}
+}
+
+// widened is p moved gap days away to day d: the random walk adds σ²·gap
+// to the variance of its mean and gap to its lag.
+func (c *avgConfig) widened(p Point, s2, lag, gap float64, d int, iv intervalTerms) Point {
+	return c.point(d, p.Mean, p.SD*p.SD+iv.trendVar*gap, s2, lag+gap, iv)
+}
+
+// quantile is the multiplier of the SD in the interval for the average:
+// z when σ is fixed or plays no part, else the quantile of Student's t
+// with Satterthwaite's degrees of freedom ν = 2v²/(lag·SE(σ̂²))², the
+// variance estimate v = A + σ̂²·lag being treated as v·χ²_ν/ν with the
+// variance lag²·SE(σ̂²)² it gets from σ̂² (A, the rest, as known).
+func (c *avgConfig) quantile(v, lag float64, iv intervalTerms) float64 {
+	if !(iv.trendVarSE > 0) || !(lag > 0) {
+		return c.z
+	}
+	e := lag * iv.trendVarSE
+	return tQuantile(c.z, c.level, 2*v*v/(e*e))
+}
+
+// tQuantile is the two-sided level quantile of Student's t with nu degrees
+// of freedom, z being the normal one: for nu ≥ 8 by the expansion of
+// Abramowitz & Stegun 26.7.5 (relative error below 4e-4 at levels up to 99%;
+// the incomplete-beta inversion would dominate the cost of a fit), else
+// exactly.
+func tQuantile(z, level, nu float64) float64 {
+	if nu < 8 {
+		return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: nu}.Quantile(0.5 + level/2)
+	}
+	z2 := z * z
+	g1 := z * (z2 + 1) / 4
+	g2 := z * ((5*z2+16)*z2 + 3) / 96
+	g3 := z * (((3*z2+19)*z2+17)*z2 - 15) / 384
+	g4 := z * ((((79*z2+776)*z2+1482)*z2-1920)*z2 - 945) / 92160
+	return z + (g1+(g2+(g3+g4/nu)/nu)/nu)/nu
+}
+
+// window walks the output days in increasing order and gives, for each
+// day t, the parts of the error of the day's average that depend on when
+// its polls were taken and by whom. With πᵢ = uᵢ(t)/Σu the polls'
+// influence shares and aᵢ = midᵢ − t:
+//
+//	lag   = Σ_{k≥1} (Σ_{aᵢ ≤ −k} πᵢ)² + Σ_{k≥1} (Σ_{aᵢ ≥ k} πᵢ)²
+//	house = Σ_p (π_p − Π_p)² SE_p²
+//
+// σ²·lag is the variance of Σπᵢ(α(midᵢ) − α(t)) when α is a random walk
+// with daily variance σ² (Cov(α(t−a) − α(t), α(t−b) − α(t)) = σ²·min(a,
+// b) for a, b ≥ 0 on the same side of t, 0 across sides; the double sum
+// is the single sum over k of the squared share of influence at least k
+// days away). In house, π_p is house p's share of the day's influence, Π_p
+// its share of the total weight (the centring of the house effects) and
+// SE_p the SE of its effect: the error of the day's average due to the
+// house effects, treating the houses' estimation errors as independent.
+type window struct {
+	o       *shareObs
+	kernel  []float64
+	anchor  []int // the day the kernel is applied from: end or midpoint
+	ext     int   // window reaches anchor ≤ t + ext
+	order   []int // polls sorted by anchor
+	lo, hi  int   // the polls order[lo:hi] have anchor in [t − M, t + ext]
+	A       int   // largest |midᵢ − t| of a poll with weight on day t
+	hist    []float64
+	houseSE []float64
+	share   []float64 // Π_p
+	houseU  []float64
+	touched []int
+	base    float64 // Σ_p Π_p² SE_p²
+}
+
+func newWindow(c *avgConfig, o *shareObs, centred bool, houseSE []float64) *window {
+	M := len(c.kernel) - 1
+	fw := 0
+	for i := range o.end {
+		fw = max(fw, o.end[i]-o.mid[i])
+	}
+	// Offsets from t (≤ M + fw) or from a poll's own midpoint (≤ M + 2fw).
+	w := &window{o: o, kernel: c.kernel, anchor: o.end, A: M + 2*fw}
+	if centred {
+		w.anchor, w.ext = o.mid, M
+	}
+	w.order = make([]int, len(o.end))
+	for i := range w.order {
+		w.order[i] = i
+	}
+	slices.SortStableFunc(w.order, func(i, j int) int { return cmp.Compare(w.anchor[i], w.anchor[j]) })
+	w.hist = make([]float64, 2*w.A+1)
+	if houseSE != nil {
+		w.houseSE = houseSE
+		w.share = make([]float64, o.nHouses)
+		w.houseU = make([]float64, o.nHouses)
+		var tot float64
+		for i, h := range o.house {
+			w.share[h] += o.w[i]
+			tot += o.w[i]
+		}
+		for h := range w.share {
+			w.share[h] /= tot
+			w.base += w.share[h] * w.share[h] * houseSE[h] * houseSE[h]
+		}
+	}
+	return w
+}
+
+// at returns lag and house for day t; t must not decrease between calls.
+func (w *window) at(t, ref, skip int) (lag, spread, house float64) {
+	M := len(w.kernel) - 1
+	for w.hi < len(w.order) && w.anchor[w.order[w.hi]] <= t+w.ext {
+		w.hi++
+	}
+	for w.lo < w.hi && w.anchor[w.order[w.lo]] < t-M {
+		w.lo++
+	}
+	var U float64
+	minA, maxA := len(w.hist), -1
+	for _, i := range w.order[w.lo:w.hi] {
+		u := w.o.w[i] * w.kernel[abs(w.anchor[i]-t)]
+		if !(u > 0) || i == skip {
+			continue
+		}
+		a := w.o.mid[i] - ref + w.A
+		w.hist[a] += u
+		minA, maxA = min(minA, a), max(maxA, a)
+		U += u
+		if w.houseU != nil {
+			h := w.o.house[i]
+			if w.houseU[h] == 0 {
+				w.touched = append(w.touched, h)
+			}
+			w.houseU[h] += u
+		}
+	}
+	if maxA < 0 {
+		return 0, 0, 0
+	}
+	var cum float64
+	for a := minA; a < max(maxA, w.A); a++ {
+		cum += w.hist[a] / U
+		if a < maxA {
+			spread += cum * (1 - cum)
+		}
+		if a < w.A { // past: cum = share at least A − a days before ref
+			lag += cum * cum
+		}
+	}
+	cum = 0
+	for a := maxA; a > w.A; a-- { // future
+		cum += w.hist[a] / U
+		lag += cum * cum
+	}
+	clear(w.hist[minA : maxA+1])
+	if w.houseU != nil {
+		house = w.base
+		for _, h := range w.touched {
+			pi, s := w.houseU[h]/U, w.share[h]
+			house += ((pi-s)*(pi-s) - s*s) * w.houseSE[h] * w.houseSE[h]
+			w.houseU[h] = 0
+		}
+		w.touched = w.touched[:0]
+		house = math.Max(house, 0) // rounding
+	}
+	return lag, spread, house
+}
+
+// variogram estimates σ², the daily variance of the random walk the level
+// is assumed to follow, from the house-adjusted polls. For two polls taken
+// h days apart (midpoints),
+//
+//	E[(xᵢ − xⱼ)²] = vᵢ + vⱼ + σ²·h
+//
+// so over the pairs with h ≤ M (the recency window: the lags the trend
+// error involves) σ² is the slope of the mean squared difference on h, the
+// intercept c absorbing the polls' noise variances vᵢ + vⱼ (sampling and
+// non-sampling alike). Pairs of one house whose fieldwork periods overlap
+// are left out: they share respondents (rolling tracking samples), so their
+// difference understates independent noise. Pairs are counted by day, from
+// per-day counts and sums, so a fit costs O(days with polls × M) plus the
+// overlapping same-house pairs.
+type variogram struct {
+	M       int
+	bin     []int     // day bin of each poll
+	days    []int     // day of each bin, increasing
+	cnt     []float64 // polls in each bin
+	N       []float64 // pairs at lag h
+	overlap [][2]int  // same-house pairs with overlapping fieldwork, lag ≤ M
+	// scratch
+	s1, s2, Q []float64
+}
+
+func newVariogram(o *shareObs, M int) *variogram {
+	n := len(o.mid)
+	v := &variogram{M: M, bin: make([]int, n), N: make([]float64, M+1), Q: make([]float64, M+1)}
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int { return cmp.Compare(o.mid[i], o.mid[j]) })
+	for _, i := range order {
+		if len(v.days) == 0 || v.days[len(v.days)-1] != o.mid[i] {
+			v.days = append(v.days, o.mid[i])
+			v.cnt = append(v.cnt, 0)
+		}
+		v.bin[i] = len(v.days) - 1
+		v.cnt[len(v.cnt)-1]++
+	}
+	cnt := v.cnt
+	for a, da := range v.days {
+		v.N[0] += cnt[a] * (cnt[a] - 1) / 2
+		for b := a + 1; b < len(v.days) && v.days[b]-da <= M; b++ {
+			v.N[v.days[b]-da] += cnt[a] * cnt[b]
+		}
+	}
+	slices.SortStableFunc(order, func(i, j int) int {
+		return cmp.Or(cmp.Compare(o.house[i], o.house[j]), cmp.Compare(o.start[i], o.start[j]))
+	})
+	for x, i := range order {
+		for _, j := range order[x+1:] {
+			if o.house[j] != o.house[i] || o.start[j] > o.end[i] {
+				break
+			}
+			if h := abs(o.mid[i] - o.mid[j]); h <= M {
+				v.N[h]--
+				v.overlap = append(v.overlap, [2]int{i, j})
+			}
+		}
+	}
+	v.s1, v.s2 = make([]float64, len(v.days)), make([]float64, len(v.days))
+	return v
+}
+
+// fit returns the estimates of σ² (floored at zero) and c for the values
+// x; ok is false when fewer than two distinct lags have pairs (σ² cannot
+// be estimated; 0 is returned). The slope is fitted by weighted least
+// squares of the lag means on h with weights N_h/(c + σ²h)² (the variance
+// of a squared difference is proportional to its mean squared), iterated
+// from ordinary least squares.
+func (v *variogram) fit(x []float64) (sigma2, c float64, ok bool) {
+	lags := 0
+	for _, n := range v.N {
+		if n > 0 {
+			lags++
+		}
+	}
+	if lags < 2 {
+		return 0, 0, false
+	}
+	var mean float64
+	for _, xi := range x {
+		mean += xi
+	}
+	mean /= float64(len(x)) // centred for numerical stability
+	clear(v.s1)
+	clear(v.s2)
+	clear(v.Q)
+	for i, xi := range x {
+		d := xi - mean
+		v.s1[v.bin[i]] += d
+		v.s2[v.bin[i]] += d * d
+	}
+	for a, da := range v.days {
+		v.Q[0] += v.cnt[a]*v.s2[a] - v.s1[a]*v.s1[a]
+		for b := a + 1; b < len(v.days) && v.days[b]-da <= v.M; b++ {
+			v.Q[v.days[b]-da] += v.cnt[b]*v.s2[a] + v.cnt[a]*v.s2[b] - 2*v.s1[a]*v.s1[b]
+		}
+	}
+	for _, p := range v.overlap {
+		d := x[p[0]] - x[p[1]]
+		v.Q[abs(v.days[v.bin[p[0]]]-v.days[v.bin[p[1]]])] -= d * d
+	}
+	N, Q := v.N, v.Q
+	for it := range 4 {
+		wt := func(h int) float64 {
+			if it == 0 {
+				return N[h]
+			}
+			m := c + sigma2*float64(h)
+			return N[h] / (m * m)
+		}
+		var sw, sh, sy float64
+		for h := range N {
+			if N[h] > 0 {
+				w := wt(h)
+				sw += w
+				sh += w * float64(h)
+				sy += w * Q[h] / N[h]
+			}
+		}
+		hbar, ybar := sh/sw, sy/sw
+		var sxx, sxy float64
+		for h := range N {
+			if N[h] > 0 {
+				w, dh := wt(h), float64(h)-hbar
+				sxx += w * dh * dh
+				sxy += w * dh * (Q[h]/N[h] - ybar)
+			}
+		}
+		slope := sxy / sxx
+		c = ybar - slope*hbar
+		sigma2 = math.Max(slope, 0)
+		if !(c > 0) {
+			break // degenerate (e.g. noiseless polls): keep this step's slope
+		}
+	}
+	return sigma2, c, true
+}
+
+// bootstrapReps is the number of parametric-bootstrap replicates behind
+// the standard error of σ̂² (its relative precision is about 1/√(2·64),
+// 9%).
+const bootstrapReps = 64
+
+// bootSE is the parametric-bootstrap standard error of fit's σ̂² at the
+// fitted (sigma2, c): bootstrapReps series are drawn from the fitted model
+// — a random walk with daily variance σ̂² seen at the polls' midpoints
+// through independent noise of variance c/2 — and refitted.
+func (v *variogram) bootSE(sigma2, c float64, rng *rand.Rand) float64 {
+	x := make([]float64, len(v.bin))
+	alpha := make([]float64, len(v.days))
+	noise := math.Sqrt(math.Max(c, 0) / 2)
+	var m, m2 float64
+	for range bootstrapReps {
+		for k := 1; k < len(alpha); k++ {
+			alpha[k] = alpha[k-1] + math.Sqrt(sigma2*float64(v.days[k]-v.days[k-1]))*rng.NormFloat64()
+		}
+		for i := range x {
+			x[i] = alpha[v.bin[i]] + noise*rng.NormFloat64()
+		}
+		s, _, _ := v.fit(x)
+		m += s
+		m2 += s * s
+	}
+	const R = bootstrapReps
+	m /= R
+	return math.Sqrt(math.Max(m2/R-m*m, 0) * R / (R - 1))
 }
 
 // clampPoint keeps a point inside 0–100 (house adjustment can push an
@@ -1128,6 +1568,7 @@ func (a Average) undecided(c *avgConfig, p *prepared, ap, dis *Result, he, se []
 		o.y = append(o.y, u)
 		o.w = append(o.w, q.w)
 		o.house = append(o.house, q.house)
+		o.start = append(o.start, q.start)
 		o.end = append(o.end, q.end)
 		o.mid = append(o.mid, q.mid)
 		se := math.NaN()
@@ -1144,8 +1585,16 @@ func (a Average) undecided(c *avgConfig, p *prepared, ap, dis *Result, he, se []
 	}
 	lo, hi := p.days(c)
 	res := &Result{Model: "average", Share: "undecided", Level: c.level}
-	res.Filtered, _ = trendPoints(c, o, adj, lo, hi, false)
-	res.Series, _ = trendPoints(c, o, adj, lo, hi, true)
+	houseSE := make([]float64, len(p.houses))
+	for h := range houseSE {
+		houseSE[h] = math.Hypot(se[0][h], se[1][h])
+	}
+	iv, ok := c.terms(2, o, adj, houseSE)
+	if !ok {
+		res.Warnings = append(res.Warnings, "undecided: too few poll pairs to estimate the trend SD; the interval for the average leaves the trend error out")
+	}
+	res.Filtered, _ = trendPoints(c, o, adj, lo, hi, false, iv)
+	res.Series, _ = trendPoints(c, o, adj, lo, hi, true, iv)
 	for _, set := range [][3][]Point{{res.Series, ap.Series, dis.Series}, {res.Filtered, ap.Filtered, dis.Filtered}} {
 		for i := range set[0] {
 			u := &set[0][i]
@@ -1163,6 +1612,7 @@ func (a Average) undecided(c *avgConfig, p *prepared, ap, dis *Result, he, se []
 	}
 	slices.SortFunc(res.Houses, func(x, y HouseEffect) int { return cmp.Compare(x.Pollster, y.Pollster) })
 	res.Params.Other = map[string]float64{"polls": float64(len(o.y))}
+	setSigma(&res.Params, iv)
 	res.Warnings = append(res.Warnings, "undecided is derived: 100 − approve − disapprove; its house effects are −(approve + disapprove effects), their SE ignores the covariance of the two")
 	return res, nil
 }

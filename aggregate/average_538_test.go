@@ -174,6 +174,16 @@ func TestAverage538(t *testing.T) {
 				assert.Equal(t, 1410, n)
 				assert.Less(t, sum/float64(n), 0.8)
 			}
+			for _, r := range []*Result{res, res.Disapprove} {
+				var sd, half float64
+				for _, p := range r.Filtered {
+					sd += p.SD / float64(len(r.Filtered))
+					half += (p.Upper - p.Lower) / 2 / float64(len(r.Filtered))
+				}
+				t.Logf("%s trend SD σ̂ = %.3f ± %.3f points a day; causal average: mean SD %.2f, mean 95%% half-width %.2f points",
+					r.Share, r.Params.Sigma, r.Params.SigmaSE, sd, half)
+				assert.Greater(t, r.Params.Sigma, 3*r.Params.SigmaSE, "opinion moves: σ̂ is clearly positive")
+			}
 			he := map[string]float64{}
 			for _, h := range res.Houses {
 				he[h.Pollster] = h.Value

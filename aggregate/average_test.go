@@ -13,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/candorpoll/candor/poll"
 )
@@ -227,50 +228,89 @@ func TestAverageRecoversHouseEffects(t *testing.T) {
 }
 
 // TestAverageCoverage measures, over seeded simulations, how often the
-// interval for the average covers the truth and how often the poll band
-// covers a new poll from an average house, on a day in the middle of the
-// series. The truth is constant (σ = 0), the setting in which the interval
-// is meant to be calibrated (it ignores trend error, see the package
-// documentation); with a moving truth it is shown to under-cover.
+// 95% interval for the average covers the true level, for the causal
+// (Filtered) and centred (Series) averages, and how often the causal poll
+// band covers a new poll from an average house. The truth is constant or a
+// random walk moving σ = 0.1, 0.3 or 0.5 points a day; four houses poll
+// every 3, 5, 7 and 9 days (n = 1000; avgSimPolls). σ is estimated in every
+// fit. Two designs: a year of polls (checked on day 180 and on the last
+// day, where the centred window is one-sided) and a short series of 120
+// days (days 60 and 119), where σ̂ rests on about 90 polls and the
+// Student-t allowance for its uncertainty makes the interval conservative
+// at constant truth. The default run is a fast subset (100 simulations per
+// case, 40 with -short, bounds widened by two binomial SEs); the full run
+// is
+//
+//	go test ./aggregate -run TestAverageCoverage -average.sims 3000 -v
+//
+// in which the year's intervals must cover 93–97% and the short series'
+// 93–98%, and the band 93–97%.
 func TestAverageCoverage(t *testing.T) {
-	sims := 300
+	sims := 100
 	if testing.Short() {
-		sims = 100
+		sims = 40
 	}
 	if *averageSims > 0 {
 		sims = *averageSims
 	}
-	run := func(sigma float64) (latent, band float64) {
-		rng := rand.New(rand.NewPCG(7, uint64(1000*sigma)))
-		var inL, inB int
+	type cover struct{ filtered, series, band [2]int }
+	run := func(days int, check [2]int, sigma float64, avg Average) (c cover, sigmaHat float64) {
+		rng := rand.New(rand.NewPCG(uint64(days), uint64(1000*sigma)))
 		for range sims {
-			polls, truth := avgSimPolls(rng, 120, sigma, []float64{0, 0, 0, 0}, []int{3, 5, 7, 9})
-			res, err := Average{}.Fit(context.Background(), polls)
+			polls, truth := avgSimPolls(rng, days, sigma, []float64{0, 0, 0, 0}, []int{3, 5, 7, 9})
+			avg.Start, avg.End = avgDay(0), avgDay(days-1)
+			res, err := avg.Fit(context.Background(), polls)
 			require.NoError(t, err)
-			d := 90
-			p := res.Filtered[d-dayNumber(res.Filtered[0].Date)+dayNumber(avgDay(0))]
-			require.Equal(t, avgDay(d), p.Date)
-			if truth[d] >= p.Lower && truth[d] <= p.Upper {
-				inL++
-			}
-			a := truth[d]
-			newPoll := a + 100*math.Sqrt(a/100*(1-a/100)/1000)*rng.NormFloat64()
-			if newPoll >= p.PollLower && newPoll <= p.PollUpper {
-				inB++
+			sigmaHat += res.Params.Sigma / float64(sims)
+			for k, d := range check {
+				f, s := res.Filtered[d], res.Series[d]
+				require.Equal(t, avgDay(d), f.Date)
+				a := truth[d]
+				if a >= f.Lower && a <= f.Upper {
+					c.filtered[k]++
+				}
+				if a >= s.Lower && a <= s.Upper {
+					c.series[k]++
+				}
+				newPoll := a + 100*math.Sqrt(a/100*(1-a/100)/1000)*rng.NormFloat64()
+				if newPoll >= f.PollLower && newPoll <= f.PollUpper {
+					c.band[k]++
+				}
 			}
 		}
-		return float64(inL) / float64(sims), float64(inB) / float64(sims)
+		return c, sigmaHat
 	}
-	latent, band := run(0)
-	t.Logf("constant truth: interval coverage %.3f, band coverage of new polls %.3f (%d simulations)", latent, band, sims)
-	// Binomial SE at 95% with 300 draws is 1.3 points; 100 draws 2.2.
-	tol := 3 * math.Sqrt(0.95*0.05/float64(sims))
-	assert.InDelta(t, 0.95, latent, tol)
-	assert.InDelta(t, 0.95, band, tol)
-	latentMoving, bandMoving := run(0.3)
-	t.Logf("random-walk truth σ = 0.3/day: interval coverage %.3f, band coverage %.3f", latentMoving, bandMoving)
-	assert.Less(t, latentMoving, latent, "the interval ignores trend error, so it must cover less when the truth moves")
-	assert.InDelta(t, 0.95, bandMoving, tol+0.02)
+	// Binomial SE at 95%: 0.4 points with 3000 simulations, 2.2 with 100.
+	se := math.Sqrt(0.95 * 0.05 / float64(sims))
+	slack := 0.0
+	if sims < 1000 {
+		slack = 2 * se
+	}
+	frac := func(n int) float64 { return float64(n) / float64(sims) }
+	for _, design := range []struct {
+		name  string
+		days  int
+		check [2]int
+		upper float64
+	}{{"a year", 365, [2]int{180, 364}, 0.97}, {"120 days", 120, [2]int{60, 119}, 0.98}} {
+		for _, sigma := range []float64{0, 0.1, 0.3, 0.5} {
+			c, sigmaHat := run(design.days, design.check, sigma, Average{})
+			for k, d := range design.check {
+				t.Logf("%s, σ = %.1f/day (mean σ̂ %.3f), day %3d: interval coverage causal %.3f, centred %.3f; band %.3f (%d simulations)",
+					design.name, sigma, sigmaHat, d, frac(c.filtered[k]), frac(c.series[k]), frac(c.band[k]), sims)
+				for name, x := range map[string]int{"causal": c.filtered[k], "centred": c.series[k]} {
+					assert.GreaterOrEqual(t, frac(x), 0.93-slack, "%s σ = %v day %d %s", design.name, sigma, d, name)
+					assert.LessOrEqual(t, frac(x), design.upper+slack, "%s σ = %v day %d %s", design.name, sigma, d, name)
+				}
+				assert.InDelta(t, 0.95, frac(c.band[k]), 0.02+slack, "band: %s σ = %v day %d", design.name, sigma, d)
+			}
+		}
+	}
+	// Without the trend error the interval is the old one: it under-covers
+	// when the truth moves.
+	c, _ := run(120, [2]int{60, 119}, 0.3, Average{NoTrendError: true})
+	t.Logf("120 days, σ = 0.3/day, NoTrendError: interval coverage causal %.3f, centred %.3f (day 60)", frac(c.filtered[0]), frac(c.series[0]))
+	assert.Less(t, frac(c.filtered[0]), 0.9)
 }
 
 func TestDedupeTracking(t *testing.T) {
@@ -467,6 +507,12 @@ func TestAverageDegenerate(t *testing.T) {
 		requireAvgFinite(t, res)
 		assert.InDelta(t, 40, res.Filtered[50].Mean, 1e-12, "carried forward")
 		assert.NotEmpty(t, res.Warnings)
+		// Carried days: the random walk's variance grows by σ² a day.
+		res, err = Average{TrendSD: 0.2}.Fit(ctx, ps)
+		require.NoError(t, err)
+		sd := func(d int) float64 { return res.Filtered[d].SD }
+		assert.InDelta(t, 10*0.04, sd(50)*sd(50)-sd(40)*sd(40), 1e-9)
+		assert.Greater(t, sd(40), sd(20))
 	})
 	t.Run("start before the first poll", func(t *testing.T) {
 		res, err := Average{Start: avgDay(-60), End: avgDay(3)}.Fit(ctx, []poll.Poll{avgTestPoll("A", 0, 1000, 40, 50)})
@@ -498,6 +544,36 @@ func TestAverageDegenerate(t *testing.T) {
 	})
 }
 
+// TestAverageTrendSD: a fixed σ is used as given, with normal quantiles;
+// NoTrendError drops the trend term; an estimated σ is reported with its
+// SE, and its interval uses Student's t (wider than z·SD).
+func TestAverageTrendSD(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	polls, _ := avgSimPolls(rng, 200, 0.3, []float64{1, -1, 0.5}, []int{2, 5, 9})
+	z := 1.959963984540054
+	fixed, err := Average{TrendSD: 0.25}.Fit(context.Background(), polls)
+	require.NoError(t, err)
+	assert.Equal(t, 0.25, fixed.Params.Sigma)
+	assert.Equal(t, 0.0, fixed.Params.SigmaSE)
+	none, err := Average{NoTrendError: true}.Fit(context.Background(), polls)
+	require.NoError(t, err)
+	assert.Equal(t, 0.0, none.Params.Sigma)
+	est, err := Average{}.Fit(context.Background(), polls)
+	require.NoError(t, err)
+	assert.Greater(t, est.Params.Sigma, 0.1)
+	assert.Greater(t, est.Params.SigmaSE, 0.0)
+	assert.InDelta(t, est.Params.Other["sigma2_se"]/(2*est.Params.Sigma), est.Params.SigmaSE, 1e-12)
+	for _, d := range []int{20, 100, len(fixed.Filtered) - 1} {
+		f, n, e := fixed.Filtered[d], none.Filtered[d], est.Filtered[d]
+		assert.InDelta(t, z*f.SD, f.Upper-f.Mean, 1e-9)
+		assert.InDelta(t, z*n.SD, n.Upper-n.Mean, 1e-9)
+		assert.Greater(t, f.SD, n.SD, "the trend term adds variance")
+		assert.Greater(t, e.Upper-e.Mean, z*e.SD, "t quantile for an estimated σ")
+		assert.Equal(t, f.Mean, n.Mean, "the mean does not depend on σ")
+		assert.Equal(t, f.Mean, e.Mean)
+	}
+}
+
 func TestAverageConfigErrors(t *testing.T) {
 	ps := []poll.Poll{avgTestPoll("A", 0, 1000, 40, 50)}
 	for name, a := range map[string]Average{
@@ -514,6 +590,7 @@ func TestAverageConfigErrors(t *testing.T) {
 		"pops":      {Populations: []poll.Population{}},
 		"end<start": {Start: avgDay(5), End: avgDay(1)},
 		"recency":   {Recency: Recency{Shape: -1}},
+		"trendsd":   {TrendSD: -0.1},
 	} {
 		_, err := a.Fit(context.Background(), ps)
 		assert.ErrorIs(t, err, ErrConfig, name)
@@ -611,4 +688,115 @@ func FuzzAverage(f *testing.F) {
 		}
 		requireAvgFinite(t, res)
 	})
+}
+
+func TestTQuantile(t *testing.T) {
+	for _, level := range []float64{0.8, 0.95, 0.99} {
+		z := distuv.UnitNormal.Quantile(0.5 + level/2)
+		for _, nu := range []float64{0.5, 1, 3, 5, 6, 8, 12, 30, 100, 1e6, 1e12} {
+			want := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: nu}.Quantile(0.5 + level/2)
+			if nu >= 1e6 {
+				want = z // gonum's inversion is not accurate that far out
+			}
+			assert.InDelta(t, want, tQuantile(z, level, nu), 4e-4*want, "level %v ν %v", level, nu)
+		}
+	}
+}
+
+// TestAverageWindowTerms checks window.at against hand-computed values
+// (kernel of ones, M = 4).
+func TestAverageWindowTerms(t *testing.T) {
+	c := &avgConfig{kernel: []float64{1, 1, 1, 1, 1}}
+	// Causal, day 3: poll 0 (house 0, w 1, mid 0, end 1) and poll 1
+	// (house 1, w 3, mid 2, end 2) have shares ¼ and ¾, ages 3 and 1:
+	// lag = T₁² + T₂² + T₃² = 1 + 1/16 + 1/16 = 1.125 (= ΣΣπᵢπⱼ min(aᵢ, aⱼ)),
+	// spread = ½ΣΣπᵢπⱼ|mᵢ − mⱼ| = ¼·¾·2 = 0.375. Poll 2 (house 0, w 4,
+	// day 10) is outside the window but makes Π = (5/8, 3/8); with SEs 1
+	// and 2, house = (¼ − 5/8)²·1 + (¾ − 3/8)²·4 = 0.703125.
+	o := &shareObs{w: []float64{1, 3, 4}, house: []int{0, 1, 0}, start: []int{0, 2, 10}, end: []int{1, 2, 10}, mid: []int{0, 2, 10}, nHouses: 2}
+	w := newWindow(c, o, false, []float64{1, 2})
+	lag, spread, house := w.at(3, 3, -1)
+	assert.InDelta(t, 1.125, lag, 1e-12)
+	assert.InDelta(t, 0.375, spread, 1e-12)
+	assert.InDelta(t, 0.703125, house, 1e-12)
+	// Day 11: only poll 2 (age 1): lag 1, spread 0, π = (1, 0):
+	// house = (3/8)²·1 + (3/8)²·4.
+	lag, spread, house = w.at(11, 11, -1)
+	assert.InDelta(t, 1, lag, 1e-12)
+	assert.InDelta(t, 0, spread, 1e-12)
+	assert.InDelta(t, 9.0/64*5, house, 1e-12)
+	// Centred, day 5: midpoints 3, 6, 5 with weights 1, 1, 2 (shares ¼,
+	// ¼, ½): past T₁ = T₂ = ¼, future T₁ = ¼; lag = 2/16 + 1/16; the two
+	// sides are independent.
+	o = &shareObs{w: []float64{1, 1, 2}, house: []int{0, 0, 0}, start: []int{3, 6, 5}, end: []int{3, 6, 5}, mid: []int{3, 6, 5}, nHouses: 1}
+	w = newWindow(c, o, true, nil)
+	lag, spread, house = w.at(5, 5, -1)
+	assert.InDelta(t, 3.0/16, lag, 1e-12)
+	// spread: pairs (3,6): ¼·¼·3, (3,5): ¼·½·2, (6,5): ¼·½·1.
+	assert.InDelta(t, 3.0/16+1.0/4+1.0/8, spread, 1e-12)
+	assert.Equal(t, 0.0, house)
+	// About poll 2's own midpoint (5), itself left out: midpoints 3 and 6,
+	// shares ½ and ½: lag = past (½)²·2 + future (½)²·1 = 0.75.
+	lag, _, _ = w.at(5, 5, 2)
+	assert.InDelta(t, 0.75, lag, 1e-12)
+}
+
+// TestAverageVariogram checks the day-binned pair sums against a direct
+// loop over pairs (same-house pairs with overlapping fieldwork left out),
+// and the estimator over simulations: σ̂² is unbiased within its standard
+// error and the parametric-bootstrap SE matches the spread of σ̂² across
+// simulations within 25%.
+func TestAverageVariogram(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	n, M := 300, 32
+	o := &shareObs{nHouses: 3}
+	x := make([]float64, n)
+	for i := range n {
+		s := rng.IntN(200)
+		e := s + rng.IntN(6)
+		o.start, o.end, o.mid = append(o.start, s), append(o.end, e), append(o.mid, (s+e)/2)
+		o.house = append(o.house, rng.IntN(3))
+		x[i] = 50 + 3*rng.NormFloat64()
+	}
+	v := newVariogram(o, M)
+	v.fit(x)
+	N, Q := make([]float64, M+1), make([]float64, M+1)
+	for i := range n {
+		for j := i + 1; j < n; j++ {
+			h := abs(o.mid[i] - o.mid[j])
+			overlap := o.house[i] == o.house[j] && o.start[i] <= o.end[j] && o.start[j] <= o.end[i]
+			if h <= M && !overlap {
+				N[h]++
+				Q[h] += (x[i] - x[j]) * (x[i] - x[j])
+			}
+		}
+	}
+	assert.Equal(t, N, v.N)
+	for h := range Q {
+		assert.InDelta(t, Q[h], v.Q[h], 1e-9*Q[h]+1e-9, "lag %d", h)
+	}
+
+	for _, sigma := range []float64{0.3, 0.5} {
+		rng := rand.New(rand.NewPCG(13, uint64(100*sigma)))
+		var m, m2, boot float64
+		const sims = 200
+		for range sims {
+			polls, _ := avgSimPolls(rng, 365, sigma, []float64{0, 0, 0, 0}, []int{3, 5, 7, 9})
+			c, err := Average{}.config()
+			require.NoError(t, err)
+			p, err := Average{}.prepare(&c, polls)
+			require.NoError(t, err)
+			o := p.obs(0)
+			v := newVariogram(o, len(c.kernel)-1)
+			s2, noise, ok := v.fit(o.y)
+			require.True(t, ok)
+			m += s2 / sims
+			m2 += s2 * s2 / sims
+			boot += v.bootSE(s2, noise, rng) / sims
+		}
+		sd := math.Sqrt(m2 - m*m)
+		t.Logf("σ² = %.2f: mean σ̂² %.4f, SD across simulations %.4f, mean bootstrap SE %.4f", sigma*sigma, m, sd, boot)
+		assert.InDelta(t, sigma*sigma, m, 3*sd/math.Sqrt(sims))
+		assert.InDelta(t, sd, boot, 0.25*sd)
+	}
 }

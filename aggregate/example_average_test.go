@@ -43,11 +43,13 @@ func ExampleAverage() {
 	last := res.Filtered[len(res.Filtered)-1]
 	fmt.Printf("%s approve %.1f, 95%% interval %.1f–%.1f, new polls %.1f–%.1f\n", last.Date.Format(time.DateOnly),
 		last.Mean, last.Lower, last.Upper, last.PollLower, last.PollUpper)
+	fmt.Printf("trend SD σ̂ %.2f points a day\n", res.Params.Sigma)
 	for _, h := range res.Houses {
 		fmt.Printf("%-13s %+.1f ± %.1f (%d polls)\n", h.Pollster, h.Value, h.SE, h.Polls)
 	}
 	// Output:
-	// 2024-05-01 approve 47.2, 95% interval 46.4–48.0, new polls 43.8–50.6
+	// 2024-05-01 approve 47.2, 95% interval 46.3–48.1, new polls 43.8–50.6
+	// trend SD σ̂ 0.00 points a day
 	// Daily Tracker +1.0 ± 0.1 (120 polls)
 	// Monthly A     -1.6 ± 0.7 (4 polls)
 	// Weekly B      -2.1 ± 0.3 (18 polls)
@@ -75,15 +77,15 @@ func ExampleResult_String() {
 	// Output:
 	// average model, share approve, level 95%
 	// days 2024-03-01 … 2024-03-05 (5)
-	// parameters: house_sd 1.9366, polls 6, recency_max 32, sample_size_0 1000
+	// parameters: house_sd 1.9366, polls 6, recency_max 32, sample_size_0 1000, sigma2_se 0.10847
 	//
 	// Series (smoothed; interval for the average; band for a new poll)
 	// date        mean    sd  95% lower  95% upper  poll lower  poll upper  causal mean
-	// 2024-03-01  78.5  0.44       77.6       79.3        76.3        80.7         78.2
-	// 2024-03-02  78.5  0.44       77.6       79.3        76.3        80.7         78.4
-	// 2024-03-03  78.5  0.43       77.6       79.3        76.3        80.7         78.4
-	// 2024-03-04  78.5  0.43       77.7       79.3        76.3        80.7         78.4
-	// 2024-03-05  78.5  0.43       77.7       79.4        76.3        80.7         78.5
+	// 2024-03-01  78.5  0.44       77.4       79.5        76.3        80.7         78.2
+	// 2024-03-02  78.5  0.44       77.6       79.4        76.3        80.7         78.4
+	// 2024-03-03  78.5  0.43       77.6       79.4        76.3        80.7         78.4
+	// 2024-03-04  78.5  0.43       77.6       79.4        76.3        80.7         78.4
+	// 2024-03-05  78.5  0.43       77.1       79.9        76.3        80.7         78.5
 	//
 	// House effects (points; + means the house reports more approve)
 	// pollster      effect    SE  polls
