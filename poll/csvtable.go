@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // ErrSyntax wraps a CSV syntax error, such as a bare quote inside an
@@ -38,12 +39,21 @@ type delimited struct {
 }
 
 // newDelimited prepares data for reading with separator comma, or with the
-// separator sniffed by sniffComma when comma is 0.
+// separator sniffed by sniffComma when comma is 0. data must not be
+// modified afterwards: cells are views of it.
 func newDelimited(data []byte, comma rune) *delimited {
 	if comma == 0 {
 		comma = sniffComma(data)
 	}
-	return &delimited{data: data, comma: comma, fast: true, text: string(data)}
+	// The text is a view of data, not a copy (a second copy of a large input
+	// costs as much as parsing it): data comes from decodeText, which hands
+	// over a buffer nothing else holds, and it is never written again.
+	// Strings kept beyond a read are cloned or interned by the readers.
+	text := ""
+	if len(data) > 0 {
+		text = unsafe.String(unsafe.SliceData(data), len(data))
+	}
+	return &delimited{data: data, comma: comma, fast: true, text: text}
 }
 
 // nextFast is next for the common case of one record per line: it skips
