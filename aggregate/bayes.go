@@ -202,25 +202,24 @@ func (m Bayes) Sample(ctx context.Context, polls []poll.Poll) (*Posterior, error
 	if err != nil {
 		return nil, err
 	}
-	results := make([]*Result, len(shares))
-	draws := make([]Draws, len(shares))
-	errs := make([]error, len(shares))
-	var wg sync.WaitGroup
-	for i, s := range shares {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i], draws[i], errs[i] = m.sampleShare(ctx, polls, s, i)
-		}()
+	type fitted struct {
+		res   *Result
+		draws Draws
 	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	fits, err := eachShare(shares, func(i int, s Share) (fitted, error) {
+		res, draws, err := m.sampleShare(ctx, polls, s, i)
+		return fitted{res, draws}, err
+	})
+	if err != nil {
 		return nil, err
 	}
-	out := &Posterior{Result: assembleShares(results, shares), Draws: map[Share]Draws{}}
+	results := make([]*Result, len(shares))
+	out := &Posterior{Draws: map[Share]Draws{}}
 	for i, s := range shares {
-		out.Draws[s] = draws[i]
+		results[i] = fits[i].res
+		out.Draws[s] = fits[i].draws
 	}
+	out.Result = assembleShares(results, shares)
 	return out, nil
 }
 

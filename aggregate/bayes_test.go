@@ -237,13 +237,7 @@ func TestBayesCoverage(t *testing.T) {
 				p, err := m.Sample(context.Background(), sim.polls)
 				require.NoError(t, err)
 				res := p.Result
-				shift := 0.0
-				for _, h := range res.Houses {
-					var j int
-					fmt.Sscanf(h.Pollster, "H%03d", &j)
-					shift += sim.delta[j]
-				}
-				shift /= float64(len(res.Houses))
+				shift := sim.meanEffect(res.Houses)
 				off := dayIndex(simOrigin, res.Series[0].Date)
 				for k, pt := range res.Series {
 					truth := sim.alpha[off+k] + shift

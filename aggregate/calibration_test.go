@@ -28,21 +28,8 @@ func coverage(t *testing.T, m StateSpace, sp simSpec, reps int, seed uint64) (sm
 		sim := simulate(seed+uint64(r), sp)
 		res, err := m.Fit(ctx, sim.polls)
 		require.NoError(t, err)
-		// First day each house polls (by midpoint).
-		first := map[string]int{}
-		for _, p := range sim.polls {
-			d := dayIndex(simOrigin, p.Midpoint())
-			if f, ok := first[p.Pollster]; !ok || d < f {
-				first[p.Pollster] = d
-			}
-		}
-		shift := 0.0
-		for _, h := range res.Houses {
-			var j int
-			fmt.Sscanf(h.Pollster, "H%03d", &j)
-			shift += sim.delta[j]
-		}
-		shift /= float64(len(res.Houses))
+		first := firstPollDays(sim.polls)
+		shift := sim.meanEffect(res.Houses)
 		off := dayIndex(simOrigin, res.Series[0].Date)
 		for i, p := range res.Series {
 			truth := sim.alpha[off+i] + shift
@@ -52,17 +39,7 @@ func coverage(t *testing.T, m StateSpace, sp simSpec, reps int, seed uint64) (sm
 			}
 		}
 		for _, p := range res.Filtered {
-			d := dayIndex(simOrigin, p.Date)
-			s, n := 0.0, 0
-			for name, f := range first {
-				if f <= d {
-					var j int
-					fmt.Sscanf(name, "H%03d", &j)
-					s += sim.delta[j]
-					n++
-				}
-			}
-			truth := sim.alpha[d] + s/float64(n)
+			truth := sim.filteredTruth(first, dayIndex(simOrigin, p.Date))
 			nF++
 			if p.Lower <= truth && truth <= p.Upper {
 				inF++

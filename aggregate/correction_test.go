@@ -2,7 +2,6 @@ package aggregate
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -33,8 +32,7 @@ func simulateFalsified(seed uint64, sp simSpec, cut int, direct, kappa, directSE
 	for i := range sim.polls {
 		p := &sim.polls[i]
 		d := dayIndex(simOrigin, p.Midpoint())
-		var h int
-		fmt.Sscanf(p.Pollster, "H%03d", &h)
+		h := houseOf(p.Pollster)
 		mu := sim.alpha[d] + sim.delta[h]
 		if d >= cut {
 			q := mu / 100
@@ -343,13 +341,7 @@ func correctionCoverage(t *testing.T, reps int, seed uint64) (with, without, wit
 		require.NoError(t, err)
 		// Truth under sum-to-zero: α_t + mean δ over the houses (smoothed);
 		// over the houses that had polled by day t (filtered).
-		shift := 0.0
-		for _, h := range res.Houses {
-			var j int
-			fmt.Sscanf(h.Pollster, "H%03d", &j)
-			shift += f.delta[j]
-		}
-		shift /= float64(len(res.Houses))
+		shift := f.meanEffect(res.Houses)
 		off := dayIndex(simOrigin, res.Series[0].Date)
 		for i, p := range res.Series {
 			d := off + i
@@ -366,28 +358,13 @@ func correctionCoverage(t *testing.T, reps int, seed uint64) (with, without, wit
 				inN++
 			}
 		}
-		first := map[string]int{}
-		for _, p := range polls {
-			d := dayIndex(simOrigin, p.Midpoint())
-			if fd, ok := first[p.Pollster]; !ok || d < fd {
-				first[p.Pollster] = d
-			}
-		}
+		first := firstPollDays(polls)
 		for i, p := range res.Filtered {
 			d := dayIndex(simOrigin, p.Date)
 			if d < f.cut {
 				continue
 			}
-			s, k := 0.0, 0
-			for name, fd := range first {
-				if fd <= d {
-					var j int
-					fmt.Sscanf(name, "H%03d", &j)
-					s += f.delta[j]
-					k++
-				}
-			}
-			truth := f.alpha[d] + s/float64(k)
+			truth := f.filteredTruth(first, d)
 			nF++
 			if p.Lower <= truth && truth <= p.Upper {
 				inF++
@@ -591,8 +568,7 @@ func TestCorrectionHouseCoverage(t *testing.T) {
 			return math.Abs(h.Value-truth) <= 1.959963984540054*h.SE
 		}
 		for k, h := range res.Houses {
-			var j int
-			fmt.Sscanf(h.Pollster, "H%03d", &j)
+			j := houseOf(h.Pollster)
 			n++
 			if covers(h, f.delta[j]-mean) {
 				in++

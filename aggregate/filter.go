@@ -72,10 +72,8 @@ func filteredGeneric(ctx context.Context, o *observations, sigma float64, tau []
 	i := 0
 	lastDay := 0
 	for t := 0; t < T; t++ {
-		if t%64 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, nil, nil, err
-			}
+		if err := dayCheck(ctx, t); err != nil {
+			return nil, nil, nil, err
 		}
 		P += s2 * float64(t-lastDay)
 		lastDay = t
@@ -83,13 +81,9 @@ func filteredGeneric(ctx context.Context, o *observations, sigma float64, tau []
 		for ; i < len(o.day) && o.day[i] == t; i++ {
 			had = true
 			h := o.house[i]
-			r := o.s2[i]
+			r := o.variance(i, tau, tauOf)
 			if h >= 0 {
 				counts[h]++
-				if tauOf != nil && tauOf[h] >= 0 {
-					tv := tau[tauOf[h]]
-					r += tv * tv
-				}
 			} else {
 				anchors++
 			}
@@ -122,11 +116,7 @@ func filteredGeneric(ctx context.Context, o *observations, sigma float64, tau []
 			P -= K * P
 		}
 		if !had {
-			if t > 0 && ok[t-1] {
-				mean[t] = mean[t-1]
-				sd[t] = math.Sqrt(sd[t-1]*sd[t-1] + s2)
-				ok[t] = true
-			}
+			carryForward(mean, sd, ok, t, s2)
 			continue
 		}
 		// Identification over the houses seen so far.
@@ -254,10 +244,8 @@ func filteredInverse(ctx context.Context, o *observations, sigma float64, tau []
 	i := 0
 	lastDay := 0
 	for t := 0; t < T; t++ {
-		if t%64 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, nil, nil, err
-			}
+		if err := dayCheck(ctx, t); err != nil {
+			return nil, nil, nil, err
 		}
 		P += s2 * float64(t-lastDay)
 		lastDay = t
@@ -265,11 +253,7 @@ func filteredInverse(ctx context.Context, o *observations, sigma float64, tau []
 		for ; i < len(o.day) && o.day[i] == t; i++ {
 			had = true
 			h := o.house[i]
-			r := o.s2[i]
-			if tauOf != nil && tauOf[h] >= 0 {
-				tv := tau[tauOf[h]]
-				r += tv * tv
-			}
+			r := o.variance(i, tau, tauOf)
 			counts[h]++
 			newCol := false
 			if col[h] == 0 {
@@ -346,11 +330,7 @@ func filteredInverse(ctx context.Context, o *observations, sigma float64, tau []
 			P -= K * P
 		}
 		if !had {
-			if t > 0 && ok[t-1] {
-				mean[t] = mean[t-1]
-				sd[t] = math.Sqrt(sd[t-1]*sd[t-1] + s2)
-				ok[t] = true
-			}
+			carryForward(mean, sd, ok, t, s2)
 			continue
 		}
 		// g = e₀ − A + ω in the internal basis.
@@ -404,4 +384,25 @@ func filteredInverse(ctx context.Context, o *observations, sigma float64, tau []
 		ok[t] = true
 	}
 	return mean, sd, ok, nil
+}
+
+// dayCheck returns ctx's error every 64 days: often enough to stop a long
+// series promptly, rarely enough to cost nothing next to a day's work.
+func dayCheck(ctx context.Context, t int) error {
+	if t%64 == 0 {
+		return ctx.Err()
+	}
+	return nil
+}
+
+// carryForward fills day t, on which no poll was taken, from day t−1: the
+// filtered level is a random walk, so its mean stays and its variance grows
+// by one day's innovation s2. Days before the level is identified stay
+// unidentified.
+func carryForward(mean, sd []float64, ok []bool, t int, s2 float64) {
+	if t > 0 && ok[t-1] {
+		mean[t] = mean[t-1]
+		sd[t] = math.Sqrt(sd[t-1]*sd[t-1] + s2)
+		ok[t] = true
+	}
 }

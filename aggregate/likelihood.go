@@ -164,12 +164,7 @@ func newCore(o *observations, c constraint, tauOf []int, nTau int) *core {
 
 // variance returns R_i = s_i² + τ²_{group(h(i))}.
 func (cr *core) variance(i int, tau []float64) float64 {
-	r := cr.o.s2[i]
-	if h := cr.o.house[i]; h >= 0 && cr.tauOf != nil && cr.tauOf[h] >= 0 {
-		t := tau[cr.tauOf[h]]
-		r += t * t
-	}
-	return r
+	return cr.o.variance(i, tau, cr.tauOf)
 }
 
 // setTau refreshes the τ-dependent sums.
@@ -205,7 +200,7 @@ func (cr *core) setTau(tau []float64) {
 	// first appearance, with their sums; flushed into entries at day end.
 	// Σ log R_i is accumulated as a product of Frexp mantissas (one log at
 	// the end, not one per poll: this runs at every τ the search tries).
-	lrMant, lrExp := 1.0, 0
+	logR := logProduct{mant: 1}
 	start := 0
 	for start < len(o.day) {
 		t := o.day[start]
@@ -219,13 +214,7 @@ func (cr *core) setTau(tau []float64) {
 			r := cr.variance(i, tau)
 			w := 1 / r
 			y := o.y[i]
-			fr, e := math.Frexp(r)
-			lrMant *= fr
-			lrExp += e
-			if lrMant < 0x1p-500 {
-				fr, e := math.Frexp(lrMant)
-				lrMant, lrExp = fr, lrExp+e
-			}
+			logR.mul(r)
 			cr.ydy += y * y * w
 			cr.xdx[0] += w
 			cr.xdy[0] += y * w
@@ -257,7 +246,7 @@ func (cr *core) setTau(tau []float64) {
 		}
 		start = end
 	}
-	cr.sumLogR = math.Log(lrMant) + float64(lrExp)*math.Ln2
+	cr.sumLogR = logR.log()
 }
 
 // eval computes the diffuse log-likelihood at σ (daily innovation sd) and
@@ -278,7 +267,7 @@ func (cr *core) eval(sigma float64, tau []float64) float64 {
 	// of binary exponents (math.Frexp) and one log at the end: a log per
 	// day was a tenth of an evaluation's cost. (Edit by helper E, for
 	// Bayes, which evaluates the likelihood once per iteration.)
-	detMant, detExp := 1.0, 0
+	logDet := logProduct{mant: 1}
 	for i := range cr.z {
 		cr.z[i] = 0
 	}
@@ -304,13 +293,7 @@ func (cr *core) eval(sigma float64, tau []float64) float64 {
 				return math.Inf(-1)
 			}
 			cr.l[t] = math.Sqrt(d)
-			fr, e := math.Frexp(d)
-			detMant *= fr
-			detExp += e
-			if detMant < 0x1p-500 {
-				fr, e := math.Frexp(detMant)
-				detMant, detExp = fr, detExp+e
-			}
+			logDet.mul(d)
 		}
 		// Z = M⁻¹[U b]: forward then backward substitution, all columns.
 		for t := 1; t <= n; t++ {
@@ -390,7 +373,7 @@ func (cr *core) eval(sigma float64, tau []float64) float64 {
 		quad += v * v
 	}
 	nObs := len(o.y)
-	logDetM := math.Log(detMant) + float64(detExp)*math.Ln2
+	logDetM := logDet.log()
 	ll := -0.5 * (float64(nObs-k)*math.Log(2*math.Pi) + cr.sumLogR + float64(n)*math.Log(s2) + logDetM + logDetS + q - quad)
 	cr.ll = ll
 	return ll
@@ -624,3 +607,24 @@ func backSub(a []float64, k int, b []float64) {
 		b[i] = v / a[i*k+i]
 	}
 }
+
+// logProduct accumulates log Π x_i (x_i > 0) as a product of math.Frexp
+// mantissas plus a sum of binary exponents, with one math.Log at the end:
+// a log per factor was a tenth of a likelihood evaluation's cost. The
+// mantissa is renormalised before it can underflow.
+type logProduct struct {
+	mant float64 // start at 1
+	exp  int
+}
+
+func (l *logProduct) mul(x float64) {
+	fr, e := math.Frexp(x)
+	l.mant *= fr
+	l.exp += e
+	if l.mant < 0x1p-500 {
+		fr, e := math.Frexp(l.mant)
+		l.mant, l.exp = fr, l.exp+e
+	}
+}
+
+func (l logProduct) log() float64 { return math.Log(l.mant) + float64(l.exp)*math.Ln2 }

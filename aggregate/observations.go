@@ -313,6 +313,20 @@ func (o *observations) addAnchor(date time.Time, value, sd float64) {
 // date returns the calendar date of day d.
 func (o *observations) date(d int) time.Time { return o.origin.AddDate(0, 0, d) }
 
+// variance returns the variance of observation i under the house-excess
+// standard deviations tau: R_i = s²_i + τ²_{tauOf[h(i)]}. tauOf maps a
+// house to its τ group (−1: none; nil: no τ at all); anchors (house −1)
+// never get τ. Every model and filter reads R_i through this one place so
+// that the likelihood, the filters and the residuals agree.
+func (o *observations) variance(i int, tau []float64, tauOf []int) float64 {
+	r := o.s2[i]
+	if h := o.house[i]; h >= 0 && tauOf != nil && tauOf[h] >= 0 {
+		t := tau[tauOf[h]]
+		r += t * t
+	}
+	return r
+}
+
 // meanS2 returns the mean sampling variance of the real polls (anchors
 // excluded): the "typical poll" variance of the poll band.
 func (o *observations) meanS2() float64 {

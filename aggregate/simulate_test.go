@@ -93,3 +93,51 @@ func simulate(seed uint64, sp simSpec) simulated {
 	}
 	return simulated{polls: ps, alpha: alpha, delta: delta}
 }
+
+// houseOf returns the index of a simulated house from its pollster name
+// "H%03d" (−1 for any other name).
+func houseOf(pollster string) int {
+	j := -1
+	if _, err := fmt.Sscanf(pollster, "H%03d", &j); err != nil {
+		return -1
+	}
+	return j
+}
+
+// meanEffect returns the mean true house effect over the houses of a fit:
+// what the smoothed level estimates on top of α_t under sum-to-zero
+// identification.
+func (sim simulated) meanEffect(houses []HouseEffect) float64 {
+	s := 0.0
+	for _, h := range houses {
+		s += sim.delta[houseOf(h.Pollster)]
+	}
+	return s / float64(len(houses))
+}
+
+// firstPollDays returns the first day (by fieldwork midpoint) on which
+// each pollster polls.
+func firstPollDays(polls []poll.Poll) map[string]int {
+	first := map[string]int{}
+	for _, p := range polls {
+		d := dayIndex(simOrigin, p.Midpoint())
+		if f, ok := first[p.Pollster]; !ok || d < f {
+			first[p.Pollster] = d
+		}
+	}
+	return first
+}
+
+// filteredTruth returns what the filtered level estimates on day d under
+// sum-to-zero identification: α_d plus the mean true effect of the houses
+// that had polled by then (first from firstPollDays).
+func (sim simulated) filteredTruth(first map[string]int, d int) float64 {
+	s, n := 0.0, 0
+	for name, f := range first {
+		if f <= d {
+			s += sim.delta[houseOf(name)]
+			n++
+		}
+	}
+	return sim.alpha[d] + s/float64(n)
+}

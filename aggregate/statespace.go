@@ -178,21 +178,35 @@ func (m StateSpace) Fit(ctx context.Context, polls []poll.Poll) (*Result, error)
 	if err != nil {
 		return nil, err
 	}
-	results := make([]*Result, len(shares))
+	results, err := eachShare(shares, func(_ int, s Share) (*Result, error) {
+		return m.fitShare(ctx, polls, s)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return assembleShares(results, shares), nil
+}
+
+// eachShare runs f for every share concurrently — the shares are fitted
+// independently, so a three-share fit takes the time of the slowest — and
+// returns the results in the order of shares, or the join of every error.
+// (Shared by StateSpace and Bayes.)
+func eachShare[T any](shares []Share, f func(i int, s Share) (T, error)) ([]T, error) {
+	results := make([]T, len(shares))
 	errs := make([]error, len(shares))
 	var wg sync.WaitGroup
 	for i, s := range shares {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i], errs[i] = m.fitShare(ctx, polls, s)
+			results[i], errs[i] = f(i, s)
 		}()
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	return assembleShares(results, shares), nil
+	return results, nil
 }
 
 // shares returns the shares to estimate (Shares, or all three), checked.
@@ -584,11 +598,7 @@ func residualDiagnostics(o *observations, sm smoothed, fit mlFit, tauOf []int) [
 		if h < 0 {
 			continue
 		}
-		r := o.s2[i]
-		if tauOf != nil && tauOf[h] >= 0 {
-			tv := fit.tau[tauOf[h]]
-			r += tv * tv
-		}
+		r := o.variance(i, fit.tau, tauOf)
 		e := (y - sm.mean[o.day[i]] - sm.beta[1+h]) / math.Sqrt(r)
 		ss += e * e
 		n++
