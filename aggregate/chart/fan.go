@@ -36,19 +36,7 @@ func Fan(scenarios []Scenario, level float64, opt Options) (*plot.Plot, error) {
 	if len(scenarios) == 0 {
 		return nil, fmt.Errorf("%w: no scenarios", ErrNoData)
 	}
-	p := plot.New()
-	p.Title.Text = opt.Title
-	if p.Title.Text == "" {
-		p.Title.Text = "scenarios"
-	}
-	p.Y.Label.Text = opt.YLabel
-	if p.Y.Label.Text == "" {
-		p.Y.Label.Text = "percent"
-	}
-	dateAxis(p)
-	p.Y.Tick.Marker = valueTicks{}
-	p.Add(plotter.NewGrid())
-	lp, err := opt.legend(p)
+	p, lp, err := opt.timePlot("scenarios")
 	if err != nil {
 		return nil, err
 	}
@@ -68,12 +56,10 @@ func Fan(scenarios []Scenario, level float64, opt Options) (*plot.Plot, error) {
 			c = colorAt(i)
 		}
 		if hasWidth(pts) || sc.Bounds {
-			band, err := bandPolygon(pts, func(q aggregate.Point) (float64, float64) { return q.Lower, q.Upper })
+			band, err := intervalBand(pts, c, 0x38)
 			if err != nil {
 				return nil, err
 			}
-			band.Color = translucent(c, 0x38)
-			band.LineStyle.Width = 0
 			p.Add(band)
 			lp.data = append(lp.data, band.XYs...)
 			if sc.Bounds {
@@ -81,13 +67,10 @@ func Fan(scenarios []Scenario, level float64, opt Options) (*plot.Plot, error) {
 					func(q aggregate.Point) float64 { return q.Lower },
 					func(q aggregate.Point) float64 { return q.Upper },
 				} {
-					l, err := plotter.NewLine(pointsXY(pts, edge))
+					l, err := dashedLine(pts, edge, c, 0.8, 4)
 					if err != nil {
 						return nil, err
 					}
-					l.Color = c
-					l.Width = vg.Points(0.8)
-					l.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
 					p.Add(l)
 					edges[i] = l
 				}

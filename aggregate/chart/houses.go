@@ -86,19 +86,13 @@ func HouseEffects(opt Options, sets ...HouseSet) (*plot.Plot, error) {
 		rowOf[n] = i
 	}
 
-	p := plot.New()
-	p.Title.Text = opt.Title
-	if p.Title.Text == "" {
-		p.Title.Text = "house effects"
+	p, lp, err := opt.newPlot("house effects")
+	if err != nil {
+		return nil, err
 	}
 	p.X.Label.Text = opt.YLabel
 	if p.X.Label.Text == "" {
 		p.X.Label.Text = "points (positive: reports more than the reference)"
-	}
-	p.Add(plotter.NewGrid())
-	lp, err := opt.legend(p)
-	if err != nil {
-		return nil, err
 	}
 
 	zero, err := plotter.NewLine(plotter.XYs{{X: 0, Y: -0.5}, {X: 0, Y: float64(len(rows)) - 0.5}})

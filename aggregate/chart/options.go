@@ -61,6 +61,38 @@ type Options struct {
 	LegendCorner string
 }
 
+// newPlot returns a plot titled o.Title (defTitle when empty) with a grid,
+// and the legend placer that must be added after every data plotter.
+func (o Options) newPlot(defTitle string) (*plot.Plot, *legendPlacer, error) {
+	p := plot.New()
+	p.Title.Text = o.Title
+	if p.Title.Text == "" {
+		p.Title.Text = defTitle
+	}
+	p.Add(plotter.NewGrid())
+	lp, err := o.legend(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, lp, nil
+}
+
+// timePlot is newPlot for a chart over time: calendar ticks on the x axis,
+// values labelled o.YLabel ("percent" when empty) on the y axis.
+func (o Options) timePlot(defTitle string) (*plot.Plot, *legendPlacer, error) {
+	p, lp, err := o.newPlot(defTitle)
+	if err != nil {
+		return nil, nil, err
+	}
+	p.Y.Label.Text = o.YLabel
+	if p.Y.Label.Text == "" {
+		p.Y.Label.Text = "percent"
+	}
+	dateAxis(p)
+	p.Y.Tick.Marker = valueTicks{}
+	return p, lp, nil
+}
+
 // legend sets up p's legend placement and returns the plotter that must be
 // added last (after every data plotter) to apply it.
 func (o Options) legend(p *plot.Plot, data ...plotter.XYs) (*legendPlacer, error) {

@@ -45,34 +45,20 @@ func Trend(res *aggregate.Result, polls []poll.Poll, opt Options) (*plot.Plot, e
 		return nil, err
 	}
 
-	p := plot.New()
-	p.Title.Text = opt.Title
-	if p.Title.Text == "" {
-		share := res.Share
-		if share == "" {
-			share = "approve"
-		}
-		p.Title.Text = fmt.Sprintf("%s: %s trend", share, res.Model)
+	share := res.Share
+	if share == "" {
+		share = "approve"
 	}
-	p.Y.Label.Text = opt.YLabel
-	if p.Y.Label.Text == "" {
-		p.Y.Label.Text = "percent"
-	}
-	dateAxis(p)
-	p.Y.Tick.Marker = valueTicks{}
-	p.Add(plotter.NewGrid())
-	lp, err := opt.legend(p)
+	p, lp, err := opt.timePlot(fmt.Sprintf("%s: %s trend", share, res.Model))
 	if err != nil {
 		return nil, err
 	}
 
 	level := levelOf(res.Level)
-	band, err := bandPolygon(pts, func(q aggregate.Point) (float64, float64) { return q.Lower, q.Upper })
+	band, err := intervalBand(pts, trendColor, 0x40)
 	if err != nil {
 		return nil, err
 	}
-	band.Color = translucent(trendColor, 0x40)
-	band.LineStyle.Width = 0
 	p.Add(band)
 
 	var pollLines [2]*plotter.Line
@@ -81,13 +67,10 @@ func Trend(res *aggregate.Result, polls []poll.Poll, opt Options) (*plot.Plot, e
 			func(q aggregate.Point) float64 { return q.PollLower },
 			func(q aggregate.Point) float64 { return q.PollUpper },
 		} {
-			l, err := plotter.NewLine(pointsXY(pts, edge))
+			l, err := dashedLine(pts, edge, trendColor, 0.6, 3)
 			if err != nil {
 				return nil, err
 			}
-			l.Color = trendColor
-			l.Width = vg.Points(0.6)
-			l.Dashes = []vg.Length{vg.Points(3), vg.Points(2)}
 			p.Add(l)
 			pollLines[k] = l
 		}
@@ -153,18 +136,43 @@ func pointsXY(pts []aggregate.Point, f func(aggregate.Point) float64) plotter.XY
 	return xy
 }
 
-// bandPolygon returns the closed polygon between the lower and upper
-// edges: the upper edge left to right, then the lower edge right to left
+// dashedLine returns the dashed line through pts at edge(point), of the
+// given width and dash length (points; gaps are 2 points): the edges of a
+// band drawn without a fill of their own.
+func dashedLine(pts []aggregate.Point, edge func(aggregate.Point) float64, c color.Color, width, dash float64) (*plotter.Line, error) {
+	l, err := plotter.NewLine(pointsXY(pts, edge))
+	if err != nil {
+		return nil, err
+	}
+	l.Color = c
+	l.Width = vg.Points(width)
+	l.Dashes = []vg.Length{vg.Points(dash), vg.Points(2)}
+	return l, nil
+}
+
+// intervalBand returns the band between each point's Lower and Upper,
+// filled with c at opacity alpha and without an outline, so that the
+// bands of several series can overlap and stay readable.
+func intervalBand(pts []aggregate.Point, c color.Color, alpha uint8) (*plotter.Polygon, error) {
+	band, err := bandPolygon(pts)
+	if err != nil {
+		return nil, err
+	}
+	band.Color = translucent(c, alpha)
+	band.LineStyle.Width = 0
+	return band, nil
+}
+
+// bandPolygon returns the closed polygon between Lower and Upper: the
+// upper edge left to right, then the lower edge right to left
 // (plotter.Line's FillColor fills to the axis and cannot draw a band).
-func bandPolygon(pts []aggregate.Point, edges func(aggregate.Point) (lo, hi float64)) (*plotter.Polygon, error) {
+func bandPolygon(pts []aggregate.Point) (*plotter.Polygon, error) {
 	xy := make(plotter.XYs, 0, 2*len(pts))
 	for _, q := range pts {
-		_, hi := edges(q)
-		xy = append(xy, plotter.XY{X: unix(q.Date), Y: hi})
+		xy = append(xy, plotter.XY{X: unix(q.Date), Y: q.Upper})
 	}
 	for i := len(pts) - 1; i >= 0; i-- {
-		lo, _ := edges(pts[i])
-		xy = append(xy, plotter.XY{X: unix(pts[i].Date), Y: lo})
+		xy = append(xy, plotter.XY{X: unix(pts[i].Date), Y: pts[i].Lower})
 	}
 	if len(pts) == 1 {
 		// A single day is drawn as a thin vertical bar rather than a
