@@ -216,6 +216,10 @@ func FitLogistic(x mat.Matrix, y, w []float64, s *LogisticSettings) (*Logistic, 
 	linear(beta)
 	ll := loglik()
 	trial := make([]float64, p)
+	trialLogLik := func(b []float64) float64 {
+		linear(b)
+		return loglik()
+	}
 	step := mat.NewVecDense(p, nil)
 	var ch mat.Cholesky
 	fit := &Logistic{Coef: beta, Information: info, Score: score}
@@ -239,25 +243,7 @@ func FitLogistic(x mat.Matrix, y, w []float64, s *LogisticSettings) (*Logistic, 
 			}
 			return fit, fmt.Errorf("adjust: logistic: %w: %v", ErrSingular, err)
 		}
-		// Step halving guards against overshooting from a poor start.
-		t := 1.0
-		var llNew float64
-		for h := 0; ; h++ {
-			for j := range trial {
-				trial[j] = beta[j] + t*step.AtVec(j)
-			}
-			linear(trial)
-			llNew = loglik()
-			if llNew >= ll-1e-12*math.Abs(ll) || h == 30 {
-				break
-			}
-			t /= 2
-		}
-		var maxStep, maxBeta float64
-		for j := range beta {
-			maxStep = math.Max(maxStep, math.Abs(trial[j]-beta[j]))
-			maxBeta = math.Max(maxBeta, math.Abs(trial[j]))
-		}
+		llNew, maxStep, maxBeta := halvingStep(beta, step, trial, ll, trialLogLik)
 		copy(beta, trial)
 		ll = llNew
 		fit.Iterations = it
@@ -270,6 +256,33 @@ func FitLogistic(x mat.Matrix, y, w []float64, s *LogisticSettings) (*Logistic, 
 	derivs()
 	fit.LogLik = ll
 	return fit, fmt.Errorf("adjust: logistic: %w after %d iterations (complete separation?)", ErrNotConverged, set.MaxIter)
+}
+
+// halvingStep takes a Newton step from beta, halving it (t = 1, ½, ¼, …,
+// at most 30 times) until the log-likelihood at beta + t·step is no lower
+// than ll, to a relative 1e-12: step halving guards Newton's method against
+// overshooting from a poor start. The last point tried is left in trial
+// (after 30 halvings it is returned even if ll fell; callers that must not
+// accept a fall check llNew). It also returns the largest coordinate
+// change and the largest |trial| coordinate, for the caller's relative
+// convergence test.
+func halvingStep(beta []float64, step *mat.VecDense, trial []float64, ll float64, logLik func([]float64) float64) (llNew, maxStep, maxBeta float64) {
+	t := 1.0
+	for h := 0; ; h++ {
+		for j := range trial {
+			trial[j] = beta[j] + t*step.AtVec(j)
+		}
+		llNew = logLik(trial)
+		if llNew >= ll-1e-12*math.Abs(ll) || h == 30 {
+			break
+		}
+		t /= 2
+	}
+	for j := range beta {
+		maxStep = math.Max(maxStep, math.Abs(trial[j]-beta[j]))
+		maxBeta = math.Max(maxBeta, math.Abs(trial[j]))
+	}
+	return llNew, maxStep, maxBeta
 }
 
 // expit is the logistic function 1/(1 + e^(−x)).

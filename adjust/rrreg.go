@@ -448,23 +448,7 @@ func (m *rrModel) newton(beta []float64, maxSteps int) (int, bool) {
 		if err := ch.SolveVecTo(step, mat.NewVecDense(p, grad)); err != nil {
 			return s - 1, false
 		}
-		t := 1.0
-		var llNew float64
-		for h := 0; ; h++ {
-			for j := range trial {
-				trial[j] = beta[j] + t*step.AtVec(j)
-			}
-			llNew = m.logLik(trial)
-			if llNew >= ll-1e-12*math.Abs(ll) || h == 30 {
-				break
-			}
-			t /= 2
-		}
-		var maxStep, maxBeta float64
-		for j := range beta {
-			maxStep = math.Max(maxStep, math.Abs(trial[j]-beta[j]))
-			maxBeta = math.Max(maxBeta, math.Abs(trial[j]))
-		}
+		llNew, maxStep, maxBeta := halvingStep(beta, step, trial, ll, m.logLik)
 		if llNew < ll-1e-12*math.Abs(ll) {
 			return s, false
 		}
