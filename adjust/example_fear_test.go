@@ -245,3 +245,73 @@ func ExampleChain_Apply() {
 	//   undecided-tilt    approve +2.00, variance 0.040, shared true
 	// covariance between the two: 0.045
 }
+
+func ExampleShares_Decompose() {
+	// Direct shares a = 0.60, b = 0.20 (m = 0.20 no answer) against a list
+	// estimate L = 0.55 of true approval: of the 45% private opponents,
+	// f = (a − L)/(1 − L) = 1/9 said "approve", h = m/(1 − L) = 4/9 gave no
+	// answer and t = b/(1 − L) = 4/9 said "disapprove".
+	s := adjust.Shares{Approve: 0.60, Disapprove: 0.20, N: 1600}
+	d, err := s.Decompose(adjust.Estimate{Value: 0.55, SE: 0.03})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(d)
+	// Output:
+	// falsifying 0.1111 (SE 0.0652)
+	// hiding 0.4444 (SE 0.0370)
+	// truthful 0.4444 (SE 0.0370)
+}
+
+func ExampleCalibrateNonresponse() {
+	// 70% approve when asked directly, 61% by a list experiment: the
+	// disapprovers' relative response rate that reconciles the two is
+	// κ = exp(logit 0.61 − logit 0.70) ≈ 0.670.
+	nr, err := adjust.CalibrateNonresponse(adjust.Estimate{Value: 0.70, SE: 0.0115}, adjust.Estimate{Value: 0.61, SE: 0.03})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("κ = %.3f, SE(log κ) = %.3f\n", nr.DisapproverResponseRatio, nr.LogRatioSE)
+	// Output:
+	// κ = 0.670, SE(log κ) = 0.137
+}
+
+func ExampleRandomizedResponse_EstimateTwoSample() {
+	// Unrelated question with unknown Q, P = 0.7: 60% "yes" in the first
+	// subsample and 40% in the second give
+	// π̂ = (0.7·0.6 − 0.3·0.4)/(2·0.7 − 1) = 0.75, with 1,000 respondents
+	// in each SE = √(0.49·0.24 + 0.09·0.24)/√1000/0.4 ≈ 0.0295.
+	answers := func(n, yes int) []float64 {
+		a := make([]float64, n)
+		for i := range yes {
+			a[i] = 1
+		}
+		return a
+	}
+	rr := adjust.RandomizedResponse{Design: adjust.UnrelatedUnknownQ, P: 0.7}
+	e, err := rr.EstimateTwoSample(answers(1000, 600), answers(1000, 400))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(e)
+	// Output:
+	// 0.7500 (SE 0.0295)
+}
+
+func ExampleRandomizedResponse_Power() {
+	// The forced-response design of rr's documentation: power to detect a
+	// prevalence of 20% against 0 with 200 respondents at the 1% level
+	// (rr 1.4.2's power.rr.test prints 0.9868872).
+	rr := adjust.RandomizedResponse{Design: adjust.ForcedResponse, P: 2.0 / 3, P1: 1.0 / 6, P0: 1.0 / 6}
+	pw, err := rr.Power(200, 0.2, 0, 0.01, false)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("power %.7f\n", pw)
+	// Output:
+	// power 0.9868872
+}

@@ -218,3 +218,45 @@ func ExampleFitLogistic() {
 	// Output:
 	// intercept -0.8473 (SE 0.6901), slope 1.2528 (SE 0.9449)
 }
+
+func ExampleListExperiment_LM() {
+	// Without covariates the linear model's β₀ is the difference in means
+	// and its SE the HC3 SE (the case of ExampleListExperiment_DiffInMeans).
+	le := &adjust.ListExperiment{
+		Y:     []float64{2, 3, 1, 3, 2, 1, 2, 1, 2},
+		Treat: []bool{true, true, true, true, true, false, false, false, false},
+		J:     3,
+	}
+	r, err := le.LM(nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("control mean γ₀ %.2f, β₀ %.2f (SE %.6f), prevalence %v\n", r.Psi[0], r.Delta[0], r.DeltaSE[0], r.Prevalence)
+	// Output:
+	// control mean γ₀ 1.50, β₀ 0.70 (SE 0.534894), prevalence 0.7000 (SE 0.5349)
+}
+
+func ExamplePlaceboList_Estimate() {
+	// Control counts average 1.5, the sensitive list 2.2 and the list with
+	// a placebo item of known prevalence 0.75 only 2.0: the longer list
+	// deflates counts by Δ = 0.75 − (2.0 − 1.5) = 0.25, and the corrected
+	// estimate is 2.2 − 2.0 + 0.75 = 0.95 instead of 0.70.
+	pl := &adjust.PlaceboList{
+		Control:    []float64{1, 2, 1, 2},
+		Sensitive:  []float64{2, 3, 1, 3, 2},
+		Placebo:    []float64{2, 2, 3, 1},
+		J:          3,
+		Prevalence: 0.75,
+	}
+	r, err := pl.Estimate()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("difference in means %v\ndeflation %v\ncorrected %v\n", r.DiM, r.Deflation, r.Corrected)
+	// Output:
+	// difference in means 0.7000 (SE 0.4726)
+	// deflation 0.2500 (SE 0.5000)
+	// corrected 0.9500 (SE 0.5538)
+}
