@@ -152,6 +152,11 @@ func TestErrors(t *testing.T) {
 		{"NaN scenario", func() (*plot.Plot, error) {
 			return Fan([]Scenario{{Name: "a", Series: nanMean.Series}}, 0.95, Options{})
 		}, ErrBadValue},
+		{"unknown legend corner (trend)", func() (*plot.Plot, error) { return Trend(good, nil, Options{LegendCorner: "middle"}) }, ErrOption},
+		{"unknown legend corner (houses)", func() (*plot.Plot, error) { return Houses(good, Options{LegendCorner: "middle"}) }, ErrOption},
+		{"unknown legend corner (fan)", func() (*plot.Plot, error) {
+			return Fan([]Scenario{{Name: "a", Series: good.Series}}, 0.95, Options{LegendCorner: "middle"})
+		}, ErrOption},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -168,7 +173,7 @@ func TestErrors(t *testing.T) {
 	assert.ErrorIs(t, err, ErrNoData)
 	p, err := Trend(good, nil, Options{})
 	require.NoError(t, err)
-	assert.Error(t, Write(&bytes.Buffer{}, "gif", 0, 0, p))
+	assert.ErrorIs(t, Write(&bytes.Buffer{}, "gif", 0, 0, p), ErrOption)
 }
 
 // TestDegenerate covers inputs that are unusual but drawable: one day, a

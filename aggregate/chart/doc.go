@@ -57,7 +57,8 @@
 // Nothing is drawn from values that cannot be drawn: a NaN or infinite
 // estimate, a reversed interval, or a poll band present on some days only
 // gives an error wrapping [ErrBadValue] naming the date; a nil result, an
-// empty series or an empty window gives [ErrNoData]. Polls whose charted
+// empty series or an empty window gives [ErrNoData]; an unknown
+// Options.LegendCorner or output format gives [ErrOption]. Polls whose charted
 // share was not published (NaN) have no point to draw and are skipped.
 // Chart functions are safe for concurrent use; a *plot.Plot is not.
 //

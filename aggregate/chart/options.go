@@ -25,6 +25,9 @@ var (
 	ErrBadValue = errors.New("chart: value cannot be drawn")
 	// ErrShare: the result's Share names no share of a poll.
 	ErrShare = errors.New("chart: unknown share")
+	// ErrOption: an option or argument names no choice the package knows
+	// (a legend corner, an output format).
+	ErrOption = errors.New("chart: invalid option")
 )
 
 // Options configure a chart. The zero value gives the documented defaults,
@@ -104,7 +107,7 @@ func (o Options) legend(p *plot.Plot, data ...plotter.XYs) (*legendPlacer, error
 		p.Legend.Top = strings.HasPrefix(o.LegendCorner, "top")
 		p.Legend.Left = strings.HasSuffix(o.LegendCorner, "left")
 	default:
-		return nil, fmt.Errorf("chart: unknown legend corner %q", o.LegendCorner)
+		return nil, fmt.Errorf("%w: unknown legend corner %q", ErrOption, o.LegendCorner)
 	}
 	return lp, nil
 }

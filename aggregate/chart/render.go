@@ -49,7 +49,7 @@ func Write(w io.Writer, format string, width, height vg.Length, plots ...*plot.P
 	case FormatSVG:
 		c = vgsvg.New(width, height)
 	default:
-		return fmt.Errorf("chart: unsupported format %q (want %q or %q)", format, FormatPNG, FormatSVG)
+		return fmt.Errorf("%w: unsupported format %q (want %q or %q)", ErrOption, format, FormatPNG, FormatSVG)
 	}
 	draw1(c, width, height, plots)
 	_, err := c.WriteTo(w)
