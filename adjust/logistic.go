@@ -45,8 +45,13 @@ type Logistic struct {
 // Cov returns the inverse of the information matrix, the usual
 // large-sample covariance of Coef when the weights are frequency or
 // trial weights. It returns an error wrapping [ErrSingular] when the
-// information is not positive definite.
+// information is not positive definite, and one wrapping [ErrEmpty] for a
+// Logistic without an information matrix (not returned by FitLogistic):
+// mat.Cholesky would panic on it.
 func (l *Logistic) Cov() (*mat.SymDense, error) {
+	if l.Information == nil || l.Information.IsEmpty() {
+		return nil, fmt.Errorf("adjust: logistic covariance: %w: no information matrix", ErrEmpty)
+	}
 	var ch mat.Cholesky
 	if !ch.Factorize(l.Information) {
 		return nil, fmt.Errorf("adjust: logistic covariance: %w", ErrSingular)
@@ -58,11 +63,15 @@ func (l *Logistic) Cov() (*mat.SymDense, error) {
 	return &cov, nil
 }
 
-// SE returns the square roots of the diagonal of [Logistic.Cov].
+// SE returns the square roots of the diagonal of [Logistic.Cov], or an
+// error wrapping [ErrLength] when Coef and Information disagree in size.
 func (l *Logistic) SE() ([]float64, error) {
 	cov, err := l.Cov()
 	if err != nil {
 		return nil, err
+	}
+	if d := cov.SymmetricDim(); d != len(l.Coef) {
+		return nil, fmt.Errorf("adjust: logistic SE: %w: %d coefficients, information %d×%d", ErrLength, len(l.Coef), d, d)
 	}
 	se := make([]float64, len(l.Coef))
 	for i := range se {

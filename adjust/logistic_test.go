@@ -152,6 +152,12 @@ func TestFitLogisticErrors(t *testing.T) {
 	}
 	_, err := FitLogistic(mat.NewDense(1, 1, nil), nil, nil, nil)
 	assert.ErrorIs(t, err, ErrLength)
+
+	// A Logistic not made by FitLogistic: errors, not panics.
+	_, err = (&Logistic{}).SE()
+	assert.ErrorIs(t, err, ErrEmpty)
+	_, err = (&Logistic{Coef: []float64{1, 2}, Information: mat.NewSymDense(1, []float64{4})}).SE()
+	assert.ErrorIs(t, err, ErrLength)
 }
 
 func BenchmarkFitLogistic(b *testing.B) {
