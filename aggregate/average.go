@@ -1018,7 +1018,7 @@ func setSigma(p *Params, iv intervalTerms) {
 }
 
 // terms returns the interval terms of a share with adjusted polls adj:
-// σ² fixed by TrendSD, estimated (trendVariance) or none (NoTrendError),
+// σ² fixed by TrendSD, estimated (variogram) or none (NoTrendError),
 // and the house-effect SEs. ok is false when σ² had to be estimated and
 // could not be.
 func (c *avgConfig) terms(share int, o *shareObs, adj, houseSE []float64) (iv intervalTerms, ok bool) {
@@ -1201,11 +1201,11 @@ func (c *avgConfig) widened(p Point, s2, lag, gap float64, d int, iv intervalTer
 // variance estimate v = A + σ̂²·lag being treated as v·χ²_ν/ν with the
 // variance lag²·SE(σ̂²)² it gets from σ̂² (A, the rest, as known).
 func (c *avgConfig) quantile(v, lag float64, iv intervalTerms) float64 {
-	if !(iv.trendVarSE > 0) || !(lag > 0) {
+	if !(iv.trendVarSE > 0) || !(lag > 0) || !(v > 0) {
 		return c.z
 	}
 	e := lag * iv.trendVarSE
-	return tQuantile(c.z, c.level, 2*v*v/(e*e))
+	return tQuantile(c.z, c.level, math.Max(2*v*v/(e*e), 1)) // ν ≥ 1 (Cauchy) keeps it finite
 }
 
 // tQuantile is the two-sided level quantile of Student's t with nu degrees
@@ -1241,6 +1241,11 @@ func tQuantile(z, level, nu float64) float64 {
 // its share of the total weight (the centring of the house effects) and
 // SE_p the SE of its effect: the error of the day's average due to the
 // house effects, treating the houses' estimation errors as independent.
+// Also spread = ½ΣΣπᵢπⱼ|midᵢ − midⱼ|: σ²·spread is the expected weighted
+// scatter of the level over the polls' days, which the polls' scatter
+// about the average holds besides their noise. The offsets can be taken
+// about a reference day other than t (a poll's own midpoint), with one
+// poll left out (at).
 type window struct {
 	o       *shareObs
 	kernel  []float64
@@ -1291,7 +1296,9 @@ func newWindow(c *avgConfig, o *shareObs, centred bool, houseSE []float64) *wind
 	return w
 }
 
-// at returns lag and house for day t; t must not decrease between calls.
+// at returns lag, spread and house for the polls weighted for day t,
+// offsets taken from day ref, poll skip (−1 for none) left out; t must
+// not decrease between calls.
 func (w *window) at(t, ref, skip int) (lag, spread, house float64) {
 	M := len(w.kernel) - 1
 	for w.hi < len(w.order) && w.anchor[w.order[w.hi]] <= t+w.ext {

@@ -353,9 +353,10 @@
 //	band for a new poll        PollLower/Upper = Mean ± z·√(s² + SD²)
 //
 // q is z when σ is fixed; when σ is estimated, q is Student's t quantile
-// with Satterthwaite's ν = 2·SD⁴/(lag·SE(σ̂²))², treating SD² as a scaled χ²
-// whose variance comes from σ̂² (Satterthwaite 1946), so that the interval
-// allows for σ̂'s own error (t by Abramowitz & Stegun 26.7.5 for ν ≥ 8).
+// with Satterthwaite's ν = 2·SD⁴/(lag·SE(σ̂²))² (at least 1), treating SD²
+// as a scaled χ² whose variance comes from σ̂² (Satterthwaite 1946), so
+// that the interval allows for σ̂'s own error (t by Abramowitz & Stegun
+// 26.7.5 for ν ≥ 8). The band uses z: s² is estimated from many polls.
 // The model assumes a driftless random walk over the window (32 days);
 // mean-reverting opinion makes the interval conservative, a steady drift
 // (a trend the random walk does not expect) anticonservative.
