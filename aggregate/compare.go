@@ -75,7 +75,9 @@ type Comparison struct {
 //     only when that is the intended question, and mind whether the
 //     official base excludes invalid ballots.
 //
-// Errors: ErrNoPolls when r has no series; ErrConfig for an official value
+// Errors: ErrNoPolls when r has no series, or when the date falls inside
+// the series on a day it has no point for (the filtered series skips days
+// on which the past polls do not identify the level); ErrConfig for an official value
 // outside [0, 100], a negative or non-finite SD, or a zero date.
 func Compare(r *Result, off Official) (Comparison, error) {
 	series := r.seriesFor(off.Causal)
@@ -102,7 +104,10 @@ func Compare(r *Result, off Official) (Comparison, error) {
 		c.Extrapolated, c.Days = true, dayIndex(last.Date, d)
 		c.Estimate, c.SE = last.Mean, math.Sqrt(last.SD*last.SD+float64(c.Days)*r.Params.Sigma*r.Params.Sigma)
 	default:
-		p := series[dayIndex(first.Date, d)]
+		p, ok := pointOn(series, d)
+		if !ok {
+			return Comparison{}, fmt.Errorf("%w: Compare: the series has no point on %s", ErrNoPolls, d.Format(time.DateOnly))
+		}
 		c.Estimate, c.SE = p.Mean, p.SD
 	}
 	c.Gap = off.Value - c.Estimate

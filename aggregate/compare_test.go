@@ -65,3 +65,21 @@ func TestCompareCausal(t *testing.T) {
 	assert.True(t, c.Extrapolated)
 	assert.InDelta(t, math.Sqrt(1.44+4*0.25), c.SE, 1e-12)
 }
+
+// TestCompareGappedSeries: the filtered series can skip days inside it;
+// the comparison reads the point of the official date itself (not the
+// one at its offset from the first day), and a skipped day is an error.
+func TestCompareGappedSeries(t *testing.T) {
+	d0 := time.Date(2024, 3, 15, 0, 0, 0, 0, time.UTC)
+	r := &Result{Share: "approve", Level: 0.95, Params: Params{Sigma: 0.5},
+		Series: []Point{{Date: d0, Mean: 80, SD: 1}},
+		Filtered: []Point{{Date: d0, Mean: 79, SD: 1.2}, {Date: d0.AddDate(0, 0, 3), Mean: 78, SD: 1.1},
+			{Date: d0.AddDate(0, 0, 4), Mean: 77, SD: 1}}}
+	c, err := Compare(r, Official{Date: d0.AddDate(0, 0, 4), Value: 80, Causal: true})
+	require.NoError(t, err)
+	assert.False(t, c.Extrapolated)
+	assert.InDelta(t, 77, c.Estimate, 1e-12)
+	assert.InDelta(t, 1.0, c.SE, 1e-12)
+	_, err = Compare(r, Official{Date: d0.AddDate(0, 0, 2), Value: 80, Causal: true})
+	assert.ErrorIs(t, err, ErrNoPolls)
+}

@@ -17,11 +17,17 @@ import (
 
 // At returns the smoothed point (from Series) on the UTC day of date, and
 // false when the series has no point on that day.
-func (r *Result) At(date time.Time) (Point, bool) {
+func (r *Result) At(date time.Time) (Point, bool) { return pointOn(r.Series, date) }
+
+// pointOn returns the point of pts (in date order) on the UTC day of date.
+// It searches by date rather than by offset from the first point because
+// a series may have gaps: the filtered series skips the days on which the
+// past polls do not identify the level.
+func pointOn(pts []Point, date time.Time) (Point, bool) {
 	d := dayNumber(date)
-	i := sort.Search(len(r.Series), func(i int) bool { return dayNumber(r.Series[i].Date) >= d })
-	if i < len(r.Series) && dayNumber(r.Series[i].Date) == d {
-		return r.Series[i], true
+	i := sort.Search(len(pts), func(i int) bool { return dayNumber(pts[i].Date) >= d })
+	if i < len(pts) && dayNumber(pts[i].Date) == d {
+		return pts[i], true
 	}
 	return Point{}, false
 }
