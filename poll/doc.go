@@ -61,7 +61,10 @@
 // usual sample size, the design effect implied by its stated margins, and
 // its history of modes and designs (Levada interviewed by telephone in
 // April–July 2020; VTsIOM moved to daily telephone samples in 2017 and to
-// 1,600 interviews a day in June 2018). Built-ins cover Levada, VTsIOM,
+// 1,600 interviews a day in June 2018), and the length of one release's
+// fieldwork when sources date it by its last day (FieldDays: 3 for FOM's
+// Friday–Sunday omnibus, 7 for VTsIOM's weekly aggregate; FieldworkStart).
+// Every reader takes fieldwork windows from there. Built-ins cover Levada, VTsIOM,
 // FOM, Russian Field, Chronicles and ExtremeScan; Register adds or replaces
 // profiles and is safe for concurrent use.
 //
@@ -137,8 +140,11 @@
 //
 //   - dates all on the same day of the month, about a month apart (the
 //     scrapers' 1st or 15th placeholders) stand for the calendar month;
-//   - dates a week apart (FOM and VTsIOM weekly series) are the ends of
-//     seven-day fieldwork windows: Start = End − 6 days;
+//   - dates a week apart (FOM and VTsIOM weekly series) are the last days
+//     of their releases' fieldwork, whose length is the pollster profile's
+//     FieldDays: FOM's Friday–Sunday omnibus (Start = End − 2 days),
+//     VTsIOM's seven-day aggregate (Start = End − 6 days); for a pollster
+//     without a known FieldDays, the spacing: Start = End − 6 days;
 //   - both are flagged DateApprox; other dates are taken as printed.
 //
 // Without a "don't know" column the undecided share is the remainder
@@ -170,7 +176,8 @@
 // surveyed month's span by the fieldwork dates and sets n and mode. A
 // VTsIOM week given by one date is the seven days ending on it; a FOM date
 // is the last day of its Friday–Sunday omnibus (Start = End − 2 days,
-// DateApprox). Every "don't know" wording counts as Undecided, printed
+// DateApprox) — both lengths are the profiles' FieldDays, as for series
+// files. Every "don't know" wording counts as Undecided, printed
 // labels are kept in Labels, the four-point scale is folded into approve
 // and disapprove with Detail kept (FourPointScale), and VTsIOM's missing
 // "don't know" is derived as the remainder (UndecidedDerived).

@@ -17,19 +17,6 @@ var fomApproval = newVocabulary("approval", map[string]answerKind{
 	"rather badly": ansDisapprove, "bad": ansDisapprove, "poorly": ansDisapprove,
 })
 
-// fomFieldworkDays is the length of FOM's weekly omnibus fieldwork
-// («ФОМнибус»): Friday to Sunday, e.g. 25–27 November 2022 and 24–26
-// October 2025 (release-formats.md §4). A single published date is the
-// last day.
-const fomFieldworkDays = 3
-
-// fomSpan turns FOM's single date into its fieldwork window: the date is
-// the last day of a three-day omnibus; the first day is inferred, so the
-// span is marked approximate (DateApprox).
-func fomSpan(sp dateSpan) dateSpan {
-	return dateSpan{Start: sp.End.AddDate(0, 0, -(fomFieldworkDays - 1)), End: sp.End, Approx: true}
-}
-
 // datePhraseRE finds date phrases in running text (a chart remark or
 // caption): «23 августа 2020», «25–27 ноября 2022 года», «30 октября – 1
 // ноября 2020», "Aug 23, 2020".
@@ -74,8 +61,8 @@ func fomFallbackDate(t table) (dateSpan, cell, bool) {
 //
 // Dates: a fieldwork range given in full («25–27 ноября 2022») is used as
 // is; a single date is the last day of FOM's Friday–Sunday omnibus, so the
-// poll spans that day and the two before it, with DateApprox set because
-// the start is inferred. Pollster "FOM", Question "approval" (FOM's
+// poll spans that day and the two before it (the FOM profile's FieldDays),
+// with DateApprox set because the start is inferred. Pollster "FOM", Question "approval" (FOM's
 // хорошо/плохо performance rating, kept apart by its Labels), Subject
 // "Putin" unless WithSubject; mode from the FOM profile (face-to-face)
 // unless WithMode.
@@ -85,13 +72,17 @@ func fomFallbackDate(t table) (dateSpan, cell, bool) {
 // ErrUnknownLayout.
 func ReadFOM(r io.Reader, opts ...Option) ([]Poll, error) {
 	cfg := newReadConfig(opts)
-	o := gridOptions{cfg: &cfg, pollster: pollsterName(&cfg, "FOM"), single: fomSpan, fallback: fomFallbackDate,
+	o := gridOptions{cfg: &cfg, pollster: pollsterName(&cfg, "FOM"), fallback: fomFallbackDate,
 		subject: func(table, string) string {
 			if cfg.subject != "" {
 				return cfg.subject
 			}
 			return "Putin"
 		}}
+	// A single date is the last day of the omnibus, whose length
+	// (Profile.FieldDays, 3 for FOM's Friday–Sunday «ФОМнибус») comes from
+	// the profile; the first day is inferred, hence DateApprox.
+	o.single = lastDaySpan(o.pollster, "FOM", true)
 	doc, err := readDocument(r, &cfg)
 	el := &errorList{source: cfg.source}
 	if err != nil {

@@ -60,6 +60,7 @@ type Period struct {
 	Mode         Mode
 	SampleSize   int     // typical realised n of one release
 	DesignEffect float64 // 0: use the Profile's
+	FieldDays    int     // fieldwork days of one release; 0: use the Profile's
 	Note         string  // what changed and the source
 }
 
@@ -80,6 +81,14 @@ type Profile struct {
 	DesignEffect float64 // default design effect
 	Mode         Mode    // default mode
 
+	// FieldDays is the length, in days, of the fieldwork of one release
+	// when a source dates the release by a single day, its last: FOM's
+	// Friday–Sunday omnibus is 3, VTsIOM's weekly aggregate of daily
+	// samples 7. Readers turn such a date into Start = End − (FieldDays − 1)
+	// days (see FieldworkStart). 0 means unknown: readers then fall back on
+	// the spacing of the dates.
+	FieldDays int
+
 	Margins []MarginStatement // stated errors the design effect derives from
 	Periods []Period          // design history; the first period containing a date wins
 }
@@ -87,7 +96,7 @@ type Profile struct {
 // At returns the design in force at t: the first Period containing t with
 // the Profile's defaults filled in where the period leaves them zero.
 func (p *Profile) At(t time.Time) Period {
-	out := Period{Mode: p.Mode, SampleSize: p.SampleSize, DesignEffect: p.DesignEffect}
+	out := Period{Mode: p.Mode, SampleSize: p.SampleSize, DesignEffect: p.DesignEffect, FieldDays: p.FieldDays}
 	for _, per := range p.Periods {
 		if per.Contains(t) {
 			out.From, out.To, out.Note = per.From, per.To, per.Note
@@ -100,6 +109,9 @@ func (p *Profile) At(t time.Time) Period {
 			if per.DesignEffect > 0 {
 				out.DesignEffect = per.DesignEffect
 			}
+			if per.FieldDays > 0 {
+				out.FieldDays = per.FieldDays
+			}
 			break
 		}
 	}
@@ -111,6 +123,21 @@ func (p *Profile) DesignEffectAt(t time.Time) float64 { return p.At(t).DesignEff
 
 // ModeAt returns the interview mode in force at t.
 func (p *Profile) ModeAt(t time.Time) Mode { return p.At(t).Mode }
+
+// FieldworkStart returns the first day of the fieldwork of a release of
+// pollster dated by its last day, end: end − (FieldDays − 1) days with the
+// FieldDays of the pollster's profile in force at end. ok is false when the
+// pollster is unknown or its profile does not state FieldDays; the caller
+// then needs another rule (the series reader uses the spacing of the
+// dates).
+func FieldworkStart(pollster string, end time.Time) (start time.Time, ok bool) {
+	days := 0
+	withProfile(pollster, func(p *Profile) { days = p.At(end).FieldDays })
+	if days <= 0 {
+		return time.Time{}, false
+	}
+	return end.AddDate(0, 0, -(days - 1)), true
+}
 
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
@@ -158,10 +185,15 @@ func builtinProfiles() []Profile {
 			Name: "VTsIOM", Country: "RU",
 			Aliases:    []string{"VCIOM", "WCIOM", "VTsIOM", "Russian Public Opinion Research Center", "ВЦИОМ", "ВЦИОМ-Спутник"},
 			SampleSize: 11200, DesignEffect: meanDeff(vtsiom2018), Mode: Phone,
-			Margins: vtsiom2018,
+			// «ВЦИОМ-Спутник» results are published as 7-day aggregates
+			// of daily samples (release-formats.md §3: «для данных,
+			// собранных в течение семи дней»); the saved series date each
+			// week by its last day.
+			FieldDays: 7,
+			Margins:   vtsiom2018,
 			Periods: []Period{
 				{To: date(2017, 1, 1), Mode: FaceToFace, SampleSize: 1600, DesignEffect: 2.0,
-					Note: "«ВЦИОМ-Экспресс», face-to-face; sample and design effect assumed like other Russian face-to-face omnibuses (not confirmed from a primary source)"},
+					Note: "«ВЦИОМ-Экспресс», face-to-face; sample and design effect assumed like other Russian face-to-face omnibuses (not confirmed from a primary source); the fieldwork days of these weeks are not known, so the reporting week (FieldDays 7) stands for them"},
 				{From: date(2017, 1, 1), To: date(2018, 1, 1), Mode: Phone, SampleSize: 4200, DesignEffect: meanDeff(vtsiom2017),
 					Note: "«ВЦИОМ-Спутник» daily CATI, 600 a day, weekly error ≤ 1.9%"},
 				{From: date(2018, 1, 1), To: date(2018, 6, 18), Mode: Phone, SampleSize: 7000, DesignEffect: meanDeff(vtsiom2018),
@@ -174,7 +206,11 @@ func builtinProfiles() []Profile {
 			Name: "FOM", Country: "RU",
 			Aliases:    []string{"Public Opinion Foundation", "ФОМ", "Фонд Общественное Мнение", "Фонд «Общественное мнение»", "ФОМнибус"},
 			SampleSize: 1500, DesignEffect: meanDeff(fomMargins), Mode: FaceToFace,
-			Margins: fomMargins,
+			// The weekly omnibus «ФОМнибус» is fielded Friday to Sunday,
+			// e.g. 25–27 November 2022 and 24–26 October 2025
+			// (release-formats.md §4); a single date is its Sunday.
+			FieldDays: 3,
+			Margins:   fomMargins,
 		},
 		{
 			Name: "Russian Field", Country: "RU",

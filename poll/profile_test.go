@@ -5,6 +5,7 @@ import (
 	"math"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -148,4 +149,31 @@ func TestRegisterConcurrent(t *testing.T) {
 	p, ok := Lookup("concurrent 3-49 alias")
 	require.True(t, ok)
 	assert.Equal(t, 1049, p.SampleSize)
+}
+
+func TestProfileFieldDays(t *testing.T) {
+	fom, ok := Lookup("ФОМ")
+	require.True(t, ok)
+	assert.Equal(t, 3, fom.At(date(2022, 11, 27)).FieldDays)
+	vts, ok := Lookup("ВЦИОМ")
+	require.True(t, ok)
+	assert.Equal(t, 7, vts.At(date(2010, 1, 1)).FieldDays, "the profile's default fills a period that leaves it zero")
+	assert.Equal(t, 7, vts.At(date(2025, 9, 28)).FieldDays)
+
+	for _, tc := range []struct {
+		pollster string
+		end      time.Time
+		start    time.Time
+		ok       bool
+	}{
+		{"FOM", date(2022, 11, 27), date(2022, 11, 25), true}, // 25–27 Nov 2022, release-formats.md §4
+		{"Public Opinion Foundation", date(2025, 10, 26), date(2025, 10, 24), true},
+		{"VTsIOM", date(2025, 9, 28), date(2025, 9, 22), true}, // Sep 22–28, 2025
+		{"Levada", date(2020, 8, 26), time.Time{}, false},
+		{"nobody", date(2020, 8, 26), time.Time{}, false},
+	} {
+		start, ok := FieldworkStart(tc.pollster, tc.end)
+		assert.Equal(t, tc.ok, ok, tc.pollster)
+		assert.Equal(t, tc.start, start, tc.pollster)
+	}
 }

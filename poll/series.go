@@ -154,10 +154,14 @@ func readSeries(d *delimited, idx *[numSeries]int, width int, cfg *readConfig, d
 	}
 
 	spans := make([]dateSpan, len(rows))
+	fieldDays := make([]int, len(rows))
 	for i := range rows {
 		spans[i] = rows[i].span
+		if pr := rows[i].pi.profile; pr != nil {
+			fieldDays[i] = pr.At(spans[i].End).FieldDays
+		}
 	}
-	seriesDates(spans)
+	seriesDates(spans, fieldDays)
 	polls := make([]Poll, 0, len(rows))
 	for i := range rows {
 		p := &rows[i].p
@@ -197,11 +201,15 @@ func readSeries(d *delimited, idx *[numSeries]int, width int, cfg *readConfig, d
 //     span becomes the first to the last day of the month, Approx.
 //   - Weekly end dates. When the median gap is 7 days (the weekly FOM and
 //     VTsIOM files, dated by the end of the reporting week), each date is the
-//     last day of a seven-day fieldwork window: Start = End − 6 days, Approx
-//     because the window is inferred, not printed.
+//     last day of the release's fieldwork: Start = End − (fieldDays[i] − 1)
+//     days, with fieldDays[i] the FieldDays of the row's pollster profile
+//     at that date (FOM's Friday–Sunday omnibus 3, VTsIOM's weekly
+//     aggregate 7). Only for a pollster without a known FieldDays does the
+//     spacing decide: a seven-day window, Start = End − 6 days. Approx
+//     either way, because the window is inferred, not printed.
 //   - Otherwise dates are taken as printed (one-day spans; month labels
 //     such as 08.2020 are already month spans).
-func seriesDates(spans []dateSpan) {
+func seriesDates(spans []dateSpan, fieldDays []int) {
 	var days []time.Time
 	sameDay := true
 	for _, s := range spans {
@@ -235,7 +243,11 @@ func seriesDates(spans []dateSpan) {
 		}
 	case median == 7:
 		for i, s := range spans {
-			spans[i] = dateSpan{Start: s.End.AddDate(0, 0, -6), End: s.End, Approx: true}
+			days := fieldDays[i]
+			if days <= 0 {
+				days = median
+			}
+			spans[i] = dateSpan{Start: s.End.AddDate(0, 0, -(days - 1)), End: s.End, Approx: true}
 		}
 	}
 }

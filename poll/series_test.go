@@ -103,7 +103,7 @@ func TestReadCSVFOM(t *testing.T) {
 	p := polls[0] // 2019-12-22,62,26,12,"FOM": the file is not sorted
 	assert.Equal(t, "FOM", p.Pollster)
 	assert.Equal(t, date(2019, 12, 22), p.End)
-	assert.Equal(t, date(2019, 12, 16), p.Start, "weekly end date: Start = End − 6 days")
+	assert.Equal(t, date(2019, 12, 20), p.Start, "weekly end date: the Friday–Sunday omnibus, Start = End − 2 days (FOM profile's FieldDays)")
 	assert.True(t, p.Flags.Has(DateApprox))
 	assert.Equal(t, [3]float64{62, 26, 12}, [3]float64{p.Approve, p.Disapprove, p.Undecided})
 	assert.Equal(t, FaceToFace, p.Mode)
@@ -201,6 +201,66 @@ func TestReadCSVSeriesRussianHeaders(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 2, len(polls))
 	assert.Equal(t, "FOM", polls[1].Pollster)
-	assert.Equal(t, date(2020, 8, 24), polls[1].Start)
+	assert.Equal(t, date(2020, 8, 28), polls[1].Start, "FOM's omnibus: Friday 28 to Sunday 30 August")
 	assert.Equal(t, [3]float64{64, 23, 13}, [3]float64{polls[1].Approve, polls[1].Disapprove, polls[1].Undecided})
+}
+
+// The weekly window is the pollster's FieldDays, the same for a series
+// file and for the pollster's own reader; only an unknown pollster falls
+// back on the spacing (seven days).
+func TestReadCSVSeriesFieldDays(t *testing.T) {
+	weekly := "Date,Approve,Disapprove\n2020-08-16,58,26\n2020-08-23,60,25\n2020-08-30,64,23\n"
+	for _, tc := range []struct {
+		pollster string
+		start    time.Time
+	}{
+		{"FOM", date(2020, 8, 21)},
+		{"ВЦИОМ", date(2020, 8, 17)},
+		{"Some Unknown Pollster", date(2020, 8, 17)},
+		{"Levada", date(2020, 8, 17)}, // known, but no FieldDays stated
+	} {
+		t.Run(tc.pollster, func(t *testing.T) {
+			polls, err := ReadCSV(strings.NewReader(weekly), WithPollster(tc.pollster))
+			require.NoError(t, err)
+			require.Len(t, polls, 3)
+			assert.Equal(t, tc.start, polls[1].Start)
+			assert.Equal(t, date(2020, 8, 23), polls[1].End)
+			assert.True(t, polls[1].Flags.Has(DateApprox))
+		})
+	}
+
+	// The same FOM weeks through ReadFOM and through the series reader.
+	fom, err := ReadFOM(strings.NewReader("Дата;Хорошо;Плохо;Затрудняюсь ответить\n16.08.2020;58;26;16\n23.08.2020;60;25;15\n30.08.2020;64;23;13\n"))
+	require.NoError(t, err)
+	ser, err := ReadCSV(strings.NewReader("Date,Approve,Disapprove,DK\n2020-08-16,58,26,16\n2020-08-23,60,25,15\n2020-08-30,64,23,13\n"), WithPollster("FOM"))
+	require.NoError(t, err)
+	require.Len(t, fom, 3)
+	require.Len(t, ser, 3)
+	for i := range fom {
+		assert.Equal(t, [2]time.Time{fom[i].Start, fom[i].End}, [2]time.Time{ser[i].Start, ser[i].End}, "week %d", i)
+	}
+
+	// The same VTsIOM week through ReadVTsIOM and through the series reader.
+	vts, err := ReadVTsIOM(strings.NewReader("Одобрение;23.08.2020;30.08.2020\nПрезидент России;60.1;61.2\nНеодобрение;23.08.2020;30.08.2020\nПрезидент России;30.2;29.9\n"))
+	require.NoError(t, err)
+	ser, err = ReadCSV(strings.NewReader("Date,Approve,Disapprove\n2020-08-23,60.1,30.2\n2020-08-30,61.2,29.9\n"), WithPollster("VTsIOM"))
+	require.NoError(t, err)
+	require.Len(t, vts, 2)
+	require.Len(t, ser, 2)
+	for i := range vts {
+		assert.Equal(t, date(2020, 8, 17+7*i), vts[i].Start)
+		assert.Equal(t, [2]time.Time{vts[i].Start, vts[i].End}, [2]time.Time{ser[i].Start, ser[i].End}, "week %d", i)
+	}
+}
+
+// A pollster registered with its own FieldDays gets its own window from
+// the series reader, per the period in force at each date.
+func TestReadCSVSeriesRegisteredFieldDays(t *testing.T) {
+	require.NoError(t, Register(Profile{Name: "FieldDays Test Pollster", FieldDays: 2,
+		Periods: []Period{{From: date(2020, 8, 20), FieldDays: 4}}}))
+	polls, err := ReadCSV(strings.NewReader("Date,Approve,Disapprove\n2020-08-16,58,26\n2020-08-23,60,25\n"), WithPollster("FieldDays Test Pollster"))
+	require.NoError(t, err)
+	require.Len(t, polls, 2)
+	assert.Equal(t, date(2020, 8, 15), polls[0].Start, "two days before the period")
+	assert.Equal(t, date(2020, 8, 20), polls[1].Start, "four days within it")
 }

@@ -8,13 +8,6 @@ import (
 	"time"
 )
 
-// vtsiomWeek turns a VTsIOM week given by one date into its fieldwork: the
-// date is the last day of a seven-day reporting period (release-formats.md
-// §3; the saved series date each week by its end, almost always a Sunday).
-func vtsiomWeek(sp dateSpan) dateSpan {
-	return dateSpan{Start: sp.End.AddDate(0, 0, -6), End: sp.End}
-}
-
 // vtsiomShares names the two tables (or rows, or columns) VTsIOM publishes.
 var vtsiomShares = newVocabulary("approval", map[string]answerKind{
 	"одобрение": ansApprove, "неодобрение": ansDisapprove, "не одобрение": ansDisapprove,
@@ -47,7 +40,8 @@ type vtsiomCell struct {
 // Period headers are dates such as «Сент 28 2025», «28.09.2025», month
 // abbreviations short or long (Фев/Февр, Июн/Июнь, Сент…), or a fieldwork
 // range «22-28 сентября 2025». A single date is the last day of a
-// seven-day week (Start = End − 6 days); a range is used as printed.
+// seven-day week (Start = End − 6 days, the VTsIOM profile's FieldDays); a
+// range is used as printed.
 // Values have one decimal, with a decimal comma or point.
 //
 // VTsIOM publishes no "don't know" share: Undecided = 100 − approve −
@@ -73,8 +67,12 @@ func ReadVTsIOM(r io.Reader, opts ...Option) ([]Poll, error) {
 	for i, n := range names {
 		targets[i] = labelKey(n)
 	}
-	o := gridOptions{cfg: &cfg, pollster: pollsterName(&cfg, "VTsIOM"), single: vtsiomWeek,
+	o := gridOptions{cfg: &cfg, pollster: pollsterName(&cfg, "VTsIOM"),
 		subject: func(table, string) string { return subject }}
+	// A week given by one date is the reporting period ending on it
+	// (release-formats.md §3), FieldDays (7) long per the VTsIOM profile;
+	// the page states that convention, so the span is not approximate.
+	o.single = lastDaySpan(o.pollster, "VTsIOM", false)
 	doc, err := readDocument(r, &cfg)
 	el := &errorList{source: cfg.source}
 	if err != nil {
@@ -188,7 +186,7 @@ func readVTsIOMSections(tables []table, targets []string, o *gridOptions, el *er
 			for ci, j := range cols {
 				sp := spans[ci]
 				if sp.Start.Equal(sp.End) && !sp.Approx {
-					sp = vtsiomWeek(sp)
+					sp = o.single(sp)
 				}
 				k := [2]time.Time{sp.Start, sp.End}
 				w := weeks[k]
