@@ -68,8 +68,13 @@ func DesignEffectFromMargin(margin float64, n int, p, level float64) (float64, e
 
 // ShareVariance returns the sampling variance of a published share p
 // (proportion) from a poll of n respondents with design effect deff:
-// deff·p(1 − p)/n. An unknown deff (NaN or ≤ 0) is taken as 1.
+// deff·p(1 − p)/n. An unknown deff (NaN or ≤ 0) is taken as 1. A sample
+// size n ≤ 0 carries no information: the variance is +Inf (not a negative
+// variance, nor 0/0 = NaN at p = 0 or 1).
 func ShareVariance(p float64, n int, deff float64) float64 {
+	if n <= 0 {
+		return math.Inf(1)
+	}
 	return p * (1 - p) / EffectiveN(n, deff)
 }
 

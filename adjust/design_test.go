@@ -73,5 +73,11 @@ func TestTotalError(t *testing.T) {
 	assert.Equal(t, 0.5, e.Value)
 	// Unknown deff means simple random sampling.
 	assert.InDelta(t, 0.25/1600, ShareVariance(0.5, 1600, math.NaN()), 1e-18)
+	// No respondents, no information, whatever the share.
+	for _, n := range []int{0, -10} {
+		for _, p := range []float64{0, 0.5, 1} {
+			assert.True(t, math.IsInf(ShareVariance(p, n, 1), 1), "n %d p %v", n, p)
+		}
+	}
 	assert.Equal(t, 1600.0, EffectiveN(1600, 0))
 }
