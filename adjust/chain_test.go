@@ -450,19 +450,8 @@ func TestChainCoverage(t *testing.T) {
 	covered := 0
 	answers := make([]float64, nL)
 	for rep := 0; rep < reps; rep++ {
+		ev := calibrationSurvey(t, rng, pi, f, nD, answers)
 		yes := 0
-		for i := 0; i < nD; i++ {
-			if public() {
-				yes++
-			}
-		}
-		d := float64(yes) / nD
-		for i := range answers {
-			answers[i] = respond(rng, forced, rng.Float64() < pi)
-		}
-		l, err := forced.Estimate(answers)
-		require.NoError(t, err)
-		yes = 0
 		for i := 0; i < nPoll; i++ {
 			if public() {
 				yes++
@@ -471,7 +460,6 @@ func TestChainCoverage(t *testing.T) {
 		p := levada()
 		p.Approve = 100 * float64(yes) / nPoll
 		p.Disapprove, p.Undecided, p.DesignEffect, p.SampleSize = 100-p.Approve, 0, 1, nPoll
-		ev := Falsification{Direct: Estimate{d, math.Sqrt(d * (1 - d) / nD)}, List: l}
 		out, err := Chain{GapCorrection{Falsification: ev, Scale: ScaleKuran}}.Apply([]poll.Poll{p})
 		require.NoError(t, err)
 		va, _ := SamplingVariance(out[0])

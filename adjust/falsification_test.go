@@ -86,19 +86,7 @@ func TestFalsificationKuranCoverage(t *testing.T) {
 	coverF, coverG := 0, 0
 	answers := make([]float64, nL)
 	for rep := 0; rep < reps; rep++ {
-		yes := 0
-		for i := 0; i < nD; i++ {
-			if rng.Float64() < pi || rng.Float64() < fTrue {
-				yes++
-			}
-		}
-		d := float64(yes) / nD
-		for i := range answers {
-			answers[i] = respond(rng, forced, rng.Float64() < pi)
-		}
-		l, err := forced.Estimate(answers)
-		require.NoError(t, err)
-		m, err := Falsification{Direct: Estimate{d, math.Sqrt(d * (1 - d) / nD)}, List: l}.Measures()
+		m, err := calibrationSurvey(t, rng, pi, fTrue, nD, answers).Measures()
 		require.NoError(t, err)
 		if lo, hi := m.Kuran.CI(0.95); lo <= fTrue && fTrue <= hi {
 			coverF++
@@ -109,6 +97,29 @@ func TestFalsificationKuranCoverage(t *testing.T) {
 	}
 	assertCoverage(t, "Kuran rate", coverF, reps)
 	assertCoverage(t, "gap", coverG, reps)
+}
+
+// calibrationSurvey simulates the evidence of a calibration survey in a
+// population where a share pi approve privately and a share f of private
+// opponents say "approve" when asked directly: nD respondents asked
+// directly, and len(answers) others asked by forced response (answers is
+// the workspace), who answer honestly because the randomizer protects
+// them.
+func calibrationSurvey(t *testing.T, rng *rand.Rand, pi, f float64, nD int, answers []float64) Falsification {
+	t.Helper()
+	yes := 0
+	for range nD {
+		if rng.Float64() < pi || rng.Float64() < f {
+			yes++
+		}
+	}
+	d := float64(yes) / float64(nD)
+	for i := range answers {
+		answers[i] = respond(rng, forced, rng.Float64() < pi)
+	}
+	l, err := forced.Estimate(answers)
+	require.NoError(t, err)
+	return Falsification{Direct: Estimate{d, math.Sqrt(d * (1 - d) / float64(nD))}, List: l}
 }
 
 func TestFalsificationErrors(t *testing.T) {
