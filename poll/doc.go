@@ -22,7 +22,7 @@
 //     set.
 //   - Flags record how values were obtained (UndecidedDerived,
 //     ForwardFilled, Duplicate, Tracking, FourPointScale, MultiVersion,
-//     DateApprox). They never change a value.
+//     DateApprox, OutOfOrder, DateCorrected). They never change a value.
 //   - A source's own adjusted values (FiveThirtyEight's house-effect-adjusted
 //     toplines) live in AdjustedApprove and AdjustedDisapprove, so they
 //     cannot be mistaken for raw toplines.
@@ -198,8 +198,13 @@
 // duplicates and reports what it merged; MarkDuplicates flags rows of one
 // series with the same dates but different values (the FOM file prints
 // 2014-05-18 twice); MarkForwardFilled flags rows that repeat the previous
-// release of their series exactly (Levada.csv's June 2018). The marking
-// functions never drop a poll.
+// release of their series exactly (Levada.csv's June 2018); MarkOutOfOrder
+// flags rows whose date breaks the order of their file (the VTsIOM file's
+// 2019-10-11 between 2019-11-03 and 2019-11-17), with the neighbouring
+// dates and lines. The marking functions never drop a poll or change a
+// value. ApplyCorrections, only when called, fixes the flagged rows listed
+// in a correction table (KnownCorrections: each entry with its evidence),
+// moving their dates, setting DateCorrected and reporting every change.
 //
 // # References
 //

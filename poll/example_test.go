@@ -186,3 +186,32 @@ func ExampleMarkForwardFilled() {
 	// Output:
 	// line 228 (2018-06) repeats line 227 (2018-05)
 }
+
+// The VTsIOM series prints 2019-10-11 between 2019-11-03 and 2019-11-17.
+// MarkOutOfOrder flags it; the documented correction table moves it, and
+// reports the move, only when asked.
+func ExampleApplyCorrections() {
+	file := `Date,Approve,Disapprove,source
+2019-10-20,66,25.1,VTsIOM
+2019-10-27,66,25.3,VTsIOM
+2019-11-03,65.2,26.1,VTsIOM
+2019-10-11,64.1,27.6,VTsIOM
+2019-11-17,63.9,27.4,VTsIOM
+2019-11-24,62.4,28.6,VTsIOM
+`
+	polls, err := poll.ReadCSV(strings.NewReader(file))
+	if err != nil {
+		fmt.Println(err)
+	}
+	for _, b := range poll.MarkOutOfOrder(polls) {
+		fmt.Printf("line %d: %s between %s and %s\n", b.Line, b.End.Format(time.DateOnly), b.Prev.Format(time.DateOnly), b.Next.Format(time.DateOnly))
+	}
+	for _, c := range poll.ApplyCorrections(polls, poll.KnownCorrections()) {
+		fmt.Printf("line %d: %s → %s\n", c.Line, c.Printed.Format(time.DateOnly), c.Corrected.Format(time.DateOnly))
+	}
+	fmt.Println(polls[3].String())
+	// Output:
+	// line 5: 2019-10-11 between 2019-11-03 and 2019-11-17
+	// line 5: 2019-10-11 → 2019-11-10
+	// VTsIOM 2019-11-04..2019-11-10 phone approve 64.1 disapprove 27.6 undecided 8.3 [undecided-derived|date-approx|date-corrected]
+}

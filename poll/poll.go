@@ -120,9 +120,15 @@ const (
 	// DateApprox: the fieldwork dates are the calendar month (or another
 	// reference period), not the published fieldwork window.
 	DateApprox
+	// OutOfOrder: the row's date breaks the order of its file, as a typo
+	// would (see MarkOutOfOrder).
+	OutOfOrder
+	// DateCorrected: the dates were moved by a documented correction of a
+	// known typo (see ApplyCorrections); the row was OutOfOrder.
+	DateCorrected
 )
 
-var flagNames = []string{"undecided-derived", "forward-filled", "duplicate", "tracking", "four-point", "multiversion", "date-approx"}
+var flagNames = []string{"undecided-derived", "forward-filled", "duplicate", "tracking", "four-point", "multiversion", "date-approx", "out-of-order", "date-corrected"}
 
 // Has reports whether all bits of g are set in f.
 func (f Flags) Has(g Flags) bool { return f&g == g }
