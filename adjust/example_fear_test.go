@@ -315,3 +315,23 @@ func ExampleRandomizedResponse_Power() {
 	// Output:
 	// power 0.9868872
 }
+
+func ExampleNonresponseFromRates() {
+	// Approvers take part 60% of the time, disapprovers 50%: κ = 5/6, and
+	// a published 70% corresponds to a true share of
+	// 0.7κ/(0.3 + 0.7κ) ≈ 66%.
+	nr, err := adjust.NonresponseFromRates(0.6, 0.5)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	e, _ := nr.Correct(adjust.Estimate{Value: 0.70, SE: 0.0115})
+	fmt.Printf("κ = %.4f, corrected %v\n", nr.DisapproverResponseRatio, e)
+	// Only the ratio matters: with the corrected share and an overall
+	// response rate of 30%, the same κ means rates of about 0.32 and 0.27.
+	ra, rd, _ := nr.ResponseRates(e.Value, 0.3)
+	fmt.Printf("approvers respond %.3f, disapprovers %.3f\n", ra, rd)
+	// Output:
+	// κ = 0.8333, corrected 0.6604 (SE 0.0123)
+	// approvers respond 0.318, disapprovers 0.265
+}
