@@ -51,10 +51,7 @@ func Fan(scenarios []Scenario, level float64, opt Options) (*plot.Plot, error) {
 		if _, err := checkPoints(pts); err != nil {
 			return nil, fmt.Errorf("scenario %q: %w", sc.Name, err)
 		}
-		c := opt.Colors[sc.Name]
-		if c == nil {
-			c = colorAt(i)
-		}
+		c := opt.colorOf(sc.Name, i)
 		if hasWidth(pts) || sc.Bounds {
 			band, err := intervalBand(pts, c, 0x38)
 			if err != nil {

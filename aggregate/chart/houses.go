@@ -105,10 +105,7 @@ func HouseEffects(opt Options, sets ...HouseSet) (*plot.Plot, error) {
 
 	xlo, xhi := 0.0, 0.0 // the zero line is always in view
 	for si, s := range sets {
-		c := opt.Colors[s.Name]
-		if c == nil {
-			c = colorAt(si)
-		}
+		c := opt.colorOf(s.Name, si)
 		z := zQuantile(levelOf(s.Level))
 		offset := 0.0
 		if len(sets) > 1 {

@@ -123,6 +123,15 @@ func (o Options) inWindow(t time.Time) bool {
 	return (o.From.IsZero() || !t.Before(o.From)) && (o.To.IsZero() || !t.After(o.To))
 }
 
+// colorOf returns the colour of the i-th named series (a scenario, a set
+// of house effects): o.Colors[name] when set, else the palette's i-th.
+func (o Options) colorOf(name string, i int) color.Color {
+	if c := o.Colors[name]; c != nil {
+		return c
+	}
+	return colorAt(i)
+}
+
 func (o Options) maxHouses(def int) int {
 	if o.MaxHouses > 0 {
 		return o.MaxHouses
