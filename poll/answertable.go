@@ -3,6 +3,7 @@ package poll
 import (
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"strings"
 	"time"
@@ -138,6 +139,22 @@ func (e *errorList) addRow(line int, value string, err error) {
 }
 
 func (e *errorList) err() error { return errors.Join(e.errs...) }
+
+// openRelease reads the document of a release for ReadLevada, ReadVTsIOM
+// and ReadFOM and starts their error list with its recoverable errors
+// (undecodable lines, CSV syntax). err is set, and the document is
+// unusable, only when nothing could be read.
+func openRelease(r io.Reader, cfg *readConfig) (htmlDoc, *errorList, error) {
+	doc, err := readDocument(r, cfg)
+	el := &errorList{source: cfg.source}
+	if err != nil {
+		if doc.Tables == nil {
+			return doc, nil, err
+		}
+		el.errs = append(el.errs, unwrapJoined(err)...)
+	}
+	return doc, el, nil
+}
 
 // cellAt returns row[i] or an empty cell positioned after the row's end (a
 // ragged row is reported at the column where the value should be).

@@ -104,7 +104,7 @@ func headerKey(s string) string {
 // placeholders, weekly end dates, derived "don't know").
 func ReadCSV(r io.Reader, opts ...Option) ([]Poll, error) {
 	cfg := newReadConfig(opts)
-	data, lineErrs, err := decodeTextLines(r, cfg.enc, true)
+	data, lineErrs, err := decodeTextLines(r, cfg.enc, blankBadLines)
 	if err != nil {
 		return nil, cfg.sourced(err)
 	}

@@ -77,8 +77,15 @@
 //     or Windows-1251 (detected when the bytes are not UTF-8 but form
 //     Cyrillic words); WithEncoding fixes it. Line endings may be LF, CRLF
 //     or CR. A line holding bytes that are neither (Latin-1 junk, binary
-//     garbage) is rejected with ErrEncoding and the rest of the file is
-//     read, unless it is the header or half the file.
+//     garbage) is rejected with ErrEncoding (line, field, the raw line as
+//     Value) and the rest of the file is read, unless it is the first line
+//     or half the file. ReadCSV and Read538 drop such a line; the release
+//     readers keep it in their tables with the bad bytes marked (U+FFFD),
+//     so that a damaged header or section line does not move the rows
+//     below it under another header, and a marked cell fails where it is
+//     read. An HTML page with such a line is rejected whole: a bad byte
+//     inside a tag moves later cells to other columns, which no line-level
+//     repair can detect.
 //   - Separators: comma, semicolon or tab, sniffed from the first lines
 //     (WithComma fixes it). Numbers may use a decimal comma ("75,4") and a
 //     trailing "%"; "1,234" is rejected as ambiguous (thousands separator or

@@ -1,7 +1,6 @@
 package poll
 
 import (
-	"errors"
 	"io"
 	"strings"
 )
@@ -15,24 +14,39 @@ import (
 // the table, a methodology paragraph below it) are also returned as text
 // blocks, the first of them as the table's title. CSV syntax errors are
 // returned in the error, with every readable row kept.
+//
+// Undecodable lines (invalid UTF-8 and not Windows-1251, control bytes)
+// are recovered line by line in a delimited export, as ReadCSV does: each
+// is reported as ErrEncoding with its line and field, and the rest of the
+// file is read (unless the first line or half the lines are bad). The
+// line is kept with its bad bytes marked rather than emptied
+// (markBadLines), so that headers and sections keep their places. An HTML
+// page with such a line is rejected whole: a bad byte can sit inside a
+// tag, and a damaged <td> or <tr> moves every later cell of its table to
+// another row or column — another period — which no line-level repair
+// can detect.
 func readDocument(r io.Reader, cfg *readConfig) (htmlDoc, error) {
-	data, err := decodeText(r, cfg.enc)
+	data, lineErrs, err := decodeTextLines(r, cfg.enc, markBadLines)
 	if err != nil {
-		var pe *ParseError
-		if errors.As(err, &pe) && pe.Source == "" {
-			pe.Source = cfg.source
-		}
-		return htmlDoc{}, err
+		return htmlDoc{}, cfg.sourced(err)
 	}
 	if looksLikeHTML(data) {
+		if len(lineErrs) > 0 {
+			return htmlDoc{}, cfg.sourced(lineErrs[0])
+		}
 		return readHTMLTables(data), nil
 	}
-	t, err := readDelimited(data, cfg.comma)
-	for _, pe := range ParseErrors(err) {
-		if pe.Source == "" {
-			pe.Source = cfg.source
-		}
+	comma := cfg.comma
+	if comma == 0 {
+		comma = sniffComma(data)
 	}
+	fieldColumns(lineErrs, comma)
+	t, err := readDelimited(data, comma)
+	var rowErrs []error
+	if err != nil {
+		rowErrs = unwrapJoined(err)
+	}
+	err = cfg.joined(lineErrs, rowErrs)
 	var doc htmlDoc
 	seenGrid := false
 	for _, row := range t.Rows {

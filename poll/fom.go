@@ -83,13 +83,9 @@ func ReadFOM(r io.Reader, opts ...Option) ([]Poll, error) {
 	// (Profile.FieldDays, 3 for FOM's Friday–Sunday «ФОМнибус») comes from
 	// the profile; the first day is inferred, hence DateApprox.
 	o.single = lastDaySpan(o.pollster, "FOM", true)
-	doc, err := readDocument(r, &cfg)
-	el := &errorList{source: cfg.source}
+	doc, el, err := openRelease(r, &cfg)
 	if err != nil {
-		if doc.Tables == nil {
-			return nil, err
-		}
-		el.errs = append(el.errs, err)
+		return nil, err
 	}
 	gps, found := readGrid(doc.Tables, []vocabulary{fomApproval}, &o, el)
 	for _, s := range doc.Scripts {

@@ -81,7 +81,7 @@ var fteNames = map[string]int{
 // each other row gives one *ParseError in the joined error.
 func Read538(r io.Reader, opts ...Option) ([]Poll, error) {
 	cfg := newReadConfig(opts)
-	data, lineErrs, err := decodeTextLines(r, cfg.enc, true)
+	data, lineErrs, err := decodeTextLines(r, cfg.enc, blankBadLines)
 	if err != nil {
 		return nil, cfg.sourced(err)
 	}

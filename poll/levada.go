@@ -117,13 +117,9 @@ func ReadLevada(r io.Reader, opts ...Option) ([]Poll, error) {
 // readAnswerRelease is the body of ReadLevada and ReadFOM: decode, read the
 // answer tables, apply the methodology block.
 func readAnswerRelease(r io.Reader, cfg *readConfig, o *gridOptions, vocabs []vocabulary, who, want string) ([]Poll, error) {
-	doc, err := readDocument(r, cfg)
-	el := &errorList{source: cfg.source}
+	doc, el, err := openRelease(r, cfg)
 	if err != nil {
-		if doc.Tables == nil {
-			return nil, err
-		}
-		el.errs = append(el.errs, err)
+		return nil, err
 	}
 	gps, found := readGrid(doc.Tables, vocabs, o, el)
 	if !found {

@@ -26,18 +26,40 @@ import (
 // byte column (1-based) of the first offending byte. Input that is empty or
 // holds only white space is ErrEmpty.
 func decodeText(r io.Reader, enc encoding.Encoding) ([]byte, error) {
-	data, _, err := decodeTextLines(r, enc, false)
+	data, _, err := decodeTextLines(r, enc, rejectBadLines)
 	return data, err
 }
 
+// badLineMode says what decodeTextLines does with a line holding invalid
+// UTF-8 or control bytes.
+type badLineMode uint8
+
+const (
+	// rejectBadLines rejects the whole input at the first bad line.
+	rejectBadLines badLineMode = iota
+	// blankBadLines empties the line (its line break kept). For readers
+	// whose records are lines (ReadCSV, Read538), a lost line is a lost
+	// record and nothing else.
+	blankBadLines
+	// markBadLines replaces each bad byte by U+FFFD and keeps the rest of
+	// the line. For the release readers, whose tables give a line its
+	// meaning through other lines (a header row of periods, a section
+	// title, a caption date used when no header is found), emptying a
+	// header line would let the rows below be read under another header or
+	// date; a marked line keeps every row and column where it was, and a
+	// cell holding U+FFFD fails to parse where it is read.
+	markBadLines
+)
+
 // decodeTextLines is decodeText for readers that can go on past a bad
-// line. With lenient set, lines holding invalid UTF-8 or control bytes are
-// blanked (their line breaks kept, so line numbers stay right) and each is
-// reported in lineErrs as a *ParseError wrapping ErrEncoding, with the raw
-// line as Value and the byte column (see fieldColumns), provided the
-// first line is clean and fewer than half of the lines are bad; otherwise
-// the whole input is rejected with err, as decodeText does.
-func decodeTextLines(r io.Reader, enc encoding.Encoding, lenient bool) (data []byte, lineErrs []error, err error) {
+// line. Unless mode is rejectBadLines, lines holding invalid UTF-8 or
+// control bytes are blanked or marked (see badLineMode; line breaks are
+// kept, so line numbers stay right) and each is reported in lineErrs as a
+// *ParseError wrapping ErrEncoding, with the raw line as Value and the byte
+// column (see fieldColumns), provided the first line is clean and fewer
+// than half of the lines are bad; otherwise the whole input is rejected
+// with err, as decodeText does.
+func decodeTextLines(r io.Reader, enc encoding.Encoding, mode badLineMode) (data []byte, lineErrs []error, err error) {
 	data, err = readAllSized(r)
 	if err != nil {
 		return nil, nil, fmt.Errorf("poll: reading input: %w", err)
@@ -68,7 +90,7 @@ func decodeTextLines(r io.Reader, enc encoding.Encoding, lenient bool) (data []b
 		data = normalizeNewlines(data)
 	}
 	if !utf8.Valid(data) || hasControlByte(data) {
-		if data, lineErrs, err = blankBadLines(data, lenient); err != nil {
+		if data, lineErrs, err = recoverBadLines(data, mode); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -78,11 +100,11 @@ func decodeTextLines(r io.Reader, enc encoding.Encoding, lenient bool) (data []b
 	return data, lineErrs, nil
 }
 
-// blankBadLines finds the lines holding invalid UTF-8 or control bytes. In
-// lenient mode, when the first line is clean and fewer than half the lines
-// are bad, it blanks them and reports each; otherwise it returns the first
-// as the error.
-func blankBadLines(data []byte, lenient bool) ([]byte, []error, error) {
+// recoverBadLines finds the lines holding invalid UTF-8 or control bytes.
+// Unless mode is rejectBadLines, when the first line is clean and fewer
+// than half the lines are bad, it blanks or marks them and reports each;
+// otherwise it returns the first as the error.
+func recoverBadLines(data []byte, mode badLineMode) ([]byte, []error, error) {
 	var bad []*ParseError
 	var spans [][2]int
 	lines := 0
@@ -103,7 +125,7 @@ func blankBadLines(data []byte, lenient bool) ([]byte, []error, error) {
 	if len(bad) == 0 {
 		return data, nil, nil
 	}
-	if !lenient || bad[0].Line == 1 || 2*len(bad) >= lines {
+	if mode == rejectBadLines || bad[0].Line == 1 || 2*len(bad) >= lines {
 		return nil, nil, bad[0]
 	}
 	out := make([]byte, 0, len(data))
@@ -111,11 +133,27 @@ func blankBadLines(data []byte, lenient bool) ([]byte, []error, error) {
 	errs := make([]error, len(bad))
 	for i, sp := range spans {
 		out = append(out, data[prev:sp[0]]...)
+		if mode == markBadLines {
+			out = appendMarked(out, data[sp[0]:sp[1]])
+		}
 		prev = sp[1]
 		errs[i] = bad[i]
 	}
 	out = append(out, data[prev:]...)
 	return out, errs, nil
+}
+
+// appendMarked appends line with every byte badByte objects to (an
+// invalid UTF-8 byte, a control byte) replaced by U+FFFD.
+func appendMarked(out, line []byte) []byte {
+	for {
+		col, _ := badByte(line)
+		if col == 0 {
+			return append(out, line...)
+		}
+		out = utf8.AppendRune(append(out, line[:col-1]...), utf8.RuneError)
+		line = line[col:] // badByte's offending unit is one byte
+	}
 }
 
 // badByte returns the 1-based byte column of the first byte of line that is

@@ -73,13 +73,9 @@ func ReadVTsIOM(r io.Reader, opts ...Option) ([]Poll, error) {
 	// (release-formats.md §3), FieldDays (7) long per the VTsIOM profile;
 	// the page states that convention, so the span is not approximate.
 	o.single = lastDaySpan(o.pollster, "VTsIOM", false)
-	doc, err := readDocument(r, &cfg)
-	el := &errorList{source: cfg.source}
+	doc, el, err := openRelease(r, &cfg)
 	if err != nil {
-		if doc.Tables == nil {
-			return nil, err
-		}
-		el.errs = append(el.errs, err)
+		return nil, err
 	}
 	gps, found := readGrid(doc.Tables, []vocabulary{vtsiomShares}, &o, el)
 	secPolls, secFound := readVTsIOMSections(doc.Tables, targets, &o, el)
