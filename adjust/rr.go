@@ -247,6 +247,9 @@ func (r RandomizedResponse) Information(prevalence float64) (float64, error) {
 //	           Φ((null − z₁₋α/₂·se(null) − prevalence)/se(prevalence))
 //
 // When prevalence < null the one-sided test is taken in that direction.
+// Errors wrap [ErrValue] for n ≤ 0, and [ErrProbability] for alpha outside
+// (0, 1), an invalid design, or a power that is undefined because every
+// answer is the same at the prevalence tested (SE 0 at the threshold).
 func (r RandomizedResponse) Power(n int, prevalence, null, alpha float64, twoSided bool) (float64, error) {
 	if n <= 0 {
 		return 0, fmt.Errorf("adjust: randomized response power: %w: n = %d", ErrValue, n)
@@ -264,15 +267,28 @@ func (r RandomizedResponse) Power(n int, prevalence, null, alpha float64, twoSid
 	}
 	se0 := 1 / math.Sqrt(float64(n)*i0)
 	se1 := 1 / math.Sqrt(float64(n)*i1)
-	if !twoSided {
-		z := zQuantile(1 - 2*alpha)
+	var power float64
+	switch {
+	case !twoSided:
+		// z₁₋α = Φ⁻¹(1 − α), defined for every α in (0, 1) (zQuantile
+		// takes a two-sided level and would give NaN for α > ½).
+		z := math.Sqrt2 * math.Erfinv(1-2*alpha)
 		if prevalence >= null {
-			return 1 - normCDF((null+z*se0-prevalence)/se1), nil
+			power = 1 - normCDF((null+z*se0-prevalence)/se1)
+		} else {
+			power = normCDF((null - z*se0 - prevalence) / se1)
 		}
-		return normCDF((null - z*se0 - prevalence) / se1), nil
+	default:
+		z := zQuantile(1 - alpha)
+		power = 1 - normCDF((null+z*se0-prevalence)/se1) + normCDF((null-z*se0-prevalence)/se1)
 	}
-	z := zQuantile(1 - alpha)
-	return 1 - normCDF((null+z*se0-prevalence)/se1) + normCDF((null-z*se0-prevalence)/se1), nil
+	if math.IsNaN(power) {
+		// A design and prevalence under which every answer is the same
+		// (λ = 0 or 1) give the normal approximation an SE of 0; at the
+		// test's threshold its power is 0/0.
+		return 0, fmt.Errorf("adjust: randomized response power: %w: undefined at prevalence %v, null %v (every answer the same)", ErrProbability, prevalence, null)
+	}
+	return power, nil
 }
 
 // meanBinary returns the mean of 0/1 values, rejecting empty input and any

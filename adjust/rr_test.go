@@ -98,6 +98,19 @@ func TestRandomizedResponsePower(t *testing.T) {
 	require.NoError(t, err)
 	assert.Greater(t, lo, 0.9)
 
+	// One-sided at α > ½ (threshold below the null) is defined, not NaN:
+	// at the null the power is the level.
+	at, err = rr.Power(200, 0.1, 0.1, 0.7, false)
+	require.NoError(t, err)
+	assert.InDelta(t, 0.7, at, 1e-12)
+	// No forced "yes" (P1 = 0) and prevalence 0: every answer is "no", the
+	// SE is 0, and the power at the null is 0/0: an error, not NaN.
+	sure := RandomizedResponse{Design: ForcedResponse, P: 0.8, P1: 0, P0: 0.2}
+	_, err = sure.Power(200, 0, 0, 0.05, false)
+	assert.ErrorIs(t, err, ErrProbability)
+	pw, err = sure.Power(200, 0.2, 0, 0.05, false) // SE 0 under the null only: defined
+	require.NoError(t, err)
+	assert.False(t, math.IsNaN(pw))
 	_, err = rr.Power(0, 0.2, 0, 0.01, false)
 	assert.ErrorIs(t, err, ErrValue)
 	_, err = rr.Power(200, 0.2, 0, 1.5, false)
