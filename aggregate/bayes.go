@@ -235,6 +235,10 @@ func (m Bayes) check() error {
 		return fmt.Errorf("%w: Bayes.SigmaPrior %v", ErrConfig, m.SigmaPrior)
 	case m.TauPrior < 0 || math.IsNaN(m.TauPrior) || math.IsInf(m.TauPrior, 0):
 		return fmt.Errorf("%w: Bayes.TauPrior %v", ErrConfig, m.TauPrior)
+	case m.Model.FieldAverage:
+		// The sampler's path draws (FFBS) use the tridiagonal factor of
+		// the midpoint model; field averaging is StateSpace only.
+		return fmt.Errorf("%w: Bayes does not support StateSpace.FieldAverage (use StateSpace)", ErrConfig)
 	}
 	return m.Model.check()
 }

@@ -33,6 +33,15 @@
 // earliest fieldwork start to the latest fieldwork end; the result has one
 // Point per day.
 //
+// With StateSpace.FieldAverage a poll in the field on days s_i..e_i
+// measures the mean level over them instead, y_i = (1/L_i)·Σ_{t=s_i}^{e_i}
+// α_t + δ_{j(i)} + ε_i (L_i = e_i − s_i + 1): what a month-long poll is.
+// The likelihood and smoother stay exact; the precision of the daily path
+// becomes banded (half-bandwidth max L_i − 1) instead of tridiagonal, and
+// is factored by a banded Cholesky with the daily variances from the
+// Takahashi equations, O(T·b²) (banded.go). The causal filter keeps the
+// midpoint equation; Bayes does not support it.
+//
 // # Identification
 //
 // α_t + c and δ_j − c fit equally well, so one restriction fixes c

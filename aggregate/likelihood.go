@@ -139,6 +139,10 @@ type core struct {
 	sigma2 float64
 	ll     float64
 	ok     bool // S positive definite
+
+	// band is the banded factorisation used for field-averaged polls
+	// (banded.go); nil for the midpoint model's tridiagonal M.
+	band *bandCore
 }
 
 // newCore prepares the evaluation of o under identification c with τ
@@ -159,6 +163,9 @@ func newCore(o *observations, c constraint, tauOf []int, nTau int) *core {
 	cr.rhs = make([]float64, k)
 	cr.tmp = make([]float64, k)
 	cr.tauCached = make([]float64, nTau)
+	if o.first != nil {
+		cr.band = newBandCore(cr)
+	}
 	return cr
 }
 
@@ -183,6 +190,10 @@ func (cr *core) setTau(tau []float64) {
 	}
 	copy(cr.tauCached, tau)
 	cr.tauValid = true
+	if cr.band != nil {
+		cr.setTauBanded(tau)
+		return
+	}
 	o := cr.o
 	nFull := cr.c.nFull
 	for i := range cr.xdx {
@@ -254,11 +265,11 @@ func (cr *core) setTau(tau []float64) {
 // for smooth. It returns −Inf when the constants are not identified by the
 // data (S singular).
 func (cr *core) eval(sigma float64, tau []float64) float64 {
+	if cr.band != nil {
+		return cr.evalBanded(sigma, tau)
+	}
 	cr.setTau(tau)
-	o := cr.o
 	K := cr.K
-	nFull := cr.c.nFull
-	k := cr.c.k()
 	n := cr.n
 	s2 := sigma * sigma
 	cr.sigma2 = s2
@@ -325,6 +336,18 @@ func (cr *core) eval(sigma float64, tau []float64) float64 {
 			}
 		}
 	}
+	return cr.finish(s2, logDet.log())
+}
+
+// finish completes eval once Z = M⁻¹[U b] is in the workspace and log|M|
+// is known (shared by the tridiagonal and the banded paths): the products
+// G, the reduced S and s, the Cholesky factor of S and the log-likelihood.
+func (cr *core) finish(s2, logDetM float64) float64 {
+	o := cr.o
+	K := cr.K
+	nFull := cr.c.nFull
+	k := cr.c.k()
+	n := cr.n
 	// G = [U b]ᵀ Z over the non-zeros of [U b].
 	for i := range cr.g {
 		cr.g[i] = 0
@@ -373,7 +396,6 @@ func (cr *core) eval(sigma float64, tau []float64) float64 {
 		quad += v * v
 	}
 	nObs := len(o.y)
-	logDetM := logDet.log()
 	ll := -0.5 * (float64(nObs-k)*math.Log(2*math.Pi) + cr.sumLogR + float64(n)*math.Log(s2) + logDetM + logDetS + q - quad)
 	cr.ll = ll
 	return ll
@@ -545,6 +567,9 @@ func (cr *core) parameterVariance(fit mlFit) []float64 {
 // Cholesky factor: with M = LLᵀ, L lower bidiagonal (l_t, m_t),
 // (M⁻¹)_{nn} = 1/l_n², (M⁻¹)_{tt} = 1/l_t² + (m_{t+1}/l_t)²·(M⁻¹)_{t+1,t+1}.
 func (cr *core) diagInverseM() []float64 {
+	if cr.band != nil {
+		return cr.diagInverseBanded()
+	}
 	n := cr.n
 	d := make([]float64, n+1)
 	for t := n; t >= 1; t-- {

@@ -95,6 +95,11 @@ type observations struct {
 
 	logit bool // y and s2 are on the logit scale (log(p/(1−p)))
 
+	// Field averaging (StateSpace.FieldAverage, banded.go): observation i
+	// measures the mean level over days first[i]..last[i]. Both nil for
+	// the midpoint model, and when every poll spans one day.
+	first, last []int
+
 	skipped int // polls that do not publish the share (reported as a warning)
 
 	// Corrections (correction.go): polls with an audit trail, of which
@@ -112,6 +117,9 @@ type obsOptions struct {
 	splitModes bool // one house per pollster × mode (when the mode is known)
 	splitPops  bool // one house per pollster × population (when known)
 	logit      bool
+	// fieldAverage records each poll's fieldwork days (observations.first,
+	// last; see banded.go).
+	fieldAverage bool
 }
 
 // houseLabel returns the house a poll belongs to: its pollster's canonical
@@ -266,6 +274,9 @@ func observationsFor(polls []poll.Poll, s Share, opt obsOptions) (*observations,
 		}
 	}
 	o.nDays = dayIndex(o.origin, last) + 1
+	if opt.fieldAverage {
+		o.setFieldSpans(polls)
+	}
 	return o, nil
 }
 
@@ -284,6 +295,10 @@ func (o *observations) addAnchor(date time.Time, value, sd float64) {
 		// Shift everything so that the anchor is day 0.
 		for i := range o.day {
 			o.day[i] -= d
+		}
+		for i := range o.first { // field spans (banded.go), when recorded
+			o.first[i] -= d
+			o.last[i] -= d
 		}
 		o.origin = o.origin.AddDate(0, 0, d)
 		o.nDays -= d
@@ -307,6 +322,10 @@ func (o *observations) addAnchor(date time.Time, value, sd float64) {
 	}
 	o.s2 = append(o.s2[:i], append([]float64{v}, o.s2[i:]...)...)
 	o.poll = append(o.poll[:i], append([]int{-1}, o.poll[i:]...)...)
+	if o.first != nil { // an anchor measures one day
+		o.first = append(o.first[:i], append([]int{d}, o.first[i:]...)...)
+		o.last = append(o.last[:i], append([]int{d}, o.last[i:]...)...)
+	}
 	o.neff = append(o.neff[:i], append([]float64{0}, o.neff[i:]...)...)
 }
 

@@ -148,6 +148,19 @@ type StateSpace struct {
 	// depends most on σ̂ (the ends of the series, sparse stretches); the
 	// filtered sds are always plug-in.
 	PlugIn bool
+	// FieldAverage makes each poll measure the mean of the latent level
+	// over its fieldwork days, y_i = (1/L_i)·Σ_{t=Start}^{End} α_t + δ_h +
+	// ε_i, instead of the level on its fieldwork midpoint (the default,
+	// false). It matters for long fieldwork (monthly series, DateApprox
+	// month spans): a month-long poll is an average, not a snapshot.
+	// Likelihood, σ and τ by ML, smoothed levels and house effects stay
+	// exact, at O(T·b²) cost with b + 1 the longest fieldwork in days
+	// (see banded.go). The causal Filtered series keeps the midpoint
+	// observation equation (with the field-average σ̂ and τ̂): an exact
+	// causal filter would carry the last b days as state. Not supported
+	// by Bayes (ErrConfig). With every poll one day long it is the
+	// midpoint model.
+	FieldAverage bool
 }
 
 // Fit estimates the model on polls. It returns, for the first share, a
@@ -326,7 +339,7 @@ type shareModel struct {
 // constraint and the τ groups, and checks that there are enough polls.
 func (m StateSpace) prepare(polls []poll.Poll, s Share) (*shareModel, error) {
 	logit := m.useLogit(polls, s)
-	o, err := observationsFor(polls, s, obsOptions{splitModes: m.SplitModes, splitPops: m.SplitPopulations, logit: logit})
+	o, err := observationsFor(polls, s, obsOptions{splitModes: m.SplitModes, splitPops: m.SplitPopulations, logit: logit, fieldAverage: m.FieldAverage})
 	if err != nil {
 		return nil, err
 	}
@@ -496,6 +509,9 @@ func (m StateSpace) fitShare(ctx context.Context, polls []poll.Poll, s Share) (*
 	if logit {
 		res.Params.Other["logit"] = 1
 	}
+	if cr.band != nil {
+		res.Params.Other["field_average_bandwidth"] = float64(cr.band.b)
+	}
 	switch m.Tau {
 	case TauGlobal:
 		res.Params.Tau = map[string]float64{"": scale * fit.tau[0]}
@@ -599,7 +615,7 @@ func residualDiagnostics(o *observations, sm smoothed, fit mlFit, tauOf []int) [
 			continue
 		}
 		r := o.variance(i, fit.tau, tauOf)
-		e := (y - sm.mean[o.day[i]] - sm.beta[1+h]) / math.Sqrt(r)
+		e := (y - o.fittedLevel(sm.mean, i) - sm.beta[1+h]) / math.Sqrt(r)
 		ss += e * e
 		n++
 		if math.Abs(e) > 3 {
