@@ -231,6 +231,16 @@ func newShares() shares {
 	return s
 }
 
+// read parses share cell c (readShare) and records it as answer k with
+// its printed label; false when the cell is unusable (reported in el).
+func (s *shares) read(k answerKind, c cell, label string, el *errorList) bool {
+	v, ok := readShare(c, el)
+	if ok {
+		s.set(k, v, c, label)
+	}
+	return ok
+}
+
 // set records a value; a second row of the same kind (two "hard to say"
 // rows, say) is added to the first, since both are published parts of the
 // same category.
@@ -506,12 +516,9 @@ func readColumns(t table, v vocabulary, o *gridOptions, el *errorList, out *[]gr
 				ok = false
 				continue
 			}
-			val, good := readShare(c, el)
-			if !good {
+			if !s.read(ar.kind, c, ar.label, el) {
 				ok = false
-				continue
 			}
-			s.set(ar.kind, val, c, ar.label)
 		}
 		if !ok {
 			continue // the bad cell is reported; the period is not read half
@@ -639,12 +646,9 @@ func readRows(t table, v vocabulary, o *gridOptions, el *errorList, out *[]gridP
 				ok = false
 				continue
 			}
-			val, good := readShare(c, el)
-			if !good {
+			if !s.read(k, c, labelOfCol[j], el) {
 				ok = false
-				continue
 			}
-			s.set(k, val, c, labelOfCol[j])
 		}
 		if !ok {
 			continue

@@ -104,18 +104,9 @@ func headerKey(s string) string {
 // placeholders, weekly end dates, derived "don't know").
 func ReadCSV(r io.Reader, opts ...Option) ([]Poll, error) {
 	cfg := newReadConfig(opts)
-	data, lineErrs, err := decodeTextLines(r, cfg.enc, blankBadLines)
+	d, hdr, lineErrs, err := openDelimited(r, &cfg)
 	if err != nil {
-		return nil, cfg.sourced(err)
-	}
-	d := newDelimited(data, cfg.comma)
-	fieldColumns(lineErrs, d.comma)
-	hdr, err := d.next()
-	if err == io.EOF {
-		return nil, cfg.sourced(&ParseError{Line: 1, Err: ErrEmpty})
-	}
-	if err != nil {
-		return nil, cfg.sourced(err)
+		return nil, err
 	}
 	var canon [numCanonical]int
 	var ser [numSeries]int
@@ -143,7 +134,7 @@ func ReadCSV(r io.Reader, opts ...Option) ([]Poll, error) {
 	case fte && canon[colStart] < 0:
 		return nil, cfg.sourced(&ParseError{Line: hdr[0].Line, Err: fmt.Errorf("%w: a FiveThirtyEight poll file: read it with Read538", ErrUnknownLayout)})
 	case canon[colStart] >= 0 || canon[colEnd] >= 0 || (nCanon >= 3 && ser[serDate] < 0):
-		polls, errs := readCanonical(d, &canon, width, &cfg, countLines(data))
+		polls, errs := readCanonical(d, &canon, width, &cfg, countLines(d.data))
 		return polls, cfg.joined(lineErrs, errs)
 	case ser[serDate] >= 0 && (ser[serApprove] >= 0 || ser[serDisapprove] >= 0):
 		polls, errs := readSeries(d, &ser, width, &cfg, direction)
@@ -308,19 +299,11 @@ func readCanonical(d *delimited, idx *[numCanonical]int, width int, cfg *readCon
 		return nil, errs
 	}
 	polls := make([]Poll, 0, lines)
-	cr := canonReader{idx: idx, cfg: cfg, in: interner{}, pc: pollsterCache{}}
+	cr := canonReader{rowCursor: rowCursor{idx: idx[:]}, cfg: cfg, in: interner{}, pc: pollsterCache{}}
 	for {
-		row, err := d.next()
-		if err == io.EOF {
+		row, ok := d.nextRow(width, &errs)
+		if !ok {
 			break
-		}
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if pe := rowWidthError(row, width); pe != nil {
-			errs = append(errs, pe)
-			continue
 		}
 		polls = append(polls, Poll{})
 		p := &polls[len(polls)-1]
@@ -334,44 +317,10 @@ func readCanonical(d *delimited, idx *[numCanonical]int, width int, cfg *readCon
 
 // canonReader holds what is shared across the rows of one canonical file.
 type canonReader struct {
-	idx *[numCanonical]int
+	rowCursor
 	cfg *readConfig
 	in  interner
 	pc  pollsterCache
-	row []cell
-	err *ParseError
-}
-
-// text returns the cell of column c, or "" when the file lacks it.
-func (cr *canonReader) text(c int) string {
-	if i := cr.idx[c]; i >= 0 {
-		return cr.row[i].Text
-	}
-	return ""
-}
-
-// fail records the first error of the row at column c.
-func (cr *canonReader) fail(c int, err error) {
-	if cr.err != nil {
-		return
-	}
-	pe := &ParseError{Line: cr.row[0].Line, Err: err}
-	if i := cr.idx[c]; i >= 0 {
-		pe.Line, pe.Column, pe.Value = cr.row[i].Line, cr.row[i].Col, cr.row[i].Text
-	}
-	cr.err = pe
-}
-
-// share parses a share column: empty or NA is NaN.
-func (cr *canonReader) share(c int) float64 {
-	if cr.idx[c] < 0 {
-		return math.NaN()
-	}
-	v, _, err := parseNumber(cr.text(c))
-	if err != nil {
-		cr.fail(c, err)
-	}
-	return v
 }
 
 // optional parses a column whose zero means "unknown" (response rate,
@@ -409,14 +358,7 @@ func (cr *canonReader) parse(p *Poll, row []cell) *ParseError {
 	cr.row, cr.err = row, nil
 	cfg := cr.cfg
 
-	raw := cr.text(colPollster)
-	if strings.TrimSpace(raw) == "" {
-		raw = cfg.pollster
-	}
-	if strings.TrimSpace(raw) == "" {
-		cr.fail(colPollster, fmt.Errorf("%w: pollster", ErrMissing))
-	}
-	pi := cr.pc.get(raw)
+	pi := cr.pc.get(cr.pollster(colPollster, cfg.pollster))
 	p.Pollster = pi.name
 	p.Question = cr.in.get(cr.text(colQuestion))
 	if p.Question == "" {
@@ -460,11 +402,11 @@ func (cr *canonReader) parse(p *Poll, row []cell) *ParseError {
 	default:
 		p.Mode = cfg.modeFor(pi, p.End)
 	}
-	p.Approve = cr.share(colApprove)
-	p.Disapprove = cr.share(colDisapprove)
-	p.Undecided = cr.share(colUndecided)
-	p.Refused = cr.share(colRefused)
-	fp := FourPoint{cr.share(colDefinitelyYes), cr.share(colRatherYes), cr.share(colRatherNo), cr.share(colDefinitelyNo)}
+	p.Approve = cr.number(colApprove)
+	p.Disapprove = cr.number(colDisapprove)
+	p.Undecided = cr.number(colUndecided)
+	p.Refused = cr.number(colRefused)
+	fp := FourPoint{cr.number(colDefinitelyYes), cr.number(colRatherYes), cr.number(colRatherNo), cr.number(colDefinitelyNo)}
 	if !math.IsNaN(fp.DefinitelyYes) || !math.IsNaN(fp.RatherYes) || !math.IsNaN(fp.RatherNo) || !math.IsNaN(fp.DefinitelyNo) {
 		detail := fp // allocated only for rows that have detail
 		p.Detail = &detail
@@ -473,8 +415,8 @@ func (cr *canonReader) parse(p *Poll, row []cell) *ParseError {
 	p.DesignEffect = cr.optional(colDesignEffect)
 	p.Weight = cr.optional(colWeight)
 	p.Grade = cr.in.get(cr.text(colGrade))
-	p.AdjustedApprove = cr.share(colAdjustedApprove)
-	p.AdjustedDisapprove = cr.share(colAdjustedDisapprove)
+	p.AdjustedApprove = cr.number(colAdjustedApprove)
+	p.AdjustedDisapprove = cr.number(colAdjustedDisapprove)
 	if f, err := ParseFlags(cr.text(colFlags)); err != nil {
 		cr.fail(colFlags, err)
 	} else {

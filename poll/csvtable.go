@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"unicode/utf8"
 	"unsafe"
@@ -259,6 +260,27 @@ func fieldColumns(lineErrs []error, comma rune) {
 	}
 }
 
+// openDelimited starts reading a file whose records are lines, for ReadCSV
+// and Read538: it decodes r with undecodable lines blanked (reported in
+// lineErrs, with field numbers) and reads the header. err, fatal, has the
+// source set.
+func openDelimited(r io.Reader, cfg *readConfig) (d *delimited, hdr []cell, lineErrs []error, err error) {
+	data, lineErrs, err := decodeTextLines(r, cfg.enc, blankBadLines)
+	if err != nil {
+		return nil, nil, nil, cfg.sourced(err)
+	}
+	d = newDelimited(data, cfg.comma)
+	fieldColumns(lineErrs, d.comma)
+	hdr, err = d.next()
+	if err == io.EOF {
+		return nil, nil, nil, cfg.sourced(&ParseError{Line: 1, Err: ErrEmpty})
+	}
+	if err != nil {
+		return nil, nil, nil, cfg.sourced(err)
+	}
+	return d, hdr, lineErrs, nil
+}
+
 // readDelimited reads a whole CSV/TSV text into a table. Every record that
 // parses is kept, with each cell's line and field number (a quoted field
 // spanning lines has its first line); the error joins one *ParseError per
@@ -268,20 +290,42 @@ func readDelimited(data []byte, comma rune) (table, error) {
 	var t table
 	var errs []error
 	for {
-		row, err := d.next()
-		if err == io.EOF {
+		row, ok := d.nextRow(0, &errs)
+		if !ok {
 			break
-		}
-		if err != nil {
-			errs = append(errs, err)
-			if _, ok := err.(*ParseError); !ok {
-				break
-			}
-			continue
 		}
 		t.Rows = append(t.Rows, append([]cell(nil), row...))
 	}
 	return t, errors.Join(errs...)
+}
+
+// nextRow returns the next well-formed record, appending to errs a
+// *ParseError for every record it skips: malformed (ErrSyntax) or, when
+// width > 0, of another width than the header's (see rowWidthError). ok
+// is false at the end of the input, and after an error that is not a
+// ParseError (a failing reader), which it also appends, since reading
+// cannot go on past it. The row is reused by the next call (see next).
+func (d *delimited) nextRow(width int, errs *[]error) (row []cell, ok bool) {
+	for {
+		row, err := d.next()
+		if err == io.EOF {
+			return nil, false
+		}
+		if err != nil {
+			*errs = append(*errs, err)
+			if _, ok := err.(*ParseError); !ok {
+				return nil, false
+			}
+			continue
+		}
+		if width > 0 {
+			if pe := rowWidthError(row, width); pe != nil {
+				*errs = append(*errs, pe)
+				continue
+			}
+		}
+		return row, true
+	}
 }
 
 // sniffComma picks the separator among ',', ';' and '\t': for each, count
@@ -331,4 +375,61 @@ func sniffComma(data []byte) rune {
 		}
 	}
 	return best
+}
+
+// rowCursor is the state the row parsers of ReadCSV and Read538 share: the
+// cell index of each of the reader's fields (-1 when the file lacks it),
+// the row being parsed, and the row's first error.
+type rowCursor struct {
+	idx []int
+	row []cell
+	err *ParseError
+}
+
+// text returns the cell of field f, or "" when the file lacks it.
+func (rc *rowCursor) text(f int) string {
+	if i := rc.idx[f]; i >= 0 {
+		return rc.row[i].Text
+	}
+	return ""
+}
+
+// fail records the first error of the row, at field f's cell (at the row
+// when the file lacks f).
+func (rc *rowCursor) fail(f int, err error) {
+	if rc.err != nil {
+		return
+	}
+	pe := &ParseError{Line: rc.row[0].Line, Err: err}
+	if i := rc.idx[f]; i >= 0 {
+		pe.Line, pe.Column, pe.Value = rc.row[i].Line, rc.row[i].Col, rc.row[i].Text
+	}
+	rc.err = pe
+}
+
+// number parses field f as a share or other float: empty or NA is NaN, and
+// so is a field the file lacks.
+func (rc *rowCursor) number(f int) float64 {
+	if rc.idx[f] < 0 {
+		return math.NaN()
+	}
+	v, _, err := parseNumber(rc.text(f))
+	if err != nil {
+		rc.fail(f, err)
+	}
+	return v
+}
+
+// pollster returns the pollster name in field f, or fallback (the
+// WithPollster name) when the cell is empty or the file lacks f; with
+// neither, the row fails with ErrMissing.
+func (rc *rowCursor) pollster(f int, fallback string) string {
+	raw := rc.text(f)
+	if strings.TrimSpace(raw) == "" {
+		raw = fallback
+	}
+	if strings.TrimSpace(raw) == "" {
+		rc.fail(f, fmt.Errorf("%w: pollster", ErrMissing))
+	}
+	return raw
 }

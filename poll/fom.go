@@ -217,12 +217,9 @@ func readHighcharts(s textBlock, v vocabulary, o *gridOptions, el *errorList) []
 				good = false
 				continue
 			}
-			val, ok := readShare(se.cells[i], el)
-			if !ok {
+			if !sh.read(se.kind, se.cells[i], se.label, el) {
 				good = false
-				continue
 			}
-			sh.set(se.kind, val, se.cells[i], se.label)
 		}
 		if !good {
 			continue

@@ -81,18 +81,9 @@ var fteNames = map[string]int{
 // each other row gives one *ParseError in the joined error.
 func Read538(r io.Reader, opts ...Option) ([]Poll, error) {
 	cfg := newReadConfig(opts)
-	data, lineErrs, err := decodeTextLines(r, cfg.enc, blankBadLines)
+	d, hdr, lineErrs, err := openDelimited(r, &cfg)
 	if err != nil {
-		return nil, cfg.sourced(err)
-	}
-	d := newDelimited(data, cfg.comma)
-	fieldColumns(lineErrs, d.comma)
-	hdr, err := d.next()
-	if err == io.EOF {
-		return nil, cfg.sourced(&ParseError{Line: 1, Err: ErrEmpty})
-	}
-	if err != nil {
-		return nil, cfg.sourced(err)
+		return nil, err
 	}
 	var idx [numFTE]int
 	for i := range idx {
@@ -118,21 +109,13 @@ func Read538(r io.Reader, opts ...Option) ([]Poll, error) {
 	if len(errs) > 0 {
 		return nil, cfg.sourced(errors.Join(errs...))
 	}
-	fr := fteReader{idx: &idx, cfg: &cfg, in: interner{}, pc: pollsterCache{}}
-	polls := make([]Poll, 0, countLines(data))
+	fr := fteReader{rowCursor: rowCursor{idx: idx[:]}, cfg: &cfg, in: interner{}, pc: pollsterCache{}}
+	polls := make([]Poll, 0, countLines(d.data))
 	width := len(hdr)
 	for {
-		row, err := d.next()
-		if err == io.EOF {
+		row, ok := d.nextRow(width, &errs)
+		if !ok {
 			break
-		}
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if pe := rowWidthError(row, width); pe != nil {
-			errs = append(errs, pe)
-			continue
 		}
 		polls = append(polls, Poll{})
 		if pe := fr.parse(&polls[len(polls)-1], row); pe != nil {
@@ -145,41 +128,10 @@ func Read538(r io.Reader, opts ...Option) ([]Poll, error) {
 
 // fteReader holds what is shared across the rows of one 538 file.
 type fteReader struct {
-	idx *[numFTE]int
+	rowCursor
 	cfg *readConfig
 	in  interner
 	pc  pollsterCache
-	row []cell
-	err *ParseError
-}
-
-func (fr *fteReader) text(f int) string {
-	if i := fr.idx[f]; i >= 0 {
-		return fr.row[i].Text
-	}
-	return ""
-}
-
-func (fr *fteReader) fail(f int, err error) {
-	if fr.err != nil {
-		return
-	}
-	pe := &ParseError{Line: fr.row[0].Line, Err: err}
-	if i := fr.idx[f]; i >= 0 {
-		pe.Line, pe.Column, pe.Value = fr.row[i].Line, fr.row[i].Col, fr.row[i].Text
-	}
-	fr.err = pe
-}
-
-func (fr *fteReader) number(f int) float64 {
-	if fr.idx[f] < 0 {
-		return math.NaN()
-	}
-	v, _, err := parseNumber(fr.text(f))
-	if err != nil {
-		fr.fail(f, err)
-	}
-	return v
 }
 
 // date parses a 538 date; created_at carries a time of day after a space,
@@ -218,14 +170,7 @@ func (fr *fteReader) mark(f int) bool {
 func (fr *fteReader) parse(p *Poll, row []cell) *ParseError {
 	fr.row, fr.err = row, nil
 	cfg := fr.cfg
-	raw := fr.text(fPollster)
-	if strings.TrimSpace(raw) == "" {
-		raw = cfg.pollster
-	}
-	if strings.TrimSpace(raw) == "" {
-		fr.fail(fPollster, fmt.Errorf("%w: pollster", ErrMissing))
-	}
-	p.Pollster = fr.pc.get(raw).name
+	p.Pollster = fr.pc.get(fr.pollster(fPollster, cfg.pollster)).name
 	p.Question = cfg.question
 	if p.Question == "" {
 		p.Question = "approval"

@@ -2,7 +2,6 @@ package poll
 
 import (
 	"fmt"
-	"io"
 	"math"
 	"sort"
 	"strings"
@@ -77,17 +76,9 @@ func readSeries(d *delimited, idx *[numSeries]int, width int, cfg *readConfig, d
 	}
 	var rows []pending
 	for {
-		row, err := d.next()
-		if err == io.EOF {
+		row, ok := d.nextRow(width, &errs)
+		if !ok {
 			break
-		}
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if pe := rowWidthError(row, width); pe != nil {
-			errs = append(errs, pe)
-			continue
 		}
 		row = append([]cell(nil), row...)
 		line := row[0].Line

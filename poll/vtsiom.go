@@ -213,12 +213,9 @@ func readVTsIOMSections(tables []table, targets []string, o *gridOptions, el *er
 			if w.val[sec] == nil {
 				continue
 			}
-			v, ok := readShare(*w.val[sec], el)
-			if !ok {
+			if !s.read(kind, *w.val[sec], [...]string{"Одобрение", "Неодобрение"}[sec], el) {
 				good = false
-				continue
 			}
-			s.set(kind, v, *w.val[sec], [...]string{"Одобрение", "Неодобрение"}[sec])
 		}
 		if !good {
 			continue
