@@ -237,15 +237,8 @@ func TestBayesCoverage(t *testing.T) {
 				p, err := m.Sample(context.Background(), sim.polls)
 				require.NoError(t, err)
 				res := p.Result
-				shift := sim.meanEffect(res.Houses)
-				off := dayIndex(simOrigin, res.Series[0].Date)
-				for k, pt := range res.Series {
-					truth := sim.alpha[off+k] + shift
-					n++
-					if pt.Lower <= truth && truth <= pt.Upper {
-						in++
-					}
-				}
+				ci, cn := sim.smoothedCoverage(res.Series, sim.meanEffect(res.Houses))
+				in, n = in+ci, n+cn
 				var all []float64
 				for _, ch := range p.Draws[Approve].Tau[""] {
 					all = append(all, ch...)

@@ -29,15 +29,8 @@ func coverage(t *testing.T, m StateSpace, sp simSpec, reps int, seed uint64) (sm
 		res, err := m.Fit(ctx, sim.polls)
 		require.NoError(t, err)
 		first := firstPollDays(sim.polls)
-		shift := sim.meanEffect(res.Houses)
-		off := dayIndex(simOrigin, res.Series[0].Date)
-		for i, p := range res.Series {
-			truth := sim.alpha[off+i] + shift
-			nS++
-			if p.Lower <= truth && truth <= p.Upper {
-				inS++
-			}
-		}
+		in, n := sim.smoothedCoverage(res.Series, sim.meanEffect(res.Houses))
+		inS, nS = inS+in, nS+n
 		for _, p := range res.Filtered {
 			truth := sim.filteredTruth(first, dayIndex(simOrigin, p.Date))
 			nF++

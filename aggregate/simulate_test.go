@@ -115,6 +115,20 @@ func (sim simulated) meanEffect(houses []HouseEffect) float64 {
 	return s / float64(len(houses))
 }
 
+// smoothedCoverage counts the points of a smoothed series (one a day from
+// its first date) whose interval covers the truth α_t + shift.
+func (sim simulated) smoothedCoverage(pts []Point, shift float64) (in, n int) {
+	off := dayIndex(simOrigin, pts[0].Date)
+	for i, p := range pts {
+		truth := sim.alpha[off+i] + shift
+		n++
+		if p.Lower <= truth && truth <= p.Upper {
+			in++
+		}
+	}
+	return in, n
+}
+
 // firstPollDays returns the first day (by fieldwork midpoint) on which
 // each pollster polls.
 func firstPollDays(polls []poll.Poll) map[string]int {
