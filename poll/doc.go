@@ -28,6 +28,9 @@
 //     cannot be mistaken for raw toplines.
 //   - The Adjustments slice is the audit trail of corrections applied later
 //     (package adjust); the shares themselves stay as published.
+//   - New builds a poll by hand with the unpublished shares (Undecided,
+//     Refused, the adjusted toplines) set to NaN, which a Poll literal
+//     would leave at 0, a published zero.
 //
 // # Sampling error
 //

@@ -1,6 +1,7 @@
 package poll
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -46,15 +47,13 @@ func TestReadVTsIOMBadBytes(t *testing.T) {
 	ruCheck(t, got[:1], []ruShares{{"2020-08-10", "2020-08-16", 60.1, 30.2, 9.7, Phone, UndecidedDerived}})
 	ruCheck(t, got[2:], []ruShares{{"2020-08-24", "2020-08-30", 62, 28.5, 9.5, Phone, UndecidedDerived}})
 	assert.Equal(t, 61.2, got[1].Approve, "23.08: approval kept")
-	assert.True(t, isNaN(got[1].Disapprove), "23.08: disapproval lost with its header cell, not taken from elsewhere")
+	assert.True(t, math.IsNaN(got[1].Disapprove), "23.08: disapproval lost with its header cell, not taken from elsewhere")
 	ruCheckErrors(t, err, []ruErr{
 		{4, 3, ErrEncoding}, // «23.08.2\xe90.2020»
 		{6, 2, ErrEncoding}, // «40\x00»
 		{4, 3, ErrDate},     // the same header cell: its column is skipped
 	})
 }
-
-func isNaN(f float64) bool { return f != f }
 
 // Every release reader applies the same rule to a delimited export; an
 // HTML page with an undecodable line is rejected whole (see

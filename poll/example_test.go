@@ -215,3 +215,18 @@ func ExampleApplyCorrections() {
 	// line 5: 2019-10-11 → 2019-11-10
 	// VTsIOM 2019-11-04..2019-11-10 phone approve 64.1 disapprove 27.6 undecided 8.3 [undecided-derived|date-approx|date-corrected]
 }
+
+// A poll built by hand: the shares not passed are unpublished (NaN), not
+// zero, and the pollster's alias is canonicalised.
+func ExampleNew() {
+	start := time.Date(2023, 10, 19, 0, 0, 0, 0, time.UTC)
+	p := poll.New("Левада-Центр", start, start.AddDate(0, 0, 6), 82, 15)
+	fmt.Println(p.String())
+	p.Undecided, p.SampleSize = 3, 1600
+	fmt.Println(p.String())
+	fmt.Println(math.IsNaN(p.Refused), p.Validate() == nil)
+	// Output:
+	// Levada 2023-10-19..2023-10-25 approve 82 disapprove 15 undecided NA
+	// Levada 2023-10-19..2023-10-25 n=1600 approve 82 disapprove 15 undecided 3
+	// true true
+}

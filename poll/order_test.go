@@ -114,7 +114,7 @@ func TestMarkOutOfOrderCases(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			polls := make([]Poll, len(tc.days))
 			for i, d := range tc.days {
-				polls[i] = mk("VTsIOM", date(2020, 1, 1).AddDate(0, 0, d), 60, 30, 10, i+2)
+				polls[i] = weekly("VTsIOM", date(2020, 1, 1).AddDate(0, 0, d), 60, 30, i+2)
 			}
 			var got []int
 			for _, b := range MarkOutOfOrder(polls) {
@@ -127,6 +127,13 @@ func TestMarkOutOfOrderCases(t *testing.T) {
 			}
 		})
 	}
+}
+
+// weekly is a poll of a seven-day week ending on end, made with New.
+func weekly(pollster string, end time.Time, a, d float64, line int) Poll {
+	p := New(pollster, end.AddDate(0, 0, -6), end, a, d)
+	p.Question, p.Undecided, p.Line = "approval", 100-a-d, line
+	return p
 }
 
 func contains(xs []int, x int) bool {
@@ -144,8 +151,8 @@ func contains(xs []int, x int) bool {
 func TestMarkOutOfOrderSeries(t *testing.T) {
 	var polls []Poll
 	for i := range 5 {
-		polls = append(polls, mk("FOM", date(2020, 3, 1).AddDate(0, 0, -7*i), 60, 30, 10, 10+i))
-		polls = append(polls, mk("Levada", date(2019, 1, 31).AddDate(0, 0, 7*i), 60, 30, 10, 100+i))
+		polls = append(polls, weekly("FOM", date(2020, 3, 1).AddDate(0, 0, -7*i), 60, 30, 10+i))
+		polls = append(polls, weekly("Levada", date(2019, 1, 31).AddDate(0, 0, 7*i), 60, 30, 100+i))
 	}
 	assert.Empty(t, MarkOutOfOrder(polls))
 	polls[4].End = date(2021, 1, 1) // FOM's third row
@@ -156,8 +163,8 @@ func TestMarkOutOfOrderSeries(t *testing.T) {
 	assert.Equal(t, date(2020, 2, 9), bs[0].Next)
 
 	// Another source is another file.
-	polls = []Poll{mk("FOM", date(2020, 1, 5), 1, 1, 1, 2), mk("FOM", date(2020, 1, 12), 1, 1, 1, 3), mk("FOM", date(2020, 1, 19), 1, 1, 1, 4)}
-	other := mk("FOM", date(2010, 1, 1), 1, 1, 1, 3)
+	polls = []Poll{weekly("FOM", date(2020, 1, 5), 1, 1, 2), weekly("FOM", date(2020, 1, 12), 1, 1, 3), weekly("FOM", date(2020, 1, 19), 1, 1, 4)}
+	other := weekly("FOM", date(2010, 1, 1), 1, 1, 3)
 	other.Source = "other.csv"
 	polls = append(polls[:2], append([]Poll{other}, polls[2:]...)...)
 	assert.Empty(t, MarkOutOfOrder(polls))
@@ -168,7 +175,7 @@ func TestMarkOutOfOrderSeries(t *testing.T) {
 func TestApplyCorrectionsMatch(t *testing.T) {
 	table := KnownCorrections()
 	mkFlagged := func(pollster string, end time.Time, a, d float64) Poll {
-		p := mk(pollster, end, a, d, 100-a-d, 680)
+		p := weekly(pollster, end, a, d, 680)
 		p.Flags |= OutOfOrder
 		return p
 	}
@@ -192,9 +199,9 @@ func TestApplyCorrectionsMatch(t *testing.T) {
 
 // The new flags survive the canonical CSV.
 func TestOrderFlagsRoundTrip(t *testing.T) {
-	p := mk("VTsIOM", date(2019, 11, 10), 64.1, 27.6, 8.3, 680)
+	p := weekly("VTsIOM", date(2019, 11, 10), 64.1, 27.6, 680)
 	p.Flags = DateCorrected | UndecidedDerived
-	q := mk("FOM", date(2020, 1, 12), 60, 27, 13, 353)
+	q := weekly("FOM", date(2020, 1, 12), 60, 27, 353)
 	q.Flags = OutOfOrder | Duplicate
 	var buf bytes.Buffer
 	require.NoError(t, WriteCSV(&buf, []Poll{p, q}))

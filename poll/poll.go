@@ -238,6 +238,35 @@ type Poll struct {
 	Adjustments []Adjustment // audit trail of corrections applied
 }
 
+// New returns a poll of pollster (its canonical name when the pollster is
+// known, see CanonicalName) fielded from start to end, with the published
+// approve and disapprove shares and every other share unpublished:
+// Undecided, Refused, AdjustedApprove and AdjustedDisapprove are NaN, as
+// the readers leave them, where a Poll literal would leave them 0 — a
+// published zero. start and end keep their calendar day and become UTC
+// midnights. Set any other field directly:
+//
+//	p := poll.New("Левада", start, end, 82, 15)
+//	p.Undecided, p.SampleSize = 3, 1600
+//
+// Pass NaN for a share that was not published either.
+func New(pollster string, start, end time.Time, approve, disapprove float64) Poll {
+	day := func(t time.Time) time.Time {
+		if t.IsZero() {
+			return t
+		}
+		y, m, d := t.Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	}
+	return Poll{
+		Pollster: CanonicalName(pollster),
+		Start:    day(start), End: day(end),
+		Approve: approve, Disapprove: disapprove,
+		Undecided: math.NaN(), Refused: math.NaN(),
+		AdjustedApprove: math.NaN(), AdjustedDisapprove: math.NaN(),
+	}
+}
+
 // Midpoint returns the midpoint day of the fieldwork period,
 // Start + ⌊(End − Start)/2⌋ days: the convention of Jackman (2005) and of
 // the reference implementations.

@@ -1,8 +1,10 @@
 package poll
 
 import (
+	"bytes"
 	"math"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -112,4 +114,28 @@ func TestParsePopulationModeFlags(t *testing.T) {
 	assert.ErrorIs(t, err, ErrUnknownValue)
 	assert.True(t, (Tracking | Duplicate).Has(Tracking))
 	assert.False(t, Tracking.Has(Tracking|Duplicate))
+}
+
+func TestNew(t *testing.T) {
+	msk := time.FixedZone("MSK", 3*3600)
+	p := New("ВЦИОМ", time.Date(2025, 9, 22, 23, 30, 0, 0, msk), time.Date(2025, 9, 28, 1, 0, 0, 0, msk), 75.4, 14.6)
+	assert.Equal(t, "VTsIOM", p.Pollster)
+	assert.Equal(t, time.Date(2025, 9, 22, 0, 0, 0, 0, time.UTC), p.Start, "the calendar day, as a UTC midnight")
+	assert.Equal(t, time.Date(2025, 9, 28, 0, 0, 0, 0, time.UTC), p.End)
+	assert.Equal(t, [2]float64{75.4, 14.6}, [2]float64{p.Approve, p.Disapprove})
+	for name, v := range map[string]float64{"Undecided": p.Undecided, "Refused": p.Refused,
+		"AdjustedApprove": p.AdjustedApprove, "AdjustedDisapprove": p.AdjustedDisapprove} {
+		assert.True(t, math.IsNaN(v), name)
+	}
+	require.NoError(t, p.Validate())
+	assert.Equal(t, "Some Pollster", New(" Some Pollster ", p.Start, p.End, 1, 2).Pollster, "unknown names trimmed")
+	assert.True(t, New("FOM", time.Time{}, time.Time{}, 1, 2).Start.IsZero(), "a zero date stays zero")
+
+	// The unpublished shares stay unpublished through the canonical CSV.
+	var buf bytes.Buffer
+	require.NoError(t, WriteCSV(&buf, []Poll{p}))
+	back, err := ReadCSV(&buf)
+	require.NoError(t, err)
+	require.Len(t, back, 1)
+	assert.True(t, math.IsNaN(back[0].Refused), "unpublished survives the round trip")
 }
