@@ -26,9 +26,10 @@ import (
 //   - setTauBanded: XᵀD⁻¹X, XᵀD⁻¹y, yᵀD⁻¹y, Σ log R_i as before; [U b] on
 //     every day of each span (its sparsity fixed once in newBandCore); the
 //     band of LᵀD⁻¹L, O(Σ L_i²) per τ.
-//   - evalBanded: band Cholesky M = LLᵀ (LAPACK dpbtrf's recurrence),
-//     log|M| = Σ 2 log L_tt and Z = M⁻¹[U b] by banded substitution:
-//     O(T·b²) + O(T·b·(J + 2)).
+//   - evalBanded: Cholesky M = LLᵀ within M's envelope (row t from the
+//     earliest day of a poll covering t; the factor has no fill outside
+//     it), log|M| = Σ 2 log L_tt and Z = M⁻¹[U b] by substitution over
+//     the envelope: at most O(T·b²) + O(T·b·(J + 2)).
 //   - diagInverseBanded: the diagonal of M⁻¹ (the daily levels' variances
 //     given the constants) by the Takahashi equations (Takahashi, Fagan &
 //     Chin 1973; Erisman & Tinney 1975): with Σ = M⁻¹, ΣL = L⁻ᵀ is upper
@@ -88,7 +89,7 @@ type bandCore struct {
 	// poll covering t): the Cholesky factor keeps this envelope (George &
 	// Liu 1981, §4), so the factorisation and the forward substitution
 	// skip the band's structural zeros — for month-long polls about a
-	// third of the work of the full band.
+	// third of the work of the full band. Both substitutions run over it.
 	env []int
 
 	base []float64 // band of LᵀD⁻¹L at the current τ

@@ -341,17 +341,17 @@ func TestFieldAverageBandwidth(t *testing.T) {
 	assert.Greater(t, res.Params.Sigma, 0.0)
 }
 
-// monthlySpans is a decade of monthly polls by three houses, each in the
+// monthlySpans is months of monthly polls by three houses, each in the
 // field for a whole calendar month (DateApprox month spans): b ≈ 30.
-func monthlySpans(tb testing.TB) []poll.Poll {
+func monthlySpans(tb testing.TB, months int) []poll.Poll {
 	tb.Helper()
 	rng := rand.New(rand.NewPCG(42, 1))
 	var ps []poll.Poll
 	level := 60.0
-	for mo := 0; mo < 120; mo++ {
+	for mo := 0; mo < months; mo++ {
 		s := simOrigin.AddDate(0, mo, 0)
 		e := s.AddDate(0, 1, -1)
-		level += 1.5 * rng.NormFloat64()
+		level = 60 + 0.95*(level-60) + 1.5*rng.NormFloat64() // stays well inside 0–100
 		for h, name := range []string{"Levada", "FOM", "VTsIOM"} {
 			a := level + float64(h) - 1 + 1.2*rng.NormFloat64()
 			ps = append(ps, poll.Poll{Pollster: name, Start: s, End: e, SampleSize: 1600,
@@ -377,18 +377,62 @@ func BenchmarkFieldAveragePeers(b *testing.B) {
 }
 
 // BenchmarkFieldAverageMonthly: ten years of month-long polls (3,650 days,
-// 360 polls, b = 30), approve with σ and a global τ by ML; and the midpoint
-// model on the same polls for comparison.
+// 360 polls, b = 30), approve with σ and a global τ by ML, with the
+// midpoint model on the same polls for comparison; and the field-average
+// fit on 20 and 40 years (cost linear in days).
 func BenchmarkFieldAverageMonthly(b *testing.B) {
-	ps := monthlySpans(b)
 	ctx := context.Background()
-	for _, fa := range []bool{false, true} {
-		b.Run(fmt.Sprintf("field=%v", fa), func(b *testing.B) {
-			m := StateSpace{Shares: []Share{Approve}, FieldAverage: fa}
+	for _, tc := range []struct {
+		years int
+		fa    bool
+	}{{10, false}, {10, true}, {20, true}, {40, true}} {
+		ps := monthlySpans(b, 12*tc.years)
+		b.Run(fmt.Sprintf("years=%d/field=%v", tc.years, tc.fa), func(b *testing.B) {
+			m := StateSpace{Shares: []Share{Approve}, FieldAverage: tc.fa}
 			b.ReportAllocs()
 			for b.Loop() {
 				_, err := m.Fit(ctx, ps)
 				require.NoError(b, err)
+			}
+		})
+	}
+}
+
+// BenchmarkFieldAverage538 is BenchmarkStateSpace538 with FieldAverage:
+// the Trump list's fieldwork runs up to a few weeks.
+func BenchmarkFieldAverage538(b *testing.B) {
+	ps := trump538(b)
+	ctx := context.Background()
+	m := StateSpace{Shares: []Share{Approve}, FieldAverage: true}
+	res, err := m.Fit(ctx, ps)
+	require.NoError(b, err)
+	b.Logf("%d polls, %d days, bandwidth %v, σ̂ = %.3f, τ̂ = %.2f", len(ps), len(res.Series), res.Params.Other["field_average_bandwidth"], res.Params.Sigma, res.Params.Tau[""])
+	b.ReportAllocs()
+	for b.Loop() {
+		_, err := m.Fit(ctx, ps)
+		require.NoError(b, err)
+	}
+}
+
+// BenchmarkFieldAverageLikelihood is one evaluation of the field-average
+// likelihood (σ = 0.3, τ = 0.5) on 10, 20 and 40 years of month-long polls
+// (b = 30): the cost per evaluation grows linearly in days.
+func BenchmarkFieldAverageLikelihood(b *testing.B) {
+	for _, years := range []int{10, 20, 40} {
+		ps := monthlySpans(b, 12*years)
+		pm, err := StateSpace{FieldAverage: true, Scale: ScalePoints}.prepare(ps, Approve)
+		require.NoError(b, err)
+		cr := newCore(pm.o, pm.c, pm.tauOf, pm.nTau)
+		tau := []float64{0.5}
+		b.Run(fmt.Sprintf("years=%d", years), func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				i++
+				tau[0] = 0.5 + 1e-9*float64(i%2) // a new τ each time: the τ-dependent sums are recomputed too
+				if math.IsInf(cr.eval(0.3, tau), -1) {
+					b.Fatal("not identified")
+				}
 			}
 		})
 	}
