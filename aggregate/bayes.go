@@ -169,8 +169,17 @@ type Draws struct {
 }
 
 // LevelAt returns the draws of the level on day t (0 ≤ t < Days) of every
-// chain, as float64 on the model scale.
+// chain, as float64 on the model scale. It returns nil when no level was
+// kept (Days = 0) and, like a slice index, panics when t is outside
+// [0, Days): asking for a day the fit does not cover is a programming
+// error, not a data condition.
 func (d *Draws) LevelAt(t int) [][]float64 {
+	if d.Days <= 0 {
+		return nil
+	}
+	if t < 0 || t >= d.Days {
+		panic(fmt.Sprintf("aggregate: Draws.LevelAt: day %d outside [0, %d)", t, d.Days))
+	}
 	out := make([][]float64, len(d.Level))
 	for c, l := range d.Level {
 		n := len(l) / d.Days

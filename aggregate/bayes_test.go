@@ -654,3 +654,12 @@ func BenchmarkBayesPlainFFBS(b *testing.B) {
 		b.ReportMetric(ess/(c1-c0).Seconds(), "ess_sigma/cpu-s")
 	}
 }
+
+func TestDrawsLevelAtBounds(t *testing.T) {
+	var empty Draws
+	assert.Nil(t, empty.LevelAt(0), "no level kept")
+	d := Draws{Level: [][]float32{{1, 2, 3, 4, 5, 6}}, Days: 3}
+	assert.Equal(t, [][]float64{{2, 5}}, d.LevelAt(1))
+	assert.Panics(t, func() { d.LevelAt(3) })
+	assert.Panics(t, func() { d.LevelAt(-1) })
+}
