@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Answer tables: the layout shared by Levada's and FOM's releases, a grid of
@@ -59,7 +61,7 @@ var commonKinds = map[string]answerKind{
 	"no answer": ansUndecided, "it is difficult to say": ansUndecided, "it is difficult to answer": ansUndecided,
 	"difficult to answer": ansUndecided, "difficult to say": ansUndecided, "hard to say": ansUndecided,
 	"can't say": ansUndecided, "cannot say": ansUndecided, "don't know": ansUndecided, "dk": ansUndecided,
-	"hard to answer": ansUndecided, "no answer/difficult to answer": ansUndecided,
+	"hard to answer":  ansUndecided,
 	"отказ от ответа": ansRefused, "не хочу отвечать": ansRefused, "refused": ansRefused,
 	"refuse to answer": ansRefused, "don't want to answer": ansRefused, "prefer not to say": ansRefused,
 	"метод опроса": ansMethod, "метод": ansMethod, "способ опроса": ansMethod, "survey method": ansMethod,
@@ -99,7 +101,25 @@ func labelKey(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-func (v vocabulary) kind(label string) answerKind { return v.kinds[labelKey(label)] }
+// kind returns the answer a printed label stands for. A label joining
+// wordings with slashes («Затрудняюсь ответить / нет ответа», "Hard to
+// say/No answer") is that answer when every part names the same one; a
+// slash between different answers (an ambiguous merged column) is none.
+func (v vocabulary) kind(label string) answerKind {
+	key := labelKey(label)
+	if k, ok := v.kinds[key]; ok || !strings.Contains(key, "/") {
+		return k
+	}
+	k := ansNone
+	for _, part := range strings.Split(key, "/") {
+		pk := v.kinds[strings.TrimSpace(part)]
+		if pk == ansNone || (k != ansNone && pk != k) {
+			return ansNone
+		}
+		k = pk
+	}
+	return k
+}
 
 // gridOptions are the reader-specific parts of reading an answer table.
 type gridOptions struct {
@@ -173,7 +193,7 @@ func cellAt(row []cell, i, line int) cell {
 // or "31 февраля 2021"), so that it is reported rather than ignored like
 // the header of an extra column («Изменение», "Average").
 func dateLike(s string) bool {
-	toks, ok := tokenizeDate(strings.TrimRight(strings.TrimSpace(s), "*¹²³⁴⁵⁶⁷⁸⁹⁰"))
+	toks, ok := tokenizeDate(trimFootnote(s))
 	if !ok || len(toks) == 0 {
 		// Unparseable punctuation: a date only if it is mostly digits.
 		digits := 0
@@ -351,12 +371,12 @@ func unwrapJoined(err error) []error {
 }
 
 // modeFromMethod reads a «Метод опроса» cell loosely, as
-// release-formats.md §2.2 asks: anything mentioning a telephone or CATI is
-// Phone, anything else face-to-face (the cells' exact wording was never
-// captured).
+// release-formats.md §2.2 asks: anything mentioning a telephone (also
+// abbreviated, «телеф.», «тел. опрос») or CATI is Phone, anything else
+// face-to-face (the cells' exact wording was never captured).
 func modeFromMethod(s string) Mode {
 	t := strings.ToLower(s)
-	if strings.Contains(t, "телефон") || strings.Contains(t, "cati") || strings.Contains(t, "phone") {
+	if strings.Contains(t, "телеф") || strings.Contains(t, "cati") || strings.Contains(t, "phone") || slices.Contains(strings.FieldsFunc(t, func(r rune) bool { return !unicode.IsLetter(r) }), "тел") {
 		return Phone
 	}
 	if m, err := ParseMode(s); err == nil && m != ModeUnknown {
@@ -564,7 +584,7 @@ func readRows(t table, v vocabulary, o *gridOptions, el *errorList, out *[]gridP
 			break
 		}
 	}
-	if hdr < 0 {
+	if hdr < 0 || datesUnder(t, hdr, kindOf, o.cfg) {
 		return false
 	}
 	firstData := len(t.Rows[hdr])
@@ -658,6 +678,23 @@ func readRows(t table, v vocabulary, o *gridOptions, el *errorList, out *[]gridP
 		finishPoll(p, sp, stub, &s, o, el, out, "")
 	}
 	return true
+}
+
+// datesUnder reports whether a row below the answer header hdr holds
+// periods in the answer columns: then the answers head groups of period
+// columns (VTsIOM's «Одобрение» and «Неодобрение» spanning their weeks
+// over a row of dates), and the table's periods are not its rows.
+func datesUnder(t table, hdr int, kindOf map[int]answerKind, cfg *readConfig) bool {
+	cols := make([]int, 0, len(kindOf))
+	for j := range kindOf {
+		cols = append(cols, j)
+	}
+	for _, row := range t.Rows[hdr+1:] {
+		if isDateRow(row, cols, cfg) {
+			return true
+		}
+	}
+	return false
 }
 
 // mergeSplitTables joins a label table with the data table that follows it

@@ -110,13 +110,66 @@ func ReadCSV(r io.Reader, opts ...Option) ([]Poll, error) {
 	}
 	var canon [numCanonical]int
 	var ser [numSeries]int
+	var nCanon int
+	var direction, fte bool
+	// A title row above the header (an export's «Рейтинг одобрения
+	// В. Путина») holds at most one cell; up to maxTitleRows of them are
+	// skipped until a row reads as a header.
+	firstLine := hdr[0].Line
+	for skipped := 0; ; skipped++ {
+		nCanon, direction, fte = scanHeader(hdr, &canon, &ser)
+		if canon[colStart] >= 0 || canon[colEnd] >= 0 || nCanon >= 3 || ser[serDate] >= 0 || fte ||
+			skipped == maxTitleRows || !isTitleRow(hdr) {
+			break
+		}
+		next, err := d.next()
+		if err != nil {
+			break // no header below the title: reported as unknown layout
+		}
+		hdr = append([]cell(nil), next...)
+	}
+	width := len(hdr)
+	switch {
+	case fte && canon[colStart] < 0:
+		return nil, cfg.sourced(&ParseError{Line: hdr[0].Line, Err: fmt.Errorf("%w: a FiveThirtyEight poll file: read it with Read538", ErrUnknownLayout)})
+	case canon[colStart] >= 0 || canon[colEnd] >= 0 || (nCanon >= 3 && ser[serDate] < 0):
+		polls, errs := readCanonical(d, &canon, hdr[0].Line, width, &cfg, countLines(d.data))
+		return polls, cfg.joined(lineErrs, errs)
+	case ser[serDate] >= 0 && (ser[serApprove] >= 0 || ser[serDisapprove] >= 0):
+		polls, errs := readSeries(d, &ser, hdr[0].Line, width, &cfg, direction)
+		return polls, cfg.joined(lineErrs, errs)
+	}
+	return nil, cfg.sourced(&ParseError{Line: firstLine, Err: fmt.Errorf("%w: header has neither canonical columns (start, end, approve…) nor a date and an approve or disapprove column", ErrUnknownLayout)})
+}
+
+// maxTitleRows is how many one-cell rows ReadCSV skips looking for its
+// header: a title and a subtitle or note are common in exports; more is
+// not a header problem but another file.
+const maxTitleRows = 3
+
+// isTitleRow reports whether a first record is a title above the header
+// rather than a header: at most one non-empty cell.
+func isTitleRow(row []cell) bool {
+	n := 0
+	for _, c := range row {
+		if strings.TrimSpace(c.Text) != "" {
+			n++
+		}
+	}
+	return n <= 1
+}
+
+// scanHeader maps the columns of a header row to the canonical fields and
+// to the series fields (see seriesColumn), and reports how many canonical
+// columns it found, whether the series is Levada's "right direction"
+// question, and whether the header is a FiveThirtyEight one.
+func scanHeader(hdr []cell, canon *[numCanonical]int, ser *[numSeries]int) (nCanon int, direction, fte bool) {
 	for i := range canon {
 		canon[i] = -1
 	}
 	for i := range ser {
 		ser[i] = -1
 	}
-	nCanon, direction, fte := 0, false, false
 	for i, c := range hdr {
 		k := headerKey(c.Text)
 		fte = fte || k == "startdate" || k == "start date"
@@ -124,23 +177,12 @@ func ReadCSV(r io.Reader, opts ...Option) ([]Poll, error) {
 			canon[j] = i
 			nCanon++
 		}
-		if j, ok := seriesKeys[k]; ok && ser[j] < 0 {
+		if j, ok := seriesColumn(c.Text); ok && ser[j] < 0 {
 			ser[j] = i
 			direction = direction || k == "in the right direction"
 		}
 	}
-	width := len(hdr)
-	switch {
-	case fte && canon[colStart] < 0:
-		return nil, cfg.sourced(&ParseError{Line: hdr[0].Line, Err: fmt.Errorf("%w: a FiveThirtyEight poll file: read it with Read538", ErrUnknownLayout)})
-	case canon[colStart] >= 0 || canon[colEnd] >= 0 || (nCanon >= 3 && ser[serDate] < 0):
-		polls, errs := readCanonical(d, &canon, width, &cfg, countLines(d.data))
-		return polls, cfg.joined(lineErrs, errs)
-	case ser[serDate] >= 0 && (ser[serApprove] >= 0 || ser[serDisapprove] >= 0):
-		polls, errs := readSeries(d, &ser, width, &cfg, direction)
-		return polls, cfg.joined(lineErrs, errs)
-	}
-	return nil, cfg.sourced(&ParseError{Line: hdr[0].Line, Err: fmt.Errorf("%w: header has neither canonical columns (start, end, approve…) nor a date and an approve or disapprove column", ErrUnknownLayout)})
+	return nCanon, direction, fte
 }
 
 // sourced sets the configured source name on every ParseError in err.
@@ -171,9 +213,10 @@ func (c *readConfig) joined(lineErrs, errs []error) error {
 	return c.sourced(errors.Join(errs...))
 }
 
-// missingColumn is the fatal error for an absent required column.
-func missingColumn(name string) error {
-	return &ParseError{Line: 1, Value: name, Err: fmt.Errorf("%w: %q", ErrMissingColumn, name)}
+// missingColumn is the fatal error for an absent required column, at the
+// header's line.
+func missingColumn(line int, name string) error {
+	return &ParseError{Line: line, Value: name, Err: fmt.Errorf("%w: %q", ErrMissingColumn, name)}
 }
 
 // rowWidthError checks a row against the header width: a short row is
@@ -285,14 +328,14 @@ func canonicalColumnOf(field string) int {
 }
 
 // readCanonical reads the rows of a canonical file after its header.
-func readCanonical(d *delimited, idx *[numCanonical]int, width int, cfg *readConfig, lines int) ([]Poll, []error) {
+func readCanonical(d *delimited, idx *[numCanonical]int, hdrLine, width int, cfg *readConfig, lines int) ([]Poll, []error) {
 	var errs []error
 	if idx[colPollster] < 0 && cfg.pollster == "" {
-		errs = append(errs, missingColumn("pollster"))
+		errs = append(errs, missingColumn(hdrLine, "pollster"))
 	}
 	for _, c := range []int{colStart, colEnd, colApprove, colDisapprove} {
 		if idx[c] < 0 {
-			errs = append(errs, missingColumn(canonicalColumns[c]))
+			errs = append(errs, missingColumn(hdrLine, canonicalColumns[c]))
 		}
 	}
 	if len(errs) > 0 {

@@ -329,10 +329,14 @@ func (d *delimited) nextRow(width int, errs *[]error) (row []cell, ok bool) {
 }
 
 // sniffComma picks the separator among ',', ';' and '\t': for each, count
-// the occurrences outside quotes on the first 20 non-empty lines; the
-// winner appears on the header line and has the same count on the most
-// lines. Ties go to tab, then semicolon (a semicolon file may hold decimal
-// commas), then comma. Without any candidate it returns ','.
+// the occurrences outside quotes on the first 20 non-empty lines and find
+// the most common non-zero count; the winner is the candidate whose count
+// recurs on the most lines. Lines without the candidate do not vote, so
+// that a title row above the header («Одобрение деятельности В. Путина»,
+// as Excel exports of release tables have) or a note below the table does
+// not decide the separator: only the table's own rows, which share one
+// width, do. Ties go to tab, then semicolon (a semicolon file may hold
+// decimal commas), then comma. Without any candidate it returns ','.
 func sniffComma(data []byte) rune {
 	cands := []rune{'\t', ';', ','}
 	var lines [][]byte
@@ -350,25 +354,23 @@ func sniffComma(data []byte) rune {
 	}
 	best, bestScore := ',', 0
 	for _, c := range cands {
-		counts := make([]int, len(lines))
-		for k, l := range lines {
-			quoted := false
+		freq := map[int]int{} // non-zero count → lines with that count
+		for _, l := range lines {
+			n, quoted := 0, false
 			for _, r := range string(l) {
 				if r == '"' {
 					quoted = !quoted
 				} else if r == c && !quoted {
-					counts[k]++
+					n++
 				}
 			}
-		}
-		if len(counts) == 0 || counts[0] == 0 {
-			continue
+			if n > 0 {
+				freq[n]++
+			}
 		}
 		score := 0
-		for _, n := range counts {
-			if n == counts[0] {
-				score++
-			}
+		for _, f := range freq {
+			score = max(score, f)
 		}
 		if score > bestScore {
 			best, bestScore = c, score

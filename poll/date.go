@@ -143,3 +143,50 @@ func numericMonth(ys, ms string) (dateSpan, bool) {
 	}
 	return monthSpan(y, time.Month(m)), true
 }
+
+// parseNumericRange parses a fieldwork range written with numeric dates,
+// as VTsIOM's and FOM's spreadsheet exports print weeks: "16.08.2020 –
+// 22.08.2020", "16.08–22.08.2020" or "16–22.08.2020" (the left end taking
+// the year, or month and year, of the right end), with a hyphen, en dash
+// or em dash, spaced or not. Each end must be a real day in the DD.MM.YYYY
+// form; a reversed range is returned as printed, for the reader to report.
+func parseNumericRange(s string) (dateSpan, bool) {
+	for i, r := range s {
+		if r != '-' && r != '–' && r != '—' && r != '‒' && r != '−' {
+			continue
+		}
+		left := strings.TrimSpace(s[:i])
+		right := strings.TrimSpace(s[i+len(string(r)):])
+		var parts [3]string
+		if n, sep := splitDate(right, &parts); n != 3 || sep != '.' || len(parts[2]) != 4 {
+			continue
+		}
+		end, ok := numericDay(parts[2], parts[1], parts[0])
+		if !ok {
+			continue
+		}
+		var lp [3]string
+		n, sep := splitDate(left, &lp)
+		if n == 0 && allDigits(left) && left != "" { // "16–22.08.2020"
+			n, sep, lp[0] = 1, '.', left
+		}
+		if sep != '.' {
+			continue
+		}
+		var start dateSpan
+		switch n {
+		case 1:
+			start, ok = numericDay(parts[2], parts[1], lp[0])
+		case 2:
+			start, ok = numericDay(parts[2], lp[1], lp[0])
+		case 3:
+			start, ok = numericDay(lp[2], lp[1], lp[0])
+		default:
+			ok = false
+		}
+		if ok {
+			return dateSpan{Start: start.Start, End: end.End}, true
+		}
+	}
+	return dateSpan{}, false
+}

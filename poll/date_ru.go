@@ -275,6 +275,7 @@ func parseMonthNameDate(s string) (dateSpan, bool) {
 //
 // ok is false for anything else.
 func yearMonthCell(s string) (year int, month time.Month, ok bool) {
+	s = trimFootnote(s)
 	toks, good := tokenizeDate(s)
 	if !good {
 		return 0, 0, false
@@ -296,17 +297,28 @@ func yearMonthCell(s string) (year int, month time.Month, ok bool) {
 	return 0, 0, false
 }
 
+// trimFootnote removes surrounding white space and the footnote marks
+// ('*', superscript digits) that releases attach to a period («Ноябрь*»,
+// "2017 Aug.¹").
+func trimFootnote(s string) string {
+	return strings.TrimSpace(strings.TrimRight(strings.TrimSpace(s), "*¹²³⁴⁵⁶⁷⁸⁹⁰"))
+}
+
 // parseDate parses any date cell the readers accept: the numeric forms of
-// parseNumericDate, then the month-name forms of parseMonthNameDate, then —
+// parseNumericDate, then the month-name forms of parseMonthNameDate, then
+// numeric ranges (parseNumericRange), then —
 // only under WithLegacyDates — float-damaged month labels ("8.202").
 // Surrounding white space (no-break spaces included) and trailing footnote
 // marks ('*', superscript digits) are ignored.
 func parseDate(s string, cfg *readConfig) (dateSpan, bool) {
-	s = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(s), "*¹²³⁴⁵⁶⁷⁸⁹⁰"))
+	s = trimFootnote(s)
 	if sp, ok := parseNumericDate(s); ok {
 		return sp, true
 	}
 	if sp, ok := parseMonthNameDate(s); ok {
+		return sp, true
+	}
+	if sp, ok := parseNumericRange(s); ok {
 		return sp, true
 	}
 	if cfg != nil && cfg.legacyDates {

@@ -90,7 +90,8 @@
 //     inside a tag moves later cells to other columns, which no line-level
 //     repair can detect.
 //   - Separators: comma, semicolon or tab, sniffed from the first lines
-//     (WithComma fixes it). Numbers may use a decimal comma ("75,4") and a
+//     as the one whose count recurs on the most lines, so that a title row
+//     above the table does not decide (WithComma fixes it). Numbers may use a decimal comma ("75,4") and a
 //     trailing "%"; "1,234" is rejected as ambiguous (thousands separator or
 //     decimal comma) and so is "1,234.5". Sample sizes may group digits with
 //     spaces ("1 600", "11 200", including no-break and thin spaces).
@@ -136,14 +137,17 @@
 // awkward strings, NaNs, negative zeros and audit trails). On reading, the
 // header is matched case-insensitively in any order, with '.', '_' and '-'
 // equivalent to spaces; unknown columns are ignored; pollster (unless
-// WithPollster), start, end, approve and disapprove are required.
+// WithPollster), start, end, approve and disapprove are required. Up to
+// three one-cell title rows above the header (a spreadsheet export's
+// caption) are skipped, for series files too.
 //
 // # Series files
 //
 // ReadCSV also reads the simple series files scraped from pollsters' sites
 // (testdata/russia): a Date column, Approve and Disapprove, an optional
-// "don't know" column (No.Answer, No_answer, hard_to_say, …) and an
-// optional pollster column (source); other columns are ignored. Levada's
+// "don't know" column (No.Answer, No_answer, hard_to_say, «Затруднились
+// ответить»: every wording the release readers count as undecided) and an
+// optional pollster column (source, «Источник»); other columns are ignored. Levada's
 // "right direction / wrong track / difficult to answer" file maps to
 // approve / disapprove / undecided with Question "direction". The whole file
 // is read before its dates are interpreted:
@@ -180,8 +184,15 @@
 // Aug." with the year carried down to "Jul.", "Nov.00"; two-digit years are
 // 2000+YY, or 19YY for YY ≥ 88); days («23 августа 2020», «Сент 28 2025»);
 // ranges («19-26 августа 2021», «27 января – 2 февраля 2022»,
-// "January 27 – February 2, 2022"). A month stands for the calendar month
-// (DateApprox). Levada's methodology block («Опрос проведен … объемом 1619
+// "January 27 – February 2, 2022", "16.08.2020 – 22.08.2020",
+// "16–22.08.2020"). A month stands for the calendar month (DateApprox); in
+// Levada's tables so does a single day on the 1st or 15th, a
+// spreadsheet's or scraper's placeholder for the month (01.08.2020).
+// Answer labels joining wordings of one answer with slashes («Затрудняюсь
+// ответить / нет ответа») are that answer. VTsIOM's «Одобрение» and
+// «Неодобрение» may also head groups of week columns over one row of
+// dates. A FOM table without dates takes its date from its caption, the
+// text above it back to the previous table (nearest first), or its remark. Levada's methodology block («Опрос проведен … объемом 1619
 // человек … на дому у респондента методом личного интервью») replaces the
 // surveyed month's span by the fieldwork dates and sets n and mode. A
 // VTsIOM week given by one date is the seven days ending on it; a FOM date

@@ -33,13 +33,19 @@ func dateInText(text string) (dateSpan, bool) {
 }
 
 // fomFallbackDate finds the period of a FOM table without dated columns in
-// its caption or title, else in the remark after it.
+// its caption or title, else in the text above it back to the previous
+// table, nearest first (a heading «Опрос 21–23 августа 2020 г.» above the
+// question), else in the remark after it.
 func fomFallbackDate(t table) (dateSpan, cell, bool) {
 	at := cell{}
 	if len(t.Rows) > 0 && len(t.Rows[0]) > 0 {
 		at = cell{Line: t.Rows[0][0].Line}
 	}
-	texts := append([]string{t.Title}, t.Notes...)
+	texts := []string{t.Title}
+	for i := len(t.Lead) - 1; i >= 0; i-- {
+		texts = append(texts, t.Lead[i])
+	}
+	texts = append(texts, t.Notes...)
 	for _, s := range texts {
 		if sp, ok := dateInText(s); ok {
 			at.Text = s

@@ -103,7 +103,7 @@ func Read538(r io.Reader, opts ...Option) ([]Poll, error) {
 		name string
 	}{{fPollster, "pollster"}, {fStart, "startdate"}, {fEnd, "enddate"}, {fApprove, "approve"}, {fDisapprove, "disapprove"}} {
 		if idx[f.f] < 0 && (f.f != fPollster || cfg.pollster == "") {
-			errs = append(errs, missingColumn(f.name))
+			errs = append(errs, missingColumn(hdr[0].Line, f.name))
 		}
 	}
 	if len(errs) > 0 {

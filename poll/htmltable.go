@@ -200,8 +200,9 @@ func attrInt(tok html.Token, name string) int {
 // Each table's Title is the caption, else the last text block between the
 // previous table and this one, else (when two tables follow each other
 // directly, as on Levada's English pages where labels and numbers are
-// separate tables) the previous table's title. Notes holds the text blocks
-// after the table up to the next one.
+// separate tables) the previous table's title. Lead holds every text block
+// between the previous table and this one (headings above a question), and
+// Notes the text blocks after the table up to the next one.
 func readHTMLTables(data []byte) htmlDoc {
 	var doc htmlDoc
 	z := html.NewTokenizer(bytes.NewReader(data))
@@ -321,6 +322,9 @@ func readHTMLTables(data []byte) htmlDoc {
 					title := ""
 					if len(doc.Text) > textSinceTable {
 						title = doc.Text[len(doc.Text)-1].Text
+						for _, tb := range doc.Text[textSinceTable:] {
+							b.t.Lead = append(b.t.Lead, tb.Text)
+						}
 					} else {
 						title = lastTitle
 					}

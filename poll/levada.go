@@ -85,7 +85,9 @@ func pollsterName(cfg *readConfig, def string) string {
 // FourPointScale set. Every "don't know" wording counts as undecided; the
 // printed labels are kept in Poll.Labels.
 //
-// A month's poll spans the calendar month with DateApprox set, and its
+// A month's poll spans the calendar month with DateApprox set (so does a
+// single day on the 1st or the 15th, a spreadsheet's or scraper's
+// placeholder for the month: 01.08.2020 or 2020-08-15), and its
 // mode is the «Метод опроса» cell (telephone/CATI → Phone, else
 // FaceToFace; the raw text is appended to Source), else WithMode, else the
 // Levada profile (telephone April–July 2020). When the page carries the
@@ -108,10 +110,24 @@ func pollsterName(cfg *readConfig, def string) string {
 // line with Column 0 and not applied.
 func ReadLevada(r io.Reader, opts ...Option) ([]Poll, error) {
 	cfg := newReadConfig(opts)
-	o := gridOptions{cfg: &cfg, pollster: pollsterName(&cfg, "Levada"), subject: levadaSubject(&cfg)}
+	o := gridOptions{cfg: &cfg, pollster: pollsterName(&cfg, "Levada"), subject: levadaSubject(&cfg), single: monthPlaceholder}
 	return readAnswerRelease(r, &cfg, &o, []vocabulary{levadaApproval, levadaDirection}, "Levada",
 		"a header of months and an «Одобряю»/\"Approve\" row, or a header of answers and rows of months; "+
 			"float-damaged month headers such as 8.202 need WithLegacyDates")
+}
+
+// monthPlaceholder reads a single day printed on the 1st or the 15th of a
+// month as that calendar month (DateApprox): Levada polls for a week or
+// more and never publishes a one-day period, so such a day in its monthly
+// tables is a placeholder, put there by a spreadsheet that turned the
+// header 08.2020 into the date 01.08.2020 or by a scraper that dates every
+// month on the 15th (release-formats.md §6). Other days are kept as
+// printed.
+func monthPlaceholder(sp dateSpan) dateSpan {
+	if d := sp.End.Day(); d == 1 || d == 15 {
+		return monthSpan(sp.End.Year(), sp.End.Month())
+	}
+	return sp
 }
 
 // readAnswerRelease is the body of ReadLevada and ReadFOM: decode, read the

@@ -28,11 +28,24 @@ var seriesKeys = map[string]int{
 	"disapprove": serDisapprove, "disapproval": serDisapprove, "не одобряю": serDisapprove, "не одобряют": serDisapprove,
 	"неодобрение": serDisapprove, "плохо": serDisapprove, "on the wrong track": serDisapprove,
 
-	"no answer": serUndecided, "hard to say": serUndecided, "undecided": serUndecided, "dk": serUndecided,
-	"don't know": serUndecided, "dont know": serUndecided, "difficult to answer": serUndecided,
-	"нет ответа": serUndecided, "затрудняюсь ответить": serUndecided,
+	"undecided": serUndecided, "dont know": serUndecided,
 
-	"source": serPollster, "pollster": serPollster,
+	"source": serPollster, "pollster": serPollster, "источник": serPollster,
+}
+
+// seriesColumn maps a series file's column header to its field: the
+// names of seriesKeys, or any "don't know" or "refused" wording the
+// release readers accept (commonKinds: «Затруднились ответить», "It is
+// difficult to say", "No.Answer", "hard_to_say", …) for the undecided
+// column, so that both readers count the same wordings.
+func seriesColumn(header string) (int, bool) {
+	if j, ok := seriesKeys[headerKey(header)]; ok {
+		return j, true
+	}
+	if commonKinds[labelKey(header)] == ansUndecided {
+		return serUndecided, true
+	}
+	return 0, false
 }
 
 // readSeries reads the rows of a simple series file after its header:
@@ -44,18 +57,18 @@ var seriesKeys = map[string]int{
 // looked at before any date is interpreted (seriesDates). When the file has
 // no "don't know" column the undecided share is the remainder
 // 100 − approve − disapprove, flagged UndecidedDerived.
-func readSeries(d *delimited, idx *[numSeries]int, width int, cfg *readConfig, direction bool) ([]Poll, []error) {
+func readSeries(d *delimited, idx *[numSeries]int, hdrLine, width int, cfg *readConfig, direction bool) ([]Poll, []error) {
 	var errs []error
 	for _, c := range []struct {
 		col  int
 		name string
 	}{{serApprove, "approve"}, {serDisapprove, "disapprove"}} {
 		if idx[c.col] < 0 {
-			errs = append(errs, missingColumn(c.name))
+			errs = append(errs, missingColumn(hdrLine, c.name))
 		}
 	}
 	if idx[serPollster] < 0 && cfg.pollster == "" {
-		errs = append(errs, &ParseError{Line: 1, Value: "source", Err: fmt.Errorf("%w: no pollster or source column; name the pollster with WithPollster", ErrMissingColumn)})
+		errs = append(errs, &ParseError{Line: hdrLine, Value: "source", Err: fmt.Errorf("%w: no pollster or source column; name the pollster with WithPollster", ErrMissingColumn)})
 	}
 	if len(errs) > 0 {
 		return nil, errs

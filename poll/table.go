@@ -12,6 +12,7 @@ type cell struct {
 // the common input of the layout detectors. Rows may be ragged.
 type table struct {
 	Title string   // caption, heading or question text found before the table, if any
+	Lead  []string // free text between the previous table and this one, in order (HTML only)
 	Notes []string // free text around the table (methodology blocks), in order
 	Rows  [][]cell
 }

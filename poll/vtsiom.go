@@ -124,13 +124,39 @@ func readVTsIOMSections(tables []table, targets []string, o *gridOptions, el *er
 		var cols []int
 		var spans []dateSpan
 		var hdr []cell
+		// colSection is the section of each column under a header row
+		// naming both sections side by side (a two-row header: «Одобрение»
+		// and «Неодобрение» spanning their weeks, the dates below); each
+		// label covers its column and those up to the next label.
+		var colSection []int
 		for _, row := range t.Rows {
-			for _, c := range row {
+			var at []int
+			var secs []int
+			for j, c := range row {
 				switch labelKey(c.Text) {
 				case "одобрение", "approval":
-					section = 0
+					at, secs = append(at, j), append(secs, 0)
 				case "неодобрение", "не одобрение", "disapproval":
-					section = 1
+					at, secs = append(at, j), append(secs, 1)
+				}
+			}
+			switch {
+			case len(at) == 1:
+				section, colSection = secs[0], nil
+			case len(at) > 1:
+				section = secs[0]
+				colSection = make([]int, len(row))
+				for j := range colSection {
+					colSection[j] = -1
+				}
+				for i, j := range at {
+					end := len(row)
+					if i+1 < len(at) {
+						end = at[i+1]
+					}
+					for k := j; k < end; k++ {
+						colSection[k] = secs[i]
+					}
 				}
 			}
 			var rc []int
@@ -192,11 +218,15 @@ func readVTsIOMSections(tables []table, targets []string, o *gridOptions, el *er
 					order = append(order, k)
 				}
 				c := cellAt(row, j, 0)
-				if w.val[section] != nil {
+				sec := section
+				if j < len(colSection) && colSection[j] >= 0 {
+					sec = colSection[j]
+				}
+				if w.val[sec] != nil {
 					el.add(c, c.Text, fmt.Errorf("%w: a second value for %s", ErrUnknownLayout, hdr[j].Text))
 					continue
 				}
-				w.val[section] = &c
+				w.val[sec] = &c
 			}
 		}
 	}
