@@ -709,12 +709,8 @@ func mergeSplitTables(tables []table, vocabs []vocabulary) []table {
 		if i+1 < len(tables) && isLabelTable(t, vocabs) {
 			d := tables[i+1]
 			if hdr, _, _, _ := findDateHeader(d, nil); hdr >= 0 && !hasLabels(d, hdr, vocabs) {
-				labels := nonEmptyFirstCells(t)
+				labels := alignLabels(nonEmptyFirstCells(t), len(d.Rows), hdr, vocabs)
 				data := d.Rows
-				// The label table may or may not have a cell for the header.
-				if len(labels) == len(data)-hdr-1 {
-					labels = append(make([]cell, hdr+1), labels...)
-				}
 				if len(labels) == len(data) {
 					m := table{Title: d.Title, Notes: d.Notes}
 					if m.Title == "" {
@@ -733,6 +729,32 @@ func mergeSplitTables(tables []table, vocabs []vocabulary) []table {
 		out = append(out, t)
 	}
 	return out
+}
+
+// alignLabels lines up the row labels of a split table's label table with
+// the rows of its data table (rows data rows, the period header at hdr):
+// the label table may or may not have a cell for the header, and may hold
+// extra rows above the labels (the indicator's title, an empty row),
+// which are dropped provided none of them is an answer label. It returns
+// one label per data row, or labels unchanged when they do not fit.
+func alignLabels(labels []cell, rows, hdr int, vocabs []vocabulary) []cell {
+	for _, want := range []int{rows, rows - hdr - 1} {
+		extra := len(labels) - want
+		if want <= 0 || extra < 0 {
+			continue
+		}
+		known := false
+		for _, c := range labels[:extra] {
+			for _, v := range vocabs {
+				known = known || v.kind(c.Text) != ansNone
+			}
+		}
+		if known {
+			continue
+		}
+		return append(make([]cell, rows-want), labels[extra:]...)
+	}
+	return labels
 }
 
 func isLabelTable(t table, vocabs []vocabulary) bool {

@@ -63,7 +63,8 @@ func fomFallbackDate(t table) (dateSpan, cell, bool) {
 // августа 2020»). Newer pages that embed the chart as Highcharts options in
 // a <script> are read too: series are identified by their names
 // («Хорошо», «Плохо», «Затрудняюсь ответить»), never by position, and the
-// dates come from the chart's categories.
+// dates come from the chart's categories; a series' data may be numbers,
+// point objects ({y: 58, color: …}) or [x, y] pairs.
 //
 // Dates: a fieldwork range given in full («25–27 ноября 2022») is used as
 // is; a single date is the last day of FOM's Friday–Sunday omnibus, so the
@@ -121,13 +122,86 @@ var (
 )
 
 // bracketed returns the text between the '[' ending at i and its matching
-// ']' (arrays of scalars only: no nesting is expected), and where it ends.
+// ']', skipping nested brackets and braces ([[x, y], …], [{y: 58}, …]) and
+// quoted strings, and where it ends.
 func bracketed(s string, i int) (string, int, bool) {
-	j := strings.IndexByte(s[i:], ']')
-	if j < 0 {
-		return "", 0, false
+	depth := 0
+	var quote byte
+	for j := i; j < len(s); j++ {
+		c := s[j]
+		switch {
+		case quote != 0:
+			if c == '\\' {
+				j++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '[' || c == '{':
+			depth++
+		case c == ']' || c == '}':
+			if depth == 0 {
+				return s[i:j], j, c == ']'
+			}
+			depth--
+		}
 	}
-	return s[i : i+j], i + j, true
+	return "", 0, false
+}
+
+// splitElements splits the body of a JavaScript array at its top-level
+// commas, returning each element with its byte offset in body.
+func splitElements(body string) (elems []string, offs []int) {
+	depth, start := 0, 0
+	var quote byte
+	for j := 0; j < len(body); j++ {
+		c := body[j]
+		switch {
+		case quote != 0:
+			if c == '\\' {
+				j++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '[' || c == '{':
+			depth++
+		case c == ']' || c == '}':
+			depth--
+		case c == ',' && depth == 0:
+			elems, offs = append(elems, body[start:j]), append(offs, start)
+			start = j + 1
+		}
+	}
+	return append(elems, body[start:]), append(offs, start)
+}
+
+// hcYRE finds the y value of a Highcharts point object {y: 58, …}.
+var hcYRE = regexp.MustCompile(`(?:^|[{,\s])["']?y["']?\s*:\s*([^,}\s]+)`)
+
+// chartValue returns the share a Highcharts data element holds: a number
+// or null as it stands, the y of a point object {y: 58, color: …}, or the
+// last element of a pair [x, 58]. An object without y is returned whole,
+// to be reported as an unreadable number.
+func chartValue(elem string) string {
+	t := strings.TrimSpace(elem)
+	switch {
+	case strings.HasPrefix(t, "{"):
+		if m := hcYRE.FindStringSubmatch(t); m != nil {
+			t = m[1]
+		}
+	case strings.HasPrefix(t, "["):
+		if inner, _, ok := bracketed(t, 1); ok {
+			parts, _ := splitElements(inner)
+			t = strings.TrimSpace(parts[len(parts)-1])
+		}
+	}
+	if t == "null" {
+		t = ""
+	}
+	return t
 }
 
 // readHighcharts reads a Highcharts chart embedded in a script: the
@@ -183,14 +257,10 @@ func readHighcharts(s textBlock, v vocabulary, o *gridOptions, el *errorList) []
 			continue
 		}
 		var cells []cell
-		off := 0
-		for _, part := range strings.Split(body, ",") {
-			txt := strings.TrimSpace(part)
-			if txt == "null" {
-				txt = ""
-			}
-			cells = append(cells, cell{Text: txt, Line: lineAt(start + off + strings.Index(part, strings.TrimLeft(part, " \t\n"))), Col: len(cells) + 1})
-			off += len(part) + 1
+		parts, offs := splitElements(body)
+		for e, part := range parts {
+			lead := len(part) - len(strings.TrimLeft(part, " \t\n"))
+			cells = append(cells, cell{Text: chartValue(part), Line: lineAt(start + offs[e] + lead), Col: len(cells) + 1})
 		}
 		if strings.TrimSpace(body) == "" {
 			cells = nil

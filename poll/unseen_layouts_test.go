@@ -127,6 +127,13 @@ func TestReadUnseenReleaseLayouts(t *testing.T) {
 			labels: []string{"Одобряю|Не одобряю|Нет ответа"},
 		},
 		{
+			// A label table with the indicator's title and an empty row
+			// above the labels, one row more than the data table.
+			name: "Levada English split tables with a title row", read: ReadLevada, file: "levada/ratings_en_split_title.html",
+			want:   ruMonthly(ff, DateApprox, "2023-10", 82, 15, 3, "2023-11", 85, 13, 2),
+			labels: []string{"Approve|Disapprove|No answer"},
+		},
+		{
 			// Bad cells: each is reported where it stands and only its
 			// month is lost.
 			name: "Levada malformed cells", read: ReadLevada, file: "levada/malformed_cells.html",
@@ -164,6 +171,15 @@ func TestReadUnseenReleaseLayouts(t *testing.T) {
 				{"2022-11-25", "2022-11-27", 77, 11, 11, FaceToFace, 0},
 			},
 			labels: []string{"Хорошо|Плохо|Затрудняюсь ответить"},
+		},
+		{
+			// Highcharts data as point objects ({y: 58, color: …}, with
+			// nested braces), [x, y] pairs and plain numbers; a point
+			// without y loses its week only.
+			name: "FOM Highcharts point objects", read: ReadFOM, file: "fom/fom_highcharts_points.html",
+			want:   []ruShares{fomWeeks[2], fomWeeks[1]},
+			labels: []string{"Хорошо|Плохо|Затрудняюсь ответить"},
+			errs:   []ruErr{{10, 3, ErrNumber}},
 		},
 		{
 			// Dates as rows under a title row (Windows-1251, CRLF,
