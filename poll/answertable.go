@@ -338,6 +338,10 @@ func finishPoll(p Poll, sp dateSpan, at cell, s *shares, o *gridOptions, el *err
 	if o.cfg.source != "" {
 		p.Source = o.cfg.source
 	}
+	if method != "" {
+		// The «Метод опроса» cell as printed, for the record.
+		p.Source = strings.TrimSpace(p.Source + " [" + method + "]")
+	}
 	p.Line = at.Line
 	p.Mode = o.cfg.mode
 	if p.Mode == ModeUnknown && method != "" {
@@ -548,12 +552,7 @@ func readColumns(t table, v vocabulary, o *gridOptions, el *errorList, out *[]gr
 			at = t.Rows[hdr][j]
 		}
 		p := s.toPoll(o, t, v.question)
-		if p.Source == "" {
-			p.Source = t.Title
-		}
-		if method != "" {
-			p.Source = strings.TrimSpace(p.Source + " [" + method + "]")
-		}
+		p.Source = t.Title
 		finishPoll(p, spans[ci], at, &s, o, el, out, method)
 	}
 	return true
@@ -562,15 +561,19 @@ func readColumns(t table, v vocabulary, o *gridOptions, el *errorList, out *[]gr
 // readRows reads a periods-as-rows table (press releases); false when t is
 // not one.
 func readRows(t table, v vocabulary, o *gridOptions, el *errorList, out *[]gridPoll) bool {
-	hdr := -1
+	hdr, methodCol := -1, -1
 	var kindOf map[int]answerKind
 	var labelOfCol map[int]string
 	for r, row := range t.Rows {
 		ks := map[int]answerKind{}
 		ls := map[int]string{}
 		binary := false
+		mc := -1
 		for j, c := range row {
 			k := v.kind(c.Text)
+			if k == ansMethod {
+				mc = j // «Метод опроса» as a column: the mode of each month
+			}
 			if k == ansNone || k == ansMethod {
 				continue
 			}
@@ -580,7 +583,7 @@ func readRows(t table, v vocabulary, o *gridOptions, el *errorList, out *[]gridP
 			}
 		}
 		if binary && len(ks) >= 2 {
-			hdr, kindOf, labelOfCol = r, ks, ls
+			hdr, kindOf, labelOfCol, methodCol = r, ks, ls, mc
 			break
 		}
 	}
@@ -590,6 +593,9 @@ func readRows(t table, v vocabulary, o *gridOptions, el *errorList, out *[]gridP
 	firstData := len(t.Rows[hdr])
 	for j := range kindOf {
 		firstData = min(firstData, j)
+	}
+	if methodCol >= 0 {
+		firstData = min(firstData, methodCol) // not part of the period stub
 	}
 	year := 0
 	for _, row := range t.Rows[hdr+1:] {
@@ -673,9 +679,13 @@ func readRows(t table, v vocabulary, o *gridOptions, el *errorList, out *[]gridP
 		if !ok {
 			continue
 		}
+		method := ""
+		if methodCol >= 0 && methodCol < len(row) {
+			method = strings.TrimSpace(row[methodCol].Text)
+		}
 		p := s.toPoll(o, t, v.question)
 		p.Source = t.Title
-		finishPoll(p, sp, stub, &s, o, el, out, "")
+		finishPoll(p, sp, stub, &s, o, el, out, method)
 	}
 	return true
 }

@@ -68,8 +68,15 @@ var canonicalKeys = func() map[string]int {
 	for i, c := range canonicalColumns {
 		m[headerKey(c)] = i
 	}
+	// What people call the fieldwork ends in a hand-made file.
+	m["start date"], m["end date"] = colStart, colEnd
 	return m
 }()
+
+// fteColumns are header names only FiveThirtyEight's files use (both
+// layouts have at least one), which tell a 538 file handed to ReadCSV
+// from a canonical file with "Start Date" and "End Date" columns.
+var fteColumns = map[string]bool{"startdate": true, "enddate": true, "modeldate": true, "question id": true, "politician": true}
 
 // CanonicalColumns returns the header of the canonical CSV format, in the
 // order WriteCSV writes it (a new slice on each call).
@@ -130,7 +137,7 @@ func ReadCSV(r io.Reader, opts ...Option) ([]Poll, error) {
 	}
 	width := len(hdr)
 	switch {
-	case fte && canon[colStart] < 0:
+	case fte:
 		return nil, cfg.sourced(&ParseError{Line: hdr[0].Line, Err: fmt.Errorf("%w: a FiveThirtyEight poll file: read it with Read538", ErrUnknownLayout)})
 	case canon[colStart] >= 0 || canon[colEnd] >= 0 || (nCanon >= 3 && ser[serDate] < 0):
 		polls, errs := readCanonical(d, &canon, hdr[0].Line, width, &cfg, countLines(d.data))
@@ -172,7 +179,7 @@ func scanHeader(hdr []cell, canon *[numCanonical]int, ser *[numSeries]int) (nCan
 	}
 	for i, c := range hdr {
 		k := headerKey(c.Text)
-		fte = fte || k == "startdate" || k == "start date"
+		fte = fte || fteColumns[k]
 		if j, ok := canonicalKeys[k]; ok && canon[j] < 0 {
 			canon[j] = i
 			nCanon++

@@ -87,10 +87,11 @@ func pollsterName(cfg *readConfig, def string) string {
 //
 // A month's poll spans the calendar month with DateApprox set (so does a
 // single day on the 1st or the 15th, a spreadsheet's or scraper's
-// placeholder for the month: 01.08.2020 or 2020-08-15), and its
-// mode is the «Метод опроса» cell (telephone/CATI → Phone, else
-// FaceToFace; the raw text is appended to Source), else WithMode, else the
-// Levada profile (telephone April–July 2020). When the page carries the
+// placeholder for the month: 01.08.2020 or 2020-08-15). Its mode is
+// WithMode's, else the «Метод опроса» cell, in a row or (months as rows)
+// a column (telephone/CATI → Phone, else FaceToFace; the raw text is
+// appended to Source), else the Levada profile's (telephone April–July
+// 2020). When the page carries the
 // methodology block («Опрос проведен 19-26 августа 2021 года … объемом
 // 1619 человек …»), the poll of the surveyed month gets its exact
 // fieldwork dates, sample size and mode instead, without DateApprox.

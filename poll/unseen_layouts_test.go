@@ -120,6 +120,17 @@ func TestReadUnseenReleaseLayouts(t *testing.T) {
 			},
 		},
 		{
+			// Months as rows with «Метод опроса» as a column, before the
+			// answers.
+			name: "Levada release with a method column", read: ReadLevada, file: "levada/release_method_column.csv",
+			want:   ruMonthly(levadaMode, DateApprox, "2020-08", 66, 33, 1, "2020-07", 60, 33, 6, "2020-06", 60, 35, 6, "2020-05", 59, 34, 7, "2020-04", 59, 33, 8, "2020-03", 63, 36, 2),
+			labels: []string{"Одобряю|Не одобряю|Нет ответа"},
+			check: func(t *testing.T, got []Poll) {
+				assert.True(t, strings.HasSuffix(got[1].Source, "ПРЕЗИДЕНТА РОССИИ? [телефонный опрос]"), got[1].Source)
+				assert.True(t, strings.HasSuffix(got[0].Source, "[личное интервью]"), got[0].Source)
+			},
+		},
+		{
 			// Month headers turned into dates by a spreadsheet
 			// (01.01.2022) or a scraper (15.03.2022).
 			name: "Levada day-dated month columns", read: ReadLevada, file: "levada/indicator_daydates.csv",
@@ -211,6 +222,18 @@ func TestReadUnseenReleaseLayouts(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A method column decides the mode over the profile, as the method row
+// does, and WithSource keeps the cell's text.
+func TestReadLevadaMethodColumnOverridesProfile(t *testing.T) {
+	in := ";Одобряю;Не одобряю;Нет ответа;Метод опроса\n2020;;;;\nокт.;68;31;1;телефонный опрос\nсен.;69;30;1;личное интервью\n"
+	got, err := ReadLevada(strings.NewReader(in), WithSource("test"))
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	assert.Equal(t, Phone, got[0].Mode)
+	assert.Equal(t, FaceToFace, got[1].Mode)
+	assert.Equal(t, "test [телефонный опрос]", got[0].Source)
 }
 
 // Label and mode details the fixtures above rely on, one by one.
