@@ -331,6 +331,19 @@ func TestReadCSVUnseenLayouts(t *testing.T) {
 		_, err := ReadCSV(strings.NewReader("Рейтинг\nпо месяцам\n\nи только\nещё текст\n"))
 		ruCheckErrors(t, err, []ruErr{{1, 0, ErrUnknownLayout}})
 	})
+	t.Run("canonical with Start Date and End Date columns", func(t *testing.T) {
+		in := "Pollster,Start Date,End Date,Approve,Disapprove,Sample Size\nLevada,2023-10-19,2023-10-25,82,15,1600\n"
+		got, err := ReadCSV(strings.NewReader(in))
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		assert.Equal(t, ruDay("2023-10-19"), got[0].Start)
+		assert.Equal(t, ruDay("2023-10-25"), got[0].End)
+		assert.Equal(t, 1600, got[0].SampleSize)
+		// 538's own files still go to Read538.
+		_, err = ReadCSV(strings.NewReader("poll_id,pollster,start_date,end_date,question_id,politician,yes,no\n"))
+		require.ErrorIs(t, err, ErrUnknownLayout)
+		assert.Contains(t, err.Error(), "Read538")
+	})
 	t.Run("canonical, upper case, required columns only, % and grouped n", func(t *testing.T) {
 		got, err := ruRead(t, ReadCSV, "csv/canonical-upper.csv")
 		require.NoError(t, err)
