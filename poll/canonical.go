@@ -156,15 +156,7 @@ const maxTitleRows = 3
 
 // isTitleRow reports whether a first record is a title above the header
 // rather than a header: at most one non-empty cell.
-func isTitleRow(row []cell) bool {
-	n := 0
-	for _, c := range row {
-		if strings.TrimSpace(c.Text) != "" {
-			n++
-		}
-	}
-	return n <= 1
-}
+func isTitleRow(row []cell) bool { return nonEmptyCells(row) <= 1 }
 
 // scanHeader maps the columns of a header row to the canonical fields and
 // to the series fields (see seriesColumn), and reports how many canonical

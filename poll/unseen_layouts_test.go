@@ -165,6 +165,13 @@ func TestReadUnseenReleaseLayouts(t *testing.T) {
 			labels: []string{"Одобрение|Неодобрение"},
 		},
 		{
+			// A CSV export of both tables, each under a title row naming
+			// its section, the header's first cell empty.
+			name: "VTsIOM tables under title rows", read: ReadVTsIOM, file: "vtsiom/ratings_titles.csv",
+			want:   vtsiomWeeks,
+			labels: []string{"Одобрение|Неодобрение"},
+		},
+		{
 			// Weeks as rows with numeric ranges in three spellings; a
 			// reversed range is reported, not swapped.
 			name: "VTsIOM numeric week ranges", read: ReadVTsIOM, file: "vtsiom/weeks_numeric_ranges.csv",

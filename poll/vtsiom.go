@@ -102,6 +102,31 @@ func ReadVTsIOM(r io.Reader, opts ...Option) ([]Poll, error) {
 	return polls, el.err()
 }
 
+// vtsiomSection returns which table a label or title opens: 0 for
+// approval («Одобрение»), 1 for disapproval («Неодобрение»), -1 for
+// neither. With exact the label must be the section's name alone;
+// otherwise a title mentioning it («Одобрение деятельности
+// государственных институтов») counts.
+func vtsiomSection(text string, exact bool) int {
+	key := labelKey(text)
+	if exact {
+		switch key {
+		case "одобрение", "approval":
+			return 0
+		case "неодобрение", "не одобрение", "disapproval":
+			return 1
+		}
+		return -1
+	}
+	switch {
+	case strings.Contains(key, "неодобрение") || strings.Contains(key, "не одобрение") || strings.Contains(key, "disapproval"):
+		return 1
+	case strings.Contains(key, "одобрение") || strings.Contains(key, "approval"):
+		return 0
+	}
+	return -1
+}
+
 // readVTsIOMSections reads the institution tables. Section («Одобрение» or
 // «Неодобрение») and period header carry from row to row and, for the
 // section, from table to table, so both the HTML form (two tables) and a
@@ -114,12 +139,8 @@ func readVTsIOMSections(tables []table, targets []string, o *gridOptions, el *er
 	var targetSeen bool
 	var firstHeader cell
 	for _, t := range tables {
-		tk := labelKey(t.Title)
-		switch {
-		case strings.Contains(tk, "неодобрение"):
-			section = 1
-		case strings.Contains(tk, "одобрение"):
-			section = 0
+		if sec := vtsiomSection(t.Title, false); sec >= 0 {
+			section = sec
 		}
 		var cols []int
 		var spans []dateSpan
@@ -132,12 +153,14 @@ func readVTsIOMSections(tables []table, targets []string, o *gridOptions, el *er
 		for _, row := range t.Rows {
 			var at []int
 			var secs []int
+			// A row of one cell is a title («Неодобрение деятельности
+			// государственных институтов, %» above a table of a CSV
+			// export), matched like a table's title; otherwise cells
+			// must be the bare section names.
+			title := nonEmptyCells(row) == 1
 			for j, c := range row {
-				switch labelKey(c.Text) {
-				case "одобрение", "approval":
-					at, secs = append(at, j), append(secs, 0)
-				case "неодобрение", "не одобрение", "disapproval":
-					at, secs = append(at, j), append(secs, 1)
+				if sec := vtsiomSection(c.Text, !title); sec >= 0 {
+					at, secs = append(at, j), append(secs, sec)
 				}
 			}
 			switch {
