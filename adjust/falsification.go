@@ -72,15 +72,20 @@ func (f Falsification) Measures() (FalsificationMeasures, error) {
 	vD, vL := f.Direct.SE*f.Direct.SE, f.List.SE*f.List.SE
 
 	r := L / D
-	vR := r * r * (vL/(L*L) + vD/(D*D) - 2*C/(L*D))
+	// Relative SEs are formed before squaring: L² or L·D underflows to 0
+	// for shares near 1e-300 (valid, if absurd), and V/0 gave NaN SEs
+	// (found by the degenerate tests).
+	cvD, cvL := f.Direct.SE/D, f.List.SE/L
+	sR := math.Abs(r) * sqrtPos(cvL*cvL+cvD*cvD-2*C/L/D) // r² can overflow
 	k := (1 - D) / (1 - L)
 	vF := (vD + k*k*vL - 2*k*C) / ((1 - L) * (1 - L))
 	gD, gL := D*(1-D), L*(1-L)
-	vK := vD/(gD*gD) + vL/(gL*gL) - 2*C/(gD*gL)
+	kD, kL := f.Direct.SE/gD, f.List.SE/gL
+	vK := kD*kD + kL*kL - 2*C/gD/gL
 	return FalsificationMeasures{
 		Gap:        Estimate{Value: D - L, SE: sqrtPos(vD + vL - 2*C)},
-		Ratio:      Estimate{Value: r, SE: sqrtPos(vR)},
-		Falsifying: Estimate{Value: 1 - r, SE: sqrtPos(vR)},
+		Ratio:      Estimate{Value: r, SE: sR},
+		Falsifying: Estimate{Value: 1 - r, SE: sR},
 		Kuran:      Estimate{Value: (D - L) / (1 - L), SE: sqrtPos(vF)},
 		LogitShift: Estimate{Value: logit(D) - logit(L), SE: sqrtPos(vK)},
 	}, nil

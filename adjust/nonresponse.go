@@ -63,11 +63,17 @@ func CalibrateNonresponse(observed, list Estimate) (Nonresponse, error) {
 	}
 	lo := observed.Value * (1 - observed.Value)
 	ll := list.Value * (1 - list.Value)
-	v := list.SE*list.SE/(ll*ll) + observed.SE*observed.SE/(lo*lo)
-	return Nonresponse{
+	// Relative SEs before squaring: ll² or lo² underflow for shares near
+	// 1e-300, which gave a NaN SE (found by the degenerate tests).
+	rl, ro := list.SE/ll, observed.SE/lo
+	nr := Nonresponse{
 		DisapproverResponseRatio: math.Exp(logit(list.Value) - logit(observed.Value)),
-		LogRatioSE:               math.Sqrt(v),
-	}, nil
+		LogRatioSE:               math.Sqrt(rl*rl + ro*ro),
+	}
+	if err := nr.check(); err != nil {
+		return Nonresponse{}, fmt.Errorf("adjust: calibrate nonresponse: shares too extreme: %w", err)
+	}
+	return nr, nil
 }
 
 func (nr Nonresponse) check() error {
@@ -95,7 +101,9 @@ func (nr Nonresponse) Correct(observed Estimate) (Estimate, error) {
 	p := expit(logit(po) + math.Log(nr.DisapproverResponseRatio))
 	g := p * (1 - p)
 	lo := po * (1 - po)
-	v := g * g * (observed.SE*observed.SE/(lo*lo) + nr.LogRatioSE*nr.LogRatioSE)
+	// SE/lo before squaring: lo² underflows for po near 1e-300 (NaN SE).
+	rel := observed.SE / lo
+	v := g * g * (rel*rel + nr.LogRatioSE*nr.LogRatioSE)
 	return Estimate{Value: p, SE: math.Sqrt(v)}, nil
 }
 

@@ -81,7 +81,8 @@ type RRFit struct {
 // not locally concave), EM continues.
 //
 // y holds the observed answers (0 or 1) and x the n×p design matrix,
-// including a column of ones for an intercept. Rows where y or any
+// including a column of ones for an intercept; nil x means the
+// intercept-only model. Rows where y or any
 // covariate is NaN are dropped and counted in RRFit.Dropped. Fit does not
 // modify its inputs and is safe for concurrent use; ctx is checked every
 // EM iteration.
@@ -97,6 +98,18 @@ func (m RRReg) Fit(ctx context.Context, y []float64, x mat.Matrix) (*RRFit, erro
 	c, d, err := m.Linear()
 	if err != nil {
 		return nil, fmt.Errorf("adjust: rrreg: %w", err)
+	}
+	if x == nil {
+		// Intercept only, as ListExperiment.LM(nil); x.Dims() on a nil
+		// interface panicked (found by the degenerate tests).
+		if len(y) == 0 {
+			return nil, fmt.Errorf("adjust: rrreg: %w", ErrEmpty)
+		}
+		ones := make([]float64, len(y))
+		for i := range ones {
+			ones[i] = 1
+		}
+		x = mat.NewDense(len(y), 1, ones)
 	}
 	n, p := x.Dims()
 	if len(y) != n {
