@@ -70,8 +70,9 @@ import (
 //
 // Result.Series holds the posterior mean and sd of the daily level and its
 // central Level posterior interval (the quantiles of the draws);
-// PollLower/PollUpper are mean ± z·√(sd² + s̄² + E[τ²]), the normal
-// approximation of the posterior predictive distribution of a new poll from
+// PollLower/PollUpper are mean ∓ √(h² + z²(s̄² + E[τ²])), h the distance from
+// the mean to each end of that interval (mean ± z·√(sd² + s̄² + E[τ²]) for a
+// normal posterior), the normal approximation of the posterior predictive distribution of a new poll from
 // an average house, with s̄² the mean sampling variance of the polls (as in
 // StateSpace). On the logit scale the draws are transformed to points
 // before they are summarised. Result.Filtered is nil. Houses hold the
@@ -840,14 +841,23 @@ func (b *bayesShare) summarise(outs []*chainOut, level float64, s Share) (*Resul
 		lo := tailQuantile(buf, pLo, mu-cutZ*sdt, true, scratch)
 		hi := tailQuantile(buf, pHi, mu+cutZ*sdt, false, scratch)
 		p := Point{Date: o.date(t), Mean: mu, SD: sdt, Lower: lo, Upper: hi}
-		if sm.logit {
-			// The band on the model scale, mapped back.
-			q := tr.point(p.Date, lm, math.Sqrt(lv), z, bandVar)
-			p.PollLower, p.PollUpper = q.PollLower, q.PollUpper
-		} else {
-			pb := z * math.Sqrt(v+bandVar)
-			p.PollLower, p.PollUpper = mu-pb, mu+pb
+		// The band adds a new poll's noise z²·bandVar in quadrature to each
+		// side of the posterior interval, so it is never narrower than the
+		// interval: mean ± z·√(sd² + bandVar) was, on either side, when the
+		// posterior is skewed or heavy-tailed (few polls, far anchors; found
+		// by the degenerate tests). For a normal posterior the two agree.
+		band := func(m, lo, hi float64) (float64, float64) {
+			return m - math.Sqrt((m-lo)*(m-lo)+z*z*bandVar), m + math.Sqrt((hi-m)*(hi-m)+z*z*bandVar)
 		}
+		if sm.logit {
+			// On the model scale (quantiles map through the monotone
+			// logit), then back.
+			bl, bh := band(lm, logitPoints(lo), logitPoints(hi))
+			p.PollLower, p.PollUpper = invLogit(bl), invLogit(bh)
+		} else {
+			p.PollLower, p.PollUpper = band(mu, lo, hi)
+		}
+		clampPoint(&p)
 		res.Series[t] = p
 	}
 	// Latent diagnostics on five days, reported as the worst.

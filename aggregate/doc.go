@@ -124,12 +124,25 @@
 // otherwise (ScaleAuto) on the logit scale, log(p/(1 − p)) with the delta
 // method variance 1/(n_eff p(1 − p)), which keeps every mean and bound
 // inside (0, 100); house effects and τ are then converted to points at the
-// series' mean level. When the three means of a day sum to more than 100,
+// series' mean level. On the points scale (chosen, or ScalePoints) a mean or
+// bound that would leave [0, 100] — a share near 0 or 100, days far from
+// any poll — is cut at 0 or 100. When the three means of a day sum to more than 100,
 // each moves down by its share of the excess in proportion to its variance
 // (the least-squares projection onto the sum of 100), its SD and bounds
 // scaled by the same factor; the largest move is the diagnostic
-// "sum-projection". Sums below 100 are left alone (refusals and other
+// "sum-projection"; a share already at 0 takes no part and the others take
+// its part of the excess. Sums below 100 are left alone (refusals and other
 // answers take the rest).
+//
+// Degenerate inputs give an error wrapping a sentinel (ErrNoPolls,
+// ErrTooFewPolls, ErrNoSampleSize, ErrConfig, ErrInvalidPoll) or a
+// result of finite numbers with 0 ≤ Lower ≤ Mean ≤ Upper ≤ 100 and the poll
+// band containing the interval, never NaN: one poll (ErrTooFewPolls unless σ
+// and τ are fixed), all polls on one day (σ reported as 0, with a warning),
+// a pollster without sample size and profile (ErrNoSampleSize), a Reference
+// house absent from the data (ErrConfig), an anchor outside the polls' days
+// (the series runs from the anchor; its SD grows with the distance).
+// degenerate_test.go runs every model and option over these cases.
 //
 // # Corrections and their uncertainty
 //
@@ -359,13 +372,15 @@
 // [Average.TrendSD] fixes σ instead, [Average.NoTrendError] drops the term.
 //
 //	interval for the average   Mean ± q·SD
-//	band for a new poll        PollLower/Upper = Mean ± z·√(s² + SD²)
+//	band for a new poll        PollLower/Upper = Mean ± √(z²·s² + q²·SD²)
 //
 // q is z when σ is fixed; when σ is estimated, q is Student's t quantile
 // with Satterthwaite's ν = 2·SD⁴/(lag·SE(σ̂²))² (at least 1), treating SD²
 // as a scaled χ² whose variance comes from σ̂² (Satterthwaite 1946), so
 // that the interval allows for σ̂'s own error (t by Abramowitz & Stegun
-// 26.7.5 for ν ≥ 8). The band uses z: s² is estimated from many polls.
+// 26.7.5 for ν ≥ 8). The band uses z for the polls' noise (s² is estimated
+// from many polls) and q for the average's own error, so it is never
+// narrower than the interval.
 // The model assumes a driftless random walk over the window (32 days);
 // mean-reverting opinion makes the interval conservative, a steady drift
 // (a trend the random walk does not expect) anticonservative.

@@ -81,11 +81,11 @@ func ExampleResult_String() {
 	//
 	// Series (smoothed; interval for the average; band for a new poll)
 	// date        mean    sd  95% lower  95% upper  poll lower  poll upper  causal mean
-	// 2024-03-01  78.5  0.44       77.4       79.5        76.3        80.7         78.2
+	// 2024-03-01  78.5  0.44       77.4       79.5        76.2        80.8         78.2
 	// 2024-03-02  78.5  0.44       77.6       79.4        76.3        80.7         78.4
 	// 2024-03-03  78.5  0.43       77.6       79.4        76.3        80.7         78.4
 	// 2024-03-04  78.5  0.43       77.6       79.4        76.3        80.7         78.4
-	// 2024-03-05  78.5  0.43       77.1       79.9        76.3        80.7         78.5
+	// 2024-03-05  78.5  0.43       77.1       79.9        76.1        81.0         78.5
 	//
 	// House effects (points; + means the house reports more approve)
 	// pollster      effect    SE  polls

@@ -196,7 +196,11 @@ func maximise(ctx context.Context, cr *core, fixedSigma float64, fixedTau []floa
 			x0[g] = 1
 		}
 		unpack := func(x []float64) float64 {
-			s := fixedSigma
+			// σ = 0 (all polls on one day) makes the likelihood NaN, so
+			// Nelder–Mead never moved τ and LogLik came back NaN; σ does not
+			// enter there, so any tiny σ gives the same likelihood (as in
+			// the branch above).
+			s := max(fixedSigma, 1e-12)
 			if estSigma {
 				s = math.Exp(min(max(x[0], logSigmaRange[0]), logSigmaRange[1]))
 			}

@@ -576,11 +576,20 @@ type transform struct{ logit bool }
 
 func invLogit(x float64) float64 { return 100 / (1 + math.Exp(-x)) }
 
+// logitPoints is the inverse of invLogit: log(p/(100 − p)) for p in points
+// (±Inf at 0 and 100).
+func logitPoints(p float64) float64 { return math.Log(p / (100 - p)) }
+
 // point returns the Point of a day from the model-scale mean and sd.
 func (tr transform) point(d time.Time, mean, sd, z, bandVar float64) Point {
 	pb := z * math.Sqrt(sd*sd+bandVar)
 	if !tr.logit {
-		return Point{Date: d, Mean: mean, SD: sd, Lower: mean - z*sd, Upper: mean + z*sd, PollLower: mean - pb, PollUpper: mean + pb}
+		// On the points scale a bound can leave [0, 100] (a share near 0 or
+		// 100, or far from the polls): it is cut there, as a share cannot
+		// lie outside. The mean stays as estimated unless it is outside too.
+		p := Point{Date: d, Mean: mean, SD: sd, Lower: mean - z*sd, Upper: mean + z*sd, PollLower: mean - pb, PollUpper: mean + pb}
+		clampPoint(&p)
+		return p
 	}
 	p := invLogit(mean)
 	return Point{Date: d, Mean: p, SD: sd * p * (100 - p) / 100,
@@ -673,30 +682,39 @@ func constrainSum(results []*Result, shares []Share) {
 				continue
 			}
 			ps := [3]*Point{&a[v[0]], &b[v[1]], &c[v[2]]}
-			sum, vs := 0.0, 0.0
-			for _, p := range ps {
-				sum += p.Mean
-				vs += p.SD * p.SD
-			}
-			e := sum - 100
-			if e <= 0 || !(vs > 0) {
-				continue
-			}
-			for _, p := range ps {
-				d := e * p.SD * p.SD / vs
-				if !(p.Mean > 0) {
-					continue
+			// A share at 0 cannot move down: the excess is shared among the
+			// others only, and a share that reaches 0 passes the rest of its
+			// part on in the next pass (at most three; before, the remainder
+			// was left and the sum stayed above 100 — a mean clamped to 0 on
+			// the points scale, found by the degenerate tests).
+			for range 3 {
+				sum, vs := 0.0, 0.0
+				for _, p := range ps {
+					sum += p.Mean
+					if p.Mean > 0 {
+						vs += p.SD * p.SD
+					}
 				}
-				// Scale rather than shift the interval and band, so that
-				// bounds inside [0, 100] stay there.
-				f := max(p.Mean-d, 0) / p.Mean
-				p.Mean *= f
-				p.Lower *= f
-				p.Upper *= f
-				p.PollLower *= f
-				p.PollUpper *= f
-				p.SD *= f
-				worst = max(worst, d)
+				e := sum - 100
+				if e <= 1e-12 || !(vs > 0) {
+					break
+				}
+				for _, p := range ps {
+					if !(p.Mean > 0) {
+						continue
+					}
+					d := e * p.SD * p.SD / vs
+					// Scale rather than shift the interval and band, so that
+					// bounds inside [0, 100] stay there.
+					f := max(p.Mean-d, 0) / p.Mean
+					p.Mean *= f
+					p.Lower *= f
+					p.Upper *= f
+					p.PollLower *= f
+					p.PollUpper *= f
+					p.SD *= f
+					worst = max(worst, d)
+				}
 			}
 		}
 	}
