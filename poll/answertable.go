@@ -216,29 +216,31 @@ func dateLike(s string) bool {
 	return num
 }
 
-// readShare parses a share cell: a number in 0–100, NaN when missing.
-// Footnote marks are ignored.
-func readShare(c cell, el *errorList) (v float64, ok bool) {
+// readShare parses a share cell: a number in 0–100, NaN when missing or
+// printed only as a bound ("<1", below true; see parseShare). Footnote
+// marks are ignored.
+func readShare(c cell, el *errorList) (v float64, below, ok bool) {
 	s := strings.TrimRight(strings.TrimSpace(c.Text), "*")
-	v, missing, err := parseNumber(s)
+	v, below, missing, err := parseShare(s)
 	if err != nil {
 		el.add(c, c.Text, err)
-		return math.NaN(), false
+		return math.NaN(), false, false
 	}
-	if missing {
-		return math.NaN(), true
+	if missing || below {
+		return math.NaN(), below, true
 	}
 	if v < 0 || v > 100 {
 		el.add(c, c.Text, fmt.Errorf("%w: %g", ErrShareRange, v))
-		return math.NaN(), false
+		return math.NaN(), false, false
 	}
-	return v, true
+	return v, false, true
 }
 
 // shares accumulates the values of one period.
 type shares struct {
 	v      [ansTotal]float64
 	has    [ansTotal]bool
+	below  [ansTotal]bool // some part was printed only as a bound: the value is NaN
 	cells  [ansTotal]cell
 	labels []string
 }
@@ -254,7 +256,12 @@ func newShares() shares {
 // read parses share cell c (readShare) and records it as answer k with
 // its printed label; false when the cell is unusable (reported in el).
 func (s *shares) read(k answerKind, c cell, label string, el *errorList) bool {
-	v, ok := readShare(c, el)
+	v, below, ok := readShare(c, el)
+	if below {
+		// The printed bound is kept with the label: "Нет ответа <1".
+		s.below[k] = true
+		label = strings.TrimSpace(label) + " " + strings.TrimSpace(c.Text)
+	}
 	if ok {
 		s.set(k, v, c, label)
 	}
@@ -291,6 +298,15 @@ func (s *shares) toPoll(o *gridOptions, t table, question string) Poll {
 		Population: Adults,
 		SampleSize: o.cfg.sampleSize, Labels: strings.Join(s.labels, "|"),
 	}
+	for k := range s.below {
+		if s.below[k] {
+			// A bound in one of two rows of a category (set adds them)
+			// leaves the sum unknown too.
+			s.v[k] = math.NaN()
+			p.Flags |= BelowBound
+		}
+	}
+	p.Approve, p.Disapprove, p.Undecided, p.Refused = s.v[ansApprove], s.v[ansDisapprove], s.v[ansUndecided], s.v[ansRefused]
 	four := s.has[ansDefYes] || s.has[ansRatherYes] || s.has[ansRatherNo] || s.has[ansDefNo]
 	if four {
 		p.Detail = &FourPoint{DefinitelyYes: s.v[ansDefYes], RatherYes: s.v[ansRatherYes], RatherNo: s.v[ansRatherNo], DefinitelyNo: s.v[ansDefNo]}
@@ -479,7 +495,7 @@ func readColumns(t table, v vocabulary, o *gridOptions, el *errorList, out *[]gr
 			// Without a date header the label is the first non-numeric cell.
 			label, li = "", -1
 			for i, c := range row {
-				if _, missing, err := parseNumber(c.Text); err != nil && !missing {
+				if _, _, missing, err := parseShare(c.Text); err != nil && !missing {
 					label, li = c.Text, i
 					break
 				}

@@ -22,7 +22,8 @@
 //     set.
 //   - Flags record how values were obtained (UndecidedDerived,
 //     ForwardFilled, Duplicate, Tracking, FourPointScale, MultiVersion,
-//     DateApprox, OutOfOrder, DateCorrected). They never change a value.
+//     DateApprox, OutOfOrder, DateCorrected, BelowBound). They never change
+//     a value.
 //   - A source's own adjusted values (FiveThirtyEight's house-effect-adjusted
 //     toplines) live in AdjustedApprove and AdjustedDisapprove, so they
 //     cannot be mistaken for raw toplines.
@@ -202,6 +203,15 @@
 // labels are kept in Labels, the four-point scale is folded into approve
 // and disapprove with Detail kept (FourPointScale), and VTsIOM's missing
 // "don't know" is derived as the remainder (UndecidedDerived).
+//
+// Small shares are often printed only as an upper bound: "<1", "< 1",
+// "<0,5", "≤1", «менее 1», «меньше 1». Such a share is not a number the
+// pollster published, so every reader (release tables and series files
+// alike) stores it as NaN rather than 0, the bound or half of it, keeps the
+// poll, sets BelowBound and keeps the printed cell in Labels after its row
+// label ("Нет ответа <1"). No remainder is derived from a bound, and a
+// category whose part is a bound (two "don't know" rows, a four-point
+// half) is NaN as a whole. A bound outside (0, 100] is ErrNumber.
 //
 // # FiveThirtyEight
 //

@@ -79,7 +79,8 @@ func readDocument(r io.Reader, cfg *readConfig) (htmlDoc, error) {
 	return doc, err
 }
 
+// isNumberCell reports whether s is a value cell; a bound ("<1") is one.
 func isNumberCell(s string) bool {
-	_, missing, err := parseNumber(s)
-	return err == nil && !missing
+	_, below, missing, err := parseShare(s)
+	return err == nil && (below || !missing)
 }

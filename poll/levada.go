@@ -83,7 +83,9 @@ func pollsterName(cfg *readConfig, def string) string {
 // the four-point scale («безусловно да / скорее да / скорее нет /
 // безусловно нет»), folded into approve and disapprove with Detail kept and
 // FourPointScale set. Every "don't know" wording counts as undecided; the
-// printed labels are kept in Poll.Labels.
+// printed labels are kept in Poll.Labels. A share printed as a bound
+// («Нет ответа» "<1", «менее 1») is NaN, the month is kept with BelowBound
+// set and the cell's text appended to its label in Labels.
 //
 // A month's poll spans the calendar month with DateApprox set (so does a
 // single day on the 1st or the 15th, a spreadsheet's or scraper's

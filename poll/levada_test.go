@@ -380,3 +380,36 @@ func TestReadLevadaScraperExport(t *testing.T) {
 	ruCheck(t, got, ruMonthly(levadaMode, DateApprox, "2020-07", 60, 33, 6, "2020-08", 66, 33, 1))
 	assert.Equal(t, "Approve|Disapprove|No.Answer", got[0].Labels)
 }
+
+// «Нет ответа» printed as "<1", "менее 1" or "< 1": the month is kept with
+// its approve and disapprove, Undecided is NaN (not 0, not the bound), the
+// poll is flagged BelowBound, the printed cell stays in Labels, and the
+// flag survives the canonical CSV round trip.
+func TestReadLevadaBelowBound(t *testing.T) {
+	got, err := ruRead(t, ReadLevada, "levada/indicator_ru_2022_bound.html")
+	require.NoError(t, err)
+	want := ruMonthly(levadaMode, DateApprox,
+		"2022-09", 77, 21, nan,
+		"2022-10", 79, 19, 2,
+		"2022-11", 79, 18, nan,
+		"2022-12", 81, 17, nan)
+	for _, i := range []int{0, 2, 3} {
+		want[i].flags |= BelowBound
+	}
+	ruCheck(t, got, want)
+	assert.Equal(t, "Одобряю|Не одобряю|Нет ответа <1", got[0].Labels)
+	assert.Equal(t, "Одобряю|Не одобряю|Нет ответа", got[1].Labels)
+	assert.Equal(t, "Одобряю|Не одобряю|Нет ответа менее 1", got[2].Labels)
+
+	var buf strings.Builder
+	require.NoError(t, WriteCSV(&buf, got))
+	back, err := ReadCSV(strings.NewReader(buf.String()))
+	require.NoError(t, err)
+	require.Len(t, back, len(got))
+	for i := range got {
+		assert.Equal(t, got[i].Flags, back[i].Flags, "poll %d", i)
+		assert.Equal(t, got[i].Labels, back[i].Labels, "poll %d", i)
+		assert.Equal(t, math.IsNaN(got[i].Undecided), math.IsNaN(back[i].Undecided), "poll %d", i)
+	}
+	assert.Contains(t, buf.String(), "below-bound")
+}

@@ -80,6 +80,32 @@ func parseNumber(s string) (v float64, missing bool, err error) {
 	return v, false, nil
 }
 
+// parseShare parses a share cell, which may also be printed as an upper
+// bound only: "<1", "< 1", "<0,5", "≤1", "менее 1", "меньше 0,5". A bound is
+// not a value: v is then NaN and below is true, so that no reader invents
+// a number (0, the bound, half of it) and each can flag the poll
+// (BelowBound). The bound itself must be a number in (0, 100]; anything
+// else is parseNumber's.
+func parseShare(s string) (v float64, below, missing bool, err error) {
+	t := trimSpaceAll(s)
+	for _, pre := range [...]string{"<", "≤", "менее", "Менее", "меньше", "Меньше"} {
+		rest, ok := strings.CutPrefix(t, pre)
+		if !ok {
+			continue
+		}
+		b, miss, err := parseNumber(rest)
+		if err != nil || miss {
+			return 0, false, false, fmt.Errorf("%w: %q: a bound needs a number", ErrNumber, s)
+		}
+		if b <= 0 || b > 100 {
+			return 0, false, false, fmt.Errorf("%w: %q: a share bound outside (0, 100]", ErrNumber, s)
+		}
+		return math.NaN(), true, false, nil
+	}
+	v, missing, err = parseNumber(s)
+	return v, false, missing, err
+}
+
 // isThousandsLike reports whether the comma at i is followed by exactly
 // three digits and nothing else, after a non-zero integer part of one to
 // three digits: "1,234" or "12,500" but not "0,125" or "75,4".

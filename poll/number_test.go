@@ -107,3 +107,58 @@ func TestParseCountCommaMessage(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "thousands separator")
 }
+
+// A share printed only as an upper bound is NaN with below set; a bound
+// that is not a share, or no bound at all, is ErrNumber.
+func TestParseShareBound(t *testing.T) {
+	for _, tc := range []struct {
+		in          string
+		want        float64 // NaN: not a number we may store
+		below, miss bool
+		err         error
+	}{
+		{"<1", math.NaN(), true, false, nil},
+		{"< 1", math.NaN(), true, false, nil},
+		{"<\u00a01", math.NaN(), true, false, nil},
+		{" <0,5 ", math.NaN(), true, false, nil},
+		{"<1%", math.NaN(), true, false, nil},
+		{"≤1", math.NaN(), true, false, nil},
+		{"менее 1", math.NaN(), true, false, nil},
+		{"Менее 0,5", math.NaN(), true, false, nil},
+		{"меньше 1", math.NaN(), true, false, nil},
+		{"12", 12, false, false, nil},
+		{"75,4", 75.4, false, false, nil},
+		{"NA", math.NaN(), false, true, nil},
+		{"", math.NaN(), false, true, nil},
+		{"<", 0, false, false, ErrNumber},
+		{"<NA", 0, false, false, ErrNumber},
+		{"<0", 0, false, false, ErrNumber},
+		{"<-1", 0, false, false, ErrNumber},
+		{"<101", 0, false, false, ErrNumber},
+		{"<1,234", 0, false, false, ErrNumber},
+		{"<<1", 0, false, false, ErrNumber},
+		{">1", 0, false, false, ErrNumber},
+		{"менее", 0, false, false, ErrNumber},
+		{"1<", 0, false, false, ErrNumber},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			v, below, miss, err := parseShare(tc.in)
+			if tc.err != nil {
+				require.ErrorIs(t, err, tc.err)
+				assert.False(t, below)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.below, below)
+			assert.Equal(t, tc.miss, miss)
+			if math.IsNaN(tc.want) {
+				assert.True(t, math.IsNaN(v), "got %g", v)
+			} else {
+				assert.Equal(t, tc.want, v)
+			}
+		})
+	}
+	// parseNumber itself stays strict: a bound is not a number.
+	_, _, err := parseNumber("<1")
+	require.ErrorIs(t, err, ErrNumber)
+}

@@ -126,9 +126,12 @@ const (
 	// DateCorrected: the dates were moved by a documented correction of a
 	// known typo (see ApplyCorrections); the row was OutOfOrder.
 	DateCorrected
+	// BelowBound: a share was published only as an upper bound ("<1",
+	// "менее 1"); it is NaN, and a remainder is not derived from it.
+	BelowBound
 )
 
-var flagNames = []string{"undecided-derived", "forward-filled", "duplicate", "tracking", "four-point", "multiversion", "date-approx", "out-of-order", "date-corrected"}
+var flagNames = []string{"undecided-derived", "forward-filled", "duplicate", "tracking", "four-point", "multiversion", "date-approx", "out-of-order", "date-corrected", "below-bound"}
 
 // Has reports whether all bits of g are set in f.
 func (f Flags) Has(g Flags) bool { return f&g == g }

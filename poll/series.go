@@ -105,17 +105,21 @@ func readSeries(d *delimited, idx *[numSeries]int, hdrLine, width int, cfg *read
 			continue
 		}
 		var shares [3]float64
+		var flags Flags
 		bad := false
 		for k, c := range []int{serApprove, serDisapprove, serUndecided} {
 			shares[k] = math.NaN()
 			if idx[c] < 0 {
 				continue
 			}
-			v, _, err := parseNumber(at(c).Text)
+			v, below, _, err := parseShare(at(c).Text)
 			if err != nil {
 				fail(c, err)
 				bad = true
 				break
+			}
+			if below {
+				flags |= BelowBound
 			}
 			shares[k] = v
 		}
@@ -143,7 +147,7 @@ func readSeries(d *delimited, idx *[numSeries]int, hdrLine, width int, cfg *read
 			SampleSize: cfg.sampleSize,
 			Approve:    shares[0], Disapprove: shares[1], Undecided: shares[2], Refused: math.NaN(),
 			AdjustedApprove: math.NaN(), AdjustedDisapprove: math.NaN(),
-			Source: cfg.source, Line: line,
+			Source: cfg.source, Line: line, Flags: flags,
 		}
 		if idx[serUndecided] < 0 && !math.IsNaN(p.Approve) && !math.IsNaN(p.Disapprove) {
 			// Rounded to 1e-10 so that 100 − 75.4 − 17.2 is 7.4, not

@@ -264,3 +264,26 @@ func TestReadCSVSeriesRegisteredFieldDays(t *testing.T) {
 	assert.Equal(t, date(2020, 8, 15), polls[0].Start, "two days before the period")
 	assert.Equal(t, date(2020, 8, 20), polls[1].Start, "four days within it")
 }
+
+// Series files: a bound is NaN with BelowBound, the row is kept, and the
+// undecided remainder is derived from no bound (values 09–10.2022 from
+// Levada.csv with hand-substituted bounds).
+func TestReadSeriesBelowBound(t *testing.T) {
+	polls, err := ReadCSV(strings.NewReader("Date,Approve,Disapprove,No_answer\n2022-09-01,77,21,<1\n2022-10-01,79,19,2\n"), WithPollster("Levada"))
+	require.NoError(t, err)
+	require.Len(t, polls, 2)
+	assert.Equal(t, 77.0, polls[0].Approve)
+	assert.Equal(t, 21.0, polls[0].Disapprove)
+	assert.True(t, math.IsNaN(polls[0].Undecided))
+	assert.True(t, polls[0].Flags.Has(BelowBound))
+	assert.False(t, polls[1].Flags.Has(BelowBound))
+	assert.Equal(t, 2.0, polls[1].Undecided)
+
+	polls, err = ReadCSV(strings.NewReader("Date,Approve,Disapprove\n2022-09-01,77,менее 1\n2022-10-01,79,19\n"), WithPollster("Levada"))
+	require.NoError(t, err)
+	require.Len(t, polls, 2)
+	assert.True(t, math.IsNaN(polls[0].Disapprove))
+	assert.True(t, math.IsNaN(polls[0].Undecided), "no remainder from a bound")
+	assert.Equal(t, BelowBound, polls[0].Flags&(BelowBound|UndecidedDerived))
+	assert.Equal(t, UndecidedDerived, polls[1].Flags&(BelowBound|UndecidedDerived))
+}

@@ -147,3 +147,15 @@ func TestRussianReadersConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// A bound ("<1") is NaN with BelowBound, and no remainder is derived from
+// it (hand-made: the real weeks print 14,2 and 14,6).
+func TestReadVTsIOMBelowBound(t *testing.T) {
+	in := ";Сент 21 2025;Сент 28 2025\nОдобрение;75,8;75,4\nНеодобрение;<1;14,6\n"
+	got, err := ReadVTsIOM(strings.NewReader(in))
+	require.NoError(t, err)
+	ruCheck(t, got, []ruShares{
+		{"2025-09-15", "2025-09-21", 75.8, nan, nan, Phone, BelowBound},
+		{"2025-09-22", "2025-09-28", 75.4, 14.6, 10.0, Phone, UndecidedDerived},
+	})
+}
