@@ -121,10 +121,12 @@ var (
 	hcTitleRE      = regexp.MustCompile(`title\s*:\s*\{\s*text\s*:\s*(?:'([^'\n]*)'|"([^"\n]*)")`)
 )
 
-// bracketed returns the text between the '[' ending at i and its matching
-// ']', skipping nested brackets and braces ([[x, y], …], [{y: 58}, …]) and
-// quoted strings, and where it ends.
-func bracketed(s string, i int) (string, int, bool) {
+// scanJS walks s from i, skipping quoted strings (with backslash escapes),
+// and calls visit for every other byte with the bracket depth before that
+// byte ('[' and '{' open, ']' and '}' close). visit returns true to stop;
+// scanJS returns the index it stopped at, or -1 at the end of s. Both
+// array helpers below need exactly this lexical walk.
+func scanJS(s string, i int, visit func(j int, c byte, depth int) bool) int {
 	depth := 0
 	var quote byte
 	for j := i; j < len(s); j++ {
@@ -136,45 +138,48 @@ func bracketed(s string, i int) (string, int, bool) {
 			} else if c == quote {
 				quote = 0
 			}
+			continue
 		case c == '\'' || c == '"':
 			quote = c
-		case c == '[' || c == '{':
+			continue
+		}
+		if visit(j, c, depth) {
+			return j
+		}
+		switch c {
+		case '[', '{':
 			depth++
-		case c == ']' || c == '}':
-			if depth == 0 {
-				return s[i:j], j, c == ']'
-			}
+		case ']', '}':
 			depth--
 		}
 	}
-	return "", 0, false
+	return -1
+}
+
+// bracketed returns the text between the '[' ending at i and its matching
+// ']', skipping nested brackets and braces ([[x, y], …], [{y: 58}, …]) and
+// quoted strings, and where it ends.
+func bracketed(s string, i int) (string, int, bool) {
+	j := scanJS(s, i, func(_ int, c byte, depth int) bool {
+		return (c == ']' || c == '}') && depth == 0
+	})
+	if j < 0 {
+		return "", 0, false
+	}
+	return s[i:j], j, s[j] == ']'
 }
 
 // splitElements splits the body of a JavaScript array at its top-level
 // commas, returning each element with its byte offset in body.
 func splitElements(body string) (elems []string, offs []int) {
-	depth, start := 0, 0
-	var quote byte
-	for j := 0; j < len(body); j++ {
-		c := body[j]
-		switch {
-		case quote != 0:
-			if c == '\\' {
-				j++
-			} else if c == quote {
-				quote = 0
-			}
-		case c == '\'' || c == '"':
-			quote = c
-		case c == '[' || c == '{':
-			depth++
-		case c == ']' || c == '}':
-			depth--
-		case c == ',' && depth == 0:
+	start := 0
+	scanJS(body, 0, func(j int, c byte, depth int) bool {
+		if c == ',' && depth == 0 {
 			elems, offs = append(elems, body[start:j]), append(offs, start)
 			start = j + 1
 		}
-	}
+		return false
+	})
 	return append(elems, body[start:]), append(offs, start)
 }
 
