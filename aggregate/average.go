@@ -729,21 +729,28 @@ func (p *prepared) obs(s int) *shareObs {
 		if math.IsNaN(v) || !(q.w > 0) {
 			continue
 		}
-		o.y = append(o.y, v)
-		o.w = append(o.w, q.w)
-		o.house = append(o.house, q.house)
-		o.start = append(o.start, q.start)
-		o.end = append(o.end, q.end)
-		o.mid = append(o.mid, q.mid)
-		se := math.NaN()
-		if q.n > 0 {
-			se = 100 * math.Sqrt(v/100*(1-v/100)/q.n)
-		}
-		o.seSampling = append(o.seSampling, se)
-		o.first = min(o.first, q.mid, q.end)
-		o.last = max(o.last, q.end)
+		o.add(q, v)
 	}
 	return o
+}
+
+// add appends poll q's value v of one share, with its sampling SE (NaN
+// when n is unknown or v is not a share, e.g. a negative derived
+// undecided), and widens the range of days trends are computed over.
+func (o *shareObs) add(q avgPoll, v float64) {
+	o.y = append(o.y, v)
+	o.w = append(o.w, q.w)
+	o.house = append(o.house, q.house)
+	o.start = append(o.start, q.start)
+	o.end = append(o.end, q.end)
+	o.mid = append(o.mid, q.mid)
+	se := math.NaN()
+	if q.n > 0 && v >= 0 {
+		se = 100 * math.Sqrt(v/100*(1-v/100)/q.n)
+	}
+	o.seSampling = append(o.seSampling, se)
+	o.first = min(o.first, q.mid, q.end)
+	o.last = max(o.last, q.end)
 }
 
 // sums holds, per day, Σu, Σu·x and Σu² of a kernel-weighted average.
@@ -1578,19 +1585,7 @@ func (a Average) undecided(c *avgConfig, p *prepared, ap, dis *Result, he, se []
 			continue
 		}
 		u := 100 - q.approve - q.disapprove
-		o.y = append(o.y, u)
-		o.w = append(o.w, q.w)
-		o.house = append(o.house, q.house)
-		o.start = append(o.start, q.start)
-		o.end = append(o.end, q.end)
-		o.mid = append(o.mid, q.mid)
-		se := math.NaN()
-		if q.n > 0 && u >= 0 {
-			se = 100 * math.Sqrt(u/100*(1-u/100)/q.n)
-		}
-		o.seSampling = append(o.seSampling, se)
-		o.first = min(o.first, q.mid, q.end)
-		o.last = max(o.last, q.end)
+		o.add(q, u)
 		adj = append(adj, u+he[0][q.house]+he[1][q.house])
 	}
 	if len(o.y) == 0 {
