@@ -105,9 +105,24 @@ import (
 //
 // # Memory
 //
-// The daily level is kept for every retained draw (as float32, for its
+// The daily level is kept for the retained draws (as float32, for its
 // quantiles): 4 bytes × Chains × Iterations × days per share, 13 MB for the
 // default sampler on 800 days; Posterior.Draws shares it (Draws.Level).
+// That storage is capped at LevelBudget bytes per share: when Chains ×
+// Iterations × days would exceed it, only every k-th retained draw of the
+// level is kept (Draws.Thin = k, the smallest k that fits; reported as
+// Params.Other "level_thin" and a warning), and the draws in between skip
+// the path draw altogether. σ, τ and the house effects always keep every
+// draw. With the defaults the cap starts to thin beyond 8,388 days (23
+// years of daily series); 200 years (73,000 days) keep every 9th draw, 460
+// per share, and the level's interval ends carry the larger Monte Carlo
+// error of 460 draws. Storage grows as the chains run, so a long run
+// cancelled early holds only what it drew.
+//
+// Time grows with the days, polled or not: an iteration costs O(N + T·J)
+// (one or two likelihood evaluations). 20 polls over 200 years (69,400
+// days) take about 90 s on two cores for the default sampler and three
+// shares, against a fraction of a second for the same polls over 800 days.
 type Bayes struct {
 	// Model is the model sampled: shares, Level, identification, τ mode,
 	// scale and houses are taken from it. Model.Sigma > 0 and
@@ -140,6 +155,21 @@ type Bayes struct {
 	Progress func(chain, iter, total int)
 }
 
+// LevelBudget is the most memory, in bytes, that Bayes keeps for the
+// draws of one share's daily level (see Memory in Bayes).
+const LevelBudget = 128 << 20
+
+// levelThin returns the thinning k of the level draws that keeps chains ×
+// ⌈iters/k⌉ × days float32 values within budget bytes.
+func levelThin(chains, iters, days, budget int) int {
+	perChain := budget / 4 / chains // float32 values per chain
+	for k := 1; ; k++ {
+		if (iters+k-1)/k*days <= perChain || k >= iters {
+			return k
+		}
+	}
+}
+
 // Convergence thresholds of the diagnostics (Vehtari et al. 2021).
 const (
 	RhatMax = 1.01 // largest acceptable split-R̂
@@ -162,11 +192,14 @@ type Draws struct {
 	Houses map[string][][]float64 // house effect per house label
 
 	// Level holds the daily level, in float32 to halve its memory:
-	// Level[c][i·Days + t] is draw i of chain c on day t, the date
-	// Start + t days (Result.Series[t].Date).
+	// Level[c][i·Days + t] is kept draw i of chain c on day t, the date
+	// Start + t days (Result.Series[t].Date). Kept draw i is retained
+	// iteration i·Thin (Thin = 1 but for very long series: see Memory in
+	// Bayes).
 	Level [][]float32
 	Start time.Time
 	Days  int
+	Thin  int
 }
 
 // LevelAt returns the draws of the level on day t (0 ≤ t < Days) of every
@@ -205,6 +238,12 @@ func (m Bayes) Fit(ctx context.Context, polls []poll.Poll) (*Result, error) {
 
 // Sample is Fit keeping the draws of σ, τ and the house effects.
 func (m Bayes) Sample(ctx context.Context, polls []poll.Poll) (*Posterior, error) {
+	return m.sample(ctx, polls, LevelBudget)
+}
+
+// sample is Sample with the level draws capped at budget bytes per share
+// (LevelBudget; the tests use smaller ones).
+func (m Bayes) sample(ctx context.Context, polls []poll.Poll, budget int) (*Posterior, error) {
 	if err := m.check(); err != nil {
 		return nil, err
 	}
@@ -217,7 +256,7 @@ func (m Bayes) Sample(ctx context.Context, polls []poll.Poll) (*Posterior, error
 		draws Draws
 	}
 	fits, err := eachShare(shares, func(i int, s Share) (fitted, error) {
-		res, draws, err := m.sampleShare(ctx, polls, s, i)
+		res, draws, err := m.sampleShare(ctx, polls, s, i, budget)
 		return fitted{res, draws}, err
 	})
 	if err != nil {
@@ -275,6 +314,7 @@ type bayesShare struct {
 	tauProp []*gridProposal // independence proposal of each τ
 
 	warmup, iters int
+	thin          int // keep the level of every thin-th retained draw (levelThin)
 	seed          uint64
 	stream        uint64
 	progress      func(iter, total int)
@@ -285,7 +325,7 @@ type chainOut struct {
 	sigma     []float64
 	tau       [][]float64 // [group][iter]
 	beta      [][]float64 // [full constant][iter]: level on day 0, then houses
-	latent    []float32   // iter × nDays, model scale
+	latent    []float32   // kept draw × nDays, model scale (every thin-th iteration)
 	accept    int         // accepted σ proposals after warm-up
 	tauAccept []int       // accepted τ proposals after warm-up, per group
 }
@@ -461,15 +501,19 @@ func (b *bayesShare) run(ctx context.Context, chain int) (*chainOut, error) {
 	k := sm.c.k()
 	T := o.nDays
 
-	out := &chainOut{sigma: make([]float64, b.iters), latent: make([]float32, b.iters*T)}
+	// The draws are appended as they come (capacity for at most
+	// growChunk iterations up front), so a run cancelled early holds only
+	// what it drew.
+	capHint := min(b.iters, growChunk)
+	out := &chainOut{sigma: make([]float64, 0, capHint), latent: make([]float32, 0, (capHint+b.thin-1)/b.thin*T)}
 	out.tau = make([][]float64, sm.nTau)
 	out.tauAccept = make([]int, sm.nTau)
 	for g := range out.tau {
-		out.tau[g] = make([]float64, b.iters)
+		out.tau[g] = make([]float64, 0, capHint)
 	}
 	out.beta = make([][]float64, nFull)
 	for a := range out.beta {
-		out.beta[a] = make([]float64, b.iters)
+		out.beta[a] = make([]float64, 0, capHint)
 	}
 
 	// Start from the proposals, which approximate the marginal posteriors
@@ -555,13 +599,18 @@ func (b *bayesShare) run(ctx context.Context, chain int) (*chainOut, error) {
 			continue
 		}
 		i := it - b.warmup
-		out.sigma[i] = math.Exp(u)
+		out.sigma = append(out.sigma, math.Exp(u))
 		for g := range tau {
-			out.tau[g][i] = tau[g]
+			out.tau[g] = append(out.tau[g], tau[g])
 		}
-		drawConstantsAndPath(cur, rng, gamma, beta, out.latent[i*T:(i+1)*T])
+		drawConstants(cur, rng, gamma, beta)
+		if i%b.thin == 0 {
+			n := len(out.latent)
+			out.latent = slices.Grow(out.latent, T)[:n+T]
+			drawPath(cur, rng, beta, out.latent[n:])
+		}
 		for a, v := range beta {
-			out.beta[a][i] = v
+			out.beta[a] = append(out.beta[a], v)
 		}
 		if b.progress != nil && ((it+1)%100 == 0 || it+1 == total) {
 			b.progress(it+1, total)
@@ -570,12 +619,14 @@ func (b *bayesShare) run(ctx context.Context, chain int) (*chainOut, error) {
 	return out, nil
 }
 
-// drawConstantsAndPath draws steps 3 and 4 of the sampler from the
-// workspace of cr, which must hold a successful eval at the current σ, τ:
-// the full constants into beta (gamma is workspace of length k) and the
-// daily level into lat.
-func drawConstantsAndPath[F float32 | float64](cr *core, rng *rand.Rand, gamma, beta []float64, lat []F) {
-	// 3. β | σ, τ, y ~ N(S⁻¹s, S⁻¹): with S = LLᵀ (left in cr by eval),
+// growChunk is the number of iterations a chain makes room for at once.
+const growChunk = 4096
+
+// drawConstants draws step 3 of the sampler from the workspace of cr,
+// which must hold a successful eval at the current σ, τ: the full
+// constants into beta (gamma is workspace of length k).
+func drawConstants(cr *core, rng *rand.Rand, gamma, beta []float64) {
+	// β | σ, τ, y ~ N(S⁻¹s, S⁻¹): with S = LLᵀ (left in cr by eval),
 	// γ = L⁻ᵀ(L⁻¹s + ξ).
 	k := len(gamma)
 	copy(gamma, cr.rhs)
@@ -585,7 +636,12 @@ func drawConstantsAndPath[F float32 | float64](cr *core, rng *rand.Rand, gamma, 
 	}
 	backSub(cr.s, k, gamma)
 	cr.c.full(gamma, beta)
-	// 4. w | β, σ, τ, y ~ N(M⁻¹(b − Uβ), M⁻¹), M = LLᵀ bidiagonal:
+}
+
+// drawPath draws step 4 of the sampler, the daily level given the
+// constants beta (from drawConstants on the same workspace), into lat.
+func drawPath[F float32 | float64](cr *core, rng *rand.Rand, beta []float64, lat []F) {
+	// w | β, σ, τ, y ~ N(M⁻¹(b − Uβ), M⁻¹), M = LLᵀ bidiagonal:
 	// w = mean + L⁻ᵀξ, solved backwards from the last day.
 	nFull := cr.c.nFull
 	K := cr.K
@@ -607,7 +663,7 @@ func drawConstantsAndPath[F float32 | float64](cr *core, rng *rand.Rand, gamma, 
 }
 
 // sampleShare samples one share and summarises it.
-func (m Bayes) sampleShare(ctx context.Context, polls []poll.Poll, s Share, shareIdx int) (*Result, Draws, error) {
+func (m Bayes) sampleShare(ctx context.Context, polls []poll.Poll, s Share, shareIdx, budget int) (*Result, Draws, error) {
 	sm, err := m.Model.prepare(polls, s)
 	if err != nil {
 		return nil, Draws{}, err
@@ -618,6 +674,7 @@ func (m Bayes) sampleShare(ctx context.Context, polls []poll.Poll, s Share, shar
 		sm:       sm,
 		warmup:   orDefault(m.Warmup, 100),
 		iters:    orDefault(m.Iterations, 1000),
+		thin:     levelThin(chains, orDefault(m.Iterations, 1000), o.nDays, budget),
 		seed:     m.Seed,
 		stream:   uint64(s) << 32, // by share, not position: a share's draws do not depend on the others asked for
 		sigPrior: orDefault(m.SigmaPrior, 1.0),
@@ -739,11 +796,16 @@ func (b *bayesShare) summarise(outs []*chainOut, level float64, s Share) (*Resul
 	chains := len(outs)
 	n := b.iters
 	res := &Result{Model: "bayes", Share: s.String(), Level: level}
-	d := Draws{Logit: sm.logit, Start: o.date(0), Days: T}
+	d := Draws{Logit: sm.logit, Start: o.date(0), Days: T, Thin: b.thin}
 	for _, out := range outs {
 		d.Level = append(d.Level, out.latent)
 	}
+	nLevel := len(outs[0].latent) / T // kept level draws per chain
 	var warnings []string
+	if b.thin > 1 {
+		warnings = append(warnings, fmt.Sprintf("the daily level is summarised from every %d-th draw (%d per chain) to keep its draws within %d MiB; σ, τ and the house effects use all %d",
+			b.thin, nLevel, LevelBudget>>20, n))
+	}
 	diag := func(name string, x [][]float64) {
 		r, e := SplitRhat(x), BulkESS(x)
 		if math.IsNaN(r) || math.IsNaN(e) {
@@ -796,14 +858,17 @@ func (b *bayesShare) summarise(outs []*chainOut, level float64, s Share) (*Resul
 	if sm.logit {
 		res.Params.Other["logit"] = 1
 	}
+	if b.thin > 1 {
+		res.Params.Other["level_thin"] = float64(b.thin)
+	}
 
 	// Latent level: pool the draws of each day.
-	buf := make([]float64, chains*n)
-	scratch := make([]float64, 0, chains*n)
+	buf := make([]float64, chains*nLevel)
+	scratch := make([]float64, 0, chains*nLevel)
 	gather := func(t int) {
 		for c, out := range outs {
-			for i := range n {
-				buf[c*n+i] = float64(out.latent[i*T+t])
+			for i := range nLevel {
+				buf[c*nLevel+i] = float64(out.latent[i*T+t])
 			}
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -292,7 +293,7 @@ func TestBayesCancelAndProgress(t *testing.T) {
 
 	// Cancelling mid-run stops the chains.
 	ctx, cancel = context.WithCancel(context.Background())
-	m.Iterations = 1_000_000
+	m.Iterations = 1_000_000 // storage grows as the chains run: cancelled early, little is held
 	m.Progress = func(chain, iter, total int) {
 		if iter >= 200 {
 			cancel()
@@ -605,7 +606,8 @@ func plainGibbsSigma(t testing.TB, chains, warmup, iters int) [][]float64 {
 			sigma := 0.2 + 0.3*rng.Float64()
 			for it := range warmup + iters {
 				cr.eval(sigma, nil)
-				drawConstantsAndPath(cr, rng, gamma, beta, lat)
+				drawConstants(cr, rng, gamma, beta)
+				drawPath(cr, rng, beta, lat)
 				ss := 0.0
 				for d := 1; d < len(lat); d++ {
 					ss += (lat[d] - lat[d-1]) * (lat[d] - lat[d-1])
@@ -662,4 +664,63 @@ func TestDrawsLevelAtBounds(t *testing.T) {
 	assert.Equal(t, [][]float64{{2, 5}}, d.LevelAt(1))
 	assert.Panics(t, func() { d.LevelAt(3) })
 	assert.Panics(t, func() { d.LevelAt(-1) })
+}
+
+func TestLevelThin(t *testing.T) {
+	for _, c := range []struct{ chains, iters, days, budget, want int }{
+		{4, 1000, 800, LevelBudget, 1},       // the default on the peers' data: every draw
+		{4, 1000, 8388, LevelBudget, 1},      // the longest series kept whole
+		{4, 1000, 8389, LevelBudget, 2},      // one day more
+		{4, 1000, 73000, LevelBudget, 9},     // 200 years: ⌈1000/9⌉ = 112 draws per chain
+		{2, 200, 800, 320_000, 4},            // 40,000 values per chain: 50 draws of 800 days
+		{2, 100, 10, 40, 100},                // nothing fits: one draw per chain
+		{1, 1_000_000, 800, LevelBudget, 24}, // a huge run is thinned, not held
+	} {
+		got := levelThin(c.chains, c.iters, c.days, c.budget)
+		assert.Equal(t, c.want, got, "%+v", c)
+		assert.LessOrEqual(t, c.chains*((c.iters+got-1)/got)*c.days*4, max(c.budget, c.chains*c.days*4), "%+v fits", c)
+	}
+}
+
+// TestBayesLevelThinning: past the memory budget the level is kept for
+// every k-th draw, with a warning; σ and the houses keep all draws, the
+// summaries agree with the unthinned run within Monte Carlo error, and the
+// calibration draws of corrected polls land on the kept draws.
+func TestBayesLevelThinning(t *testing.T) {
+	ctx := context.Background()
+	sp := simSpec{days: 120, polls: 80, houses: 3, sigma: 0.3, houseSD: 2, rare: -1, start: 62}
+	f := simulateFalsified(11, sp, 60, 0.71, 0.45, 0.008, 0.012)
+	polls, err := f.chain().Apply(f.polls)
+	require.NoError(t, err)
+	b := Bayes{Model: StateSpace{Shares: []Share{Approve}, Identify: SumToZero, Tau: TauNone, Scale: ScalePoints},
+		Chains: 2, Iterations: 400, Seed: 3}
+	full, err := b.sample(ctx, polls, LevelBudget)
+	require.NoError(t, err)
+	T := len(full.Result.Series)
+	budget := 2 * 100 * T * 4 // 100 kept draws per chain: every 4th
+	thin, err := b.sample(ctx, polls, budget)
+	require.NoError(t, err)
+	d := thin.Draws[Approve]
+	require.Equal(t, 4, d.Thin)
+	require.Len(t, d.Level, 2)
+	assert.Len(t, d.Level[0], 100*T)
+	assert.Len(t, d.Sigma[0], 400, "σ keeps every draw")
+	assert.Equal(t, 4.0, thin.Result.Params.Other["level_thin"])
+	assert.Contains(t, strings.Join(thin.Result.Warnings, "\n"), "every 4-th draw")
+	assert.Equal(t, 1, full.Draws[Approve].Thin)
+	assert.NotContains(t, full.Result.Params.Other, "level_thin")
+	for day, p := range thin.Result.Series {
+		q := full.Result.Series[day]
+		// Both are Monte Carlo estimates of the same posterior: 100 vs 400
+		// draws per chain.
+		assert.InDelta(t, q.Mean, p.Mean, 0.5*q.SD, "day %d mean", day)
+		assert.InDelta(t, q.SD, p.SD, 0.3*q.SD, "day %d sd", day)
+	}
+	// The calibration error is on the kept draws: the level's variance on
+	// the last day carries it in both runs.
+	last := T - 1
+	assert.InEpsilon(t, full.Result.Series[last].SD, thin.Result.Series[last].SD, 0.25)
+	again, err := b.sample(ctx, polls, budget)
+	require.NoError(t, err)
+	assert.Equal(t, thin.Result.Series, again.Result.Series, "same seed, same bytes")
 }

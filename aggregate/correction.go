@@ -310,13 +310,16 @@ func (b *bayesShare) addCalibrationDraws(ctx context.Context, outs []*chainOut) 
 			for k := range z {
 				z[k] = rng.NormFloat64()
 			}
-			lat := out.latent[i*T : (i+1)*T]
-			for t := range lat {
-				v := 0.0
-				for k, h := range eff.h {
-					v += z[k] * h[t]
+			if i%b.thin == 0 { // the level is kept for every thin-th draw
+				j := i / b.thin
+				lat := out.latent[j*T : (j+1)*T]
+				for t := range lat {
+					v := 0.0
+					for k, h := range eff.h {
+						v += z[k] * h[t]
+					}
+					lat[t] += float32(v)
 				}
-				lat[t] += float32(v)
 			}
 			for a := range out.beta {
 				for k, beta := range eff.beta {
