@@ -1073,3 +1073,67 @@ func selectKth(x []float64, k int) float64 {
 	}
 	return x[k]
 }
+
+// addCalibrationDraws adds the shared calibration errors of corrected
+// polls to the retained draws of every chain: for each draw, an error
+// c_k ~ N(0, 1) per calibration k, drawn from its own PCG stream (Seed,
+// share·2³² + 2³¹), moves the daily level by c_k·h_{k,t} and the constants
+// by c_k times their response, with h the response of calibrationPass at
+// the posterior means of σ and τ (a plug-in: h changes little with σ and
+// τ). Drawing c_k from its prior ignores the little the polls say about
+// it (a calibration error is confounded with the level wherever every
+// poll is corrected alike). The quantile intervals, the house effects'
+// sds and Draws then include the calibration uncertainty.
+func (b *bayesShare) addCalibrationDraws(ctx context.Context, outs []*chainOut) (*calibrationEffect, error) {
+	sm := b.sm
+	o := sm.o
+	if len(o.loads) == 0 {
+		return nil, nil
+	}
+	sigma, n := 0.0, 0
+	tau := make([]float64, sm.nTau)
+	for _, out := range outs {
+		for i, s := range out.sigma {
+			sigma += s
+			n++
+			for g := range tau {
+				tau[g] += out.tau[g][i]
+			}
+		}
+	}
+	sigma /= float64(n)
+	for g := range tau {
+		tau[g] /= float64(n)
+	}
+	eff, err := calibrationPass(ctx, o, sm.c, sm.tauOf, sm.nTau, sigma, tau, sm.fid, false)
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(b.seed, b.stream+1<<31))
+	T := o.nDays
+	z := make([]float64, len(eff.h))
+	for _, out := range outs {
+		for i := range out.sigma {
+			for k := range z {
+				z[k] = rng.NormFloat64()
+			}
+			if i%b.thin == 0 { // the level is kept for every thin-th draw
+				j := i / b.thin
+				lat := out.latent[j*T : (j+1)*T]
+				for t := range lat {
+					v := 0.0
+					for k, h := range eff.h {
+						v += z[k] * h[t]
+					}
+					lat[t] += float32(v)
+				}
+			}
+			for a := range out.beta {
+				for k, beta := range eff.beta {
+					out.beta[a][i] += z[k] * beta[a]
+				}
+			}
+		}
+	}
+	return eff, nil
+}

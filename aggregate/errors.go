@@ -46,3 +46,14 @@ func (e *PollError) Error() string {
 // that both errors.Is(err, ErrInvalidPoll) and errors.Is(err,
 // poll.ErrShareRange) (for instance) hold.
 func (e *PollError) Unwrap() []error { return []error{ErrInvalidPoll, e.Err} }
+
+// More sentinel errors of the state-space models (see also errors.go).
+var (
+	// ErrTooFewPolls: there are polls, but not enough to estimate what was
+	// asked (for instance fewer polls than free house effects plus one).
+	ErrTooFewPolls = errors.New("aggregate: too few polls")
+	// ErrNoSampleSize: a poll has no sample size and its pollster has no
+	// profile (poll.Lookup) giving a default one, so its sampling variance
+	// is unknown.
+	ErrNoSampleSize = errors.New("aggregate: unknown sample size")
+)

@@ -10,58 +10,6 @@ import (
 	"github.com/candorpoll/candor/poll"
 )
 
-// More sentinel errors of the state-space models (see also errors.go).
-var (
-	// ErrTooFewPolls: there are polls, but not enough to estimate what was
-	// asked (for instance fewer polls than free house effects plus one).
-	ErrTooFewPolls = errors.New("aggregate: too few polls")
-	// ErrNoSampleSize: a poll has no sample size and its pollster has no
-	// profile (poll.Lookup) giving a default one, so its sampling variance
-	// is unknown.
-	ErrNoSampleSize = errors.New("aggregate: unknown sample size")
-)
-
-// Share names one of the three shares a poll publishes.
-type Share uint8
-
-// The shares. Undecided is the published "hard to say" (plus refusals when
-// the pollster folds them in), or 100 − approve − disapprove when the poll
-// does not publish it (see observationsFor).
-const (
-	Approve Share = iota
-	Disapprove
-	Undecided
-)
-
-var shareNames = [...]string{"approve", "disapprove", "undecided"}
-
-// String returns "approve", "disapprove" or "undecided".
-func (s Share) String() string {
-	if int(s) < len(shareNames) {
-		return shareNames[s]
-	}
-	return fmt.Sprintf("Share(%d)", uint8(s))
-}
-
-// value returns the share of p, deriving the undecided share as
-// 100 − approve − disapprove when it is not published.
-func (s Share) value(p *poll.Poll) float64 {
-	switch s {
-	case Approve:
-		return p.Approve
-	case Disapprove:
-		return p.Disapprove
-	case Undecided:
-		if !math.IsNaN(p.Undecided) {
-			return p.Undecided
-		}
-		if d := 100 - p.Approve - p.Disapprove; d >= 0 {
-			return d // NaN when either is unpublished
-		}
-	}
-	return math.NaN()
-}
-
 // varianceFloorShare is the share (points) below which, or above 100 minus
 // which, the plug-in sampling variance is computed as if the share were
 // exactly this value. Published shares are rounded to a point at most, so a

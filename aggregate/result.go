@@ -1,6 +1,8 @@
 package aggregate
 
 import (
+	"math"
+	"sort"
 	"time"
 )
 
@@ -67,4 +69,42 @@ type Result struct {
 	// Disapprove and Undecided hold the other shares when the model
 	// estimated them; nil otherwise. Their own Disapprove/Undecided are nil.
 	Disapprove, Undecided *Result
+}
+
+// dayNumber is the number of whole UTC days since 1970-01-01.
+func dayNumber(t time.Time) int {
+	s := t.Unix()
+	d := s / 86400
+	if s < 0 && s%86400 != 0 {
+		d--
+	}
+	return int(d)
+}
+
+// dayTime is the inverse of dayNumber: UTC midnight of day d.
+func dayTime(d int) time.Time { return time.Unix(int64(d)*86400, 0).UTC() }
+
+// clampPoint keeps a point inside 0–100 (house adjustment can push an
+// average of polls near 0 or 100 slightly beyond).
+func clampPoint(p *Point) {
+	cl := func(x float64) float64 { return math.Min(math.Max(x, 0), 100) }
+	p.Mean, p.Lower, p.Upper = cl(p.Mean), cl(p.Lower), cl(p.Upper)
+	p.PollLower, p.PollUpper = cl(p.PollLower), cl(p.PollUpper)
+}
+
+// At returns the smoothed point (from Series) on the UTC day of date, and
+// false when the series has no point on that day.
+func (r *Result) At(date time.Time) (Point, bool) { return pointOn(r.Series, date) }
+
+// pointOn returns the point of pts (in date order) on the UTC day of date.
+// It searches by date rather than by offset from the first point because
+// a series may have gaps: the filtered series skips the days on which the
+// past polls do not identify the level.
+func pointOn(pts []Point, date time.Time) (Point, bool) {
+	d := dayNumber(date)
+	i := sort.Search(len(pts), func(i int) bool { return dayNumber(pts[i].Date) >= d })
+	if i < len(pts) && dayNumber(pts[i].Date) == d {
+		return pts[i], true
+	}
+	return Point{}, false
 }
