@@ -28,6 +28,11 @@ import (
 // each field. An Average is not modified by Fit and is safe for concurrent
 // use.
 type Average struct {
+	// Shares to estimate; nil means approve, disapprove and undecided
+	// (each a share as Share defines it, fitted on its own, their means
+	// then made to sum to at most 100 as in StateSpace).
+	Shares []Share
+
 	// Level is the confidence level of the intervals, in (0, 1).
 	// Zero means 0.95.
 	Level float64
@@ -231,11 +236,10 @@ type avgPoll struct {
 	house      int
 	start, end int // day numbers
 	mid        int
-	approve    float64
-	disapprove float64
-	n          float64 // effective sample size; 0 when unknown
-	weight     float64 // poll's own Weight (0 = none)
-	grade      float64 // GradeWeight of its grade (0 = none or unknown)
+	value      [3]float64 // by Share (Share.Value of its versions, averaged); NaN when unpublished
+	n          float64    // effective sample size; 0 when unknown
+	weight     float64    // poll's own Weight (0 = none)
+	grade      float64    // GradeWeight of its grade (0 = none or unknown)
 	tracking   bool
 	w          float64 // final weight w_i
 }
@@ -298,32 +302,21 @@ func (a Average) Fit(ctx context.Context, polls []poll.Poll) (*Result, error) {
 		return nil, fmt.Errorf("%w: no output day: Start %s is after the last poll (%s)", ErrConfig,
 			dayTime(lo).Format(time.DateOnly), dayTime(p.last).Format(time.DateOnly))
 	}
-	res := make([]*Result, 2)
-	houseOf := make([][]float64, 2)
-	seOf := make([][]float64, 2)
-	for s := range 2 {
-		r, he, se, err := a.fitShare(ctx, &c, p, s)
+	_, results, warnings, err := eachShare("Average.Shares", a.Shares, func(_ int, s Share) (*ShareResult, error) {
+		r, err := a.fitShare(ctx, &c, p, s)
 		if err != nil {
 			return nil, err
 		}
-		res[s], houseOf[s], seOf[s] = r, he, se
-	}
-	approve, disapprove := res[0], res[1]
-	undecided, err := a.undecided(&c, p, approve, disapprove, houseOf, seOf)
+		// Shared calibration errors of corrected polls (average_calibration.go).
+		p.addCalibration(&c, polls, r, s)
+		return r, nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	if approve == nil {
-		return nil, fmt.Errorf("%w: no poll publishes an approve share", ErrNoPolls)
-	}
-	// Shared calibration errors of corrected polls (correction.go).
-	for s, r := range []*Result{approve, disapprove, undecided} {
-		p.addCalibration(&c, polls, r, Share(s))
-	}
-	approve.Warnings = append(slices.Clone(p.warnings), approve.Warnings...)
-	approve.Disapprove = disapprove
-	approve.Undecided = undecided
-	return approve, nil
+	r := assemble("average", c.level, results)
+	r.Warnings = append(append(slices.Clone(p.warnings), warnings...), r.Warnings...)
+	return r, nil
 }
 
 // validatePolls returns every invalid poll as a joined *PollError.
@@ -436,16 +429,15 @@ func (a Average) prepare(c *avgConfig, polls []poll.Poll) (*prepared, error) {
 		}
 		ap := avgPoll{src: vers[0], house: h, start: k.start, end: k.end,
 			mid: dayNumber(polls[vers[0]].Midpoint())}
-		var sa, na, sd, nd, sn, nn, sw, nw float64
+		var sv, nv [3]float64
+		var sn, nn, sw, nw float64
 		for _, i := range vers {
 			q := &polls[i]
-			if !math.IsNaN(q.Approve) {
-				sa += q.Approve
-				na++
-			}
-			if !math.IsNaN(q.Disapprove) {
-				sd += q.Disapprove
-				nd++
+			for _, sh := range allShares {
+				if v := sh.Value(q); !math.IsNaN(v) {
+					sv[sh] += v
+					nv[sh]++
+				}
 			}
 			if n := q.EffectiveSampleSize(); n > 0 {
 				sn += n
@@ -462,7 +454,9 @@ func (a Average) prepare(c *avgConfig, polls []poll.Poll) (*prepared, error) {
 			}
 			ap.tracking = ap.tracking || q.Flags.Has(poll.Tracking)
 		}
-		ap.approve, ap.disapprove = sa/na, sd/nd // NaN when no version publishes it
+		for sh := range sv {
+			ap.value[sh] = sv[sh] / nv[sh] // NaN when no version publishes it
+		}
 		if nn > 0 {
 			ap.n = sn / nn
 		} else {
@@ -522,16 +516,13 @@ func samePublished(p, q *poll.Poll) bool {
 		eq(p.Approve, q.Approve) && eq(p.Disapprove, q.Disapprove) && eq(p.Undecided, q.Undecided)
 }
 
-// fitShare fits share s (0 approve, 1 disapprove). It returns a nil
-// Result (and no error) when no poll publishes the disapprove share.
-func (a Average) fitShare(ctx context.Context, c *avgConfig, p *prepared, s int) (*Result, []float64, []float64, error) {
+// fitShare fits share s. It returns an ErrNoPolls error when no poll
+// publishes the share.
+func (a Average) fitShare(ctx context.Context, c *avgConfig, p *prepared, s Share) (*ShareResult, error) {
 	o := p.obs(s)
-	name := [...]string{"approve", "disapprove"}[s]
+	name := s.String()
 	if len(o.y) == 0 {
-		if s == 0 {
-			return nil, nil, nil, fmt.Errorf("%w: no poll publishes an approve share", ErrNoPolls)
-		}
-		return nil, nil, nil, nil
+		return nil, fmt.Errorf("%w: no poll publishes the %s share", ErrNoPolls, s)
 	}
 	H := o.nHouses
 	he := make([]float64, H)
@@ -540,14 +531,14 @@ func (a Average) fitShare(ctx context.Context, c *avgConfig, p *prepared, s int)
 	for _, h := range o.house {
 		counts[h]++
 	}
-	res := &Result{Model: "average", Share: name, Level: c.level}
+	res := &ShareResult{Share: s}
 	iter, converged := 0, true
 	houseSD := c.houseSD
 	if !a.NoHouseEffects && H > 1 {
 		var err error
 		iter, converged, houseSD, err = estimateHouses(ctx, c, o, he, se)
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, err
 		}
 	}
 	lo, hi := p.days(c)
@@ -585,88 +576,5 @@ func (a Average) fitShare(ctx context.Context, c *avgConfig, p *prepared, s int)
 	if !converged {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("%s: house effects did not converge in %d iterations", name, c.maxIter))
 	}
-	return res, he, se, nil
-}
-
-// undecided enforces approve + disapprove ≤ 100 day by day and derives the
-// undecided share as 100 − approve − disapprove (everyone who neither
-// approves nor disapproves: "hard to say", refusals and unpublished
-// categories). Its interval and band come from the same kernel machinery
-// applied to the polls' own 100 − approve − disapprove with house effects
-// −(HE_approve + HE_disapprove), centred on the derived mean.
-func (a Average) undecided(c *avgConfig, p *prepared, ap, dis *Result, he, se [][]float64) (*Result, error) {
-	if ap == nil || dis == nil {
-		return nil, nil
-	}
-	scaled := 0
-	for _, pair := range [][2][]Point{{ap.Series, dis.Series}, {ap.Filtered, dis.Filtered}} {
-		for i := range pair[0] {
-			x, y := &pair[0][i], &pair[1][i]
-			if s := x.Mean + y.Mean; s > 100 {
-				f := 100 / s
-				shiftPoint(x, x.Mean*f-x.Mean)
-				shiftPoint(y, y.Mean*f-y.Mean)
-				clampPoint(x)
-				clampPoint(y)
-				scaled++
-			}
-		}
-	}
-	if scaled > 0 {
-		ap.Warnings = append(ap.Warnings, fmt.Sprintf("%d days had approve + disapprove above 100 and were scaled down proportionally", scaled))
-	}
-	o := &shareObs{nHouses: len(p.houses), first: math.MaxInt, last: math.MinInt}
-	var adj []float64
-	for _, q := range p.polls {
-		if math.IsNaN(q.approve) || math.IsNaN(q.disapprove) || !(q.w > 0) {
-			continue
-		}
-		u := 100 - q.approve - q.disapprove
-		o.add(q, u)
-		adj = append(adj, u+he[0][q.house]+he[1][q.house])
-	}
-	if len(o.y) == 0 {
-		return nil, nil
-	}
-	lo, hi := p.days(c)
-	res := &Result{Model: "average", Share: "undecided", Level: c.level}
-	houseSE := make([]float64, len(p.houses))
-	for h := range houseSE {
-		houseSE[h] = math.Hypot(se[0][h], se[1][h])
-	}
-	iv, ok := c.terms(2, o, adj, houseSE)
-	if !ok {
-		res.Warnings = append(res.Warnings, "undecided: too few poll pairs to estimate the trend SD; the interval for the average leaves the trend error out")
-	}
-	res.Filtered, _ = trendPoints(c, o, adj, lo, hi, false, iv)
-	res.Series, _ = trendPoints(c, o, adj, lo, hi, true, iv)
-	for _, set := range [][3][]Point{{res.Series, ap.Series, dis.Series}, {res.Filtered, ap.Filtered, dis.Filtered}} {
-		for i := range set[0] {
-			u := &set[0][i]
-			shiftPoint(u, 100-set[1][i].Mean-set[2][i].Mean-u.Mean)
-			clampPoint(u)
-		}
-	}
-	counts := make(map[int]int)
-	for _, h := range o.house {
-		counts[h]++
-	}
-	for h, n := range counts {
-		res.Houses = append(res.Houses, HouseEffect{Pollster: p.houses[h], Value: -he[0][h] - he[1][h],
-			SE: math.Hypot(se[0][h], se[1][h]), Polls: n})
-	}
-	slices.SortFunc(res.Houses, func(x, y HouseEffect) int { return cmp.Compare(x.Pollster, y.Pollster) })
-	res.Params.Other = map[string]float64{"polls": float64(len(o.y))}
-	setSigma(&res.Params, iv)
-	res.Warnings = append(res.Warnings, "undecided is derived: 100 − approve − disapprove; its house effects are −(approve + disapprove effects), their SE ignores the covariance of the two")
 	return res, nil
-}
-
-// shiftPoint moves a point's mean and all its bounds by d.
-func shiftPoint(p *Point, d float64) {
-	p.Mean += d
-	p.Lower += d
-	p.Upper += d
-	p.PollLower += d
-	p.PollUpper += d
 }

@@ -144,7 +144,7 @@ func TestAverage538(t *testing.T) {
 			res, err := c.avg.Fit(context.Background(), c.polls)
 			require.NoError(t, err)
 			requireAvgFinite(t, res)
-			for s, r := range []*Result{res, res.Disapprove} {
+			for s, r := range []*ShareResult{res.Approve, res.Disapprove} {
 				var x, y, w []float64
 				for _, h := range r.Houses {
 					if count[h.Pollster] >= 5 {
@@ -160,7 +160,7 @@ func TestAverage538(t *testing.T) {
 				assert.GreaterOrEqual(t, wtd, 0.9)
 			}
 			for s, top := range []map[time.Time]float64{topA, topD} {
-				r := []*Result{res, res.Disapprove}[s]
+				r := []*ShareResult{res.Approve, res.Disapprove}[s]
 				var sum, bias float64
 				n := 0
 				for _, p := range r.Filtered {
@@ -174,7 +174,7 @@ func TestAverage538(t *testing.T) {
 				assert.Equal(t, 1410, n)
 				assert.Less(t, sum/float64(n), 0.8)
 			}
-			for _, r := range []*Result{res, res.Disapprove} {
+			for _, r := range []*ShareResult{res.Approve, res.Disapprove} {
 				var sd, half float64
 				for _, p := range r.Filtered {
 					sd += p.SD / float64(len(r.Filtered))
@@ -185,7 +185,7 @@ func TestAverage538(t *testing.T) {
 				assert.Greater(t, r.Params.Sigma, 3*r.Params.SigmaSE, "opinion moves: σ̂ is clearly positive")
 			}
 			he := map[string]float64{}
-			for _, h := range res.Houses {
+			for _, h := range res.Approve.Houses {
 				he[h.Pollster] = h.Value
 			}
 			in, total := 0, 0
@@ -208,9 +208,9 @@ func TestAverage538(t *testing.T) {
 
 // filteredAt returns the causal point on a day.
 func avgFilteredAt(r *Result, d time.Time) (Point, bool) {
-	i := sort.Search(len(r.Filtered), func(i int) bool { return !r.Filtered[i].Date.Before(d) })
-	if i < len(r.Filtered) && r.Filtered[i].Date.Equal(d) {
-		return r.Filtered[i], true
+	i := sort.Search(len(r.Approve.Filtered), func(i int) bool { return !r.Approve.Filtered[i].Date.Before(d) })
+	if i < len(r.Approve.Filtered) && r.Approve.Filtered[i].Date.Equal(d) {
+		return r.Approve.Filtered[i], true
 	}
 	return Point{}, false
 }
@@ -233,11 +233,11 @@ func TestAverage538AllSubgroups(t *testing.T) {
 	want, err := avg.Fit(context.Background(), read538(t))
 	require.NoError(t, err)
 	wantHE := map[string]float64{}
-	for _, h := range want.Houses {
+	for _, h := range want.Approve.Houses {
 		wantHE[h.Pollster] = h.Value
 	}
 	var x, y []float64
-	for _, h := range got.Houses {
+	for _, h := range got.Approve.Houses {
 		if v, ok := wantHE[h.Pollster]; ok && h.Polls >= 5 {
 			x = append(x, h.Value)
 			y = append(y, v)
@@ -277,7 +277,7 @@ func TestAverage538Populations(t *testing.T) {
 		res, err := Average{Populations: c.pops}.Fit(context.Background(), all)
 		require.NoError(t, err)
 		var x, y, w []float64
-		for _, h := range res.Houses {
+		for _, h := range res.Approve.Houses {
 			if count[h.Pollster] >= 5 {
 				x = append(x, h.Value)
 				y = append(y, ref[h.Pollster])

@@ -28,11 +28,11 @@ func (p *prepared) auditCorrections(polls []poll.Poll) (bool, error) {
 	for i := range p.polls {
 		q := &p.polls[i]
 		src := &polls[q.src]
-		if len(src.Adjustments) == 0 || !(q.n > 0) || math.IsNaN(q.approve) {
+		if len(src.Adjustments) == 0 || !(q.n > 0) || math.IsNaN(q.value[Approve]) {
 			continue
 		}
-		v, _, _ := correctedVariance(correctionFor(src, Approve), q.approve, q.n, false)
-		y := min(max(q.approve, varianceFloorShare), 100-varianceFloorShare)
+		v, _, _ := correctedVariance(correctionFor(src, Approve), q.value[Approve], q.n, false)
+		y := min(max(q.value[Approve], varianceFloorShare), 100-varianceFloorShare)
 		q.n = y * (100 - y) / v
 		changed = true
 	}
@@ -48,7 +48,7 @@ func (p *prepared) auditCorrections(polls []poll.Poll) (bool, error) {
 // mean of the centred (Series) and causal (Filtered) trends, the interval
 // keeps its quantile factor and the band widens in quadrature. Days
 // carried forward take the last day's h. House-effect SEs are not widened.
-func (p *prepared) addCalibration(c *avgConfig, polls []poll.Poll, r *Result, s Share) {
+func (p *prepared) addCalibration(c *avgConfig, polls []poll.Poll, r *ShareResult, s Share) {
 	if r == nil || len(r.Series) == 0 {
 		return
 	}
@@ -57,7 +57,7 @@ func (p *prepared) addCalibration(c *avgConfig, polls []poll.Poll, r *Result, s 
 	corrected := 0
 	for i, q := range p.polls {
 		src := &polls[q.src]
-		if len(src.Adjustments) == 0 || !(q.w > 0) || math.IsNaN(s.value(src)) {
+		if len(src.Adjustments) == 0 || !(q.w > 0) || math.IsNaN(s.Value(src)) {
 			continue
 		}
 		corrected++
@@ -100,7 +100,7 @@ func (p *prepared) addCalibration(c *avgConfig, polls []poll.Poll, r *Result, s 
 			sm := newSums(first, last)
 			for i, q := range p.polls {
 				src := &polls[q.src]
-				if !(q.w > 0) || math.IsNaN(s.value(src)) {
+				if !(q.w > 0) || math.IsNaN(s.Value(src)) {
 					continue
 				}
 				if centred {

@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,7 +37,7 @@ func avgTestPoll(pollster string, d, n int, approve, disapprove float64) poll.Po
 // leaves 0–100, or when approve + disapprove exceeds 100.
 func requireAvgFinite(t *testing.T, r *Result) {
 	t.Helper()
-	for _, s := range r.shares() {
+	for _, s := range r.Shares() {
 		for _, set := range [][]Point{s.Series, s.Filtered} {
 			for _, p := range set {
 				for _, x := range []float64{p.Mean, p.SD, p.Lower, p.Upper, p.PollLower, p.PollUpper} {
@@ -50,10 +51,13 @@ func requireAvgFinite(t *testing.T, r *Result) {
 			require.False(t, math.IsNaN(h.Value) || math.IsNaN(h.SE), "%s %+v", s.Share, h)
 		}
 	}
-	if r.Disapprove != nil {
-		for i := range r.Series {
-			require.LessOrEqual(t, r.Series[i].Mean+r.Disapprove.Series[i].Mean, 100+1e-9)
-			require.InDelta(t, 100, r.Series[i].Mean+r.Disapprove.Series[i].Mean+r.Undecided.Series[i].Mean, 1e-9)
+	if r.Approve != nil && r.Disapprove != nil {
+		for i := range r.Approve.Series {
+			sum := r.Approve.Series[i].Mean + r.Disapprove.Series[i].Mean
+			if r.Undecided != nil {
+				sum += r.Undecided.Series[i].Mean
+			}
+			require.LessOrEqual(t, sum, 100+1e-9)
 		}
 	}
 }
@@ -113,24 +117,24 @@ func TestAverageHandComputed(t *testing.T) {
 	polls := []poll.Poll{avgTestPoll("A", 0, 1000, 40, 50), avgTestPoll("B", 2, 4000, 46, 44)}
 	res, err := Average{NoHouseEffects: true}.Fit(context.Background(), polls)
 	require.NoError(t, err)
-	require.Len(t, res.Filtered, 3)
-	require.Len(t, res.Series, 3)
-	assert.InDelta(t, 40, res.Filtered[0].Mean, 1e-12)
-	assert.InDelta(t, 44.07189745612346, res.Filtered[2].Mean, 1e-12)
+	require.Len(t, res.Approve.Filtered, 3)
+	require.Len(t, res.Approve.Series, 3)
+	assert.InDelta(t, 40, res.Approve.Filtered[0].Mean, 1e-12)
+	assert.InDelta(t, 44.07189745612346, res.Approve.Filtered[2].Mean, 1e-12)
 	assert.InDelta(t, 45.928102543876534, res.Disapprove.Filtered[2].Mean, 1e-12)
 	assert.InDelta(t, 100-44.07189745612346-45.928102543876534, res.Undecided.Filtered[2].Mean, 1e-12)
-	assert.InDelta(t, 44, res.Series[1].Mean, 1e-12)
-	p, ok := res.At(avgDay(1))
+	assert.InDelta(t, 44, res.Approve.Series[1].Mean, 1e-12)
+	p, ok := res.Approve.At(avgDay(1))
 	require.True(t, ok)
-	assert.Equal(t, res.Series[1], p)
-	_, ok = res.At(avgDay(3))
+	assert.Equal(t, res.Approve.Series[1], p)
+	_, ok = res.Approve.At(avgDay(3))
 	assert.False(t, ok)
 	// With fewer than three polls the scatter is their sampling variance:
 	// s² = mean(40·60/1000, 46·54/4000) = (2.4 + 0.621)/2, and on day 0
 	// (one poll, n_eff = 1) SD = s.
 	s2 := (2.4 + 0.621) / 2
-	assert.InDelta(t, math.Sqrt(s2), res.Filtered[0].SD, 1e-12)
-	assert.InDelta(t, 1.959963984540054*math.Sqrt(2*s2), res.Filtered[0].PollUpper-res.Filtered[0].Mean, 1e-9)
+	assert.InDelta(t, math.Sqrt(s2), res.Approve.Filtered[0].SD, 1e-12)
+	assert.InDelta(t, 1.959963984540054*math.Sqrt(2*s2), res.Approve.Filtered[0].PollUpper-res.Approve.Filtered[0].Mean, 1e-9)
 	requireAvgFinite(t, res)
 }
 
@@ -149,15 +153,15 @@ func TestAverageHouseEffectsExact(t *testing.T) {
 	}
 	res, err := Average{}.Fit(context.Background(), polls)
 	require.NoError(t, err)
-	require.Len(t, res.Houses, 2)
+	require.Len(t, res.Approve.Houses, 2)
 	he := map[string]HouseEffect{}
-	for _, h := range res.Houses {
+	for _, h := range res.Approve.Houses {
 		he[h.Pollster] = h
 	}
 	assert.InDelta(t, 2, he["Plus"].Value, 1e-5)
 	assert.InDelta(t, -2, he["Minus"].Value, 1e-5)
 	assert.Equal(t, 30, he["Plus"].Polls)
-	for _, p := range res.Series {
+	for _, p := range res.Approve.Series {
 		assert.InDelta(t, 50, p.Mean, 1e-5)
 	}
 	for _, p := range res.Disapprove.Filtered {
@@ -168,14 +172,14 @@ func TestAverageHouseEffectsExact(t *testing.T) {
 		assert.InDelta(t, 0, h.Value, 1e-5, h.Pollster)
 	}
 	requireAvgFinite(t, res)
-	require.Len(t, res.Diagnostics, 1)
-	assert.True(t, res.Diagnostics[0].OK)
+	require.Len(t, res.Approve.Diagnostics, 1)
+	assert.True(t, res.Approve.Diagnostics[0].OK)
 
 	// One iteration is not enough: reported, not hidden.
 	res, err = Average{MaxIter: 1}.Fit(context.Background(), polls)
 	require.NoError(t, err)
-	assert.False(t, res.Diagnostics[0].OK)
-	assert.Contains(t, res.Warnings, "approve: house effects did not converge in 1 iterations")
+	assert.False(t, res.Approve.Diagnostics[0].OK)
+	assert.Contains(t, res.AllWarnings(), "approve: house effects did not converge in 1 iterations")
 }
 
 // simPolls draws polls around a random-walk truth (σ per day, start 45)
@@ -213,7 +217,7 @@ func TestAverageRecoversHouseEffects(t *testing.T) {
 	res, err := Average{}.Fit(context.Background(), polls)
 	require.NoError(t, err)
 	byName := map[string]HouseEffect{}
-	for _, h := range res.Houses {
+	for _, h := range res.Approve.Houses {
 		byName[h.Pollster] = h
 	}
 	names := []string{"Alpha", "Beta", "Gamma", "Delta", "Epsilon"}
@@ -261,9 +265,9 @@ func TestAverageCoverage(t *testing.T) {
 			avg.Start, avg.End = avgDay(0), avgDay(days-1)
 			res, err := avg.Fit(context.Background(), polls)
 			require.NoError(t, err)
-			sigmaHat += res.Params.Sigma / float64(sims)
+			sigmaHat += res.Approve.Params.Sigma / float64(sims)
 			for k, d := range check {
-				f, s := res.Filtered[d], res.Series[d]
+				f, s := res.Approve.Filtered[d], res.Approve.Series[d]
 				require.Equal(t, avgDay(d), f.Date)
 				a := truth[d]
 				if a >= f.Lower && a <= f.Upper {
@@ -347,7 +351,7 @@ func TestAverageTrackingRules(t *testing.T) {
 		polls = append(polls, avgTestPoll("Weekly", e, 1000, 40, 52))
 	}
 	count := func(r *Result, name string) int {
-		for _, h := range r.Houses {
+		for _, h := range r.Approve.Houses {
 			if h.Pollster == name {
 				return h.Polls
 			}
@@ -357,7 +361,7 @@ func TestAverageTrackingRules(t *testing.T) {
 	res, err := Average{}.Fit(context.Background(), polls)
 	require.NoError(t, err)
 	assert.Equal(t, 13, count(res, "Daily"), "ends 39, 36, …, 3")
-	assert.Contains(t, res.Warnings, "25 overlapping tracking releases were dropped (non-overlapping rule)")
+	assert.Contains(t, res.AllWarnings(), "25 overlapping tracking releases were dropped (non-overlapping rule)")
 	for _, rule := range []TrackingRule{TrackingDownweight, TrackingKeepAll} {
 		res, err := Average{Tracking: rule}.Fit(context.Background(), polls)
 		require.NoError(t, err)
@@ -370,7 +374,7 @@ func TestAverageTrackingRules(t *testing.T) {
 	require.NoError(t, err)
 	down, err := Average{Tracking: TrackingDownweight, NoHouseEffects: true}.Fit(context.Background(), polls)
 	require.NoError(t, err)
-	assert.Less(t, down.Series[20].Mean, keep.Series[20].Mean)
+	assert.Less(t, down.Approve.Series[20].Mean, keep.Approve.Series[20].Mean)
 }
 
 func TestAveragePopulationChoice(t *testing.T) {
@@ -382,10 +386,10 @@ func TestAveragePopulationChoice(t *testing.T) {
 	polls := []poll.Poll{mk(poll.LikelyVoters, 46), mk(poll.RegisteredVoters, 44), mk(poll.Adults, 40)}
 	res, err := Average{}.Fit(context.Background(), polls)
 	require.NoError(t, err)
-	assert.InDelta(t, 40, res.Series[0].Mean, 1e-12, "adults first")
+	assert.InDelta(t, 40, res.Approve.Series[0].Mean, 1e-12, "adults first")
 	res, err = Average{Populations: []poll.Population{poll.LikelyVoters, poll.RegisteredVoters}}.Fit(context.Background(), polls)
 	require.NoError(t, err)
-	assert.InDelta(t, 46, res.Series[0].Mean, 1e-12, "likely voters first")
+	assert.InDelta(t, 46, res.Approve.Series[0].Mean, 1e-12, "likely voters first")
 	// Two questions of one poll in one population are averaged; an exact
 	// copy (538 lists each poll under several subgroups) counts once.
 	q2 := mk(poll.Adults, 42)
@@ -394,9 +398,9 @@ func TestAveragePopulationChoice(t *testing.T) {
 	dup.Subgroup = "Adults"
 	res, err = Average{}.Fit(context.Background(), append(polls, q2, dup))
 	require.NoError(t, err)
-	assert.InDelta(t, 41, res.Series[0].Mean, 1e-12)
-	assert.Equal(t, 1, res.Houses[0].Polls)
-	assert.Contains(t, res.Warnings, "1 exact duplicate rows were counted once")
+	assert.InDelta(t, 41, res.Approve.Series[0].Mean, 1e-12)
+	assert.Equal(t, 1, res.Approve.Houses[0].Polls)
+	assert.Contains(t, res.AllWarnings(), "1 exact duplicate rows were counted once")
 	// Only adults accepted, none given.
 	_, err = Average{Populations: []poll.Population{poll.Voters}}.Fit(context.Background(), polls)
 	assert.ErrorIs(t, err, ErrNoPolls)
@@ -412,7 +416,7 @@ func TestAverageWeights(t *testing.T) {
 	fit := func(avg Average, ps ...poll.Poll) float64 {
 		res, err := avg.Fit(context.Background(), ps)
 		require.NoError(t, err)
-		return res.Filtered[0].Mean
+		return res.Approve.Filtered[0].Mean
 	}
 	assert.InDelta(t, (40*1+50*0.25)/1.25, fit(Average{NoHouseEffects: true}, a, b), 1e-12)
 	// PollsterWeights override grades; a poll's own Weight overrides both.
@@ -452,9 +456,9 @@ func TestAverageDegenerate(t *testing.T) {
 	t.Run("one poll", func(t *testing.T) {
 		res, err := Average{}.Fit(ctx, []poll.Poll{avgTestPoll("Solo", 0, 1000, 40, 50)})
 		require.NoError(t, err)
-		require.Len(t, res.Series, 1)
-		assert.InDelta(t, 40, res.Series[0].Mean, 1e-12)
-		assert.InDelta(t, 0, res.Houses[0].Value, 0)
+		require.Len(t, res.Approve.Series, 1)
+		assert.InDelta(t, 40, res.Approve.Series[0].Mean, 1e-12)
+		assert.InDelta(t, 0, res.Approve.Houses[0].Value, 0)
 		requireAvgFinite(t, res)
 	})
 	t.Run("one pollster", func(t *testing.T) {
@@ -464,14 +468,14 @@ func TestAverageDegenerate(t *testing.T) {
 		}
 		res, err := Average{}.Fit(ctx, ps)
 		require.NoError(t, err)
-		assert.Equal(t, 0.0, res.Houses[0].Value)
+		assert.Equal(t, 0.0, res.Approve.Houses[0].Value)
 		requireAvgFinite(t, res)
 	})
 	t.Run("all on one day", func(t *testing.T) {
 		ps := []poll.Poll{avgTestPoll("A", 5, 1000, 40, 50), avgTestPoll("B", 5, 800, 44, 50), avgTestPoll("C", 5, 1200, 42, 51)}
 		res, err := Average{}.Fit(ctx, ps)
 		require.NoError(t, err)
-		require.Len(t, res.Series, 1)
+		require.Len(t, res.Approve.Series, 1)
 		requireAvgFinite(t, res)
 	})
 	t.Run("0 and 100", func(t *testing.T) {
@@ -485,7 +489,7 @@ func TestAverageDegenerate(t *testing.T) {
 		ps := []poll.Poll{avgTestPoll("Nobody Knows", 0, 0, 40, 50), avgTestPoll("Somebody", 1, 0, 44, 50)}
 		res, err := Average{}.Fit(ctx, ps)
 		require.NoError(t, err)
-		assert.Contains(t, res.Warnings, "2 polls have no known sample size and got the sample-size factor 1")
+		assert.Contains(t, res.AllWarnings(), "2 polls have no known sample size and got the sample-size factor 1")
 		requireAvgFinite(t, res)
 	})
 	t.Run("approve only", func(t *testing.T) {
@@ -497,7 +501,15 @@ func TestAverageDegenerate(t *testing.T) {
 		requireAvgFinite(t, res)
 	})
 	t.Run("disapprove only", func(t *testing.T) {
-		_, err := Average{}.Fit(ctx, []poll.Poll{avgTestPoll("A", 0, 1000, math.NaN(), 50)})
+		// The shares no poll publishes are left out with a warning, unless
+		// asked for by name.
+		res, err := Average{}.Fit(ctx, []poll.Poll{avgTestPoll("A", 0, 1000, math.NaN(), 50)})
+		require.NoError(t, err)
+		assert.Nil(t, res.Approve)
+		require.NotNil(t, res.Disapprove)
+		assert.InDelta(t, 50, res.Disapprove.Series[0].Mean, 1e-9)
+		assert.Contains(t, strings.Join(res.Warnings, "\n"), "approve not estimated")
+		_, err = Average{Shares: []Share{Approve}}.Fit(ctx, []poll.Poll{avgTestPoll("A", 0, 1000, math.NaN(), 50)})
 		assert.ErrorIs(t, err, ErrNoPolls)
 	})
 	t.Run("gap longer than the window", func(t *testing.T) {
@@ -505,19 +517,19 @@ func TestAverageDegenerate(t *testing.T) {
 		res, err := Average{}.Fit(ctx, ps)
 		require.NoError(t, err)
 		requireAvgFinite(t, res)
-		assert.InDelta(t, 40, res.Filtered[50].Mean, 1e-12, "carried forward")
-		assert.NotEmpty(t, res.Warnings)
+		assert.InDelta(t, 40, res.Approve.Filtered[50].Mean, 1e-12, "carried forward")
+		assert.NotEmpty(t, res.AllWarnings())
 		// Carried days: the random walk's variance grows by σ² a day.
 		res, err = Average{TrendSD: 0.2}.Fit(ctx, ps)
 		require.NoError(t, err)
-		sd := func(d int) float64 { return res.Filtered[d].SD }
+		sd := func(d int) float64 { return res.Approve.Filtered[d].SD }
 		assert.InDelta(t, 10*0.04, sd(50)*sd(50)-sd(40)*sd(40), 1e-9)
 		assert.Greater(t, sd(40), sd(20))
 	})
 	t.Run("start before the first poll", func(t *testing.T) {
 		res, err := Average{Start: avgDay(-60), End: avgDay(3)}.Fit(ctx, []poll.Poll{avgTestPoll("A", 0, 1000, 40, 50)})
 		require.NoError(t, err)
-		require.Len(t, res.Series, 64)
+		require.Len(t, res.Approve.Series, 64)
 		requireAvgFinite(t, res)
 	})
 	t.Run("start after the last poll", func(t *testing.T) {
@@ -553,18 +565,18 @@ func TestAverageTrendSD(t *testing.T) {
 	z := 1.959963984540054
 	fixed, err := Average{TrendSD: 0.25}.Fit(context.Background(), polls)
 	require.NoError(t, err)
-	assert.Equal(t, 0.25, fixed.Params.Sigma)
-	assert.Equal(t, 0.0, fixed.Params.SigmaSE)
+	assert.Equal(t, 0.25, fixed.Approve.Params.Sigma)
+	assert.Equal(t, 0.0, fixed.Approve.Params.SigmaSE)
 	none, err := Average{NoTrendError: true}.Fit(context.Background(), polls)
 	require.NoError(t, err)
-	assert.Equal(t, 0.0, none.Params.Sigma)
+	assert.Equal(t, 0.0, none.Approve.Params.Sigma)
 	est, err := Average{}.Fit(context.Background(), polls)
 	require.NoError(t, err)
-	assert.Greater(t, est.Params.Sigma, 0.1)
-	assert.Greater(t, est.Params.SigmaSE, 0.0)
-	assert.InDelta(t, est.Params.Other["sigma2_se"]/(2*est.Params.Sigma), est.Params.SigmaSE, 1e-12)
-	for _, d := range []int{20, 100, len(fixed.Filtered) - 1} {
-		f, n, e := fixed.Filtered[d], none.Filtered[d], est.Filtered[d]
+	assert.Greater(t, est.Approve.Params.Sigma, 0.1)
+	assert.Greater(t, est.Approve.Params.SigmaSE, 0.0)
+	assert.InDelta(t, est.Approve.Params.Other["sigma2_se"]/(2*est.Approve.Params.Sigma), est.Approve.Params.SigmaSE, 1e-12)
+	for _, d := range []int{20, 100, len(fixed.Approve.Filtered) - 1} {
+		f, n, e := fixed.Approve.Filtered[d], none.Approve.Filtered[d], est.Approve.Filtered[d]
 		assert.InDelta(t, z*f.SD, f.Upper-f.Mean, 1e-9)
 		assert.InDelta(t, z*n.SD, n.Upper-n.Mean, 1e-9)
 		assert.Greater(t, f.SD, n.SD, "the trend term adds variance")
@@ -637,7 +649,7 @@ func TestAverageRussia(t *testing.T) {
 	require.NoError(t, err)
 	requireAvgFinite(t, res)
 	he := map[string]HouseEffect{}
-	for _, h := range res.Houses {
+	for _, h := range res.Approve.Houses {
 		he[h.Pollster] = h
 	}
 	lev := he["Levada"]
@@ -650,9 +662,9 @@ func TestAverageRussia(t *testing.T) {
 		assert.InDelta(t, g, rel, 1.0, house)
 		assert.True(t, se > 0 && se < 1, "%s SE %v", house, se)
 	}
-	t.Logf("house SD σ_h = %.2f; last day %s approve %.1f [%.1f, %.1f]", res.Params.Other["house_sd"],
-		res.Filtered[len(res.Filtered)-1].Date.Format(time.DateOnly), res.Filtered[len(res.Filtered)-1].Mean,
-		res.Filtered[len(res.Filtered)-1].Lower, res.Filtered[len(res.Filtered)-1].Upper)
+	t.Logf("house SD σ_h = %.2f; last day %s approve %.1f [%.1f, %.1f]", res.Approve.Params.Other["house_sd"],
+		res.Approve.Filtered[len(res.Approve.Filtered)-1].Date.Format(time.DateOnly), res.Approve.Filtered[len(res.Approve.Filtered)-1].Mean,
+		res.Approve.Filtered[len(res.Approve.Filtered)-1].Lower, res.Approve.Filtered[len(res.Approve.Filtered)-1].Upper)
 }
 
 // FuzzAverage: any set of valid polls gives a result inside 0–100 with no

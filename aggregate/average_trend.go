@@ -20,13 +20,10 @@ type shareObs struct {
 	first, last int // range of days over which trends are computed
 }
 
-func (p *prepared) obs(s int) *shareObs {
+func (p *prepared) obs(s Share) *shareObs {
 	o := &shareObs{nHouses: len(p.houses), first: math.MaxInt, last: math.MinInt}
 	for _, q := range p.polls {
-		v := q.approve
-		if s == 1 {
-			v = q.disapprove
-		}
+		v := q.value[s]
 		if math.IsNaN(v) || !(q.w > 0) {
 			continue
 		}
@@ -120,7 +117,7 @@ func setSigma(p *Params, iv intervalTerms) {
 // σ² fixed by TrendSD, estimated (variogram) or none (NoTrendError),
 // and the house-effect SEs. ok is false when σ² had to be estimated and
 // could not be.
-func (c *avgConfig) terms(share int, o *shareObs, adj, houseSE []float64) (iv intervalTerms, ok bool) {
+func (c *avgConfig) terms(share Share, o *shareObs, adj, houseSE []float64) (iv intervalTerms, ok bool) {
 	iv.houseSE = houseSE
 	switch {
 	case c.noTrend:

@@ -75,10 +75,10 @@ func TestFieldAverageOneDayIsMidpoint(t *testing.T) {
 		m.FieldAverage = true
 		fa, err := m.Fit(ctx, sim.polls)
 		require.NoError(t, err)
-		assert.Equal(t, mid.Params.Sigma, fa.Params.Sigma)
-		for i := range mid.Series {
-			assert.InDelta(t, mid.Series[i].Mean, fa.Series[i].Mean, 1e-9)
-			assert.InDelta(t, mid.Series[i].SD, fa.Series[i].SD, 1e-9)
+		assert.Equal(t, mid.Approve.Params.Sigma, fa.Approve.Params.Sigma)
+		for i := range mid.Approve.Series {
+			assert.InDelta(t, mid.Approve.Series[i].Mean, fa.Approve.Series[i].Mean, 1e-9)
+			assert.InDelta(t, mid.Approve.Series[i].SD, fa.Approve.Series[i].SD, 1e-9)
 		}
 	}
 
@@ -281,20 +281,20 @@ func fieldAverageRun(t *testing.T, reps int, seed uint64) (cover, coverMid, rmsF
 		m.FieldAverage = true
 		fa, err := m.Fit(ctx, sim.polls)
 		require.NoError(t, err)
-		sigmaRatio += fa.Params.Sigma / sigma
-		off := dayIndex(simOrigin, fa.Series[0].Date)
-		require.Equal(t, len(mid.Series), len(fa.Series))
-		for i, p := range fa.Series {
+		sigmaRatio += fa.Approve.Params.Sigma / sigma
+		off := dayIndex(simOrigin, fa.Approve.Series[0].Date)
+		require.Equal(t, len(mid.Approve.Series), len(fa.Approve.Series))
+		for i, p := range fa.Approve.Series {
 			truth := sim.alpha[off+i] + mean
 			cnt++
 			if p.Lower <= truth && truth <= p.Upper {
 				in++
 			}
-			if q := mid.Series[i]; q.Lower <= truth && truth <= q.Upper {
+			if q := mid.Approve.Series[i]; q.Lower <= truth && truth <= q.Upper {
 				inMid++
 			}
 			seFA += (p.Mean - truth) * (p.Mean - truth)
-			seMid += (mid.Series[i].Mean - truth) * (mid.Series[i].Mean - truth)
+			seMid += (mid.Approve.Series[i].Mean - truth) * (mid.Approve.Series[i].Mean - truth)
 		}
 	}
 	return float64(in) / float64(cnt), float64(inMid) / float64(cnt), math.Sqrt(seFA / float64(cnt)), math.Sqrt(seMid / float64(cnt)), sigmaRatio / float64(reps)
@@ -337,8 +337,8 @@ func TestFieldAverageBandwidth(t *testing.T) {
 	}
 	res, err := StateSpace{Shares: []Share{Approve}, FieldAverage: true}.Fit(context.Background(), ps)
 	require.NoError(t, err)
-	assert.Equal(t, float64(longest), res.Params.Other["field_average_bandwidth"])
-	assert.Greater(t, res.Params.Sigma, 0.0)
+	assert.Equal(t, float64(longest), res.Approve.Params.Other["field_average_bandwidth"])
+	assert.Greater(t, res.Approve.Params.Sigma, 0.0)
 }
 
 // monthlySpans is months of monthly polls by three houses, each in the
@@ -406,7 +406,7 @@ func BenchmarkFieldAverage538(b *testing.B) {
 	m := StateSpace{Shares: []Share{Approve}, FieldAverage: true}
 	res, err := m.Fit(ctx, ps)
 	require.NoError(b, err)
-	b.Logf("%d polls, %d days, bandwidth %v, σ̂ = %.3f, τ̂ = %.2f", len(ps), len(res.Series), res.Params.Other["field_average_bandwidth"], res.Params.Sigma, res.Params.Tau[""])
+	b.Logf("%d polls, %d days, bandwidth %v, σ̂ = %.3f, τ̂ = %.2f", len(ps), len(res.Approve.Series), res.Approve.Params.Other["field_average_bandwidth"], res.Approve.Params.Sigma, res.Approve.Params.Tau[""])
 	b.ReportAllocs()
 	for b.Loop() {
 		_, err := m.Fit(ctx, ps)

@@ -247,28 +247,25 @@ func (m Bayes) sample(ctx context.Context, polls []poll.Poll, budget int) (*Post
 	if err := m.check(); err != nil {
 		return nil, err
 	}
-	shares, err := m.Model.shares()
-	if err != nil {
-		return nil, err
-	}
 	type fitted struct {
-		res   *Result
+		res   *ShareResult
 		draws Draws
 	}
-	fits, err := eachShare(shares, func(i int, s Share) (fitted, error) {
+	shares, fits, warnings, err := eachShare("Bayes.Model.Shares", m.Model.Shares, func(i int, s Share) (fitted, error) {
 		res, draws, err := m.sampleShare(ctx, polls, s, i, budget)
 		return fitted{res, draws}, err
 	})
 	if err != nil {
 		return nil, err
 	}
-	results := make([]*Result, len(shares))
+	results := make([]*ShareResult, len(fits))
 	out := &Posterior{Draws: map[Share]Draws{}}
 	for i, s := range shares {
 		results[i] = fits[i].res
 		out.Draws[s] = fits[i].draws
 	}
-	out.Result = assembleShares(results, shares)
+	out.Result = assemble("bayes", m.Model.level(), results)
+	out.Result.Warnings = append(out.Result.Warnings, warnings...)
 	return out, nil
 }
 
@@ -663,7 +660,7 @@ func drawPath[F float32 | float64](cr *core, rng *rand.Rand, beta []float64, lat
 }
 
 // sampleShare samples one share and summarises it.
-func (m Bayes) sampleShare(ctx context.Context, polls []poll.Poll, s Share, shareIdx, budget int) (*Result, Draws, error) {
+func (m Bayes) sampleShare(ctx context.Context, polls []poll.Poll, s Share, shareIdx, budget int) (*ShareResult, Draws, error) {
 	sm, err := m.Model.prepare(polls, s)
 	if err != nil {
 		return nil, Draws{}, err
@@ -789,13 +786,13 @@ func (m Bayes) sampleShare(ctx context.Context, polls []poll.Poll, s Share, shar
 }
 
 // summarise turns the chains' draws into a Result and Draws.
-func (b *bayesShare) summarise(outs []*chainOut, level float64, s Share) (*Result, Draws) {
+func (b *bayesShare) summarise(outs []*chainOut, level float64, s Share) (*ShareResult, Draws) {
 	sm := b.sm
 	o := sm.o
 	T := o.nDays
 	chains := len(outs)
 	n := b.iters
-	res := &Result{Model: "bayes", Share: s.String(), Level: level}
+	res := &ShareResult{Share: s}
 	d := Draws{Logit: sm.logit, Start: o.date(0), Days: T, Thin: b.thin}
 	for _, out := range outs {
 		d.Level = append(d.Level, out.latent)

@@ -29,7 +29,7 @@ var peersBayes = Bayes{Model: StateSpace{Shares: []Share{Approve}, Tau: TauNone,
 
 func diagValue(t testing.TB, r *Result, name string) float64 {
 	t.Helper()
-	for _, d := range r.Diagnostics {
+	for _, d := range r.Approve.Diagnostics {
 		if d.Name == name {
 			return d.Value
 		}
@@ -48,13 +48,13 @@ func TestBayesMatchesPeers(t *testing.T) {
 	p, err := peersBayes.Sample(context.Background(), syntheticPolls(t))
 	require.NoError(t, err)
 	r := p.Result
-	require.Empty(t, r.Warnings)
-	for _, d := range r.Diagnostics {
+	require.Empty(t, r.AllWarnings())
+	for _, d := range r.Approve.Diagnostics {
 		assert.True(t, d.OK, "%s = %v", d.Name, d.Value)
 	}
 	essSigma := diagValue(t, r, "ess[sigma]")
-	t.Logf("σ: mean %.4f sd %.4f MCSE %.5f ESS %.0f R̂ %.4f acceptance %.3f", r.Params.Sigma, r.Params.SigmaSE,
-		r.Params.Other["sigma_mcse"], essSigma, diagValue(t, r, "rhat[sigma]"), r.Params.Other["sigma_acceptance"])
+	t.Logf("σ: mean %.4f sd %.4f MCSE %.5f ESS %.0f R̂ %.4f acceptance %.3f", r.Approve.Params.Sigma, r.Approve.Params.SigmaSE,
+		r.Approve.Params.Other["sigma_mcse"], essSigma, diagValue(t, r, "rhat[sigma]"), r.Approve.Params.Other["sigma_acceptance"])
 
 	peers := []struct {
 		name  string
@@ -63,14 +63,14 @@ func TestBayesMatchesPeers(t *testing.T) {
 	}{{"jags", 300, 0.3263}, {"stan", 123, 0.3245}}
 	for _, pe := range peers {
 		// σ: the peer's posterior sd is not published; ours stands in for it.
-		tol := 4*r.Params.Other["sigma_mcse"] + r.Params.SigmaSE/math.Sqrt(pe.ess)
-		t.Logf("%s σ %.4f, ours %.4f, |diff| %.4f, allowed %.4f", pe.name, pe.sigma, r.Params.Sigma, math.Abs(pe.sigma-r.Params.Sigma), tol)
-		assert.InDelta(t, pe.sigma, r.Params.Sigma, tol, pe.name)
+		tol := 4*r.Approve.Params.Other["sigma_mcse"] + r.Approve.Params.SigmaSE/math.Sqrt(pe.ess)
+		t.Logf("%s σ %.4f, ours %.4f, |diff| %.4f, allowed %.4f", pe.name, pe.sigma, r.Approve.Params.Sigma, math.Abs(pe.sigma-r.Approve.Params.Sigma), tol)
+		assert.InDelta(t, pe.sigma, r.Approve.Params.Sigma, tol, pe.name)
 
 		houses := readCSVRecords(t, filepath.Join(peersDir, "results", pe.name+"_house.csv"))
-		require.Len(t, houses, len(r.Houses))
+		require.Len(t, houses, len(r.Approve.Houses))
 		for i, row := range houses {
-			h := r.Houses[i]
+			h := r.Approve.Houses[i]
 			require.Equal(t, row["pollster"], h.Pollster)
 			ess := diagValue(t, r, "ess[house "+h.Pollster+"]")
 			mean, sd := mustFloat(t, row["estimate"]), mustFloat(t, row["sd"])
@@ -84,10 +84,10 @@ func TestBayesMatchesPeers(t *testing.T) {
 		// The daily level: every day within 4.5 combined MCSEs (800 days).
 		essL := diagValue(t, r, "ess[level]") // smallest of five days
 		lat := readCSVRecords(t, filepath.Join(peersDir, "results", pe.name+"_latent.csv"))
-		require.Len(t, lat, len(r.Series))
+		require.Len(t, lat, len(r.Approve.Series))
 		worstM, worstS := 0.0, 0.0
 		for i, row := range lat {
-			pt := r.Series[i]
+			pt := r.Approve.Series[i]
 			mean, sd := mustFloat(t, row["estimate"]), mustFloat(t, row["sd"])
 			worstM = max(worstM, math.Abs(pt.Mean-mean)/(sd*math.Sqrt(1/essL+1/pe.ess)))
 			worstS = max(worstS, math.Abs(pt.SD-sd)/(sd*math.Sqrt(1/(2*essL)+1/(2*pe.ess))))
@@ -101,12 +101,12 @@ func TestBayesMatchesPeers(t *testing.T) {
 	// the (house-adjusted) polls.
 	polls := syntheticPolls(t)
 	effect := map[string]float64{}
-	for _, h := range r.Houses {
+	for _, h := range r.Approve.Houses {
 		effect[h.Pollster] = h.Value
 	}
 	in := 0
 	for _, pl := range polls {
-		pt := r.Series[dayIndex(r.Series[0].Date, pl.Midpoint())]
+		pt := r.Approve.Series[dayIndex(r.Approve.Series[0].Date, pl.Midpoint())]
 		if y := pl.Approve - effect[pl.Pollster]; pt.PollLower <= y && y <= pt.PollUpper {
 			in++
 		}
@@ -120,15 +120,15 @@ func TestBayesMatchesPeers(t *testing.T) {
 	require.Len(t, d.Sigma, 4)
 	require.Len(t, d.Sigma[0], 1000)
 	m, _ := pooledMeanSD(d.Sigma)
-	assert.Equal(t, r.Params.Sigma, m)
+	assert.Equal(t, r.Approve.Params.Sigma, m)
 	m, _ = pooledMeanSD(d.Houses["Acme"])
-	assert.Equal(t, r.Houses[0].Value, m)
+	assert.Equal(t, r.Approve.Houses[0].Value, m)
 	assert.Nil(t, d.Tau)
-	assert.Nil(t, r.Filtered)
-	require.Equal(t, len(r.Series), d.Days)
-	assert.Equal(t, r.Series[0].Date, d.Start)
+	assert.Nil(t, r.Approve.Filtered)
+	require.Equal(t, len(r.Approve.Series), d.Days)
+	assert.Equal(t, r.Approve.Series[0].Date, d.Start)
 	m, _ = pooledMeanSD(d.LevelAt(400))
-	assert.InDelta(t, r.Series[400].Mean, m, 1e-4) // float32 storage
+	assert.InDelta(t, r.Approve.Series[400].Mean, m, 1e-4) // float32 storage
 }
 
 // TestBayesESSPerSecond is the speed bar: at least 100× the effective
@@ -238,7 +238,7 @@ func TestBayesCoverage(t *testing.T) {
 				p, err := m.Sample(context.Background(), sim.polls)
 				require.NoError(t, err)
 				res := p.Result
-				ci, cn := sim.smoothedCoverage(res.Series, sim.meanEffect(res.Houses))
+				ci, cn := sim.smoothedCoverage(res.Approve.Series, sim.meanEffect(res.Approve.Houses))
 				in, n = in+ci, n+cn
 				var all []float64
 				for _, ch := range p.Draws[Approve].Tau[""] {
@@ -327,9 +327,9 @@ func TestBayesConfigAndDegenerate(t *testing.T) {
 	}
 	r, err := small.Fit(ctx, day)
 	require.NoError(t, err)
-	require.Len(t, r.Series, 1)
-	assert.Equal(t, 0.0, r.Params.Sigma)
-	assert.NotEmpty(t, r.Warnings)
+	require.Len(t, r.Approve.Series, 1)
+	assert.Equal(t, 0.0, r.Approve.Params.Sigma)
+	assert.NotEmpty(t, r.AllWarnings())
 	assertFinite(t, r)
 
 	// Fixed σ and τ are held fixed.
@@ -337,10 +337,10 @@ func TestBayesConfigAndDegenerate(t *testing.T) {
 	fixed.Model = StateSpace{Shares: []Share{Approve}, Sigma: 0.3, TauFixed: 0.5}
 	p, err := fixed.Sample(ctx, polls)
 	require.NoError(t, err)
-	assert.Equal(t, 0.3, p.Result.Params.Sigma)
-	assert.Equal(t, 0.0, p.Result.Params.SigmaSE)
-	assert.InDelta(t, 0.5, p.Result.Params.Tau[""], 1e-12)
-	for _, d := range p.Result.Diagnostics {
+	assert.Equal(t, 0.3, p.Result.Approve.Params.Sigma)
+	assert.Equal(t, 0.0, p.Result.Approve.Params.SigmaSE)
+	assert.InDelta(t, 0.5, p.Result.Approve.Params.Tau[""], 1e-12)
+	for _, d := range p.Result.Approve.Diagnostics {
 		assert.NotContains(t, d.Name, "sigma")
 		assert.NotContains(t, d.Name, "tau")
 	}
@@ -363,8 +363,8 @@ func TestBayesConfigAndDegenerate(t *testing.T) {
 		assert.LessOrEqual(t, pt.Lower, pt.Mean)
 		assert.LessOrEqual(t, pt.Mean, pt.Upper)
 	}
-	for i := range r.Series {
-		sum := r.Series[i].Mean + r.Disapprove.Series[i].Mean + r.Undecided.Series[i].Mean
+	for i := range r.Approve.Series {
+		sum := r.Approve.Series[i].Mean + r.Disapprove.Series[i].Mean + r.Undecided.Series[i].Mean
 		assert.LessOrEqual(t, sum, 100+1e-9)
 	}
 }
@@ -486,7 +486,7 @@ func TestBayesAgreesWithStateSpace(t *testing.T) {
 			b, err := Bayes{Model: ss, Chains: 2, Iterations: 300, Warmup: 50, Seed: 9}.Fit(ctx, polls)
 			require.NoError(t, err)
 			assertFinite(t, b)
-			for _, pair := range [][2]*Result{{ml, b}, {ml.Disapprove, b.Disapprove}, {ml.Undecided, b.Undecided}} {
+			for _, pair := range [][2]*ShareResult{{ml.Approve, b.Approve}, {ml.Disapprove, b.Disapprove}, {ml.Undecided, b.Undecided}} {
 				m, r := pair[0], pair[1]
 				if m == nil {
 					require.Nil(t, r)
@@ -696,7 +696,7 @@ func TestBayesLevelThinning(t *testing.T) {
 		Chains: 2, Iterations: 400, Seed: 3}
 	full, err := b.sample(ctx, polls, LevelBudget)
 	require.NoError(t, err)
-	T := len(full.Result.Series)
+	T := len(full.Result.Approve.Series)
 	budget := 2 * 100 * T * 4 // 100 kept draws per chain: every 4th
 	thin, err := b.sample(ctx, polls, budget)
 	require.NoError(t, err)
@@ -705,12 +705,12 @@ func TestBayesLevelThinning(t *testing.T) {
 	require.Len(t, d.Level, 2)
 	assert.Len(t, d.Level[0], 100*T)
 	assert.Len(t, d.Sigma[0], 400, "σ keeps every draw")
-	assert.Equal(t, 4.0, thin.Result.Params.Other["level_thin"])
-	assert.Contains(t, strings.Join(thin.Result.Warnings, "\n"), "every 4-th draw")
+	assert.Equal(t, 4.0, thin.Result.Approve.Params.Other["level_thin"])
+	assert.Contains(t, strings.Join(thin.Result.AllWarnings(), "\n"), "every 4-th draw")
 	assert.Equal(t, 1, full.Draws[Approve].Thin)
-	assert.NotContains(t, full.Result.Params.Other, "level_thin")
-	for day, p := range thin.Result.Series {
-		q := full.Result.Series[day]
+	assert.NotContains(t, full.Result.Approve.Params.Other, "level_thin")
+	for day, p := range thin.Result.Approve.Series {
+		q := full.Result.Approve.Series[day]
 		// Both are Monte Carlo estimates of the same posterior: 100 vs 400
 		// draws per chain.
 		assert.InDelta(t, q.Mean, p.Mean, 0.5*q.SD, "day %d mean", day)
@@ -719,8 +719,8 @@ func TestBayesLevelThinning(t *testing.T) {
 	// The calibration error is on the kept draws: the level's variance on
 	// the last day carries it in both runs.
 	last := T - 1
-	assert.InEpsilon(t, full.Result.Series[last].SD, thin.Result.Series[last].SD, 0.25)
+	assert.InEpsilon(t, full.Result.Approve.Series[last].SD, thin.Result.Approve.Series[last].SD, 0.25)
 	again, err := b.sample(ctx, polls, budget)
 	require.NoError(t, err)
-	assert.Equal(t, thin.Result.Series, again.Result.Series, "same seed, same bytes")
+	assert.Equal(t, thin.Result.Approve.Series, again.Result.Approve.Series, "same seed, same bytes")
 }

@@ -128,7 +128,7 @@ func BenchmarkStateSpace538(b *testing.B) {
 	m := StateSpace{Shares: []Share{Approve}}
 	res, err := m.Fit(ctx, ps)
 	require.NoError(b, err)
-	b.Logf("%d polls, %d days, %d houses, σ̂ = %.3f, τ̂ = %.2f", len(ps), len(res.Series), len(res.Houses), res.Params.Sigma, res.Params.Tau[""])
+	b.Logf("%d polls, %d days, %d houses, σ̂ = %.3f, τ̂ = %.2f", len(ps), len(res.Approve.Series), len(res.Approve.Houses), res.Approve.Params.Sigma, res.Approve.Params.Tau[""])
 	b.ReportAllocs()
 	for b.Loop() {
 		_, err := m.Fit(ctx, ps)

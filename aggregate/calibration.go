@@ -235,7 +235,7 @@ func addVariance(sd, v []float64) {
 // "calibration_var_max", the mean and largest variance (points²) the
 // calibrations added to the smoothed level over the days; plus a warning
 // for polls whose sampling variance fell back to the binomial one.
-func recordCorrections(res *Result, o *observations, eff *calibrationEffect) {
+func recordCorrections(res *ShareResult, o *observations, eff *calibrationEffect) {
 	if o.corrected == 0 {
 		return
 	}

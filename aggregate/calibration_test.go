@@ -29,9 +29,9 @@ func coverage(t *testing.T, m StateSpace, sp simSpec, reps int, seed uint64) (sm
 		res, err := m.Fit(ctx, sim.polls)
 		require.NoError(t, err)
 		first := firstPollDays(sim.polls)
-		in, n := sim.smoothedCoverage(res.Series, sim.meanEffect(res.Houses))
+		in, n := sim.smoothedCoverage(res.Approve.Series, sim.meanEffect(res.Approve.Houses))
 		inS, nS = inS+in, nS+n
-		for _, p := range res.Filtered {
+		for _, p := range res.Approve.Filtered {
 			truth := sim.filteredTruth(first, dayIndex(simOrigin, p.Date))
 			nF++
 			if p.Lower <= truth && truth <= p.Upper {
@@ -153,13 +153,13 @@ func TestPollBandCoverage(t *testing.T) {
 		}
 		res, err := StateSpace{Shares: []Share{Approve}}.Fit(context.Background(), fit)
 		require.NoError(t, err)
-		first := res.Series[0].Date
+		first := res.Approve.Series[0].Date
 		for _, p := range held {
 			d := dayIndex(first, p.Midpoint())
-			if d < 0 || d >= len(res.Series) {
+			if d < 0 || d >= len(res.Approve.Series) {
 				continue
 			}
-			pt := res.Series[d]
+			pt := res.Approve.Series[d]
 			n++
 			if pt.PollLower <= p.Approve && p.Approve <= pt.PollUpper {
 				in++

@@ -16,6 +16,9 @@ type Official struct {
 	Date  time.Time // the date it refers to (election day)
 	Value float64   // points
 	SD    float64   // standard deviation of its own error, points; 0 when taken as exact
+	// Share is the share of the Result the value is compared with; the
+	// zero value is Approve.
+	Share Share
 	// Causal compares with the filtered series (only polls fielded up to
 	// the date: what the polls said beforehand) instead of the smoothed
 	// one (all polls, including those after the date). A date before the
@@ -28,7 +31,7 @@ type Official struct {
 // of a share on the same date. Gap = Official.Value − Estimate.
 type Comparison struct {
 	Official Official
-	Share    string  // the Result's share
+	Share    Share   // the share compared (Official.Share)
 	Level    float64 // level of the interval of the gap
 
 	Estimate float64 // poll-implied latent level on Official.Date (smoothed)
@@ -80,9 +83,13 @@ type Comparison struct {
 // on which the past polls do not identify the level); ErrConfig for an official value
 // outside [0, 100], a negative or non-finite SD, or a zero date.
 func Compare(r *Result, off Official) (Comparison, error) {
-	series := r.seriesFor(off.Causal)
+	var sr *ShareResult
+	if r != nil {
+		sr = r.Share(off.Share)
+	}
+	series := sr.seriesFor(off.Causal)
 	if len(series) == 0 {
-		return Comparison{}, fmt.Errorf("%w: Compare: empty result", ErrNoPolls)
+		return Comparison{}, fmt.Errorf("%w: Compare: the result has no %s series", ErrNoPolls, off.Share)
 	}
 	if !(off.Value >= 0 && off.Value <= 100) || !(off.SD >= 0) || math.IsInf(off.SD, 0) || off.Date.IsZero() {
 		return Comparison{}, fmt.Errorf("%w: Compare: official value %v, sd %v, date %v", ErrConfig, off.Value, off.SD, off.Date)
@@ -91,7 +98,7 @@ func Compare(r *Result, off Official) (Comparison, error) {
 	if !(level > 0 && level < 1) {
 		level = 0.95
 	}
-	c := Comparison{Official: off, Share: r.Share, Level: level}
+	c := Comparison{Official: off, Share: off.Share, Level: level}
 	first, last := series[0], series[len(series)-1]
 	d := off.Date.UTC().Truncate(24 * time.Hour)
 	switch {
@@ -99,10 +106,10 @@ func Compare(r *Result, off Official) (Comparison, error) {
 		return Comparison{}, fmt.Errorf("%w: Compare: no polls identify the level on or before %s", ErrNoPolls, d.Format(time.DateOnly))
 	case d.Before(first.Date):
 		c.Extrapolated, c.Days = true, dayIndex(d, first.Date)
-		c.Estimate, c.SE = first.Mean, math.Sqrt(first.SD*first.SD+float64(c.Days)*r.Params.Sigma*r.Params.Sigma)
+		c.Estimate, c.SE = first.Mean, math.Sqrt(first.SD*first.SD+float64(c.Days)*sr.Params.Sigma*sr.Params.Sigma)
 	case d.After(last.Date):
 		c.Extrapolated, c.Days = true, dayIndex(last.Date, d)
-		c.Estimate, c.SE = last.Mean, math.Sqrt(last.SD*last.SD+float64(c.Days)*r.Params.Sigma*r.Params.Sigma)
+		c.Estimate, c.SE = last.Mean, math.Sqrt(last.SD*last.SD+float64(c.Days)*sr.Params.Sigma*sr.Params.Sigma)
 	default:
 		p, ok := pointOn(series, d)
 		if !ok {
@@ -128,14 +135,14 @@ func Compare(r *Result, off Official) (Comparison, error) {
 
 // seriesFor returns the series Compare uses: Filtered when causal,
 // Series otherwise (nil for a nil result).
-func (r *Result) seriesFor(causal bool) []Point {
-	if r == nil {
+func (sr *ShareResult) seriesFor(causal bool) []Point {
+	if sr == nil {
 		return nil
 	}
 	if causal {
-		return r.Filtered
+		return sr.Filtered
 	}
-	return r.Series
+	return sr.Series
 }
 
 // String summarises the comparison in one paragraph.

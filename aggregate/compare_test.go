@@ -11,9 +11,9 @@ import (
 
 func TestCompareHandComputed(t *testing.T) {
 	d0 := time.Date(2024, 3, 15, 0, 0, 0, 0, time.UTC)
-	r := &Result{Share: "approve", Level: 0.95, Params: Params{Sigma: 0.5}, Series: []Point{
+	r := &Result{Level: 0.95, Approve: &ShareResult{Params: Params{Sigma: 0.5}, Series: []Point{
 		{Date: d0, Mean: 80, SD: 1}, {Date: d0.AddDate(0, 0, 1), Mean: 81, SD: 0.8}, {Date: d0.AddDate(0, 0, 2), Mean: 82, SD: 0.6},
-	}}
+	}}}
 	c, err := Compare(r, Official{Date: d0.AddDate(0, 0, 2), Value: 87.28, SD: 0.8})
 	require.NoError(t, err)
 	assert.False(t, c.Extrapolated)
@@ -48,9 +48,9 @@ func TestCompareHandComputed(t *testing.T) {
 
 func TestCompareCausal(t *testing.T) {
 	d0 := time.Date(2024, 3, 15, 0, 0, 0, 0, time.UTC)
-	r := &Result{Share: "approve", Level: 0.95, Params: Params{Sigma: 0.5},
+	r := &Result{Level: 0.95, Approve: &ShareResult{Params: Params{Sigma: 0.5},
 		Series:   []Point{{Date: d0, Mean: 80, SD: 1}, {Date: d0.AddDate(0, 0, 1), Mean: 81, SD: 0.8}},
-		Filtered: []Point{{Date: d0.AddDate(0, 0, 1), Mean: 79, SD: 1.2}}}
+		Filtered: []Point{{Date: d0.AddDate(0, 0, 1), Mean: 79, SD: 1.2}}}}
 	c, err := Compare(r, Official{Date: d0.AddDate(0, 0, 1), Value: 80, Causal: true})
 	require.NoError(t, err)
 	assert.InDelta(t, 79, c.Estimate, 1e-12)
@@ -71,10 +71,10 @@ func TestCompareCausal(t *testing.T) {
 // one at its offset from the first day), and a skipped day is an error.
 func TestCompareGappedSeries(t *testing.T) {
 	d0 := time.Date(2024, 3, 15, 0, 0, 0, 0, time.UTC)
-	r := &Result{Share: "approve", Level: 0.95, Params: Params{Sigma: 0.5},
+	r := &Result{Level: 0.95, Approve: &ShareResult{Params: Params{Sigma: 0.5},
 		Series: []Point{{Date: d0, Mean: 80, SD: 1}},
 		Filtered: []Point{{Date: d0, Mean: 79, SD: 1.2}, {Date: d0.AddDate(0, 0, 3), Mean: 78, SD: 1.1},
-			{Date: d0.AddDate(0, 0, 4), Mean: 77, SD: 1}}}
+			{Date: d0.AddDate(0, 0, 4), Mean: 77, SD: 1}}}}
 	c, err := Compare(r, Official{Date: d0.AddDate(0, 0, 4), Value: 80, Causal: true})
 	require.NoError(t, err)
 	assert.False(t, c.Extrapolated)

@@ -129,7 +129,7 @@ func degCheck(t *testing.T, res *Result) {
 		t.Helper()
 		require.False(t, math.IsNaN(v) || math.IsInf(v, 0), "%s = %v", what, v)
 	}
-	shares := []*Result{res, res.Disapprove, res.Undecided}
+	shares := []*ShareResult{res.Approve, res.Disapprove, res.Undecided}
 	for _, r := range shares {
 		if r == nil {
 			continue
@@ -183,7 +183,7 @@ func degCheck(t *testing.T, res *Result) {
 	// CSV writers are linear in days and tested on long series elsewhere
 	// (result_write_test.go); here they run on series up to ~5 years so the
 	// matrix of configurations stays fast.
-	if len(res.Series) <= 2000 {
+	if len(res.Approve.Series) <= 2000 {
 		var b bytes.Buffer
 		require.NoError(t, res.WriteCSV(&b))
 		require.NoError(t, res.WriteHousesCSV(&b))
@@ -197,8 +197,8 @@ func degCheck(t *testing.T, res *Result) {
 	} else {
 		require.NotContains(t, res.String(), "NaN")
 	}
-	if len(res.Series) > 0 {
-		first, last := res.Series[0].Date, res.Series[len(res.Series)-1].Date
+	if len(res.Approve.Series) > 0 {
+		first, last := res.Approve.Series[0].Date, res.Approve.Series[len(res.Approve.Series)-1].Date
 		for _, date := range []time.Time{first, last, first.AddDate(0, 0, -400), last.AddDate(0, 0, 400)} {
 			for _, causal := range []bool{false, true} {
 				c, err := Compare(res, Official{Date: date, Value: 50, SD: 1, Causal: causal})
@@ -425,7 +425,7 @@ func TestDegenerate538Historical(t *testing.T) {
 			res, err := fit()
 			require.NoError(t, err)
 			degCheck(t, res)
-			t.Log(fmt.Sprintf("%s: %d days, %d houses", name, len(res.Series), len(res.Houses)))
+			t.Log(fmt.Sprintf("%s: %d days, %d houses", name, len(res.Approve.Series), len(res.Approve.Houses)))
 		})
 	}
 }

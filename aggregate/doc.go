@@ -118,19 +118,24 @@
 //
 // # Three shares
 //
-// Approve, disapprove and undecided (published, or 100 − approve −
-// disapprove when not) are each fitted with their own σ, τ and house
-// effects. A share whose polls all lie in [10, 90] is modelled in points;
+// Approve, disapprove and undecided, each as Share defines it (undecided
+// is the published "hard to say"; when a poll does not publish it, 100 −
+// approve − disapprove − refused, the refused share kept apart), are each
+// fitted with their own σ, τ and house effects, by every model alike, and
+// Result holds them side by side (Result.Approve, Disapprove, Undecided).
+// With Shares nil a share that no poll publishes is left out with a
+// warning; named in Shares, it is an error (ErrNoPolls). A share whose polls all lie in [10, 90] is modelled in points;
 // otherwise (ScaleAuto) on the logit scale, log(p/(1 − p)) with the delta
 // method variance 1/(n_eff p(1 − p)), which keeps every mean and bound
 // inside (0, 100); house effects and τ are then converted to points at the
 // series' mean level. On the points scale (chosen, or ScalePoints) a mean or
 // bound that would leave [0, 100] — a share near 0 or 100, days far from
-// any poll — is cut at 0 or 100. When the three means of a day sum to more than 100,
+// any poll — is cut at 0 or 100. When the estimated means of a day sum to more than 100,
 // each moves down by its share of the excess in proportion to its variance
 // (the least-squares projection onto the sum of 100), its SD and bounds
 // scaled by the same factor; the largest move is the diagnostic
-// "sum-projection"; a share already at 0 takes no part and the others take
+// "sum-projection" (Result.Diagnostics); with two shares estimated their
+// sum is bounded the same way; a share already at 0 takes no part and the others take
 // its part of the excess. Sums below 100 are left alone (refusals and other
 // answers take the rest).
 //
@@ -403,11 +408,11 @@
 // 75% (causal) and 78% (centred) at σ = 0.3 in the 120-day design. The band is what 538 drew: it holds 96% of 538's house-adjusted
 // polls on their end date (538's own: 96.5%).
 //
-// Shares. Undecided is derived, 100 − approve − disapprove (everyone who
-// neither approves nor disapproves, including refusals), with house effects
-// −(h_approve + h_disapprove); on a day where approve + disapprove would
-// exceed 100 both are scaled down proportionally (warned). Means and bounds
-// are kept within 0–100.
+// Shares. Each share (Share: approve, disapprove, undecided as defined
+// there, the same in every model) is averaged on its own, with its own
+// house effects, and the means are then made to sum to at most 100 by the
+// projection every model uses (see "Three shares"). Means and bounds are
+// kept within 0–100.
 //
 // Against 538 (testdata/538, "All polls", 49 pollsters with ≥ 5 polls): the
 // house effects correlate with 538's (approve − adjusted_approve) at

@@ -40,11 +40,11 @@ func ExampleAverage() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	last := res.Filtered[len(res.Filtered)-1]
+	last := res.Approve.Filtered[len(res.Approve.Filtered)-1]
 	fmt.Printf("%s approve %.1f, 95%% interval %.1f–%.1f, new polls %.1f–%.1f\n", last.Date.Format(time.DateOnly),
 		last.Mean, last.Lower, last.Upper, last.PollLower, last.PollUpper)
-	fmt.Printf("trend SD σ̂ %.2f points a day\n", res.Params.Sigma)
-	for _, h := range res.Houses {
+	fmt.Printf("trend SD σ̂ %.2f points a day\n", res.Approve.Params.Sigma)
+	for _, h := range res.Approve.Houses {
 		fmt.Printf("%-13s %+.1f ± %.1f (%d polls)\n", h.Pollster, h.Value, h.SE, h.Polls)
 	}
 	// Output:
@@ -68,11 +68,11 @@ func ExampleResult_String() {
 		mk("Левада-Центр", 1, 80, 17), mk("ФОМ", 2, 76, 15), mk("ВЦИОМ", 2, 79, 12),
 		mk("ФОМ", 4, 77, 15), mk("ВЦИОМ", 4, 78, 13), mk("Левада-Центр", 5, 81, 16),
 	}
-	res, err := aggregate.Average{}.Fit(context.Background(), polls)
+	// The approve share only (the default fits all three).
+	res, err := aggregate.Average{Shares: []aggregate.Share{aggregate.Approve}}.Fit(context.Background(), polls)
 	if err != nil {
 		log.Fatal(err)
 	}
-	res.Disapprove, res.Undecided = nil, nil // print the approve share only
 	fmt.Print(res)
 	// Output:
 	// average model, share approve, level 95%

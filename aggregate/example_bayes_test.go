@@ -23,12 +23,12 @@ func ExampleBayes() {
 		fmt.Println(err)
 		return
 	}
-	last := res.Series[len(res.Series)-1]
+	last := res.Approve.Series[len(res.Approve.Series)-1]
 	fmt.Printf("approve %s: %.1f, 95%% posterior interval [%.1f, %.1f]\n", last.Date.Format(time.DateOnly), last.Mean, last.Lower, last.Upper)
-	for _, h := range res.Houses {
+	for _, h := range res.Approve.Houses {
 		fmt.Printf("%s %+.1f ± %.1f\n", h.Pollster, h.Value, h.SE)
 	}
-	fmt.Printf("σ %.2f ± %.2f points a day\n", res.Params.Sigma, res.Params.SigmaSE)
+	fmt.Printf("σ %.2f ± %.2f points a day\n", res.Approve.Params.Sigma, res.Approve.Params.SigmaSE)
 	fmt.Println("warnings:", len(res.Warnings))
 	// Output:
 	// approve 2024-04-04: 65.8, 95% posterior interval [64.2, 67.6]

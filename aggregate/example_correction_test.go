@@ -47,13 +47,13 @@ func Example_corrections() {
 	}
 	for _, d := range []string{"2024-01-15", "2024-04-01"} {
 		day, _ := time.Parse(time.DateOnly, d)
-		p, _ := published.At(day)
-		c, _ := res.At(day)
+		p, _ := published.Approve.At(day)
+		c, _ := res.Approve.At(day)
 		fmt.Printf("%s: published %.1f [%.1f, %.1f], corrected %.1f [%.1f, %.1f]\n", d, p.Mean, p.Lower, p.Upper, c.Mean, c.Lower, c.Upper)
 	}
 	fmt.Printf("%.0f corrected polls, %.0f calibration, adding up to %.1f points² to the level\n",
-		res.Params.Other["corrected_polls"], res.Params.Other["calibrations"], res.Params.Other["calibration_var_max"])
-	for _, h := range res.Houses {
+		res.Approve.Params.Other["corrected_polls"], res.Approve.Params.Other["calibrations"], res.Approve.Params.Other["calibration_var_max"])
+	for _, h := range res.Approve.Houses {
 		fmt.Printf("%s %+.1f ± %.1f\n", h.Pollster, h.Value, h.SE)
 	}
 	// Output:

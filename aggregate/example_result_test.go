@@ -17,9 +17,11 @@ func twoDays() *aggregate.Result {
 			Lower: mean - 1.96, Upper: mean + 1.96, PollLower: math.NaN(), PollUpper: math.NaN()}
 	}
 	return &aggregate.Result{
-		Model: "statespace", Share: "approve", Level: 0.95,
-		Series: []aggregate.Point{day(1, 78.5), day(2, 79)},
-		Houses: []aggregate.HouseEffect{{Pollster: "FOM", Value: -1.5, SE: 0.4, Polls: 12}, {Pollster: "Levada", Value: 1.5, SE: 0.4, Polls: 10}},
+		Model: "statespace", Level: 0.95,
+		Approve: &aggregate.ShareResult{
+			Series: []aggregate.Point{day(1, 78.5), day(2, 79)},
+			Houses: []aggregate.HouseEffect{{Pollster: "FOM", Value: -1.5, SE: 0.4, Polls: 12}, {Pollster: "Levada", Value: 1.5, SE: 0.4, Polls: 10}},
+		},
 	}
 }
 
@@ -45,10 +47,10 @@ func ExampleResult_WriteHousesCSV() {
 	// approve,Levada,1.5,0.4,10
 }
 
-func ExampleResult_At() {
+func ExampleShareResult_At() {
 	// At finds the point of the UTC day of any time on that day, and
 	// reports a day outside the series rather than extrapolating.
-	res := twoDays()
+	res := twoDays().Approve
 	for _, d := range []int{2, 3} {
 		p, ok := res.At(time.Date(2024, 3, d, 12, 0, 0, 0, time.UTC))
 		fmt.Printf("%d March: %v %.1f [%.2f, %.2f]\n", d, ok, p.Mean, p.Lower, p.Upper)

@@ -39,10 +39,10 @@ func ExampleStateSpace() {
 		fmt.Println(err)
 		return
 	}
-	first, last := res.Series[0], res.Series[len(res.Series)-1]
+	first, last := res.Approve.Series[0], res.Approve.Series[len(res.Approve.Series)-1]
 	fmt.Printf("approve %s: %.1f [%.1f, %.1f]\n", first.Date.Format(time.DateOnly), first.Mean, first.Lower, first.Upper)
 	fmt.Printf("approve %s: %.1f [%.1f, %.1f], a new poll: [%.1f, %.1f]\n", last.Date.Format(time.DateOnly), last.Mean, last.Lower, last.Upper, last.PollLower, last.PollUpper)
-	for _, h := range res.Houses {
+	for _, h := range res.Approve.Houses {
 		fmt.Printf("%s %+.1f ± %.1f (%d polls)\n", h.Pollster, h.Value, h.SE, h.Polls)
 	}
 	fmt.Printf("disapprove %.1f, undecided %.1f\n", res.Disapprove.Series[0].Mean, res.Undecided.Series[0].Mean)

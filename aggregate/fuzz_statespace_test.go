@@ -53,7 +53,7 @@ func FuzzStateSpace(f *testing.F) {
 			if err != nil {
 				continue
 			}
-			for _, r := range []*Result{res, res.Disapprove, res.Undecided} {
+			for _, r := range []*ShareResult{res.Approve, res.Disapprove, res.Undecided} {
 				if r == nil {
 					continue
 				}

@@ -137,7 +137,7 @@ func observationsFor(polls []poll.Poll, s Share, opt obsOptions) (*observations,
 			errs = append(errs, &PollError{Index: i, Source: p.Source, Line: p.Line, Err: err})
 			continue
 		}
-		y := s.value(p)
+		y := s.Value(p)
 		if math.IsNaN(y) {
 			skipped++
 			continue

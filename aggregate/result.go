@@ -52,11 +52,25 @@ type Diagnostic struct {
 	Note  string
 }
 
-// Result is what every model returns for one share.
+// Result is what a model's Fit returns: the shares it estimated, side by
+// side, and what the fit as a whole reports.
 type Result struct {
 	Model string  // "statespace", "bayes" or "average"
-	Share string  // "approve", "disapprove" or "undecided"
 	Level float64 // confidence level of the intervals, e.g. 0.95
+
+	// Approve, Disapprove and Undecided are the estimated shares (see
+	// Share for what each means); nil for a share not estimated.
+	Approve, Disapprove, Undecided *ShareResult
+
+	// Diagnostics and Warnings of the fit as a whole (the sum projection,
+	// polls merged or not used); each share has its own as well.
+	Diagnostics []Diagnostic
+	Warnings    []string
+}
+
+// ShareResult is a model's estimate of one share.
+type ShareResult struct {
+	Share Share
 
 	Series   []Point // smoothed: every day uses all polls
 	Filtered []Point // causal: each day uses only polls up to that day; nil when the model has none
@@ -65,10 +79,49 @@ type Result struct {
 	Params      Params
 	Diagnostics []Diagnostic
 	Warnings    []string
+}
 
-	// Disapprove and Undecided hold the other shares when the model
-	// estimated them; nil otherwise. Their own Disapprove/Undecided are nil.
-	Disapprove, Undecided *Result
+// Share returns the estimate of share s, or nil when it was not estimated.
+func (r *Result) Share(s Share) *ShareResult {
+	switch s {
+	case Approve:
+		return r.Approve
+	case Disapprove:
+		return r.Disapprove
+	case Undecided:
+		return r.Undecided
+	}
+	return nil
+}
+
+// Shares returns the estimated shares in the order approve, disapprove,
+// undecided.
+func (r *Result) Shares() []*ShareResult {
+	var out []*ShareResult
+	for _, s := range allShares {
+		if sr := r.Share(s); sr != nil {
+			out = append(out, sr)
+		}
+	}
+	return out
+}
+
+// AllWarnings returns the warnings of the fit as a whole followed by
+// those of each share, in share order: everything a report must show.
+func (r *Result) AllWarnings() []string {
+	out := append([]string(nil), r.Warnings...)
+	for _, sr := range r.Shares() {
+		out = append(out, sr.Warnings...)
+	}
+	return out
+}
+
+// Latest returns the last smoothed point of the series.
+func (sr *ShareResult) Latest() Point {
+	if len(sr.Series) == 0 {
+		return Point{Mean: math.NaN(), SD: math.NaN(), Lower: math.NaN(), Upper: math.NaN(), PollLower: math.NaN(), PollUpper: math.NaN()}
+	}
+	return sr.Series[len(sr.Series)-1]
 }
 
 // dayNumber is the number of whole UTC days since 1970-01-01.
@@ -94,7 +147,7 @@ func clampPoint(p *Point) {
 
 // At returns the smoothed point (from Series) on the UTC day of date, and
 // false when the series has no point on that day.
-func (r *Result) At(date time.Time) (Point, bool) { return pointOn(r.Series, date) }
+func (sr *ShareResult) At(date time.Time) (Point, bool) { return pointOn(sr.Series, date) }
 
 // pointOn returns the point of pts (in date order) on the UTC day of date.
 // It searches by date rather than by offset from the first point because

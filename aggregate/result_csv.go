@@ -29,7 +29,7 @@ func csvFloat(x float64) string {
 func (r *Result) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	hasFiltered := false
-	for _, s := range r.shares() {
+	for _, s := range r.Shares() {
 		hasFiltered = hasFiltered || len(s.Filtered) > 0
 	}
 	header := []string{"date", "share", "mean", "sd", "lower", "upper", "poll_lower", "poll_upper"}
@@ -42,13 +42,13 @@ func (r *Result) WriteCSV(w io.Writer) error {
 	pointCells := func(p Point) []string {
 		return []string{csvFloat(p.Mean), csvFloat(p.SD), csvFloat(p.Lower), csvFloat(p.Upper), csvFloat(p.PollLower), csvFloat(p.PollUpper)}
 	}
-	for _, s := range r.shares() {
+	for _, s := range r.Shares() {
 		filtered := make(map[int]Point, len(s.Filtered))
 		for _, p := range s.Filtered {
 			filtered[dayNumber(p.Date)] = p
 		}
 		for _, p := range s.Series {
-			row := append([]string{p.Date.Format(time.DateOnly), s.Share}, pointCells(p)...)
+			row := append([]string{p.Date.Format(time.DateOnly), s.Share.String()}, pointCells(p)...)
 			if hasFiltered {
 				if f, ok := filtered[dayNumber(p.Date)]; ok {
 					row = append(row, pointCells(f)...)
@@ -72,9 +72,9 @@ func (r *Result) WriteHousesCSV(w io.Writer) error {
 	if err := cw.Write([]string{"share", "pollster", "effect", "se", "polls"}); err != nil {
 		return err
 	}
-	for _, s := range r.shares() {
+	for _, s := range r.Shares() {
 		for _, h := range s.Houses {
-			if err := cw.Write([]string{s.Share, h.Pollster, csvFloat(h.Value), csvFloat(h.SE), strconv.Itoa(h.Polls)}); err != nil {
+			if err := cw.Write([]string{s.Share.String(), h.Pollster, csvFloat(h.Value), csvFloat(h.SE), strconv.Itoa(h.Polls)}); err != nil {
 				return err
 			}
 		}

@@ -84,18 +84,23 @@ type (
 		OK    bool      `json:"ok"`
 		Note  string    `json:"note"`
 	}
-	jsonResult struct {
-		Model       string           `json:"model"`
+	jsonShare struct {
 		Share       string           `json:"share"`
-		Level       jsonFloat        `json:"level"`
 		Series      []jsonPoint      `json:"series"`
 		Filtered    []jsonPoint      `json:"filtered"`
 		Houses      []jsonHouse      `json:"houses"`
 		Params      jsonParams       `json:"params"`
 		Diagnostics []jsonDiagnostic `json:"diagnostics"`
 		Warnings    []string         `json:"warnings"`
-		Disapprove  *jsonResult      `json:"disapprove"`
-		Undecided   *jsonResult      `json:"undecided"`
+	}
+	jsonResult struct {
+		Model       string           `json:"model"`
+		Level       jsonFloat        `json:"level"`
+		Approve     *jsonShare       `json:"approve"`
+		Disapprove  *jsonShare       `json:"disapprove"`
+		Undecided   *jsonShare       `json:"undecided"`
+		Diagnostics []jsonDiagnostic `json:"diagnostics"`
+		Warnings    []string         `json:"warnings"`
 	}
 )
 
@@ -145,60 +150,110 @@ func fromJSONMap(m map[string]jsonFloat) map[string]float64 {
 	return out
 }
 
+func toJSONDiagnostics(ds []Diagnostic) []jsonDiagnostic {
+	out := make([]jsonDiagnostic, len(ds))
+	for i, d := range ds {
+		out[i] = jsonDiagnostic{d.Name, jsonFloat(d.Value), d.OK, d.Note}
+	}
+	return out
+}
+
+func fromJSONDiagnostics(ds []jsonDiagnostic) []Diagnostic {
+	var out []Diagnostic
+	for _, d := range ds {
+		out = append(out, Diagnostic{d.Name, float64(d.Value), d.OK, d.Note})
+	}
+	return out
+}
+
+// nonNil returns s, or an empty slice for nil (JSON [] rather than null).
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
 func (r *Result) toJSON() *jsonResult {
-	if r == nil {
+	j := &jsonResult{Model: r.Model, Level: jsonFloat(r.Level),
+		Approve: r.Approve.toJSON(), Disapprove: r.Disapprove.toJSON(), Undecided: r.Undecided.toJSON(),
+		Diagnostics: toJSONDiagnostics(r.Diagnostics), Warnings: nonNil(r.Warnings)}
+	return j
+}
+
+func (sr *ShareResult) toJSON() *jsonShare {
+	if sr == nil {
 		return nil
 	}
-	j := &jsonResult{Model: r.Model, Share: r.Share, Level: jsonFloat(r.Level),
-		Series: toJSONPoints(r.Series), Filtered: toJSONPoints(r.Filtered),
-		Params: jsonParams{Sigma: jsonFloat(r.Params.Sigma), SigmaSE: jsonFloat(r.Params.SigmaSE),
-			Tau: toJSONMap(r.Params.Tau), LogLik: jsonFloat(r.Params.LogLik), Other: toJSONMap(r.Params.Other)},
-		Warnings:   r.Warnings,
-		Disapprove: r.Disapprove.toJSON(), Undecided: r.Undecided.toJSON()}
-	if j.Series == nil {
-		j.Series = []jsonPoint{}
-	}
-	j.Houses = make([]jsonHouse, len(r.Houses))
-	for i, h := range r.Houses {
+	j := &jsonShare{Share: sr.Share.String(),
+		Series: nonNil(toJSONPoints(sr.Series)), Filtered: toJSONPoints(sr.Filtered),
+		Params: jsonParams{Sigma: jsonFloat(sr.Params.Sigma), SigmaSE: jsonFloat(sr.Params.SigmaSE),
+			Tau: toJSONMap(sr.Params.Tau), LogLik: jsonFloat(sr.Params.LogLik), Other: toJSONMap(sr.Params.Other)},
+		Diagnostics: toJSONDiagnostics(sr.Diagnostics), Warnings: nonNil(sr.Warnings)}
+	j.Houses = make([]jsonHouse, len(sr.Houses))
+	for i, h := range sr.Houses {
 		j.Houses[i] = jsonHouse{h.Pollster, jsonFloat(h.Value), jsonFloat(h.SE), h.Polls}
-	}
-	j.Diagnostics = make([]jsonDiagnostic, len(r.Diagnostics))
-	for i, d := range r.Diagnostics {
-		j.Diagnostics[i] = jsonDiagnostic{d.Name, jsonFloat(d.Value), d.OK, d.Note}
-	}
-	if j.Warnings == nil {
-		j.Warnings = []string{}
 	}
 	return j
 }
 
-func (j *jsonResult) result() *Result {
-	if j == nil {
-		return nil
-	}
-	r := &Result{Model: j.Model, Share: j.Share, Level: float64(j.Level),
-		Series: fromJSONPoints(j.Series), Filtered: fromJSONPoints(j.Filtered),
-		Params: Params{Sigma: float64(j.Params.Sigma), SigmaSE: float64(j.Params.SigmaSE),
-			Tau: fromJSONMap(j.Params.Tau), LogLik: float64(j.Params.LogLik), Other: fromJSONMap(j.Params.Other)},
-		Disapprove: j.Disapprove.result(), Undecided: j.Undecided.result()}
-	for _, h := range j.Houses {
-		r.Houses = append(r.Houses, HouseEffect{h.Pollster, float64(h.Value), float64(h.SE), h.Polls})
-	}
-	for _, d := range j.Diagnostics {
-		r.Diagnostics = append(r.Diagnostics, Diagnostic{d.Name, float64(d.Value), d.OK, d.Note})
-	}
+func (j *jsonResult) result() (*Result, error) {
+	r := &Result{Model: j.Model, Level: float64(j.Level), Diagnostics: fromJSONDiagnostics(j.Diagnostics)}
 	if len(j.Warnings) > 0 {
 		r.Warnings = j.Warnings
 	}
-	return r
+	for _, js := range []*jsonShare{j.Approve, j.Disapprove, j.Undecided} {
+		sr, err := js.result()
+		if err != nil {
+			return nil, err
+		}
+		if sr == nil {
+			continue
+		}
+		if r.Share(sr.Share) != nil {
+			return nil, fmt.Errorf("aggregate: JSON: share %s twice", sr.Share)
+		}
+		switch sr.Share {
+		case Approve:
+			r.Approve = sr
+		case Disapprove:
+			r.Disapprove = sr
+		case Undecided:
+			r.Undecided = sr
+		}
+	}
+	return r, nil
+}
+
+func (j *jsonShare) result() (*ShareResult, error) {
+	if j == nil {
+		return nil, nil
+	}
+	s, err := ParseShare(j.Share)
+	if err != nil {
+		return nil, fmt.Errorf("aggregate: JSON: %w", err)
+	}
+	sr := &ShareResult{Share: s,
+		Series: fromJSONPoints(j.Series), Filtered: fromJSONPoints(j.Filtered),
+		Params: Params{Sigma: float64(j.Params.Sigma), SigmaSE: float64(j.Params.SigmaSE),
+			Tau: fromJSONMap(j.Params.Tau), LogLik: float64(j.Params.LogLik), Other: fromJSONMap(j.Params.Other)},
+		Diagnostics: fromJSONDiagnostics(j.Diagnostics)}
+	for _, h := range j.Houses {
+		sr.Houses = append(sr.Houses, HouseEffect{h.Pollster, float64(h.Value), float64(h.SE), h.Polls})
+	}
+	if len(j.Warnings) > 0 {
+		sr.Warnings = j.Warnings
+	}
+	return sr, nil
 }
 
 // MarshalJSON encodes the result with snake_case field names: model,
-// share, level, series and filtered (arrays of {date, mean, sd, lower,
-// upper, poll_lower, poll_upper}), houses ({pollster, effect, se, polls}),
-// params ({sigma, sigma_se, tau, loglik, other}), diagnostics ({name,
-// value, ok, note}), warnings, and disapprove and undecided (the same
-// object, or null). Dates are "YYYY-MM-DD"; NaN and ±Inf are null.
+// level, approve, disapprove and undecided (null when not estimated, else
+// {share, series and filtered (arrays of {date, mean, sd, lower, upper,
+// poll_lower, poll_upper}), houses ({pollster, effect, se, polls}), params
+// ({sigma, sigma_se, tau, loglik, other}), diagnostics ({name, value, ok,
+// note}), warnings}), and the fit's own diagnostics and warnings. Dates
+// are "YYYY-MM-DD"; NaN and ±Inf are null.
 func (r Result) MarshalJSON() ([]byte, error) { return json.Marshal(r.toJSON()) }
 
 // UnmarshalJSON decodes what MarshalJSON writes (null numbers become NaN).
@@ -207,7 +262,11 @@ func (r *Result) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*r = *j.result()
+	res, err := j.result()
+	if err != nil {
+		return err
+	}
+	*r = *res
 	return nil
 }
 

@@ -11,19 +11,6 @@ import (
 	"unicode/utf8"
 )
 
-// shares returns the result and its other shares, in the order approve,
-// disapprove, undecided.
-func (r *Result) shares() []*Result {
-	out := []*Result{r}
-	if r.Disapprove != nil {
-		out = append(out, r.Disapprove)
-	}
-	if r.Undecided != nil {
-		out = append(out, r.Undecided)
-	}
-	return out
-}
-
 // maxRows is how many series rows the text, HTML and Markdown views show
 // at most (plus the last day).
 const maxRows = 24
@@ -82,17 +69,25 @@ func fmtNum(x float64, prec int) string {
 	return strconv.FormatFloat(x, 'f', prec, 64)
 }
 
-// views lays out r and its other shares.
+// views lays out every share of r, then the fit's own diagnostics and
+// warnings.
 func (r *Result) views() []view {
 	var out []view
-	for _, s := range r.shares() {
-		out = append(out, s.view())
+	for _, sr := range r.Shares() {
+		out = append(out, sr.view(r.Model, r.Level))
+	}
+	if len(r.Diagnostics) > 0 || len(r.Warnings) > 0 {
+		v := view{heading: fmt.Sprintf("%s model, the fit as a whole", orNA(r.Model)), warnings: r.Warnings}
+		if t, ok := diagnosticsTable(r.Diagnostics); ok {
+			v.tables = append(v.tables, t)
+		}
+		out = append(out, v)
 	}
 	return out
 }
 
-func (r *Result) view() view {
-	v := view{heading: fmt.Sprintf("%s model, share %s, level %s%%", orNA(r.Model), orNA(r.Share), fmtNum(100*r.Level, 0))}
+func (r *ShareResult) view(model string, level float64) view {
+	v := view{heading: fmt.Sprintf("%s model, share %s, level %s%%", orNA(model), r.Share, fmtNum(100*level, 0))}
 	if len(r.Series) > 0 {
 		v.lines = append(v.lines, fmt.Sprintf("days %s … %s (%d)", r.Series[0].Date.Format(time.DateOnly),
 			r.Series[len(r.Series)-1].Date.Format(time.DateOnly), len(r.Series)))
@@ -117,7 +112,7 @@ func (r *Result) view() view {
 		}
 		v.lines = append(v.lines, "parameters: "+strings.Join(parts, ", "))
 	}
-	lvl := fmtNum(100*r.Level, 0) + "%"
+	lvl := fmtNum(100*level, 0) + "%"
 	if len(r.Series) > 0 {
 		t := table{title: "Series (smoothed; interval for the average; band for a new poll)",
 			header: []string{"date", "mean", "sd", lvl + " lower", lvl + " upper", "poll lower", "poll upper"}}
@@ -154,26 +149,34 @@ func (r *Result) view() view {
 			}
 			return strings.Compare(a.Pollster, b.Pollster)
 		})
-		t := table{title: "House effects (points; + means the house reports more " + orNA(r.Share) + ")",
+		t := table{title: "House effects (points; + means the house reports more " + r.Share.String() + ")",
 			header: []string{"pollster", "effect", "SE", "polls"}}
 		for _, h := range hs {
 			t.rows = append(t.rows, []string{h.Pollster, fmtSigned(h.Value), fmtNum(h.SE, 2), strconv.Itoa(h.Polls)})
 		}
 		v.tables = append(v.tables, t)
 	}
-	if len(r.Diagnostics) > 0 {
-		t := table{title: "Diagnostics", header: []string{"check", "value", "ok", "note"}}
-		for _, d := range r.Diagnostics {
-			ok := "no"
-			if d.OK {
-				ok = "yes"
-			}
-			t.rows = append(t.rows, []string{d.Name, fmtG(d.Value), ok, d.Note})
-		}
+	if t, ok := diagnosticsTable(r.Diagnostics); ok {
 		v.tables = append(v.tables, t)
 	}
 	v.warnings = r.Warnings
 	return v
+}
+
+// diagnosticsTable lays out diagnostics; ok is false when there are none.
+func diagnosticsTable(ds []Diagnostic) (t table, ok bool) {
+	if len(ds) == 0 {
+		return t, false
+	}
+	t = table{title: "Diagnostics", header: []string{"check", "value", "ok", "note"}}
+	for _, d := range ds {
+		ok := "no"
+		if d.OK {
+			ok = "yes"
+		}
+		t.rows = append(t.rows, []string{d.Name, fmtG(d.Value), ok, d.Note})
+	}
+	return t, true
 }
 
 // fmtG formats a parameter or diagnostic value with five significant

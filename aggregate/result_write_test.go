@@ -18,8 +18,8 @@ import (
 // markup in pollster names, a NaN, a Filtered series one day shorter, and
 // other shares.
 func writerSampleResult(days int) *Result {
-	mk := func(share string, base float64) *Result {
-		r := &Result{Model: "average", Share: share, Level: 0.95}
+	mk := func(share Share, base float64) *ShareResult {
+		r := &ShareResult{Share: share}
 		for d := range days {
 			m := base + float64(d%7)/10
 			r.Series = append(r.Series, Point{Date: avgDay(d), Mean: m, SD: 0.5, Lower: m - 1, Upper: m + 1, PollLower: m - 4, PollUpper: m + 4})
@@ -34,18 +34,18 @@ func writerSampleResult(days int) *Result {
 		}
 		return r
 	}
-	r := mk("approve", 60)
-	r.Params = Params{Sigma: 0.25, SigmaSE: 0.01, Tau: map[string]float64{"": 1.5, "ФОМ": 0.7}, LogLik: -123.5,
+	a := mk(Approve, 60)
+	a.Params = Params{Sigma: 0.25, SigmaSE: 0.01, Tau: map[string]float64{"": 1.5, "ФОМ": 0.7}, LogLik: -123.5,
 		Other: map[string]float64{"house_sd": 2, "nan": math.NaN()}}
-	r.Diagnostics = []Diagnostic{{Name: "iterations", Value: 12, OK: true, Note: "converged"}}
-	r.Warnings = []string{"a | warning <b>"}
-	r.Disapprove = mk("disapprove", 30)
-	r.Undecided = mk("undecided", 10)
-	return r
+	a.Diagnostics = []Diagnostic{{Name: "iterations", Value: 12, OK: true, Note: "converged"}}
+	a.Warnings = []string{"a | warning <b>"}
+	return &Result{Model: "average", Level: 0.95, Approve: a, Disapprove: mk(Disapprove, 30), Undecided: mk(Undecided, 10),
+		Diagnostics: []Diagnostic{{Name: "sum-projection", Value: 0, OK: true, Note: "none"}},
+		Warnings:    []string{"3 polls merged"}}
 }
 
 func TestResultAt(t *testing.T) {
-	r := writerSampleResult(10)
+	r := writerSampleResult(10).Approve
 	p, ok := r.At(avgDay(4).Add(13 * time.Hour)) // any time on the day
 	require.True(t, ok)
 	assert.Equal(t, r.Series[4], p)
@@ -53,18 +53,18 @@ func TestResultAt(t *testing.T) {
 	assert.False(t, ok)
 	_, ok = r.At(avgDay(-1))
 	assert.False(t, ok)
-	_, ok = (&Result{}).At(avgDay(0))
+	_, ok = (&ShareResult{}).At(avgDay(0))
 	assert.False(t, ok)
 }
 
 func TestThin(t *testing.T) {
-	idx := thin(writerSampleResult(10).Series)
+	idx := thin(writerSampleResult(10).Approve.Series)
 	assert.Len(t, idx, 10)
 	// 100 days from 2024-01-01: the first of Jan … Apr, plus the last day.
-	idx = thin(writerSampleResult(100).Series)
+	idx = thin(writerSampleResult(100).Approve.Series)
 	assert.Equal(t, []int{0, 31, 60, 91, 99}, idx)
 	// 4,000 days: more than maxRows months, so every k-th day.
-	idx = thin(writerSampleResult(4000).Series)
+	idx = thin(writerSampleResult(4000).Approve.Series)
 	assert.LessOrEqual(t, len(idx), maxRows+1)
 	assert.Equal(t, 3999, idx[len(idx)-1])
 }
@@ -109,8 +109,10 @@ func TestResultHTML(t *testing.T) {
 	assert.Contains(t, h, "<td>Левада-Центр</td>")
 	assert.Contains(t, h, "<li>a | warning &lt;b&gt;</li>")
 	assert.Equal(t, strings.Count(h, "<table>"), strings.Count(h, "</table>"))
-	// 3 shares × (series header + 3 days, houses header + 3) + diagnostics (2).
-	assert.Equal(t, 3*(4+4)+2, strings.Count(h, "<tr>"))
+	// 3 shares × (series header + 3 days, houses header + 3) + approve's
+	// diagnostics (2) + the fit's diagnostics (2).
+	assert.Equal(t, 3*(4+4)+2+2, strings.Count(h, "<tr>"))
+	assert.Contains(t, h, "<li>3 polls merged</li>")
 }
 
 func TestResultMarkdown(t *testing.T) {
@@ -131,7 +133,7 @@ func TestResultMarkdown(t *testing.T) {
 
 func TestResultWriteCSV(t *testing.T) {
 	r := writerSampleResult(5)
-	r.Series[2].SD = math.NaN()
+	r.Approve.Series[2].SD = math.NaN()
 	var buf bytes.Buffer
 	require.NoError(t, r.WriteCSV(&buf))
 	rows, err := csv.NewReader(&buf).ReadAll()
@@ -147,7 +149,7 @@ func TestResultWriteCSV(t *testing.T) {
 	assert.Equal(t, "undecided", rows[15][1])
 
 	// Without any Filtered series the filtered columns are absent.
-	r2 := &Result{Model: "statespace", Share: "approve", Series: r.Series[:2]}
+	r2 := &Result{Model: "statespace", Approve: &ShareResult{Series: r.Approve.Series[:2]}}
 	buf.Reset()
 	require.NoError(t, r2.WriteCSV(&buf))
 	rows, err = csv.NewReader(&buf).ReadAll()
@@ -175,30 +177,36 @@ func TestResultJSON(t *testing.T) {
 	// The structure: snake_case names, YYYY-MM-DD dates, null for NaN.
 	var m map[string]any
 	require.NoError(t, json.Unmarshal(buf.Bytes(), &m))
-	for _, k := range []string{"model", "share", "level", "series", "filtered", "houses", "params", "diagnostics", "warnings", "disapprove", "undecided"} {
+	for _, k := range []string{"model", "level", "approve", "disapprove", "undecided", "diagnostics", "warnings"} {
 		assert.Contains(t, m, k)
 	}
-	p0 := m["series"].([]any)[0].(map[string]any)
+	ap := m["approve"].(map[string]any)
+	for _, k := range []string{"share", "series", "filtered", "houses", "params", "diagnostics", "warnings"} {
+		assert.Contains(t, ap, k)
+	}
+	assert.Equal(t, "approve", ap["share"])
+	p0 := ap["series"].([]any)[0].(map[string]any)
 	assert.Equal(t, map[string]any{"date": "2024-01-01", "mean": 60.0, "sd": 0.5, "lower": 59.0, "upper": 61.0, "poll_lower": 56.0, "poll_upper": 64.0}, p0)
-	h2 := m["houses"].([]any)[2].(map[string]any)
+	h2 := ap["houses"].([]any)[2].(map[string]any)
 	assert.Nil(t, h2["se"])
 	assert.Equal(t, "A|B <script>&_*", h2["pollster"])
-	params := m["params"].(map[string]any)
+	params := ap["params"].(map[string]any)
 	assert.Nil(t, params["other"].(map[string]any)["nan"])
 	assert.Equal(t, 1.5, params["tau"].(map[string]any)[""])
-	assert.Nil(t, m["undecided"].(map[string]any)["disapprove"])
+	assert.Equal(t, "undecided", m["undecided"].(map[string]any)["share"])
+	assert.Equal(t, []any{"3 polls merged"}, m["warnings"])
 
 	// Round trip through Result: equal, with NaN kept as NaN.
 	var back Result
 	require.NoError(t, json.Unmarshal(buf.Bytes(), &back))
-	assert.True(t, math.IsNaN(back.Houses[2].SE))
-	assert.True(t, math.IsNaN(back.Params.Other["nan"]))
-	back.Houses[2].SE, r.Houses[2].SE = 0, 0
-	back.Params.Other["nan"], r.Params.Other["nan"] = 0, 0
-	for _, s := range []*Result{r, r.Disapprove, r.Undecided} {
+	assert.True(t, math.IsNaN(back.Approve.Houses[2].SE))
+	assert.True(t, math.IsNaN(back.Approve.Params.Other["nan"]))
+	back.Approve.Houses[2].SE, r.Approve.Houses[2].SE = 0, 0
+	back.Approve.Params.Other["nan"], r.Approve.Params.Other["nan"] = 0, 0
+	for _, s := range []*ShareResult{r.Approve, r.Disapprove, r.Undecided} {
 		s.Houses[2].SE = 0
 	}
-	for _, s := range []*Result{&back, back.Disapprove, back.Undecided} {
+	for _, s := range []*ShareResult{(&back).Approve, back.Disapprove, back.Undecided} {
 		s.Houses[2].SE = 0
 	}
 	assert.Equal(t, r, &back)
@@ -216,6 +224,8 @@ func TestResultJSON(t *testing.T) {
 	assert.Equal(t, string(b1), compact.String())
 
 	// Bad input is an error, not a panic.
-	assert.Error(t, json.Unmarshal([]byte(`{"series":[{"date":"2024-13-01"}]}`), &back))
+	assert.Error(t, json.Unmarshal([]byte(`{"approve":{"share":"approve","series":[{"date":"2024-13-01"}]}}`), &back))
 	assert.Error(t, json.Unmarshal([]byte(`{"level":"x"}`), &back))
+	assert.Error(t, json.Unmarshal([]byte(`{"approve":{"share":"net"}}`), &back), "unknown share")
+	assert.Error(t, json.Unmarshal([]byte(`{"approve":{"share":"disapprove"},"disapprove":{"share":"disapprove"}}`), &back), "share twice")
 }

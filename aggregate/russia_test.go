@@ -88,7 +88,7 @@ func TestRussiaHouseEffects(t *testing.T) {
 	res, err := m.Fit(context.Background(), ps)
 	require.NoError(t, err)
 	effects := map[string]HouseEffect{}
-	for _, h := range res.Houses {
+	for _, h := range res.Approve.Houses {
 		effects[h.Pollster] = h
 	}
 	for _, house := range []string{"FOM", "VTsIOM"} {
@@ -103,8 +103,8 @@ func TestRussiaHouseEffects(t *testing.T) {
 	assert.Less(t, effects["FOM"].Value, -2.0)
 	assert.Greater(t, effects["FOM"].Value, -5.0)
 	assert.Less(t, math.Abs(effects["VTsIOM"].Value), 1.5)
-	t.Logf("σ̂ = %.3f ± %.3f points/day, τ̂ = %.2f points, %d polls", res.Params.Sigma, res.Params.SigmaSE, res.Params.Tau[""], len(ps))
-	for _, d := range res.Diagnostics {
+	t.Logf("σ̂ = %.3f ± %.3f points/day, τ̂ = %.2f points, %d polls", res.Approve.Params.Sigma, res.Approve.Params.SigmaSE, res.Approve.Params.Tau[""], len(ps))
+	for _, d := range res.Approve.Diagnostics {
 		t.Logf("diagnostic %s = %.3g (ok %v)", d.Name, d.Value, d.OK)
 	}
 
@@ -123,17 +123,17 @@ func TestRussiaHouseEffects(t *testing.T) {
 	m.SplitModes = true
 	res, err = m.Fit(context.Background(), ps)
 	require.NoError(t, err)
-	for _, h := range res.Houses {
+	for _, h := range res.Approve.Houses {
 		t.Logf("split modes: %-20s %+.2f (SE %.2f, %d polls)", h.Pollster, h.Value, h.SE, h.Polls)
 	}
-	require.Len(t, res.Houses, 5)
+	require.Len(t, res.Approve.Houses, 5)
 
 	// All three shares on the default model: the means stay inside 0–100
 	// and sum to at most 100.
 	res, err = StateSpace{}.Fit(context.Background(), ps)
 	require.NoError(t, err)
-	for i := range res.Series {
-		a, d, u := res.Series[i], res.Disapprove.Series[i], res.Undecided.Series[i]
+	for i := range res.Approve.Series {
+		a, d, u := res.Approve.Series[i], res.Disapprove.Series[i], res.Undecided.Series[i]
 		assert.LessOrEqual(t, a.Mean+d.Mean+u.Mean, 100+1e-9)
 		for _, p := range []Point{a, d, u} {
 			assert.True(t, p.Lower >= 0 && p.Upper <= 100, "%+v", p)

@@ -5,22 +5,34 @@ import (
 	"fmt"
 	"math"
 	"sync"
-	"time"
 
 	"github.com/candorpoll/candor/poll"
 )
 
-// Share names one of the three shares a poll publishes.
+// Share names one of the three shares a poll publishes. Every model,
+// writer and chart reads a poll's share through Share.Value, the one
+// definition of what each share means.
 type Share uint8
 
-// The shares. Undecided is the published "hard to say" (plus refusals when
-// the pollster folds them in), or 100 − approve − disapprove when the poll
-// does not publish it (see observationsFor).
+// The shares.
 const (
+	// Approve is the published approval share.
 	Approve Share = iota
+	// Disapprove is the published disapproval share.
 	Disapprove
+	// Undecided is the "hard to say" share: neither approve nor
+	// disapprove, and not a refusal. It is the published share when the
+	// poll publishes it; otherwise 100 − approve − disapprove − refused,
+	// with refused 0 when the poll does not publish refusals apart (the
+	// derived share then includes them, as in VTsIOM's series; the readers
+	// flag such polls poll.UndecidedDerived). The refused share
+	// (poll.Poll.Refused) is kept apart and never modelled: a refusal is a
+	// non-answer, not an opinion.
 	Undecided
 )
+
+// allShares are the shares in their canonical order.
+var allShares = []Share{Approve, Disapprove, Undecided}
 
 var shareNames = [...]string{"approve", "disapprove", "undecided"}
 
@@ -32,9 +44,20 @@ func (s Share) String() string {
 	return fmt.Sprintf("Share(%d)", uint8(s))
 }
 
-// value returns the share of p, deriving the undecided share as
-// 100 − approve − disapprove when it is not published.
-func (s Share) value(p *poll.Poll) float64 {
+// ParseShare returns the share named by String's output.
+func ParseShare(name string) (Share, error) {
+	for i, n := range shareNames {
+		if n == name {
+			return Share(i), nil
+		}
+	}
+	return 0, fmt.Errorf("%w: unknown share %q (want approve, disapprove or undecided)", ErrConfig, name)
+}
+
+// Value returns p's value of share s in points, and NaN when p does not
+// publish it (see Undecided for how a missing undecided share is derived;
+// a derived share below 0, from rounding or a misprint, is NaN).
+func (s Share) Value(p *poll.Poll) float64 {
 	switch s {
 	case Approve:
 		return p.Approve
@@ -44,140 +67,197 @@ func (s Share) value(p *poll.Poll) float64 {
 		if !math.IsNaN(p.Undecided) {
 			return p.Undecided
 		}
-		if d := 100 - p.Approve - p.Disapprove; d >= 0 {
-			return d // NaN when either is unpublished
+		refused := p.Refused
+		if math.IsNaN(refused) {
+			refused = 0
+		}
+		if d := 100 - p.Approve - p.Disapprove - refused; d >= 0 {
+			return d // NaN when approve or disapprove is unpublished
 		}
 	}
 	return math.NaN()
 }
 
-// eachShare runs f for every share concurrently — the shares are fitted
-// independently, so a three-share fit takes the time of the slowest — and
-// returns the results in the order of shares, or the join of every error.
-// (Shared by StateSpace and Bayes.)
-func eachShare[T any](shares []Share, f func(i int, s Share) (T, error)) ([]T, error) {
-	results := make([]T, len(shares))
-	errs := make([]error, len(shares))
+// sharesOf returns the shares a model estimates: list in canonical order,
+// or all three when list is empty. A repeated or unknown share is an
+// ErrConfig error naming field.
+func sharesOf(field string, list []Share) ([]Share, error) {
+	if len(list) == 0 {
+		return allShares, nil
+	}
+	var seen [3]bool
+	for _, s := range list {
+		if s > Undecided || seen[s] {
+			return nil, fmt.Errorf("%w: %s: invalid or repeated share %v", ErrConfig, field, s)
+		}
+		seen[s] = true
+	}
+	var out []Share
+	for _, s := range allShares {
+		if seen[s] {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// eachShare fits the shares of list (nil: all three; field names the
+// configuration field in errors) by calling f for each, concurrently — the
+// shares are fitted independently, so a three-share fit takes the time of
+// the slowest. It returns the shares fitted and their results in
+// canonical order.
+//
+// A share that no poll publishes (f's error wraps ErrNoPolls) fails the
+// fit when list names it; when list is nil it is left out with a warning,
+// so a file of approval shares alone still gets its approval fitted. Any
+// other error, or no share left, is the join of the errors.
+func eachShare[T any](field string, list []Share, f func(i int, s Share) (T, error)) (shares []Share, results []T, warnings []string, err error) {
+	all, err := sharesOf(field, list)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	res := make([]T, len(all))
+	errs := make([]error, len(all))
 	var wg sync.WaitGroup
-	for i, s := range shares {
+	for i, s := range all {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i], errs[i] = f(i, s)
+			res[i], errs[i] = f(i, s)
 		}()
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	return results, nil
-}
-
-// assembleShares applies the sum ≤ 100 projection when all three shares
-// were estimated and hangs the results off the first of approve,
-// disapprove and undecided. (Shared with Bayes.)
-func assembleShares(results []*Result, shares []Share) *Result {
-	if len(shares) == 3 {
-		constrainSum(results, shares)
-	}
-	byShare := map[Share]*Result{}
-	for i, sh := range shares {
-		byShare[sh] = results[i]
-	}
-	var top *Result
-	for _, sh := range []Share{Approve, Disapprove, Undecided} {
-		r, ok := byShare[sh]
-		if !ok {
-			continue
-		}
-		switch {
-		case top == nil:
-			top = r
-		case sh == Disapprove:
-			top.Disapprove = r
-		case sh == Undecided:
-			top.Undecided = r
+	var hard []error
+	for i, s := range all {
+		switch e := errs[i]; {
+		case e == nil:
+			shares = append(shares, s)
+			results = append(results, res[i])
+		case len(list) == 0 && errors.Is(e, ErrNoPolls):
+			warnings = append(warnings, fmt.Sprintf("%s not estimated: %v", s, e))
+			hard = append(hard, e) // an error only if nothing is left
+		default:
+			return nil, nil, nil, errors.Join(errs...)
 		}
 	}
-	return top
+	if len(shares) == 0 {
+		return nil, nil, nil, errors.Join(hard...)
+	}
+	return shares, results, warnings, nil
 }
 
-// constrainSum makes the approve, disapprove and undecided means sum to at
-// most 100 on every day of the smoothed and filtered series: when the sum
-// exceeds 100 by e, share k's mean moves down by d_k = e·SD_k²/Σ SD² (its
-// SD, interval and band are scaled by the same factor 1 − d_k/mean, which
-// keeps them inside [0, 100]), the least-squares projection onto the sum of 100
-// weighted by the estimates' precision (what conditioning the three
-// independent estimates on a sum of 100 gives). The largest move is
-// reported as the diagnostic "sum-projection" on the first result.
-func constrainSum(results []*Result, shares []Share) {
-	var rs [3]*Result
-	for i, sh := range shares {
-		rs[sh] = results[i]
+// assemble puts the per-share results of one fit side by side in a
+// Result, after making the estimated shares' means sum to at most 100 on
+// every day (constrainSum) when more than one share was estimated.
+func assemble(model string, level float64, results []*ShareResult) *Result {
+	r := &Result{Model: model, Level: level}
+	if len(results) > 1 {
+		r.Diagnostics = append(r.Diagnostics, constrainSum(results))
 	}
+	for _, sr := range results {
+		switch sr.Share {
+		case Approve:
+			r.Approve = sr
+		case Disapprove:
+			r.Disapprove = sr
+		case Undecided:
+			r.Undecided = sr
+		}
+	}
+	return r
+}
+
+// constrainSum makes the means of the estimated shares (two or three)
+// sum to at most 100 on every day of the smoothed and filtered series:
+// when the sum exceeds 100 by e, share k's mean moves down by
+// d_k = e·SD_k²/Σ SD² (its SD, interval and band are scaled by the same
+// factor 1 − d_k/mean, which keeps them inside [0, 100]), the
+// least-squares projection onto the sum of 100 weighted by the estimates'
+// precision (what conditioning the independent estimates on a sum of 100
+// gives). It returns the diagnostic "sum-projection", the largest move.
+func constrainSum(results []*ShareResult) Diagnostic {
 	worst := 0.0
-	apply := func(get func(*Result) []Point) {
-		a, b, c := get(rs[0]), get(rs[1]), get(rs[2])
-		// Align by date: the three series may start on different days.
-		idx := map[time.Time][3]int{}
-		for i, p := range a {
-			idx[p.Date] = [3]int{i, -1, -1}
-		}
-		for i, p := range b {
-			if v, ok := idx[p.Date]; ok {
-				v[1] = i
-				idx[p.Date] = v
-			}
-		}
-		for i, p := range c {
-			if v, ok := idx[p.Date]; ok {
-				v[2] = i
-				idx[p.Date] = v
-			}
-		}
-		for _, v := range idx {
-			if v[1] < 0 || v[2] < 0 {
-				continue
-			}
-			ps := [3]*Point{&a[v[0]], &b[v[1]], &c[v[2]]}
-			// A share at 0 cannot move down: the excess is shared among the
-			// others only, and a share that reaches 0 passes the rest of its
-			// part on in the next pass (at most three; before, the remainder
-			// was left and the sum stayed above 100 — a mean clamped to 0 on
-			// the points scale, found by the degenerate tests).
-			for range 3 {
-				sum, vs := 0.0, 0.0
-				for _, p := range ps {
-					sum += p.Mean
-					if p.Mean > 0 {
-						vs += p.SD * p.SD
-					}
-				}
-				e := sum - 100
-				if e <= 1e-12 || !(vs > 0) {
+	series := make([][]Point, len(results))
+	apply := func() {
+		// The series may start on different days and the filtered ones
+		// skip days: walk them together by date.
+		pos := make([]int, len(series))
+		ps := make([]*Point, len(series))
+		for {
+			d, done := math.MaxInt, false
+			for k, pts := range series {
+				if pos[k] == len(pts) {
+					done = true
 					break
 				}
-				for _, p := range ps {
-					if !(p.Mean > 0) {
-						continue
-					}
-					d := e * p.SD * p.SD / vs
-					// Scale rather than shift the interval and band, so that
-					// bounds inside [0, 100] stay there.
-					f := max(p.Mean-d, 0) / p.Mean
-					p.Mean *= f
-					p.Lower *= f
-					p.Upper *= f
-					p.PollLower *= f
-					p.PollUpper *= f
-					p.SD *= f
-					worst = max(worst, d)
+				d = min(d, dayNumber(pts[pos[k]].Date))
+			}
+			if done {
+				return
+			}
+			all := true
+			for k, pts := range series {
+				if dayNumber(pts[pos[k]].Date) != d {
+					all = false
+					continue
 				}
+				ps[k] = &pts[pos[k]]
+				pos[k]++
+			}
+			if all {
+				worst = max(worst, projectSum(ps))
 			}
 		}
 	}
-	apply(func(r *Result) []Point { return r.Series })
-	apply(func(r *Result) []Point { return r.Filtered })
-	rs[0].Diagnostics = append(rs[0].Diagnostics, Diagnostic{Name: "sum-projection", Value: worst, OK: worst < 1,
-		Note: "largest move (points) of any share's mean to make approve + disapprove + undecided ≤ 100"})
+	for k, r := range results {
+		series[k] = r.Series
+	}
+	apply()
+	for k, r := range results {
+		series[k] = r.Filtered
+	}
+	apply()
+	return Diagnostic{Name: "sum-projection", Value: worst, OK: worst < 1,
+		Note: "largest move (points) of any share's mean to make the estimated shares sum to at most 100"}
+}
+
+// projectSum moves the points of one day so that their means sum to at
+// most 100 (constrainSum) and returns the largest move.
+func projectSum(ps []*Point) float64 {
+	worst := 0.0
+	// A share at 0 cannot move down: the excess is shared among the others
+	// only, and a share that reaches 0 passes the rest of its part on in
+	// the next pass (at most one pass per share; before, the remainder was
+	// left and the sum stayed above 100 — a mean clamped to 0 on the
+	// points scale, found by the degenerate tests).
+	for range ps {
+		sum, vs := 0.0, 0.0
+		for _, p := range ps {
+			sum += p.Mean
+			if p.Mean > 0 {
+				vs += p.SD * p.SD
+			}
+		}
+		e := sum - 100
+		if e <= 1e-12 || !(vs > 0) {
+			break
+		}
+		for _, p := range ps {
+			if !(p.Mean > 0) {
+				continue
+			}
+			d := e * p.SD * p.SD / vs
+			// Scale rather than shift the interval and band, so that
+			// bounds inside [0, 100] stay there.
+			f := max(p.Mean-d, 0) / p.Mean
+			p.Mean *= f
+			p.Lower *= f
+			p.Upper *= f
+			p.PollLower *= f
+			p.PollUpper *= f
+			p.SD *= f
+			worst = max(worst, d)
+		}
+	}
+	return worst
 }

@@ -186,34 +186,15 @@ func (m StateSpace) Fit(ctx context.Context, polls []poll.Poll) (*Result, error)
 	if err := m.check(); err != nil {
 		return nil, err
 	}
-	shares, err := m.shares()
-	if err != nil {
-		return nil, err
-	}
-	results, err := eachShare(shares, func(_ int, s Share) (*Result, error) {
+	_, results, warnings, err := eachShare("StateSpace.Shares", m.Shares, func(_ int, s Share) (*ShareResult, error) {
 		return m.fitShare(ctx, polls, s)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return assembleShares(results, shares), nil
-}
-
-// shares returns the shares to estimate (Shares, or all three), checked.
-// (Shared with Bayes.)
-func (m StateSpace) shares() ([]Share, error) {
-	shares := m.Shares
-	if len(shares) == 0 {
-		shares = []Share{Approve, Disapprove, Undecided}
-	}
-	seen := map[Share]bool{}
-	for _, s := range shares {
-		if s > Undecided || seen[s] {
-			return nil, fmt.Errorf("%w: StateSpace.Shares: invalid or repeated share %v", ErrConfig, s)
-		}
-		seen[s] = true
-	}
-	return shares, nil
+	r := assemble("statespace", m.level(), results)
+	r.Warnings = append(r.Warnings, warnings...)
+	return r, nil
 }
 
 func (m StateSpace) check() error {
@@ -262,7 +243,7 @@ func (m StateSpace) useLogit(polls []poll.Poll, s Share) bool {
 		return true
 	}
 	for i := range polls {
-		if v := s.value(&polls[i]); v < 10 || v > 90 {
+		if v := s.Value(&polls[i]); v < 10 || v > 90 {
 			return true
 		}
 	}
@@ -369,7 +350,7 @@ func (m StateSpace) prepare(polls []poll.Poll, s Share) (*shareModel, error) {
 }
 
 // fitShare fits one share.
-func (m StateSpace) fitShare(ctx context.Context, polls []poll.Poll, s Share) (*Result, error) {
+func (m StateSpace) fitShare(ctx context.Context, polls []poll.Poll, s Share) (*ShareResult, error) {
 	pm, err := m.prepare(polls, s)
 	if err != nil {
 		return nil, err
@@ -427,7 +408,7 @@ func (m StateSpace) fitShare(ctx context.Context, polls []poll.Poll, s Share) (*
 	}
 	bandVar := o.meanS2() + tau2
 	tr := transform{logit: logit}
-	res := &Result{Model: "statespace", Share: s.String(), Level: level}
+	res := &ShareResult{Share: s}
 	res.Series = make([]Point, o.nDays)
 	for t := range res.Series {
 		res.Series[t] = tr.point(o.date(t), sm.mean[t], sm.sd[t], z, bandVar)

@@ -31,7 +31,7 @@ func TestStateSpace538HouseEffects(t *testing.T) {
 		adj[houseLabel(&p, false, false)] = v
 	}
 	var ours, theirs, w []float64
-	for _, h := range res.Houses {
+	for _, h := range res.Approve.Houses {
 		v, ok := adj[h.Pollster]
 		if !ok || h.Polls < 10 {
 			continue
@@ -42,6 +42,6 @@ func TestStateSpace538HouseEffects(t *testing.T) {
 	}
 	r := stat.Correlation(ours, theirs, w)
 	t.Logf("%d polls, %d houses; σ̂ = %.3f ± %.3f, τ̂ = %.2f; correlation with 538's house effects over %d pollsters with ≥ 10 polls: %.3f",
-		len(ps), len(res.Houses), res.Params.Sigma, res.Params.SigmaSE, res.Params.Tau[""], len(ours), r)
+		len(ps), len(res.Approve.Houses), res.Approve.Params.Sigma, res.Approve.Params.SigmaSE, res.Approve.Params.Tau[""], len(ours), r)
 	assert.Greater(t, r, 0.9)
 }

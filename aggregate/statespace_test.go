@@ -21,24 +21,24 @@ var peersModel = StateSpace{Shares: []Share{Approve}, Tau: TauNone, Identify: Su
 func TestStateSpaceMatchesStatsmodels(t *testing.T) {
 	res, err := peersModel.Fit(context.Background(), syntheticPolls(t))
 	require.NoError(t, err)
-	assert.InDelta(t, 0.3215, res.Params.Sigma, 0.0005)
-	assert.Greater(t, res.Params.SigmaSE, 0.0)
+	assert.InDelta(t, 0.3215, res.Approve.Params.Sigma, 0.0005)
+	assert.Greater(t, res.Approve.Params.SigmaSE, 0.0)
 	lat := readCSVRecords(t, filepath.Join(peersDir, "results", "statsmodels_latent.csv"))
-	require.Len(t, res.Series, len(lat))
-	assert.Equal(t, "2023-01-01", res.Series[0].Date.Format(time.DateOnly))
+	require.Len(t, res.Approve.Series, len(lat))
+	assert.Equal(t, "2023-01-01", res.Approve.Series[0].Date.Format(time.DateOnly))
 	for i, r := range lat {
-		assert.InDelta(t, mustFloat(t, r["estimate"]), res.Series[i].Mean, 0.001, "day %d", i)
-		assert.InDelta(t, mustFloat(t, r["sd"]), res.Series[i].SD, 0.001, "day %d", i)
+		assert.InDelta(t, mustFloat(t, r["estimate"]), res.Approve.Series[i].Mean, 0.001, "day %d", i)
+		assert.InDelta(t, mustFloat(t, r["sd"]), res.Approve.Series[i].SD, 0.001, "day %d", i)
 	}
 	hs := readCSVRecords(t, filepath.Join(peersDir, "results", "statsmodels_house.csv"))
-	require.Len(t, res.Houses, len(hs))
+	require.Len(t, res.Approve.Houses, len(hs))
 	for i, r := range hs {
-		assert.Equal(t, r["pollster"], res.Houses[i].Pollster)
-		assert.InDelta(t, mustFloat(t, r["estimate"]), res.Houses[i].Value, 0.001)
-		assert.InDelta(t, mustFloat(t, r["sd"]), res.Houses[i].SE, 0.001)
+		assert.Equal(t, r["pollster"], res.Approve.Houses[i].Pollster)
+		assert.InDelta(t, mustFloat(t, r["estimate"]), res.Approve.Houses[i].Value, 0.001)
+		assert.InDelta(t, mustFloat(t, r["sd"]), res.Approve.Houses[i].SE, 0.001)
 	}
-	assert.Equal(t, []int{594, 506, 417, 295, 188}, []int{res.Houses[0].Polls, res.Houses[1].Polls, res.Houses[2].Polls, res.Houses[3].Polls, res.Houses[4].Polls})
-	t.Logf("sigma %.6f ± %.6f, loglik %.3f", res.Params.Sigma, res.Params.SigmaSE, res.Params.LogLik)
+	assert.Equal(t, []int{594, 506, 417, 295, 188}, []int{res.Approve.Houses[0].Polls, res.Approve.Houses[1].Polls, res.Approve.Houses[2].Polls, res.Approve.Houses[3].Polls, res.Approve.Houses[4].Polls})
+	t.Logf("sigma %.6f ± %.6f, loglik %.3f", res.Approve.Params.Sigma, res.Approve.Params.SigmaSE, res.Approve.Params.LogLik)
 }
 
 // The identifications differ only in where the constant goes: σ̂ is the
@@ -53,32 +53,32 @@ func TestStateSpaceIdentifications(t *testing.T) {
 	ref.Identify, ref.Reference = Reference, "Acme"
 	rr, err := ref.Fit(context.Background(), ps)
 	require.NoError(t, err)
-	assert.InDelta(t, base.Params.Sigma, rr.Params.Sigma, 1e-5)
-	for i := range base.Houses {
-		assert.InDelta(t, base.Houses[i].Value-base.Houses[0].Value, rr.Houses[i].Value, 1e-4)
+	assert.InDelta(t, base.Approve.Params.Sigma, rr.Approve.Params.Sigma, 1e-5)
+	for i := range base.Approve.Houses {
+		assert.InDelta(t, base.Approve.Houses[i].Value-base.Approve.Houses[0].Value, rr.Approve.Houses[i].Value, 1e-4)
 	}
-	assert.Equal(t, 0.0, rr.Houses[0].SE)
-	for i := range base.Series {
-		assert.InDelta(t, base.Series[i].Mean+base.Houses[0].Value, rr.Series[i].Mean, 1e-4)
+	assert.Equal(t, 0.0, rr.Approve.Houses[0].SE)
+	for i := range base.Approve.Series {
+		assert.InDelta(t, base.Approve.Series[i].Mean+base.Approve.Houses[0].Value, rr.Approve.Series[i].Mean, 1e-4)
 	}
 
 	day := 400
 	anc := peersModel
 	anc.Identify = Anchored
-	anc.Anchors = []Anchor{{Share: Approve, Date: base.Series[day].Date, Value: base.Series[day].Mean, SD: 1e-4}}
+	anc.Anchors = []Anchor{{Share: Approve, Date: base.Approve.Series[day].Date, Value: base.Approve.Series[day].Mean, SD: 1e-4}}
 	ar, err := anc.Fit(context.Background(), ps)
 	require.NoError(t, err)
-	for i := range base.Houses {
-		assert.InDelta(t, base.Houses[i].Value, ar.Houses[i].Value, 1e-3)
+	for i := range base.Approve.Houses {
+		assert.InDelta(t, base.Approve.Houses[i].Value, ar.Approve.Houses[i].Value, 1e-3)
 	}
-	assert.InDelta(t, 0, ar.Series[day].SD, 1e-3)
+	assert.InDelta(t, 0, ar.Approve.Series[day].SD, 1e-3)
 
 	w := peersModel
 	w.Identify = WeightedSumToZero
 	wr, err := w.Fit(context.Background(), ps)
 	require.NoError(t, err)
 	s := 0.0
-	for _, h := range wr.Houses {
+	for _, h := range wr.Approve.Houses {
 		s += float64(h.Polls) * h.Value
 	}
 	assert.InDelta(t, 0, s, 1e-6, "weighted sum to zero")
@@ -97,26 +97,26 @@ func TestStateSpaceFilteredIsCausal(t *testing.T) {
 			}
 			full, err := m.Fit(context.Background(), ps)
 			require.NoError(t, err)
-			last := len(full.Series) - 1
-			fl := full.Filtered[len(full.Filtered)-1]
-			require.Equal(t, full.Series[last].Date, fl.Date)
-			assert.InDelta(t, full.Series[last].Mean, fl.Mean, 1e-6)
-			assert.InDelta(t, full.Series[last].SD, fl.SD, 1e-6)
+			last := len(full.Approve.Series) - 1
+			fl := full.Approve.Filtered[len(full.Approve.Filtered)-1]
+			require.Equal(t, full.Approve.Series[last].Date, fl.Date)
+			assert.InDelta(t, full.Approve.Series[last].Mean, fl.Mean, 1e-6)
+			assert.InDelta(t, full.Approve.Series[last].SD, fl.SD, 1e-6)
 			if id == SumToZero {
 				// The first poll's midpoint is day 1: the filtered series
 				// starts there, without a warning.
-				require.Len(t, full.Filtered, len(full.Series)-1)
-				assert.Equal(t, full.Series[1].Date, full.Filtered[0].Date)
-				assert.Empty(t, full.Warnings)
+				require.Len(t, full.Approve.Filtered, len(full.Approve.Series)-1)
+				assert.Equal(t, full.Approve.Series[1].Date, full.Approve.Filtered[0].Date)
+				assert.Empty(t, full.AllWarnings())
 			} else if id != WeightedSumToZero {
-				assert.NotEmpty(t, full.Warnings, "starts late")
+				assert.NotEmpty(t, full.AllWarnings(), "starts late")
 			}
 			byDate := map[time.Time]Point{}
-			for _, p := range full.Filtered {
+			for _, p := range full.Approve.Filtered {
 				byDate[p.Date] = p
 			}
 			for _, day := range []int{3, 40, 250, 613} {
-				cut := full.Series[day].Date
+				cut := full.Approve.Series[day].Date
 				f, ok := byDate[cut]
 				if !ok {
 					continue // not yet identified on that day
@@ -130,9 +130,9 @@ func TestStateSpaceFilteredIsCausal(t *testing.T) {
 				r, err := m.Fit(context.Background(), sub)
 				require.NoError(t, err)
 				var got *Point
-				for i := range r.Series {
-					if r.Series[i].Date.Equal(cut) {
-						got = &r.Series[i]
+				for i := range r.Approve.Series {
+					if r.Approve.Series[i].Date.Equal(cut) {
+						got = &r.Approve.Series[i]
 					}
 				}
 				require.NotNil(t, got)
@@ -148,18 +148,19 @@ func TestStateSpaceDefaultsThreeShares(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, res.Disapprove)
 	require.NotNil(t, res.Undecided)
-	assert.Equal(t, "approve", res.Share)
-	assert.Equal(t, "disapprove", res.Disapprove.Share)
-	assert.Equal(t, "undecided", res.Undecided.Share)
+	assert.Equal(t, Approve, res.Approve.Share)
+	assert.Equal(t, Disapprove, res.Disapprove.Share)
+	assert.Equal(t, Undecided, res.Undecided.Share)
+	assert.Equal(t, "sum-projection", res.Diagnostics[0].Name)
 	assert.Equal(t, 0.95, res.Level)
-	require.Contains(t, res.Params.Tau, "")
+	require.Contains(t, res.Approve.Params.Tau, "")
 	t.Logf("approve σ=%.4f τ=%.4f; disapprove σ=%.4f τ=%.4f; undecided σ=%.4f τ=%.4f (logit %v)",
-		res.Params.Sigma, res.Params.Tau[""], res.Disapprove.Params.Sigma, res.Disapprove.Params.Tau[""],
+		res.Approve.Params.Sigma, res.Approve.Params.Tau[""], res.Disapprove.Params.Sigma, res.Disapprove.Params.Tau[""],
 		res.Undecided.Params.Sigma, res.Undecided.Params.Tau[""], res.Undecided.Params.Other["logit"] == 1)
 	// The synthetic polls have no extra variance: τ̂ is small.
-	assert.Less(t, res.Params.Tau[""], 0.3)
-	for i := range res.Series {
-		a, d, u := res.Series[i], res.Disapprove.Series[i], res.Undecided.Series[i]
+	assert.Less(t, res.Approve.Params.Tau[""], 0.3)
+	for i := range res.Approve.Series {
+		a, d, u := res.Approve.Series[i], res.Disapprove.Series[i], res.Undecided.Series[i]
 		require.True(t, a.Date.Equal(d.Date) && a.Date.Equal(u.Date))
 		assert.LessOrEqual(t, a.Mean+d.Mean+u.Mean, 100+1e-9)
 		for _, p := range []Point{a, d, u} {
@@ -183,9 +184,9 @@ func TestStateSpaceDegenerate(t *testing.T) {
 	assert.ErrorIs(t, err, ErrTooFewPolls)
 	r, err := StateSpace{Sigma: 0.3, Tau: TauNone}.Fit(ctx, one)
 	require.NoError(t, err)
-	assert.Len(t, r.Series, 3)
-	assert.InDelta(t, 45, r.Series[1].Mean, 1e-9)
-	assert.InDelta(t, math.Sqrt(45*55/1000.0), r.Series[1].SD, 1e-9)
+	assert.Len(t, r.Approve.Series, 3)
+	assert.InDelta(t, 45, r.Approve.Series[1].Mean, 1e-9)
+	assert.InDelta(t, math.Sqrt(45*55/1000.0), r.Approve.Series[1].SD, 1e-9)
 
 	_, err = StateSpace{}.Fit(ctx, nil)
 	assert.ErrorIs(t, err, ErrNoPolls)
@@ -197,7 +198,7 @@ func TestStateSpaceDegenerate(t *testing.T) {
 	}
 	r, err = StateSpace{}.Fit(ctx, single)
 	require.NoError(t, err)
-	assert.Equal(t, 0.0, r.Houses[0].Value)
+	assert.Equal(t, 0.0, r.Approve.Houses[0].Value)
 	assertFinite(t, r)
 
 	// All polls on one day.
@@ -209,9 +210,9 @@ func TestStateSpaceDegenerate(t *testing.T) {
 	}
 	r, err = StateSpace{Tau: TauNone}.Fit(ctx, sameDay)
 	require.NoError(t, err)
-	assert.Len(t, r.Series, 1)
-	assert.Equal(t, 0.0, r.Params.Sigma)
-	assert.NotEmpty(t, r.Warnings)
+	assert.Len(t, r.Approve.Series, 1)
+	assert.Equal(t, 0.0, r.Approve.Params.Sigma)
+	assert.NotEmpty(t, r.AllWarnings())
 	assertFinite(t, r)
 
 	// 0% and 100% shares: finite, inside [0, 100].
@@ -224,7 +225,7 @@ func TestStateSpaceDegenerate(t *testing.T) {
 	r, err = StateSpace{}.Fit(ctx, edge)
 	require.NoError(t, err)
 	assertFinite(t, r)
-	for _, rr := range []*Result{r, r.Disapprove, r.Undecided} {
+	for _, rr := range []*ShareResult{r.Approve, r.Disapprove, r.Undecided} {
 		for _, p := range rr.Series {
 			assert.True(t, p.Lower >= 0 && p.Upper <= 100, "%s %+v", rr.Share, p)
 		}
@@ -237,7 +238,7 @@ func TestStateSpaceDegenerate(t *testing.T) {
 	r, err = StateSpace{Sigma: 0.3, Tau: TauNone, Shares: []Share{Approve}}.Fit(ctx, []poll.Poll{lev})
 	require.NoError(t, err)
 	prof, _ := poll.Lookup("Levada")
-	assert.InDelta(t, math.Sqrt(80*20*prof.DesignEffect/float64(prof.SampleSize)), r.Series[1].SD, 1e-9)
+	assert.InDelta(t, math.Sqrt(80*20*prof.DesignEffect/float64(prof.SampleSize)), r.Approve.Series[1].SD, 1e-9)
 	unk := pollAt("Nobody Polls", 0, 0, 40, 50)
 	unk.Line, unk.Source = 12, "x.csv"
 	_, err = StateSpace{Sigma: 0.3}.Fit(ctx, []poll.Poll{unk})
@@ -271,7 +272,7 @@ func TestStateSpaceCancel(t *testing.T) {
 
 func assertFinite(t *testing.T, r *Result) {
 	t.Helper()
-	for _, rr := range []*Result{r, r.Disapprove, r.Undecided} {
+	for _, rr := range []*ShareResult{r.Approve, r.Disapprove, r.Undecided} {
 		if rr == nil {
 			continue
 		}
@@ -301,11 +302,11 @@ func TestStateSpaceSplitPopulations(t *testing.T) {
 	}
 	res, err := StateSpace{Shares: []Share{Approve}, SplitPopulations: true, Identify: Reference, Reference: "Acme/a"}.Fit(context.Background(), ps)
 	require.NoError(t, err)
-	require.Len(t, res.Houses, 3)
-	assert.Equal(t, "Acme/a", res.Houses[0].Pollster)
-	assert.Equal(t, "Acme/lv", res.Houses[1].Pollster)
-	assert.Equal(t, "Birch", res.Houses[2].Pollster)
-	assert.InDelta(t, 3, res.Houses[1].Value, 0.5)
+	require.Len(t, res.Approve.Houses, 3)
+	assert.Equal(t, "Acme/a", res.Approve.Houses[0].Pollster)
+	assert.Equal(t, "Acme/lv", res.Approve.Houses[1].Pollster)
+	assert.Equal(t, "Birch", res.Approve.Houses[2].Pollster)
+	assert.InDelta(t, 3, res.Approve.Houses[1].Value, 0.5)
 }
 
 // The default smoothed sds add the uncertainty of σ̂ (Hamilton 1986) to the
@@ -322,13 +323,13 @@ func TestStateSpaceParameterUncertainty(t *testing.T) {
 	require.NoError(t, err)
 	b, err := plug.Fit(context.Background(), sim.polls)
 	require.NoError(t, err)
-	require.Len(t, a.Series, len(b.Series))
+	require.Len(t, a.Approve.Series, len(b.Approve.Series))
 	gapMax, outMax := 0.0, 0.0
-	for i := range a.Series {
-		assert.InDelta(t, b.Series[i].Mean, a.Series[i].Mean, 1e-12)
-		d := a.Series[i].SD - b.Series[i].SD
+	for i := range a.Approve.Series {
+		assert.InDelta(t, b.Approve.Series[i].Mean, a.Approve.Series[i].Mean, 1e-12)
+		d := a.Approve.Series[i].SD - b.Approve.Series[i].SD
 		require.GreaterOrEqual(t, d, -1e-12)
-		day := dayIndex(simOrigin, a.Series[i].Date)
+		day := dayIndex(simOrigin, a.Approve.Series[i].Date)
 		if day >= 90 && day < 130 {
 			gapMax = max(gapMax, d)
 		} else {

@@ -23,21 +23,21 @@ var day0 = time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)
 // ±2-point interval and a ±5-point poll band over n days, and three
 // houses with Cyrillic and Latin names.
 func testResult(n int) *aggregate.Result {
-	r := &aggregate.Result{Model: "statespace", Share: "approve", Level: 0.95}
+	a := &aggregate.ShareResult{Share: aggregate.Approve}
 	for i := range n {
 		m := 70 + 5*math.Sin(float64(i)/40)
-		r.Series = append(r.Series, aggregate.Point{
+		a.Series = append(a.Series, aggregate.Point{
 			Date: day0.AddDate(0, 0, i), Mean: m, SD: 1,
 			Lower: m - 2, Upper: m + 2, PollLower: m - 5, PollUpper: m + 5,
 		})
 	}
-	r.Filtered = r.Series
-	r.Houses = []aggregate.HouseEffect{
+	a.Filtered = a.Series
+	a.Houses = []aggregate.HouseEffect{
 		{Pollster: "Левада-Центр", Value: 1.5, SE: 0.4, Polls: 30},
 		{Pollster: "ФОМ", Value: -2.5, SE: 0.3, Polls: 50},
 		{Pollster: "VTsIOM", Value: 1.0, SE: 0.2, Polls: 80},
 	}
-	return r
+	return &aggregate.Result{Model: "statespace", Level: 0.95, Approve: a}
 }
 
 func testPolls(n int) []poll.Poll {
@@ -60,7 +60,7 @@ func TestRenderFormats(t *testing.T) {
 	require.NoError(t, err)
 	houses, err := Houses(res, Options{})
 	require.NoError(t, err)
-	fan, err := Fan([]Scenario{{Name: "none", Series: res.Series}, {Name: "shifted", Series: shift(res.Series, -8)}}, 0.95, Options{})
+	fan, err := Fan([]Scenario{{Name: "none", Series: res.Approve.Series}, {Name: "shifted", Series: shift(res.Approve.Series, -8)}}, 0.95, Options{})
 	require.NoError(t, err)
 
 	for _, plots := range [][]*plot.Plot{{trend}, {houses}, {fan}, {trend, fan, houses}} {
@@ -114,13 +114,12 @@ func TestDeterministic(t *testing.T) {
 func TestErrors(t *testing.T) {
 	good := testResult(10)
 	nanMean := testResult(10)
-	nanMean.Series[3].Mean = math.NaN()
+	nanMean.Approve.Series[3].Mean = math.NaN()
 	reversed := testResult(10)
-	reversed.Series[2].Lower, reversed.Series[2].Upper = 5, 4
+	reversed.Approve.Series[2].Lower, reversed.Approve.Series[2].Upper = 5, 4
 	partBand := testResult(10)
-	partBand.Series[4].PollUpper = math.Inf(1)
-	badShare := testResult(10)
-	badShare.Share = "turnout"
+	partBand.Approve.Series[4].PollUpper = math.Inf(1)
+	badShare := testResult(10) // has no undecided estimate
 
 	tests := []struct {
 		name string
@@ -128,34 +127,39 @@ func TestErrors(t *testing.T) {
 		want error
 	}{
 		{"nil result", func() (*plot.Plot, error) { return Trend(nil, nil, Options{}) }, ErrNoData},
-		{"empty series", func() (*plot.Plot, error) { return Trend(&aggregate.Result{}, nil, Options{}) }, ErrNoData},
+		{"empty series", func() (*plot.Plot, error) {
+			return Trend(&aggregate.Result{Approve: &aggregate.ShareResult{}}, nil, Options{})
+		}, ErrNoData},
 		{"empty filtered", func() (*plot.Plot, error) {
 			r := testResult(10)
-			r.Filtered = nil
+			r.Approve.Filtered = nil
 			return Trend(r, nil, Options{Filtered: true})
 		}, ErrNoData},
 		{"window misses", func() (*plot.Plot, error) { return Trend(good, nil, Options{From: day0.AddDate(5, 0, 0)}) }, ErrNoData},
 		{"NaN mean", func() (*plot.Plot, error) { return Trend(nanMean, nil, Options{}) }, ErrBadValue},
 		{"reversed interval", func() (*plot.Plot, error) { return Trend(reversed, nil, Options{}) }, ErrBadValue},
 		{"partial poll band", func() (*plot.Plot, error) { return Trend(partBand, nil, Options{}) }, ErrBadValue},
-		{"unknown share", func() (*plot.Plot, error) { return Trend(badShare, nil, Options{}) }, ErrShare},
+		{"share not estimated", func() (*plot.Plot, error) { return Trend(badShare, nil, Options{Share: aggregate.Undecided}) }, ErrShare},
+		{"houses of a share not estimated", func() (*plot.Plot, error) { return Houses(badShare, Options{Share: aggregate.Disapprove}) }, ErrShare},
 		{"NaN mark", func() (*plot.Plot, error) {
 			return Trend(good, nil, Options{Marks: []Mark{{Date: day0, Value: math.NaN()}}})
 		}, ErrBadValue},
-		{"no houses", func() (*plot.Plot, error) { return Houses(&aggregate.Result{}, Options{}) }, ErrNoData},
+		{"no houses", func() (*plot.Plot, error) {
+			return Houses(&aggregate.Result{Approve: &aggregate.ShareResult{}}, Options{})
+		}, ErrNoData},
 		{"nil houses result", func() (*plot.Plot, error) { return Houses(nil, Options{}) }, ErrNoData},
 		{"NaN house", func() (*plot.Plot, error) {
-			return HouseEffects(Options{}, HouseSet{Houses: []aggregate.HouseEffect{{Pollster: "x", Value: math.NaN()}}})
+			return HouseEffects([]HouseSet{{Houses: []aggregate.HouseEffect{{Pollster: "x", Value: math.NaN()}}}}, Options{})
 		}, ErrBadValue},
 		{"no scenarios", func() (*plot.Plot, error) { return Fan(nil, 0.95, Options{}) }, ErrNoData},
 		{"empty scenario", func() (*plot.Plot, error) { return Fan([]Scenario{{Name: "a"}}, 0.95, Options{}) }, ErrNoData},
 		{"NaN scenario", func() (*plot.Plot, error) {
-			return Fan([]Scenario{{Name: "a", Series: nanMean.Series}}, 0.95, Options{})
+			return Fan([]Scenario{{Name: "a", Series: nanMean.Approve.Series}}, 0.95, Options{})
 		}, ErrBadValue},
 		{"unknown legend corner (trend)", func() (*plot.Plot, error) { return Trend(good, nil, Options{LegendCorner: "middle"}) }, ErrOption},
 		{"unknown legend corner (houses)", func() (*plot.Plot, error) { return Houses(good, Options{LegendCorner: "middle"}) }, ErrOption},
 		{"unknown legend corner (fan)", func() (*plot.Plot, error) {
-			return Fan([]Scenario{{Name: "a", Series: good.Series}}, 0.95, Options{LegendCorner: "middle"})
+			return Fan([]Scenario{{Name: "a", Series: good.Approve.Series}}, 0.95, Options{LegendCorner: "middle"})
 		}, ErrOption},
 	}
 	for _, tt := range tests {
@@ -182,12 +186,12 @@ func TestErrors(t *testing.T) {
 func TestDegenerate(t *testing.T) {
 	one := testResult(1)
 	noBand := testResult(30)
-	for i := range noBand.Series {
-		noBand.Series[i].PollLower, noBand.Series[i].PollUpper = math.NaN(), math.NaN()
+	for i := range noBand.Approve.Series {
+		noBand.Approve.Series[i].PollLower, noBand.Approve.Series[i].PollUpper = math.NaN(), math.NaN()
 	}
 	flat := testResult(30)
-	for i := range flat.Series {
-		flat.Series[i] = aggregate.Point{Date: flat.Series[i].Date, Mean: 50, Lower: 50, Upper: 50}
+	for i := range flat.Approve.Series {
+		flat.Approve.Series[i] = aggregate.Point{Date: flat.Approve.Series[i].Date, Mean: 50, Lower: 50, Upper: 50}
 	}
 	var many []poll.Poll
 	var houses []aggregate.HouseEffect
@@ -199,15 +203,23 @@ func TestDegenerate(t *testing.T) {
 	unpublished := []poll.Poll{{Pollster: "X", Start: day0, End: day0, Approve: math.NaN()}}
 
 	for name, run := range map[string]func() (*plot.Plot, error){
-		"one day":       func() (*plot.Plot, error) { return Trend(one, testPolls(1), Options{}) },
-		"no poll band":  func() (*plot.Plot, error) { return Trend(noBand, nil, Options{}) },
-		"flat":          func() (*plot.Plot, error) { return Trend(flat, nil, Options{Filtered: false}) },
-		"many houses":   func() (*plot.Plot, error) { return Trend(noBand, many, Options{}) },
-		"unpublished":   func() (*plot.Plot, error) { return Trend(noBand, unpublished, Options{}) },
-		"house table":   func() (*plot.Plot, error) { return Houses(&aggregate.Result{Houses: houses}, Options{}) },
-		"one house":     func() (*plot.Plot, error) { return Houses(&aggregate.Result{Houses: houses[:1]}, Options{}) },
-		"flat scenario": func() (*plot.Plot, error) { return Fan([]Scenario{{Name: "flat", Series: flat.Series}}, 0, Options{}) },
-		"one-day fan":   func() (*plot.Plot, error) { return Fan([]Scenario{{Name: "one", Series: one.Series}}, 0, Options{}) },
+		"one day":      func() (*plot.Plot, error) { return Trend(one, testPolls(1), Options{}) },
+		"no poll band": func() (*plot.Plot, error) { return Trend(noBand, nil, Options{}) },
+		"flat":         func() (*plot.Plot, error) { return Trend(flat, nil, Options{Filtered: false}) },
+		"many houses":  func() (*plot.Plot, error) { return Trend(noBand, many, Options{}) },
+		"unpublished":  func() (*plot.Plot, error) { return Trend(noBand, unpublished, Options{}) },
+		"house table": func() (*plot.Plot, error) {
+			return Houses(&aggregate.Result{Approve: &aggregate.ShareResult{Houses: houses}}, Options{})
+		},
+		"one house": func() (*plot.Plot, error) {
+			return Houses(&aggregate.Result{Approve: &aggregate.ShareResult{Houses: houses[:1]}}, Options{})
+		},
+		"flat scenario": func() (*plot.Plot, error) {
+			return Fan([]Scenario{{Name: "flat", Series: flat.Approve.Series}}, 0, Options{})
+		},
+		"one-day fan": func() (*plot.Plot, error) {
+			return Fan([]Scenario{{Name: "one", Series: one.Approve.Series}}, 0, Options{})
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			p, err := run()
@@ -221,9 +233,9 @@ func TestDegenerate(t *testing.T) {
 
 func TestHouseRowsAndLegend(t *testing.T) {
 	res := testResult(10)
-	ours := HouseSet{Name: "candor", Houses: res.Houses, Level: 0.95}
+	ours := HouseSet{Name: "candor", Houses: res.Approve.Houses, Level: 0.95}
 	theirs := HouseSet{Name: "538", Houses: []aggregate.HouseEffect{{Pollster: "ФОМ", Value: -2}, {Pollster: "Only538", Value: 3, Polls: 99}}}
-	p, err := HouseEffects(Options{MaxHouses: 3}, ours, theirs)
+	p, err := HouseEffects([]HouseSet{ours, theirs}, Options{MaxHouses: 3})
 	require.NoError(t, err)
 	b, err := SVG(0, 0, p)
 	require.NoError(t, err)
@@ -309,11 +321,12 @@ func TestExtremeValues(t *testing.T) {
 		{1e15, 1e15, 1e15, 1e15 + 1e-3},
 		{5e-324, 0, 0, 1e-320},
 	} {
-		res := &aggregate.Result{Model: "x", Level: 0.95}
+		res := &aggregate.Result{Model: "x", Level: 0.95, Approve: &aggregate.ShareResult{}}
+		a := res.Approve
 		for i := range 20 {
-			res.Series = append(res.Series, aggregate.Point{Date: day0.AddDate(0, 0, i), Mean: v[0], SD: v[1],
+			a.Series = append(a.Series, aggregate.Point{Date: day0.AddDate(0, 0, i), Mean: v[0], SD: v[1],
 				Lower: v[2], Upper: v[3], PollLower: math.NaN(), PollUpper: math.NaN()})
-			res.Houses = append(res.Houses, aggregate.HouseEffect{Pollster: string(rune('a' + i)), Value: v[0], SE: v[1]})
+			a.Houses = append(a.Houses, aggregate.HouseEffect{Pollster: string(rune('a' + i)), Value: v[0], SE: v[1]})
 		}
 		done := make(chan struct{})
 		go func() {
@@ -321,7 +334,7 @@ func TestExtremeValues(t *testing.T) {
 			for _, build := range []func() (*plot.Plot, error){
 				func() (*plot.Plot, error) { return Trend(res, nil, Options{}) },
 				func() (*plot.Plot, error) { return Houses(res, Options{}) },
-				func() (*plot.Plot, error) { return Fan([]Scenario{{Name: "s", Series: res.Series}}, 0.95, Options{}) },
+				func() (*plot.Plot, error) { return Fan([]Scenario{{Name: "s", Series: a.Series}}, 0.95, Options{}) },
 			} {
 				if p, err := build(); err == nil {
 					_, _ = SVG(0, 0, p) // an error is fine; returning is what matters

@@ -19,15 +19,16 @@ import (
 // as one PNG. In real use the result comes from a model's Fit.
 func Example() {
 	day := func(i int) time.Time { return time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i) }
-	res := &aggregate.Result{Model: "statespace", Share: "approve", Level: 0.95,
+	approve := &aggregate.ShareResult{Share: aggregate.Approve,
 		Houses: []aggregate.HouseEffect{
 			{Pollster: "Левада-Центр", Value: 0.8, SE: 0.5, Polls: 3},
 			{Pollster: "ФОМ", Value: -0.8, SE: 0.5, Polls: 3},
 		}}
+	res := &aggregate.Result{Model: "statespace", Level: 0.95, Approve: approve}
 	var polls []poll.Poll
 	for i := range 90 {
 		m := 80 + float64(i)/30
-		res.Series = append(res.Series, aggregate.Point{Date: day(i), Mean: m, SD: 1,
+		approve.Series = append(approve.Series, aggregate.Point{Date: day(i), Mean: m, SD: 1,
 			Lower: m - 2, Upper: m + 2, PollLower: m - 4, PollUpper: m + 4})
 		if i%15 == 0 {
 			house := []string{"Левада-Центр", "ФОМ"}[i/15%2]
@@ -100,7 +101,7 @@ func ExampleHouseEffects() {
 		{Pollster: "ФОМ", Value: -3.5, SE: math.NaN()},
 		{Pollster: "ВЦИОМ", Value: -0.3, SE: math.NaN()},
 	}}
-	p, err := chart.HouseEffects(chart.Options{}, ours, theirs)
+	p, err := chart.HouseEffects([]chart.HouseSet{ours, theirs}, chart.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}

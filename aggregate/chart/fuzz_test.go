@@ -32,17 +32,18 @@ func FuzzCharts(f *testing.F) {
 			b = b[8:]
 			return v
 		}
-		res := &aggregate.Result{Model: "fuzz", Share: "approve", Level: 0.95}
+		a := &aggregate.ShareResult{Share: aggregate.Approve}
+		res := &aggregate.Result{Model: "fuzz", Level: 0.95, Approve: a}
 		var polls []poll.Poll
 		for i := 0; len(b) >= 8*7 && i < 50; i++ {
 			d := day0.AddDate(0, 0, i)
-			res.Series = append(res.Series, aggregate.Point{Date: d, Mean: next(), SD: next(),
+			a.Series = append(a.Series, aggregate.Point{Date: d, Mean: next(), SD: next(),
 				Lower: next(), Upper: next(), PollLower: next(), PollUpper: next()})
 			v := next()
 			polls = append(polls, poll.Poll{Pollster: []string{"A", "Б", ""}[i%3], Start: d, End: d, Approve: v})
-			res.Houses = append(res.Houses, aggregate.HouseEffect{Pollster: []string{"A", "Б", ""}[i%3], Value: v, SE: res.Series[i].SD, Polls: i})
+			a.Houses = append(a.Houses, aggregate.HouseEffect{Pollster: []string{"A", "Б", ""}[i%3], Value: v, SE: a.Series[i].SD, Polls: i})
 		}
-		res.Filtered = res.Series
+		a.Filtered = a.Series
 		// An error is a fine answer; a panic or a hang is not.
 		check := func(run func() error) { _ = run() }
 		check(func() error {
@@ -62,7 +63,7 @@ func FuzzCharts(f *testing.F) {
 			return err
 		})
 		check(func() error {
-			p, err := Fan([]Scenario{{Name: "a", Series: res.Series}, {Name: "b", Series: res.Series, Bounds: true}}, next(), Options{})
+			p, err := Fan([]Scenario{{Name: "a", Series: res.Approve.Series}, {Name: "b", Series: res.Approve.Series, Bounds: true}}, next(), Options{})
 			if err != nil {
 				return err
 			}

@@ -24,20 +24,17 @@ type HouseSet struct {
 	Level float64
 }
 
-// Houses draws the house effects of a result as a dot plot with error
-// bars at res.Level (see HouseEffects).
+// Houses draws the house effects of a result's share opt.Share (approve by
+// default) as a dot plot with error bars at res.Level (see HouseEffects).
 func Houses(res *aggregate.Result, opt Options) (*plot.Plot, error) {
-	if res == nil {
-		return nil, fmt.Errorf("%w: nil result", ErrNoData)
+	sr, err := opt.shareOf(res)
+	if err != nil {
+		return nil, err
 	}
 	if opt.Title == "" {
-		share := res.Share
-		if share == "" {
-			share = "approve"
-		}
-		opt.Title = fmt.Sprintf("house effects on %s (%s)", share, res.Model)
+		opt.Title = fmt.Sprintf("house effects on %s (%s)", opt.Share, res.Model)
 	}
-	return HouseEffects(opt, HouseSet{Name: res.Model, Houses: res.Houses, Level: res.Level})
+	return HouseEffects([]HouseSet{{Name: res.Model, Houses: sr.Houses, Level: res.Level}}, opt)
 }
 
 // HouseEffects draws one or more sets of house effects as a dot plot: one
@@ -50,7 +47,7 @@ func Houses(res *aggregate.Result, opt Options) (*plot.Plot, error) {
 // set's effect so that the most favourable house is at the top. It
 // returns ErrNoData when no set has a house, and ErrBadValue for an
 // effect or SE that is NaN or infinite (an SE may be NaN: no bar).
-func HouseEffects(opt Options, sets ...HouseSet) (*plot.Plot, error) {
+func HouseEffects(sets []HouseSet, opt Options) (*plot.Plot, error) {
 	// Rank rows by poll count within the first set, then by count within
 	// later sets for houses the first set lacks.
 	counts := map[string]int{}

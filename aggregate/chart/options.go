@@ -12,7 +12,6 @@ import (
 	"gonum.org/v1/plot/plotter"
 
 	"github.com/candorpoll/candor/aggregate"
-	"github.com/candorpoll/candor/poll"
 )
 
 // Sentinel errors, usable with errors.Is.
@@ -23,8 +22,9 @@ var (
 	// ErrBadValue: a value that must be drawn is NaN or infinite, or an
 	// interval is reversed.
 	ErrBadValue = errors.New("chart: value cannot be drawn")
-	// ErrShare: the result's Share names no share of a poll.
-	ErrShare = errors.New("chart: unknown share")
+	// ErrShare: the result has no estimate of the share asked for
+	// (Options.Share).
+	ErrShare = errors.New("chart: share not in the result")
 	// ErrOption: an option or argument names no choice the package knows
 	// (a legend corner, an output format).
 	ErrOption = errors.New("chart: invalid option")
@@ -39,6 +39,9 @@ type Options struct {
 	// YLabel labels the value axis; "" gives "percent" (for house effects:
 	// "points").
 	YLabel string
+	// Share is the share of the result drawn by Trend and Houses; the
+	// zero value is aggregate.Approve.
+	Share aggregate.Share
 	// Filtered draws Result.Filtered (the causal estimate: what was
 	// knowable on each day) instead of the smoothed Result.Series.
 	Filtered bool
@@ -139,20 +142,16 @@ func (o Options) maxHouses(def int) int {
 	return def
 }
 
-// shareOf returns the function that reads the charted share from a poll.
-// An empty share means approve, the default of every model.
-func shareOf(share string) (func(*poll.Poll) float64, error) {
-	switch share {
-	case "", "approve":
-		return func(p *poll.Poll) float64 { return p.Approve }, nil
-	case "disapprove":
-		return func(p *poll.Poll) float64 { return p.Disapprove }, nil
-	case "undecided":
-		return func(p *poll.Poll) float64 { return p.Undecided }, nil
-	case "net":
-		return func(p *poll.Poll) float64 { return p.Approve - p.Disapprove }, nil
+// shareOf returns the estimate of the share the options ask for.
+func (o Options) shareOf(res *aggregate.Result) (*aggregate.ShareResult, error) {
+	if res == nil {
+		return nil, fmt.Errorf("%w: nil result", ErrNoData)
 	}
-	return nil, fmt.Errorf("%w %q", ErrShare, share)
+	sr := res.Share(o.Share)
+	if sr == nil {
+		return nil, fmt.Errorf("%w: %s (the %s fit did not estimate it)", ErrShare, o.Share, res.Model)
+	}
+	return sr, nil
 }
 
 // checkPoints verifies that every point in pts can be drawn and reports

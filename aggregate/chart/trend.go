@@ -21,16 +21,18 @@ import (
 // published (NaN) have no point to draw and are left out of the picture
 // only. polls may be nil.
 //
-// The share drawn for the polls is res.Share ("" means approve). It
-// returns ErrNoData when there is no series to draw, ErrBadValue when a
-// point cannot be drawn, and ErrShare for a share polls do not carry.
+// The share drawn, for the trend and the polls, is opt.Share (approve by
+// default), each poll's value read by aggregate.Share.Value. It returns
+// ErrNoData when there is no series to draw, ErrBadValue when a point
+// cannot be drawn, and ErrShare for a share the result did not estimate.
 func Trend(res *aggregate.Result, polls []poll.Poll, opt Options) (*plot.Plot, error) {
-	if res == nil {
-		return nil, fmt.Errorf("%w: nil result", ErrNoData)
+	sr, err := opt.shareOf(res)
+	if err != nil {
+		return nil, err
 	}
-	series, which := res.Series, "smoothed"
+	series, which := sr.Series, "smoothed"
 	if opt.Filtered {
-		series, which = res.Filtered, "filtered"
+		series, which = sr.Filtered, "filtered"
 	}
 	pts := opt.window(series)
 	if len(pts) == 0 {
@@ -40,16 +42,8 @@ func Trend(res *aggregate.Result, polls []poll.Poll, opt Options) (*plot.Plot, e
 	if err != nil {
 		return nil, err
 	}
-	value, err := shareOf(res.Share)
-	if err != nil {
-		return nil, err
-	}
-
-	share := res.Share
-	if share == "" {
-		share = "approve"
-	}
-	p, lp, err := opt.timePlot(fmt.Sprintf("%s: %s trend", share, res.Model))
+	value := opt.Share.Value
+	p, lp, err := opt.timePlot(fmt.Sprintf("%s: %s trend", opt.Share, res.Model))
 	if err != nil {
 		return nil, err
 	}

@@ -173,7 +173,7 @@ func (c *config) execute(name string, stdin io.Reader, stdout, stderr io.Writer)
 		fmt.Fprintf(stderr, "pollagg: %d polls (format %s), model %s\n%s\n", len(polls), format, c.model, res)
 		// The models read the corrections' audit trail: the calibration
 		// error shared by every corrected poll is in the intervals.
-		if v, ok := res.Params.Other["calibration_var_max"]; ok && v > 0 {
+		if v, ok := res.Approve.Params.Other["calibration_var_max"]; ok && v > 0 {
 			fmt.Fprintf(stderr, "pollagg: the scenario's calibration error (shared by every corrected poll) adds up to %.2f points of SD to the level; the intervals include it\n", math.Sqrt(v))
 		}
 	}
@@ -406,7 +406,7 @@ func drawChart(w io.Writer, path string, res *aggregate.Result, polls []poll.Pol
 		return err
 	}
 	plots := []*plot.Plot{trend}
-	if len(res.Houses) > 0 {
+	if len(res.Approve.Houses) > 0 {
 		h, err := chart.Houses(res, chart.Options{})
 		if err != nil {
 			return err

@@ -180,8 +180,8 @@ func manski(r *aggregate.Result) []aggregate.Point {
 	if r.Disapprove == nil {
 		return nil
 	}
-	out := make([]aggregate.Point, 0, len(r.Series))
-	for i, p := range r.Series {
+	out := make([]aggregate.Point, 0, len(r.Approve.Series))
+	for i, p := range r.Approve.Series {
 		lo, hi := identified(r, i)
 		out = append(out, aggregate.Point{
 			Date: p.Date, Mean: (lo + hi) / 2,
@@ -195,7 +195,7 @@ func manski(r *aggregate.Result) []aggregate.Point {
 // identified returns the Manski identified set for approval on day i of
 // r: [approve, 100 − disapprove].
 func identified(r *aggregate.Result, i int) (lo, hi float64) {
-	return r.Series[i].Mean, 100 - r.Disapprove.Series[i].Mean
+	return r.Approve.Series[i].Mean, 100 - r.Disapprove.Series[i].Mean
 }
 
 func zOf(level float64) float64 {
@@ -208,7 +208,7 @@ func zOf(level float64) float64 {
 // latest returns the scenario's last day.
 func (s scenario) latest() aggregate.Point {
 	if s.Result != nil {
-		return s.Result.Series[len(s.Result.Series)-1]
+		return s.Result.Approve.Series[len(s.Result.Approve.Series)-1]
 	}
 	return s.Bounds[len(s.Bounds)-1]
 }
@@ -216,7 +216,7 @@ func (s scenario) latest() aggregate.Point {
 // at returns the scenario's point on a date.
 func (s scenario) at(d time.Time) (aggregate.Point, bool) {
 	if s.Result != nil {
-		return s.Result.At(d)
+		return s.Result.Approve.At(d)
 	}
 	for _, p := range s.Bounds {
 		if p.Date.Equal(d) {

@@ -26,7 +26,7 @@ func (a *analysis) writeChart(path string) error {
 	var sc []chart.Scenario
 	for _, s := range a.scenarios {
 		if s.Result != nil {
-			sc = append(sc, chart.Scenario{Name: s.Name, Series: s.Result.Series})
+			sc = append(sc, chart.Scenario{Name: s.Name, Series: s.Result.Approve.Series})
 		} else {
 			sc = append(sc, chart.Scenario{Name: s.Name + " (\"hard to say\")", Series: s.Bounds, Bounds: true})
 		}

@@ -70,7 +70,7 @@ func TestScenarios(t *testing.T) {
 	// House effects relative to Levada: FOM reads a few points lower
 	// (issue 3: a raw gap of about −3.5 over 2012–2020), each with an SE.
 	effects := map[string]float64{}
-	for _, h := range a.base.Houses {
+	for _, h := range a.base.Approve.Houses {
 		effects[h.Pollster] = h.Value
 		if h.Pollster != "Levada/face-to-face" {
 			assert.Greater(t, h.SE, 0.0, h.Pollster)
@@ -97,7 +97,7 @@ func TestScenarios(t *testing.T) {
 	assert.Less(t, latest["nonresponse κ = 0.8"], none)
 	assert.Less(t, latest["nonresponse κ = 0.67"], latest["nonresponse κ = 0.8"])
 	assert.Less(t, latest["nonresponse κ = 0.5"], latest["nonresponse κ = 0.67"])
-	lo, hi := identified(a.base, len(a.base.Series)-1)
+	lo, hi := identified(a.base, len(a.base.Approve.Series)-1)
 	assert.InDelta(t, none, lo, 1e-9)
 	assert.Greater(t, hi, lo)
 }

@@ -145,8 +145,8 @@ func (a *analysis) writeModel(p *printer) {
 	p.printf("  pollster and interview mode, Levada face-to-face as the reference. σ and τ by maximum\n")
 	p.printf("  likelihood.\n")
 	p.printf("  approve: σ̂ = %.3f points/day (SE %.3f), τ̂ = %.2f points, %d days from %s to %s\n",
-		r.Params.Sigma, r.Params.SigmaSE, r.Params.Tau[""], len(r.Series),
-		r.Series[0].Date.Format("2 Jan 2006"), r.Series[len(r.Series)-1].Date.Format("2 Jan 2006"))
+		r.Approve.Params.Sigma, r.Approve.Params.SigmaSE, r.Approve.Params.Tau[""], len(r.Approve.Series),
+		r.Approve.Series[0].Date.Format("2 Jan 2006"), r.Approve.Series[len(r.Approve.Series)-1].Date.Format("2 Jan 2006"))
 	for _, w := range r.Warnings {
 		p.printf("  warning: %s\n", w)
 	}
@@ -157,7 +157,7 @@ func (a *analysis) writeHouses(p *printer) {
 	p.section("House effects (points, relative to Levada face-to-face; 95% intervals)")
 	z := zOf(r.Level)
 	rows := [][]string{{"house", "polls", "approve", "SE", "95% interval", "disapprove", "undecided"}}
-	other := func(res *aggregate.Result, house string) string {
+	other := func(res *aggregate.ShareResult, house string) string {
 		if res == nil {
 			return "—"
 		}
@@ -168,7 +168,7 @@ func (a *analysis) writeHouses(p *printer) {
 		}
 		return "—"
 	}
-	for _, h := range r.Houses {
+	for _, h := range r.Approve.Houses {
 		ci := "reference"
 		se := "—"
 		if h.SE > 0 {
@@ -180,11 +180,11 @@ func (a *analysis) writeHouses(p *printer) {
 	}
 	p.table(rows, "lrrrrrr")
 	p.printf("  (disapprove and undecided: effect (SE))\n")
-	last := len(r.Series) - 1
-	c := a.consensus.Series[len(a.consensus.Series)-1]
+	last := len(r.Approve.Series) - 1
+	c := a.consensus.Approve.Series[len(a.consensus.Approve.Series)-1]
 	p.printf("  Identification matters: on the three pollsters' consensus scale (weighted sum-to-zero)\n")
 	p.printf("  the latest approval is %.1f [%.1f, %.1f] instead of %.1f: the consensus level sits between\n",
-		c.Mean, c.Lower, c.Upper, r.Series[last].Mean)
+		c.Mean, c.Lower, c.Upper, r.Approve.Series[last].Mean)
 	p.printf("  the houses, and after 2020 only Levada publishes, so its effect carries the level.\n")
 }
 
@@ -196,7 +196,7 @@ func (a *analysis) writeScenarios(p *printer) {
 	for _, s := range a.scenarios {
 		pt := s.latest()
 		if s.Bounds != nil {
-			lo, hi := identified(a.base, len(a.base.Series)-1)
+			lo, hi := identified(a.base, len(a.base.Approve.Series)-1)
 			rows = append(rows, []string{s.Name, fmt.Sprintf("%.1f–%.1f", lo, hi), fmt.Sprintf("[%.1f, %.1f]", pt.Lower, pt.Upper), "", s.Note})
 			continue
 		}

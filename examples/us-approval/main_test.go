@@ -50,6 +50,6 @@ func TestHouseEffectsAgreeWith538(t *testing.T) {
 	assert.GreaterOrEqual(t, f.rSSM, 0.9)
 	assert.GreaterOrEqual(t, f.rBayes, 0.9)
 	// ML and the posterior mean of the same model agree closely.
-	assert.InDelta(t, f.ssm.Params.Sigma, f.bayes.Params.Sigma, 0.01)
-	assert.InDelta(t, f.ssm.Series[len(f.ssm.Series)-1].Mean, f.bayes.Series[len(f.bayes.Series)-1].Mean, 0.3)
+	assert.InDelta(t, f.ssm.Approve.Params.Sigma, f.bayes.Approve.Params.Sigma, 0.01)
+	assert.InDelta(t, f.ssm.Approve.Series[len(f.ssm.Approve.Series)-1].Mean, f.bayes.Approve.Series[len(f.bayes.Approve.Series)-1].Mean, 0.3)
 }

@@ -102,7 +102,7 @@ func fit(ctx context.Context) (*fits, error) {
 // house).
 func (f *fits) correlation(r *aggregate.Result) (float64, int) {
 	var x, y []float64
-	for _, h := range r.Houses {
+	for _, h := range r.Approve.Houses {
 		if f.count[h.Pollster] >= 5 {
 			x = append(x, h.Value)
 			y = append(y, f.ref[h.Pollster])
@@ -139,10 +139,10 @@ func (f *fits) report(w io.Writer, outDir string) error {
 		r    *aggregate.Result
 		corr float64
 	}{{"Average (538-style)", f.average, f.rAverage}, {"StateSpace (ML)", f.ssm, f.rSSM}, {"Bayes (FFBS Gibbs)", f.bayes, f.rBayes}} {
-		p := m.r.Series[len(m.r.Series)-1]
+		p := m.r.Approve.Series[len(m.r.Approve.Series)-1]
 		sigma := "—"
-		if m.r.Params.Sigma > 0 {
-			sigma = fmt.Sprintf("%.3f", m.r.Params.Sigma)
+		if m.r.Approve.Params.Sigma > 0 {
+			sigma = fmt.Sprintf("%.3f", m.r.Approve.Params.Sigma)
 		}
 		fmt.Fprintf(tw, "%s\t%.1f (%s)\t[%.1f, %.1f]\t[%.1f, %.1f]\t%s\t%.3f\n", m.name, p.Mean, p.Date.Format("2 Jan 2006"),
 			p.Lower, p.Upper, p.PollLower, p.PollUpper, sigma, m.corr)
@@ -187,7 +187,7 @@ func (f *fits) report(w io.Writer, outDir string) error {
 }
 
 func house(r *aggregate.Result, name string) aggregate.HouseEffect {
-	for _, h := range r.Houses {
+	for _, h := range r.Approve.Houses {
 		if h.Pollster == name {
 			return h
 		}
@@ -214,11 +214,11 @@ func (f *fits) writeChart(path string) error {
 		ref = append(ref, aggregate.HouseEffect{Pollster: n, Value: v, SE: math.NaN(), Polls: f.count[n]})
 	}
 	slices.SortFunc(ref, func(a, b aggregate.HouseEffect) int { return cmp.Compare(a.Pollster, b.Pollster) })
-	houses, err := chart.HouseEffects(chart.Options{Title: "House effects on approve: candor and FiveThirtyEight", MaxHouses: 20},
-		chart.HouseSet{Name: "StateSpace", Houses: f.ssm.Houses, Level: f.ssm.Level},
-		chart.HouseSet{Name: "Average", Houses: f.average.Houses, Level: f.average.Level},
-		chart.HouseSet{Name: "538 (approve − adjusted)", Houses: ref},
-	)
+	houses, err := chart.HouseEffects([]chart.HouseSet{
+		{Name: "StateSpace", Houses: f.ssm.Approve.Houses, Level: f.ssm.Level},
+		{Name: "Average", Houses: f.average.Approve.Houses, Level: f.average.Level},
+		{Name: "538 (approve − adjusted)", Houses: ref},
+	}, chart.Options{Title: "House effects on approve: candor and FiveThirtyEight", MaxHouses: 20})
 	if err != nil {
 		return err
 	}
