@@ -3,7 +3,6 @@ package aggregate
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -37,12 +36,11 @@ type Average struct {
 	// Zero means 0.95.
 	Level float64
 
-	// Populations is the order of preference among the population
-	// versions of one poll; a poll is used in the first version of the
-	// list it has, and versions not in the list are not used. Nil means
-	// Adults, RegisteredVoters, LikelyVoters, Voters, PopulationUnknown:
-	// 538's "All polls" rule for approval (A > RV > LV).
-	Populations []poll.Population
+	// Populations, SplitModes, SplitPopulations and Strict are the input
+	// rules every model shares: see StateSpace.
+	Populations                  []poll.Population
+	SplitModes, SplitPopulations bool
+	Strict                       bool
 
 	// Tracking says what to do with polls flagged poll.Tracking (rolling
 	// samples published daily that overlap each other).
@@ -125,7 +123,6 @@ type Average struct {
 // avgConfig is an Average with defaults filled in and checked.
 type avgConfig struct {
 	level, z         float64
-	pops             []poll.Population
 	n0, capSize      float64
 	kernel           []float64
 	freqWindow       int
@@ -153,12 +150,8 @@ func (a Average) config() (avgConfig, error) {
 		return c, bad("Level", a.Level)
 	}
 	c.z = math.Sqrt2 * math.Erfinv(c.level)
-	c.pops = a.Populations
-	if c.pops == nil {
-		c.pops = []poll.Population{poll.Adults, poll.RegisteredVoters, poll.LikelyVoters, poll.Voters, poll.PopulationUnknown}
-	}
-	if len(c.pops) == 0 {
-		return c, bad("Populations", "empty")
+	if err := a.rules().check("Average"); err != nil {
+		return c, err
 	}
 	if c.n0 == 0 {
 		c.n0 = 1000
@@ -232,6 +225,7 @@ func (a Average) config() (avgConfig, error) {
 // avgPoll is one poll as the average uses it, after population choice,
 // merging of versions and tracking de-duplication.
 type avgPoll struct {
+	item       int // index in pollSet.items
 	src        int // index of (the first version of) the poll in the input
 	house      int
 	start, end int // day numbers
@@ -246,6 +240,7 @@ type avgPoll struct {
 
 // prepared is the poll set shared by the three shares.
 type prepared struct {
+	ps       *pollSet
 	polls    []avgPoll
 	houses   []string
 	warnings []string
@@ -285,17 +280,13 @@ func (a Average) Fit(ctx context.Context, polls []poll.Poll) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := validatePolls(polls); err != nil {
-		return nil, err
-	}
-	p, err := a.prepare(&c, polls)
+	ps, err := readPolls(polls, a.rules())
 	if err != nil {
 		return nil, err
 	}
-	// Corrected polls: weights from their own variance (correction.go).
-	if changed, err := p.auditCorrections(polls); err != nil {
-		return nil, err
-	} else if changed {
+	p := a.prepare(&c, ps)
+	// Corrected polls: weights from their own variance (average_calibration.go).
+	if p.auditCorrections() {
 		a.weigh(&c, p)
 	}
 	if lo, hi := p.days(&c); hi < lo {
@@ -308,7 +299,7 @@ func (a Average) Fit(ctx context.Context, polls []poll.Poll) (*Result, error) {
 			return nil, err
 		}
 		// Shared calibration errors of corrected polls (average_calibration.go).
-		p.addCalibration(&c, polls, r, s)
+		p.addCalibration(&c, r, s)
 		return r, nil
 	})
 	if err != nil {
@@ -316,133 +307,27 @@ func (a Average) Fit(ctx context.Context, polls []poll.Poll) (*Result, error) {
 	}
 	r := assemble("average", c.level, results)
 	r.Warnings = append(append(slices.Clone(p.warnings), warnings...), r.Warnings...)
-	return r, nil
+	return r, ps.finish(r)
 }
 
-// validatePolls returns every invalid poll as a joined *PollError.
-func validatePolls(polls []poll.Poll) error {
-	var errs []error
-	for i := range polls {
-		if err := polls[i].Validate(); err != nil {
-			errs = append(errs, &PollError{Index: i, Source: polls[i].Source, Line: polls[i].Line, Err: err})
-		}
-	}
-	return joinErrors(errs)
+// rules are the model's input rules (input.go).
+func (a Average) rules() inputRules {
+	return inputRules{splitModes: a.SplitModes, splitPops: a.SplitPopulations, populations: a.Populations, strict: a.Strict}
 }
 
-func joinErrors(errs []error) error {
-	switch len(errs) {
-	case 0:
-		return nil
-	case 1:
-		return errs[0]
-	}
-	return fmt.Errorf("%d invalid polls: %w", len(errs), errors.Join(errs...))
-}
-
-// prepare chooses population versions, merges multi-version polls, removes
-// exact duplicates and overlapping tracking releases, and computes weights.
-func (a Average) prepare(c *avgConfig, polls []poll.Poll) (*prepared, error) {
-	if len(polls) == 0 {
-		return nil, fmt.Errorf("%w: none given", ErrNoPolls)
-	}
-	rank := make(map[poll.Population]int, len(c.pops))
-	for i, pop := range c.pops {
-		if _, dup := rank[pop]; !dup {
-			rank[pop] = i
-		}
-	}
-	type key struct {
-		pollster, question, subject string
-		start, end                  int
-	}
-	// Groups as linked lists through next, in order of first appearance,
-	// so that grouping allocates nothing per poll.
-	group := make(map[key]int, len(polls))
-	var head, tail []int
-	next := make([]int, len(polls))
-	excluded := 0
-	for i := range polls {
-		q := &polls[i]
-		next[i] = -1
-		if _, ok := rank[q.Population]; !ok {
-			excluded++
-			continue
-		}
-		k := key{q.Pollster, q.Question, q.Subject, dayNumber(q.Start), dayNumber(q.End)}
-		g, seen := group[k]
-		if !seen {
-			group[k] = len(head)
-			head = append(head, i)
-			tail = append(tail, i)
-			continue
-		}
-		next[tail[g]] = i
-		tail[g] = i
-	}
-	out := &prepared{polls: make([]avgPoll, 0, len(head))}
-	if excluded > 0 {
-		out.warnings = append(out.warnings, fmt.Sprintf("%d polls in populations not in Average.Populations were not used", excluded))
-	}
-	houseIdx := make(map[string]int)
-	merged, dups, noSize, unknownGrade := 0, 0, 0, 0
-	var idx, vers []int
-	for _, h0 := range head {
-		idx = idx[:0]
-		for i := h0; i >= 0; i = next[i] {
-			idx = append(idx, i)
-		}
-		q0 := &polls[h0]
-		k := key{q0.Pollster, q0.Question, q0.Subject, dayNumber(q0.Start), dayNumber(q0.End)}
-		best := len(c.pops)
-		for _, i := range idx {
-			best = min(best, rank[polls[i].Population])
-		}
-		// Versions in the preferred population; exact copies (the same row
-		// listed under several 538 subgroups) count once.
-		vers = vers[:0]
-		for _, i := range idx {
-			if rank[polls[i].Population] != best {
-				continue
-			}
-			copyOf := false
-			for _, j := range vers {
-				if samePublished(&polls[i], &polls[j]) {
-					copyOf = true
-					break
-				}
-			}
-			if copyOf {
-				dups++
-				continue
-			}
-			vers = append(vers, i)
-		}
-		if len(vers) > 1 {
-			merged += len(vers) - 1
-		}
-		h, ok := houseIdx[k.pollster]
-		if !ok {
-			h = len(out.houses)
-			houseIdx[k.pollster] = h
-			out.houses = append(out.houses, k.pollster)
-		}
-		ap := avgPoll{src: vers[0], house: h, start: k.start, end: k.end,
-			mid: dayNumber(polls[vers[0]].Midpoint())}
-		var sv, nv [3]float64
-		var sn, nn, sw, nw float64
-		for _, i := range vers {
-			q := &polls[i]
-			for _, sh := range allShares {
-				if v := sh.Value(q); !math.IsNaN(v) {
-					sv[sh] += v
-					nv[sh]++
-				}
-			}
-			if n := q.EffectiveSampleSize(); n > 0 {
-				sn += n
-				nn++
-			}
+// prepare turns the polls read by the input boundary into the average's
+// polls: their own weights and grades (over the versions of each poll),
+// tracking de-duplication and the weights.
+func (a Average) prepare(c *avgConfig, ps *pollSet) *prepared {
+	out := &prepared{ps: ps, houses: ps.houses, polls: make([]avgPoll, 0, len(ps.items))}
+	unknownGrade := 0
+	for k := range ps.items {
+		it := &ps.items[k]
+		ap := avgPoll{item: k, src: it.src, house: it.house, start: it.start, end: it.end, mid: it.mid,
+			value: it.value, n: it.neff}
+		var sw, nw float64
+		for _, i := range ps.versions[it.vers : it.vers+it.nvers] {
+			q := &ps.polls[i]
 			if q.Weight > 0 {
 				sw += q.Weight
 				nw++
@@ -454,30 +339,10 @@ func (a Average) prepare(c *avgConfig, polls []poll.Poll) (*prepared, error) {
 			}
 			ap.tracking = ap.tracking || q.Flags.Has(poll.Tracking)
 		}
-		for sh := range sv {
-			ap.value[sh] = sv[sh] / nv[sh] // NaN when no version publishes it
-		}
-		if nn > 0 {
-			ap.n = sn / nn
-		} else {
-			noSize++
-		}
 		if nw > 0 {
 			ap.weight = sw / nw
 		}
 		out.polls = append(out.polls, ap)
-	}
-	if len(out.polls) == 0 {
-		return nil, fmt.Errorf("%w: no poll in an accepted population", ErrNoPolls)
-	}
-	if merged > 0 {
-		out.warnings = append(out.warnings, fmt.Sprintf("%d poll versions (several questions or population rows of one poll) were averaged into their poll", merged))
-	}
-	if dups > 0 {
-		out.warnings = append(out.warnings, fmt.Sprintf("%d exact duplicate rows were counted once", dups))
-	}
-	if noSize > 0 {
-		out.warnings = append(out.warnings, fmt.Sprintf("%d polls have no known sample size and got the sample-size factor 1", noSize))
 	}
 	if unknownGrade > 0 {
 		out.warnings = append(out.warnings, fmt.Sprintf("%d polls have a grade GradeWeight does not know; their grade was ignored", unknownGrade))
@@ -493,7 +358,7 @@ func (a Average) prepare(c *avgConfig, polls []poll.Poll) (*prepared, error) {
 		out.first = min(out.first, q.end)
 		out.last = max(out.last, q.end)
 	}
-	return out, nil
+	return out
 }
 
 // days returns the first and last output day.
@@ -506,14 +371,6 @@ func (p *prepared) days(c *avgConfig) (lo, hi int) {
 		hi = c.end
 	}
 	return lo, hi
-}
-
-// samePublished reports whether two rows publish the same numbers for the
-// same population and sample (538 lists one poll under several subgroups).
-func samePublished(p, q *poll.Poll) bool {
-	eq := func(x, y float64) bool { return x == y || (math.IsNaN(x) && math.IsNaN(y)) }
-	return p.Population == q.Population && p.SampleSize == q.SampleSize &&
-		eq(p.Approve, q.Approve) && eq(p.Disapprove, q.Disapprove) && eq(p.Undecided, q.Undecided)
 }
 
 // fitShare fits share s. It returns an ErrNoPolls error when no poll

@@ -1,10 +1,7 @@
 package aggregate
 
 import (
-	"errors"
 	"math"
-
-	"github.com/candorpoll/candor/poll"
 )
 
 // auditCorrections makes Average's sample-size weights and sampling
@@ -12,31 +9,20 @@ import (
 // sample size becomes the one whose binomial variance at its corrected
 // approve share equals the variance StateSpace gives it (sampling error
 // through the corrections plus their independent error). It reports
-// whether any poll was corrected (the weights must then be recomputed);
-// an unusable audit trail is an error (joined *PollError, ErrInvalidPoll).
-func (p *prepared) auditCorrections(polls []poll.Poll) (bool, error) {
-	var errs []error
-	for i := range polls {
-		if err := checkTrail(&polls[i]); err != nil {
-			errs = append(errs, &PollError{Index: i, Source: polls[i].Source, Line: polls[i].Line, Err: err})
-		}
-	}
-	if len(errs) > 0 {
-		return false, errors.Join(errs...)
-	}
+// whether any poll was corrected (the weights must then be recomputed).
+func (p *prepared) auditCorrections() bool {
 	changed := false
 	for i := range p.polls {
 		q := &p.polls[i]
-		src := &polls[q.src]
-		if len(src.Adjustments) == 0 || !(q.n > 0) || math.IsNaN(q.value[Approve]) {
+		if len(p.ps.polls[q.src].Adjustments) == 0 || !(q.n > 0) || math.IsNaN(q.value[Approve]) {
 			continue
 		}
-		v, _, _ := correctedVariance(correctionFor(src, Approve), q.value[Approve], q.n, false)
+		v, _, _ := correctedVariance(p.ps.correction(&p.ps.items[q.item], Approve), q.value[Approve], q.n, false)
 		y := min(max(q.value[Approve], varianceFloorShare), 100-varianceFloorShare)
 		q.n = y * (100 - y) / v
 		changed = true
 	}
-	return changed, nil
+	return changed
 }
 
 // addCalibration widens an Average result of share s by the shared
@@ -48,7 +34,7 @@ func (p *prepared) auditCorrections(polls []poll.Poll) (bool, error) {
 // mean of the centred (Series) and causal (Filtered) trends, the interval
 // keeps its quantile factor and the band widens in quadrature. Days
 // carried forward take the last day's h. House-effect SEs are not widened.
-func (p *prepared) addCalibration(c *avgConfig, polls []poll.Poll, r *ShareResult, s Share) {
+func (p *prepared) addCalibration(c *avgConfig, r *ShareResult, s Share) {
 	if r == nil || len(r.Series) == 0 {
 		return
 	}
@@ -56,12 +42,11 @@ func (p *prepared) addCalibration(c *avgConfig, polls []poll.Poll, r *ShareResul
 	var loads [][]float64
 	corrected := 0
 	for i, q := range p.polls {
-		src := &polls[q.src]
-		if len(src.Adjustments) == 0 || !(q.w > 0) || math.IsNaN(s.Value(src)) {
+		if len(p.ps.polls[q.src].Adjustments) == 0 || !(q.w > 0) || math.IsNaN(q.value[s]) {
 			continue
 		}
 		corrected++
-		pc := correctionFor(src, s)
+		pc := p.ps.correction(&p.ps.items[q.item], s)
 		for k, key := range pc.keys {
 			j := 0
 			for j < len(keys) && keys[j] != key {
@@ -99,8 +84,7 @@ func (p *prepared) addCalibration(c *avgConfig, polls []poll.Poll, r *ShareResul
 		for _, g := range loads {
 			sm := newSums(first, last)
 			for i, q := range p.polls {
-				src := &polls[q.src]
-				if !(q.w > 0) || math.IsNaN(s.Value(src)) {
+				if !(q.w > 0) || math.IsNaN(q.value[s]) {
 					continue
 				}
 				if centred {

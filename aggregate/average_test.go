@@ -390,17 +390,30 @@ func TestAveragePopulationChoice(t *testing.T) {
 	res, err = Average{Populations: []poll.Population{poll.LikelyVoters, poll.RegisteredVoters}}.Fit(context.Background(), polls)
 	require.NoError(t, err)
 	assert.InDelta(t, 46, res.Approve.Series[0].Mean, 1e-12, "likely voters first")
-	// Two questions of one poll in one population are averaged; an exact
-	// copy (538 lists each poll under several subgroups) counts once.
+	// Two questions of one identified poll (538's poll_id/question_id) in
+	// one population are averaged; an exact copy (538 lists each poll
+	// under several subgroups) counts once.
+	for i := range polls {
+		polls[i].ID = "77/1"
+	}
 	q2 := mk(poll.Adults, 42)
-	q2.Question = "approval"
+	q2.ID = "77/2"
 	dup := mk(poll.Adults, 40)
-	dup.Subgroup = "Adults"
+	dup.Subgroup, dup.ID = "Adults", "77/1"
 	res, err = Average{}.Fit(context.Background(), append(polls, q2, dup))
 	require.NoError(t, err)
 	assert.InDelta(t, 41, res.Approve.Series[0].Mean, 1e-12)
 	assert.Equal(t, 1, res.Approve.Houses[0].Polls)
-	assert.Contains(t, res.AllWarnings(), "1 exact duplicate rows were counted once")
+	w := strings.Join(res.AllWarnings(), "\n")
+	assert.Contains(t, w, "1 rows repeat a poll exactly (one poll listed under several subgroups) and were counted once")
+	assert.Contains(t, w, "1 poll versions (several questions or rows of one poll in one population) were averaged into their poll")
+	assert.Contains(t, w, "2 rows are another population's version of a poll used in a preferred population, and were not used")
+	// Without an ID, rows with different numbers on the same dates are
+	// different polls: both count.
+	q2.ID, polls[2].ID = "", ""
+	res, err = Average{}.Fit(context.Background(), []poll.Poll{polls[2], q2})
+	require.NoError(t, err)
+	assert.Equal(t, 2, res.Approve.Houses[0].Polls)
 	// Only adults accepted, none given.
 	_, err = Average{Populations: []poll.Population{poll.Voters}}.Fit(context.Background(), polls)
 	assert.ErrorIs(t, err, ErrNoPolls)
@@ -489,7 +502,9 @@ func TestAverageDegenerate(t *testing.T) {
 		ps := []poll.Poll{avgTestPoll("Nobody Knows", 0, 0, 40, 50), avgTestPoll("Somebody", 1, 0, 44, 50)}
 		res, err := Average{}.Fit(ctx, ps)
 		require.NoError(t, err)
-		assert.Contains(t, res.AllWarnings(), "2 polls have no known sample size and got the sample-size factor 1")
+		assert.Contains(t, res.AllWarnings(), "2 polls have no sample size: imputed from the pollster's median (0), its profile (0), or 1000 (2); Result.Imputed lists each")
+		require.Len(t, res.Imputed, 2)
+		assert.Equal(t, float64(DefaultSampleSize), res.Imputed[1].Value)
 		requireAvgFinite(t, res)
 	})
 	t.Run("approve only", func(t *testing.T) {
@@ -796,9 +811,8 @@ func TestAverageVariogram(t *testing.T) {
 			polls, _ := avgSimPolls(rng, 365, sigma, []float64{0, 0, 0, 0}, []int{3, 5, 7, 9})
 			c, err := Average{}.config()
 			require.NoError(t, err)
-			p, err := Average{}.prepare(&c, polls)
-			require.NoError(t, err)
-			o := p.obs(0)
+			p := Average{}.prepare(&c, readSet(t, polls, Average{}.rules()))
+			o := p.obs(Approve)
 			v := newVariogram(o, len(c.kernel)-1)
 			s2, noise, ok := v.fit(o.y)
 			require.True(t, ok)

@@ -2,8 +2,6 @@ package aggregate
 
 import (
 	"math"
-
-	"github.com/candorpoll/candor/poll"
 )
 
 // Field-averaged polls (StateSpace.FieldAverage). Poll i, in the field on
@@ -46,21 +44,6 @@ import (
 // and polls for a given longest fieldwork (b ≈ 30 for monthly spans).
 // With every poll one day long the incidence is the midpoint model's and
 // observationsFor records no spans, so the tridiagonal path runs.
-
-// setFieldSpans records each poll's first and last fieldwork day (before
-// any anchor is added), or nothing when every poll spans a single day.
-func (o *observations) setFieldSpans(polls []poll.Poll) {
-	first, last := make([]int, len(o.day)), make([]int, len(o.day))
-	long := false
-	for i, pi := range o.poll {
-		p := &polls[pi]
-		first[i], last[i] = dayIndex(o.origin, p.Start), dayIndex(o.origin, p.End)
-		long = long || last[i] > first[i]
-	}
-	if long {
-		o.first, o.last = first, last
-	}
-}
 
 // fittedLevel returns the level observation i measures under the smoothed
 // daily levels mean: the level of its day, or with field spans the mean

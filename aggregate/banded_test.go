@@ -84,7 +84,7 @@ func TestFieldAverageOneDayIsMidpoint(t *testing.T) {
 
 	// Forced banded path on one-day spans.
 	m := StateSpace{Shares: []Share{Approve}, Tau: TauGlobal, Scale: ScalePoints}
-	pm, err := m.prepare(sim.polls, Approve)
+	pm, err := m.prepare(readSet(t, sim.polls, m.rules()), Approve)
 	require.NoError(t, err)
 	tri := newCore(pm.o, pm.c, pm.tauOf, pm.nTau)
 	ob := *pm.o
@@ -128,7 +128,7 @@ func TestFieldAverageDenseGLS(t *testing.T) {
 			Anchors: []Anchor{{Share: Approve, Date: simOrigin.AddDate(0, 0, 50), Value: 48, SD: 0.7}}}, 0.3, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			pm, err := tc.m.prepare(sim.polls, Approve)
+			pm, err := tc.m.prepare(readSet(t, sim.polls, tc.m.rules()), Approve)
 			require.NoError(t, err)
 			o, c := pm.o, pm.c
 			require.NotNil(t, o.first)
@@ -420,7 +420,8 @@ func BenchmarkFieldAverage538(b *testing.B) {
 func BenchmarkFieldAverageLikelihood(b *testing.B) {
 	for _, years := range []int{10, 20, 40} {
 		ps := monthlySpans(b, 12*years)
-		pm, err := StateSpace{FieldAverage: true, Scale: ScalePoints}.prepare(ps, Approve)
+		m := StateSpace{FieldAverage: true, Scale: ScalePoints}
+		pm, err := m.prepare(readSet(b, ps, m.rules()), Approve)
 		require.NoError(b, err)
 		cr := newCore(pm.o, pm.c, pm.tauOf, pm.nTau)
 		tau := []float64{0.5}

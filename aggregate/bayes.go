@@ -230,10 +230,10 @@ func (d *Draws) LevelAt(t int) [][]float64 {
 // and ctx.Err() when cancelled.
 func (m Bayes) Fit(ctx context.Context, polls []poll.Poll) (*Result, error) {
 	p, err := m.Sample(ctx, polls)
-	if err != nil {
+	if p == nil {
 		return nil, err
 	}
-	return p.Result, nil
+	return p.Result, err // err lists the polls left out, if any
 }
 
 // Sample is Fit keeping the draws of σ, τ and the house effects.
@@ -247,12 +247,16 @@ func (m Bayes) sample(ctx context.Context, polls []poll.Poll, budget int) (*Post
 	if err := m.check(); err != nil {
 		return nil, err
 	}
+	ps, err := readPolls(polls, m.Model.rules())
+	if err != nil {
+		return nil, err
+	}
 	type fitted struct {
 		res   *ShareResult
 		draws Draws
 	}
 	shares, fits, warnings, err := eachShare("Bayes.Model.Shares", m.Model.Shares, func(i int, s Share) (fitted, error) {
-		res, draws, err := m.sampleShare(ctx, polls, s, i, budget)
+		res, draws, err := m.sampleShare(ctx, ps, s, i, budget)
 		return fitted{res, draws}, err
 	})
 	if err != nil {
@@ -266,7 +270,7 @@ func (m Bayes) sample(ctx context.Context, polls []poll.Poll, budget int) (*Post
 	}
 	out.Result = assemble("bayes", m.Model.level(), results)
 	out.Result.Warnings = append(out.Result.Warnings, warnings...)
-	return out, nil
+	return out, ps.finish(out.Result)
 }
 
 func (m Bayes) check() error {
@@ -660,8 +664,8 @@ func drawPath[F float32 | float64](cr *core, rng *rand.Rand, beta []float64, lat
 }
 
 // sampleShare samples one share and summarises it.
-func (m Bayes) sampleShare(ctx context.Context, polls []poll.Poll, s Share, shareIdx, budget int) (*ShareResult, Draws, error) {
-	sm, err := m.Model.prepare(polls, s)
+func (m Bayes) sampleShare(ctx context.Context, ps *pollSet, s Share, shareIdx, budget int) (*ShareResult, Draws, error) {
+	sm, err := m.Model.prepare(ps, s)
 	if err != nil {
 		return nil, Draws{}, err
 	}
@@ -777,11 +781,8 @@ func (m Bayes) sampleShare(ctx context.Context, polls []poll.Poll, s Share, shar
 	}
 	res, d := b.summarise(outs, m.Model.level(), s)
 	recordCorrections(res, o, cal)
-	warnings := append([]string(nil), sm.warnings...)
-	if o.nDays == 1 {
-		warnings = append(warnings, "all polls lie on one day: σ is not identified and is reported as 0")
-	}
-	res.Warnings = append(warnings, res.Warnings...)
+	sm.expand(res)
+	res.Warnings = append(append([]string(nil), sm.warnings...), res.Warnings...)
 	return res, d, nil
 }
 

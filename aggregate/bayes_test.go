@@ -562,7 +562,7 @@ func TestBayesRandomInputs(t *testing.T) {
 		if err != nil {
 			// Refusals must be the documented ones.
 			known := false
-			for _, e := range []error{ErrTooFewPolls, ErrNoSampleSize, ErrNoPolls, ErrInvalidPoll} {
+			for _, e := range []error{ErrTooFewPolls, ErrNoPolls, ErrInvalidPoll} {
 				if errors.Is(err, e) {
 					msgs[e.Error()]++
 					known = true
@@ -585,7 +585,7 @@ func TestBayesRandomInputs(t *testing.T) {
 // returns the σ draws of each chain. It exists to measure what collapsing
 // buys: σ and the path's roughness are tightly coupled, so σ moves slowly.
 func plainGibbsSigma(t testing.TB, chains, warmup, iters int) [][]float64 {
-	o, err := observationsFor(syntheticPolls(t), Approve, obsOptions{})
+	o, err := observationsFor(readSet(t, syntheticPolls(t), inputRules{}), Approve, false, false)
 	require.NoError(t, err)
 	J := len(o.houses)
 	coef := make([]float64, J)

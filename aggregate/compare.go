@@ -105,10 +105,10 @@ func Compare(r *Result, off Official) (Comparison, error) {
 	case d.Before(first.Date) && off.Causal:
 		return Comparison{}, fmt.Errorf("%w: Compare: no polls identify the level on or before %s", ErrNoPolls, d.Format(time.DateOnly))
 	case d.Before(first.Date):
-		c.Extrapolated, c.Days = true, dayIndex(d, first.Date)
+		c.Extrapolated, c.Days = true, dayNumber(first.Date)-dayNumber(d)
 		c.Estimate, c.SE = first.Mean, math.Sqrt(first.SD*first.SD+float64(c.Days)*sr.Params.Sigma*sr.Params.Sigma)
 	case d.After(last.Date):
-		c.Extrapolated, c.Days = true, dayIndex(last.Date, d)
+		c.Extrapolated, c.Days = true, dayNumber(d)-dayNumber(last.Date)
 		c.Estimate, c.SE = last.Mean, math.Sqrt(last.SD*last.SD+float64(c.Days)*sr.Params.Sigma*sr.Params.Sigma)
 	default:
 		p, ok := pointOn(series, d)

@@ -189,7 +189,7 @@ func TestCalibrationPassLogitScale(t *testing.T) {
 	polls, err := f.chain().Apply(f.polls)
 	require.NoError(t, err)
 	m := StateSpace{Identify: SumToZero, Scale: ScaleLogit}
-	pm, err := m.prepare(polls, Approve)
+	pm, err := m.prepare(readSet(t, polls, m.rules()), Approve)
 	require.NoError(t, err)
 	require.Len(t, pm.o.loads, 1)
 	o := pm.o
@@ -283,7 +283,7 @@ func TestCorrectionHandComputed(t *testing.T) {
 func TestCorrectionUncorrectedUnchanged(t *testing.T) {
 	sim := simulate(3, simSpec{days: 100, polls: 60, houses: 3, sigma: 0.3, houseSD: 2, rare: -1, start: 60})
 	for _, logit := range []bool{false, true} {
-		o, err := observationsFor(sim.polls, Approve, obsOptions{logit: logit})
+		o, err := observationsFor(readSet(t, sim.polls, inputRules{}), Approve, logit, false)
 		require.NoError(t, err)
 		assert.Zero(t, o.corrected)
 		assert.Nil(t, o.loads)

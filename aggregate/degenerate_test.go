@@ -27,7 +27,7 @@ import (
 // are in TestStateSpaceDegenerate, TestBayesConfigAndDegenerate and
 // TestAverageDegenerate.
 
-var degSentinels = []error{ErrNoPolls, ErrConfig, ErrInvalidPoll, ErrTooFewPolls, ErrNoSampleSize, context.Canceled}
+var degSentinels = []error{ErrNoPolls, ErrConfig, ErrInvalidPoll, ErrTooFewPolls, ErrSpan, context.Canceled}
 
 func degPoll(pollster string, day, n int, a, d float64) poll.Poll {
 	s := time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, day)

@@ -14,8 +14,16 @@ var (
 	// ErrConfig: a configuration field holds an invalid value (negative
 	// where only positive values make sense, a level outside (0, 1), …).
 	ErrConfig = errors.New("aggregate: invalid configuration")
-	// ErrInvalidPoll: a poll failed validation (see PollError).
+	// ErrInvalidPoll: a poll failed validation (see PollError). By default
+	// such polls are left out of the fit, listed in Result.Excluded and
+	// returned as this error beside the result; with Strict they fail it.
 	ErrInvalidPoll = errors.New("aggregate: invalid poll")
+	// ErrSpan: the polls (or an anchor) span more days than a fit holds
+	// (MaxDays), as a mistyped year does.
+	ErrSpan = errors.New("aggregate: span too long")
+	// ErrTooFewPolls: there are polls, but not enough to estimate what was
+	// asked (for instance fewer polls than free house effects plus one).
+	ErrTooFewPolls = errors.New("aggregate: too few polls")
 )
 
 // PollError reports a poll a model cannot use, naming where it came from
@@ -30,30 +38,25 @@ type PollError struct {
 }
 
 func (e *PollError) Error() string {
-	where := fmt.Sprintf("poll %d", e.Index)
+	return fmt.Sprintf("aggregate: %s: %v", pollWhere(e.Index, e.Source, e.Line), e.Err)
+}
+
+// pollWhere names a poll by its position in the slice given to Fit and,
+// when known, the file and line it was read from.
+func pollWhere(index int, source string, line int) string {
+	where := fmt.Sprintf("poll %d", index)
 	switch {
-	case e.Source != "" && e.Line > 0:
-		where += fmt.Sprintf(" (%s:%d)", e.Source, e.Line)
-	case e.Line > 0:
-		where += fmt.Sprintf(" (line %d)", e.Line)
-	case e.Source != "":
-		where += fmt.Sprintf(" (%s)", e.Source)
+	case source != "" && line > 0:
+		where += fmt.Sprintf(" (%s:%d)", source, line)
+	case line > 0:
+		where += fmt.Sprintf(" (line %d)", line)
+	case source != "":
+		where += fmt.Sprintf(" (%s)", source)
 	}
-	return fmt.Sprintf("aggregate: %s: %v", where, e.Err)
+	return where
 }
 
 // Unwrap returns ErrInvalidPoll and the underlying validation error, so
 // that both errors.Is(err, ErrInvalidPoll) and errors.Is(err,
 // poll.ErrShareRange) (for instance) hold.
 func (e *PollError) Unwrap() []error { return []error{ErrInvalidPoll, e.Err} }
-
-// More sentinel errors of the state-space models (see also errors.go).
-var (
-	// ErrTooFewPolls: there are polls, but not enough to estimate what was
-	// asked (for instance fewer polls than free house effects plus one).
-	ErrTooFewPolls = errors.New("aggregate: too few polls")
-	// ErrNoSampleSize: a poll has no sample size and its pollster has no
-	// profile (poll.Lookup) giving a default one, so its sampling variance
-	// is unknown.
-	ErrNoSampleSize = errors.New("aggregate: unknown sample size")
-)

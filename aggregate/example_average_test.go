@@ -56,7 +56,8 @@ func ExampleAverage() {
 }
 
 // ExampleResult_String prints a fit as text tables (HTML and Markdown
-// give the same tables). Long series are thinned to month starts.
+// give the same tables). Long series are thinned to month starts. Houses
+// carry the pollsters' canonical names, whatever spelling a file used.
 func ExampleResult_String() {
 	nan := math.NaN()
 	mk := func(pollster string, day int, approve, disapprove float64) poll.Poll {
@@ -88,10 +89,10 @@ func ExampleResult_String() {
 	// 2024-03-05  78.5  0.43       77.1       79.9        76.1        81.0         78.5
 	//
 	// House effects (points; + means the house reports more approve)
-	// pollster      effect    SE  polls
-	// Левада-Центр    1.82  0.57      2
-	// ВЦИОМ           0.00  0.58      2
-	// ФОМ            -1.88  0.57      2
+	// pollster  effect    SE  polls
+	// Levada      1.82  0.57      2
+	// VTsIOM      0.00  0.58      2
+	// FOM        -1.88  0.57      2
 	//
 	// Diagnostics
 	// check       value   ok                                                         note

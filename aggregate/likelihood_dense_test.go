@@ -138,7 +138,7 @@ func TestCoreMatchesDenseGLS(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			m := StateSpace{Identify: tc.id, Reference: "Cedar", Tau: tc.tau,
 				Anchors: []Anchor{{Share: Approve, Date: ps[0].Start.AddDate(0, 0, 10), Value: 46, SD: 0.7}}}
-			pm, err := m.prepare(ps, Approve)
+			pm, err := m.prepare(readSet(t, ps, m.rules()), Approve)
 			require.NoError(t, err)
 			cr := newCore(pm.o, pm.c, pm.tauOf, pm.nTau)
 			tau := make([]float64, pm.nTau)

@@ -15,7 +15,7 @@ var nan = math.NaN()
 // unweightedCore builds the core for the approve share with the peers'
 // identification: unweighted sum to zero, no τ.
 func unweightedCore(t testing.TB) *core {
-	o, err := observationsFor(syntheticPolls(t), Approve, obsOptions{})
+	o, err := observationsFor(readSet(t, syntheticPolls(t), inputRules{}), Approve, false, false)
 	require.NoError(t, err)
 	J := len(o.houses)
 	coef := make([]float64, J)

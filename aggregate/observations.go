@@ -1,13 +1,10 @@
 package aggregate
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"sort"
 	"time"
-
-	"github.com/candorpoll/candor/poll"
 )
 
 // varianceFloorShare is the share (points) below which, or above 100 minus
@@ -21,15 +18,16 @@ const varianceFloorShare = 0.5
 // observations are the polls of one share, prepared for the state-space
 // models: one entry per poll, sorted by day (stable, so ties keep the input
 // order), with the poll's sampling variance. This is the common input of
-// StateSpace and Bayes; build it with observationsFor.
+// StateSpace and Bayes; build it with observationsFor from the pollSet.
 //
-// Day 0 (origin) is the earliest fieldwork start and day nDays−1 the latest
-// fieldwork end; observations sit at their fieldwork midpoints. House h is houses[h]; an anchor pseudo-observation has house
-// −1 and its variance in s2.
+// Day 0 (day number day0) is the earliest fieldwork start of a poll
+// publishing the share and day nDays−1 the latest fieldwork end;
+// observations sit at their fieldwork midpoints. House h is houses[h]; an
+// anchor pseudo-observation has house −1 and its variance in s2.
 type observations struct {
-	share  Share
-	origin time.Time
-	nDays  int
+	share Share
+	day0  int // day number (dayNumber) of day 0
+	nDays int
 
 	houses []string // house labels, sorted; "Levada" or "Levada/phone" with split modes
 	counts []int    // polls per house
@@ -39,7 +37,6 @@ type observations struct {
 	y     []float64 // observed value (points, or logit when logit is set)
 	s2    []float64 // sampling variance of y (points², or logit scale)
 	poll  []int     // index in the polls slice given to Fit; −1 for an anchor
-	neff  []float64 // effective sample size (0 for anchors)
 
 	logit bool // y and s2 are on the logit scale (log(p/(1−p)))
 
@@ -50,7 +47,7 @@ type observations struct {
 
 	skipped int // polls that do not publish the share (reported as a warning)
 
-	// Corrections (correction.go): polls with an audit trail, of which
+	// Corrections (calibration.go): polls with an audit trail, of which
 	// how many fell back to the binomial variance; per shared calibration
 	// (adjust.CalibrationKey in calibrations) the loadings of the
 	// observations on the model scale (0 for polls it does not touch and
@@ -60,51 +57,14 @@ type observations struct {
 	loads                         [][]float64
 }
 
-// obsOptions are the choices that change how polls become observations.
-type obsOptions struct {
-	splitModes bool // one house per pollster × mode (when the mode is known)
-	splitPops  bool // one house per pollster × population (when known)
-	logit      bool
-	// fieldAverage records each poll's fieldwork days (observations.first,
-	// last; see banded.go).
-	fieldAverage bool
-}
-
-// houseLabel returns the house a poll belongs to: its pollster's canonical
-// name, followed with split modes by "/" and the mode — the poll's own, or
-// when unknown its pollster profile's mode at the poll's end date (Levada's
-// 2020 telephone months, VTsIOM's move to the telephone in 2017) — and
-// with split populations by "/" and the population code (a, rv, lv, v)
-// when known.
-func houseLabel(p *poll.Poll, splitModes, splitPops bool) string {
-	name := poll.CanonicalName(p.Pollster)
-	if splitModes {
-		mode := p.Mode
-		if mode == poll.ModeUnknown {
-			if prof, ok := poll.Lookup(p.Pollster); ok {
-				mode = prof.ModeAt(p.End)
-			}
-		}
-		if mode != poll.ModeUnknown {
-			name += "/" + mode.String()
-		}
-	}
-	if splitPops && p.Population != poll.PopulationUnknown {
-		name += "/" + p.Population.String()
-	}
-	return name
-}
-
-// observationsFor prepares the polls publishing share s. Polls that do not
-// publish it (NaN, and for Undecided not derivable) are skipped and counted
-// in skipped; a poll that is invalid (poll.Validate) or whose sampling
-// variance cannot be computed (no sample size, no profile) is an error:
-// every such poll is reported, joined, each as a *PollError.
+// observationsFor prepares the polls of ps that publish share s (the
+// others are counted in skipped), on the logit scale when logit is set,
+// with their fieldwork spans when fieldAverage is set. It fails with
+// ErrNoPolls when no poll publishes the share.
 //
-// Sampling variance (points²): s² = deff·ỹ(100 − ỹ)/n with deff and n from
-// poll.EffectiveDesignEffect and the sample size (or the profile's default
-// when missing) — that is ỹ(100 − ỹ)/n_eff with n_eff from
-// poll.EffectiveSampleSize — and ỹ the share clamped into
+// Sampling variance (points²): s² = ỹ(100 − ỹ)/n_eff with n_eff the
+// poll's effective sample size (pollSet: its own or imputed sample size
+// over its design effect) and ỹ the share clamped into
 // [varianceFloorShare, 100 − varianceFloorShare] for the variance only. On
 // the logit scale the observation is logit(ỹ/100) and its variance by the
 // delta method 1/(n_eff·p̃(1 − p̃)), p̃ = ỹ/100.
@@ -114,131 +74,120 @@ func houseLabel(p *poll.Poll, splitModes, splitPops bool) string {
 // the corrections (adjust.SamplingCovariance) plus the corrections'
 // independent variance, and loadings on the shared calibrations: see
 // correctionFor and "Corrections and their uncertainty" in doc.go.
-func observationsFor(polls []poll.Poll, s Share, opt obsOptions) (*observations, error) {
-	type row struct {
-		mid  time.Time
-		idx  int
-		y    float64
-		s2   float64
-		neff float64
-		lab  string
-		corr *pollCorrection // nil for a poll without corrections
+func observationsFor(ps *pollSet, s Share, logit, fieldAverage bool) (*observations, error) {
+	o := &observations{share: s, logit: logit}
+	first, last := math.MaxInt, math.MinInt
+	used := make([]int, len(ps.houses)) // polls per house of ps; then the house's index in o
+	n := 0
+	for i := range ps.items {
+		it := &ps.items[i]
+		if math.IsNaN(it.value[s]) {
+			o.skipped++
+			continue
+		}
+		n++
+		used[it.house]++
+		first, last = min(first, it.start), max(last, it.end)
 	}
-	rows := make([]row, 0, len(polls))
-	var errs []error
-	skipped := 0
-	for i := range polls {
-		p := &polls[i]
-		if err := p.Validate(); err != nil {
-			errs = append(errs, &PollError{Index: i, Source: p.Source, Line: p.Line, Err: err})
-			continue
+	if n == 0 {
+		return nil, fmt.Errorf("%w for %s (%d polls used, none publishes it)", ErrNoPolls, s, len(ps.items))
+	}
+	for h, c := range used {
+		if c > 0 {
+			used[h] = len(o.houses)
+			o.houses = append(o.houses, ps.houses[h])
+			o.counts = append(o.counts, c)
 		}
-		if err := checkTrail(p); err != nil {
-			errs = append(errs, &PollError{Index: i, Source: p.Source, Line: p.Line, Err: err})
-			continue
-		}
-		y := s.Value(p)
+	}
+	o.day0, o.nDays = first, last-first+1
+	o.day, o.house, o.poll = make([]int, 0, n), make([]int, 0, n), make([]int, 0, n)
+	o.y, o.s2 = make([]float64, 0, n), make([]float64, 0, n)
+	if fieldAverage {
+		o.first, o.last = make([]int, 0, n), make([]int, 0, n)
+	}
+	long := false
+	for i := range ps.items {
+		it := &ps.items[i]
+		y := it.value[s]
 		if math.IsNaN(y) {
-			skipped++
-			continue
-		}
-		neff := p.EffectiveSampleSize()
-		if !(neff > 0) || math.IsInf(neff, 0) {
-			errs = append(errs, &PollError{Index: i, Source: p.Source, Line: p.Line,
-				Err: fmt.Errorf("%w: pollster %q has no sample size and no profile", ErrNoSampleSize, p.Pollster)})
 			continue
 		}
 		yv := min(max(y, varianceFloorShare), 100-varianceFloorShare)
 		var obs, v float64
-		var corr *pollCorrection
-		if len(p.Adjustments) > 0 {
+		if len(ps.polls[it.src].Adjustments) > 0 {
 			// A corrected poll: its own variance from the audit trail.
-			pc := correctionFor(p, s)
+			pc := ps.correction(it, s)
 			var scale float64
-			v, scale, pc.fallback = correctedVariance(pc, y, neff, opt.logit)
+			v, scale, pc.fallback = correctedVariance(pc, y, it.neff, logit)
 			for c := range pc.loads {
 				pc.loads[c] *= scale
 			}
-			corr = &pc
+			o.addCorrection(len(o.y), n, &pc)
 			obs = y
-			if opt.logit {
+			if logit {
 				q := yv / 100
 				obs = math.Log(q / (1 - q))
 			}
-		} else if opt.logit {
+		} else if logit {
 			q := yv / 100
 			obs = math.Log(q / (1 - q))
-			v = 1 / (neff * q * (1 - q))
+			v = 1 / (it.neff * q * (1 - q))
 		} else {
 			obs = y
-			v = yv * (100 - yv) / neff
+			v = yv * (100 - yv) / it.neff
 		}
-		rows = append(rows, row{mid: p.Midpoint(), idx: i, y: obs, s2: v, neff: neff, lab: houseLabel(p, opt.splitModes, opt.splitPops), corr: corr})
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	if len(rows) == 0 {
-		return nil, fmt.Errorf("%w for %s (%d polls given, %d without it)", ErrNoPolls, s, len(polls), skipped)
-	}
-	sort.SliceStable(rows, func(a, b int) bool { return rows[a].mid.Before(rows[b].mid) })
-
-	// The series covers every day on which some poll was in the field:
-	// from the earliest fieldwork start to the latest fieldwork end.
-	first, last := polls[rows[0].idx].Start, polls[rows[0].idx].End
-	for _, r := range rows {
-		p := &polls[r.idx]
-		if p.Start.Before(first) {
-			first = p.Start
-		}
-		if p.End.After(last) {
-			last = p.End
+		o.day = append(o.day, it.mid-first)
+		o.house = append(o.house, used[it.house])
+		o.poll = append(o.poll, it.src)
+		o.y = append(o.y, obs)
+		o.s2 = append(o.s2, v)
+		if fieldAverage {
+			o.first = append(o.first, it.start-first)
+			o.last = append(o.last, it.end-first)
+			long = long || it.end > it.start
 		}
 	}
-	o := &observations{share: s, origin: first.UTC().Truncate(24 * time.Hour), logit: opt.logit, skipped: skipped}
-	seen := map[string]int{}
-	for _, r := range rows {
-		if _, ok := seen[r.lab]; !ok {
-			seen[r.lab] = 0
-			o.houses = append(o.houses, r.lab)
-		}
-	}
-	sort.Strings(o.houses)
-	for h, lab := range o.houses {
-		seen[lab] = h
-	}
-	o.counts = make([]int, len(o.houses))
-	n := len(rows)
-	o.day, o.house, o.poll = make([]int, n), make([]int, n), make([]int, n)
-	o.y, o.s2, o.neff = make([]float64, n), make([]float64, n), make([]float64, n)
-	for i, r := range rows {
-		o.day[i] = dayIndex(o.origin, r.mid)
-		h := seen[r.lab]
-		o.house[i], o.poll[i] = h, r.idx
-		o.y[i], o.s2[i], o.neff[i] = r.y, r.s2, r.neff
-		o.counts[h]++
-		if r.corr != nil {
-			o.addCorrection(i, n, r.corr)
-		}
-	}
-	o.nDays = dayIndex(o.origin, last) + 1
-	if opt.fieldAverage {
-		o.setFieldSpans(polls)
+	if !long {
+		// Every poll spans one day: the midpoint model (banded.go).
+		o.first, o.last = nil, nil
 	}
 	return o, nil
 }
 
-// dayIndex returns the number of whole days from origin to t (both UTC
-// midnights; other times are truncated to their UTC day).
-func dayIndex(origin, t time.Time) int {
-	return int(math.Floor(t.UTC().Truncate(24*time.Hour).Sub(origin.UTC().Truncate(24*time.Hour)).Hours()/24 + 0.5))
+// collapse moves every observation to day 0 of a one-day series when they
+// all measure the same day (or, with field spans, the same fieldwork
+// period) of a longer series: the likelihood then does not depend on σ —
+// nothing tells how the level moves between days without polls — so the
+// fit runs on that day with σ = 0 (StateSpace.prepare; shareModel.expand
+// spreads the result back). It returns the series' first day number and
+// length before collapsing, and whether it did.
+func (o *observations) collapse() (day0, nDays int, ok bool) {
+	if o.nDays <= 1 || len(o.day) == 0 {
+		return 0, 0, false
+	}
+	for i := range o.day {
+		if o.day[i] != o.day[0] || (o.first != nil && (o.first[i] != o.first[0] || o.last[i] != o.last[0])) {
+			return 0, 0, false
+		}
+	}
+	day0, nDays = o.day0, o.nDays
+	o.day0 += o.day[0]
+	o.nDays = 1
+	for i := range o.day {
+		o.day[i] = 0
+	}
+	o.first, o.last = nil, nil
+	return day0, nDays, true
 }
 
 // addAnchor appends a pseudo-observation "the latent level on date was
 // value with standard deviation sd" (house −1), extending the day range when
 // the date lies outside it. Observations stay sorted by day.
-func (o *observations) addAnchor(date time.Time, value, sd float64) {
-	d := dayIndex(o.origin, date)
+func (o *observations) addAnchor(date time.Time, value, sd float64) error {
+	d := dayNumber(date) - o.day0
+	if span := max(d+1, o.nDays) - min(d, 0); span > MaxDays {
+		return fmt.Errorf("%w: an anchor on %s makes the series %d days long (at most %d)", ErrSpan, date.Format(time.DateOnly), span, MaxDays)
+	}
 	if d < 0 {
 		// Shift everything so that the anchor is day 0.
 		for i := range o.day {
@@ -248,7 +197,7 @@ func (o *observations) addAnchor(date time.Time, value, sd float64) {
 			o.first[i] -= d
 			o.last[i] -= d
 		}
-		o.origin = o.origin.AddDate(0, 0, d)
+		o.day0 += d
 		o.nDays -= d
 		d = 0
 	}
@@ -274,11 +223,11 @@ func (o *observations) addAnchor(date time.Time, value, sd float64) {
 		o.first = append(o.first[:i], append([]int{d}, o.first[i:]...)...)
 		o.last = append(o.last[:i], append([]int{d}, o.last[i:]...)...)
 	}
-	o.neff = append(o.neff[:i], append([]float64{0}, o.neff[i:]...)...)
+	return nil
 }
 
 // date returns the calendar date of day d.
-func (o *observations) date(d int) time.Time { return o.origin.AddDate(0, 0, d) }
+func (o *observations) date(d int) time.Time { return dayTime(o.day0 + d) }
 
 // variance returns the variance of observation i under the house-excess
 // standard deviations tau: R_i = s²_i + τ²_{tauOf[h(i)]}. tauOf maps a

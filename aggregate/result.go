@@ -66,6 +66,13 @@ type Result struct {
 	// polls merged or not used); each share has its own as well.
 	Diagnostics []Diagnostic
 	Warnings    []string
+
+	// Excluded lists every poll left out of the fit and why (invalid, or
+	// an unusable audit trail), in input order; Fit also returns them,
+	// joined, as its error. Imputed lists every value the fit supplied
+	// (sample sizes; see Imputation).
+	Excluded []*PollError
+	Imputed  []Imputation
 }
 
 // ShareResult is a model's estimate of one share.

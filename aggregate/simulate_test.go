@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"testing"
 	"time"
 
 	"github.com/candorpoll/candor/poll"
+	"github.com/stretchr/testify/require"
 )
 
 // simSpec describes polls simulated from Jackman's model (with optional
@@ -154,4 +156,16 @@ func (sim simulated) filteredTruth(first map[string]int, d int) float64 {
 		}
 	}
 	return sim.alpha[d] + s/float64(n)
+}
+
+// dayIndex is the number of days from origin to t.
+func dayIndex(origin, t time.Time) int { return dayNumber(t) - dayNumber(origin) }
+
+// readSet reads polls through the input boundary, failing the test on an
+// error.
+func readSet(t testing.TB, polls []poll.Poll, r inputRules) *pollSet {
+	t.Helper()
+	ps, err := readPolls(polls, r)
+	require.NoError(t, err)
+	return ps
 }

@@ -140,6 +140,18 @@ type StateSpace struct {
 	SplitPopulations bool
 	// Scale selects the scale of the model (default ScaleAuto).
 	Scale Scale
+	// Populations is the order of preference among the population
+	// versions of one poll (538 lists one poll for adults, registered and
+	// likely voters): a poll is used in the first version of the list it
+	// has, and versions not in the list are not used. Nil means Adults,
+	// RegisteredVoters, LikelyVoters, Voters, PopulationUnknown. Every
+	// model reads polls by the same rules ("Input" in the package doc).
+	Populations []poll.Population
+	// Strict fails the fit when any poll is invalid (ErrInvalidPoll). By
+	// default invalid polls are left out: the fit uses the others, lists
+	// the excluded in Result.Excluded and returns them, joined, as its
+	// error beside the result.
+	Strict bool
 	// PlugIn makes the smoothed sds treat σ̂ and τ̂ as known (the
 	// textbook smoother's sds, as statsmodels reports them). By default
 	// they also carry the first-order effect of the estimates' uncertainty
@@ -186,18 +198,30 @@ func (m StateSpace) Fit(ctx context.Context, polls []poll.Poll) (*Result, error)
 	if err := m.check(); err != nil {
 		return nil, err
 	}
+	ps, err := readPolls(polls, m.rules())
+	if err != nil {
+		return nil, err
+	}
 	_, results, warnings, err := eachShare("StateSpace.Shares", m.Shares, func(_ int, s Share) (*ShareResult, error) {
-		return m.fitShare(ctx, polls, s)
+		return m.fitShare(ctx, ps, s)
 	})
 	if err != nil {
 		return nil, err
 	}
 	r := assemble("statespace", m.level(), results)
 	r.Warnings = append(r.Warnings, warnings...)
-	return r, nil
+	return r, ps.finish(r)
+}
+
+// rules are the model's input rules (input.go).
+func (m StateSpace) rules() inputRules {
+	return inputRules{splitModes: m.SplitModes, splitPops: m.SplitPopulations, populations: m.Populations, strict: m.Strict}
 }
 
 func (m StateSpace) check() error {
+	if err := m.rules().check("StateSpace"); err != nil {
+		return err
+	}
 	switch {
 	case m.Level != 0 && !(m.Level > 0 && m.Level < 1):
 		return fmt.Errorf("%w: StateSpace.Level %v outside (0, 1)", ErrConfig, m.Level)
@@ -235,15 +259,15 @@ func (m StateSpace) level() float64 {
 }
 
 // useLogit decides the scale of share s on these polls.
-func (m StateSpace) useLogit(polls []poll.Poll, s Share) bool {
+func (m StateSpace) useLogit(ps *pollSet, s Share) bool {
 	switch m.Scale {
 	case ScalePoints:
 		return false
 	case ScaleLogit:
 		return true
 	}
-	for i := range polls {
-		if v := s.Value(&polls[i]); v < 10 || v > 90 {
+	for i := range ps.items {
+		if v := ps.items[i].value[s]; v < 10 || v > 90 {
 			return true
 		}
 	}
@@ -262,13 +286,17 @@ type shareModel struct {
 	logit    bool
 	estSigma bool
 	warnings []string
+	// span, when every observation lies on one day of a longer series
+	// (collapse), is the series' first day and length: the fit runs on
+	// that one day and expand spreads its point over the span.
+	span [2]int
 }
 
 // prepare builds the observations of share s, the identification
 // constraint and the τ groups, and checks that there are enough polls.
-func (m StateSpace) prepare(polls []poll.Poll, s Share) (*shareModel, error) {
-	logit := m.useLogit(polls, s)
-	o, err := observationsFor(polls, s, obsOptions{splitModes: m.SplitModes, splitPops: m.SplitPopulations, logit: logit, fieldAverage: m.FieldAverage})
+func (m StateSpace) prepare(ps *pollSet, s Share) (*shareModel, error) {
+	logit := m.useLogit(ps, s)
+	o, err := observationsFor(ps, s, logit, m.FieldAverage)
 	if err != nil {
 		return nil, err
 	}
@@ -304,7 +332,9 @@ func (m StateSpace) prepare(polls []poll.Poll, s Share) (*shareModel, error) {
 		n := 0
 		for _, a := range m.Anchors {
 			if a.Share == s {
-				o.addAnchor(a.Date, a.Value, a.SD)
+				if err := o.addAnchor(a.Date, a.Value, a.SD); err != nil {
+					return nil, err
+				}
 				n++
 			}
 		}
@@ -335,7 +365,11 @@ func (m StateSpace) prepare(polls []poll.Poll, s Share) (*shareModel, error) {
 	nObs := len(o.y)
 	var warnings []string
 	if o.skipped > 0 {
-		warnings = append(warnings, fmt.Sprintf("%d of %d polls do not publish the %s share and were not used", o.skipped, len(polls), s))
+		warnings = append(warnings, fmt.Sprintf("%d of %d polls do not publish the %s share and were not used", o.skipped, len(ps.items), s))
+	}
+	var span [2]int
+	if d0, n, ok := o.collapse(); ok {
+		span = [2]int{d0, n}
 	}
 	estSigma := !(m.Sigma > 0) && o.nDays > 1
 	// Enough polls: more than the free constants, plus one per estimated
@@ -345,13 +379,41 @@ func (m StateSpace) prepare(polls []poll.Poll, s Share) (*shareModel, error) {
 		return nil, fmt.Errorf("%w: %d polls of %s for %d free constants and %d variance parameters; fix Sigma (and Tau) or add polls",
 			ErrTooFewPolls, nObs, s, k, need-k)
 	}
+	if o.nDays == 1 {
+		warnings = append(warnings, oneDayWarning)
+	}
 	return &shareModel{o: o, c: c, fid: fid, tauOf: tauOf, nTau: nTau, fixedTau: fixedTau,
-		logit: logit, estSigma: estSigma, warnings: warnings}, nil
+		logit: logit, estSigma: estSigma, warnings: warnings, span: span}, nil
+}
+
+// oneDayWarning is the warning of a fit whose polls all measure one day.
+const oneDayWarning = "all polls measure one day (or one common fieldwork period): σ is not identified, so it is reported as 0 and the level is taken as constant over the series"
+
+// expand spreads the one-day result of a collapsed series (prepare) over
+// the series' span: the level is the same on every day (σ = 0), and the
+// causal series holds it from the day of the polls on.
+func (sm *shareModel) expand(res *ShareResult) {
+	d0, n := sm.span[0], sm.span[1]
+	if n == 0 || len(res.Series) != 1 {
+		return
+	}
+	spread := func(p Point, from int) []Point {
+		out := make([]Point, 0, d0+n-from)
+		for d := from; d < d0+n; d++ {
+			p.Date = dayTime(d)
+			out = append(out, p)
+		}
+		return out
+	}
+	res.Series = spread(res.Series[0], d0)
+	if len(res.Filtered) == 1 {
+		res.Filtered = spread(res.Filtered[0], dayNumber(res.Filtered[0].Date))
+	}
 }
 
 // fitShare fits one share.
-func (m StateSpace) fitShare(ctx context.Context, polls []poll.Poll, s Share) (*ShareResult, error) {
-	pm, err := m.prepare(polls, s)
+func (m StateSpace) fitShare(ctx context.Context, ps *pollSet, s Share) (*ShareResult, error) {
+	pm, err := m.prepare(ps, s)
 	if err != nil {
 		return nil, err
 	}
@@ -367,9 +429,6 @@ func (m StateSpace) fitShare(ctx context.Context, polls []poll.Poll, s Share) (*
 	}
 	if !cr.ok {
 		return nil, fmt.Errorf("%w: the polls of %s do not identify the house effects under %v identification", ErrTooFewPolls, s, m.Identify)
-	}
-	if o.nDays == 1 {
-		warnings = append(warnings, "all polls lie on one day: σ is not identified and is reported as 0")
 	}
 	if fit.atBound {
 		warnings = append(warnings, fmt.Sprintf("σ̂ = %.3g is at the end of the search range [1e-4, 50]", fit.sigma))
@@ -453,6 +512,7 @@ func (m StateSpace) fitShare(ctx context.Context, polls []poll.Poll, s Share) (*
 	res.Diagnostics = residualDiagnostics(o, sm, fit, tauOf)
 	res.Warnings = warnings
 	recordCorrections(res, o, cal)
+	pm.expand(res)
 	return res, nil
 }
 

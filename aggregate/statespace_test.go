@@ -232,21 +232,24 @@ func TestStateSpaceDegenerate(t *testing.T) {
 	}
 
 	// Missing sample size: a known pollster's profile supplies it; an
-	// unknown pollster is an error naming the poll.
+	// unknown pollster gets DefaultSampleSize; each imputation is listed.
 	lev := pollAt("Levada", 0, 0, 80, 15)
 	lev.Line = 7
 	r, err = StateSpace{Sigma: 0.3, Tau: TauNone, Shares: []Share{Approve}}.Fit(ctx, []poll.Poll{lev})
 	require.NoError(t, err)
 	prof, _ := poll.Lookup("Levada")
 	assert.InDelta(t, math.Sqrt(80*20*prof.DesignEffect/float64(prof.SampleSize)), r.Approve.Series[1].SD, 1e-9)
+	require.Len(t, r.Imputed, 1)
+	assert.Equal(t, float64(prof.SampleSize), r.Imputed[0].Value)
+	assert.Equal(t, 7, r.Imputed[0].Line)
 	unk := pollAt("Nobody Polls", 0, 0, 40, 50)
 	unk.Line, unk.Source = 12, "x.csv"
-	_, err = StateSpace{Sigma: 0.3}.Fit(ctx, []poll.Poll{unk})
-	assert.ErrorIs(t, err, ErrNoSampleSize)
-	var pe *PollError
-	require.ErrorAs(t, err, &pe)
-	assert.Equal(t, 12, pe.Line)
-	assert.Contains(t, err.Error(), "x.csv:12")
+	r, err = StateSpace{Sigma: 0.3, Tau: TauNone, Shares: []Share{Approve}}.Fit(ctx, []poll.Poll{unk})
+	require.NoError(t, err)
+	require.Len(t, r.Imputed, 1)
+	assert.Equal(t, float64(DefaultSampleSize), r.Imputed[0].Value)
+	assert.Contains(t, r.Imputed[0].String(), "x.csv:12")
+	assert.InDelta(t, math.Sqrt(40*60/float64(DefaultSampleSize)), r.Approve.Series[0].SD, 1e-9)
 
 	// Invalid poll.
 	bad := pollAt("Acme", 0, 1000, 140, 50)

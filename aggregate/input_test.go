@@ -1,0 +1,256 @@
+package aggregate
+
+import (
+	"context"
+	"errors"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/candorpoll/candor/poll"
+)
+
+// inputModels are the three models with small, fast settings, so that the
+// input rules are checked on each.
+var inputModels = map[string]func(polls []poll.Poll, strict bool) (*Result, error){
+	"statespace": func(polls []poll.Poll, strict bool) (*Result, error) {
+		return StateSpace{Strict: strict}.Fit(context.Background(), polls)
+	},
+	"bayes": func(polls []poll.Poll, strict bool) (*Result, error) {
+		return Bayes{Model: StateSpace{Strict: strict, Shares: []Share{Approve}}, Chains: 2, Warmup: 20, Iterations: 60}.Fit(context.Background(), polls)
+	},
+	"average": func(polls []poll.Poll, strict bool) (*Result, error) {
+		return Average{Strict: strict}.Fit(context.Background(), polls)
+	},
+}
+
+// inputPolls are 60 valid polls of three pollsters over 120 days.
+func inputPolls() []poll.Poll {
+	var ps []poll.Poll
+	for d := 0; d < 120; d += 2 {
+		house := []string{"Acme", "Bolt", "Core"}[d%3]
+		p := pollAt(house, d, 800+10*d, 45+float64(d%7)/2, 48-float64(d%5)/2)
+		p.Source, p.Line = "polls.csv", d+2
+		ps = append(ps, p)
+	}
+	return ps
+}
+
+// TestInputExcludesInvalidPolls: a few invalid polls among many are left
+// out — the fit uses the others, lists each excluded poll with where it
+// came from, and returns them as an error beside the result — and Strict
+// turns them into a failure.
+func TestInputExcludesInvalidPolls(t *testing.T) {
+	polls := inputPolls()
+	polls[3].Approve = 140                            // share out of range
+	polls[10].End = polls[10].Start.AddDate(0, 0, -3) // ends before it starts
+	polls[20].Adjustments = []poll.Adjustment{{Name: "bad", Variance: math.NaN()}}
+	for name, fit := range inputModels {
+		t.Run(name, func(t *testing.T) {
+			res, err := fit(polls, false)
+			require.NotNil(t, res, "the valid polls are fitted")
+			require.Error(t, err)
+			assert.ErrorIs(t, err, ErrInvalidPoll)
+			assert.ErrorIs(t, err, poll.ErrShareRange)
+			assert.ErrorIs(t, err, poll.ErrDateOrder)
+			require.Len(t, res.Excluded, 3)
+			for k, i := range []int{3, 10, 20} {
+				assert.Equal(t, i, res.Excluded[k].Index)
+				assert.Equal(t, i*2+2, res.Excluded[k].Line)
+				assert.Contains(t, res.Excluded[k].Error(), "polls.csv:")
+			}
+			assert.Contains(t, strings.Join(res.Warnings, "\n"), "3 invalid polls were left out")
+			n := 0
+			for _, h := range res.Approve.Houses {
+				n += h.Polls
+			}
+			assert.Equal(t, len(polls)-3, n, "every valid poll counted once")
+
+			res, err = fit(polls, true)
+			assert.Nil(t, res)
+			assert.ErrorIs(t, err, ErrInvalidPoll)
+		})
+	}
+}
+
+// TestInputRoundingSum: shares that sum to 100.01 by rounding are a valid
+// poll (within poll.ShareSumTolerance): the fit uses it, with the derived
+// undecided share left out rather than negative.
+func TestInputRoundingSum(t *testing.T) {
+	polls := inputPolls()
+	polls[5].Approve, polls[5].Disapprove, polls[5].Undecided = 50.01, 50, math.NaN()
+	for name, fit := range inputModels {
+		t.Run(name, func(t *testing.T) {
+			res, err := fit(polls, true)
+			require.NoError(t, err)
+			assert.Empty(t, res.Excluded)
+			assert.True(t, math.IsNaN(Undecided.Value(&polls[5])))
+		})
+	}
+}
+
+// TestInputSubgroupCopies: a poll listed under several subgroups (538's
+// "All polls", "Adults", "Voters") and for several populations counts once,
+// in every model.
+func TestInputSubgroupCopies(t *testing.T) {
+	base := inputPolls()
+	var polls []poll.Poll
+	for i, p := range base {
+		p.ID = string(rune('a'+i%26)) + "/1" // 538's poll_id/question_id
+		p.Population = poll.Adults
+		polls = append(polls, p)
+		if i%4 == 0 {
+			for _, sub := range []string{"Adults", "Voters"} {
+				q := p
+				q.Subgroup = sub
+				polls = append(polls, q)
+			}
+			q := p
+			q.Population, q.Approve = poll.RegisteredVoters, p.Approve+2
+			polls = append(polls, q)
+		}
+	}
+	for name, fit := range inputModels {
+		t.Run(name, func(t *testing.T) {
+			res, err := fit(polls, true)
+			require.NoError(t, err)
+			n := 0
+			for _, h := range res.Approve.Houses {
+				n += h.Polls
+			}
+			assert.Equal(t, len(base), n)
+			w := strings.Join(res.Warnings, "\n")
+			assert.Contains(t, w, "30 rows repeat a poll exactly")
+			assert.Contains(t, w, "15 rows are another population's version")
+		})
+	}
+}
+
+// TestInputSpan: a poll dated 9999-12-31 is an error naming it, not a
+// series silently cut at 2312 (time.Sub saturates there); day numbers are
+// exact far from 1970.
+func TestInputSpan(t *testing.T) {
+	polls := inputPolls()
+	polls[7].End = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+	for name, fit := range inputModels {
+		t.Run(name, func(t *testing.T) {
+			_, err := fit(polls, false)
+			require.ErrorIs(t, err, ErrSpan)
+			assert.Contains(t, err.Error(), "9999-12-31")
+			assert.Contains(t, err.Error(), "polls.csv:16")
+		})
+	}
+	// Just inside the limit: 300 years of polls fit, ending where they end.
+	far := inputPolls()[:6]
+	for i := range far {
+		far[i].Start = time.Date(1800+60*i, 1, 1, 0, 0, 0, 0, time.UTC)
+		far[i].End = far[i].Start
+	}
+	res, err := StateSpace{Shares: []Share{Approve}, Tau: TauNone}.Fit(context.Background(), far)
+	require.NoError(t, err)
+	s := res.Approve.Series
+	assert.Equal(t, far[5].End, s[len(s)-1].Date)
+	assert.Equal(t, dayNumber(far[5].End)-dayNumber(far[0].Start)+1, len(s))
+	assert.Equal(t, -62135596800/86400, dayNumber(time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)))
+	assert.Equal(t, 2932896, dayNumber(time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)))
+}
+
+// TestInputSampleSizeImputation: a missing sample size is the pollster's
+// median, else its profile's, else DefaultSampleSize — recorded, never a
+// refusal.
+func TestInputSampleSizeImputation(t *testing.T) {
+	polls := inputPolls()
+	polls[0].SampleSize = 0 // Acme: the median of its other polls
+	lev := pollAt("Levada", 50, 0, 80, 15)
+	unk := pollAt("Nobody", 60, 0, 44, 50)
+	polls = append(polls, lev, unk)
+	var acme []float64
+	for _, p := range polls[1:] {
+		if p.Pollster == "Acme" {
+			acme = append(acme, float64(p.SampleSize))
+		}
+	}
+	prof, ok := poll.Lookup("Levada")
+	require.True(t, ok)
+	for name, fit := range inputModels {
+		t.Run(name, func(t *testing.T) {
+			res, err := fit(polls, true)
+			require.NoError(t, err)
+			require.Len(t, res.Imputed, 3)
+			got := map[string]Imputation{}
+			for _, m := range res.Imputed {
+				got[m.Pollster] = m
+			}
+			assert.Equal(t, median(acme), got["Acme"].Value)
+			assert.Contains(t, got["Acme"].Rule, "median")
+			assert.Equal(t, float64(prof.SampleSize), got["Levada"].Value)
+			assert.Equal(t, float64(DefaultSampleSize), got["Nobody"].Value)
+			assert.Contains(t, strings.Join(res.Warnings, "\n"), "3 polls have no sample size")
+		})
+	}
+}
+
+func median(v []float64) float64 {
+	s := append([]float64(nil), v...)
+	for i := range s { // insertion sort: a handful of values
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+	return (s[(len(s)-1)/2] + s[len(s)/2]) / 2
+}
+
+// TestInputCommonFieldwork: when every poll has the same multi-day
+// fieldwork, σ is not identified (the likelihood does not depend on it):
+// the fit says so and takes the level as constant over the fieldwork,
+// whatever the number of polls, instead of an arbitrary σ̂ with intervals
+// of 0–100.
+func TestInputCommonFieldwork(t *testing.T) {
+	for _, n := range []int{5, 40} {
+		var polls []poll.Poll
+		for i := range n {
+			p := pollAt([]string{"Acme", "Bolt"}[i%2], 0, 1000, 45+float64(i%3), 50-float64(i%3))
+			p.End = p.Start.AddDate(0, 0, 9)
+			polls = append(polls, p)
+		}
+		for _, m := range []StateSpace{{}, {FieldAverage: true}} {
+			res, err := m.Fit(context.Background(), polls)
+			require.NoError(t, err)
+			a := res.Approve
+			require.Len(t, a.Series, 10)
+			assert.Equal(t, 0.0, a.Params.Sigma)
+			assert.Contains(t, strings.Join(a.Warnings, "\n"), "σ is not identified")
+			for _, p := range a.Series {
+				assert.Equal(t, a.Series[0].Mean, p.Mean)
+				assert.Less(t, p.Upper-p.Lower, 3.0, "n=%d: %+v", n, p)
+			}
+		}
+		res, err := Bayes{Model: StateSpace{Shares: []Share{Approve}}, Chains: 2, Iterations: 100}.Fit(context.Background(), polls)
+		require.NoError(t, err)
+		assert.Len(t, res.Approve.Series, 10)
+		assert.Contains(t, strings.Join(res.Approve.Warnings, "\n"), "σ is not identified")
+		// The posterior carries τ's uncertainty from 5 or 40 polls: wider
+		// than the plug-in interval, but nowhere near 0–100.
+		assert.Less(t, res.Approve.Series[9].Upper-res.Approve.Series[9].Lower, 10.0)
+	}
+}
+
+// TestInputReadPolls checks the boundary itself on edge inputs.
+func TestInputReadPolls(t *testing.T) {
+	_, err := readPolls(nil, inputRules{})
+	assert.ErrorIs(t, err, ErrNoPolls)
+	bad := inputPolls()[:2]
+	bad[0].Approve, bad[1].Approve = -1, -1
+	_, err = readPolls(bad, inputRules{})
+	assert.ErrorIs(t, err, ErrNoPolls)
+	assert.ErrorIs(t, err, poll.ErrShareRange)
+	assert.Error(t, inputRules{populations: []poll.Population{}}.check("StateSpace"))
+	var pe *PollError
+	_, err = readPolls(bad, inputRules{strict: true})
+	require.True(t, errors.As(err, &pe))
+	assert.Equal(t, 0, pe.Index)
+}
