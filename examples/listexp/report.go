@@ -11,6 +11,7 @@ import (
 	"strconv"
 
 	"github.com/candorpoll/candor/adjust"
+	"github.com/candorpoll/candor/adjust/sensitive"
 	"github.com/candorpoll/candor/poll"
 )
 
@@ -21,9 +22,9 @@ var dataFS embed.FS
 type results struct {
 	n                 int
 	direct, dim       adjust.Estimate
-	ml                *adjust.MLResult
-	design            adjust.DesignTest
-	combined          adjust.Combined
+	ml                *sensitive.MLResult
+	design            sensitive.DesignTest
+	combined          sensitive.Combined
 	cov               float64 // bootstrap covariance of the direct and list estimates
 	falsification     adjust.Falsification
 	measures          adjust.FalsificationMeasures
@@ -34,14 +35,14 @@ type results struct {
 }
 
 // rrDesign is the forced-response design of data/rr.csv.
-var rrDesign = adjust.RandomizedResponse{Design: adjust.ForcedResponse, P: 0.7, P1: 0.2, P0: 0.1}
+var rrDesign = sensitive.RandomizedResponse{Design: sensitive.ForcedResponse, P: 0.7, P1: 0.2, P0: 0.1}
 
 func analyse(ctx context.Context) (*results, error) {
 	f, err := dataFS.Open("data/list.csv")
 	if err != nil {
 		return nil, err
 	}
-	resp, err := adjust.ReadRespondents(f, adjust.Columns{Direct: "direct"})
+	resp, err := sensitive.ReadRespondents(f, sensitive.Columns{Direct: "direct"})
 	f.Close()
 	if err != nil {
 		return nil, fmt.Errorf("list.csv: %w", err)
@@ -109,7 +110,7 @@ func analyse(ctx context.Context) (*results, error) {
 // bootstrapCov returns the bootstrap covariance of the direct share and
 // the difference-in-means list estimate, resampling respondents within
 // each arm (as the randomization fixed the arm sizes).
-func bootstrapCov(le *adjust.ListExperiment, reps int, seed uint64) (float64, error) {
+func bootstrapCov(le *sensitive.ListExperiment, reps int, seed uint64) (float64, error) {
 	rng := rand.New(rand.NewPCG(seed, 0))
 	var arms [2][]int
 	for i, t := range le.Treat {
@@ -120,7 +121,7 @@ func bootstrapCov(le *adjust.ListExperiment, reps int, seed uint64) (float64, er
 		}
 	}
 	n := len(le.Y)
-	b := adjust.ListExperiment{Y: make([]float64, n), Treat: make([]bool, n), J: le.J}
+	b := sensitive.ListExperiment{Y: make([]float64, n), Treat: make([]bool, n), J: le.J}
 	d := make([]float64, reps)
 	l := make([]float64, reps)
 	for k := range reps {

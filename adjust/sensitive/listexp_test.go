@@ -1,4 +1,4 @@
-package adjust
+package sensitive
 
 import (
 	"encoding/csv"
@@ -18,7 +18,7 @@ import (
 // intercept-only estimators it is the sufficient statistic.
 func countsExperiment(t testing.TB, dataset string, J int) *ListExperiment {
 	t.Helper()
-	f, err := os.Open("../testdata/sensitive/list-counts.csv")
+	f, err := os.Open("../../testdata/sensitive/list-counts.csv")
 	require.NoError(t, err)
 	defer f.Close()
 	rows, err := csv.NewReader(f).ReadAll()

@@ -1,8 +1,10 @@
-package adjust
+package sensitive
 
 import (
 	"fmt"
 	"math"
+
+	"github.com/candorpoll/candor/adjust"
 )
 
 // ListExperiment holds respondent-level data from a standard list
@@ -34,19 +36,19 @@ type ListExperiment struct {
 // validate checks the data and returns the group sizes.
 func (le *ListExperiment) validate() (n1, n0 int, err error) {
 	if len(le.Y) == 0 {
-		return 0, 0, fmt.Errorf("adjust: list experiment: %w", ErrEmpty)
+		return 0, 0, fmt.Errorf("sensitive: list experiment: %w", ErrEmpty)
 	}
 	if len(le.Treat) != len(le.Y) {
-		return 0, 0, fmt.Errorf("adjust: list experiment: %w: %d counts, %d treatment flags", ErrLength, len(le.Y), len(le.Treat))
+		return 0, 0, fmt.Errorf("sensitive: list experiment: %w: %d counts, %d treatment flags", ErrLength, len(le.Y), len(le.Treat))
 	}
 	if le.Direct != nil && len(le.Direct) != len(le.Y) {
-		return 0, 0, fmt.Errorf("adjust: list experiment: %w: %d counts, %d direct answers", ErrLength, len(le.Y), len(le.Direct))
+		return 0, 0, fmt.Errorf("sensitive: list experiment: %w: %d counts, %d direct answers", ErrLength, len(le.Y), len(le.Direct))
 	}
 	if le.Weight != nil && len(le.Weight) != len(le.Y) {
-		return 0, 0, fmt.Errorf("adjust: list experiment: %w: %d counts, %d weights", ErrLength, len(le.Y), len(le.Weight))
+		return 0, 0, fmt.Errorf("sensitive: list experiment: %w: %d counts, %d weights", ErrLength, len(le.Y), len(le.Weight))
 	}
 	if le.J < 1 {
-		return 0, 0, fmt.Errorf("adjust: list experiment: %w: J = %d control items, need ≥ 1", ErrValue, le.J)
+		return 0, 0, fmt.Errorf("sensitive: list experiment: %w: J = %d control items, need ≥ 1", ErrValue, le.J)
 	}
 	for i, y := range le.Y {
 		top := le.J
@@ -61,16 +63,16 @@ func (le *ListExperiment) validate() (n1, n0 int, err error) {
 			if le.Treat[i] {
 				grp = "treated"
 			}
-			return 0, 0, fmt.Errorf("adjust: list experiment: respondent %d (%s): %w: count %v not an integer in 0..%d", i, grp, ErrCountRange, y, top)
+			return 0, 0, fmt.Errorf("sensitive: list experiment: respondent %d (%s): %w: count %v not an integer in 0..%d", i, grp, ErrCountRange, y, top)
 		}
 		if le.Direct != nil {
 			if d := le.Direct[i]; !math.IsNaN(d) && d != 0 && d != 1 {
-				return 0, 0, fmt.Errorf("adjust: list experiment: respondent %d: %w: direct answer %v is not 0, 1 or NaN", i, ErrValue, d)
+				return 0, 0, fmt.Errorf("sensitive: list experiment: respondent %d: %w: direct answer %v is not 0, 1 or NaN", i, ErrValue, d)
 			}
 		}
 	}
 	if n1 < 2 || n0 < 2 {
-		return n1, n0, fmt.Errorf("adjust: list experiment: %w: %d treated and %d control respondents, need ≥ 2 each", ErrGroupSize, n1, n0)
+		return n1, n0, fmt.Errorf("sensitive: list experiment: %w: %d treated and %d control respondents, need ≥ 2 each", ErrGroupSize, n1, n0)
 	}
 	return n1, n0, nil
 }
@@ -148,7 +150,7 @@ func diffVariance(kind VarianceKind, n1, n0 int, v1, v0 float64) (float64, error
 		hc0 := (f1-1)*v1/(f1*f1) + (f0-1)*v0/(f0*f0)
 		return hc0 * (f1 + f0) / (f1 + f0 - 2), nil
 	}
-	return math.NaN(), fmt.Errorf("adjust: %w: unknown variance kind %v", ErrValue, kind)
+	return math.NaN(), fmt.Errorf("sensitive: %w: unknown variance kind %v", ErrValue, kind)
 }
 
 // DiffInMeans returns the difference-in-means estimate of the prevalence
@@ -160,34 +162,34 @@ func diffVariance(kind VarianceKind, n1, n0 int, v1, v0 float64) (float64, error
 // Under randomization, no design effect and no liars, E[τ̂] = P(Z = 1).
 // The estimate is not truncated to [0, 1]: a negative value is a signal of
 // a design effect or of noise, not something to hide.
-func (le *ListExperiment) DiffInMeans() (Estimate, error) {
+func (le *ListExperiment) DiffInMeans() (adjust.Estimate, error) {
 	return le.DiffInMeansSE(HC3)
 }
 
 // DiffInMeansSE is [ListExperiment.DiffInMeans] with the standard error of
 // the given kind.
-func (le *ListExperiment) DiffInMeansSE(kind VarianceKind) (Estimate, error) {
+func (le *ListExperiment) DiffInMeansSE(kind VarianceKind) (adjust.Estimate, error) {
 	if _, _, err := le.validate(); err != nil {
-		return Estimate{}, err
+		return adjust.Estimate{}, err
 	}
 	n1, m1, v1 := groupMoments(le.Y, le.Treat, true)
 	n0, m0, v0 := groupMoments(le.Y, le.Treat, false)
 	v, err := diffVariance(kind, n1, n0, v1, v0)
 	if err != nil {
-		return Estimate{}, fmt.Errorf("adjust: difference in means: %w", err)
+		return adjust.Estimate{}, fmt.Errorf("sensitive: difference in means: %w", err)
 	}
-	return Estimate{Value: m1 - m0, SE: math.Sqrt(v)}, nil
+	return adjust.Estimate{Value: m1 - m0, SE: math.Sqrt(v)}, nil
 }
 
 // ControlMean returns the mean count of the control group with its HC3
 // standard error s₀/√(n₀ − 1), the intercept of ictreg(method = "lm")
 // without covariates.
-func (le *ListExperiment) ControlMean() (Estimate, error) {
+func (le *ListExperiment) ControlMean() (adjust.Estimate, error) {
 	if _, _, err := le.validate(); err != nil {
-		return Estimate{}, err
+		return adjust.Estimate{}, err
 	}
 	n0, m0, v0 := groupMoments(le.Y, le.Treat, false)
-	return Estimate{Value: m0, SE: math.Sqrt(v0 / float64(n0-1))}, nil
+	return adjust.Estimate{Value: m0, SE: math.Sqrt(v0 / float64(n0-1))}, nil
 }
 
 // WeightedDiffInMeans returns the survey-weighted difference in means
@@ -203,9 +205,9 @@ func (le *ListExperiment) ControlMean() (Estimate, error) {
 // With equal weights it is the HC0 variance. The weights in le.Weight must
 // be finite and ≥ 0 with a positive sum in each arm; nil weights give the
 // unweighted estimate with the HC0 variance.
-func (le *ListExperiment) WeightedDiffInMeans() (Estimate, error) {
+func (le *ListExperiment) WeightedDiffInMeans() (adjust.Estimate, error) {
 	if _, _, err := le.validate(); err != nil {
-		return Estimate{}, err
+		return adjust.Estimate{}, err
 	}
 	w := func(i int) float64 {
 		if le.Weight == nil {
@@ -217,7 +219,7 @@ func (le *ListExperiment) WeightedDiffInMeans() (Estimate, error) {
 	for i, y := range le.Y {
 		wi := w(i)
 		if !(wi >= 0) || math.IsInf(wi, 1) {
-			return Estimate{}, fmt.Errorf("adjust: weighted difference in means: respondent %d: %w: weight %v", i, ErrValue, wi)
+			return adjust.Estimate{}, fmt.Errorf("sensitive: weighted difference in means: respondent %d: %w: weight %v", i, ErrValue, wi)
 		}
 		g := 0
 		if le.Treat[i] {
@@ -227,7 +229,7 @@ func (le *ListExperiment) WeightedDiffInMeans() (Estimate, error) {
 		swy[g] += wi * y
 	}
 	if sw[0] == 0 || sw[1] == 0 {
-		return Estimate{}, fmt.Errorf("adjust: weighted difference in means: %w: an arm has zero total weight", ErrGroupSize)
+		return adjust.Estimate{}, fmt.Errorf("sensitive: weighted difference in means: %w: an arm has zero total weight", ErrGroupSize)
 	}
 	mean := [2]float64{swy[0] / sw[0], swy[1] / sw[1]}
 	var v float64
@@ -239,5 +241,5 @@ func (le *ListExperiment) WeightedDiffInMeans() (Estimate, error) {
 		d := w(i) * (y - mean[g])
 		v += d * d / (sw[g] * sw[g])
 	}
-	return Estimate{Value: mean[1] - mean[0], SE: math.Sqrt(v)}, nil
+	return adjust.Estimate{Value: mean[1] - mean[0], SE: math.Sqrt(v)}, nil
 }

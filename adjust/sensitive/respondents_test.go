@@ -1,4 +1,4 @@
-package adjust
+package sensitive
 
 import (
 	"bytes"
@@ -93,7 +93,7 @@ func FuzzReadRespondents(f *testing.F) {
 	f.Add("y,treat,direct\n2,1,0\n3,0,NA\n")
 	f.Add("\ufeffy,treat\n\"1\",TRUE\n")
 	f.Add("y,treat\n1,\n,\n\"\n")
-	if b, err := os.ReadFile("../testdata/sensitive/combined-vignette.csv"); err == nil {
+	if b, err := os.ReadFile("../../testdata/sensitive/combined-vignette.csv"); err == nil {
 		f.Add(string(bytes.ReplaceAll(b[:2000], []byte("\"Y\""), []byte("\"y\""))))
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -1,10 +1,11 @@
-package adjust
+package sensitive
 
 import (
 	"fmt"
 	"math"
 
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // LogisticSettings configures [FitLogistic]. The zero value (or a nil
@@ -50,15 +51,15 @@ type Logistic struct {
 // mat.Cholesky would panic on it.
 func (l *Logistic) Cov() (*mat.SymDense, error) {
 	if l.Information == nil || l.Information.IsEmpty() {
-		return nil, fmt.Errorf("adjust: logistic covariance: %w: no information matrix", ErrEmpty)
+		return nil, fmt.Errorf("sensitive: logistic covariance: %w: no information matrix", ErrEmpty)
 	}
 	var ch mat.Cholesky
 	if !ch.Factorize(l.Information) {
-		return nil, fmt.Errorf("adjust: logistic covariance: %w", ErrSingular)
+		return nil, fmt.Errorf("sensitive: logistic covariance: %w", ErrSingular)
 	}
 	var cov mat.SymDense
 	if err := ch.InverseTo(&cov); err != nil {
-		return nil, fmt.Errorf("adjust: logistic covariance: %w: %v", ErrSingular, err)
+		return nil, fmt.Errorf("sensitive: logistic covariance: %w: %v", ErrSingular, err)
 	}
 	return &cov, nil
 }
@@ -71,7 +72,7 @@ func (l *Logistic) SE() ([]float64, error) {
 		return nil, err
 	}
 	if d := cov.SymmetricDim(); d != len(l.Coef) {
-		return nil, fmt.Errorf("adjust: logistic SE: %w: %d coefficients, information %d×%d", ErrLength, len(l.Coef), d, d)
+		return nil, fmt.Errorf("sensitive: logistic SE: %w: %d coefficients, information %d×%d", ErrLength, len(l.Coef), d, d)
 	}
 	se := make([]float64, len(l.Coef))
 	for i := range se {
@@ -120,20 +121,20 @@ func FitLogistic(x mat.Matrix, y, w []float64, s *LogisticSettings) (*Logistic, 
 	}
 	n, p := x.Dims()
 	if n == 0 || p == 0 {
-		return nil, fmt.Errorf("adjust: logistic: %w", ErrEmpty)
+		return nil, fmt.Errorf("sensitive: logistic: %w", ErrEmpty)
 	}
 	if len(y) != n || (w != nil && len(w) != n) {
-		return nil, fmt.Errorf("adjust: logistic: %w: x has %d rows, y %d, w %d", ErrLength, n, len(y), len(w))
+		return nil, fmt.Errorf("sensitive: logistic: %w: x has %d rows, y %d, w %d", ErrLength, n, len(y), len(w))
 	}
 	if set.Start != nil && len(set.Start) != p {
-		return nil, fmt.Errorf("adjust: logistic: %w: %d start values for %d columns", ErrLength, len(set.Start), p)
+		return nil, fmt.Errorf("sensitive: logistic: %w: %d start values for %d columns", ErrLength, len(set.Start), p)
 	}
 	for i, v := range y {
 		if !(v >= 0 && v <= 1) {
-			return nil, fmt.Errorf("adjust: logistic: %w: y[%d] = %v outside [0, 1]", ErrValue, i, v)
+			return nil, fmt.Errorf("sensitive: logistic: %w: y[%d] = %v outside [0, 1]", ErrValue, i, v)
 		}
 		if w != nil && !(w[i] >= 0 && !math.IsInf(w[i], 1)) {
-			return nil, fmt.Errorf("adjust: logistic: %w: weight w[%d] = %v", ErrValue, i, w[i])
+			return nil, fmt.Errorf("sensitive: logistic: %w: weight w[%d] = %v", ErrValue, i, w[i])
 		}
 	}
 	// The inner loops run over a row-major slice: a dense matrix's own
@@ -152,7 +153,7 @@ func FitLogistic(x mat.Matrix, y, w []float64, s *LogisticSettings) (*Logistic, 
 	}
 	for k, v := range xd {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("adjust: logistic: %w: x[%d, %d] = %v", ErrValue, k/p, k%p, v)
+			return nil, fmt.Errorf("sensitive: logistic: %w: x[%d, %d] = %v", ErrValue, k/p, k%p, v)
 		}
 	}
 	wt := func(i int) float64 {
@@ -240,17 +241,17 @@ func FitLogistic(x mat.Matrix, y, w []float64, s *LogisticSettings) (*Logistic, 
 			if it > 1 {
 				// The information was fine at the start and degenerated
 				// as fitted probabilities ran to 0 or 1: separation.
-				return fit, fmt.Errorf("adjust: logistic: %w: information became singular after %d iterations (fitted probabilities 0 or 1: separation)", ErrNotConverged, it-1)
+				return fit, fmt.Errorf("sensitive: logistic: %w: information became singular after %d iterations (fitted probabilities 0 or 1: separation)", ErrNotConverged, it-1)
 			}
-			return fit, fmt.Errorf("adjust: logistic: %w: information matrix not positive definite (collinear columns or no positive weight)", ErrSingular)
+			return fit, fmt.Errorf("sensitive: logistic: %w: information matrix not positive definite (collinear columns or no positive weight)", ErrSingular)
 		}
 		if err := ch.SolveVecTo(step, mat.NewVecDense(p, score)); err != nil {
 			fit.LogLik = ll
 			fit.Iterations = it - 1
 			if it > 1 {
-				return fit, fmt.Errorf("adjust: logistic: %w: information became ill-conditioned after %d iterations (fitted probabilities 0 or 1: separation): %v", ErrNotConverged, it-1, err)
+				return fit, fmt.Errorf("sensitive: logistic: %w: information became ill-conditioned after %d iterations (fitted probabilities 0 or 1: separation): %v", ErrNotConverged, it-1, err)
 			}
-			return fit, fmt.Errorf("adjust: logistic: %w: %v", ErrSingular, err)
+			return fit, fmt.Errorf("sensitive: logistic: %w: %v", ErrSingular, err)
 		}
 		llNew, maxStep, maxBeta := halvingStep(beta, step, trial, ll, trialLogLik)
 		copy(beta, trial)
@@ -264,7 +265,7 @@ func FitLogistic(x mat.Matrix, y, w []float64, s *LogisticSettings) (*Logistic, 
 	}
 	derivs()
 	fit.LogLik = ll
-	return fit, fmt.Errorf("adjust: logistic: %w after %d iterations (complete separation?)", ErrNotConverged, set.MaxIter)
+	return fit, fmt.Errorf("sensitive: logistic: %w after %d iterations (complete separation?)", ErrNotConverged, set.MaxIter)
 }
 
 // halvingStep takes a Newton step from beta, halving it (t = 1, ½, ¼, …,
@@ -294,19 +295,17 @@ func halvingStep(beta []float64, step *mat.VecDense, trial []float64, ll float64
 	return llNew, maxStep, maxBeta
 }
 
-// expit is the logistic function 1/(1 + e^(−x)).
-func expit(x float64) float64 {
-	if x >= 0 {
-		return 1 / (1 + math.Exp(-x))
-	}
-	e := math.Exp(x)
-	return e / (1 + e)
-}
+// expit is the logistic function 1/(1 + e^(−x)) and logit its inverse,
+// log(p/(1 − p)): the CDF and quantile of gonum's standard logistic
+// distribution, named for readability (package adjust does the same for
+// its log-odds corrections).
+func expit(x float64) float64 { return distuv.Logistic{Mu: 0, S: 1}.CDF(x) }
 
-// logit is log(p/(1 − p)).
-func logit(p float64) float64 { return math.Log(p / (1 - p)) }
+func logit(p float64) float64 { return distuv.Logistic{Mu: 0, S: 1}.Quantile(p) }
 
-// softplus is log(1 + eˣ), computed without overflow.
+// softplus is log(1 + eˣ), computed without overflow. gonum has no
+// log-scale logistic function, and the likelihoods here need one that
+// stays exact for large |x|.
 func softplus(x float64) float64 {
 	if x > 0 {
 		return x + math.Log1p(math.Exp(-x))
@@ -314,11 +313,5 @@ func softplus(x float64) float64 {
 	return math.Log1p(math.Exp(x))
 }
 
-// logExpit is log(expit(x)), computed without overflow or cancellation for
-// large |x|.
-func logExpit(x float64) float64 {
-	if x >= 0 {
-		return -math.Log1p(math.Exp(-x))
-	}
-	return x - math.Log1p(math.Exp(x))
-}
+// logExpit is log(expit(x)) = −softplus(−x).
+func logExpit(x float64) float64 { return -softplus(-x) }

@@ -1,4 +1,4 @@
-package adjust
+package sensitive
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/candorpoll/candor/adjust"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -57,7 +58,7 @@ type MLResult struct {
 	LogLik float64
 	// Prevalence is the sample-average predicted prevalence
 	// (1/n)Σ expit(xᵢᵀδ̂) with its delta-method standard error.
-	Prevalence Estimate
+	Prevalence adjust.Estimate
 	// Iterations is the number of EM iterations; NewtonSteps the polishing
 	// steps after them.
 	Iterations, NewtonSteps int
@@ -161,7 +162,7 @@ func (le *ListExperiment) ML(ctx context.Context, s *MLSettings) (*MLResult, err
 			}
 		}
 		if err := m.emStep(theta); err != nil {
-			return nil, fmt.Errorf("adjust: list ML: EM iteration %d: %w", it, err)
+			return nil, fmt.Errorf("sensitive: list ML: EM iteration %d: %w", it, err)
 		}
 		res.Iterations = it
 		llNew := m.logLik(theta)
@@ -231,11 +232,11 @@ func (le *ListExperiment) ML(ctx context.Context, s *MLSettings) (*MLResult, err
 		res.Psi1 = append([]float64(nil), theta[2*p:]...)
 	}
 	res.LogLik = ll
-	res.Prevalence = Estimate{Value: m.prevalence(res.Delta, nil).Value, SE: math.NaN()}
+	res.Prevalence = adjust.Estimate{Value: m.prevalence(res.Delta, nil).Value, SE: math.NaN()}
 	if pv := res.Prevalence.Value; !(pv > 1e-6 && pv < 1-1e-6) {
 		// The MLE sits on the boundary (δ₀ → ±∞): standard errors from
 		// the information matrix are meaningless there.
-		return res, fmt.Errorf("adjust: list ML: %w: prevalence estimate %.3g is on the boundary; use the difference in means and its SE", ErrProbability, pv)
+		return res, fmt.Errorf("sensitive: list ML: %w: prevalence estimate %.3g is on the boundary; use the difference in means and its SE", ErrProbability, pv)
 	}
 	negH, err := m.negHessian(theta)
 	if err != nil {
@@ -243,11 +244,11 @@ func (le *ListExperiment) ML(ctx context.Context, s *MLSettings) (*MLResult, err
 	}
 	var ch mat.Cholesky
 	if !ch.Factorize(negH) {
-		return res, fmt.Errorf("adjust: list ML: %w: observed information not positive definite", ErrSingular)
+		return res, fmt.Errorf("sensitive: list ML: %w: observed information not positive definite", ErrSingular)
 	}
 	res.Cov = mat.NewSymDense(nd, nil)
 	if err := ch.InverseTo(res.Cov); err != nil {
-		return res, fmt.Errorf("adjust: list ML: %w: %v", ErrSingular, err)
+		return res, fmt.Errorf("sensitive: list ML: %w: %v", ErrSingular, err)
 	}
 	res.DeltaSE = make([]float64, p)
 	res.PsiSE = make([]float64, p)
@@ -263,7 +264,7 @@ func (le *ListExperiment) ML(ctx context.Context, s *MLSettings) (*MLResult, err
 	}
 	res.Prevalence = m.prevalence(res.Delta, res.Cov)
 	if !converged {
-		return res, fmt.Errorf("adjust: list ML: %w after %d EM iterations and %d Newton steps", ErrNotConverged, res.Iterations, res.NewtonSteps)
+		return res, fmt.Errorf("sensitive: list ML: %w after %d EM iterations and %d Newton steps", ErrNotConverged, res.Iterations, res.NewtonSteps)
 	}
 	return res, nil
 }
@@ -302,7 +303,7 @@ func newListModel(le *ListExperiment, X mat.Matrix, free bool) (*listModel, erro
 	if X != nil {
 		r, c := X.Dims()
 		if r != n {
-			return nil, fmt.Errorf("adjust: list ML: %w: %d covariate rows for %d respondents", ErrLength, r, n)
+			return nil, fmt.Errorf("sensitive: list ML: %w: %d covariate rows for %d respondents", ErrLength, r, n)
 		}
 		k = c
 	}
@@ -319,7 +320,7 @@ func newListModel(le *ListExperiment, X mat.Matrix, free bool) (*listModel, erro
 		for j := 0; j < k; j++ {
 			v := X.At(i, j)
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("adjust: list ML: respondent %d covariate %d: %w: %v", i, j, ErrValue, v)
+				return nil, fmt.Errorf("sensitive: list ML: respondent %d covariate %d: %w: %v", i, j, ErrValue, v)
 			}
 			row[1+j] = v
 		}
@@ -610,7 +611,7 @@ func (m *listModel) negHessian(theta []float64) (*mat.SymDense, error) {
 		for b := a; b < d; b++ {
 			v := (h.At(a, b) + h.At(b, a)) / 2
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("adjust: list ML: %w: non-finite Hessian", ErrSingular)
+				return nil, fmt.Errorf("sensitive: list ML: %w: non-finite Hessian", ErrSingular)
 			}
 			out.SetSym(a, b, v)
 		}
@@ -620,7 +621,7 @@ func (m *listModel) negHessian(theta []float64) (*mat.SymDense, error) {
 
 // prevalence returns (1/n)Σ expit(xᵢᵀδ) with the delta-method SE
 // √(ḡᵀV_δḡ), ḡ = (1/n)Σ gᵢ(1 − gᵢ)xᵢ (NaN SE when cov is nil).
-func (m *listModel) prevalence(delta []float64, cov *mat.SymDense) Estimate {
+func (m *listModel) prevalence(delta []float64, cov *mat.SymDense) adjust.Estimate {
 	p := m.p
 	gbar := make([]float64, p)
 	var mean float64
@@ -640,7 +641,7 @@ func (m *listModel) prevalence(delta []float64, cov *mat.SymDense) Estimate {
 	n := float64(m.nTotal)
 	mean /= n
 	if cov == nil {
-		return Estimate{Value: mean, SE: math.NaN()}
+		return adjust.Estimate{Value: mean, SE: math.NaN()}
 	}
 	var v float64
 	for a := 0; a < p; a++ {
@@ -648,7 +649,7 @@ func (m *listModel) prevalence(delta []float64, cov *mat.SymDense) Estimate {
 			v += gbar[a] / n * cov.At(a, b) * gbar[b] / n
 		}
 	}
-	return Estimate{Value: mean, SE: math.Sqrt(v)}
+	return adjust.Estimate{Value: mean, SE: math.Sqrt(v)}
 }
 
 // logSumExp is log(eᵃ + eᵇ) without overflow.
@@ -682,12 +683,12 @@ func (le *ListExperiment) MLConstraintTest(ctx context.Context, s *MLSettings) (
 	set.Unconstrained = false
 	c, err := le.ML(ctx, &set)
 	if err != nil {
-		return nil, fmt.Errorf("adjust: list ML constraint test: constrained model: %w", err)
+		return nil, fmt.Errorf("sensitive: list ML constraint test: constrained model: %w", err)
 	}
 	set.Unconstrained = true
 	u, err := le.ML(ctx, &set)
 	if err != nil {
-		return nil, fmt.Errorf("adjust: list ML constraint test: unconstrained model: %w", err)
+		return nil, fmt.Errorf("sensitive: list ML constraint test: unconstrained model: %w", err)
 	}
 	lr := math.Max(0, 2*(u.LogLik-c.LogLik))
 	df := len(c.Psi)

@@ -1,8 +1,11 @@
-package adjust
+package sensitive
 
 import (
 	"fmt"
 	"math"
+
+	"github.com/candorpoll/candor/adjust"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // Design is a randomized-response design. Every design except
@@ -93,13 +96,13 @@ type RandomizedResponse struct {
 func (r RandomizedResponse) Linear() (c, d float64, err error) {
 	open := func(name string, v float64) error {
 		if !(v > 0 && v < 1) {
-			return fmt.Errorf("adjust: randomized response (%v): %w: %s = %v", r.Design, ErrProbability, name, v)
+			return fmt.Errorf("sensitive: randomized response (%v): %w: %s = %v", r.Design, ErrProbability, name, v)
 		}
 		return nil
 	}
 	notHalf := func(name string, v float64) error {
 		if v == 0.5 {
-			return fmt.Errorf("adjust: randomized response (%v): %w: %s = ½ makes the answers independent of the trait", r.Design, ErrProbability, name)
+			return fmt.Errorf("sensitive: randomized response (%v): %w: %s = ½ makes the answers independent of the trait", r.Design, ErrProbability, name)
 		}
 		return nil
 	}
@@ -113,11 +116,11 @@ func (r RandomizedResponse) Linear() (c, d float64, err error) {
 			v    float64
 		}{{"P1", r.P1}, {"P0", r.P0}} {
 			if !(v.v >= 0 && v.v < 1) {
-				return 0, 0, fmt.Errorf("adjust: randomized response (%v): %w: %s = %v outside [0, 1)", r.Design, ErrProbability, v.name, v.v)
+				return 0, 0, fmt.Errorf("sensitive: randomized response (%v): %w: %s = %v outside [0, 1)", r.Design, ErrProbability, v.name, v.v)
 			}
 		}
 		if s := r.P + r.P1 + r.P0; math.Abs(s-1) > 1e-9 {
-			return 0, 0, fmt.Errorf("adjust: randomized response (%v): %w: P + P1 + P0 = %v, want 1", r.Design, ErrProbability, s)
+			return 0, 0, fmt.Errorf("sensitive: randomized response (%v): %w: P + P1 + P0 = %v, want 1", r.Design, ErrProbability, s)
 		}
 		return r.P, r.P1, nil
 	case MirroredQuestion, DisguisedResponse, Warner:
@@ -145,11 +148,11 @@ func (r RandomizedResponse) Linear() (c, d float64, err error) {
 		}
 		return 2*r.Q - 1, 1 - r.Q, nil
 	case UnrelatedUnknownQ:
-		return 0, 0, fmt.Errorf("adjust: randomized response: %w: design %v needs two subsamples (use EstimateTwoSample)", ErrValue, r.Design)
+		return 0, 0, fmt.Errorf("sensitive: randomized response: %w: design %v needs two subsamples (use EstimateTwoSample)", ErrValue, r.Design)
 	case DesignUnset:
-		return 0, 0, fmt.Errorf("adjust: randomized response: %w: design not set", ErrValue)
+		return 0, 0, fmt.Errorf("sensitive: randomized response: %w: design not set", ErrValue)
 	}
-	return 0, 0, fmt.Errorf("adjust: randomized response: %w: unknown design %v", ErrValue, r.Design)
+	return 0, 0, fmt.Errorf("sensitive: randomized response: %w: unknown design %v", ErrValue, r.Design)
 }
 
 // Estimate returns the moment estimate of the prevalence π from observed
@@ -168,17 +171,17 @@ func (r RandomizedResponse) Linear() (c, d float64, err error) {
 // no answers, [ErrValue] for an answer that is not 0 or 1 (missing
 // answers, NaN, must be removed by the caller: which rows to drop is a
 // substantive choice).
-func (r RandomizedResponse) Estimate(answers []float64) (Estimate, error) {
+func (r RandomizedResponse) Estimate(answers []float64) (adjust.Estimate, error) {
 	c, d, err := r.Linear()
 	if err != nil {
-		return Estimate{}, err
+		return adjust.Estimate{}, err
 	}
 	lambda, err := meanBinary("answers", answers)
 	if err != nil {
-		return Estimate{}, fmt.Errorf("adjust: randomized response: %w", err)
+		return adjust.Estimate{}, fmt.Errorf("sensitive: randomized response: %w", err)
 	}
 	n := float64(len(answers))
-	return Estimate{
+	return adjust.Estimate{
 		Value: (lambda - d) / c,
 		SE:    math.Sqrt(lambda*(1-lambda)/n) / math.Abs(c),
 	}, nil
@@ -196,28 +199,28 @@ func (r RandomizedResponse) Estimate(answers []float64) (Estimate, error) {
 // P must lie in (0, 1) and differ from ½. Errors as for
 // [RandomizedResponse.Estimate]; the receiver's Design must be
 // UnrelatedUnknownQ.
-func (r RandomizedResponse) EstimateTwoSample(first, second []float64) (Estimate, error) {
+func (r RandomizedResponse) EstimateTwoSample(first, second []float64) (adjust.Estimate, error) {
 	if r.Design != UnrelatedUnknownQ {
-		return Estimate{}, fmt.Errorf("adjust: randomized response: %w: EstimateTwoSample needs design %v, have %v", ErrValue, UnrelatedUnknownQ, r.Design)
+		return adjust.Estimate{}, fmt.Errorf("sensitive: randomized response: %w: EstimateTwoSample needs design %v, have %v", ErrValue, UnrelatedUnknownQ, r.Design)
 	}
 	if !(r.P > 0 && r.P < 1) {
-		return Estimate{}, fmt.Errorf("adjust: randomized response (%v): %w: P = %v", r.Design, ErrProbability, r.P)
+		return adjust.Estimate{}, fmt.Errorf("sensitive: randomized response (%v): %w: P = %v", r.Design, ErrProbability, r.P)
 	}
 	if r.P == 0.5 {
-		return Estimate{}, fmt.Errorf("adjust: randomized response (%v): %w: P = ½ makes the two subsamples identical", r.Design, ErrProbability)
+		return adjust.Estimate{}, fmt.Errorf("sensitive: randomized response (%v): %w: P = ½ makes the two subsamples identical", r.Design, ErrProbability)
 	}
 	l1, err := meanBinary("first", first)
 	if err != nil {
-		return Estimate{}, fmt.Errorf("adjust: randomized response: %w", err)
+		return adjust.Estimate{}, fmt.Errorf("sensitive: randomized response: %w", err)
 	}
 	l2, err := meanBinary("second", second)
 	if err != nil {
-		return Estimate{}, fmt.Errorf("adjust: randomized response: %w", err)
+		return adjust.Estimate{}, fmt.Errorf("sensitive: randomized response: %w", err)
 	}
 	p := r.P
 	den := 2*p - 1
 	v := (p*p*l1*(1-l1)/float64(len(first)) + (1-p)*(1-p)*l2*(1-l2)/float64(len(second))) / (den * den)
-	return Estimate{Value: (p*l1 - (1-p)*l2) / den, SE: math.Sqrt(v)}, nil
+	return adjust.Estimate{Value: (p*l1 - (1-p)*l2) / den, SE: math.Sqrt(v)}, nil
 }
 
 // Information returns the Fisher information about π carried by one
@@ -230,7 +233,7 @@ func (r RandomizedResponse) Information(prevalence float64) (float64, error) {
 		return 0, err
 	}
 	if !(prevalence >= 0 && prevalence <= 1) {
-		return 0, fmt.Errorf("adjust: randomized response information: %w: prevalence %v outside [0, 1]", ErrProbability, prevalence)
+		return 0, fmt.Errorf("sensitive: randomized response information: %w: prevalence %v outside [0, 1]", ErrProbability, prevalence)
 	}
 	l := c*prevalence + d
 	return c * c / (l * (1 - l)), nil
@@ -252,10 +255,10 @@ func (r RandomizedResponse) Information(prevalence float64) (float64, error) {
 // answer is the same at the prevalence tested (SE 0 at the threshold).
 func (r RandomizedResponse) Power(n int, prevalence, null, alpha float64, twoSided bool) (float64, error) {
 	if n <= 0 {
-		return 0, fmt.Errorf("adjust: randomized response power: %w: n = %d", ErrValue, n)
+		return 0, fmt.Errorf("sensitive: randomized response power: %w: n = %d", ErrValue, n)
 	}
 	if !(alpha > 0 && alpha < 1) {
-		return 0, fmt.Errorf("adjust: randomized response power: %w: alpha = %v", ErrProbability, alpha)
+		return 0, fmt.Errorf("sensitive: randomized response power: %w: alpha = %v", ErrProbability, alpha)
 	}
 	i0, err := r.Information(null)
 	if err != nil {
@@ -267,26 +270,27 @@ func (r RandomizedResponse) Power(n int, prevalence, null, alpha float64, twoSid
 	}
 	se0 := 1 / math.Sqrt(float64(n)*i0)
 	se1 := 1 / math.Sqrt(float64(n)*i1)
+	normal := distuv.UnitNormal
 	var power float64
 	switch {
 	case !twoSided:
-		// z₁₋α = Φ⁻¹(1 − α), defined for every α in (0, 1) (zQuantile
-		// takes a two-sided level and would give NaN for α > ½).
-		z := math.Sqrt2 * math.Erfinv(1-2*alpha)
+		// z₁₋α = Φ⁻¹(1 − α), defined for every α in (0, 1), including
+		// α > ½ (a threshold below the null).
+		z := normal.Quantile(1 - alpha)
 		if prevalence >= null {
-			power = 1 - normCDF((null+z*se0-prevalence)/se1)
+			power = 1 - normal.CDF((null+z*se0-prevalence)/se1)
 		} else {
-			power = normCDF((null - z*se0 - prevalence) / se1)
+			power = normal.CDF((null - z*se0 - prevalence) / se1)
 		}
 	default:
-		z := zQuantile(1 - alpha)
-		power = 1 - normCDF((null+z*se0-prevalence)/se1) + normCDF((null-z*se0-prevalence)/se1)
+		z := normal.Quantile(1 - alpha/2)
+		power = 1 - normal.CDF((null+z*se0-prevalence)/se1) + normal.CDF((null-z*se0-prevalence)/se1)
 	}
 	if math.IsNaN(power) {
 		// A design and prevalence under which every answer is the same
 		// (λ = 0 or 1) give the normal approximation an SE of 0; at the
 		// test's threshold its power is 0/0.
-		return 0, fmt.Errorf("adjust: randomized response power: %w: undefined at prevalence %v, null %v (every answer the same)", ErrProbability, prevalence, null)
+		return 0, fmt.Errorf("sensitive: randomized response power: %w: undefined at prevalence %v, null %v (every answer the same)", ErrProbability, prevalence, null)
 	}
 	return power, nil
 }
@@ -316,6 +320,3 @@ func meanBinary(name string, x []float64) (float64, error) {
 	}
 	return s / float64(len(x)), nil
 }
-
-// normCDF is the standard normal distribution function Φ.
-func normCDF(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }

@@ -1,4 +1,4 @@
-package adjust_test
+package sensitive_test
 
 import (
 	"context"
@@ -7,16 +7,16 @@ import (
 	"math/rand/v2"
 	"strings"
 
-	"github.com/candorpoll/candor/adjust"
+	"github.com/candorpoll/candor/adjust/sensitive"
 	"gonum.org/v1/gonum/mat"
 )
 
 // survey simulates n respondents answering a list experiment with J = 3
 // control items and a direct question: 40% hold the sensitive opinion,
 // a third of them hide it when asked directly.
-func survey(n int, seed uint64) *adjust.ListExperiment {
+func survey(n int, seed uint64) *sensitive.ListExperiment {
 	rng := rand.New(rand.NewPCG(seed, 1))
-	le := &adjust.ListExperiment{J: 3}
+	le := &sensitive.ListExperiment{J: 3}
 	for i := 0; i < n; i++ {
 		z := rng.Float64() < 0.4
 		y := 0
@@ -43,13 +43,13 @@ func survey(n int, seed uint64) *adjust.ListExperiment {
 func ExampleListExperiment_DiffInMeans() {
 	// The hand-checkable case of docs/methods.md: treated counts
 	// (2, 3, 1, 3, 2), control counts (1, 2, 1, 2).
-	le := &adjust.ListExperiment{
+	le := &sensitive.ListExperiment{
 		Y:     []float64{2, 3, 1, 3, 2, 1, 2, 1, 2},
 		Treat: []bool{true, true, true, true, true, false, false, false, false},
 		J:     3,
 	}
 	hc3, _ := le.DiffInMeans()
-	neyman, _ := le.DiffInMeansSE(adjust.Neyman)
+	neyman, _ := le.DiffInMeansSE(sensitive.Neyman)
 	fmt.Printf("estimate %.2f, HC3 SE %.6f, Neyman SE %.6f\n", hc3.Value, hc3.SE, neyman.SE)
 	// Output:
 	// estimate 0.70, HC3 SE 0.534894, Neyman SE 0.472582
@@ -88,7 +88,7 @@ func ExampleListExperiment_ML_covariates() {
 	// One covariate x raises the odds of the sensitive opinion.
 	rng := rand.New(rand.NewPCG(3, 1))
 	const n = 2000
-	le := &adjust.ListExperiment{J: 3}
+	le := &sensitive.ListExperiment{J: 3}
 	X := mat.NewDense(n, 1, nil)
 	for i := 0; i < n; i++ {
 		x := rng.NormFloat64()
@@ -107,7 +107,7 @@ func ExampleListExperiment_ML_covariates() {
 		le.Y = append(le.Y, float64(y))
 		le.Treat = append(le.Treat, treat)
 	}
-	fit, err := le.ML(context.Background(), &adjust.MLSettings{X: X})
+	fit, err := le.ML(context.Background(), &sensitive.MLSettings{X: X})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -136,7 +136,7 @@ func ExampleListExperiment_Combined() {
 }
 
 func ExampleDoubleList_Estimate() {
-	d := &adjust.DoubleList{
+	d := &sensitive.DoubleList{
 		A:      []float64{3, 2, 4, 1, 2, 1, 3, 1},
 		B:      []float64{1, 2, 2, 0, 2, 3, 2, 1},
 		Group1: []bool{true, true, true, true, false, false, false, false},
@@ -148,44 +148,6 @@ func ExampleDoubleList_Estimate() {
 	// 0.75 (SE 0.395285)
 }
 
-func ExampleShareInterval() {
-	// Levada, n = 1601, approval 66%, design effect 1.9.
-	nEff := adjust.EffectiveN(1601, 1.9)
-	for _, m := range []adjust.IntervalMethod{adjust.Wilson, adjust.Jeffreys, adjust.Wald} {
-		lo, hi, _ := adjust.ShareInterval(0.66, nEff, 0.95, m)
-		fmt.Printf("%-8v [%.4f, %.4f]\n", m, lo, hi)
-	}
-	// Output:
-	// Wilson   [0.6274, 0.6912]
-	// Jeffreys [0.6275, 0.6914]
-	// Wald     [0.6280, 0.6920]
-}
-
-func ExampleDesignEffectFromMargin() {
-	// Levada states a maximum error of 3.4 points at 50% for n = 1600.
-	deff, _ := adjust.DesignEffectFromMargin(3.4, 1600, 0.5, 0.95)
-	fmt.Printf("deff %.2f, effective n %.0f\n", deff, adjust.EffectiveN(1600, deff))
-	// Output:
-	// deff 1.93, effective n 831
-}
-
-func ExampleKish() {
-	deff, nEff, _ := adjust.Kish([]float64{1, 1, 2, 4})
-	fmt.Printf("deff %.3f, n_eff %.3f\n", deff, nEff)
-	// Output:
-	// deff 1.375, n_eff 2.909
-}
-
-func ExampleTotalError() {
-	// A Levada-size poll at 50%: sampling SD 1.7 points; τ = 1.5 points of
-	// non-sampling error makes it 2.3.
-	te := adjust.TotalError{Tau: 0.015}
-	e := te.Inflate(adjust.Estimate{Value: 0.5, SE: 0.01723})
-	fmt.Printf("SE %.4f, variance ×%.2f\n", e.SE, te.Factor(0.5, 1600, 1.9))
-	// Output:
-	// SE 0.0228, variance ×1.76
-}
-
 func ExampleReadRespondents() {
 	in := `y,treat,direct
 3,TRUE,0
@@ -193,7 +155,7 @@ func ExampleReadRespondents() {
 NA,TRUE,0
 x,FALSE,0
 `
-	r, err := adjust.ReadRespondents(strings.NewReader(in), adjust.Columns{Direct: "direct"})
+	r, err := sensitive.ReadRespondents(strings.NewReader(in), sensitive.Columns{Direct: "direct"})
 	fmt.Println(r.Len(), "rows read")
 	fmt.Println(err)
 	c, dropped := r.Complete()
@@ -208,7 +170,7 @@ func ExampleFitLogistic() {
 	// Fractional outcomes with weights: 3 of 10 and 6 of 10 "yes" in two
 	// groups, entered as y = k/m with weight m.
 	x := mat.NewDense(2, 2, []float64{1, 0, 1, 1})
-	fit, err := adjust.FitLogistic(x, []float64{0.3, 0.6}, []float64{10, 10}, nil)
+	fit, err := sensitive.FitLogistic(x, []float64{0.3, 0.6}, []float64{10, 10}, nil)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -222,7 +184,7 @@ func ExampleFitLogistic() {
 func ExampleListExperiment_LM() {
 	// Without covariates the linear model's β₀ is the difference in means
 	// and its SE the HC3 SE (the case of ExampleListExperiment_DiffInMeans).
-	le := &adjust.ListExperiment{
+	le := &sensitive.ListExperiment{
 		Y:     []float64{2, 3, 1, 3, 2, 1, 2, 1, 2},
 		Treat: []bool{true, true, true, true, true, false, false, false, false},
 		J:     3,
@@ -242,7 +204,7 @@ func ExamplePlaceboList_Estimate() {
 	// a placebo item of known prevalence 0.75 only 2.0: the longer list
 	// deflates counts by Δ = 0.75 − (2.0 − 1.5) = 0.25, and the corrected
 	// estimate is 2.2 − 2.0 + 0.75 = 0.95 instead of 0.70.
-	pl := &adjust.PlaceboList{
+	pl := &sensitive.PlaceboList{
 		Control:    []float64{1, 2, 1, 2},
 		Sensitive:  []float64{2, 3, 1, 3, 2},
 		Placebo:    []float64{2, 2, 3, 1},

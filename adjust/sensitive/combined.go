@@ -1,10 +1,11 @@
-package adjust
+package sensitive
 
 import (
 	"fmt"
 	"math"
 	"strings"
 
+	"github.com/candorpoll/candor/adjust"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -12,7 +13,7 @@ import (
 // PlaceboTest is one of the two placebo tests of the combined estimator.
 type PlaceboTest struct {
 	// Estimate is the tested coefficient with its standard error.
-	Estimate Estimate
+	Estimate adjust.Estimate
 	// Null is the value under the null hypothesis (1 for test I, 0 for
 	// test II).
 	Null float64
@@ -25,12 +26,12 @@ type PlaceboTest struct {
 // Combined is the result of [ListExperiment.Combined].
 type Combined struct {
 	// Estimate is the combined list + direct prevalence estimate μ̂.
-	Estimate Estimate
+	Estimate adjust.Estimate
 	// Direct is the share answering yes to the direct question.
-	Direct Estimate
+	Direct adjust.Estimate
 	// Conventional is the (covariate-adjusted) list-experiment estimate
 	// from all respondents.
-	Conventional Estimate
+	Conventional adjust.Estimate
 	// PlaceboI tests that the list estimate among direct "yes" answerers
 	// is 1 (H₀: β = 1); rejection points to liars, a design effect, or
 	// failed monotonicity.
@@ -94,13 +95,13 @@ func (le *ListExperiment) CombinedWith(X mat.Matrix) (Combined, error) {
 		return Combined{}, err
 	}
 	if le.Direct == nil {
-		return Combined{}, fmt.Errorf("adjust: combined estimator: %w: no direct answers", ErrEmpty)
+		return Combined{}, fmt.Errorf("sensitive: combined estimator: %w: no direct answers", ErrEmpty)
 	}
 	k := 0
 	if X != nil {
 		r, c := X.Dims()
 		if r != len(le.Y) {
-			return Combined{}, fmt.Errorf("adjust: combined estimator: %w: %d covariate rows for %d respondents", ErrLength, r, len(le.Y))
+			return Combined{}, fmt.Errorf("sensitive: combined estimator: %w: %d covariate rows for %d respondents", ErrLength, r, len(le.Y))
 		}
 		k = c
 	}
@@ -113,7 +114,7 @@ func (le *ListExperiment) CombinedWith(X mat.Matrix) (Combined, error) {
 	}
 	N := len(rows)
 	if N == 0 {
-		return Combined{}, fmt.Errorf("adjust: combined estimator: %w: every direct answer is missing", ErrEmpty)
+		return Combined{}, fmt.Errorf("sensitive: combined estimator: %w: every direct answer is missing", ErrEmpty)
 	}
 	p := k + 2 // intercept, T, covariates
 	design := func(sel []int) []float64 {
@@ -133,7 +134,7 @@ func (le *ListExperiment) CombinedWith(X mat.Matrix) (Combined, error) {
 		for _, i := range rows {
 			for j := 0; j < k; j++ {
 				if v := X.At(i, j); math.IsNaN(v) || math.IsInf(v, 0) {
-					return Combined{}, fmt.Errorf("adjust: combined estimator: respondent %d covariate %d: %w: %v", i, j, ErrValue, v)
+					return Combined{}, fmt.Errorf("sensitive: combined estimator: respondent %d covariate %d: %w: %v", i, j, ErrValue, v)
 				}
 			}
 		}
@@ -152,14 +153,14 @@ func (le *ListExperiment) CombinedWith(X mat.Matrix) (Combined, error) {
 			}
 		}
 		if n1 < 2 || n0 < 2 {
-			return 0, 0, 0, n1, n0, fmt.Errorf("adjust: combined estimator: %s: %w: %d treated and %d control respondents", what, ErrGroupSize, n1, n0)
+			return 0, 0, 0, n1, n0, fmt.Errorf("sensitive: combined estimator: %s: %w: %d treated and %d control respondents", what, ErrGroupSize, n1, n0)
 		}
 		fit, err := fitOLS(design(sel), len(sel), p, y)
 		if err != nil {
-			return 0, 0, 0, n1, n0, fmt.Errorf("adjust: combined estimator: %s: %w", what, err)
+			return 0, 0, 0, n1, n0, fmt.Errorf("sensitive: combined estimator: %s: %w", what, err)
 		}
 		if math.IsNaN(fit.coef[1]) {
-			return 0, 0, 0, n1, n0, fmt.Errorf("adjust: combined estimator: %s: %w: treatment indicator aliased with covariates", what, ErrSingular)
+			return 0, 0, 0, n1, n0, fmt.Errorf("sensitive: combined estimator: %s: %w: treatment indicator aliased with covariates", what, ErrSingular)
 		}
 		treat := make([]bool, len(sel))
 		for r, i := range sel {
@@ -189,13 +190,13 @@ func (le *ListExperiment) CombinedWith(X mat.Matrix) (Combined, error) {
 	}
 	fN := float64(N)
 	dbar := sumD / fN
-	res.Direct = Estimate{Value: dbar, SE: math.Sqrt(dbar * (1 - dbar) * fN / (fN - 1) / fN)}
+	res.Direct = adjust.Estimate{Value: dbar, SE: math.Sqrt(dbar * (1 - dbar) * fN / (fN - 1) / fN)}
 
 	est, v1, v0, n1, n0, err := treatCoef(rows, count, "conventional estimate")
 	if err != nil {
 		return res, err
 	}
-	res.Conventional = Estimate{Value: est, SE: math.Sqrt(v1/float64(n1) + v0/float64(n0))}
+	res.Conventional = adjust.Estimate{Value: est, SE: math.Sqrt(v1/float64(n1) + v0/float64(n0))}
 
 	b0, s1, s0, _, _, err := treatCoef(no, count, "direct-no subset")
 	if err != nil {
@@ -204,7 +205,7 @@ func (le *ListExperiment) CombinedWith(X mat.Matrix) (Combined, error) {
 	gamma := nT / fN
 	mu := dbar + (1-dbar)*b0
 	v := ((1-mu)*(1-mu)/(1-dbar)*dbar + (1-dbar)*(s1/gamma+s0/(1-gamma))) / fN
-	res.Estimate = Estimate{Value: mu, SE: math.Sqrt(v)}
+	res.Estimate = adjust.Estimate{Value: mu, SE: math.Sqrt(v)}
 
 	normal := distuv.UnitNormal
 	b1, u1, u0, m1, m0, err := treatCoef(yes, count, "placebo test I (direct-yes subset)")
@@ -212,13 +213,13 @@ func (le *ListExperiment) CombinedWith(X mat.Matrix) (Combined, error) {
 		return res, err
 	}
 	se := math.Sqrt(u1/float64(m1) + u0/float64(m0))
-	res.PlaceboI = PlaceboTest{Estimate: Estimate{Value: b1, SE: se}, Null: 1, PValue: 2 * normal.CDF(-math.Abs(b1-1)/se), N: len(yes)}
+	res.PlaceboI = PlaceboTest{Estimate: adjust.Estimate{Value: b1, SE: se}, Null: 1, PValue: 2 * normal.CDF(-math.Abs(b1-1)/se), N: len(yes)}
 
 	dl, w1, w0, k1, k0, err := treatCoef(rows, direct, "placebo test II")
 	if err != nil {
 		return res, err
 	}
 	se = math.Sqrt(w1/float64(k1) + w0/float64(k0))
-	res.PlaceboII = PlaceboTest{Estimate: Estimate{Value: dl, SE: se}, Null: 0, PValue: 2 * normal.CDF(-math.Abs(dl)/se), N: N}
+	res.PlaceboII = PlaceboTest{Estimate: adjust.Estimate{Value: dl, SE: se}, Null: 0, PValue: 2 * normal.CDF(-math.Abs(dl)/se), N: N}
 	return res, nil
 }

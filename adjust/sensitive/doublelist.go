@@ -1,8 +1,10 @@
-package adjust
+package sensitive
 
 import (
 	"fmt"
 	"math"
+
+	"github.com/candorpoll/candor/adjust"
 )
 
 // DoubleList holds a double list experiment (Droitcour et al. 1991;
@@ -23,10 +25,10 @@ type DoubleList struct {
 // DoubleListResult is the result of [DoubleList.Estimate].
 type DoubleListResult struct {
 	// Estimate is τ̂ = (τ̂_A + τ̂_B)/2 with the paired standard error.
-	Estimate Estimate
+	Estimate adjust.Estimate
 	// A and B are the two single-list estimates, each with its Neyman
 	// SE. A large gap between them is a design-effect warning.
-	A, B Estimate
+	A, B adjust.Estimate
 }
 
 // Estimate returns the double-list estimate of the prevalence of the
@@ -47,13 +49,13 @@ type DoubleListResult struct {
 func (d *DoubleList) Estimate() (DoubleListResult, error) {
 	n := len(d.A)
 	if n == 0 {
-		return DoubleListResult{}, fmt.Errorf("adjust: double list: %w", ErrEmpty)
+		return DoubleListResult{}, fmt.Errorf("sensitive: double list: %w", ErrEmpty)
 	}
 	if len(d.B) != n || len(d.Group1) != n {
-		return DoubleListResult{}, fmt.Errorf("adjust: double list: %w: %d list A counts, %d list B counts, %d group flags", ErrLength, n, len(d.B), len(d.Group1))
+		return DoubleListResult{}, fmt.Errorf("sensitive: double list: %w: %d list A counts, %d list B counts, %d group flags", ErrLength, n, len(d.B), len(d.Group1))
 	}
 	if d.JA < 1 || d.JB < 1 {
-		return DoubleListResult{}, fmt.Errorf("adjust: double list: %w: JA = %d, JB = %d, need ≥ 1", ErrValue, d.JA, d.JB)
+		return DoubleListResult{}, fmt.Errorf("sensitive: double list: %w: JA = %d, JB = %d, need ≥ 1", ErrValue, d.JA, d.JB)
 	}
 	delta := make([]float64, n)
 	var n1 int
@@ -66,15 +68,15 @@ func (d *DoubleList) Estimate() (DoubleListResult, error) {
 			topB++
 		}
 		if a := d.A[i]; !(a >= 0 && a <= float64(topA)) || a != math.Trunc(a) {
-			return DoubleListResult{}, fmt.Errorf("adjust: double list: respondent %d: %w: list A count %v not an integer in 0..%d", i, ErrCountRange, a, topA)
+			return DoubleListResult{}, fmt.Errorf("sensitive: double list: respondent %d: %w: list A count %v not an integer in 0..%d", i, ErrCountRange, a, topA)
 		}
 		if b := d.B[i]; !(b >= 0 && b <= float64(topB)) || b != math.Trunc(b) {
-			return DoubleListResult{}, fmt.Errorf("adjust: double list: respondent %d: %w: list B count %v not an integer in 0..%d", i, ErrCountRange, b, topB)
+			return DoubleListResult{}, fmt.Errorf("sensitive: double list: respondent %d: %w: list B count %v not an integer in 0..%d", i, ErrCountRange, b, topB)
 		}
 		delta[i] = d.A[i] - d.B[i]
 	}
 	if n1 < 2 || n-n1 < 2 {
-		return DoubleListResult{}, fmt.Errorf("adjust: double list: %w: %d respondents in group 1 and %d in group 2, need ≥ 2 each", ErrGroupSize, n1, n-n1)
+		return DoubleListResult{}, fmt.Errorf("sensitive: double list: %w: %d respondents in group 1 and %d in group 2, need ≥ 2 each", ErrGroupSize, n1, n-n1)
 	}
 	g1, mA1, vA1 := groupMoments(d.A, d.Group1, true)
 	g2, mA2, vA2 := groupMoments(d.A, d.Group1, false)
@@ -84,8 +86,8 @@ func (d *DoubleList) Estimate() (DoubleListResult, error) {
 	_, mD2, vD2 := groupMoments(delta, d.Group1, false)
 	f1, f2 := float64(g1), float64(g2)
 	return DoubleListResult{
-		Estimate: Estimate{Value: (mD1 - mD2) / 2, SE: math.Sqrt(vD1/f1+vD2/f2) / 2},
-		A:        Estimate{Value: mA1 - mA2, SE: math.Sqrt(vA1/f1 + vA2/f2)},
-		B:        Estimate{Value: mB2 - mB1, SE: math.Sqrt(vB1/f1 + vB2/f2)},
+		Estimate: adjust.Estimate{Value: (mD1 - mD2) / 2, SE: math.Sqrt(vD1/f1+vD2/f2) / 2},
+		A:        adjust.Estimate{Value: mA1 - mA2, SE: math.Sqrt(vA1/f1 + vA2/f2)},
+		B:        adjust.Estimate{Value: mB2 - mB1, SE: math.Sqrt(vB1/f1 + vB2/f2)},
 	}, nil
 }

@@ -1,4 +1,4 @@
-package adjust
+package sensitive
 
 import (
 	"cmp"
@@ -165,7 +165,7 @@ func ReadRespondents(in io.Reader, cols Columns) (*Respondents, error) {
 	cr.ReuseRecord = false
 	header, err := cr.Read()
 	if err == io.EOF {
-		return nil, fmt.Errorf("adjust: respondents: %w: no header", ErrEmpty)
+		return nil, fmt.Errorf("sensitive: respondents: %w: no header", ErrEmpty)
 	}
 	if err != nil {
 		return nil, &poll.ParseError{Line: 1, Err: fmt.Errorf("%w: %v", ErrValue, err)}
@@ -193,7 +193,7 @@ func ReadRespondents(in io.Reader, cols Columns) (*Respondents, error) {
 		}
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("adjust: respondents: %w: %s", poll.ErrMissingColumn, strings.Join(missing, ", "))
+		return nil, fmt.Errorf("sensitive: respondents: %w: %s", poll.ErrMissingColumn, strings.Join(missing, ", "))
 	}
 	renamed := make([]string, len(header))
 	for j, h := range header {
@@ -235,12 +235,12 @@ func ReadRespondents(in io.Reader, cols Columns) (*Respondents, error) {
 		lines = append(lines, line)
 	}
 	if len(lines) == 0 && len(errs) == 0 {
-		return nil, fmt.Errorf("adjust: respondents: %w: no data rows", ErrEmpty)
+		return nil, fmt.Errorf("sensitive: respondents: %w: no data rows", ErrEmpty)
 	}
 	var rows []row
 	if len(lines) > 0 {
 		if err := gocsv.UnmarshalCSV(&replay{recs: recs}, &rows); err != nil {
-			return nil, fmt.Errorf("adjust: respondents: %w", err)
+			return nil, fmt.Errorf("sensitive: respondents: %w", err)
 		}
 	}
 	out := &Respondents{Covariates: append([]string(nil), cols.Covariates...)}

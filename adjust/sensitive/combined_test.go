@@ -1,4 +1,4 @@
-package adjust
+package sensitive
 
 import (
 	"encoding/csv"
@@ -19,7 +19,7 @@ import (
 // when present.
 func vignetteExperiment(t testing.TB, example int) (*ListExperiment, *mat.Dense) {
 	t.Helper()
-	f, err := os.Open("../testdata/sensitive/combined-vignette.csv")
+	f, err := os.Open("../../testdata/sensitive/combined-vignette.csv")
 	require.NoError(t, err)
 	defer f.Close()
 	rows, err := csv.NewReader(f).ReadAll()

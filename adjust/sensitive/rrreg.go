@@ -1,4 +1,4 @@
-package adjust
+package sensitive
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/candorpoll/candor/adjust"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -97,13 +98,13 @@ type RRFit struct {
 func (m RRReg) Fit(ctx context.Context, y []float64, x mat.Matrix) (*RRFit, error) {
 	c, d, err := m.Linear()
 	if err != nil {
-		return nil, fmt.Errorf("adjust: rrreg: %w", err)
+		return nil, fmt.Errorf("sensitive: rrreg: %w", err)
 	}
 	if x == nil {
 		// Intercept only, as ListExperiment.LM(nil); x.Dims() on a nil
 		// interface panicked (found by the degenerate tests).
 		if len(y) == 0 {
-			return nil, fmt.Errorf("adjust: rrreg: %w", ErrEmpty)
+			return nil, fmt.Errorf("sensitive: rrreg: %w", ErrEmpty)
 		}
 		ones := make([]float64, len(y))
 		for i := range ones {
@@ -113,13 +114,13 @@ func (m RRReg) Fit(ctx context.Context, y []float64, x mat.Matrix) (*RRFit, erro
 	}
 	n, p := x.Dims()
 	if len(y) != n {
-		return nil, fmt.Errorf("adjust: rrreg: %w: x has %d rows, y %d", ErrLength, n, len(y))
+		return nil, fmt.Errorf("sensitive: rrreg: %w: x has %d rows, y %d", ErrLength, n, len(y))
 	}
 	if m.Start != nil && len(m.Start) != p {
-		return nil, fmt.Errorf("adjust: rrreg: %w: %d start values for %d columns", ErrLength, len(m.Start), p)
+		return nil, fmt.Errorf("sensitive: rrreg: %w: %d start values for %d columns", ErrLength, len(m.Start), p)
 	}
 	if m.Names != nil && len(m.Names) != p {
-		return nil, fmt.Errorf("adjust: rrreg: %w: %d names for %d columns", ErrLength, len(m.Names), p)
+		return nil, fmt.Errorf("sensitive: rrreg: %w: %d names for %d columns", ErrLength, len(m.Names), p)
 	}
 	maxIter := m.MaxIter
 	if maxIter <= 0 {
@@ -142,7 +143,7 @@ rows:
 			continue
 		}
 		if y[i] != 0 && y[i] != 1 {
-			return nil, fmt.Errorf("adjust: rrreg: %w: y[%d] = %v is not 0 or 1", ErrValue, i, y[i])
+			return nil, fmt.Errorf("sensitive: rrreg: %w: y[%d] = %v is not 0 or 1", ErrValue, i, y[i])
 		}
 		for j := 0; j < p; j++ {
 			v := x.At(i, j)
@@ -151,7 +152,7 @@ rows:
 				continue rows
 			}
 			if math.IsInf(v, 0) {
-				return nil, fmt.Errorf("adjust: rrreg: %w: x[%d, %d] = %v", ErrValue, i, j, v)
+				return nil, fmt.Errorf("sensitive: rrreg: %w: x[%d, %d] = %v", ErrValue, i, j, v)
 			}
 			row[j] = v
 		}
@@ -160,7 +161,7 @@ rows:
 	}
 	nc := len(ys)
 	if nc == 0 || p == 0 {
-		return nil, fmt.Errorf("adjust: rrreg: %w: %d complete rows, %d columns", ErrEmpty, nc, p)
+		return nil, fmt.Errorf("sensitive: rrreg: %w: %d complete rows, %d columns", ErrEmpty, nc, p)
 	}
 	xm := mat.NewDense(nc, p, xs)
 
@@ -190,12 +191,12 @@ rows:
 	lastTry := 0
 	for it := 1; it <= maxIter; it++ {
 		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("adjust: rrreg: %w", err)
+			return nil, fmt.Errorf("sensitive: rrreg: %w", err)
 		}
 		mod.eStep(beta, w)
 		lf, err := FitLogistic(xm, w, nil, &set)
 		if err != nil && !errors.Is(err, ErrNotConverged) {
-			return nil, fmt.Errorf("adjust: rrreg: M-step %d: %w", it, err)
+			return nil, fmt.Errorf("sensitive: rrreg: M-step %d: %w", it, err)
 		}
 		copy(beta, lf.Coef)
 		llNew := mod.logLik(beta)
@@ -229,17 +230,17 @@ rows:
 	fit.Coef = beta
 	fit.LogLik = mod.logLik(beta)
 	if !converged && !newtonOK {
-		return fit, fmt.Errorf("adjust: rrreg: %w: EM after %d iterations and Newton after %d steps", ErrNotConverged, fit.Iterations, fit.NewtonSteps)
+		return fit, fmt.Errorf("sensitive: rrreg: %w: EM after %d iterations and Newton after %d steps", ErrNotConverged, fit.Iterations, fit.NewtonSteps)
 	}
 
 	opg := mod.opg(beta)
 	var ch mat.Cholesky
 	if !ch.Factorize(opg) {
-		return fit, fmt.Errorf("adjust: rrreg: %w: outer product of gradients not positive definite (collinear covariates?)", ErrSingular)
+		return fit, fmt.Errorf("sensitive: rrreg: %w: outer product of gradients not positive definite (collinear covariates?)", ErrSingular)
 	}
 	cov := mat.NewSymDense(p, nil)
 	if err := ch.InverseTo(cov); err != nil {
-		return fit, fmt.Errorf("adjust: rrreg: %w: %v", ErrSingular, err)
+		return fit, fmt.Errorf("sensitive: rrreg: %w: %v", ErrSingular, err)
 	}
 	fit.Cov = cov
 	fit.SE = make([]float64, p)
@@ -260,7 +261,7 @@ rows:
 // Rows with a NaN covariate are skipped; an error wrapping [ErrLength] is
 // returned when x has the wrong number of columns and [ErrEmpty] when no
 // row remains.
-func (f *RRFit) Prevalence(x mat.Matrix) (Estimate, error) {
+func (f *RRFit) Prevalence(x mat.Matrix) (adjust.Estimate, error) {
 	var rows func(yield func([]float64) bool)
 	n := 0
 	if x == nil {
@@ -275,7 +276,7 @@ func (f *RRFit) Prevalence(x mat.Matrix) (Estimate, error) {
 	} else {
 		r, cols := x.Dims()
 		if cols != f.p {
-			return Estimate{}, fmt.Errorf("adjust: rrreg prevalence: %w: x has %d columns, model %d", ErrLength, cols, f.p)
+			return adjust.Estimate{}, fmt.Errorf("sensitive: rrreg prevalence: %w: x has %d columns, model %d", ErrLength, cols, f.p)
 		}
 		n = r
 		buf := make([]float64, f.p)
@@ -314,13 +315,13 @@ func (f *RRFit) Prevalence(x mat.Matrix) (Estimate, error) {
 		used++
 	}
 	if used == 0 {
-		return Estimate{}, fmt.Errorf("adjust: rrreg prevalence: %w", ErrEmpty)
+		return adjust.Estimate{}, fmt.Errorf("sensitive: rrreg prevalence: %w", ErrEmpty)
 	}
 	for j := range g {
 		g[j] /= float64(used)
 	}
 	gv := mat.NewVecDense(f.p, g)
-	return Estimate{Value: sum / float64(used), SE: math.Sqrt(mat.Inner(gv, f.Cov, gv))}, nil
+	return adjust.Estimate{Value: sum / float64(used), SE: math.Sqrt(mat.Inner(gv, f.Cov, gv))}, nil
 }
 
 // String prints the coefficient table as rr's summary does.

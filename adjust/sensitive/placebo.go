@@ -1,8 +1,10 @@
-package adjust
+package sensitive
 
 import (
 	"fmt"
 	"math"
+
+	"github.com/candorpoll/candor/adjust"
 )
 
 // PlaceboList is a list experiment with a third, placebo arm that
@@ -27,12 +29,12 @@ type PlaceboList struct {
 // PlaceboResult is the result of [PlaceboList.Estimate].
 type PlaceboResult struct {
 	// DiM is the uncorrected difference in means Ȳ₁ − Ȳ₀ (Neyman SE).
-	DiM Estimate
+	DiM adjust.Estimate
 	// Deflation is Δ̂ = π_P − (Ȳ_P − Ȳ₀), how much a longer list lowers
 	// the reported count.
-	Deflation Estimate
+	Deflation adjust.Estimate
 	// Corrected is π̂_adj = τ̂ + Δ̂ = Ȳ₁ − Ȳ_P + π_P.
-	Corrected Estimate
+	Corrected adjust.Estimate
 }
 
 // Estimate corrects the difference in means for artificial deflation:
@@ -49,13 +51,13 @@ type PlaceboResult struct {
 // [ErrGroupSize] (an arm with fewer than two respondents).
 func (p *PlaceboList) Estimate() (PlaceboResult, error) {
 	if p.J < 1 {
-		return PlaceboResult{}, fmt.Errorf("adjust: placebo list: %w: J = %d, need ≥ 1", ErrValue, p.J)
+		return PlaceboResult{}, fmt.Errorf("sensitive: placebo list: %w: J = %d, need ≥ 1", ErrValue, p.J)
 	}
 	if !(p.Prevalence >= 0 && p.Prevalence <= 1) {
-		return PlaceboResult{}, fmt.Errorf("adjust: placebo list: %w: placebo prevalence %v outside [0, 1]", ErrValue, p.Prevalence)
+		return PlaceboResult{}, fmt.Errorf("sensitive: placebo list: %w: placebo prevalence %v outside [0, 1]", ErrValue, p.Prevalence)
 	}
 	if !(p.PrevalenceSE >= 0) || math.IsInf(p.PrevalenceSE, 1) {
-		return PlaceboResult{}, fmt.Errorf("adjust: placebo list: %w: placebo prevalence SE %v", ErrValue, p.PrevalenceSE)
+		return PlaceboResult{}, fmt.Errorf("sensitive: placebo list: %w: placebo prevalence SE %v", ErrValue, p.PrevalenceSE)
 	}
 	type arm struct {
 		name string
@@ -65,11 +67,11 @@ func (p *PlaceboList) Estimate() (PlaceboResult, error) {
 	var mean, vn [3]float64
 	for k, a := range []arm{{"control", p.Control, p.J}, {"sensitive", p.Sensitive, p.J + 1}, {"placebo", p.Placebo, p.J + 1}} {
 		if len(a.y) < 2 {
-			return PlaceboResult{}, fmt.Errorf("adjust: placebo list: %w: %d respondents in the %s arm, need ≥ 2", ErrGroupSize, len(a.y), a.name)
+			return PlaceboResult{}, fmt.Errorf("sensitive: placebo list: %w: %d respondents in the %s arm, need ≥ 2", ErrGroupSize, len(a.y), a.name)
 		}
 		for i, y := range a.y {
 			if !(y >= 0 && y <= float64(a.top)) || y != math.Trunc(y) {
-				return PlaceboResult{}, fmt.Errorf("adjust: placebo list: %s respondent %d: %w: count %v not an integer in 0..%d", a.name, i, ErrCountRange, y, a.top)
+				return PlaceboResult{}, fmt.Errorf("sensitive: placebo list: %s respondent %d: %w: count %v not an integer in 0..%d", a.name, i, ErrCountRange, y, a.top)
 			}
 		}
 		_, m, v := groupMoments(a.y, make([]bool, len(a.y)), false)
@@ -78,8 +80,8 @@ func (p *PlaceboList) Estimate() (PlaceboResult, error) {
 	v0, v1, vP := vn[0], vn[1], vn[2]
 	sp2 := p.PrevalenceSE * p.PrevalenceSE
 	return PlaceboResult{
-		DiM:       Estimate{Value: mean[1] - mean[0], SE: math.Sqrt(v1 + v0)},
-		Deflation: Estimate{Value: p.Prevalence - (mean[2] - mean[0]), SE: math.Sqrt(vP + v0 + sp2)},
-		Corrected: Estimate{Value: mean[1] - mean[2] + p.Prevalence, SE: math.Sqrt(v1 + vP + sp2)},
+		DiM:       adjust.Estimate{Value: mean[1] - mean[0], SE: math.Sqrt(v1 + v0)},
+		Deflation: adjust.Estimate{Value: p.Prevalence - (mean[2] - mean[0]), SE: math.Sqrt(vP + v0 + sp2)},
+		Corrected: adjust.Estimate{Value: mean[1] - mean[2] + p.Prevalence, SE: math.Sqrt(v1 + vP + sp2)},
 	}, nil
 }

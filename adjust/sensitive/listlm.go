@@ -1,9 +1,10 @@
-package adjust
+package sensitive
 
 import (
 	"fmt"
 	"math"
 
+	"github.com/candorpoll/candor/adjust"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -18,7 +19,7 @@ type LMResult struct {
 	// Cov is the HC3 covariance over (γ, β) in that order.
 	Cov *mat.SymDense
 	// Prevalence is (1/n)Σ x̃ᵢᵀβ̂ (x̃ = (1, x)) with SE √(x̄ᵀV̂_β x̄).
-	Prevalence Estimate
+	Prevalence adjust.Estimate
 }
 
 // LM fits the linear model of ictreg(method = "lm") (Imai 2011, §2.2):
@@ -45,7 +46,7 @@ func (le *ListExperiment) LM(X mat.Matrix) (*LMResult, error) {
 	if X != nil {
 		r, c := X.Dims()
 		if r != n {
-			return nil, fmt.Errorf("adjust: list lm: %w: %d covariate rows for %d respondents", ErrLength, r, n)
+			return nil, fmt.Errorf("sensitive: list lm: %w: %d covariate rows for %d respondents", ErrLength, r, n)
 		}
 		k = c
 	}
@@ -62,7 +63,7 @@ func (le *ListExperiment) LM(X mat.Matrix) (*LMResult, error) {
 		for j := 0; j < k; j++ {
 			v := X.At(i, j)
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("adjust: list lm: respondent %d covariate %d: %w: %v", i, j, ErrValue, v)
+				return nil, fmt.Errorf("sensitive: list lm: respondent %d covariate %d: %w: %v", i, j, ErrValue, v)
 			}
 			d.Set(i, 1+j, v)
 			d.Set(i, q+1+j, t*v)
@@ -72,11 +73,11 @@ func (le *ListExperiment) LM(X mat.Matrix) (*LMResult, error) {
 	xtx.SymOuterK(1, d.T())
 	var ch mat.Cholesky
 	if !ch.Factorize(&xtx) {
-		return nil, fmt.Errorf("adjust: list lm: %w: collinear design", ErrSingular)
+		return nil, fmt.Errorf("sensitive: list lm: %w: collinear design", ErrSingular)
 	}
 	var inv mat.SymDense
 	if err := ch.InverseTo(&inv); err != nil {
-		return nil, fmt.Errorf("adjust: list lm: %w: %v", ErrSingular, err)
+		return nil, fmt.Errorf("sensitive: list lm: %w: %v", ErrSingular, err)
 	}
 	var xty mat.VecDense
 	xty.MulVec(d.T(), mat.NewVecDense(n, append([]float64(nil), le.Y...)))
@@ -91,7 +92,7 @@ func (le *ListExperiment) LM(X mat.Matrix) (*LMResult, error) {
 		ax.MulVec(&inv, &xi)
 		h := mat.Dot(&xi, &ax)
 		if h >= 1-1e-12 {
-			return nil, fmt.Errorf("adjust: list lm: %w: respondent %d has leverage 1", ErrSingular, i)
+			return nil, fmt.Errorf("sensitive: list lm: %w: respondent %d has leverage 1", ErrSingular, i)
 		}
 		e := le.Y[i] - mat.Dot(&xi, &coef)
 		u := e / (1 - h)
@@ -129,6 +130,6 @@ func (le *ListExperiment) LM(X mat.Matrix) (*LMResult, error) {
 			v += xbar[a] * res.Cov.At(q+a, q+b) * xbar[b]
 		}
 	}
-	res.Prevalence = Estimate{Value: prev, SE: math.Sqrt(v)}
+	res.Prevalence = adjust.Estimate{Value: prev, SE: math.Sqrt(v)}
 	return res, nil
 }

@@ -1,4 +1,4 @@
-package adjust
+package sensitive
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/candorpoll/candor/adjust"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/mat"
@@ -106,7 +107,7 @@ func TestRRRegCoverage(t *testing.T) {
 		fit, err := RRReg{RandomizedResponse: forced, Start: beta}.Fit(context.Background(), y, x)
 		require.NoError(t, err)
 		for j := range beta {
-			if lo, hi := (Estimate{fit.Coef[j], fit.SE[j]}).CI(0.95); lo <= beta[j] && beta[j] <= hi {
+			if lo, hi := (adjust.Estimate{Value: fit.Coef[j], SE: fit.SE[j]}).CI(0.95); lo <= beta[j] && beta[j] <= hi {
 				covered[j]++
 			}
 		}

@@ -1,4 +1,4 @@
-package adjust
+package sensitive
 
 import (
 	"context"
@@ -16,7 +16,7 @@ import (
 // These tests read them from the directory named by CANDOR_SENSITIVE_DATA
 // (holding list-pkg/*.csv) and are skipped when it is unset:
 //
-//	CANDOR_SENSITIVE_DATA=/path/to/sensitive go test ./adjust -run Reference
+//	CANDOR_SENSITIVE_DATA=/path/to/sensitive go test ./adjust/sensitive -run Reference
 
 func sensitiveFile(t *testing.T, name string) *os.File {
 	t.Helper()

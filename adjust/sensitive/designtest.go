@@ -1,4 +1,4 @@
-package adjust
+package sensitive
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"strings"
 
+	"github.com/candorpoll/candor/adjust"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -14,7 +15,7 @@ import (
 // type: latent control count Y(0) = Y and sensitive answer Z.
 type TypeProportion struct {
 	Y, Z     int
-	Estimate Estimate
+	Estimate adjust.Estimate
 }
 
 // DesignTest is the result of [ListExperiment.DesignTest].
@@ -142,7 +143,7 @@ func (le *ListExperiment) DesignTestWith(s DesignTestSettings) (DesignTest, erro
 	res := DesignTest{P1: math.NaN(), P0: math.NaN()}
 	for z := 1; z >= 0; z-- {
 		for y := 0; y <= J; y++ {
-			var e Estimate
+			var e adjust.Estimate
 			if z == 1 {
 				e.Value = F0(y) - F1(y)
 				e.SE = math.Sqrt(cdfCov(F1, y, y, N1) + cdfCov(F0, y, y, N0))
@@ -218,7 +219,7 @@ func (le *ListExperiment) DesignTestWith(s DesignTestSettings) (DesignTest, erro
 			}
 			p, err = chiBarPValue(x, cov, draws, rng)
 			if err != nil {
-				return res, fmt.Errorf("adjust: design test: Z = %d family: %w", z, err)
+				return res, fmt.Errorf("sensitive: design test: Z = %d family: %w", z, err)
 			}
 		}
 		if z == 1 {
@@ -333,7 +334,7 @@ func chiBarWeightsClosed(cov *mat.SymDense) []float64 {
 		w[2] = 0.5 - w[0]
 		w[3] = 0.5 - w[1]
 	default:
-		panic("adjust: closed-form chi-bar-square weights need 2 or 3 moments")
+		panic("sensitive: closed-form chi-bar-square weights need 2 or 3 moments")
 	}
 	return w
 }
