@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/candorpoll/candor/adjust"
-	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -23,8 +22,8 @@ type PlaceboTest struct {
 	N int
 }
 
-// Combined is the result of [ListExperiment.Combined].
-type Combined struct {
+// CombinedResult is the result of [Combined].
+type CombinedResult struct {
 	// Estimate is the combined list + direct prevalence estimate μ̂.
 	Estimate adjust.Estimate
 	// Direct is the share answering yes to the direct question.
@@ -44,7 +43,7 @@ type Combined struct {
 }
 
 // String formats the estimates and tests like summary.comblist.
-func (c Combined) String() string {
+func (c CombinedResult) String() string {
 	var b strings.Builder
 	b.WriteString("Combined list + direct estimator (Aronow et al. 2015)\n")
 	fmt.Fprintf(&b, "combined      %v\ndirect        %v\nconventional  %v\n", c.Estimate, c.Direct, c.Conventional)
@@ -53,16 +52,11 @@ func (c Combined) String() string {
 	return b.String()
 }
 
-// Combined computes the combined list-experiment and direct-question
-// estimator without covariates; see [ListExperiment.CombinedWith].
-func (le *ListExperiment) Combined() (Combined, error) {
-	return le.CombinedWith(nil)
-}
-
-// CombinedWith computes the estimator of Aronow, Coppock, Crawford & Green
-// (2015), as the R function combinedListDirect does. Every respondent
-// answers the direct question D (le.Direct) and is randomized to a list.
-// With d̄ = mean(D) and regressions of the count on (1, T, X):
+// Combined is the combined list-experiment and direct-question estimator
+// of Aronow, Coppock, Crawford & Green (2015), as the R function
+// combinedListDirect computes it. Every respondent answers the direct
+// question D (the experiment's Direct) and is randomized to a list. With
+// d̄ = mean(D) and regressions of the count on (1, T, X):
 //
 //	direct:        d̄, SE √(s_D²/N)
 //	conventional:  β̂ = coefficient on T using all respondents,
@@ -82,28 +76,23 @@ func (le *ListExperiment) Combined() (Combined, error) {
 // disapproval: monotonicity then says nobody falsely claims to
 // disapprove, which is plausible under repression.
 //
-// X optionally holds covariates (without intercept; one row per
-// respondent, numeric, categorical variables as 0/1 dummies with one level
-// left out). Columns that are aliased within a subset are dropped as R's lm
-// does. Respondents whose direct answer is NaN are left out (R's
+// It has no settings: the zero value is the estimator.
+type Combined struct{}
+
+// Fit computes the estimator and its placebo tests. Covariates are the
+// experiment's X (numeric, categorical variables as 0/1 dummies with one
+// level left out); columns that are aliased within a subset are dropped
+// as R's lm does. Respondents whose direct answer is NaN are left out (R's
 // complete-case rule); N reports how many were used. Errors: those of the
 // data checks, [ErrEmpty] when no direct answers are given, [ErrGroupSize]
 // when a regression subset lacks two respondents in each arm, [ErrLength]
 // for X of the wrong height, [ErrValue] for non-finite covariates.
-func (le *ListExperiment) CombinedWith(X mat.Matrix) (Combined, error) {
+func (Combined) Fit(le *ListExperiment) (CombinedResult, error) {
 	if _, _, err := le.validate(); err != nil {
-		return Combined{}, err
+		return CombinedResult{}, err
 	}
 	if le.Direct == nil {
-		return Combined{}, fmt.Errorf("sensitive: combined estimator: %w: no direct answers", ErrEmpty)
-	}
-	k := 0
-	if X != nil {
-		r, c := X.Dims()
-		if r != len(le.Y) {
-			return Combined{}, fmt.Errorf("sensitive: combined estimator: %w: %d covariate rows for %d respondents", ErrLength, r, len(le.Y))
-		}
-		k = c
+		return CombinedResult{}, fmt.Errorf("sensitive: combined estimator: %w: no direct answers", ErrEmpty)
 	}
 	// Complete cases: rows with a direct answer.
 	var rows []int
@@ -114,8 +103,13 @@ func (le *ListExperiment) CombinedWith(X mat.Matrix) (Combined, error) {
 	}
 	N := len(rows)
 	if N == 0 {
-		return Combined{}, fmt.Errorf("sensitive: combined estimator: %w: every direct answer is missing", ErrEmpty)
+		return CombinedResult{}, fmt.Errorf("sensitive: combined estimator: %w: every direct answer is missing", ErrEmpty)
 	}
+	k, err := le.covariates("combined estimator", rows)
+	if err != nil {
+		return CombinedResult{}, err
+	}
+	X := le.X
 	p := k + 2 // intercept, T, covariates
 	design := func(sel []int) []float64 {
 		x := make([]float64, len(sel)*p)
@@ -129,15 +123,6 @@ func (le *ListExperiment) CombinedWith(X mat.Matrix) (Combined, error) {
 			}
 		}
 		return x
-	}
-	if X != nil {
-		for _, i := range rows {
-			for j := 0; j < k; j++ {
-				if v := X.At(i, j); math.IsNaN(v) || math.IsInf(v, 0) {
-					return Combined{}, fmt.Errorf("sensitive: combined estimator: respondent %d covariate %d: %w: %v", i, j, ErrValue, v)
-				}
-			}
-		}
 	}
 	// treatCoef regresses outcome on (1, T, X) over sel and returns the
 	// coefficient on T with its residual-variance-by-arm variance and the
@@ -173,7 +158,7 @@ func (le *ListExperiment) CombinedWith(X mat.Matrix) (Combined, error) {
 	count := func(i int) float64 { return le.Y[i] }
 	direct := func(i int) float64 { return le.Direct[i] }
 
-	var res Combined
+	var res CombinedResult
 	res.N = N
 	var sumD, nT float64
 	var yes, no []int

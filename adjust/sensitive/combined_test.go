@@ -56,7 +56,7 @@ func TestCombinedVignette(t *testing.T) {
 	// the vignette was built with) and reproduce its printed difference in
 	// means 0.6334232.
 	le, _ := vignetteExperiment(t, 1)
-	c, err := le.Combined()
+	c, err := Combined{}.Fit(le)
 	require.NoError(t, err)
 	const tol = 5e-9
 	assert.InDelta(t, 0.65863351, c.Estimate.Value, tol)
@@ -78,7 +78,7 @@ func TestCombinedVignette(t *testing.T) {
 
 	// Design-affected respondents: placebo test I rejects.
 	le, _ = vignetteExperiment(t, 2)
-	c, err = le.Combined()
+	c, err = Combined{}.Fit(le)
 	require.NoError(t, err)
 	assert.InDelta(t, 0.75924415, c.PlaceboI.Estimate.Value, tol)
 	assert.InDelta(t, 0.10355750, c.PlaceboI.Estimate.SE, tol)
@@ -87,7 +87,7 @@ func TestCombinedVignette(t *testing.T) {
 
 	// Treatment moves the direct answer: placebo test II rejects.
 	le, _ = vignetteExperiment(t, 3)
-	c, err = le.Combined()
+	c, err = Combined{}.Fit(le)
 	require.NoError(t, err)
 	assert.InDelta(t, -0.05092491, c.PlaceboII.Estimate.Value, tol)
 	assert.InDelta(t, 0.02364766, c.PlaceboII.Estimate.SE, tol)
@@ -95,11 +95,12 @@ func TestCombinedVignette(t *testing.T) {
 
 	// Covariate adjustment (out.4 without, out.5 with the covariate X).
 	le, X := vignetteExperiment(t, 4)
-	c, err = le.Combined()
+	c, err = Combined{}.Fit(le)
 	require.NoError(t, err)
 	assert.InDelta(t, 0.68373531, c.Estimate.Value, tol)
 	assert.InDelta(t, 0.03165778, c.Estimate.SE, tol)
-	c, err = le.CombinedWith(X)
+	le.X = X
+	c, err = Combined{}.Fit(le)
 	require.NoError(t, err)
 	assert.InDelta(t, 0.67850607, c.Estimate.Value, tol)
 	assert.InDelta(t, 0.02051244, c.Estimate.SE, tol)
@@ -107,13 +108,13 @@ func TestCombinedVignette(t *testing.T) {
 
 func TestCombinedDropsMissingDirect(t *testing.T) {
 	le, _ := vignetteExperiment(t, 1)
-	full, err := le.Combined()
+	full, err := Combined{}.Fit(le)
 	require.NoError(t, err)
 	// Adding respondents without a direct answer changes nothing.
 	le.Y = append(le.Y, 5, 0)
 	le.Treat = append(le.Treat, true, false)
 	le.Direct = append(le.Direct, math.NaN(), math.NaN())
-	c, err := le.Combined()
+	c, err := Combined{}.Fit(le)
 	require.NoError(t, err)
 	assert.Equal(t, full, c)
 }
@@ -126,9 +127,11 @@ func TestCombinedAliasedCovariate(t *testing.T) {
 	for i, d := range le.Direct {
 		X.Set(i, 0, d) // the direct answer itself: aliased in both subsets
 	}
-	c, err := le.CombinedWith(X)
+	le.X = X
+	c, err := Combined{}.Fit(le)
 	require.NoError(t, err)
-	plain, err := le.Combined()
+	le.X = nil
+	plain, err := Combined{}.Fit(le)
 	require.NoError(t, err)
 	assert.InDelta(t, plain.Estimate.Value, c.Estimate.Value, 1e-12)
 	assert.InDelta(t, plain.PlaceboI.Estimate.Value, c.PlaceboI.Estimate.Value, 1e-12)
@@ -148,13 +151,13 @@ func TestCombinedCoverage(t *testing.T) {
 	for r := 0; r < reps; r++ {
 		le, _ := simulateHidden(rng, 1000, 3, 0.6, 1.0/3)
 		const truth = 0.6
-		c, err := le.Combined()
+		c, err := Combined{}.Fit(le)
 		require.NoError(t, err)
 		lo, hi := c.Estimate.CI(0.95)
 		if lo <= truth && truth <= hi {
 			cover++
 		}
-		e, err := le.DiffInMeans()
+		e, err := DiffInMeans{}.Fit(le)
 		require.NoError(t, err)
 		lo, hi = e.CI(0.95)
 		if lo <= truth && truth <= hi {
@@ -198,15 +201,16 @@ func simulateHidden(rng *rand.Rand, n, J int, pi, withhold float64) (*ListExperi
 
 func TestCombinedErrors(t *testing.T) {
 	le := handExperiment()
-	_, err := le.Combined()
+	_, err := Combined{}.Fit(le)
 	assert.ErrorIs(t, err, ErrEmpty)
 	le.Direct = []float64{math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN()}
-	_, err = le.Combined()
+	_, err = Combined{}.Fit(le)
 	assert.ErrorIs(t, err, ErrEmpty)
 	le.Direct = []float64{0, 0, 0, 0, 0, 0, 0, 0, 0}
-	_, err = le.Combined()
+	_, err = Combined{}.Fit(le)
 	assert.ErrorIs(t, err, ErrGroupSize) // nobody says yes: placebo test I impossible
 	le.Direct = []float64{1, 0, 0, 1, 0, 1, 0, 0, 1}
-	_, err = le.CombinedWith(mat.NewDense(3, 1, nil))
+	le.X = mat.NewDense(3, 1, nil)
+	_, err = Combined{}.Fit(le)
 	assert.ErrorIs(t, err, ErrLength)
 }

@@ -111,28 +111,33 @@ func listData() map[string]ListExperiment {
 
 func TestDegenerateListExperiment(t *testing.T) {
 	ctx := context.Background()
-	for name, le := range listData() {
+	for name, data := range listData() {
+		le := &data
 		t.Run(name, func(t *testing.T) {
-			r1, err := le.DiffInMeans()
+			r1, err := DiffInMeans{}.Fit(le)
 			checkDegenerate(t, r1, err)
 			for _, k := range []VarianceKind{0, 1, 2, 3} {
-				r, err := le.DiffInMeansSE(k)
+				r, err := DiffInMeans{Variance: k}.Fit(le)
 				checkDegenerate(t, r, err)
 			}
-			r2, err := le.WeightedDiffInMeans()
+			r2, err := WeightedDiffInMeans{}.Fit(le)
 			checkDegenerate(t, r2, err)
 			r3, err := le.ControlMean()
 			checkDegenerate(t, r3, err)
 			if len(le.Y) > 1000 {
 				return // the closed forms suffice for huge n; ML and the tests are O(n) too but slow
 			}
-			r4, err := le.LM(nil)
+			r4, err := ListLM{}.Fit(le)
 			checkDegenerate(t, r4, err)
-			r5, err := le.ML(ctx, nil)
+			r5, err := ListML{}.Fit(ctx, le)
 			checkDegenerate(t, r5, err)
-			r6, err := le.MLConstraintTest(ctx, nil)
-			checkDegenerate(t, r6, err)
-			r7, err := le.DesignTest()
+			r6, err6 := ListML{Unconstrained: true}.Fit(ctx, le)
+			checkDegenerate(t, r6, err6)
+			if err == nil && err6 == nil {
+				ct, err := NewConstraintTest(r5, r6)
+				checkDegenerate(t, ct, err)
+			}
+			r7, err := DesignTest{}.Fit(le)
 			// P1 and P0 are documented as NaN when their family keeps no
 			// moment (nothing to test); every other number must be finite.
 			if err == nil && r7.Moments1 == 0 {
@@ -145,7 +150,7 @@ func TestDegenerateListExperiment(t *testing.T) {
 			}
 			checkDegenerate(t, r7, err)
 			if le.Direct != nil {
-				r8, err := le.Combined()
+				r8, err := Combined{}.Fit(le)
 				checkDegenerate(t, r8, err)
 			}
 		})

@@ -18,8 +18,8 @@ type TypeProportion struct {
 	Estimate adjust.Estimate
 }
 
-// DesignTest is the result of [ListExperiment.DesignTest].
-type DesignTest struct {
+// DesignTestResult is the result of [DesignTest].
+type DesignTestResult struct {
 	// Proportions are π̂(y, 1) for y = 0..J followed by π̂(y, 0) for
 	// y = 0..J, the table ict.test prints.
 	Proportions []TypeProportion
@@ -36,7 +36,7 @@ type DesignTest struct {
 }
 
 // String formats the table and p-value like ict.test's printout.
-func (d DesignTest) String() string {
+func (d DesignTestResult) String() string {
 	var b strings.Builder
 	b.WriteString("Test for list experiment design effects (Blair & Imai 2012)\n")
 	b.WriteString("type                       est.     s.e.\n")
@@ -47,31 +47,38 @@ func (d DesignTest) String() string {
 	return b.String()
 }
 
-// DesignTestSettings configures [ListExperiment.DesignTestWith]. The zero
-// value gives the defaults of ict.test (generalized moment selection on).
-type DesignTestSettings struct {
-	// NoGMS turns generalized moment selection off (ict.test's
-	// gms = FALSE): only moments estimated exactly 0 are dropped.
-	NoGMS bool
-	// Draws is the number of Monte Carlo draws for the chi-bar-square
-	// weights when a family keeps four or more moments (J ≥ 4); 0 means
-	// 20,000 (Monte Carlo error of a weight ≤ 0.004).
-	Draws int
-	// Seed seeds those draws (PCG); the same seed gives the same p-value.
-	Seed uint64
+// MomentSelection says which moments [DesignTest] drops before testing.
+type MomentSelection uint8
+
+const (
+	// GMS is generalized moment selection (Andrews & Soares 2010), ict.test's
+	// gms = TRUE and the default: a moment is dropped when it is exactly 0
+	// or clearly positive, √n·π̂/sd > √(log n).
+	GMS MomentSelection = iota
+	// ZerosOnly drops only the moments estimated exactly 0 (ict.test's
+	// gms = FALSE).
+	ZerosOnly
+)
+
+// String returns "GMS" or "zeros only".
+func (s MomentSelection) String() string {
+	switch s {
+	case GMS:
+		return "GMS"
+	case ZerosOnly:
+		return "zeros only"
+	}
+	return fmt.Sprintf("MomentSelection(%d)", uint8(s))
 }
 
-// DesignTest runs the test for design effects of Blair & Imai (2012) with
-// the defaults of the R function ict.test; see [ListExperiment.DesignTestWith].
-func (le *ListExperiment) DesignTest() (DesignTest, error) {
-	return le.DesignTestWith(DesignTestSettings{})
-}
-
-// DesignTestWith tests the null hypothesis that adding the sensitive item
-// does not change answers to the control items (no design effect; Blair &
-// Imai 2012, §2.4). With empirical CDFs F_t(y) = mean(1{Y ≤ y} | T = t)
-// and F₀(−1) = 0, no design effect and no liars imply that the type
-// proportions
+// DesignTest is the test for design effects of Blair & Imai (2012, §2.4),
+// the R function ict.test. The zero value is ict.test's default
+// (generalized moment selection) with 20,000 Monte Carlo draws from seed 0.
+//
+// The null hypothesis is that adding the sensitive item does not change
+// answers to the control items (no design effect). With empirical CDFs
+// F_t(y) = mean(1{Y ≤ y} | T = t) and F₀(−1) = 0, no design effect and no
+// liars imply that the type proportions
 //
 //	π(y, 1) = P(Y(0) = y, Z = 1) = F₀(y) − F₁(y)
 //	π(y, 0) = P(Y(0) = y, Z = 0) = F₁(y) − F₀(y − 1)
@@ -84,7 +91,7 @@ func (le *ListExperiment) DesignTest() (DesignTest, error) {
 //
 //  1. Moments: π̂(0..J−1, 1) and π̂(1..J, 0) (the others are ≥ 0 by
 //     construction).
-//  2. Generalized moment selection (Andrews & Soares 2010): a moment is
+//  2. Moment selection ([GMS]; Andrews & Soares 2010): a moment is
 //     dropped when it is exactly 0 or when √n·π̂/sd > √(log n). As in the
 //     package, n is the total sample size and sd is the sample standard
 //     deviation of the vector of that family's J estimates, not the
@@ -103,11 +110,30 @@ func (le *ListExperiment) DesignTest() (DesignTest, error) {
 //     four moments, which this does not replicate).
 //  4. Bonferroni: PValue = min(1, 2·min(p₁, p₀)).
 //
-// The test is unweighted (le.Weight is ignored), as in ict.test.
-func (le *ListExperiment) DesignTestWith(s DesignTestSettings) (DesignTest, error) {
+// The test is unweighted (the experiment's Weight is ignored), as in
+// ict.test.
+type DesignTest struct {
+	// Selection is the moment selection; the zero value is [GMS].
+	Selection MomentSelection
+	// Draws is the number of Monte Carlo draws for the chi-bar-square
+	// weights when a family keeps four or more moments (J ≥ 4); 0 means
+	// 20,000 (Monte Carlo error of a weight ≤ 0.004).
+	Draws int
+	// Seed seeds those draws (PCG); the same seed gives the same p-value.
+	// 0 is a seed like any other.
+	Seed uint64
+}
+
+// Fit estimates the type proportions of le and tests them. Errors: those
+// of the data checks, [ErrValue] for an unknown Selection and
+// [ErrSingular] when the covariance of the kept moments is singular.
+func (s DesignTest) Fit(le *ListExperiment) (DesignTestResult, error) {
 	n1, n0, err := le.validate()
 	if err != nil {
-		return DesignTest{}, err
+		return DesignTestResult{}, err
+	}
+	if s.Selection != GMS && s.Selection != ZerosOnly {
+		return DesignTestResult{}, fmt.Errorf("sensitive: design test: %w: unknown moment selection %v", ErrValue, s.Selection)
 	}
 	J := le.J
 	// Empirical CDFs: f1[y], f0[y] for y = -1..J+1 at index y+1.
@@ -140,7 +166,7 @@ func (le *ListExperiment) DesignTestWith(s DesignTestSettings) (DesignTest, erro
 		return F(a) * (1 - F(b)) / n
 	}
 
-	res := DesignTest{P1: math.NaN(), P0: math.NaN()}
+	res := DesignTestResult{P1: math.NaN(), P0: math.NaN()}
 	for z := 1; z >= 0; z-- {
 		for y := 0; y <= J; y++ {
 			var e adjust.Estimate
@@ -178,7 +204,7 @@ func (le *ListExperiment) DesignTestWith(s DesignTestSettings) (DesignTest, erro
 		var keep []int
 		for j, v := range est {
 			drop := v == 0
-			if !s.NoGMS && J > 1 && math.Sqrt(n)*v/sd > math.Sqrt(math.Log(n)) {
+			if s.Selection == GMS && J > 1 && math.Sqrt(n)*v/sd > math.Sqrt(math.Log(n)) {
 				drop = true
 			}
 			if !drop {

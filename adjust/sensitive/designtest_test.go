@@ -15,7 +15,7 @@ func TestDesignTestAffirmPrinted(t *testing.T) {
 	// ict.test(affirm$y, affirm$treat, J = 3, gms = TRUE) (pkgdown
 	// reference page of ict.test): the first rows of the table.
 	le := countsExperiment(t, "affirm", 3)
-	d, err := le.DesignTest()
+	d, err := DesignTest{}.Fit(le)
 	require.NoError(t, err)
 	printed := [][2]float64{{-0.0019, 0.0070}, {0.0882, 0.0229}, {0.1696, 0.0287}, {0.2388, 0.0177}}
 	for i, p := range printed {
@@ -35,31 +35,31 @@ func TestDesignTestReference(t *testing.T) {
 	tests := []struct {
 		dataset     string
 		J           int
-		noGMS       bool
+		selection   MomentSelection
 		tab1, tab0  [][2]float64
 		p1, p0, bon float64
 		m1, m0      int
 	}{
-		{"race", 3, false,
+		{"race", 3, GMS,
 			[][2]float64{{-0.016866374995, 0.008370008492}, {0.01012689913, 0.02427604722}, {0.02004973662, 0.02807961229}, {0.054487179487, 0.009086331553}},
 			[][2]float64{{0.03044871795, 0.00687824440}, {0.21398175961, 0.01744830655}, {0.35686028035, 0.02634281788}, {0.33091180184, 0.02201617261}},
 			0.02215554293, math.NaN(), 0.04431108587, 1, 0},
-		{"affirm", 3, false,
+		{"affirm", 3, GMS,
 			[][2]float64{{-0.001881574572, 0.006993298230}, {0.08820646562, 0.02293646873}, {0.16958383655, 0.02874907568}, {0.23883161512, 0.01767359043}},
 			[][2]float64{{0.015463917526, 0.005114628434}, {0.13590219313, 0.01553056762}, {0.20732618043, 0.02705529117}, {0.14656736620, 0.02673024942}},
 			0.3940564184, math.NaN(), 0.7881128368, 1, 0},
-		{"mis", 4, false,
+		{"mis", 4, GMS,
 			[][2]float64{{-0.005168328158, 0.007936989623}, {0.10091518222, 0.03551903987}, {0.16828730185, 0.04688374471}, {0.1632619709, 0.0334929511}, {0.04265402844, 0.01391147746}},
 			[][2]float64{{0.009478672986, 0.006670593224}, {0.11891240399, 0.02303327389}, {0.20240235333, 0.04369014281}, {0.17294492564, 0.04340322656}, {0.02631148881, 0.02168624726}},
 			0.2581590283, math.NaN(), 0.5163180567, 1, 0},
 		// Without moment selection all three moments stay: the closed-form
 		// three-moment chi-bar-square branch (λ = 4.06061399 for race).
-		{"race", 3, true, nil, nil, 0.07692945874, 1, 0.1538589175, 3, 3},
-		{"affirm", 3, true, nil, nil, 0.70573952055, 1, 1, 3, 3},
+		{"race", 3, ZerosOnly, nil, nil, 0.07692945874, 1, 0.1538589175, 3, 3},
+		{"affirm", 3, ZerosOnly, nil, nil, 0.70573952055, 1, 1, 3, 3},
 	}
 	for _, tc := range tests {
 		le := countsExperiment(t, tc.dataset, tc.J)
-		d, err := le.DesignTestWith(DesignTestSettings{NoGMS: tc.noGMS})
+		d, err := DesignTest{Selection: tc.selection}.Fit(le)
 		require.NoError(t, err, tc.dataset)
 		require.Len(t, d.Proportions, 2*(tc.J+1))
 		for i, want := range append(tc.tab1, tc.tab0...) {
@@ -114,7 +114,7 @@ func TestDesignTestNullSize(t *testing.T) {
 	for r := 0; r < reps; r++ {
 		for _, effect := range []bool{false, true} {
 			le := simulateList(rng, n, 3, 0.3, effect)
-			d, err := le.DesignTest()
+			d, err := DesignTest{}.Fit(le)
 			require.NoError(t, err)
 			if d.PValue < 0.05 {
 				if effect {
@@ -186,21 +186,28 @@ func TestDesignTestManyMomentsDeterministic(t *testing.T) {
 	// the simulated weights: the same seed gives the same p-value.
 	rng := rand.New(rand.NewPCG(41, 42))
 	le := simulateList(rng, 2000, 5, 0.3, true)
-	s := DesignTestSettings{NoGMS: true, Draws: 5000, Seed: 7}
-	a, err := le.DesignTestWith(s)
+	s := DesignTest{Selection: ZerosOnly, Draws: 5000, Seed: 7}
+	a, err := s.Fit(le)
 	require.NoError(t, err)
-	b, err := le.DesignTestWith(s)
+	b, err := s.Fit(le)
 	require.NoError(t, err)
 	assert.Equal(t, a.PValue, b.PValue)
 	assert.GreaterOrEqual(t, a.Moments1, 4)
 	assert.Less(t, a.PValue, 0.05, "strong design effect detected")
 }
 
+func TestDesignTestUnknownSelection(t *testing.T) {
+	_, err := DesignTest{Selection: MomentSelection(9)}.Fit(handExperiment())
+	assert.ErrorIs(t, err, ErrValue)
+	assert.Equal(t, "MomentSelection(9)", MomentSelection(9).String())
+	assert.Equal(t, "GMS", GMS.String())
+}
+
 func BenchmarkDesignTest(b *testing.B) {
 	le := countsExperiment(b, "race", 3)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := le.DesignTest(); err != nil {
+		if _, err := (DesignTest{}).Fit(le); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -40,7 +40,7 @@ func survey(n int, seed uint64) *sensitive.ListExperiment {
 	return le
 }
 
-func ExampleListExperiment_DiffInMeans() {
+func ExampleDiffInMeans() {
 	// The hand-checkable case of docs/methods.md: treated counts
 	// (2, 3, 1, 3, 2), control counts (1, 2, 1, 2).
 	le := &sensitive.ListExperiment{
@@ -48,16 +48,16 @@ func ExampleListExperiment_DiffInMeans() {
 		Treat: []bool{true, true, true, true, true, false, false, false, false},
 		J:     3,
 	}
-	hc3, _ := le.DiffInMeans()
-	neyman, _ := le.DiffInMeansSE(sensitive.Neyman)
+	hc3, _ := sensitive.DiffInMeans{}.Fit(le)
+	neyman, _ := sensitive.DiffInMeans{Variance: sensitive.Neyman}.Fit(le)
 	fmt.Printf("estimate %.2f, HC3 SE %.6f, Neyman SE %.6f\n", hc3.Value, hc3.SE, neyman.SE)
 	// Output:
 	// estimate 0.70, HC3 SE 0.534894, Neyman SE 0.472582
 }
 
-func ExampleListExperiment_DesignTest() {
+func ExampleDesignTest() {
 	le := survey(2000, 1)
-	d, err := le.DesignTest()
+	d, err := sensitive.DesignTest{}.Fit(le)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -69,10 +69,10 @@ func ExampleListExperiment_DesignTest() {
 	// no design effect: p = 1.000 (moments kept 0 + 0)
 }
 
-func ExampleListExperiment_ML() {
+func ExampleListML() {
 	le := survey(2000, 2)
-	dim, _ := le.DiffInMeans()
-	fit, err := le.ML(context.Background(), nil)
+	dim, _ := sensitive.DiffInMeans{}.Fit(le)
+	fit, err := sensitive.ListML{}.Fit(context.Background(), le)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -84,7 +84,7 @@ func ExampleListExperiment_ML() {
 	// maximum likelihood  0.3780 (SE 0.0396)
 }
 
-func ExampleListExperiment_ML_covariates() {
+func ExampleListML_covariates() {
 	// One covariate x raises the odds of the sensitive opinion.
 	rng := rand.New(rand.NewPCG(3, 1))
 	const n = 2000
@@ -107,7 +107,8 @@ func ExampleListExperiment_ML_covariates() {
 		le.Y = append(le.Y, float64(y))
 		le.Treat = append(le.Treat, treat)
 	}
-	fit, err := le.ML(context.Background(), &sensitive.MLSettings{X: X})
+	le.X = X
+	fit, err := sensitive.ListML{}.Fit(context.Background(), le)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -117,9 +118,9 @@ func ExampleListExperiment_ML_covariates() {
 	// δ = (-0.65, 1.07), SEs (0.19, 0.23)
 }
 
-func ExampleListExperiment_Combined() {
+func ExampleCombined() {
 	le := survey(2000, 4)
-	c, err := le.Combined()
+	c, err := sensitive.Combined{}.Fit(le)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -166,11 +167,11 @@ x,FALSE,0
 	// 2 complete; dropped lines [4]
 }
 
-func ExampleFitLogistic() {
+func ExampleLogistic() {
 	// Fractional outcomes with weights: 3 of 10 and 6 of 10 "yes" in two
 	// groups, entered as y = k/m with weight m.
 	x := mat.NewDense(2, 2, []float64{1, 0, 1, 1})
-	fit, err := sensitive.FitLogistic(x, []float64{0.3, 0.6}, []float64{10, 10}, nil)
+	fit, err := sensitive.Logistic{}.Fit(x, []float64{0.3, 0.6}, []float64{10, 10})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -181,15 +182,15 @@ func ExampleFitLogistic() {
 	// intercept -0.8473 (SE 0.6901), slope 1.2528 (SE 0.9449)
 }
 
-func ExampleListExperiment_LM() {
+func ExampleListLM() {
 	// Without covariates the linear model's β₀ is the difference in means
-	// and its SE the HC3 SE (the case of ExampleListExperiment_DiffInMeans).
+	// and its SE the HC3 SE (the case of ExampleDiffInMeans).
 	le := &sensitive.ListExperiment{
 		Y:     []float64{2, 3, 1, 3, 2, 1, 2, 1, 2},
 		Treat: []bool{true, true, true, true, true, false, false, false, false},
 		J:     3,
 	}
-	r, err := le.LM(nil)
+	r, err := sensitive.ListLM{}.Fit(le)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -221,4 +222,49 @@ func ExamplePlaceboList_Estimate() {
 	// difference in means 0.7000 (SE 0.4726)
 	// deflation 0.2500 (SE 0.5000)
 	// corrected 0.9500 (SE 0.5538)
+}
+
+func ExampleWeightedDiffInMeans() {
+	// The hand case of ExampleDiffInMeans with the first treated
+	// respondent weighted twice: the treated mean is (2·2 + 3 + 1 + 3 + 2)/6
+	// and the control mean 1.5.
+	le := &sensitive.ListExperiment{
+		Y:      []float64{2, 3, 1, 3, 2, 1, 2, 1, 2},
+		Treat:  []bool{true, true, true, true, true, false, false, false, false},
+		J:      3,
+		Weight: []float64{2, 1, 1, 1, 1, 1, 1, 1, 1},
+	}
+	e, err := sensitive.WeightedDiffInMeans{}.Fit(le)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(e)
+	// Output:
+	// 0.6667 (SE 0.3778)
+}
+
+func ExampleNewConstraintTest() {
+	// Do answers to the control items depend on the sensitive trait? Fit
+	// both models and compare them by their likelihood ratio.
+	le := survey(2000, 2)
+	ctx := context.Background()
+	c, err := sensitive.ListML{}.Fit(ctx, le)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	u, err := sensitive.ListML{Unconstrained: true}.Fit(ctx, le)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ct, err := sensitive.NewConstraintTest(c, u)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("LR %.3f on %d df, p = %.3f\n", ct.LR, ct.DF, ct.PValue)
+	// Output:
+	// LR 0.217 on 1 df, p = 0.641
 }

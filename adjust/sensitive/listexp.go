@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/candorpoll/candor/adjust"
+	"gonum.org/v1/gonum/mat"
 )
 
 // ListExperiment holds respondent-level data from a standard list
@@ -12,9 +13,10 @@ import (
 // J non-sensitive items apply to them, a randomly assigned treatment group
 // how many of the same J items plus the sensitive one.
 //
-// Y, Treat and (when given) Direct are parallel slices, one element per
-// respondent. The zero value is not usable: Y, Treat and J are required.
-// Methods never modify the slices and are safe for concurrent use.
+// Y, Treat and (when given) Direct, Weight and the rows of X are parallel,
+// one element per respondent. The zero value is not usable: Y, Treat and J
+// are required. The estimators ([DiffInMeans], [ListML], …) never modify
+// the data and are safe for concurrent use.
 type ListExperiment struct {
 	// Y are the reported counts: integers in 0..J for control and 0..J+1
 	// for treated respondents.
@@ -26,11 +28,17 @@ type ListExperiment struct {
 	J int
 	// Direct optionally holds the answer to the sensitive question asked
 	// directly: 1 (yes), 0 (no) or NaN where it was not asked. Nil when no
-	// direct question was asked. Used by [ListExperiment.Combined].
+	// direct question was asked. Used by [Combined].
 	Direct []float64
 	// Weight optionally holds survey weights (≥ 0), used by
-	// [ListExperiment.WeightedDiffInMeans]; nil means unweighted.
+	// [WeightedDiffInMeans]; nil means unweighted.
 	Weight []float64
+	// X optionally holds covariates, one row per respondent, without an
+	// intercept column (the estimators add one); categorical variables as
+	// 0/1 dummies with one level left out ([ReadRespondents] builds them).
+	// Nil means none. Used by [ListLM], [ListML] and [Combined]; the other
+	// estimators ignore it.
+	X mat.Matrix
 }
 
 // validate checks the data and returns the group sizes.
@@ -75,6 +83,42 @@ func (le *ListExperiment) validate() (n1, n0 int, err error) {
 		return n1, n0, fmt.Errorf("sensitive: list experiment: %w: %d treated and %d control respondents, need ≥ 2 each", ErrGroupSize, n1, n0)
 	}
 	return n1, n0, nil
+}
+
+// covariates checks X against the data for the estimator named what and
+// returns its number of columns (0 without covariates): X must have one
+// row per respondent and finite values in the rows listed (nil: all
+// rows), the rows the estimator uses.
+func (le *ListExperiment) covariates(what string, rows []int) (int, error) {
+	if le.X == nil {
+		return 0, nil
+	}
+	r, k := le.X.Dims()
+	if r != len(le.Y) {
+		return 0, fmt.Errorf("sensitive: %s: %w: %d covariate rows for %d respondents", what, ErrLength, r, len(le.Y))
+	}
+	check := func(i int) error {
+		for j := 0; j < k; j++ {
+			if v := le.X.At(i, j); math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("sensitive: %s: respondent %d covariate %d: %w: %v", what, i, j, ErrValue, v)
+			}
+		}
+		return nil
+	}
+	if rows == nil {
+		for i := 0; i < r; i++ {
+			if err := check(i); err != nil {
+				return 0, err
+			}
+		}
+		return k, nil
+	}
+	for _, i := range rows {
+		if err := check(i); err != nil {
+			return 0, err
+		}
+	}
+	return k, nil
 }
 
 // VarianceKind selects the standard error of the difference in means.
@@ -153,28 +197,32 @@ func diffVariance(kind VarianceKind, n1, n0 int, v1, v0 float64) (float64, error
 	return math.NaN(), fmt.Errorf("sensitive: %w: unknown variance kind %v", ErrValue, kind)
 }
 
-// DiffInMeans returns the difference-in-means estimate of the prevalence
-// of the sensitive item, τ̂ = Ȳ₁ − Ȳ₀ (Miller 1984; Imai 2011 §2), with the
-// HC3 standard error that the R package list prints for
-// ictreg(method = "lm") without covariates: √(s₁²/(n₁ − 1) + s₀²/(n₀ − 1)).
-// Use [ListExperiment.DiffInMeansSE] for the classical Neyman SE.
+// DiffInMeans is the difference-in-means estimator of the prevalence of
+// the sensitive item, τ̂ = Ȳ₁ − Ȳ₀ (Miller 1984; Imai 2011 §2). Under
+// randomization, no design effect and no liars, E[τ̂] = P(Z = 1). The
+// estimate is not truncated to [0, 1]: a negative value is a signal of a
+// design effect or of noise, not something to hide. It ignores the
+// experiment's Weight ([WeightedDiffInMeans] uses them) and X ([ListLM]).
 //
-// Under randomization, no design effect and no liars, E[τ̂] = P(Z = 1).
-// The estimate is not truncated to [0, 1]: a negative value is a signal of
-// a design effect or of noise, not something to hide.
-func (le *ListExperiment) DiffInMeans() (adjust.Estimate, error) {
-	return le.DiffInMeansSE(HC3)
+// The zero value is the estimator the R package list prints for
+// ictreg(method = "lm") without covariates, with the HC3 standard error.
+type DiffInMeans struct {
+	// Variance selects the standard error; the zero value is [HC3],
+	// √(s₁²/(n₁ − 1) + s₀²/(n₀ − 1)). [Neyman] is the classical
+	// √(s₁²/n₁ + s₀²/n₀).
+	Variance VarianceKind
 }
 
-// DiffInMeansSE is [ListExperiment.DiffInMeans] with the standard error of
-// the given kind.
-func (le *ListExperiment) DiffInMeansSE(kind VarianceKind) (adjust.Estimate, error) {
+// Fit returns the estimate with its standard error. Errors: those of the
+// data checks ([ErrEmpty], [ErrLength], [ErrValue], [ErrCountRange],
+// [ErrGroupSize]) and [ErrValue] for an unknown variance kind.
+func (d DiffInMeans) Fit(le *ListExperiment) (adjust.Estimate, error) {
 	if _, _, err := le.validate(); err != nil {
 		return adjust.Estimate{}, err
 	}
 	n1, m1, v1 := groupMoments(le.Y, le.Treat, true)
 	n0, m0, v0 := groupMoments(le.Y, le.Treat, false)
-	v, err := diffVariance(kind, n1, n0, v1, v0)
+	v, err := diffVariance(d.Variance, n1, n0, v1, v0)
 	if err != nil {
 		return adjust.Estimate{}, fmt.Errorf("sensitive: difference in means: %w", err)
 	}
@@ -192,7 +240,7 @@ func (le *ListExperiment) ControlMean() (adjust.Estimate, error) {
 	return adjust.Estimate{Value: m0, SE: math.Sqrt(v0 / float64(n0-1))}, nil
 }
 
-// WeightedDiffInMeans returns the survey-weighted difference in means
+// WeightedDiffInMeans is the survey-weighted difference in means
 //
 //	τ̂_w = Σwᵢ Tᵢ Yᵢ / Σwᵢ Tᵢ − Σwᵢ(1 − Tᵢ)Yᵢ / Σwᵢ(1 − Tᵢ)
 //
@@ -202,10 +250,16 @@ func (le *ListExperiment) ControlMean() (adjust.Estimate, error) {
 //
 // which treats respondents as independent draws (it captures the
 // weighting, not clustering; add a clustering design effect separately).
-// With equal weights it is the HC0 variance. The weights in le.Weight must
-// be finite and ≥ 0 with a positive sum in each arm; nil weights give the
-// unweighted estimate with the HC0 variance.
-func (le *ListExperiment) WeightedDiffInMeans() (adjust.Estimate, error) {
+// With equal weights it is the HC0 variance. It has no settings: the zero
+// value is the estimator.
+type WeightedDiffInMeans struct{}
+
+// Fit returns the estimate from the weights in le.Weight, which must be
+// finite and ≥ 0 with a positive sum in each arm; nil weights give the
+// unweighted estimate with the HC0 variance. Errors: those of the data
+// checks, [ErrValue] for a bad weight and [ErrGroupSize] for an arm with
+// zero total weight.
+func (WeightedDiffInMeans) Fit(le *ListExperiment) (adjust.Estimate, error) {
 	if _, _, err := le.validate(); err != nil {
 		return adjust.Estimate{}, err
 	}

@@ -29,14 +29,14 @@ func FuzzListExperiment(f *testing.F) {
 			}
 			le.Direct = append(le.Direct, d)
 		}
-		if e, err := le.DiffInMeans(); err == nil && math.IsNaN(e.Value) {
+		if e, err := (DiffInMeans{}).Fit(le); err == nil && math.IsNaN(e.Value) {
 			t.Fatalf("NaN estimate without error: %+v", le)
 		}
-		_, _ = le.WeightedDiffInMeans()
-		_, _ = le.DesignTestWith(DesignTestSettings{Draws: 200})
-		_, _ = le.Combined()
+		_, _ = WeightedDiffInMeans{}.Fit(le)
+		_, _ = DesignTest{Draws: 200}.Fit(le)
+		_, _ = Combined{}.Fit(le)
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
-		_, _ = le.ML(ctx, &MLSettings{MaxIter: 200})
+		_, _ = ListML{MaxIter: 200}.Fit(ctx, le)
 	})
 }

@@ -53,21 +53,21 @@ func handExperiment() *ListExperiment {
 
 func TestDiffInMeansHand(t *testing.T) {
 	le := handExperiment()
-	e, err := le.DiffInMeans()
+	e, err := DiffInMeans{}.Fit(le)
 	require.NoError(t, err)
 	assert.InDelta(t, 0.7, e.Value, 1e-12)
 	assert.InDelta(t, 0.534894, e.SE, 5e-7) // HC3
-	e, err = le.DiffInMeansSE(Neyman)
+	e, err = DiffInMeans{Variance: Neyman}.Fit(le)
 	require.NoError(t, err)
 	assert.InDelta(t, 0.472582, e.SE, 5e-7)
 	// HC0 by hand: s₁² = 0.7, s₀² = 1/3: 4·0.7/25 + 3·(1/3)/16.
-	e, err = le.DiffInMeansSE(HC0)
+	e, err = DiffInMeans{Variance: HC0}.Fit(le)
 	require.NoError(t, err)
 	assert.InDelta(t, math.Sqrt(4*0.7/25+1.0/16), e.SE, 1e-12)
-	e, err = le.DiffInMeansSE(HC1)
+	e, err = DiffInMeans{Variance: HC1}.Fit(le)
 	require.NoError(t, err)
 	assert.InDelta(t, math.Sqrt((4*0.7/25+1.0/16)*9/7), e.SE, 1e-12)
-	_, err = le.DiffInMeansSE(VarianceKind(7))
+	_, err = DiffInMeans{Variance: VarianceKind(7)}.Fit(le)
 	assert.ErrorIs(t, err, ErrValue)
 	c, err := le.ControlMean()
 	require.NoError(t, err)
@@ -92,7 +92,7 @@ func TestDiffInMeansReference(t *testing.T) {
 	}
 	for _, tc := range tests {
 		le := countsExperiment(t, tc.dataset, tc.J)
-		e, err := le.DiffInMeans()
+		e, err := DiffInMeans{}.Fit(le)
 		require.NoError(t, err)
 		assert.InDelta(t, tc.est, e.Value, 1e-9, tc.dataset)
 		assert.InDelta(t, tc.se, e.SE, 1e-9, tc.dataset)
@@ -125,9 +125,9 @@ func TestListExperimentErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := tc.le.DiffInMeans()
+			_, err := DiffInMeans{}.Fit(&tc.le)
 			assert.ErrorIs(t, err, tc.want)
-			_, err = tc.le.DesignTest()
+			_, err = DesignTest{}.Fit(&tc.le)
 			assert.ErrorIs(t, err, tc.want)
 		})
 	}
@@ -136,32 +136,32 @@ func TestListExperimentErrors(t *testing.T) {
 func TestWeightedDiffInMeans(t *testing.T) {
 	le := handExperiment()
 	// Equal weights: the unweighted estimate with the HC0 variance.
-	e, err := le.WeightedDiffInMeans()
+	e, err := WeightedDiffInMeans{}.Fit(le)
 	require.NoError(t, err)
-	hc0, err := le.DiffInMeansSE(HC0)
+	hc0, err := DiffInMeans{Variance: HC0}.Fit(le)
 	require.NoError(t, err)
 	assert.InDelta(t, hc0.Value, e.Value, 1e-12)
 	assert.InDelta(t, hc0.SE, e.SE, 1e-12)
 	// Weight 2 on a respondent equals duplicating it in the point
 	// estimate, and rescaling all weights changes nothing.
 	le.Weight = []float64{2, 1, 1, 1, 1, 1, 1, 1, 1}
-	a, err := le.WeightedDiffInMeans()
+	a, err := WeightedDiffInMeans{}.Fit(le)
 	require.NoError(t, err)
 	// Hand: treated (2·2 + 3 + 1 + 3 + 2)/6 = 13/6, control 1.5.
 	assert.InDelta(t, 13.0/6-1.5, a.Value, 1e-12)
 	le.Weight = []float64{0.2, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1}
-	b, err := le.WeightedDiffInMeans()
+	b, err := WeightedDiffInMeans{}.Fit(le)
 	require.NoError(t, err)
 	assert.InDelta(t, a.Value, b.Value, 1e-12)
 	assert.InDelta(t, a.SE, b.SE, 1e-12)
 	le.Weight = []float64{1, -1, 1, 1, 1, 1, 1, 1, 1}
-	_, err = le.WeightedDiffInMeans()
+	_, err = WeightedDiffInMeans{}.Fit(le)
 	assert.ErrorIs(t, err, ErrValue)
 	le.Weight = []float64{1, 1, 1, 1, 1, 0, 0, 0, 0}
-	_, err = le.WeightedDiffInMeans()
+	_, err = WeightedDiffInMeans{}.Fit(le)
 	assert.ErrorIs(t, err, ErrGroupSize)
 	le.Weight = []float64{1}
-	_, err = le.WeightedDiffInMeans()
+	_, err = WeightedDiffInMeans{}.Fit(le)
 	assert.ErrorIs(t, err, ErrLength)
 }
 
@@ -200,13 +200,13 @@ func TestWeightedDiffInMeansCoverage(t *testing.T) {
 			le.Treat = append(le.Treat, tr)
 			le.Weight = append(le.Weight, w)
 		}
-		e, err := le.WeightedDiffInMeans()
+		e, err := WeightedDiffInMeans{}.Fit(le)
 		require.NoError(t, err)
 		lo, hi := e.CI(0.95)
 		if lo <= 0.3 && 0.3 <= hi {
 			cover++
 		}
-		u, err := le.DiffInMeans()
+		u, err := DiffInMeans{}.Fit(le)
 		require.NoError(t, err)
 		bias += u.Value - 0.3
 	}
@@ -218,7 +218,7 @@ func BenchmarkDiffInMeans(b *testing.B) {
 	le := countsExperiment(b, "race", 3)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := le.DiffInMeans(); err != nil {
+		if _, err := (DiffInMeans{}).Fit(le); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -8,8 +8,8 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// LMResult is the fit of [ListExperiment.LM].
-type LMResult struct {
+// ListLMFit is the fit of [ListLM].
+type ListLMFit struct {
 	// Delta are the sensitive-item coefficients β (on T and T·x; the
 	// first is the intercept), Psi the control-item coefficients γ (on 1
 	// and x).
@@ -22,34 +22,34 @@ type LMResult struct {
 	Prevalence adjust.Estimate
 }
 
-// LM fits the linear model of ictreg(method = "lm") (Imai 2011, §2.2):
+// ListLM is the linear model of ictreg(method = "lm") (Imai 2011, §2.2):
 //
 //	Yᵢ = x̃ᵢᵀγ + Tᵢ·x̃ᵢᵀβ + εᵢ,   x̃ᵢ = (1, xᵢ),
 //
-// by ordinary least squares with the HC3 covariance the package reports,
+// fitted by ordinary least squares with the HC3 covariance the package
+// reports,
 //
 //	V̂ = (XᵀX)⁻¹ Xᵀ diag(eᵢ²/(1 − hᵢᵢ)²) X (XᵀX)⁻¹,
 //
 // so that x̃ᵀβ is the prevalence of the sensitive item among respondents
-// with covariates x. Without covariates (X nil) β₀ is the difference in
-// means and its SE the HC3 SE of [ListExperiment.DiffInMeans].
-//
-// X holds covariates without an intercept column, one row per respondent.
-// Errors: those of the data checks, [ErrLength] and [ErrValue] for X, and
-// [ErrSingular] for collinear columns or a leverage of 1.
-func (le *ListExperiment) LM(X mat.Matrix) (*LMResult, error) {
+// with covariates x, the rows of the experiment's X. Without covariates
+// (X nil) β₀ is the difference in means and its SE the HC3 SE of
+// [DiffInMeans]. It has no settings: the zero value is the estimator.
+type ListLM struct{}
+
+// Fit fits the model to le. Errors: those of the data checks, [ErrLength]
+// and [ErrValue] for X, and [ErrSingular] for collinear columns or a
+// leverage of 1.
+func (ListLM) Fit(le *ListExperiment) (*ListLMFit, error) {
 	if _, _, err := le.validate(); err != nil {
 		return nil, err
 	}
-	n := len(le.Y)
-	k := 0
-	if X != nil {
-		r, c := X.Dims()
-		if r != n {
-			return nil, fmt.Errorf("sensitive: list lm: %w: %d covariate rows for %d respondents", ErrLength, r, n)
-		}
-		k = c
+	k, err := le.covariates("list lm", nil)
+	if err != nil {
+		return nil, err
 	}
+	n := len(le.Y)
+	X := le.X
 	q := k + 1
 	p := 2 * q
 	d := mat.NewDense(n, p, nil)
@@ -62,9 +62,6 @@ func (le *ListExperiment) LM(X mat.Matrix) (*LMResult, error) {
 		d.Set(i, q, t)
 		for j := 0; j < k; j++ {
 			v := X.At(i, j)
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("sensitive: list lm: respondent %d covariate %d: %w: %v", i, j, ErrValue, v)
-			}
 			d.Set(i, 1+j, v)
 			d.Set(i, q+1+j, t*v)
 		}
@@ -102,7 +99,7 @@ func (le *ListExperiment) LM(X mat.Matrix) (*LMResult, error) {
 	tmp.Mul(&inv, meat)
 	var cov mat.Dense
 	cov.Mul(&tmp, &inv)
-	res := &LMResult{Cov: mat.NewSymDense(p, nil)}
+	res := &ListLMFit{Cov: mat.NewSymDense(p, nil)}
 	for a := 0; a < p; a++ {
 		for b := a; b < p; b++ {
 			res.Cov.SetSym(a, b, (cov.At(a, b)+cov.At(b, a))/2)

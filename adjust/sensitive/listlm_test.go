@@ -16,9 +16,9 @@ func TestLMWithoutCovariatesIsDiffInMeans(t *testing.T) {
 		J    int
 	}{{"race", 3}, {"affirm", 3}, {"mis", 4}} {
 		le := countsExperiment(t, ds.name, ds.J)
-		r, err := le.LM(nil)
+		r, err := ListLM{}.Fit(le)
 		require.NoError(t, err)
-		e, err := le.DiffInMeans()
+		e, err := DiffInMeans{}.Fit(le)
 		require.NoError(t, err)
 		c, err := le.ControlMean()
 		require.NoError(t, err)
@@ -58,7 +58,8 @@ func TestLMCoverage(t *testing.T) {
 			le.Y = append(le.Y, float64(y))
 			le.Treat = append(le.Treat, tr)
 		}
-		res, err := le.LM(X)
+		le.X = X
+		res, err := ListLM{}.Fit(le)
 		require.NoError(t, err)
 		lo, hi := res.Prevalence.CI(0.95)
 		if lo <= 0.4 && 0.4 <= hi { // 0.5·0.2 + 0.5·0.6
@@ -69,13 +70,21 @@ func TestLMCoverage(t *testing.T) {
 }
 
 func TestLMErrors(t *testing.T) {
-	le := handExperiment()
-	_, err := le.LM(mat.NewDense(2, 1, nil))
-	assert.ErrorIs(t, err, ErrLength)
-	X := mat.NewDense(9, 1, nil)
-	X.Set(0, 0, math.Inf(1))
-	_, err = le.LM(X)
-	assert.ErrorIs(t, err, ErrValue)
-	_, err = le.LM(mat.NewDense(9, 1, []float64{1, 1, 1, 1, 1, 1, 1, 1, 1})) // aliased with the intercept
-	assert.ErrorIs(t, err, ErrSingular)
+	inf := mat.NewDense(9, 1, nil)
+	inf.Set(0, 0, math.Inf(1))
+	tests := []struct {
+		name string
+		X    mat.Matrix
+		want error
+	}{
+		{"rows", mat.NewDense(2, 1, nil), ErrLength},
+		{"infinite", inf, ErrValue},
+		{"aliased with the intercept", mat.NewDense(9, 1, []float64{1, 1, 1, 1, 1, 1, 1, 1, 1}), ErrSingular},
+	}
+	for _, tc := range tests {
+		le := handExperiment()
+		le.X = tc.X
+		_, err := ListLM{}.Fit(le)
+		assert.ErrorIs(t, err, tc.want, tc.name)
+	}
 }

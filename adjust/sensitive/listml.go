@@ -12,14 +12,17 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
-// MLSettings configures [ListExperiment.ML]. The zero value (or nil) fits
-// the intercept-only model with the default tolerances.
-type MLSettings struct {
-	// X holds covariates, one row per respondent (parallel to Y), without
-	// an intercept column: one is added. Nil fits intercept-only models.
-	// Rows must be complete (no NaN); drop incomplete respondents first,
-	// as R's na.omit does.
-	X mat.Matrix
+// ListML is the maximum-likelihood estimator of Imai (2011), as the R
+// function ictreg(method = "ml"). The zero value fits the constrained
+// model (ictreg's default) with the documented tolerances; covariates are
+// the rows of the experiment's X.
+type ListML struct {
+	// Unconstrained fits separate control-item coefficients for
+	// respondents with and without the sensitive trait (ψ₀, ψ₁; Imai 2011
+	// §3.2; ictreg's constrained = FALSE) instead of one ψ. False, the
+	// zero value, fits the constrained model. [NewConstraintTest]
+	// compares the two fits.
+	Unconstrained bool
 	// MaxIter bounds the EM iterations; 0 means 5000.
 	MaxIter int
 	// Tol stops EM when an iteration raises the log-likelihood by less
@@ -28,15 +31,10 @@ type MLSettings struct {
 	// is below 1e-12, so Tol trades EM iterations for Newton steps without
 	// changing the result.
 	Tol float64
-	// Unconstrained fits separate control-item coefficients for
-	// respondents with and without the sensitive trait (ψ₀, ψ₁; Imai 2011
-	// §3.2) instead of one ψ. [ListExperiment.MLConstraintTest] compares
-	// the two models.
-	Unconstrained bool
 }
 
-// MLResult is the fit of [ListExperiment.ML].
-type MLResult struct {
+// ListMLFit is the fit of [ListML].
+type ListMLFit struct {
 	// Delta are the coefficients of the sensitive item,
 	// P(Z = 1 | x) = expit(xᵀδ); the first is the intercept.
 	Delta []float64
@@ -59,13 +57,15 @@ type MLResult struct {
 	// Prevalence is the sample-average predicted prevalence
 	// (1/n)Σ expit(xᵢᵀδ̂) with its delta-method standard error.
 	Prevalence adjust.Estimate
+	// N is the number of respondents.
+	N int
 	// Iterations is the number of EM iterations; NewtonSteps the polishing
 	// steps after them.
 	Iterations, NewtonSteps int
 }
 
 // String summarizes the fit.
-func (r *MLResult) String() string {
+func (r *ListMLFit) String() string {
 	var b strings.Builder
 	if r.Psi1 == nil {
 		b.WriteString("List experiment ML (Imai 2011), constrained model\n")
@@ -85,8 +85,7 @@ func (r *MLResult) String() string {
 	return b.String()
 }
 
-// ML fits the constrained maximum-likelihood model of Imai (2011), as the
-// R function ictreg(method = "ml", constrained = TRUE):
+// Fit fits the model to le. The constrained model is
 //
 //	Zᵢ | xᵢ ~ Bernoulli(gᵢ),            gᵢ = expit(xᵢᵀδ)
 //	Yᵢ(0) | xᵢ ~ Binomial(J, hᵢ),        hᵢ = expit(xᵢᵀψ)  (independent of Zᵢ)
@@ -95,7 +94,8 @@ func (r *MLResult) String() string {
 // With B(k; h) = C(J, k)hᵏ(1 − h)^(J−k) the observed-data likelihood
 // contributions are (1 − g)B(0; h) for treated Y = 0, g·B(J; h) for treated
 // Y = J + 1, g·B(Y − 1; h) + (1 − g)B(Y; h) for other treated, and B(Y; h)
-// for controls.
+// for controls. The unconstrained model replaces h by h₀ = expit(xᵀψ₀)
+// when Z = 0 and h₁ = expit(xᵀψ₁) when Z = 1.
 //
 // The fit runs EM (E-step: wᵢ = P(Zᵢ = 1 | Yᵢ, Tᵢ, xᵢ); M-step: weighted
 // logistic regressions for δ on the treated with outcome wᵢ, and for ψ on
@@ -107,7 +107,7 @@ func (r *MLResult) String() string {
 //
 // ML uses the whole distribution of counts, so it is much more efficient
 // than the difference in means, and much more sensitive to design
-// effects: run [ListExperiment.DesignTest] first.
+// effects: run [DesignTest] first.
 //
 // The likelihood is unweighted: le.Weight is ignored (the R package
 // supports weights here; candor does not yet).
@@ -119,21 +119,18 @@ func (r *MLResult) String() string {
 // invalid; the point estimate is returned with a NaN SE),
 // [ErrNotConverged] (with the last iterate) and [ErrSingular] when the
 // information matrix cannot be inverted.
-func (le *ListExperiment) ML(ctx context.Context, s *MLSettings) (*MLResult, error) {
+func (s ListML) Fit(ctx context.Context, le *ListExperiment) (*ListMLFit, error) {
 	if _, _, err := le.validate(); err != nil {
 		return nil, err
 	}
-	var set MLSettings
-	if s != nil {
-		set = *s
+	maxIter, tol := s.MaxIter, s.Tol
+	if maxIter <= 0 {
+		maxIter = 5000
 	}
-	if set.MaxIter <= 0 {
-		set.MaxIter = 5000
+	if !(tol > 0) {
+		tol = 1e-6
 	}
-	if !(set.Tol > 0) {
-		set.Tol = 1e-6
-	}
-	m, err := newListModel(le, set.X, set.Unconstrained)
+	m, err := newListModel(le, s.Unconstrained)
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +138,7 @@ func (le *ListExperiment) ML(ctx context.Context, s *MLSettings) (*MLResult, err
 	nd := m.dim()
 
 	// Start near the difference in means (methods.md §7.4).
-	dim, err := le.DiffInMeansSE(Neyman)
+	dim, err := DiffInMeans{Variance: Neyman}.Fit(le)
 	if err != nil {
 		return nil, err
 	}
@@ -153,9 +150,9 @@ func (le *ListExperiment) ML(ctx context.Context, s *MLSettings) (*MLResult, err
 		theta[2*p] = theta[p]
 	}
 
-	res := &MLResult{}
+	res := &ListMLFit{N: len(le.Y)}
 	ll := m.logLik(theta)
-	for it := 1; it <= set.MaxIter; it++ {
+	for it := 1; it <= maxIter; it++ {
 		if it%20 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
@@ -168,7 +165,7 @@ func (le *ListExperiment) ML(ctx context.Context, s *MLSettings) (*MLResult, err
 		llNew := m.logLik(theta)
 		gain := llNew - ll
 		ll = llNew
-		if gain < set.Tol {
+		if gain < tol {
 			break
 		}
 	}
@@ -297,16 +294,12 @@ type listModel struct {
 	psi1Src  []pseudoRow
 }
 
-func newListModel(le *ListExperiment, X mat.Matrix, free bool) (*listModel, error) {
-	n := len(le.Y)
-	k := 0
-	if X != nil {
-		r, c := X.Dims()
-		if r != n {
-			return nil, fmt.Errorf("sensitive: list ML: %w: %d covariate rows for %d respondents", ErrLength, r, n)
-		}
-		k = c
+func newListModel(le *ListExperiment, free bool) (*listModel, error) {
+	k, err := le.covariates("list ML", nil)
+	if err != nil {
+		return nil, err
 	}
+	n, X := len(le.Y), le.X
 	p := k + 1
 	// Respondents with the same (T, Y, x) contribute identically, so they
 	// are collapsed into one row with a count: an intercept-only fit then
@@ -318,11 +311,7 @@ func newListModel(le *ListExperiment, X mat.Matrix, free bool) (*listModel, erro
 	for i := 0; i < n; i++ {
 		row[0] = 1
 		for j := 0; j < k; j++ {
-			v := X.At(i, j)
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("sensitive: list ML: respondent %d covariate %d: %w: %v", i, j, ErrValue, v)
-			}
-			row[1+j] = v
+			row[1+j] = X.At(i, j)
 		}
 		y := int(le.Y[i])
 		key = key[:0]
@@ -532,17 +521,17 @@ func (m *listModel) emStep(theta []float64) error {
 		m.deltaZ[r] = m.w[i]
 	}
 	m.pseudoWeights(m.psiSrc, m.psiW)
-	fd, err := FitLogistic(m.deltaX, m.deltaZ, m.deltaW, &LogisticSettings{Start: theta[:p], Tol: 1e-8})
+	fd, err := Logistic{Start: theta[:p], Tol: 1e-8}.Fit(m.deltaX, m.deltaZ, m.deltaW)
 	if err != nil {
 		return fmt.Errorf("sensitive-item M-step: %w", err)
 	}
-	fp, err := FitLogistic(m.psiX, m.psiY, m.psiW, &LogisticSettings{Start: theta[p : 2*p], Tol: 1e-8})
+	fp, err := Logistic{Start: theta[p : 2*p], Tol: 1e-8}.Fit(m.psiX, m.psiY, m.psiW)
 	if err != nil {
 		return fmt.Errorf("control-item M-step: %w", err)
 	}
 	if m.free {
 		m.pseudoWeights(m.psi1Src, m.psi1W)
-		f1, err := FitLogistic(m.psi1X, m.psi1Y, m.psi1W, &LogisticSettings{Start: theta[2*p:], Tol: 1e-8})
+		f1, err := Logistic{Start: theta[2*p:], Tol: 1e-8}.Fit(m.psi1X, m.psi1Y, m.psi1W)
 		if err != nil {
 			return fmt.Errorf("control-item (Z = 1) M-step: %w", err)
 		}
@@ -660,40 +649,38 @@ func logSumExp(a, b float64) float64 {
 	return a + math.Log1p(math.Exp(b-a))
 }
 
-// ConstraintTest is the result of [ListExperiment.MLConstraintTest].
+// ConstraintTest is the likelihood-ratio test of the constraint ψ₀ = ψ₁,
+// i.e. that answers to the control items do not depend on the sensitive
+// trait given x (Imai 2011, §3.2). A small p-value favours the
+// unconstrained model.
 type ConstraintTest struct {
-	Constrained, Unconstrained *MLResult
+	Constrained, Unconstrained *ListMLFit
 	// LR = 2(ℓ_unconstrained − ℓ_constrained), χ² with DF = dim(ψ)
-	// degrees of freedom under the constraint ψ₀ = ψ₁.
+	// degrees of freedom under the constraint.
 	LR     float64
 	DF     int
 	PValue float64
 }
 
-// MLConstraintTest fits the constrained and the unconstrained models
-// (s.Unconstrained is ignored) and tests the constraint ψ₀ = ψ₁, i.e. that
-// answers to the control items do not depend on the sensitive trait given
-// x (Imai 2011, §3.2), by the likelihood ratio. A small p-value favours
-// the unconstrained model.
-func (le *ListExperiment) MLConstraintTest(ctx context.Context, s *MLSettings) (*ConstraintTest, error) {
-	var set MLSettings
-	if s != nil {
-		set = *s
+// NewConstraintTest compares a constrained and an unconstrained [ListML]
+// fit of the same experiment and covariates by their likelihood ratio.
+// It returns an error wrapping [ErrValue] when the fits are not one of
+// each kind, differ in covariates or were fitted to different numbers of
+// respondents.
+func NewConstraintTest(constrained, unconstrained *ListMLFit) (*ConstraintTest, error) {
+	switch {
+	case constrained == nil || unconstrained == nil:
+		return nil, fmt.Errorf("sensitive: list ML constraint test: %w: a fit is nil", ErrValue)
+	case constrained.Psi1 != nil || unconstrained.Psi1 == nil:
+		return nil, fmt.Errorf("sensitive: list ML constraint test: %w: want a constrained and an unconstrained fit", ErrValue)
+	case len(constrained.Psi) != len(unconstrained.Psi) || constrained.N != unconstrained.N:
+		return nil, fmt.Errorf("sensitive: list ML constraint test: %w: fits of %d and %d respondents with %d and %d coefficients per model", ErrValue,
+			constrained.N, unconstrained.N, len(constrained.Psi), len(unconstrained.Psi))
 	}
-	set.Unconstrained = false
-	c, err := le.ML(ctx, &set)
-	if err != nil {
-		return nil, fmt.Errorf("sensitive: list ML constraint test: constrained model: %w", err)
-	}
-	set.Unconstrained = true
-	u, err := le.ML(ctx, &set)
-	if err != nil {
-		return nil, fmt.Errorf("sensitive: list ML constraint test: unconstrained model: %w", err)
-	}
-	lr := math.Max(0, 2*(u.LogLik-c.LogLik))
-	df := len(c.Psi)
+	lr := math.Max(0, 2*(unconstrained.LogLik-constrained.LogLik))
+	df := len(constrained.Psi)
 	return &ConstraintTest{
-		Constrained: c, Unconstrained: u, LR: lr, DF: df,
+		Constrained: constrained, Unconstrained: unconstrained, LR: lr, DF: df,
 		PValue: distuv.ChiSquared{K: float64(df)}.Survival(lr),
 	}, nil
 }

@@ -29,7 +29,7 @@ func TestMLInterceptOnlyReference(t *testing.T) {
 	}
 	for _, tc := range tests {
 		le := countsExperiment(t, tc.dataset, tc.J)
-		r, err := le.ML(context.Background(), nil)
+		r, err := ListML{}.Fit(context.Background(), le)
 		require.NoError(t, err, tc.dataset)
 		assert.InDelta(t, tc.delta, r.Delta[0], 5e-4, tc.dataset)
 		assert.InDelta(t, tc.psi, r.Psi[0], 5e-4, tc.dataset)
@@ -49,8 +49,8 @@ func TestMLGradientMatchesLikelihood(t *testing.T) {
 	// The analytic gradient agrees with central differences of the
 	// log-likelihood at an arbitrary point, with covariates.
 	rng := rand.New(rand.NewPCG(51, 52))
-	le, X := simulateListCovariates(rng, 300, 3, []float64{-0.5, 1}, []float64{0.2, -0.5})
-	m, err := newListModel(le, X, false)
+	le, _ := simulateListCovariates(rng, 300, 3, []float64{-0.5, 1}, []float64{0.2, -0.5})
+	m, err := newListModel(le, false)
 	require.NoError(t, err)
 	checkGradient(t, m, []float64{-0.3, 0.7, 0.1, -0.4})
 }
@@ -73,10 +73,11 @@ func checkGradient(t *testing.T, m *listModel, theta []float64) {
 
 // simulateListCovariates draws a list experiment with one standard normal
 // covariate: Z ~ Bernoulli(expit(δ₀ + δ₁x)), Y(0) ~ Binomial(J,
-// expit(ψ₀ + ψ₁x)), half the respondents treated.
+// expit(ψ₀ + ψ₁x)), half the respondents treated. The covariate is the
+// experiment's X, also returned as the matrix it is.
 func simulateListCovariates(rng *rand.Rand, n, J int, delta, psi []float64) (*ListExperiment, *mat.Dense) {
-	le := &ListExperiment{J: J, Y: make([]float64, n), Treat: make([]bool, n)}
 	X := mat.NewDense(n, 1, nil)
+	le := &ListExperiment{J: J, Y: make([]float64, n), Treat: make([]bool, n), X: X}
 	for i := 0; i < n; i++ {
 		x := rng.NormFloat64()
 		X.Set(i, 0, x)
@@ -110,7 +111,7 @@ func TestMLCovariatesRecoverTruth(t *testing.T) {
 	var sumD1 float64
 	for r := 0; r < reps; r++ {
 		le, X := simulateListCovariates(rng, 1000, 3, delta, psi)
-		res, err := le.ML(context.Background(), &MLSettings{X: X})
+		res, err := ListML{}.Fit(context.Background(), le)
 		require.NoError(t, err)
 		var truth float64
 		for i := 0; i < X.RawMatrix().Rows; i++ {
@@ -134,26 +135,34 @@ func TestMLCovariatesRecoverTruth(t *testing.T) {
 }
 
 func TestMLErrors(t *testing.T) {
-	le := handExperiment()
-	_, err := le.ML(context.Background(), &MLSettings{X: mat.NewDense(3, 1, nil)})
-	assert.ErrorIs(t, err, ErrLength)
-	X := mat.NewDense(9, 1, nil)
-	X.Set(2, 0, math.NaN())
-	_, err = le.ML(context.Background(), &MLSettings{X: X})
-	assert.ErrorIs(t, err, ErrValue)
-	ctx, cancel := context.WithCancel(context.Background())
+	nan := mat.NewDense(9, 1, nil)
+	nan.Set(2, 0, math.NaN())
+	canceled, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err = countsExperiment(t, "race", 3).ML(ctx, nil)
-	assert.ErrorIs(t, err, context.Canceled)
-	_, err = (&ListExperiment{J: 3}).ML(context.Background(), nil)
-	assert.ErrorIs(t, err, ErrEmpty)
+	tests := []struct {
+		name string
+		ctx  context.Context
+		le   *ListExperiment
+		want error
+	}{
+		{"covariate rows", context.Background(), &ListExperiment{Y: handExperiment().Y, Treat: handExperiment().Treat, J: 3, X: mat.NewDense(3, 1, nil)}, ErrLength},
+		{"NaN covariate", context.Background(), &ListExperiment{Y: handExperiment().Y, Treat: handExperiment().Treat, J: 3, X: nan}, ErrValue},
+		{"canceled", canceled, countsExperiment(t, "race", 3), context.Canceled},
+		{"empty", context.Background(), &ListExperiment{J: 3}, ErrEmpty},
+	}
+	for _, tc := range tests {
+		for _, m := range []ListML{{}, {Unconstrained: true}} {
+			_, err := m.Fit(tc.ctx, tc.le)
+			assert.ErrorIs(t, err, tc.want, "%s, unconstrained %v", tc.name, m.Unconstrained)
+		}
+	}
 }
 
 func BenchmarkMLIntercept(b *testing.B) {
 	le := countsExperiment(b, "race", 3)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := le.ML(context.Background(), nil); err != nil {
+		if _, err := (ListML{}).Fit(context.Background(), le); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -161,10 +170,10 @@ func BenchmarkMLIntercept(b *testing.B) {
 
 func BenchmarkMLCovariates(b *testing.B) {
 	rng := rand.New(rand.NewPCG(5, 5))
-	le, X := simulateListCovariates(rng, 1200, 3, []float64{-0.4, 0.8}, []float64{0.3, -0.6})
+	le, _ := simulateListCovariates(rng, 1200, 3, []float64{-0.4, 0.8}, []float64{0.3, -0.6})
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := le.ML(context.Background(), &MLSettings{X: X}); err != nil {
+		if _, err := (ListML{}).Fit(context.Background(), le); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -185,7 +194,11 @@ func TestMLUnconstrainedReference(t *testing.T) {
 	}
 	for _, tc := range tests {
 		le := countsExperiment(t, tc.dataset, 3)
-		ct, err := le.MLConstraintTest(context.Background(), nil)
+		c, err := ListML{}.Fit(context.Background(), le)
+		require.NoError(t, err, tc.dataset)
+		u, err := ListML{Unconstrained: true}.Fit(context.Background(), le)
+		require.NoError(t, err, tc.dataset)
+		ct, err := NewConstraintTest(c, u)
 		require.NoError(t, err, tc.dataset)
 		r := ct.Unconstrained
 		got := [3]float64{r.Delta[0], r.Psi[0], r.Psi1[0]}
@@ -202,10 +215,33 @@ func TestMLUnconstrainedReference(t *testing.T) {
 	}
 }
 
+func TestNewConstraintTestErrors(t *testing.T) {
+	c := &ListMLFit{Psi: []float64{0.3}, N: 100}
+	u := &ListMLFit{Psi: []float64{0.3}, Psi1: []float64{0.4}, N: 100}
+	tests := []struct {
+		name string
+		c, u *ListMLFit
+	}{
+		{"nil", nil, u},
+		{"two constrained", c, c},
+		{"two unconstrained", u, u},
+		{"swapped", u, c},
+		{"other respondents", c, &ListMLFit{Psi: []float64{0.3}, Psi1: []float64{0.4}, N: 99}},
+		{"other covariates", c, &ListMLFit{Psi: []float64{0.3, 1}, Psi1: []float64{0.4, 1}, N: 100}},
+	}
+	for _, tc := range tests {
+		_, err := NewConstraintTest(tc.c, tc.u)
+		assert.ErrorIs(t, err, ErrValue, tc.name)
+	}
+	ct, err := NewConstraintTest(c, u)
+	require.NoError(t, err)
+	assert.Equal(t, 1, ct.DF)
+}
+
 func TestMLUnconstrainedGradient(t *testing.T) {
 	rng := rand.New(rand.NewPCG(53, 54))
-	le, X := simulateListCovariates(rng, 300, 3, []float64{-0.5, 1}, []float64{0.2, -0.5})
-	m, err := newListModel(le, X, true)
+	le, _ := simulateListCovariates(rng, 300, 3, []float64{-0.5, 1}, []float64{0.2, -0.5})
+	m, err := newListModel(le, true)
 	require.NoError(t, err)
 	checkGradient(t, m, []float64{-0.3, 0.7, 0.1, -0.4, 0.5, 0.2})
 }
@@ -217,7 +253,7 @@ func TestMLBoundary(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 9))
 	for _, pi := range []float64{0, 1} {
 		le := simulateList(rng, 1000, 3, pi, false)
-		r, err := le.ML(context.Background(), nil)
+		r, err := ListML{}.Fit(context.Background(), le)
 		require.Error(t, err)
 		assert.ErrorIs(t, err, ErrProbability, "π = %v", pi)
 		require.NotNil(t, r)

@@ -8,9 +8,24 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
-// LogisticSettings configures [FitLogistic]. The zero value (or a nil
-// pointer) means the documented defaults.
-type LogisticSettings struct {
+// Logistic is the weighted logistic regression
+//
+//	P(yᵢ = 1 | xᵢ) = pᵢ = expit(xᵢᵀβ)
+//
+// fitted by maximizing the weighted log-likelihood
+//
+//	ℓ(β) = Σᵢ wᵢ [yᵢ log pᵢ + (1 − yᵢ) log(1 − pᵢ)]
+//
+// with Newton's method (iteratively reweighted least squares; the
+// canonical link makes observed and expected information equal):
+//
+//	β ← β + (XᵀWX)⁻¹ Xᵀ diag(w)(y − p),   W = diag(wᵢ pᵢ (1 − pᵢ)),
+//
+// halving a step while it lowers ℓ. Outcomes may be fractional, yᵢ ∈ [0, 1]:
+// this is what EM M-steps need (an E-step probability as the outcome, or a
+// binomial count k of J trials entered as y = k/J with weight J·w). The
+// zero value fits from zero with the documented tolerances.
+type Logistic struct {
 	// MaxIter bounds the Newton iterations; 0 means 100.
 	MaxIter int
 	// Tol is the convergence tolerance: iteration stops when the largest
@@ -24,8 +39,8 @@ type LogisticSettings struct {
 	Start []float64
 }
 
-// Logistic is a fitted weighted logistic regression.
-type Logistic struct {
+// LogisticFit is a fitted [Logistic] regression.
+type LogisticFit struct {
 	// Coef are the coefficients β, one per column of the design matrix.
 	Coef []float64
 	// Information is the observed (= expected, for the canonical logit
@@ -47,9 +62,9 @@ type Logistic struct {
 // large-sample covariance of Coef when the weights are frequency or
 // trial weights. It returns an error wrapping [ErrSingular] when the
 // information is not positive definite, and one wrapping [ErrEmpty] for a
-// Logistic without an information matrix (not returned by FitLogistic):
-// mat.Cholesky would panic on it.
-func (l *Logistic) Cov() (*mat.SymDense, error) {
+// LogisticFit without an information matrix (not one returned by
+// [Logistic.Fit]): mat.Cholesky would panic on it.
+func (l *LogisticFit) Cov() (*mat.SymDense, error) {
 	if l.Information == nil || l.Information.IsEmpty() {
 		return nil, fmt.Errorf("sensitive: logistic covariance: %w: no information matrix", ErrEmpty)
 	}
@@ -64,9 +79,9 @@ func (l *Logistic) Cov() (*mat.SymDense, error) {
 	return &cov, nil
 }
 
-// SE returns the square roots of the diagonal of [Logistic.Cov], or an
+// SE returns the square roots of the diagonal of [LogisticFit.Cov], or an
 // error wrapping [ErrLength] when Coef and Information disagree in size.
-func (l *Logistic) SE() ([]float64, error) {
+func (l *LogisticFit) SE() ([]float64, error) {
 	cov, err := l.Cov()
 	if err != nil {
 		return nil, err
@@ -81,26 +96,10 @@ func (l *Logistic) SE() ([]float64, error) {
 	return se, nil
 }
 
-// FitLogistic fits the logistic regression
-//
-//	P(yᵢ = 1 | xᵢ) = pᵢ = expit(xᵢᵀβ)
-//
-// by maximizing the weighted log-likelihood
-//
-//	ℓ(β) = Σᵢ wᵢ [yᵢ log pᵢ + (1 − yᵢ) log(1 − pᵢ)]
-//
-// with Newton's method (iteratively reweighted least squares; the
-// canonical link makes observed and expected information equal):
-//
-//	β ← β + (XᵀWX)⁻¹ Xᵀ diag(w)(y − p),   W = diag(wᵢ pᵢ (1 − pᵢ)),
-//
-// halving a step while it lowers ℓ. Outcomes may be fractional, yᵢ ∈ [0, 1]:
-// this is what EM M-steps need (an E-step probability as the outcome, or a
-// binomial count k of J trials entered as y = k/J with weight J·w). Weights
-// must be finite and ≥ 0; nil w means all ones.
-//
-// x is the n×p design matrix (include a column of ones for an intercept).
-// FitLogistic does not modify its inputs and is safe for concurrent use.
+// Fit fits the regression of y on the n×p design matrix x (include a
+// column of ones for an intercept) with weights w, which must be finite
+// and ≥ 0; nil w means all ones. Fit does not modify its inputs and is
+// safe for concurrent use.
 //
 // Errors: [ErrEmpty] for n = 0 or p = 0, [ErrLength] when y, w or
 // Start do not match x, [ErrValue] for y outside [0, 1] or a bad weight,
@@ -108,11 +107,8 @@ func (l *Logistic) SE() ([]float64, error) {
 // [ErrNotConverged] when the iteration limit is reached, which happens
 // under complete separation, where the MLE does not exist; the last
 // iterate is returned with that error.
-func FitLogistic(x mat.Matrix, y, w []float64, s *LogisticSettings) (*Logistic, error) {
-	var set LogisticSettings
-	if s != nil {
-		set = *s
-	}
+func (s Logistic) Fit(x mat.Matrix, y, w []float64) (*LogisticFit, error) {
+	set := s
 	if set.MaxIter <= 0 {
 		set.MaxIter = 100
 	}
@@ -232,7 +228,7 @@ func FitLogistic(x mat.Matrix, y, w []float64, s *LogisticSettings) (*Logistic, 
 	}
 	step := mat.NewVecDense(p, nil)
 	var ch mat.Cholesky
-	fit := &Logistic{Coef: beta, Information: info, Score: score}
+	fit := &LogisticFit{Coef: beta, Information: info, Score: score}
 	for it := 1; it <= set.MaxIter; it++ {
 		derivs()
 		if !ch.Factorize(info) {

@@ -19,7 +19,7 @@ func ones(n int) *mat.Dense {
 	return d
 }
 
-func TestFitLogisticInterceptOnly(t *testing.T) {
+func TestLogisticInterceptOnly(t *testing.T) {
 	// The MLE of an intercept-only model is logit of the weighted mean,
 	// with information Σw·p(1−p).
 	y := []float64{0, 1, 0.25, 1, 0.5}
@@ -30,7 +30,7 @@ func TestFitLogisticInterceptOnly(t *testing.T) {
 		swy += w[i] * y[i]
 	}
 	pbar := swy / sw
-	fit, err := FitLogistic(ones(len(y)), y, w, nil)
+	fit, err := Logistic{}.Fit(ones(len(y)), y, w)
 	require.NoError(t, err)
 	assert.InDelta(t, logit(pbar), fit.Coef[0], 1e-12)
 	assert.InDelta(t, sw*pbar*(1-pbar), fit.Information.At(0, 0), 1e-10)
@@ -41,13 +41,13 @@ func TestFitLogisticInterceptOnly(t *testing.T) {
 	assert.InDelta(t, 1/math.Sqrt(sw*pbar*(1-pbar)), se[0], 1e-10)
 }
 
-func TestFitLogisticSaturatedTwoGroups(t *testing.T) {
+func TestLogisticSaturatedTwoGroups(t *testing.T) {
 	// A binary regressor saturates the model: fitted probabilities equal the
 	// group means, so β₀ = logit(p₀), β₁ = logit(p₁) − logit(p₀), and the
 	// slope's variance is 1/(n₀p₀q₀) + 1/(n₁p₁q₁).
 	x := mat.NewDense(7, 2, []float64{1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1})
 	y := []float64{1, 0, 0, 1, 1, 0, 1}
-	fit, err := FitLogistic(x, y, nil, nil)
+	fit, err := Logistic{}.Fit(x, y, nil)
 	require.NoError(t, err)
 	p0, p1 := 1.0/3, 3.0/4
 	assert.InDelta(t, logit(p0), fit.Coef[0], 1e-10)
@@ -57,7 +57,7 @@ func TestFitLogisticSaturatedTwoGroups(t *testing.T) {
 	assert.InDelta(t, math.Sqrt(1/(3*p0*(1-p0))+1/(4*p1*(1-p1))), se[1], 1e-9)
 }
 
-func TestFitLogisticFractionalEqualsExpanded(t *testing.T) {
+func TestLogisticFractionalEqualsExpanded(t *testing.T) {
 	// A fractional outcome y = k/m with weight m is the same likelihood
 	// (up to a constant) as k ones and m − k zeros.
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -80,9 +80,9 @@ func TestFitLogisticFractionalEqualsExpanded(t *testing.T) {
 			}
 		}
 	}
-	a, err := FitLogistic(mat.NewDense(n, 2, xs), ys, ws, nil)
+	a, err := Logistic{}.Fit(mat.NewDense(n, 2, xs), ys, ws)
 	require.NoError(t, err)
-	b, err := FitLogistic(mat.NewDense(len(ye), 2, xe), ye, nil, nil)
+	b, err := Logistic{}.Fit(mat.NewDense(len(ye), 2, xe), ye, nil)
 	require.NoError(t, err)
 	for j := 0; j < 2; j++ {
 		assert.InDelta(t, b.Coef[j], a.Coef[j], 1e-9)
@@ -92,7 +92,7 @@ func TestFitLogisticFractionalEqualsExpanded(t *testing.T) {
 	}
 }
 
-func TestFitLogisticCoverage(t *testing.T) {
+func TestLogisticCoverage(t *testing.T) {
 	// Seeded simulation with known truth: the 95% Wald interval of the
 	// slope covers β₁ in 93–97% of 400 replications.
 	beta := []float64{-0.5, 0.8}
@@ -111,7 +111,7 @@ func TestFitLogisticCoverage(t *testing.T) {
 				y[i] = 1
 			}
 		}
-		fit, err := FitLogistic(x, y, nil, nil)
+		fit, err := Logistic{}.Fit(x, y, nil)
 		require.NoError(t, err)
 		se, err := fit.SE()
 		require.NoError(t, err)
@@ -124,43 +124,43 @@ func TestFitLogisticCoverage(t *testing.T) {
 	assert.True(t, rate >= 0.93 && rate <= 0.97, "coverage %.3f", rate)
 }
 
-func TestFitLogisticErrors(t *testing.T) {
+func TestLogisticErrors(t *testing.T) {
 	tests := []struct {
 		name string
 		x    mat.Matrix
 		y, w []float64
-		s    *LogisticSettings
+		s    Logistic
 		want error
 	}{
-		{"length", ones(3), []float64{0, 1}, nil, nil, ErrLength},
-		{"weight length", ones(2), []float64{0, 1}, []float64{1}, nil, ErrLength},
-		{"start length", ones(2), []float64{0, 1}, nil, &LogisticSettings{Start: []float64{0, 0}}, ErrLength},
-		{"y range", ones(2), []float64{0, 1.5}, nil, nil, ErrValue},
-		{"y NaN", ones(2), []float64{0, math.NaN()}, nil, nil, ErrValue},
-		{"negative weight", ones(2), []float64{0, 1}, []float64{1, -1}, nil, ErrValue},
-		{"x NaN", mat.NewDense(2, 1, []float64{1, math.NaN()}), []float64{0, 1}, nil, nil, ErrValue},
-		{"collinear", mat.NewDense(3, 2, []float64{1, 2, 1, 2, 1, 2}), []float64{0, 1, 1}, nil, nil, ErrSingular},
-		{"separation", mat.NewDense(4, 2, []float64{1, -1, 1, -2, 1, 1, 1, 2}), []float64{0, 0, 1, 1}, nil, nil, ErrNotConverged},
-		{"all zeros", ones(3), []float64{0, 0, 0}, nil, nil, ErrNotConverged},
+		{"length", ones(3), []float64{0, 1}, nil, Logistic{}, ErrLength},
+		{"weight length", ones(2), []float64{0, 1}, []float64{1}, Logistic{}, ErrLength},
+		{"start length", ones(2), []float64{0, 1}, nil, Logistic{Start: []float64{0, 0}}, ErrLength},
+		{"y range", ones(2), []float64{0, 1.5}, nil, Logistic{}, ErrValue},
+		{"y NaN", ones(2), []float64{0, math.NaN()}, nil, Logistic{}, ErrValue},
+		{"negative weight", ones(2), []float64{0, 1}, []float64{1, -1}, Logistic{}, ErrValue},
+		{"x NaN", mat.NewDense(2, 1, []float64{1, math.NaN()}), []float64{0, 1}, nil, Logistic{}, ErrValue},
+		{"collinear", mat.NewDense(3, 2, []float64{1, 2, 1, 2, 1, 2}), []float64{0, 1, 1}, nil, Logistic{}, ErrSingular},
+		{"separation", mat.NewDense(4, 2, []float64{1, -1, 1, -2, 1, 1, 1, 2}), []float64{0, 0, 1, 1}, nil, Logistic{}, ErrNotConverged},
+		{"all zeros", ones(3), []float64{0, 0, 0}, nil, Logistic{}, ErrNotConverged},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := FitLogistic(tc.x, tc.y, tc.w, tc.s)
+			_, err := tc.s.Fit(tc.x, tc.y, tc.w)
 			require.Error(t, err)
 			assert.True(t, errors.Is(err, tc.want), "got %v", err)
 		})
 	}
-	_, err := FitLogistic(mat.NewDense(1, 1, nil), nil, nil, nil)
+	_, err := Logistic{}.Fit(mat.NewDense(1, 1, nil), nil, nil)
 	assert.ErrorIs(t, err, ErrLength)
 
-	// A Logistic not made by FitLogistic: errors, not panics.
-	_, err = (&Logistic{}).SE()
+	// A LogisticFit not made by Logistic.Fit: errors, not panics.
+	_, err = (&LogisticFit{}).SE()
 	assert.ErrorIs(t, err, ErrEmpty)
-	_, err = (&Logistic{Coef: []float64{1, 2}, Information: mat.NewSymDense(1, []float64{4})}).SE()
+	_, err = (&LogisticFit{Coef: []float64{1, 2}, Information: mat.NewSymDense(1, []float64{4})}).SE()
 	assert.ErrorIs(t, err, ErrLength)
 }
 
-func BenchmarkFitLogistic(b *testing.B) {
+func BenchmarkLogistic(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	const n, p = 1200, 5
 	x := mat.NewDense(n, p, nil)
@@ -174,7 +174,7 @@ func BenchmarkFitLogistic(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := FitLogistic(x, y, nil, nil); err != nil {
+		if _, err := (Logistic{}).Fit(x, y, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

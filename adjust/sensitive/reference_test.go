@@ -59,7 +59,7 @@ func TestReferenceMLCovariates(t *testing.T) {
 		require.NoError(t, err)
 		c, dropped := r.Complete()
 		assert.Empty(t, dropped)
-		fit, err := c.ListExperiment(3).ML(context.Background(), &MLSettings{X: c.X})
+		fit, err := ListML{}.Fit(context.Background(), c.ListExperiment(3))
 		require.NoError(t, err, tc.file)
 		for j := range tc.delta {
 			assert.InDelta(t, tc.delta[j], fit.Delta[j], 5e-4, "%s δ%d", tc.file, j)
@@ -83,7 +83,7 @@ func TestReferenceMLUnconstrained(t *testing.T) {
 		2.154516881, 0.5897906252, 0.1571126727, 1.6297333, 0.7142880434}
 	r, err := ReadRespondents(sensitiveFile(t, "race.csv"), Columns{Covariates: []string{"south", "age", "male", "college"}})
 	require.NoError(t, err)
-	fit, err := r.ListExperiment(3).ML(context.Background(), &MLSettings{X: r.X, Unconstrained: true})
+	fit, err := ListML{Unconstrained: true}.Fit(context.Background(), r.ListExperiment(3))
 	require.NoError(t, err)
 	got := append(append(append([]float64(nil), fit.Delta...), fit.Psi...), fit.Psi1...)
 	gotSE := append(append(append([]float64(nil), fit.DeltaSE...), fit.PsiSE...), fit.Psi1SE...)
@@ -104,7 +104,7 @@ func TestReferenceLMCovariates(t *testing.T) {
 		0.1603255621, 0.1175962452, 0.0305081045, 0.09846403735, 0.09775270742}
 	r, err := ReadRespondents(sensitiveFile(t, "race.csv"), Columns{Covariates: []string{"south", "age", "male", "college"}})
 	require.NoError(t, err)
-	fit, err := r.ListExperiment(3).LM(r.X)
+	fit, err := ListLM{}.Fit(r.ListExperiment(3))
 	require.NoError(t, err)
 	got := append(append([]float64(nil), fit.Psi...), fit.Delta...)
 	gotSE := append(append([]float64(nil), fit.PsiSE...), fit.DeltaSE...)
@@ -125,7 +125,7 @@ func TestReferenceDiffInMeansFromCSV(t *testing.T) {
 	} {
 		r, err := ReadRespondents(sensitiveFile(t, file), Columns{})
 		require.NoError(t, err)
-		e, err := r.ListExperiment(3).DiffInMeans()
+		e, err := DiffInMeans{}.Fit(r.ListExperiment(3))
 		require.NoError(t, err)
 		assert.InDelta(t, want[0], e.Value, 1e-9, file)
 		assert.InDelta(t, want[1], e.SE, 1e-9, file)
@@ -181,7 +181,7 @@ func TestReferenceCombinedListExps(t *testing.T) {
 			cov = append(cov, c.X.At(i, j))
 		}
 	}
-	res, err := le.Combined()
+	res, err := Combined{}.Fit(le)
 	require.NoError(t, err)
 	assert.InDelta(t, 0.6656184211, res.Estimate.Value, 1e-9)
 	assert.InDelta(t, 0.04840343151, res.Estimate.SE, 1e-9)
@@ -197,8 +197,8 @@ func TestReferenceCombinedListExps(t *testing.T) {
 	assert.InDelta(t, 0.04243974719, res.PlaceboII.Estimate.SE, 1e-9)
 	assert.InDelta(t, 0.1184233717, res.PlaceboII.PValue, 1e-9)
 
-	X := mat.NewDense(len(keep), len(covCols), cov)
-	res, err = le.CombinedWith(X)
+	le.X = mat.NewDense(len(keep), len(covCols), cov)
+	res, err = Combined{}.Fit(le)
 	require.NoError(t, err)
 	assert.InDelta(t, 0.6645735791, res.Estimate.Value, 1e-9)
 	assert.InDelta(t, 0.04732327191, res.Estimate.SE, 1e-9)

@@ -354,7 +354,7 @@ func ReadRespondents(in io.Reader, cols Columns) (*Respondents, error) {
 // weight or covariate (R's na.omit over the model's variables) and the
 // input lines of the rows it left out (for hand-built data without Line,
 // row i counts as line i + 2). Direct answers may stay missing:
-// [ListExperiment.Combined] uses the rows that have one.
+// [Combined] uses the rows that have one.
 func (r *Respondents) Complete() (*Respondents, []int) {
 	out := &Respondents{Covariates: r.Covariates}
 	if r.Direct != nil {
@@ -412,8 +412,13 @@ func (r *Respondents) Complete() (*Respondents, []int) {
 }
 
 // ListExperiment returns a [ListExperiment] over these respondents with J
-// control items (sharing the slices; call [Respondents.Complete] first if
-// any count or treatment is missing).
+// control items, their direct answers, weights and covariates (sharing
+// the slices and the matrix; call [Respondents.Complete] first if any
+// count, treatment or covariate is missing).
 func (r *Respondents) ListExperiment(J int) *ListExperiment {
-	return &ListExperiment{Y: r.Y, Treat: r.Treat, J: J, Direct: r.Direct, Weight: r.Weight}
+	le := &ListExperiment{Y: r.Y, Treat: r.Treat, J: J, Direct: r.Direct, Weight: r.Weight}
+	if r.X != nil {
+		le.X = r.X // only a non-nil *mat.Dense: a nil one in the interface would not compare equal to nil
+	}
+	return le
 }

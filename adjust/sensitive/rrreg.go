@@ -73,7 +73,7 @@ type RRFit struct {
 //	E-step: wᵢ = P(Zᵢ = 1 | yᵢ) = (c + d)πᵢ/λᵢ       if yᵢ = 1
 //	                            = (1 − c − d)πᵢ/(1 − λᵢ) if yᵢ = 0
 //	M-step: one Newton step of the logistic regression of the fractional
-//	        outcomes wᵢ on xᵢ ([FitLogistic]), a generalized EM step.
+//	        outcomes wᵢ on xᵢ ([Logistic]), a generalized EM step.
 //
 // EM climbs ℓ monotonically from any start but converges linearly (slowly
 // when c is small). Once an EM iteration gains less than 0.01 in ℓ, or EM
@@ -101,7 +101,7 @@ func (m RRReg) Fit(ctx context.Context, y []float64, x mat.Matrix) (*RRFit, erro
 		return nil, fmt.Errorf("sensitive: rrreg: %w", err)
 	}
 	if x == nil {
-		// Intercept only, as ListExperiment.LM(nil); x.Dims() on a nil
+		// Intercept only, as ListLM without covariates; x.Dims() on a nil
 		// interface panicked (found by the degenerate tests).
 		if len(y) == 0 {
 			return nil, fmt.Errorf("sensitive: rrreg: %w", ErrEmpty)
@@ -186,7 +186,7 @@ rows:
 	// One Newton step per M-step (a generalized EM: it raises the expected
 	// complete-data log-likelihood, hence ℓ, without maximizing it) costs a
 	// fraction of a full logistic fit and needs as few EM iterations.
-	set := LogisticSettings{Start: beta, MaxIter: 1}
+	mStep := Logistic{Start: beta, MaxIter: 1}
 	converged, newtonOK := false, false
 	lastTry := 0
 	for it := 1; it <= maxIter; it++ {
@@ -194,7 +194,7 @@ rows:
 			return nil, fmt.Errorf("sensitive: rrreg: %w", err)
 		}
 		mod.eStep(beta, w)
-		lf, err := FitLogistic(xm, w, nil, &set)
+		lf, err := mStep.Fit(xm, w, nil)
 		if err != nil && !errors.Is(err, ErrNotConverged) {
 			return nil, fmt.Errorf("sensitive: rrreg: M-step %d: %w", it, err)
 		}

@@ -22,9 +22,9 @@ var dataFS embed.FS
 type results struct {
 	n                 int
 	direct, dim       adjust.Estimate
-	ml                *sensitive.MLResult
-	design            sensitive.DesignTest
-	combined          sensitive.Combined
+	ml                *sensitive.ListMLFit
+	design            sensitive.DesignTestResult
+	combined          sensitive.CombinedResult
 	cov               float64 // bootstrap covariance of the direct and list estimates
 	falsification     adjust.Falsification
 	measures          adjust.FalsificationMeasures
@@ -50,16 +50,16 @@ func analyse(ctx context.Context) (*results, error) {
 	le := resp.ListExperiment(3)
 	r := &results{n: resp.Len()}
 
-	if r.dim, err = le.DiffInMeans(); err != nil {
+	if r.dim, err = (sensitive.DiffInMeans{}).Fit(le); err != nil {
 		return nil, err
 	}
-	if r.ml, err = le.ML(ctx, nil); err != nil {
+	if r.ml, err = (sensitive.ListML{}).Fit(ctx, le); err != nil {
 		return nil, err
 	}
-	if r.design, err = le.DesignTest(); err != nil {
+	if r.design, err = (sensitive.DesignTest{}).Fit(le); err != nil {
 		return nil, err
 	}
-	if r.combined, err = le.Combined(); err != nil {
+	if r.combined, err = (sensitive.Combined{}).Fit(le); err != nil {
 		return nil, err
 	}
 	r.direct = r.combined.Direct
@@ -134,7 +134,7 @@ func bootstrapCov(le *sensitive.ListExperiment, reps int, seed uint64) (float64,
 				i++
 			}
 		}
-		est, err := b.DiffInMeans()
+		est, err := sensitive.DiffInMeans{}.Fit(&b)
 		if err != nil {
 			return 0, err
 		}
