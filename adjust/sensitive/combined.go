@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/candorpoll/candor/adjust"
+	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -160,10 +161,11 @@ func (Combined) Fit(le *ListExperiment) (CombinedResult, error) {
 
 	var res CombinedResult
 	res.N = N
-	var sumD, nT float64
+	var nT float64
 	var yes, no []int
+	d := make([]float64, 0, N)
 	for _, i := range rows {
-		sumD += le.Direct[i]
+		d = append(d, le.Direct[i])
 		if le.Treat[i] {
 			nT++
 		}
@@ -174,8 +176,8 @@ func (Combined) Fit(le *ListExperiment) (CombinedResult, error) {
 		}
 	}
 	fN := float64(N)
-	dbar := sumD / fN
-	res.Direct = adjust.Estimate{Value: dbar, SE: math.Sqrt(dbar * (1 - dbar) * fN / (fN - 1) / fN)}
+	dbar, sd := stat.MeanStdDev(d, nil)
+	res.Direct = adjust.Estimate{Value: dbar, SE: sd / math.Sqrt(fN)}
 
 	est, v1, v0, n1, n0, err := treatCoef(rows, count, "conventional estimate")
 	if err != nil {

@@ -1,6 +1,7 @@
 package sensitive
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/candorpoll/candor/adjust"
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -200,7 +202,8 @@ func (s DesignTest) Fit(le *ListExperiment) (DesignTestResult, error) {
 				est[j] = F1(j+1) - F0(j)
 			}
 		}
-		sd := sampleSD(est)
+		sd := stat.StdDev(est, nil) // n − 1, as R's sd
+
 		var keep []int
 		for j, v := range est {
 			drop := v == 0
@@ -267,24 +270,6 @@ func (s DesignTest) Fit(le *ListExperiment) (DesignTestResult, error) {
 	return res, nil
 }
 
-// sampleSD is the standard deviation with an n − 1 denominator (NaN for
-// fewer than two values).
-func sampleSD(x []float64) float64 {
-	if len(x) < 2 {
-		return math.NaN()
-	}
-	var m float64
-	for _, v := range x {
-		m += v
-	}
-	m /= float64(len(x))
-	var ss float64
-	for _, v := range x {
-		ss += (v - m) * (v - m)
-	}
-	return math.Sqrt(ss / float64(len(x)-1))
-}
-
 // welchLess is the p-value of Welch's two-sample t-test of H₁: μ_a < μ_b
 // for two samples of 0/1 indicators with means pa, pb and sizes na, nb
 // (sample variances p(1 − p)·n/(n − 1)). It is NaN when both variances are
@@ -315,12 +300,13 @@ func chiBarPValue(x []float64, cov *mat.SymDense, draws int, rng *rand.Rand) (fl
 	if err := ch.InverseTo(&prec); err != nil {
 		return math.NaN(), fmt.Errorf("%w: %v", ErrSingular, err)
 	}
-	lambda, _ := orthantProjection(x, &prec)
+	orth := newOrthant(&prec)
+	lambda, _ := orth.project(x)
 	var w []float64
 	if m <= 3 {
 		w = chiBarWeightsClosed(cov)
 	} else {
-		w = chiBarWeightsMC(&ch, &prec, draws, rng)
+		w = chiBarWeightsMC(&ch, orth, draws, rng)
 	}
 	var p float64
 	for k, wk := range w {
@@ -368,8 +354,9 @@ func chiBarWeightsClosed(cov *mat.SymDense) []float64 {
 // chiBarWeightsMC estimates the chi-bar-square weights by simulation:
 // wₖ = P(k constraints active at the projection of N(0, Σ) onto the
 // non-negative orthant in the Σ⁻¹ metric) (Shapiro 1988). ch is the
-// Cholesky factorization of Σ and prec its inverse.
-func chiBarWeightsMC(ch *mat.Cholesky, prec *mat.SymDense, draws int, rng *rand.Rand) []float64 {
+// Cholesky factorization of Σ and orth the projection in the metric of its
+// inverse.
+func chiBarWeightsMC(ch *mat.Cholesky, orth *orthant, draws int, rng *rand.Rand) []float64 {
 	m := ch.SymmetricDim()
 	w := make([]float64, m+1)
 	var lower mat.TriDense
@@ -383,7 +370,7 @@ func chiBarWeightsMC(ch *mat.Cholesky, prec *mat.SymDense, draws int, rng *rand.
 		}
 		d.MulVec(&lower, z)
 		copy(draw, d.RawVector().Data)
-		_, active := orthantProjection(draw, prec)
+		_, active := orth.project(draw)
 		w[active]++
 	}
 	for k := range w {
@@ -392,14 +379,78 @@ func chiBarWeightsMC(ch *mat.Cholesky, prec *mat.SymDense, draws int, rng *rand.
 	return w
 }
 
-// orthantProjection returns λ = min_{π ≥ 0} (x − π)ᵀP(x − π) for a
-// positive definite P and the number of active constraints (πⱼ = 0) at the
-// minimizer. It enumerates active sets, which is exact and fast for the
-// handful of moments a list experiment has: for active set A the free
-// coordinates F solve P_FF(π_F − x_F) = P_FA x_A, and the minimizer is the
-// feasible candidate with the smallest objective (the problem is convex,
-// so the feasible KKT point is the global minimum).
-func orthantProjection(x []float64, P *mat.SymDense) (lambda float64, active int) {
+// orthant projects onto the non-negative orthant in the metric of a
+// positive definite P: λ(x) = min_{π ≥ 0} (x − π)ᵀP(x − π), with the
+// number of active constraints (πⱼ = 0) at the minimizer. It enumerates
+// active sets, which is exact and fast for the handful of moments a list
+// experiment has: for active set A the free coordinates F solve
+// P_FF(π_F − x_F) = P_FA x_A, and the minimizer is the feasible candidate
+// with the smallest objective (the problem is convex, so the feasible KKT
+// point is the global minimum). The solutions are linear in x with
+// coefficients that depend on P only, so newOrthant factorizes every P_FF
+// once and a projection (one per Monte Carlo draw) costs a matrix-vector
+// product per active set.
+type orthant struct {
+	p    *mat.SymDense
+	sets []activeSet
+	pi   []float64     // workspace: the candidate π
+	diff *mat.VecDense // workspace: x − π
+}
+
+// activeSet is one active set A with its free coordinates F and
+// K = P_FF⁻¹P_FA, so that π_F = x_F + K·x_A.
+type activeSet struct {
+	free, active []int
+	k            *mat.Dense    // nil when F or A is empty
+	xa, step     *mat.VecDense // workspaces for x_A and K·x_A
+	singular     bool          // P_FF not numerically positive definite: skipped
+}
+
+func newOrthant(p *mat.SymDense) *orthant {
+	m := p.SymmetricDim()
+	o := &orthant{p: p, pi: make([]float64, m), diff: mat.NewVecDense(m, nil)}
+	for mask := 0; mask < 1<<m; mask++ {
+		var s activeSet
+		for j := 0; j < m; j++ {
+			if mask&(1<<j) == 0 {
+				s.free = append(s.free, j)
+			} else {
+				s.active = append(s.active, j)
+			}
+		}
+		nf, na := len(s.free), len(s.active)
+		if nf > 0 && na > 0 {
+			pff := mat.NewSymDense(nf, nil)
+			pfa := mat.NewDense(nf, na, nil)
+			for r, fr := range s.free {
+				for c := r; c < nf; c++ {
+					pff.SetSym(r, c, p.At(fr, s.free[c]))
+				}
+				for c, ac := range s.active {
+					pfa.Set(r, c, p.At(fr, ac))
+				}
+			}
+			// P_FF is a principal submatrix of a positive definite matrix:
+			// Cholesky fails only numerically. A mat.Condition error only
+			// warns of ill-conditioning; the feasibility and objective
+			// checks judge the candidate either way.
+			var ch mat.Cholesky
+			s.k = mat.NewDense(nf, na, nil)
+			if !ch.Factorize(pff) {
+				s.singular = true
+			} else if err := ch.SolveTo(s.k, pfa); err != nil && !errors.As(err, new(mat.Condition)) {
+				s.singular = true
+			}
+			s.xa, s.step = mat.NewVecDense(na, nil), mat.NewVecDense(nf, nil)
+		}
+		o.sets = append(o.sets, s)
+	}
+	return o
+}
+
+// project returns λ(x) and the number of active constraints at the
+// minimizer. It uses the receiver's workspaces: one orthant per goroutine.
+func (o *orthant) project(x []float64) (lambda float64, active int) {
 	m := len(x)
 	allPos := true
 	for _, v := range x {
@@ -412,100 +463,40 @@ func orthantProjection(x []float64, P *mat.SymDense) (lambda float64, active int
 	}
 	best := math.Inf(1)
 	bestActive := m
-	pi := make([]float64, m)
-	diff := make([]float64, m)
-	free := make([]int, 0, m)
-	a := make([]float64, m*m)
-	rhs := make([]float64, m)
-	for mask := 0; mask < 1<<m; mask++ {
-		free = free[:0]
-		for j := 0; j < m; j++ {
-			if mask&(1<<j) == 0 {
-				free = append(free, j)
+	for _, s := range o.sets {
+		if s.singular {
+			continue
+		}
+		for j := range o.pi {
+			o.pi[j] = 0
+		}
+		feasible := true
+		if s.k != nil {
+			for c, ac := range s.active {
+				s.xa.SetVec(c, x[ac])
+			}
+			s.step.MulVec(s.k, s.xa)
+		}
+		for r, fr := range s.free {
+			o.pi[fr] = x[fr]
+			if s.k != nil {
+				o.pi[fr] += s.step.AtVec(r)
+			}
+			if o.pi[fr] < -1e-12 {
+				feasible = false
+				break
 			}
 		}
-		nf := len(free)
-		for j := range pi {
-			pi[j] = 0
+		if !feasible {
+			continue
 		}
-		if nf > 0 {
-			for r, fr := range free {
-				var s float64
-				for j := 0; j < m; j++ {
-					if mask&(1<<j) != 0 {
-						s += P.At(fr, j) * x[j]
-					}
-				}
-				rhs[r] = s
-				for c, fc := range free {
-					a[r*nf+c] = P.At(fr, fc)
-				}
-			}
-			if !solveInPlace(a[:nf*nf], rhs[:nf], nf) {
-				continue
-			}
-			ok := true
-			for r, fr := range free {
-				pi[fr] = x[fr] + rhs[r]
-				if pi[fr] < -1e-12 {
-					ok = false
-					break
-				}
-			}
-			if !ok {
-				continue
-			}
+		for j := range o.pi {
+			o.diff.SetVec(j, x[j]-o.pi[j])
 		}
-		for j := range diff {
-			diff[j] = x[j] - pi[j]
-		}
-		var q float64
-		for r := 0; r < m; r++ {
-			for c := 0; c < m; c++ {
-				q += diff[r] * P.At(r, c) * diff[c]
-			}
-		}
-		if q < best-1e-15 {
+		if q := mat.Inner(o.diff, o.p, o.diff); q < best-1e-15 {
 			best = q
-			bestActive = m - nf
+			bestActive = len(s.active)
 		}
 	}
 	return best, bestActive
-}
-
-// solveInPlace solves the n×n system a·x = b by Gaussian elimination with
-// partial pivoting, overwriting b with x; false if a is singular.
-func solveInPlace(a, b []float64, n int) bool {
-	for k := 0; k < n; k++ {
-		p := k
-		for i := k + 1; i < n; i++ {
-			if math.Abs(a[i*n+k]) > math.Abs(a[p*n+k]) {
-				p = i
-			}
-		}
-		if a[p*n+k] == 0 {
-			return false
-		}
-		if p != k {
-			for j := 0; j < n; j++ {
-				a[k*n+j], a[p*n+j] = a[p*n+j], a[k*n+j]
-			}
-			b[k], b[p] = b[p], b[k]
-		}
-		for i := k + 1; i < n; i++ {
-			f := a[i*n+k] / a[k*n+k]
-			for j := k; j < n; j++ {
-				a[i*n+j] -= f * a[k*n+j]
-			}
-			b[i] -= f * b[k]
-		}
-	}
-	for k := n - 1; k >= 0; k-- {
-		s := b[k]
-		for j := k + 1; j < n; j++ {
-			s -= a[k*n+j] * b[j]
-		}
-		b[k] = s / a[k*n+k]
-	}
-	return true
 }

@@ -80,7 +80,7 @@ func TestDesignTestReference(t *testing.T) {
 	}
 }
 
-func TestOrthantProjectionBruteForce(t *testing.T) {
+func TestOrthantBruteForce(t *testing.T) {
 	// The active-set solution agrees with a dense grid search over π ≥ 0.
 	rng := rand.New(rand.NewPCG(21, 22))
 	for rep := 0; rep < 20; rep++ {
@@ -90,7 +90,7 @@ func TestOrthantProjectionBruteForce(t *testing.T) {
 		p.SetSym(0, 0, p.At(0, 0)+0.5)
 		p.SetSym(1, 1, p.At(1, 1)+0.5)
 		x := []float64{rng.NormFloat64(), rng.NormFloat64()}
-		lambda, _ := orthantProjection(x, &p)
+		lambda, _ := newOrthant(&p).project(x)
 		best := math.Inf(1)
 		for i := 0; i <= 400; i++ {
 			for j := 0; j <= 400; j++ {
@@ -172,7 +172,7 @@ func TestChiBarWeightsMonteCarloMatchesClosedForm(t *testing.T) {
 	require.True(t, ch.Factorize(cov))
 	var prec mat.SymDense
 	require.NoError(t, ch.InverseTo(&prec))
-	mc := chiBarWeightsMC(&ch, &prec, 40000, rand.New(rand.NewPCG(1, 2)))
+	mc := chiBarWeightsMC(&ch, newOrthant(&prec), 40000, rand.New(rand.NewPCG(1, 2)))
 	var sum float64
 	for k := range closed {
 		assert.InDelta(t, closed[k], mc[k], 0.01, "w%d", k)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/candorpoll/candor/adjust"
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
 )
 
 // ListExperiment holds respondent-level data from a standard list
@@ -155,28 +156,20 @@ func (k VarianceKind) String() string {
 }
 
 // groupMoments returns, for the respondents with Treat == t, the count,
-// mean and sample variance (n − 1 denominator) of v.
+// mean and sample variance (n − 1 denominator, NaN for fewer than two) of
+// v, by gonum.
 func groupMoments(v []float64, treat []bool, t bool) (n int, mean, variance float64) {
+	g := make([]float64, 0, len(v))
 	for i, x := range v {
 		if treat[i] == t {
-			n++
-			mean += x
+			g = append(g, x)
 		}
 	}
-	if n == 0 {
+	if len(g) == 0 {
 		return 0, math.NaN(), math.NaN()
 	}
-	mean /= float64(n)
-	for i, x := range v {
-		if treat[i] == t {
-			d := x - mean
-			variance += d * d
-		}
-	}
-	if n < 2 {
-		return n, mean, math.NaN()
-	}
-	return n, mean, variance / float64(n-1)
+	mean, variance = stat.MeanVariance(g, nil)
+	return len(g), mean, variance
 }
 
 // diffVariance combines group sizes and sample variances into the

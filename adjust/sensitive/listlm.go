@@ -6,6 +6,7 @@ import (
 
 	"github.com/candorpoll/candor/adjust"
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
 )
 
 // ListLMFit is the fit of [ListLM].
@@ -114,11 +115,7 @@ func (ListLM) Fit(le *ListExperiment) (*ListLMFit, error) {
 	xbar := make([]float64, q)
 	xbar[0] = 1
 	for j := 0; j < k; j++ {
-		var s float64
-		for i := 0; i < n; i++ {
-			s += X.At(i, j)
-		}
-		xbar[1+j] = s / float64(n)
+		xbar[1+j] = stat.Mean(mat.Col(nil, j, X), nil)
 	}
 	var prev, v float64
 	for a := 0; a < q; a++ {

@@ -8,7 +8,9 @@ import (
 	"strings"
 
 	"github.com/candorpoll/candor/adjust"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat/combin"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -338,10 +340,7 @@ func newListModel(le *ListExperiment, free bool) (*listModel, error) {
 	m.w = make([]float64, m.n)
 	m.lchoose = make([]float64, le.J+1)
 	for c := 0; c <= le.J; c++ {
-		a, _ := math.Lgamma(float64(le.J + 1))
-		b, _ := math.Lgamma(float64(c + 1))
-		d, _ := math.Lgamma(float64(le.J - c + 1))
-		m.lchoose[c] = a - b - d
+		m.lchoose[c] = combin.LogGeneralizedBinomial(float64(le.J), float64(c))
 	}
 	return m, nil
 }
@@ -412,7 +411,7 @@ func (m *listModel) logLik(theta []float64) float64 {
 			li = m.logBinom(m.y[i], eh0)
 		} else {
 			a, b := m.terms(i, eg, eh0, eh1)
-			li = logSumExp(a, b)
+			li = floats.LogSumExp([]float64{a, b})
 		}
 		ll += m.count[i] * li
 	}
@@ -639,14 +638,6 @@ func (m *listModel) prevalence(delta []float64, cov *mat.SymDense) adjust.Estima
 		}
 	}
 	return adjust.Estimate{Value: mean, SE: math.Sqrt(v)}
-}
-
-// logSumExp is log(eᵃ + eᵇ) without overflow.
-func logSumExp(a, b float64) float64 {
-	if a < b {
-		a, b = b, a
-	}
-	return a + math.Log1p(math.Exp(b-a))
 }
 
 // ConstraintTest is the likelihood-ratio test of the constraint ψ₀ = ψ₁,

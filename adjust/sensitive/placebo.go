@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/candorpoll/candor/adjust"
+	"gonum.org/v1/gonum/stat"
 )
 
 // PlaceboList is a list experiment with a third, placebo arm that
@@ -74,7 +75,7 @@ func (p *PlaceboList) Estimate() (PlaceboResult, error) {
 				return PlaceboResult{}, fmt.Errorf("sensitive: placebo list: %s respondent %d: %w: count %v not an integer in 0..%d", a.name, i, ErrCountRange, y, a.top)
 			}
 		}
-		_, m, v := groupMoments(a.y, make([]bool, len(a.y)), false)
+		m, v := stat.MeanVariance(a.y, nil)
 		mean[k], vn[k] = m, v/float64(len(a.y))
 	}
 	v0, v1, vP := vn[0], vn[1], vn[2]

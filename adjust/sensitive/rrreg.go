@@ -10,6 +10,7 @@ import (
 
 	"github.com/candorpoll/candor/adjust"
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
 )
 
 // RRReg configures the randomized-response logistic regression of Blair,
@@ -170,11 +171,7 @@ rows:
 		copy(beta, m.Start)
 	} else {
 		// The intercept-only moment estimate, kept inside (0, 1).
-		var s float64
-		for _, v := range ys {
-			s += v
-		}
-		pi := (s/float64(nc) - d) / c
+		pi := (stat.Mean(ys, nil) - d) / c
 		pi = math.Min(math.Max(pi, 0.01), 0.99)
 		beta[0] = logit(pi)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/candorpoll/candor/adjust"
 	"github.com/candorpoll/candor/adjust/sensitive"
 	"github.com/candorpoll/candor/poll"
+	"gonum.org/v1/gonum/stat"
 )
 
 //go:embed data/*.csv
@@ -140,15 +141,7 @@ func bootstrapCov(le *sensitive.ListExperiment, reps int, seed uint64) (float64,
 		}
 		d[k], l[k] = sum/float64(n), est.Value
 	}
-	var md, ml, c float64
-	for k := range reps {
-		md += d[k] / float64(reps)
-		ml += l[k] / float64(reps)
-	}
-	for k := range reps {
-		c += (d[k] - md) * (l[k] - ml) / float64(reps-1)
-	}
-	return c, nil
+	return stat.Covariance(d, l, nil), nil
 }
 
 // readAnswers reads the 0/1 "answer" column of a randomized-response
