@@ -202,27 +202,16 @@ func (s ListML) Fit(ctx context.Context, le *ListExperiment) (*ListMLFit, error)
 			converged = true
 			break
 		}
-		t := 1.0
-		improved := false
-		for h := 0; h < 30; h++ {
-			for j := range trial {
-				trial[j] = theta[j] + t*dir.AtVec(j)
-			}
-			if l := m.logLik(trial); l > ll {
-				copy(theta, trial)
-				ll = l
-				improved = true
-				break
-			}
-			t /= 2
-		}
+		llNew, _, _ := halvingStep(theta, &dir, trial, ll, m.logLik)
 		res.NewtonSteps++
-		if !improved {
+		if !(llNew > ll) {
 			// No ascent along the Newton direction within rounding: at the
 			// optimum to machine precision.
 			converged = decrement < 1e-6
 			break
 		}
+		copy(theta, trial)
+		ll = llNew
 	}
 
 	res.Delta = append([]float64(nil), theta[:p]...)

@@ -100,11 +100,19 @@ func (r RandomizedResponse) Linear() (c, d float64, err error) {
 		}
 		return nil
 	}
-	notHalf := func(name string, v float64) error {
-		if v == 0.5 {
-			return fmt.Errorf("sensitive: randomized response (%v): %w: %s = ½ makes the answers independent of the trait", r.Design, ErrProbability, name)
+	// mirror is the algebra shared by the mirrored question, the
+	// disguised response, Warner's design and the crosswise model: the
+	// observed answer is the true one with probability v and its negation
+	// otherwise, so c = 2v − 1 and d = 1 − v, and v = ½ carries no
+	// information.
+	mirror := func(name string, v float64) (c, d float64, err error) {
+		if err := open(name, v); err != nil {
+			return 0, 0, err
 		}
-		return nil
+		if v == 0.5 {
+			return 0, 0, fmt.Errorf("sensitive: randomized response (%v): %w: %s = ½ makes the answers independent of the trait", r.Design, ErrProbability, name)
+		}
+		return 2*v - 1, 1 - v, nil
 	}
 	switch r.Design {
 	case ForcedResponse:
@@ -124,13 +132,7 @@ func (r RandomizedResponse) Linear() (c, d float64, err error) {
 		}
 		return r.P, r.P1, nil
 	case MirroredQuestion, DisguisedResponse, Warner:
-		if err := open("P", r.P); err != nil {
-			return 0, 0, err
-		}
-		if err := notHalf("P", r.P); err != nil {
-			return 0, 0, err
-		}
-		return 2*r.P - 1, 1 - r.P, nil
+		return mirror("P", r.P)
 	case UnrelatedQuestion:
 		if err := open("P", r.P); err != nil {
 			return 0, 0, err
@@ -140,13 +142,8 @@ func (r RandomizedResponse) Linear() (c, d float64, err error) {
 		}
 		return r.P, (1 - r.P) * r.Q, nil
 	case Crosswise:
-		if err := open("Q", r.Q); err != nil {
-			return 0, 0, err
-		}
-		if err := notHalf("Q", r.Q); err != nil {
-			return 0, 0, err
-		}
-		return 2*r.Q - 1, 1 - r.Q, nil
+		// "Same answer to both questions": the truth with probability Q.
+		return mirror("Q", r.Q)
 	case UnrelatedUnknownQ:
 		return 0, 0, fmt.Errorf("sensitive: randomized response: %w: design %v needs two subsamples (use EstimateTwoSample)", ErrValue, r.Design)
 	case DesignUnset:
