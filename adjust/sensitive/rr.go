@@ -52,14 +52,15 @@ const (
 	UnrelatedUnknownQ
 )
 
-var designNames = [...]string{"unset", "forced-known", "mirrored", "disguised", "unrelated-known", "warner", "crosswise", "unrelated-unknown"}
-
 // String returns the design's name as the R package rr spells it
 // ("forced-known", "mirrored", …; "warner" and "crosswise" for the two
 // designs rr does not name).
 func (d Design) String() string {
-	if int(d) < len(designNames) {
-		return designNames[d]
+	// A local array, not a package variable: nothing outside can change
+	// the names.
+	names := [...]string{"unset", "forced-known", "mirrored", "disguised", "unrelated-known", "warner", "crosswise", "unrelated-unknown"}
+	if int(d) < len(names) {
+		return names[d]
 	}
 	return fmt.Sprintf("Design(%d)", uint8(d))
 }
