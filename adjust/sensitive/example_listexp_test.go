@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"strings"
 
 	"github.com/candorpoll/candor/adjust/sensitive"
 	"gonum.org/v1/gonum/mat"
@@ -147,39 +146,6 @@ func ExampleDoubleList_Estimate() {
 	fmt.Printf("%.2f (SE %.6f)\n", r.Estimate.Value, r.Estimate.SE)
 	// Output:
 	// 0.75 (SE 0.395285)
-}
-
-func ExampleReadRespondents() {
-	in := `y,treat,direct
-3,TRUE,0
-2,FALSE,1
-NA,TRUE,0
-x,FALSE,0
-`
-	r, err := sensitive.ReadRespondents(strings.NewReader(in), sensitive.Columns{Direct: "direct"})
-	fmt.Println(r.Len(), "rows read")
-	fmt.Println(err)
-	c, dropped := r.Complete()
-	fmt.Println(c.Len(), "complete; dropped lines", dropped)
-	// Output:
-	// 3 rows read
-	// line 5, column 1: "x": adjust: invalid value: not a number
-	// 2 complete; dropped lines [4]
-}
-
-func ExampleLogistic() {
-	// Fractional outcomes with weights: 3 of 10 and 6 of 10 "yes" in two
-	// groups, entered as y = k/m with weight m.
-	x := mat.NewDense(2, 2, []float64{1, 0, 1, 1})
-	fit, err := sensitive.Logistic{}.Fit(x, []float64{0.3, 0.6}, []float64{10, 10})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	se, _ := fit.SE()
-	fmt.Printf("intercept %.4f (SE %.4f), slope %.4f (SE %.4f)\n", fit.Coef[0], se[0], fit.Coef[1], se[1])
-	// Output:
-	// intercept -0.8473 (SE 0.6901), slope 1.2528 (SE 0.9449)
 }
 
 func ExampleListLM() {
