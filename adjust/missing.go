@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/candorpoll/candor/poll"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // Shares are the answers to one direct question as proportions (0–1) of
@@ -159,7 +160,7 @@ func imbensManski(lo, hi Estimate, level float64) (Bounds, error) {
 	if se == 0 && hi.Value == lo.Value {
 		delta = 0
 	}
-	f := func(c float64) float64 { return normCDF(c+delta) - normCDF(-c) - level }
+	f := func(c float64) float64 { return distuv.UnitNormal.CDF(c+delta) - distuv.UnitNormal.CDF(-c) - level }
 	// f increases in c; f(−40) < 0 < f(40) for any level in (0, 1).
 	a, b := -40.0, 40.0
 	for i := 0; i < 200 && b-a > 1e-15; i++ {

@@ -11,7 +11,9 @@ import (
 	"strconv"
 
 	"github.com/candorpoll/candor/adjust"
+	"github.com/candorpoll/candor/adjust/sensitive"
 	"github.com/candorpoll/candor/poll"
+	"gonum.org/v1/gonum/stat"
 )
 
 //go:embed data/*.csv
@@ -21,9 +23,9 @@ var dataFS embed.FS
 type results struct {
 	n                 int
 	direct, dim       adjust.Estimate
-	ml                *adjust.MLResult
-	design            adjust.DesignTest
-	combined          adjust.Combined
+	ml                *sensitive.ListMLFit
+	design            sensitive.DesignTestResult
+	combined          sensitive.CombinedResult
 	cov               float64 // bootstrap covariance of the direct and list estimates
 	falsification     adjust.Falsification
 	measures          adjust.FalsificationMeasures
@@ -34,14 +36,14 @@ type results struct {
 }
 
 // rrDesign is the forced-response design of data/rr.csv.
-var rrDesign = adjust.RandomizedResponse{Design: adjust.ForcedResponse, P: 0.7, P1: 0.2, P0: 0.1}
+var rrDesign = sensitive.RandomizedResponse{Design: sensitive.ForcedResponse, P: 0.7, P1: 0.2, P0: 0.1}
 
 func analyse(ctx context.Context) (*results, error) {
 	f, err := dataFS.Open("data/list.csv")
 	if err != nil {
 		return nil, err
 	}
-	resp, err := adjust.ReadRespondents(f, adjust.Columns{Direct: "direct"})
+	resp, err := sensitive.ReadRespondents(f, sensitive.Columns{Direct: "direct"})
 	f.Close()
 	if err != nil {
 		return nil, fmt.Errorf("list.csv: %w", err)
@@ -49,16 +51,16 @@ func analyse(ctx context.Context) (*results, error) {
 	le := resp.ListExperiment(3)
 	r := &results{n: resp.Len()}
 
-	if r.dim, err = le.DiffInMeans(); err != nil {
+	if r.dim, err = (sensitive.DiffInMeans{}).Fit(le); err != nil {
 		return nil, err
 	}
-	if r.ml, err = le.ML(ctx, nil); err != nil {
+	if r.ml, err = (sensitive.ListML{}).Fit(ctx, le); err != nil {
 		return nil, err
 	}
-	if r.design, err = le.DesignTest(); err != nil {
+	if r.design, err = (sensitive.DesignTest{}).Fit(le); err != nil {
 		return nil, err
 	}
-	if r.combined, err = le.Combined(); err != nil {
+	if r.combined, err = (sensitive.Combined{}).Fit(le); err != nil {
 		return nil, err
 	}
 	r.direct = r.combined.Direct
@@ -109,7 +111,7 @@ func analyse(ctx context.Context) (*results, error) {
 // bootstrapCov returns the bootstrap covariance of the direct share and
 // the difference-in-means list estimate, resampling respondents within
 // each arm (as the randomization fixed the arm sizes).
-func bootstrapCov(le *adjust.ListExperiment, reps int, seed uint64) (float64, error) {
+func bootstrapCov(le *sensitive.ListExperiment, reps int, seed uint64) (float64, error) {
 	rng := rand.New(rand.NewPCG(seed, 0))
 	var arms [2][]int
 	for i, t := range le.Treat {
@@ -120,7 +122,7 @@ func bootstrapCov(le *adjust.ListExperiment, reps int, seed uint64) (float64, er
 		}
 	}
 	n := len(le.Y)
-	b := adjust.ListExperiment{Y: make([]float64, n), Treat: make([]bool, n), J: le.J}
+	b := sensitive.ListExperiment{Y: make([]float64, n), Treat: make([]bool, n), J: le.J}
 	d := make([]float64, reps)
 	l := make([]float64, reps)
 	for k := range reps {
@@ -133,21 +135,13 @@ func bootstrapCov(le *adjust.ListExperiment, reps int, seed uint64) (float64, er
 				i++
 			}
 		}
-		est, err := b.DiffInMeans()
+		est, err := sensitive.DiffInMeans{}.Fit(&b)
 		if err != nil {
 			return 0, err
 		}
 		d[k], l[k] = sum/float64(n), est.Value
 	}
-	var md, ml, c float64
-	for k := range reps {
-		md += d[k] / float64(reps)
-		ml += l[k] / float64(reps)
-	}
-	for k := range reps {
-		c += (d[k] - md) * (l[k] - ml) / float64(reps-1)
-	}
-	return c, nil
+	return stat.Covariance(d, l, nil), nil
 }
 
 // readAnswers reads the 0/1 "answer" column of a randomized-response
