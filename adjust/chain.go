@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"math"
-	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/candorpoll/candor/poll"
 )
@@ -24,16 +21,16 @@ import (
 // applies to it. A model using corrected polls must add these variances to
 // its intervals:
 //
-//   - Shared entries (every correction in this package) come from one
-//     calibration (a measured gap, an assumed κ or γ) applied to many
-//     polls. Their errors do not average out: two polls whose Shared
-//     entries have the same Name and Params have errors with correlation
-//     1 and covariance √(Vᵢ·Vⱼ) ([SharedCovariance]). Treat them as a
+//   - Entries with a Calibration (every correction in this package) come
+//     from one calibration (a measured gap, an assumed κ or γ) applied to
+//     many polls. Their errors do not average out: two polls whose entries
+//     have the same Calibration have errors with correlation 1 and
+//     covariance √(Vᵢ·Vⱼ) ([SharedCovariance]). Treat them as a
 //     common random effect, or, simplest, add [SharedVariance] of the polls
 //     near a date to the variance of the latent level at that date (not to
 //     each poll's sampling variance, where averaging would shrink it).
-//   - Entries with Shared = false are independent across polls and add to
-//     each poll's own variance ([IndependentVariance]).
+//   - Entries without a Calibration are independent across polls and add
+//     to each poll's own variance ([IndependentVariance]).
 //
 // The poll's own sampling variance changes too: a correction that moves
 // 82% to 74% on the logit scale also scales the sampling error by
@@ -74,7 +71,10 @@ func (c Chain) Apply(polls []poll.Poll) ([]poll.Poll, error) {
 
 func (c Chain) applyOne(p poll.Poll) (poll.Poll, error) {
 	q := p
-	q.Adjustments = slices.Clone(p.Adjustments)
+	q.Adjustments = nil
+	for _, a := range p.Adjustments {
+		q.Adjustments = append(q.Adjustments, cloneAdjustment(a))
+	}
 	if p.Detail != nil {
 		d := *p.Detail
 		q.Detail = &d
@@ -113,21 +113,31 @@ func (c Chain) applyOne(p poll.Poll) (poll.Poll, error) {
 				return q, fmt.Errorf("adjust: chain: correction %q on %v: %w: %s would become %.4g", adj.Name, &q, poll.ErrShareRange, s.name, s.v)
 			}
 		}
-		adj.Params = maps.Clone(adj.Params)
-		next.Adjustments = append(next.Adjustments, adj)
+		next.Adjustments = append(next.Adjustments, cloneAdjustment(adj))
 		q = next
 	}
 	return q, nil
 }
 
-// SharedVariance returns the sum of the Variance of the Shared entries in
-// p's audit trail, in points²: the part of the corrected approve share's
+// cloneAdjustment returns a copy of a that shares no memory with it, so
+// that a corrected poll's trail cannot change under the caller.
+func cloneAdjustment(a poll.Adjustment) poll.Adjustment {
+	a.Params = maps.Clone(a.Params)
+	if a.Jacobian != nil {
+		j := *a.Jacobian
+		a.Jacobian = &j
+	}
+	return a
+}
+
+// SharedVariance returns the sum of the Variance of the entries of p's
+// audit trail that have a Calibration, in points²: the part of the corrected approve share's
 // uncertainty that is common to every poll corrected with the same
 // evidence and that pooling polls cannot reduce.
 func SharedVariance(p poll.Poll) float64 {
 	var v float64
 	for _, a := range p.Adjustments {
-		if a.Shared {
+		if a.Calibration != "" {
 			v += a.Variance
 		}
 	}
@@ -135,11 +145,11 @@ func SharedVariance(p poll.Poll) float64 {
 }
 
 // IndependentVariance returns the sum of the Variance of the entries in
-// p's audit trail that are not Shared, in points².
+// p's audit trail without a Calibration, in points².
 func IndependentVariance(p poll.Poll) float64 {
 	var v float64
 	for _, a := range p.Adjustments {
-		if !a.Shared {
+		if a.Calibration == "" {
 			v += a.Variance
 		}
 	}
@@ -148,44 +158,22 @@ func IndependentVariance(p poll.Poll) float64 {
 
 // SharedCovariance returns the covariance, in points², between the
 // corrected approve shares of two polls due to shared corrections: the sum
-// of √(Vᵢ·Vⱼ) over pairs of Shared entries with the same Name and Params
-// (the same calibration applied to both). SharedCovariance(p, p) equals
+// of √(Vᵢ·Vⱼ) over pairs of entries with the same non-empty Calibration
+// (the same evidence applied to both). SharedCovariance(p, p) equals
 // SharedVariance(p) when no calibration appears twice in one trail.
 func SharedCovariance(p, q poll.Poll) float64 {
 	var c float64
 	for _, a := range p.Adjustments {
-		if !a.Shared {
+		if a.Calibration == "" {
 			continue
 		}
 		for _, b := range q.Adjustments {
-			if b.Shared && a.Name == b.Name && sameEvidence(a.Params, b.Params) {
+			if b.Calibration == a.Calibration {
 				c += math.Sqrt(a.Variance * b.Variance)
 			}
 		}
 	}
 	return c
-}
-
-// sameEvidence compares two Params maps ignoring the per-poll entries
-// (names starting with "poll.").
-func sameEvidence(a, b map[string]float64) bool {
-	n := 0
-	for k, v := range a {
-		if strings.HasPrefix(k, "poll.") {
-			continue
-		}
-		n++
-		w, ok := b[k]
-		if !ok || w != v {
-			return false
-		}
-	}
-	for k := range b {
-		if !strings.HasPrefix(k, "poll.") {
-			n--
-		}
-	}
-	return n == 0
 }
 
 // SamplingVariance returns the sampling variances, in points², of a
@@ -230,8 +218,8 @@ func SamplingCovariance(p poll.Poll) (aa, ad, dd float64) {
 	k := 1e4 / neff
 	saa, sad, sdd := k*a*(1-a), -k*a*b, k*b*(1-b)
 	for _, adj := range p.Adjustments {
-		j, ok := Jacobian(adj)
-		if !ok {
+		j := adj.Jacobian
+		if j == nil {
 			continue
 		}
 		jaa, jad, jda, jdd := j[0][0], j[0][1], j[1][0], j[1][1]
@@ -242,47 +230,4 @@ func SamplingCovariance(p poll.Poll) (aa, ad, dd float64) {
 		saa, sad, sdd = naa, nad, ndd
 	}
 	return saa, sad, sdd
-}
-
-// Jacobian returns the derivatives an audit entry records of the shares it
-// produced with respect to the shares it was applied to,
-// j = [[∂A'/∂A, ∂A'/∂D], [∂D'/∂A, ∂D'/∂D]] (the Params "poll.dA/dA"…,
-// see [Correction]), and whether it records them. An entry without them
-// passes errors through unchanged (j is then the identity).
-func Jacobian(a poll.Adjustment) (j [2][2]float64, ok bool) {
-	jaa, ok1 := a.Params[keyAA]
-	jad, ok2 := a.Params[keyAD]
-	jda, ok3 := a.Params[keyDA]
-	jdd, ok4 := a.Params[keyDD]
-	if !(ok1 && ok2 && ok3 && ok4) {
-		return [2][2]float64{{1, 0}, {0, 1}}, false
-	}
-	return [2][2]float64{{jaa, jad}, {jda, jdd}}, true
-}
-
-// CalibrationKey returns a string identifying the evidence of an audit
-// entry: its Name and its Params except the per-poll ones (names starting
-// with "poll."), sorted by name, with values written exactly. Two Shared
-// entries share one calibration error ([SharedCovariance]) exactly when
-// their keys are equal (NaN parameters aside, which SharedCovariance never
-// matches). Models that treat each calibration as one random effect group
-// entries by this key.
-func CalibrationKey(a poll.Adjustment) string {
-	keys := make([]string, 0, len(a.Params))
-	for k := range a.Params {
-		if !strings.HasPrefix(k, "poll.") {
-			keys = append(keys, k)
-		}
-	}
-	slices.Sort(keys)
-	var b strings.Builder
-	b.WriteString(a.Name)
-	for _, k := range keys {
-		v := a.Params[k]
-		if v == 0 {
-			v = 0 // −0 and 0 are the same evidence
-		}
-		b.WriteString(" " + k + "=" + strconv.FormatFloat(v, 'g', -1, 64))
-	}
-	return b.String()
 }

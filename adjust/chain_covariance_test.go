@@ -46,18 +46,21 @@ func TestSamplingCovariance(t *testing.T) {
 }
 
 func TestJacobian(t *testing.T) {
-	j, ok := Jacobian(poll.Adjustment{Name: "manual"})
-	assert.False(t, ok)
-	assert.Equal(t, [2][2]float64{{1, 0}, {0, 1}}, j)
-
 	out, err := Chain{GapCorrection{Falsification: chapkovski, Scale: ScaleAdditive}}.Apply([]poll.Poll{levada()})
 	require.NoError(t, err)
-	j, ok = Jacobian(out[0].Adjustments[0])
-	assert.True(t, ok)
-	assert.Equal(t, [2][2]float64{{1, 0}, {0, 1}}, j) // A' = A − G, D' = D + G
+	j := out[0].Adjustments[0].Jacobian
+	require.NotNil(t, j)
+	assert.Equal(t, poll.Jacobian{{1, 0}, {0, 1}}, *j) // A' = A − G, D' = D + G
+	// Chain keeps its own copy: changing the input's later does not reach it.
+	in := levada()
+	in.Adjustments = []poll.Adjustment{{Name: "manual", Jacobian: &poll.Jacobian{{2, 0}, {0, 1}}}}
+	out, err = Chain{GapCorrection{Falsification: chapkovski}}.Apply([]poll.Poll{in})
+	require.NoError(t, err)
+	in.Adjustments[0].Jacobian[0][0] = 9
+	assert.Equal(t, 2.0, out[0].Adjustments[0].Jacobian[0][0])
 }
 
-func TestCalibrationKey(t *testing.T) {
+func TestCalibration(t *testing.T) {
 	// The same gap on two different polls: one calibration (the per-poll
 	// Jacobians differ), exactly when SharedCovariance links them.
 	p, q := levada(), levada()
@@ -68,16 +71,13 @@ func TestCalibrationKey(t *testing.T) {
 	alt, err := Chain{GapCorrection{Falsification: other}}.Apply([]poll.Poll{q})
 	require.NoError(t, err)
 	a, b, c := out[0].Adjustments[0], out[1].Adjustments[0], alt[0].Adjustments[0]
-	assert.NotEqual(t, a.Params["poll.dA/dA"], b.Params["poll.dA/dA"])
-	assert.Equal(t, CalibrationKey(a), CalibrationKey(b))
+	assert.NotEqual(t, a.Jacobian[0][0], b.Jacobian[0][0])
+	assert.Equal(t, a.Calibration, b.Calibration)
 	assert.Greater(t, SharedCovariance(out[0], out[1]), 0.0)
-	assert.NotEqual(t, CalibrationKey(a), CalibrationKey(c))
+	assert.NotEqual(t, a.Calibration, c.Calibration)
 	assert.Zero(t, SharedCovariance(out[0], alt[0]))
-	assert.Contains(t, CalibrationKey(a), "falsification-gap ")
-	assert.NotContains(t, CalibrationKey(a), "poll.")
+	assert.Contains(t, a.Calibration, "falsification-gap ")
 
 	// −0 and 0 are the same evidence.
-	z := poll.Adjustment{Name: "x", Params: map[string]float64{"g": 0}}
-	nz := poll.Adjustment{Name: "x", Params: map[string]float64{"g": math.Copysign(0, -1)}}
-	assert.Equal(t, CalibrationKey(z), CalibrationKey(nz))
+	assert.Equal(t, calibrationKey("x", map[string]float64{"g": 0}), calibrationKey("x", map[string]float64{"g": math.Copysign(0, -1)}))
 }

@@ -65,7 +65,7 @@ func TestGapCorrectionScales(t *testing.T) {
 			require.Len(t, p.Adjustments, 1)
 			a := p.Adjustments[0]
 			assert.Equal(t, "falsification-gap", a.Name)
-			assert.True(t, a.Shared)
+			assert.NotEmpty(t, a.Calibration)
 			assert.InDelta(t, w-82, a.Approve, 1e-9)
 			assert.InDelta(t, 82-w, a.Disapprove, 1e-9)
 			assert.InDelta(t, 1e4*sd[scale]*sd[scale], a.Variance, 1e-9)

@@ -2,7 +2,11 @@ package adjust
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/candorpoll/candor/poll"
@@ -12,26 +16,24 @@ import (
 // poll's published shares. [Chain] applies corrections in order and keeps
 // the audit trail.
 //
-// Adjust returns the change it would make to p, without modifying p:
-// Approve and Disapprove are the shifts in points; Variance is the variance
-// in points² the correction's own uncertainty adds to the corrected approve
-// share; Shared reports whether that error is common to every poll the
-// correction touches. Implementations must
+// Adjust returns the change it would make to p, without modifying p, as a
+// poll.Adjustment: Approve and Disapprove are the shifts in points;
+// Variance is the variance in points² the correction's own uncertainty
+// adds to the corrected approve share; Calibration, when not empty, says
+// that this error is common to every poll corrected with the same
+// evidence. Implementations must
 //
 //   - move shares only among approve, disapprove and undecided, so that
 //     Chain can set undecided to undecided − ΔApprove − ΔDisapprove;
-//   - record in Name and Params everything that identifies the evidence
-//     used: two Shared adjustments with equal Name and Params are treated
-//     as one calibration error, perfectly correlated across polls
-//     ([SharedCovariance]), so the parameter error must move every poll's
-//     approve share in the same direction;
-//   - optionally record how the corrected shares depend on the shares
-//     they were computed from, in the Params "poll.dA/dA", "poll.dA/dD",
-//     "poll.dD/dA" and "poll.dD/dD" (∂A'/∂A, ∂A'/∂D, ∂D'/∂A, ∂D'/∂D, with
+//   - give a shared error a Calibration that names the evidence used (the
+//     corrections here use their Name and Params): two adjustments with
+//     the same Calibration are treated as one calibration error, perfectly
+//     correlated across polls ([SharedCovariance]), so the parameter error
+//     must move every poll's approve share in the same direction;
+//   - optionally record in Jacobian how the corrected shares depend on the
+//     shares they were computed from (∂A'/∂A, ∂A'/∂D, ∂D'/∂A, ∂D'/∂D, with
 //     undecided = total − A − D), so that [SamplingVariance] can carry the
-//     poll's own sampling error through the correction. Params whose name
-//     starts with "poll." describe the application to one poll, not the
-//     evidence, and are ignored by [SharedCovariance]. A correction that
+//     poll's own sampling error through the correction. A correction that
 //     records none is taken to pass sampling error through unchanged.
 type Correction interface {
 	Adjust(p poll.Poll) (poll.Adjustment, error)
@@ -86,8 +88,8 @@ func (s GapScale) String() string {
 //
 // The name in the audit trail is "falsification-gap"; its Params hold
 // direct, direct_se, list, list_se, cov, scale (the GapScale number),
-// param and param_se (the measure on that scale), plus the per-poll
-// Jacobian entries "poll.dA/dA"… (see [Correction]).
+// param and param_se (the measure on that scale); its Jacobian is the
+// poll's own (see [Correction]).
 type GapCorrection struct {
 	Falsification
 	Scale GapScale
@@ -147,15 +149,8 @@ func (g GapCorrection) Adjust(p poll.Poll) (poll.Adjustment, error) {
 		"scale": float64(g.Scale), "param": est.Value, "param_se": est.SE,
 	}
 	// Disapprove takes what approve loses: D' = D − (A' − A).
-	setSlopes(params, slope, 0, 1-slope, 1)
-	return poll.Adjustment{
-		Name:       "falsification-gap",
-		Params:     params,
-		Approve:    shift,
-		Disapprove: -shift,
-		Variance:   1e4 * sd * sd,
-		Shared:     true,
-	}, nil
+	return sharedAdjustment("falsification-gap", params, shift, -shift, 1e4*sd*sd,
+		poll.Jacobian{{slope, 0}, {1 - slope, 1}}), nil
 }
 
 // Adjust implements [Correction] for the differential-nonresponse model.
@@ -167,8 +162,8 @@ func (g GapCorrection) Adjust(p poll.Poll) (poll.Adjustment, error) {
 // i.e. those who answer "hard to say" are assumed to respond as often as
 // the substantive answerers on average. The shared variance is
 // (A + D)²·(p(1 − p))²·Var(log κ), in points². The name in the audit trail
-// is "nonresponse" with Params ratio (κ) and log_ratio_se (and the
-// per-poll Jacobian).
+// is "nonresponse" with Params ratio (κ) and log_ratio_se, and the poll's
+// Jacobian.
 func (nr Nonresponse) Adjust(p poll.Poll) (poll.Adjustment, error) {
 	if err := nr.check(); err != nil {
 		return poll.Adjustment{}, err
@@ -192,15 +187,8 @@ func (nr Nonresponse) Adjust(p poll.Poll) (poll.Adjustment, error) {
 	dq := q * (1 - q) / (po * (1 - po))
 	aa, ad := q+dq*p.Disapprove/s, q-dq*p.Approve/s
 	params := map[string]float64{"ratio": nr.DisapproverResponseRatio, "log_ratio_se": nr.LogRatioSE}
-	setSlopes(params, aa, ad, 1-aa, 1-ad)
-	return poll.Adjustment{
-		Name:       "nonresponse",
-		Params:     params,
-		Approve:    shift,
-		Disapprove: -shift,
-		Variance:   sd * sd,
-		Shared:     true,
-	}, nil
+	return sharedAdjustment("nonresponse", params, shift, -shift, sd*sd,
+		poll.Jacobian{{aa, ad}, {1 - aa, 1 - ad}}), nil
 }
 
 // UndecidedTilt allocates a poll's undecided share between approve and
@@ -213,8 +201,8 @@ func (nr Nonresponse) Adjust(p poll.Poll) (poll.Adjustment, error) {
 // Gamma.SE, e.g. from [Shares.CalibrateTilt], is a shared error adding
 // (U·e(1 − e))²·SE² points². The "refused" share, when published
 // separately, is left alone. The name in the audit trail is
-// "undecided-tilt" with Params gamma and gamma_se (and the per-poll
-// Jacobian).
+// "undecided-tilt" with Params gamma and gamma_se, and the poll's
+// Jacobian.
 type UndecidedTilt struct {
 	Gamma Estimate
 }
@@ -242,15 +230,8 @@ func (t UndecidedTilt) Adjust(p poll.Poll) (poll.Adjustment, error) {
 	aa := 1 - e + u*de/p.Approve
 	ad := -e - u*de/p.Disapprove
 	params := map[string]float64{"gamma": t.Gamma.Value, "gamma_se": t.Gamma.SE}
-	setSlopes(params, aa, ad, -aa, -ad)
-	return poll.Adjustment{
-		Name:       "undecided-tilt",
-		Params:     params,
-		Approve:    u * e,
-		Disapprove: u * (1 - e),
-		Variance:   sd * sd,
-		Shared:     true,
-	}, nil
+	return sharedAdjustment("undecided-tilt", params, u*e, u*(1-e), sd*sd,
+		poll.Jacobian{{aa, ad}, {-aa, -ad}}), nil
 }
 
 // Segment is one period and mode of a [Segmented] correction. A poll
@@ -304,16 +285,29 @@ func (s Segmented) Adjust(p poll.Poll) (poll.Adjustment, error) {
 	return poll.Adjustment{}, fmt.Errorf("adjust: segmented correction: %w: no segment covers %v (midpoint %s, mode %v)", ErrValue, &p, p.Midpoint().Format(time.DateOnly), p.Mode)
 }
 
-// Params keys of the Jacobian of a correction (see [Correction]).
-const (
-	keyAA = "poll.dA/dA"
-	keyAD = "poll.dA/dD"
-	keyDA = "poll.dD/dA"
-	keyDD = "poll.dD/dD"
-)
+// sharedAdjustment is the audit entry of a correction whose error is a
+// calibration shared by every poll it touches: the evidence params name
+// that calibration (calibrationKey), so that polls corrected with the same
+// evidence carry one error.
+func sharedAdjustment(name string, params map[string]float64, approve, disapprove, variance float64, j poll.Jacobian) poll.Adjustment {
+	return poll.Adjustment{Name: name, Params: params, Approve: approve, Disapprove: disapprove,
+		Jacobian: &j, Variance: variance, Calibration: calibrationKey(name, params)}
+}
 
-func setSlopes(params map[string]float64, aa, ad, da, dd float64) {
-	params[keyAA], params[keyAD], params[keyDA], params[keyDD] = aa, ad, da, dd
+// calibrationKey names the evidence of a correction: its name and its
+// parameters, sorted by name, with values written exactly (−0 as 0).
+func calibrationKey(name string, params map[string]float64) string {
+	keys := slices.Sorted(maps.Keys(params))
+	var b strings.Builder
+	b.WriteString(name)
+	for _, k := range keys {
+		v := params[k]
+		if v == 0 {
+			v = 0 // −0 and 0 are the same evidence
+		}
+		b.WriteString(" " + k + "=" + strconv.FormatFloat(v, 'g', -1, 64))
+	}
+	return b.String()
 }
 
 // approveShare returns the poll's approve share as a proportion, or an

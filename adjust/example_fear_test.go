@@ -166,7 +166,7 @@ func ExampleChain_Apply() {
 			polls[i].Approve, polls[i].Disapprove, polls[i].Undecided,
 			p.Approve, p.Disapprove, p.Undecided, math.Sqrt(adjust.SharedVariance(p)))
 		for _, a := range p.Adjustments {
-			fmt.Printf("  %-17s approve %+.2f, variance %.3f, shared %v\n", a.Name, a.Approve, a.Variance, a.Shared)
+			fmt.Printf("  %-17s approve %+.2f, variance %.3f, shared %v\n", a.Name, a.Approve, a.Variance, a.Calibration != "")
 		}
 	}
 	fmt.Printf("covariance between the two: %.3f\n", adjust.SharedCovariance(out[0], out[1]))

@@ -78,10 +78,10 @@ type Average struct {
 	// discount k^(−p), where k is the number of polls the same pollster
 	// finished in the FrequencyWindow days up to and including this poll's
 	// end date (after tracking de-duplication). Zero means 30 days and
-	// p = 0.5. NoFrequency turns the discount off.
-	FrequencyWindow int
-	FrequencyPower  float64
-	NoFrequency     bool
+	// p = 0.5. FrequencyDiscount: Excluded turns the discount off.
+	FrequencyWindow   int
+	FrequencyPower    float64
+	FrequencyDiscount Term
 
 	// HouseSD is the prior standard deviation σ_h (points) of the house
 	// effects toward which few-poll pollsters are shrunk. Zero means it is
@@ -89,20 +89,20 @@ type Average struct {
 	// estimate, reported as Params.Other["house_sd"]).
 	HouseSD float64
 
-	// NoHouseEffects fits the average of the raw polls (every house
-	// effect fixed at zero).
-	NoHouseEffects bool
+	// HouseEffects: Excluded fits the average of the raw polls (every
+	// house effect fixed at zero).
+	HouseEffects Term
 
 	// TrendSD is σ, the daily standard deviation (points) of the random
 	// walk that the interval for the average assumes the level follows:
 	// it sets the trend (lag) error of a recency-weighted mean of polls
 	// taken on other days. Zero means σ is estimated from the data (the
 	// variogram of the house-adjusted polls; package doc, "Average"),
-	// reported as Params.Sigma. NoTrendError leaves the trend error out,
-	// treating the level as constant within the window (the interval
-	// then under-covers whenever opinion moves).
-	TrendSD      float64
-	NoTrendError bool
+	// reported as Params.Sigma. TrendError: Excluded leaves the trend
+	// error out, treating the level as constant within the window (the
+	// interval then under-covers whenever opinion moves).
+	TrendSD    float64
+	TrendError Term
 
 	// Seed seeds the parametric bootstrap behind the standard error of
 	// an estimated σ (package doc). The same seed gives the same bytes.
@@ -140,7 +140,7 @@ type avgConfig struct {
 func (a Average) config() (avgConfig, error) {
 	c := avgConfig{level: a.Level, n0: a.SampleSizeRef, capSize: a.SampleSizeCap,
 		freqWindow: a.FrequencyWindow, freqPower: a.FrequencyPower, houseSD: a.HouseSD,
-		trendSD: a.TrendSD, noTrend: a.NoTrendError, seed: a.Seed,
+		trendSD: a.TrendSD, noTrend: a.TrendError == Excluded, seed: a.Seed,
 		maxIter: a.MaxIter, tol: a.Tol}
 	bad := func(field string, v any) error { return fmt.Errorf("%w: Average.%s = %v", ErrConfig, field, v) }
 	if c.level == 0 {
@@ -152,6 +152,11 @@ func (a Average) config() (avgConfig, error) {
 	c.z = math.Sqrt2 * math.Erfinv(c.level)
 	if err := a.rules().check("Average"); err != nil {
 		return c, err
+	}
+	for name, t := range map[string]Term{"HouseEffects": a.HouseEffects, "TrendError": a.TrendError, "FrequencyDiscount": a.FrequencyDiscount} {
+		if t > Excluded {
+			return c, bad(name, t)
+		}
 	}
 	if c.n0 == 0 {
 		c.n0 = 1000
@@ -184,7 +189,7 @@ func (a Average) config() (avgConfig, error) {
 	if !(c.freqPower >= 0) || math.IsInf(c.freqPower, 0) {
 		return c, bad("FrequencyPower", a.FrequencyPower)
 	}
-	if a.NoFrequency {
+	if a.FrequencyDiscount == Excluded {
 		c.freqPower = 0
 	}
 	if !(c.houseSD >= 0) || math.IsInf(c.houseSD, 0) {
@@ -266,7 +271,7 @@ type prepared struct {
 // Mean ± √(z²s² + q²SD²), s² the polls' noise variance: never narrower
 // than the interval.
 //
-// Params.Sigma is the σ used (estimated or fixed; 0 with NoTrendError)
+// Params.Sigma is the σ used (estimated or fixed; 0 with TrendError: Excluded)
 // and, when estimated and positive, Params.SigmaSE its standard error
 // SE(σ̂²)/(2σ̂). Params.Other holds "house_sd" (the σ_h
 // used, points), "polls" (polls used for the share after preparation),
@@ -391,7 +396,7 @@ func (a Average) fitShare(ctx context.Context, c *avgConfig, p *prepared, s Shar
 	res := &ShareResult{Share: s}
 	iter, converged := 0, true
 	houseSD := c.houseSD
-	if !a.NoHouseEffects && H > 1 {
+	if a.HouseEffects == Included && H > 1 {
 		var err error
 		iter, converged, houseSD, err = estimateHouses(ctx, c, o, he, se)
 		if err != nil {

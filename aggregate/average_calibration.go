@@ -38,8 +38,7 @@ func (p *prepared) addCalibration(c *avgConfig, r *ShareResult, s Share) {
 	if r == nil || len(r.Series) == 0 {
 		return
 	}
-	var keys []string
-	var loads [][]float64
+	var cal calibrationLoads
 	corrected := 0
 	for i, q := range p.polls {
 		if len(p.ps.polls[q.src].Adjustments) == 0 || !(q.w > 0) || math.IsNaN(q.value[s]) {
@@ -47,17 +46,7 @@ func (p *prepared) addCalibration(c *avgConfig, r *ShareResult, s Share) {
 		}
 		corrected++
 		pc := p.ps.correction(&p.ps.items[q.item], s)
-		for k, key := range pc.keys {
-			j := 0
-			for j < len(keys) && keys[j] != key {
-				j++
-			}
-			if j == len(keys) {
-				keys = append(keys, key)
-				loads = append(loads, make([]float64, len(p.polls)))
-			}
-			loads[j][i] += pc.loads[k]
-		}
+		cal.add(i, len(p.polls), &pc)
 	}
 	if corrected == 0 {
 		return
@@ -66,8 +55,8 @@ func (p *prepared) addCalibration(c *avgConfig, r *ShareResult, s Share) {
 		r.Params.Other = map[string]float64{}
 	}
 	r.Params.Other["corrected_polls"] = float64(corrected)
-	r.Params.Other["calibrations"] = float64(len(keys))
-	if len(keys) == 0 {
+	r.Params.Other["calibrations"] = float64(len(cal.rows))
+	if len(cal.rows) == 0 {
 		return
 	}
 	widen := func(pts []Point, centred bool) (sum, worst float64) {
@@ -81,7 +70,7 @@ func (p *prepared) addCalibration(c *avgConfig, r *ShareResult, s Share) {
 			first = min(first, q.mid-M, q.end-M)
 		}
 		extra := make([]float64, len(pts))
-		for _, g := range loads {
+		for _, g := range cal.rows {
 			sm := newSums(first, last)
 			for i, q := range p.polls {
 				if !(q.w > 0) || math.IsNaN(q.value[s]) {

@@ -115,7 +115,7 @@ func TestGradeWeight(t *testing.T) {
 //	centred, day 1: both polls 1 day away: (40 + 2·46)/3 = 44
 func TestAverageHandComputed(t *testing.T) {
 	polls := []poll.Poll{avgTestPoll("A", 0, 1000, 40, 50), avgTestPoll("B", 2, 4000, 46, 44)}
-	res, err := Average{NoHouseEffects: true}.Fit(context.Background(), polls)
+	res, err := Average{HouseEffects: Excluded}.Fit(context.Background(), polls)
 	require.NoError(t, err)
 	require.Len(t, res.Approve.Filtered, 3)
 	require.Len(t, res.Approve.Series, 3)
@@ -312,7 +312,7 @@ func TestAverageCoverage(t *testing.T) {
 	}
 	// Without the trend error the interval is the old one: it under-covers
 	// when the truth moves.
-	c, _ := run(120, [2]int{60, 119}, 0.3, Average{NoTrendError: true})
+	c, _ := run(120, [2]int{60, 119}, 0.3, Average{TrendError: Excluded})
 	t.Logf("120 days, σ = 0.3/day, NoTrendError: interval coverage causal %.3f, centred %.3f (day 60)", frac(c.filtered[0]), frac(c.series[0]))
 	assert.Less(t, frac(c.filtered[0]), 0.9)
 }
@@ -370,9 +370,9 @@ func TestAverageTrackingRules(t *testing.T) {
 	// Down-weighting by the 3-day field period lowers the daily house's
 	// weight, so the average moves toward the weekly house's level in
 	// raw terms (no house effects here).
-	keep, err := Average{Tracking: TrackingKeepAll, NoHouseEffects: true}.Fit(context.Background(), polls)
+	keep, err := Average{Tracking: TrackingKeepAll, HouseEffects: Excluded}.Fit(context.Background(), polls)
 	require.NoError(t, err)
-	down, err := Average{Tracking: TrackingDownweight, NoHouseEffects: true}.Fit(context.Background(), polls)
+	down, err := Average{Tracking: TrackingDownweight, HouseEffects: Excluded}.Fit(context.Background(), polls)
 	require.NoError(t, err)
 	assert.Less(t, down.Approve.Series[20].Mean, keep.Approve.Series[20].Mean)
 }
@@ -431,21 +431,21 @@ func TestAverageWeights(t *testing.T) {
 		require.NoError(t, err)
 		return res.Approve.Filtered[0].Mean
 	}
-	assert.InDelta(t, (40*1+50*0.25)/1.25, fit(Average{NoHouseEffects: true}, a, b), 1e-12)
+	assert.InDelta(t, (40*1+50*0.25)/1.25, fit(Average{HouseEffects: Excluded}, a, b), 1e-12)
 	// PollsterWeights override grades; a poll's own Weight overrides both.
-	assert.InDelta(t, (40*1+50*3)/4.0, fit(Average{NoHouseEffects: true, PollsterWeights: map[string]float64{"Poor": 3}}, a, b), 1e-12)
+	assert.InDelta(t, (40*1+50*3)/4.0, fit(Average{HouseEffects: Excluded, PollsterWeights: map[string]float64{"Poor": 3}}, a, b), 1e-12)
 	b.Weight = 1
-	assert.InDelta(t, 45, fit(Average{NoHouseEffects: true, PollsterWeights: map[string]float64{"Poor": 3}}, a, b), 1e-12)
+	assert.InDelta(t, 45, fit(Average{HouseEffects: Excluded, PollsterWeights: map[string]float64{"Poor": 3}}, a, b), 1e-12)
 	// Sample size: √(n/n₀) capped at 2; unknown n gets factor 1.
 	a.Grade, b.Grade, b.Weight = "", "", 0
 	b.SampleSize = 9000
-	assert.InDelta(t, (40*1+50*2)/3.0, fit(Average{NoHouseEffects: true}, a, b), 1e-12)
-	assert.InDelta(t, (40*1+50*3)/4.0, fit(Average{NoHouseEffects: true, SampleSizeCap: 10}, a, b), 1e-12)
+	assert.InDelta(t, (40*1+50*2)/3.0, fit(Average{HouseEffects: Excluded}, a, b), 1e-12)
+	assert.InDelta(t, (40*1+50*3)/4.0, fit(Average{HouseEffects: Excluded, SampleSizeCap: 10}, a, b), 1e-12)
 	b.SampleSize = 0
-	assert.InDelta(t, 45, fit(Average{NoHouseEffects: true}, a, b), 1e-12)
+	assert.InDelta(t, 45, fit(Average{HouseEffects: Excluded}, a, b), 1e-12)
 	// WeightIsComplete: the supplied weight is used as is.
 	a.Weight, b.Weight, b.SampleSize = 1, 3, 9000
-	assert.InDelta(t, (40*1+50*3)/4.0, fit(Average{NoHouseEffects: true, WeightIsComplete: true}, a, b), 1e-12)
+	assert.InDelta(t, (40*1+50*3)/4.0, fit(Average{HouseEffects: Excluded, WeightIsComplete: true}, a, b), 1e-12)
 	// Frequency: four polls of "Often" in the window, discounted by 4^−½
 	// each, against one of "Rare": weights 4·½ = 2 and 1.
 	rare := avgTestPoll("Rare", 3, 1000, 40, 50)
@@ -456,8 +456,8 @@ func TestAverageWeights(t *testing.T) {
 	}
 	ps = append(ps, rare)
 	// On day 3 every poll ends that day: the mean of Often is 50.5.
-	assert.InDelta(t, (40*1+50.5*2)/3, fit(Average{NoHouseEffects: true}, ps...), 1e-12)
-	assert.InDelta(t, (40*1+50.5*4)/5, fit(Average{NoHouseEffects: true, NoFrequency: true}, ps...), 1e-12)
+	assert.InDelta(t, (40*1+50.5*2)/3, fit(Average{HouseEffects: Excluded}, ps...), 1e-12)
+	assert.InDelta(t, (40*1+50.5*4)/5, fit(Average{HouseEffects: Excluded, FrequencyDiscount: Excluded}, ps...), 1e-12)
 }
 
 func TestAverageDegenerate(t *testing.T) {
@@ -582,7 +582,7 @@ func TestAverageTrendSD(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 0.25, fixed.Approve.Params.Sigma)
 	assert.Equal(t, 0.0, fixed.Approve.Params.SigmaSE)
-	none, err := Average{NoTrendError: true}.Fit(context.Background(), polls)
+	none, err := Average{TrendError: Excluded}.Fit(context.Background(), polls)
 	require.NoError(t, err)
 	assert.Equal(t, 0.0, none.Approve.Params.Sigma)
 	est, err := Average{}.Fit(context.Background(), polls)
@@ -618,6 +618,8 @@ func TestAverageConfigErrors(t *testing.T) {
 		"end<start": {Start: avgDay(5), End: avgDay(1)},
 		"recency":   {Recency: Recency{Shape: -1}},
 		"trendsd":   {TrendSD: -0.1},
+		"term":      {HouseEffects: 7},
+		"shares":    {Shares: []Share{Approve, Approve}},
 	} {
 		_, err := a.Fit(context.Background(), ps)
 		assert.ErrorIs(t, err, ErrConfig, name)

@@ -114,7 +114,7 @@ func setSigma(p *Params, iv intervalTerms) {
 }
 
 // terms returns the interval terms of a share with adjusted polls adj:
-// σ² fixed by TrendSD, estimated (variogram) or none (NoTrendError),
+// σ² fixed by TrendSD, estimated (variogram) or none (TrendError: Excluded),
 // and the house-effect SEs. ok is false when σ² had to be estimated and
 // could not be.
 func (c *avgConfig) terms(share Share, o *shareObs, adj, houseSE []float64) (iv intervalTerms, ok bool) {

@@ -8,6 +8,17 @@ import (
 	"strings"
 )
 
+// Term says whether Average includes one of its optional terms (house
+// effects, the trend error, the frequency discount). The zero value,
+// Included, is the default.
+type Term uint8
+
+// Terms.
+const (
+	Included Term = iota
+	Excluded
+)
+
 // TrackingRule is how Average treats tracking polls (poll.Tracking).
 type TrackingRule uint8
 

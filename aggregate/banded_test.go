@@ -69,7 +69,7 @@ func TestFieldAverageOneDayIsMidpoint(t *testing.T) {
 	for i := range sim.polls {
 		sim.polls[i].End = sim.polls[i].Start
 	}
-	for _, m := range []StateSpace{{Shares: []Share{Approve}}, {Shares: []Share{Approve}, Tau: TauNone, Identify: SumToZero}} {
+	for _, m := range []StateSpace{{Shares: []Share{Approve}}, {Shares: []Share{Approve}, Tau: TauNone(), Identify: SumToZero()}} {
 		mid, err := m.Fit(ctx, sim.polls)
 		require.NoError(t, err)
 		m.FieldAverage = true
@@ -83,7 +83,7 @@ func TestFieldAverageOneDayIsMidpoint(t *testing.T) {
 	}
 
 	// Forced banded path on one-day spans.
-	m := StateSpace{Shares: []Share{Approve}, Tau: TauGlobal, Scale: ScalePoints}
+	m := StateSpace{Shares: []Share{Approve}, Tau: TauGlobal(), Scale: ScalePoints}
 	pm, err := m.prepare(readSet(t, sim.polls, m.rules()), Approve)
 	require.NoError(t, err)
 	tri := newCore(pm.o, pm.c, pm.tauOf, pm.nTau)
@@ -123,9 +123,9 @@ func TestFieldAverageDenseGLS(t *testing.T) {
 		tau   []float64
 	}{
 		{"weighted, tau", StateSpace{Scale: ScalePoints, FieldAverage: true}, 0.4, []float64{1.2}},
-		{"sum-to-zero, no tau", StateSpace{Scale: ScalePoints, FieldAverage: true, Tau: TauNone, Identify: SumToZero}, 0.15, nil},
-		{"anchored", StateSpace{Scale: ScalePoints, FieldAverage: true, Tau: TauNone, Identify: Anchored,
-			Anchors: []Anchor{{Share: Approve, Date: simOrigin.AddDate(0, 0, 50), Value: 48, SD: 0.7}}}, 0.3, nil},
+		{"sum-to-zero, no tau", StateSpace{Scale: ScalePoints, FieldAverage: true, Tau: TauNone(), Identify: SumToZero()}, 0.15, nil},
+		{"anchored", StateSpace{Scale: ScalePoints, FieldAverage: true, Tau: TauNone(), Identify: AnchoredOn(
+			Anchor{Share: Approve, Date: simOrigin.AddDate(0, 0, 50), Value: 48, SD: 0.7})}, 0.3, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			pm, err := tc.m.prepare(readSet(t, sim.polls, tc.m.rules()), Approve)
@@ -275,7 +275,7 @@ func fieldAverageRun(t *testing.T, reps int, seed uint64) (cover, coverMid, rmsF
 			mean += d
 		}
 		mean /= float64(len(sim.delta))
-		m := StateSpace{Shares: []Share{Approve}, Tau: TauNone, Identify: SumToZero, Scale: ScalePoints}
+		m := StateSpace{Shares: []Share{Approve}, Tau: TauNone(), Identify: SumToZero(), Scale: ScalePoints}
 		mid, err := m.Fit(ctx, sim.polls)
 		require.NoError(t, err)
 		m.FieldAverage = true

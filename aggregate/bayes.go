@@ -126,7 +126,7 @@ import (
 type Bayes struct {
 	// Model is the model sampled: shares, Level, identification, τ mode,
 	// scale and houses are taken from it. Model.Sigma > 0 and
-	// Model.TauFixed > 0 hold σ and τ fixed instead of sampling them.
+	// Model.Tau = TauFixed(τ) hold σ and τ fixed instead of sampling them.
 	Model StateSpace
 	// Chains is the number of chains; 0 means 4. One chain still gets a
 	// (split) R̂, but chains started apart are what exposes a sampler
@@ -1085,7 +1085,7 @@ func selectKth(x []float64, k int) float64 {
 func (b *bayesShare) addCalibrationDraws(ctx context.Context, outs []*chainOut) (*calibrationEffect, error) {
 	sm := b.sm
 	o := sm.o
-	if len(o.loads) == 0 {
+	if len(o.cal.rows) == 0 {
 		return nil, nil
 	}
 	sigma, n := 0.0, 0

@@ -25,7 +25,7 @@ import (
 
 // peersBayes is the peers' model (approve only, unweighted sum to zero, no
 // τ, points scale) with the default sampler: 4 chains × 1,000 draws.
-var peersBayes = Bayes{Model: StateSpace{Shares: []Share{Approve}, Tau: TauNone, Identify: SumToZero, Scale: ScalePoints}, Seed: 1}
+var peersBayes = Bayes{Model: StateSpace{Shares: []Share{Approve}, Tau: TauNone(), Identify: SumToZero(), Scale: ScalePoints}, Seed: 1}
 
 func diagValue(t testing.TB, r *Result, name string) float64 {
 	t.Helper()
@@ -223,7 +223,7 @@ func TestBayesCoverage(t *testing.T) {
 		gaps: [][2]int{{120, 190}}}
 	withTau := base
 	withTau.tau = []float64{1.5, 1.5, 1.5, 1.5, 1.5, 1.5}
-	m := Bayes{Model: StateSpace{Shares: []Share{Approve}, Identify: SumToZero, Scale: ScalePoints},
+	m := Bayes{Model: StateSpace{Shares: []Share{Approve}, Identify: SumToZero(), Scale: ScalePoints},
 		Chains: 2, Warmup: 50, Iterations: 250}
 	for i, c := range []struct {
 		name string
@@ -334,7 +334,7 @@ func TestBayesConfigAndDegenerate(t *testing.T) {
 
 	// Fixed σ and τ are held fixed.
 	fixed := small
-	fixed.Model = StateSpace{Shares: []Share{Approve}, Sigma: 0.3, TauFixed: 0.5}
+	fixed.Model = StateSpace{Shares: []Share{Approve}, Sigma: 0.3, Tau: TauFixed(0.5)}
 	p, err := fixed.Sample(ctx, polls)
 	require.NoError(t, err)
 	assert.Equal(t, 0.3, p.Result.Approve.Params.Sigma)
@@ -476,9 +476,9 @@ func TestBayesAgreesWithStateSpace(t *testing.T) {
 	polls := syntheticPolls(t)
 	for _, ss := range []StateSpace{
 		{}, // defaults: three shares, weighted sum to zero, global τ
-		{Shares: []Share{Approve}, Identify: Reference, Reference: "Cedar", Tau: TauPerHouse},
-		{Shares: []Share{Approve}, Identify: Anchored, Tau: TauNone,
-			Anchors: []Anchor{{Share: Approve, Date: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), Value: 52, SD: 0.5}}},
+		{Shares: []Share{Approve}, Identify: ReferenceHouse("Cedar"), Tau: TauPerHouse()},
+		{Shares: []Share{Approve}, Tau: TauNone(),
+			Identify: AnchoredOn(Anchor{Share: Approve, Date: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), Value: 52, SD: 0.5})},
 	} {
 		t.Run(fmt.Sprintf("%v/%v", ss.Identify, ss.Tau), func(t *testing.T) {
 			ml, err := ss.Fit(ctx, polls)
@@ -557,7 +557,7 @@ func TestBayesRandomInputs(t *testing.T) {
 			}
 		}
 		m.Seed = uint64(c)
-		m.Model.Tau = []TauMode{TauGlobal, TauNone, TauPerHouse}[c%3]
+		m.Model.Tau = []NonSampling{TauGlobal(), TauNone(), TauPerHouse()}[c%3]
 		res, err := m.Fit(context.Background(), ps)
 		if err != nil {
 			// Refusals must be the documented ones.
@@ -692,7 +692,7 @@ func TestBayesLevelThinning(t *testing.T) {
 	f := simulateFalsified(11, sp, 60, 0.71, 0.45, 0.008, 0.012)
 	polls, err := f.chain().Apply(f.polls)
 	require.NoError(t, err)
-	b := Bayes{Model: StateSpace{Shares: []Share{Approve}, Identify: SumToZero, Tau: TauNone, Scale: ScalePoints},
+	b := Bayes{Model: StateSpace{Shares: []Share{Approve}, Identify: SumToZero(), Tau: TauNone(), Scale: ScalePoints},
 		Chains: 2, Iterations: 400, Seed: 3}
 	full, err := b.sample(ctx, polls, LevelBudget)
 	require.NoError(t, err)

@@ -61,7 +61,7 @@ func Benchmark538Like(b *testing.B) {
 		m    StateSpace
 	}{
 		{"approve-tau", StateSpace{Shares: []Share{Approve}}},
-		{"approve-notau", StateSpace{Shares: []Share{Approve}, Tau: TauNone}},
+		{"approve-notau", StateSpace{Shares: []Share{Approve}, Tau: TauNone()}},
 	} {
 		b.Run(m.name, func(b *testing.B) {
 			b.ReportAllocs()
@@ -86,7 +86,7 @@ func BenchmarkStateSpaceScaling(b *testing.B) {
 			days := n / 5
 			sigma := min(0.2, 3/math.Sqrt(float64(days)))
 			sim := simulate(uint64(n), simSpec{days: days, polls: n, houses: 20, sigma: sigma, houseSD: 2, rare: -1, start: 45})
-			m := StateSpace{Shares: []Share{Approve}, Tau: TauNone}
+			m := StateSpace{Shares: []Share{Approve}, Tau: TauNone()}
 			b.ReportAllocs()
 			for b.Loop() {
 				_, err := m.Fit(ctx, sim.polls)

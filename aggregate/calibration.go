@@ -20,9 +20,32 @@ import (
 type pollCorrection struct {
 	sampling    float64   // points²: sampling error through the corrections; NaN when unavailable
 	independent float64   // points²: the corrections' independent errors
-	keys        []string  // adjust.CalibrationKey of each shared calibration touching the poll
+	keys        []string  // poll.Adjustment.Calibration of each shared calibration touching the poll
 	loads       []float64 // change of the share per unit calibration error, points
 	fallback    bool      // sampling variance fell back to the binomial one
+}
+
+// calibrationLoads are the loadings of n observations on the shared
+// calibrations they touch: row k holds, per observation, the change of its
+// share (model scale) per unit error of calibration names[k].
+type calibrationLoads struct {
+	names []string
+	rows  [][]float64
+}
+
+// add records the loadings of observation i (of n), a corrected poll.
+func (cl *calibrationLoads) add(i, n int, pc *pollCorrection) {
+	for c, key := range pc.keys {
+		k := 0
+		for k < len(cl.names) && cl.names[k] != key {
+			k++
+		}
+		if k == len(cl.names) {
+			cl.names = append(cl.names, key)
+			cl.rows = append(cl.rows, make([]float64, n))
+		}
+		cl.rows[k][i] += pc.loads[c]
+	}
 }
 
 // addCorrection records observation i (of n) of a corrected poll.
@@ -31,17 +54,7 @@ func (o *observations) addCorrection(i, n int, pc *pollCorrection) {
 	if pc.fallback {
 		o.correctionFallback++
 	}
-	for c, key := range pc.keys {
-		k := 0
-		for k < len(o.calibrations) && o.calibrations[k] != key {
-			k++
-		}
-		if k == len(o.calibrations) {
-			o.calibrations = append(o.calibrations, key)
-			o.loads = append(o.loads, make([]float64, n))
-		}
-		o.loads[k][i] += pc.loads[c]
-	}
+	o.cal.add(i, n, pc)
 }
 
 // checkTrail reports an audit entry that the models cannot use: a
@@ -51,7 +64,7 @@ func checkTrail(p *poll.Poll) error {
 	for k, a := range p.Adjustments {
 		bad := !(a.Variance >= 0) || math.IsInf(a.Variance, 1) ||
 			math.IsNaN(a.Approve) || math.IsInf(a.Approve, 0) || math.IsInf(a.Disapprove, 0)
-		if j, ok := adjust.Jacobian(a); ok {
+		if j := a.Jacobian; j != nil {
 			for _, row := range j {
 				for _, v := range row {
 					bad = bad || math.IsNaN(v) || math.IsInf(v, 0)
@@ -103,7 +116,7 @@ func correctionFor(p *poll.Poll, s Share) pollCorrection {
 		default:
 			l = -(la + ld)
 		}
-		if j, ok := adjust.Jacobian(adj); ok {
+		if j := adj.Jacobian; j != nil {
 			P = [2][2]float64{
 				{P[0][0]*j[0][0] + P[0][1]*j[1][0], P[0][0]*j[0][1] + P[0][1]*j[1][1]},
 				{P[1][0]*j[0][0] + P[1][1]*j[1][0], P[1][0]*j[0][1] + P[1][1]*j[1][1]},
@@ -112,11 +125,11 @@ func correctionFor(p *poll.Poll, s Share) pollCorrection {
 		if l == 0 {
 			continue
 		}
-		if !adj.Shared {
+		if adj.Calibration == "" {
 			out.independent += l * l
 			continue
 		}
-		key := adjust.CalibrationKey(adj)
+		key := adj.Calibration
 		found := false
 		for c, k2 := range out.keys {
 			if k2 == key {
@@ -184,7 +197,7 @@ type calibrationEffect struct {
 // evaluation and one smoother pass (plus one filter pass) per calibration;
 // nothing is refitted.
 func calibrationPass(ctx context.Context, o *observations, c constraint, tauOf []int, nTau int, sigma float64, tau []float64, fid filterIdent, withFilter bool) (*calibrationEffect, error) {
-	if len(o.loads) == 0 {
+	if len(o.cal.rows) == 0 {
 		return nil, nil
 	}
 	eff := &calibrationEffect{level: make([]float64, o.nDays), houses: make([]float64, len(o.houses))}
@@ -192,7 +205,7 @@ func calibrationPass(ctx context.Context, o *observations, c constraint, tauOf [
 		eff.filtered = make([]float64, o.nDays)
 	}
 	sigma = max(sigma, 1e-12)
-	for _, g := range o.loads {
+	for _, g := range o.cal.rows {
 		og := *o
 		og.y = g
 		cr := newCore(&og, c, tauOf, nTau)
@@ -243,7 +256,7 @@ func recordCorrections(res *ShareResult, o *observations, eff *calibrationEffect
 		res.Params.Other = map[string]float64{}
 	}
 	res.Params.Other["corrected_polls"] = float64(o.corrected)
-	res.Params.Other["calibrations"] = float64(len(o.loads))
+	res.Params.Other["calibrations"] = float64(len(o.cal.rows))
 	if eff != nil {
 		sum, worst := 0.0, 0.0
 		for t, v := range eff.level {

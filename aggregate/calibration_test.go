@@ -65,11 +65,11 @@ func TestCalibration(t *testing.T) {
 	dense := simSpec{days: 300, polls: 900, houses: 6, sigma: 0.25, houseSD: 2, rare: -1, start: 60,
 		tau: []float64{1.5, 1.5, 1.5, 1.5, 1.5, 1.5}}
 
-	sumToZero := StateSpace{Shares: []Share{Approve}, Identify: SumToZero}
+	sumToZero := StateSpace{Shares: []Share{Approve}, Identify: SumToZero()}
 	noTau := sumToZero
-	noTau.Tau = TauNone
+	noTau.Tau = TauNone()
 	perHouseModel := sumToZero
-	perHouseModel.Tau = TauPerHouse
+	perHouseModel.Tau = TauPerHouse()
 
 	cases := []struct {
 		name      string
@@ -106,7 +106,7 @@ func TestCalibration(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			start := time.Now()
 			n := reps
-			if c.m.Tau == TauPerHouse && !*calibFull {
+			if c.m.Tau == TauPerHouse() && !*calibFull {
 				n = max(reps/3, 10) // seven-parameter Nelder–Mead: slow
 			}
 			s, f := coverage(t, c.m, c.sp, n, seeds[fmt.Sprintf("%+v", c.sp)])

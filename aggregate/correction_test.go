@@ -129,17 +129,17 @@ func TestCalibrationPassIsLinearResponse(t *testing.T) {
 	polls, err := ch.Apply(f.polls)
 	require.NoError(t, err)
 	ctx := context.Background()
-	for _, id := range []Identify{WeightedSumToZero, SumToZero, Reference, Anchored} {
+	for _, id := range []Identification{WeightedSumToZero(), SumToZero(), ReferenceHouse("H000"),
+		AnchoredOn(Anchor{Share: Approve, Date: simOrigin.AddDate(0, 0, 100), Value: 60, SD: 1})} {
 		t.Run(id.String(), func(t *testing.T) {
-			m := StateSpace{Shares: []Share{Approve}, Identify: id, Scale: ScalePoints, Reference: "H000",
-				Anchors: []Anchor{{Share: Approve, Date: simOrigin.AddDate(0, 0, 100), Value: 60, SD: 1}}}
+			m := StateSpace{Shares: []Share{Approve}, Identify: id, Scale: ScalePoints}
 			res, err := m.Fit(ctx, polls)
 			require.NoError(t, err)
 			assert.Equal(t, 1.0, res.Approve.Params.Other["calibrations"])
 			// Hold σ̂ and τ̂ fixed for the comparisons.
-			m.Sigma, m.TauFixed = res.Approve.Params.Sigma, res.Approve.Params.Tau[""]
-			if m.TauFixed == 0 {
-				m.Tau = TauNone
+			m.Sigma, m.Tau = res.Approve.Params.Sigma, TauFixed(res.Approve.Params.Tau[""])
+			if res.Approve.Params.Tau[""] == 0 {
+				m.Tau = TauNone()
 			}
 			fit := func(ps []poll.Poll) *Result {
 				r, err := m.Fit(ctx, ps)
@@ -167,7 +167,7 @@ func TestCalibrationPassIsLinearResponse(t *testing.T) {
 				check("house", j, base.Approve.Houses[j].SE, none.Approve.Houses[j].SE, base.Approve.Houses[j].Value, shifted.Approve.Houses[j].Value)
 			}
 			assert.Greater(t, moved, 0.1, "the calibration must move the level")
-			if id == Anchored {
+			if id.kind == anchored {
 				return // the anchor on day 100 pins the level there instead
 			}
 			// Before the correction starts the level moves much less than
@@ -188,10 +188,10 @@ func TestCalibrationPassLogitScale(t *testing.T) {
 	f := simulateFalsified(9, sp, 50, 0.9, 0.6, 0.005, 0.02)
 	polls, err := f.chain().Apply(f.polls)
 	require.NoError(t, err)
-	m := StateSpace{Identify: SumToZero, Scale: ScaleLogit}
+	m := StateSpace{Identify: SumToZero(), Scale: ScaleLogit}
 	pm, err := m.prepare(readSet(t, polls, m.rules()), Approve)
 	require.NoError(t, err)
-	require.Len(t, pm.o.loads, 1)
+	require.Len(t, pm.o.cal.rows, 1)
 	o := pm.o
 	sigma, tau := 0.01, []float64{0.02}
 	eff, err := calibrationPass(context.Background(), o, pm.c, pm.tauOf, pm.nTau, sigma, tau, pm.fid, true)
@@ -210,7 +210,7 @@ func TestCalibrationPassLogitScale(t *testing.T) {
 	const eps = 1e-4
 	y1 := append([]float64(nil), o.y...)
 	for i := range y1 {
-		y1[i] += eps * o.loads[0][i]
+		y1[i] += eps * o.cal.rows[0][i]
 	}
 	m0, b0, f0 := run(o.y)
 	m1, b1, f1 := run(y1)
@@ -247,7 +247,7 @@ func TestCorrectionHandComputed(t *testing.T) {
 	require.InDelta(t, 50, corr[0].Approve, 1e-12)
 	polls := []poll.Poll{corr[0], mk(52)}
 
-	res, err := StateSpace{Shares: []Share{Approve}, Tau: TauNone, Scale: ScalePoints}.Fit(context.Background(), polls)
+	res, err := StateSpace{Shares: []Share{Approve}, Tau: TauNone(), Scale: ScalePoints}.Fit(context.Background(), polls)
 	require.NoError(t, err)
 	v1, v2 := 60*40/1000.0, 52*48/1000.0
 	w1, w2 := 1/v1, 1/v2
@@ -266,7 +266,7 @@ func TestCorrectionHandComputed(t *testing.T) {
 	assert.InDelta(t, mean+band, p.PollUpper, 1e-9)
 
 	// Disapprove moves by the opposite amount: same loading in size.
-	res, err = StateSpace{Shares: []Share{Disapprove}, Tau: TauNone, Scale: ScalePoints}.Fit(context.Background(), polls)
+	res, err = StateSpace{Shares: []Share{Disapprove}, Tau: TauNone(), Scale: ScalePoints}.Fit(context.Background(), polls)
 	require.NoError(t, err)
 	d1, d2 := 30*70/1000.0, 38*62/1000.0 // published 30% (corrected 40%); the other 38%
 	w1, w2 = 1/d1, 1/d2
@@ -286,7 +286,7 @@ func TestCorrectionUncorrectedUnchanged(t *testing.T) {
 		o, err := observationsFor(readSet(t, sim.polls, inputRules{}), Approve, logit, false)
 		require.NoError(t, err)
 		assert.Zero(t, o.corrected)
-		assert.Nil(t, o.loads)
+		assert.Nil(t, o.cal.rows)
 		for i, k := range o.poll {
 			p := &sim.polls[k]
 			y := p.Approve
@@ -308,7 +308,7 @@ func TestCorrectionUncorrectedUnchanged(t *testing.T) {
 	}
 	noted := append([]poll.Poll(nil), sim.polls...)
 	for i := range noted {
-		noted[i].Adjustments = []poll.Adjustment{{Name: "note", Shared: true}}
+		noted[i].Adjustments = []poll.Adjustment{{Name: "note", Calibration: "note"}}
 	}
 	res, err := m.Fit(ctx, noted)
 	require.NoError(t, err)
@@ -328,7 +328,7 @@ func TestCorrectionUncorrectedUnchanged(t *testing.T) {
 func correctionCoverage(t *testing.T, reps int, seed uint64) (with, without, withFilt, withoutFilt float64) {
 	t.Helper()
 	sp := simSpec{days: 240, polls: 160, houses: 3, sigma: 0.25, houseSD: 2, rare: -1, start: 62}
-	m := StateSpace{Shares: []Share{Approve}, Identify: SumToZero, Tau: TauNone}
+	m := StateSpace{Shares: []Share{Approve}, Identify: SumToZero(), Tau: TauNone()}
 	ctx := context.Background()
 	var in, inN, inF, inNF, n, nF int
 	for r := range reps {
@@ -417,7 +417,7 @@ func TestBayesCalibration(t *testing.T) {
 	polls, err := f.chain().Apply(f.polls)
 	require.NoError(t, err)
 	ctx := context.Background()
-	ss := StateSpace{Shares: []Share{Approve}, Identify: SumToZero, Tau: TauNone, Scale: ScalePoints}
+	ss := StateSpace{Shares: []Share{Approve}, Identify: SumToZero(), Tau: TauNone(), Scale: ScalePoints}
 	b := Bayes{Model: ss, Iterations: 1000, Seed: 3}
 	with, err := b.Fit(ctx, polls)
 	require.NoError(t, err)
@@ -504,10 +504,10 @@ func TestAverageCalibration(t *testing.T) {
 func TestCorrectionBadTrail(t *testing.T) {
 	sim := simulate(4, simSpec{days: 60, polls: 30, houses: 2, sigma: 0.3, houseSD: 1, rare: -1, start: 60})
 	for _, bad := range []poll.Adjustment{
-		{Name: "x", Variance: -1, Shared: true},
+		{Name: "x", Variance: -1, Calibration: "x"},
 		{Name: "x", Variance: math.NaN()},
 		{Name: "x", Variance: math.Inf(1)},
-		{Name: "x", Params: map[string]float64{"poll.dA/dA": math.NaN(), "poll.dA/dD": 0, "poll.dD/dA": 0, "poll.dD/dD": 1}},
+		{Name: "x", Jacobian: &poll.Jacobian{{math.NaN(), 0}, {0, 1}}},
 	} {
 		polls := append([]poll.Poll(nil), sim.polls...)
 		polls[7].Adjustments = []poll.Adjustment{bad}
@@ -540,7 +540,7 @@ func TestCorrectionHouseCoverage(t *testing.T) {
 		reps = 10
 	}
 	sp := simSpec{days: 240, polls: 160, houses: 3, sigma: 0.25, houseSD: 2, rare: -1, start: 62}
-	m := StateSpace{Shares: []Share{Approve}, Identify: SumToZero, Tau: TauNone}
+	m := StateSpace{Shares: []Share{Approve}, Identify: SumToZero(), Tau: TauNone()}
 	ctx := context.Background()
 	var in, inN, n, lvl, lvlN int
 	start := time.Now()

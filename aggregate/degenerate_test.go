@@ -230,20 +230,20 @@ func degRequireSentinel(t *testing.T, err error) {
 func degStateSpaces(anchorDate time.Time) map[string]StateSpace {
 	ms := map[string]StateSpace{}
 	ids := map[string]StateSpace{
-		"wsz":        {Identify: WeightedSumToZero},
-		"sz":         {Identify: SumToZero},
-		"ref Acme":   {Identify: Reference, Reference: "Acme"},
-		"ref absent": {Identify: Reference, Reference: "Zeta Polling"},
-		"anchored": {Identify: Anchored, Anchors: []Anchor{{Share: Approve, Date: anchorDate, Value: 45, SD: 1},
-			{Share: Disapprove, Date: anchorDate, Value: 48, SD: 1}, {Share: Undecided, Date: anchorDate, Value: 7, SD: 1}}},
-		"anchor outside": {Identify: Anchored, Anchors: []Anchor{{Share: Approve, Date: anchorDate.AddDate(-5, 0, 0), Value: 45, SD: 1},
-			{Share: Disapprove, Date: anchorDate.AddDate(5, 0, 0), Value: 48, SD: 1}, {Share: Undecided, Date: anchorDate.AddDate(-5, 0, 0), Value: 7, SD: 1}}},
+		"wsz":        {Identify: WeightedSumToZero()},
+		"sz":         {Identify: SumToZero()},
+		"ref Acme":   {Identify: ReferenceHouse("Acme")},
+		"ref absent": {Identify: ReferenceHouse("Zeta Polling")},
+		"anchored": {Identify: AnchoredOn(Anchor{Share: Approve, Date: anchorDate, Value: 45, SD: 1},
+			Anchor{Share: Disapprove, Date: anchorDate, Value: 48, SD: 1}, Anchor{Share: Undecided, Date: anchorDate, Value: 7, SD: 1})},
+		"anchor outside": {Identify: AnchoredOn(Anchor{Share: Approve, Date: anchorDate.AddDate(-5, 0, 0), Value: 45, SD: 1},
+			Anchor{Share: Disapprove, Date: anchorDate.AddDate(5, 0, 0), Value: 48, SD: 1}, Anchor{Share: Undecided, Date: anchorDate.AddDate(-5, 0, 0), Value: 7, SD: 1})},
 	}
 	taus := map[string]func(*StateSpace){
-		"none":     func(m *StateSpace) { m.Tau = TauNone },
-		"global":   func(m *StateSpace) { m.Tau = TauGlobal },
-		"perhouse": func(m *StateSpace) { m.Tau = TauPerHouse },
-		"fixed":    func(m *StateSpace) { m.TauFixed = 1 },
+		"none":     func(m *StateSpace) { m.Tau = TauNone() },
+		"global":   func(m *StateSpace) { m.Tau = TauGlobal() },
+		"perhouse": func(m *StateSpace) { m.Tau = TauPerHouse() },
+		"fixed":    func(m *StateSpace) { m.Tau = TauFixed(1) },
 	}
 	for in, id := range ids {
 		for tn, tf := range taus {
@@ -341,7 +341,7 @@ func TestDegenerateBayes(t *testing.T) {
 func TestDegenerateAverage(t *testing.T) {
 	ctx := context.Background()
 	cfgs := map[string]Average{
-		"default": {}, "no houses": {NoHouseEffects: true}, "trend sd": {TrendSD: 0.2}, "no trend": {NoTrendError: true},
+		"default": {}, "no houses": {HouseEffects: Excluded}, "trend sd": {TrendSD: 0.2}, "no trend": {TrendError: Excluded},
 		"house sd": {HouseSD: 2}, "halflife": {Recency: Recency{HalfLife: 7}}, "level 0.5": {Level: 0.5},
 		"keep tracking": {Tracking: TrackingKeepAll},
 	}
@@ -417,7 +417,7 @@ func TestDegenerate538Historical(t *testing.T) {
 	for name, fit := range map[string]func() (*Result, error){
 		"statespace": func() (*Result, error) { return StateSpace{}.Fit(ctx, ps) },
 		"bayes": func() (*Result, error) {
-			return Bayes{Model: StateSpace{Shares: []Share{Approve}, Tau: TauNone}, Chains: 2, Warmup: 20, Iterations: 100}.Fit(ctx, ps)
+			return Bayes{Model: StateSpace{Shares: []Share{Approve}, Tau: TauNone()}, Chains: 2, Warmup: 20, Iterations: 100}.Fit(ctx, ps)
 		},
 		"average": func() (*Result, error) { return Average{}.Fit(ctx, ps) },
 	} {

@@ -22,7 +22,7 @@
 //
 // α_t is the latent level of the share on day t, δ_j house j's constant
 // house effect, σ the daily innovation sd and τ the non-sampling sd (none,
-// one global, or one per house: TauMode). deff_i and n_i follow the poll
+// one global, or one per house: StateSpace.Tau). deff_i and n_i follow the poll
 // package's rules (poll.Poll.EffectiveDesignEffect, EffectiveSampleSize:
 // the poll's own, else its pollster profile's, else deff 1; a poll with no
 // sample size and no profile is an error, ErrNoSampleSize). For the
@@ -45,17 +45,18 @@
 // # Identification
 //
 // α_t + c and δ_j − c fit equally well, so one restriction fixes c
-// (Identify):
+// (StateSpace.Identify, one Identification value):
 //
-//   - WeightedSumToZero (default): Σ_j n_j δ_j = 0, n_j the poll count of
-//     house j. The average poll has no house effect: α is the consensus of
-//     the polls as published.
-//   - SumToZero: Σ_j δ_j = 0, each house counting once (Jackman 2005; the
+//   - WeightedSumToZero() (the zero value): Σ_j n_j δ_j = 0, n_j the poll
+//     count of house j. The average poll has no house effect: α is the
+//     consensus of the polls as published.
+//   - SumToZero(): Σ_j δ_j = 0, each house counting once (Jackman 2005; the
 //     peer implementations).
-//   - Reference: δ_r = 0 for a named house; α is that house's series.
-//   - Anchored: known values of α (an election result with its sd) enter
-//     as pseudo-observations; the δ_j are then absolute, relative to the
-//     anchor.
+//   - ReferenceHouse("Levada"): δ_r = 0 for the named house; α is that
+//     house's series.
+//   - AnchoredOn(anchors...): known values of α (an election result with
+//     its sd) enter as pseudo-observations; the δ_j are then absolute,
+//     relative to the anchors.
 //
 // Sum-to-zero identification cannot see a bias every pollster shares: the
 // consensus is not the truth. Converting: δ_j^(r) = δ_j − δ_r, α^(r) = α + δ_r.
@@ -159,10 +160,11 @@
 //
 // Its own error is not the binomial error at the corrected share. The
 // published shares' multinomial covariance is carried through each
-// correction's recorded Jacobian (adjust.SamplingCovariance: Σ ← JΣJᵀ; 82%
-// corrected to 74% on the logit scale has 1.29 times the published SE, not
-// √(74·26/82·18)), and the corrections' independent errors (entries with
-// Shared = false) add to it. That is the poll's s_i² in every model
+// correction's recorded Jacobian (poll.Adjustment.Jacobian;
+// adjust.SamplingCovariance: Σ ← JΣJᵀ; 82% corrected to 74% on the logit
+// scale has 1.29 times the published SE, not √(74·26/82·18)), and the
+// corrections' independent errors (entries without a Calibration) add to
+// it. That is the poll's s_i² in every model
 // of StateSpace and Bayes (Average takes the effective sample size that
 // gives its approve share that variance).
 //
@@ -170,15 +172,15 @@
 // every wartime poll is wrong by the same amount c in all of them:
 // corrected poll i is off by g_i·c, c ~ N(0, 1), with loading g_i = √V_i
 // (V_i the entry's Variance) carried through the Jacobians of the later
-// corrections, disapprove moving by −g_i. Entries with the same Name and
-// evidence (adjust.CalibrationKey; per-poll "poll." parameters ignored) are
-// one calibration; different evidence (another period's gap, κ) gives
+// corrections, disapprove moving by −g_i. Entries with the same
+// poll.Adjustment.Calibration (the same evidence) are one calibration;
+// different evidence (another period's gap, κ) gives
 // independent ones. Pooling cannot average c away, so adding V_i to each
 // poll's variance would be wrong; adding it to the level ignores that only
 // some polls are corrected, and by different amounts. Instead: at fixed σ
 // and τ every estimate of the model is linear and homogeneous in the
 // observations (the level and house effects are diffuse constants, so no
-// prior mean enters; under Anchored the anchors' values enter but a
+// prior mean enters; under AnchoredOn the anchors' values enter but a
 // calibration does not move them: their loading is 0). An error c in the
 // calibration therefore moves the smoothed level on day t by h_t·c, where
 // h is the smoother applied to the loadings g in place of the polls, and
@@ -374,7 +376,7 @@
 // SE(σ̂²) is a parametric bootstrap (64 series from the fitted random walk
 // plus noise at the polls' midpoints, refitted; seeded by [Average.Seed]).
 // Params.Sigma reports σ̂ and Params.SigmaSE = SE(σ̂²)/(2σ̂);
-// [Average.TrendSD] fixes σ instead, [Average.NoTrendError] drops the term.
+// [Average.TrendSD] fixes σ instead, [Average.TrendError] = Excluded drops the term.
 //
 //	interval for the average   Mean ± q·SD
 //	band for a new poll        PollLower/Upper = Mean ± √(z²·s² + q²·SD²)
@@ -404,7 +406,7 @@
 // In the short series σ̂ rests on about 90 polls; the t allowance for its
 // error and its floor at zero make the interval somewhat conservative
 // when the truth is constant. The band holds 93.8–94.9% of new polls in
-// every case. Without the trend term (NoTrendError) the interval covers
+// every case. Without the trend term (TrendError: Excluded) the interval covers
 // 75% (causal) and 78% (centred) at σ = 0.3 in the 120-day design. The band is what 538 drew: it holds 96% of 538's house-adjusted
 // polls on their end date (538's own: 96.5%).
 //

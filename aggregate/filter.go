@@ -25,7 +25,7 @@ import (
 // filterIdent says how the filter identifies the constants from the houses
 // seen so far.
 type filterIdent struct {
-	kind      Identify
+	kind      identKind
 	reference int // house index for Reference
 }
 
@@ -38,7 +38,7 @@ type filterIdent struct {
 // far (WeightedSumToZero) or equal (SumToZero): what an analyst knew then.
 // Cost: O(N·J²) for the rank-one updates plus O(J³) per day with polls.
 func filtered(ctx context.Context, o *observations, sigma float64, tau []float64, tauOf []int, id filterIdent) (mean, sd []float64, ok []bool, err error) {
-	if id.kind == Anchored {
+	if id.kind == anchored {
 		return filteredGeneric(ctx, o, sigma, tau, tauOf, id)
 	}
 	return filteredInverse(ctx, o, sigma, tau, tauOf, id)
@@ -123,19 +123,19 @@ func filteredGeneric(ctx context.Context, o *observations, sigma float64, tau []
 		free, coef = free[:0], coef[:0]
 		dep := -1
 		switch id.kind {
-		case WeightedSumToZero, SumToZero:
+		case weightedSumToZero, sumToZero:
 			// dep: the seen house with the most polls so far.
 			for h := 0; h < J; h++ {
 				if counts[h] > 0 && (dep < 0 || counts[h] > counts[dep]) {
 					dep = h
 				}
 			}
-		case Reference:
+		case reference:
 			if counts[id.reference] == 0 {
 				continue
 			}
 			dep = id.reference
-		case Anchored:
+		case anchored:
 			if anchors == 0 {
 				continue
 			}
@@ -149,9 +149,9 @@ func filteredGeneric(ctx context.Context, o *observations, sigma float64, tau []
 			free = append(free, 1+h)
 			c := 0.0
 			switch id.kind {
-			case WeightedSumToZero:
+			case weightedSumToZero:
 				c = -float64(counts[h]) / float64(counts[dep])
-			case SumToZero:
+			case sumToZero:
 				c = -1
 			}
 			coef = append(coef, c)
@@ -339,11 +339,11 @@ func filteredInverse(ctx context.Context, o *observations, sigma float64, tau []
 		}
 		g[0]++
 		switch id.kind {
-		case WeightedSumToZero, SumToZero:
+		case weightedSumToZero, sumToZero:
 			tot := 0.0
 			for h := 0; h < J; h++ {
 				if counts[h] > 0 {
-					if id.kind == WeightedSumToZero {
+					if id.kind == weightedSumToZero {
 						tot += float64(counts[h])
 					} else {
 						tot++
@@ -352,14 +352,14 @@ func filteredInverse(ctx context.Context, o *observations, sigma float64, tau []
 			}
 			for h := 0; h < J; h++ {
 				if c := col[h]; c > 0 {
-					if id.kind == WeightedSumToZero {
+					if id.kind == weightedSumToZero {
 						g[c] += float64(counts[h]) / tot
 					} else {
 						g[c] += 1 / tot
 					}
 				}
 			}
-		case Reference:
+		case reference:
 			c := col[id.reference]
 			if c == 0 {
 				continue // the reference house has not polled yet

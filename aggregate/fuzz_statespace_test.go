@@ -47,8 +47,8 @@ func FuzzStateSpace(f *testing.F) {
 	f.Add([]byte{1, 5, 3, 255, 60, 30, 2, 5, 3, 255, 62, 28, 1, 5, 3, 255, 61, 29})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ps := pollsFromBytes(data)
-		for _, m := range []StateSpace{{}, {Tau: TauNone, Identify: SumToZero}, {Tau: TauPerHouse, Identify: Reference, Reference: "Acme"},
-			{FieldAverage: true}, {FieldAverage: true, Tau: TauNone, Identify: SumToZero, Scale: ScaleLogit}} {
+		for _, m := range []StateSpace{{}, {Tau: TauNone(), Identify: SumToZero()}, {Tau: TauPerHouse(), Identify: ReferenceHouse("Acme")},
+			{FieldAverage: true}, {FieldAverage: true, Tau: TauNone(), Identify: SumToZero(), Scale: ScaleLogit}} {
 			res, err := m.Fit(context.Background(), ps)
 			if err != nil {
 				continue

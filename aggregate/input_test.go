@@ -150,7 +150,7 @@ func TestInputSpan(t *testing.T) {
 		far[i].Start = time.Date(1800+60*i, 1, 1, 0, 0, 0, 0, time.UTC)
 		far[i].End = far[i].Start
 	}
-	res, err := StateSpace{Shares: []Share{Approve}, Tau: TauNone}.Fit(context.Background(), far)
+	res, err := StateSpace{Shares: []Share{Approve}, Tau: TauNone()}.Fit(context.Background(), far)
 	require.NoError(t, err)
 	s := res.Approve.Series
 	assert.Equal(t, far[5].End, s[len(s)-1].Date)

@@ -39,63 +39,6 @@ import (
 // The smoother follows from the same quantities: γ̂ = S⁻¹s with covariance
 // S⁻¹; w | β, y ~ N(M⁻¹(b − Uβ), M⁻¹) with b = LᵀD⁻¹y.
 
-// constraint maps the k free constants γ to the full constants β (level,
-// then one effect per house): β[free[j]] = γ[j], and when dep ≥ 0,
-// β[dep] = Σ_j coef[j]·γ[j]. Every full index other than dep is free.
-type constraint struct {
-	nFull int
-	free  []int
-	dep   int
-	coef  []float64 // len k; zero for the level
-}
-
-// newConstraint returns the constraint with house dep (0-based; −1 for
-// none) expressed as Σ_j coef_j δ_j over the other houses; coefHouse[h] is
-// the coefficient of house h (ignored for dep itself).
-func newConstraint(nHouses, dep int, coefHouse []float64) constraint {
-	c := constraint{nFull: nHouses + 1, dep: -1}
-	if dep >= 0 {
-		c.dep = 1 + dep
-	}
-	for a := 0; a < c.nFull; a++ {
-		if a == c.dep {
-			continue
-		}
-		c.free = append(c.free, a)
-		v := 0.0
-		if a > 0 && c.dep >= 0 {
-			v = coefHouse[a-1]
-		}
-		c.coef = append(c.coef, v)
-	}
-	return c
-}
-
-func (c *constraint) k() int { return len(c.free) }
-
-// full sets beta = Cγ.
-func (c *constraint) full(gamma, beta []float64) {
-	for a := range beta {
-		beta[a] = 0
-	}
-	for j, a := range c.free {
-		beta[a] = gamma[j]
-		if c.dep >= 0 {
-			beta[c.dep] += c.coef[j] * gamma[j]
-		}
-	}
-}
-
-// reduce sets out = Cᵀv for a full-length v.
-func (c *constraint) reduce(v, out []float64) {
-	for j, a := range c.free {
-		out[j] = v[a]
-		if c.dep >= 0 {
-			out[j] += c.coef[j] * v[c.dep]
-		}
-	}
-}
-
 // uEntry is one non-zero of the extended per-day matrix [U b]: day t,
 // column col (0 level, 1+h house h, nFull for b), value val.
 type uEntry struct {

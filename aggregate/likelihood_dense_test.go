@@ -127,17 +127,16 @@ func TestCoreMatchesDenseGLS(t *testing.T) {
 	ps := syntheticPolls(t)[:60] // the first 60 polls: about 25 days, five houses
 	for _, tc := range []struct {
 		name string
-		id   Identify
-		tau  TauMode
+		id   Identification
+		tau  NonSampling
 	}{
-		{"sum-to-zero", SumToZero, TauNone},
-		{"weighted, global τ", WeightedSumToZero, TauGlobal},
-		{"reference, per-house τ", Reference, TauPerHouse},
-		{"anchored, global τ", Anchored, TauGlobal},
+		{"sum-to-zero", SumToZero(), TauNone()},
+		{"weighted, global τ", WeightedSumToZero(), TauGlobal()},
+		{"reference, per-house τ", ReferenceHouse("Cedar"), TauPerHouse()},
+		{"anchored, global τ", AnchoredOn(Anchor{Share: Approve, Date: ps[0].Start.AddDate(0, 0, 10), Value: 46, SD: 0.7}), TauGlobal()},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			m := StateSpace{Identify: tc.id, Reference: "Cedar", Tau: tc.tau,
-				Anchors: []Anchor{{Share: Approve, Date: ps[0].Start.AddDate(0, 0, 10), Value: 46, SD: 0.7}}}
+			m := StateSpace{Identify: tc.id, Tau: tc.tau}
 			pm, err := m.prepare(readSet(t, ps, m.rules()), Approve)
 			require.NoError(t, err)
 			cr := newCore(pm.o, pm.c, pm.tauOf, pm.nTau)

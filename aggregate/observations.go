@@ -48,13 +48,11 @@ type observations struct {
 	skipped int // polls that do not publish the share (reported as a warning)
 
 	// Corrections (calibration.go): polls with an audit trail, of which
-	// how many fell back to the binomial variance; per shared calibration
-	// (adjust.CalibrationKey in calibrations) the loadings of the
-	// observations on the model scale (0 for polls it does not touch and
-	// for anchors).
+	// how many fell back to the binomial variance; the observations'
+	// loadings on the shared calibrations, on the model scale (0 for polls
+	// a calibration does not touch and for anchors).
 	corrected, correctionFallback int
-	calibrations                  []string
-	loads                         [][]float64
+	cal                           calibrationLoads
 }
 
 // observationsFor prepares the polls of ps that publish share s (the
@@ -214,8 +212,8 @@ func (o *observations) addAnchor(date time.Time, value, sd float64) error {
 	o.day = append(o.day[:i], append([]int{d}, o.day[i:]...)...)
 	o.house = append(o.house[:i], append([]int{-1}, o.house[i:]...)...)
 	o.y = append(o.y[:i], append([]float64{y}, o.y[i:]...)...)
-	for c, g := range o.loads {
-		o.loads[c] = append(g[:i], append([]float64{0}, g[i:]...)...) // a calibration does not move an anchor
+	for c, g := range o.cal.rows {
+		o.cal.rows[c] = append(g[:i], append([]float64{0}, g[i:]...)...) // a calibration does not move an anchor
 	}
 	o.s2 = append(o.s2[:i], append([]float64{v}, o.s2[i:]...)...)
 	o.poll = append(o.poll[:i], append([]int{-1}, o.poll[i:]...)...)

@@ -84,7 +84,7 @@ func rawGap(ps []poll.Poll, house string) (gap float64, months int) {
 func TestRussiaHouseEffects(t *testing.T) {
 	from, to := time.Date(2012, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2020, 12, 31, 0, 0, 0, 0, time.UTC)
 	ps := russianPolls(t, from, to)
-	m := StateSpace{Shares: []Share{Approve}, Identify: Reference, Reference: "Levada"}
+	m := StateSpace{Shares: []Share{Approve}, Identify: ReferenceHouse("Levada")}
 	res, err := m.Fit(context.Background(), ps)
 	require.NoError(t, err)
 	effects := map[string]HouseEffect{}

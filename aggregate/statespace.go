@@ -12,63 +12,60 @@ import (
 	"github.com/candorpoll/candor/poll"
 )
 
-// TauMode says how the non-sampling variance τ² is modelled.
-type TauMode uint8
-
-// Non-sampling variance choices.
-const (
-	// TauGlobal (the default): one τ for all houses, estimated by maximum
-	// likelihood together with σ (or fixed by StateSpace.TauFixed). Real
-	// polls vary more than their sampling error says; τ absorbs that, so
-	// intervals stay honest (see the calibration tests). When the data show
-	// no extra variance τ̂ is near 0 and the fit close to the TauNone one.
-	TauGlobal TauMode = iota
-	// TauNone: sampling variance only (the textbook model and the peers').
-	TauNone
-	// TauPerHouse: one τ per house, all estimated (Nelder–Mead over
-	// 1 + J parameters: use it with a handful of houses).
-	TauPerHouse
-)
-
-var tauModeNames = [...]string{"global", "none", "per-house"}
-
-func (m TauMode) String() string {
-	if int(m) < len(tauModeNames) {
-		return tauModeNames[m]
-	}
-	return fmt.Sprintf("TauMode(%d)", uint8(m))
+// NonSampling says how the non-sampling variance τ² is modelled; build it
+// with TauGlobal, TauFixed, TauNone or TauPerHouse. The zero value is
+// TauGlobal().
+type NonSampling struct {
+	kind  tauKind
+	fixed float64 // points; > 0 for TauFixed
 }
 
-// Identify says how the level is separated from the house effects (α_t + c
-// and δ_j − c fit the polls equally well).
-type Identify uint8
+type tauKind uint8
 
-// Identifications.
 const (
-	// WeightedSumToZero (the default): Σ_j n_j δ_j = 0 with n_j the number
-	// of polls of house j (of the share): the average poll has no house
-	// effect, so the level is the consensus of the polls as published.
-	WeightedSumToZero Identify = iota
-	// SumToZero: Σ_j δ_j = 0, every house counting equally (Jackman 2005;
-	// the identification of the peer implementations).
-	SumToZero
-	// Reference: the house named by StateSpace.Reference has δ = 0; the
-	// level is that house's series and the effects are relative to it.
-	Reference
-	// Anchored: every house effect is free and the level is pinned by
-	// StateSpace.Anchors (known results with standard deviations),
-	// entered as pseudo-observations α_t = value + N(0, sd²). Anchoring
-	// estimates absolute house effects — as absolute as the anchor is.
-	Anchored
+	tauGlobal tauKind = iota
+	tauNone
+	tauPerHouse
 )
 
-var identifyNames = [...]string{"weighted-sum-to-zero", "sum-to-zero", "reference", "anchored"}
+// TauGlobal (the default): one τ for all houses, estimated by maximum
+// likelihood together with σ. Real polls vary more than their sampling
+// error says; τ absorbs that, so intervals stay honest (see the
+// calibration tests). When the data show no extra variance τ̂ is near 0
+// and the fit close to the TauNone one.
+func TauGlobal() NonSampling { return NonSampling{} }
 
-func (id Identify) String() string {
-	if int(id) < len(identifyNames) {
-		return identifyNames[id]
+// TauFixed is one global τ fixed at tau points (> 0) instead of estimated.
+func TauFixed(tau float64) NonSampling { return NonSampling{kind: tauGlobal, fixed: tau} }
+
+// TauNone models sampling variance only (the textbook model and the
+// peers').
+func TauNone() NonSampling { return NonSampling{kind: tauNone} }
+
+// TauPerHouse estimates one τ per house (Nelder–Mead over 1 + J
+// parameters: use it with a handful of houses).
+func TauPerHouse() NonSampling { return NonSampling{kind: tauPerHouse} }
+
+// String returns "global", "fixed 1.5", "none" or "per-house".
+func (n NonSampling) String() string {
+	switch {
+	case n.kind == tauGlobal && n.fixed > 0:
+		return fmt.Sprintf("fixed %g", n.fixed)
+	case n.kind == tauGlobal:
+		return "global"
+	case n.kind == tauNone:
+		return "none"
+	case n.kind == tauPerHouse:
+		return "per-house"
 	}
-	return fmt.Sprintf("Identify(%d)", uint8(id))
+	return fmt.Sprintf("NonSampling(%d)", n.kind)
+}
+
+func (n NonSampling) check() error {
+	if n.kind > tauPerHouse || n.fixed < 0 || math.IsNaN(n.fixed) || math.IsInf(n.fixed, 0) || (n.fixed > 0 && n.kind != tauGlobal) {
+		return fmt.Errorf("%w: StateSpace.Tau %v", ErrConfig, n)
+	}
+	return nil
 }
 
 // Scale is the scale a share is modelled on.
@@ -88,16 +85,6 @@ const (
 	ScaleLogit
 )
 
-// Anchor is a known value of the latent level of one share on one date,
-// e.g. an election result, with the standard deviation of its error as a
-// measure of the level (points, > 0).
-type Anchor struct {
-	Share Share
-	Date  time.Time
-	Value float64 // points
-	SD    float64 // points; must be > 0
-}
-
 // StateSpace is Jackman's (2005) poll-pooling model fitted by maximum
 // likelihood with the exact diffuse Kalman likelihood (see the package
 // documentation for the model). The zero value is ready to use: all three
@@ -114,21 +101,13 @@ type StateSpace struct {
 	Level float64
 	// Sigma fixes the daily innovation sd (points per day); 0 estimates it.
 	Sigma float64
-	// Tau selects the non-sampling variance model (default TauGlobal).
-	Tau TauMode
-	// TauFixed > 0 fixes the global τ (points) instead of estimating it;
-	// only with TauGlobal.
-	TauFixed float64
-	// Identify selects the identification (default WeightedSumToZero).
-	Identify Identify
-	// Reference names the reference house for Identify == Reference: a
-	// pollster name or alias (poll.CanonicalName), or a house label such
-	// as "Levada/face-to-face" when SplitModes is set (a bare pollster
-	// name then means its house with the most polls).
-	Reference string
-	// Anchors pin the level for Identify == Anchored; each share
-	// estimated needs at least one.
-	Anchors []Anchor
+	// Tau selects the non-sampling variance model: TauGlobal() (the zero
+	// value), TauFixed(τ), TauNone() or TauPerHouse().
+	Tau NonSampling
+	// Identify separates the level from the house effects:
+	// WeightedSumToZero() (the zero value), SumToZero(),
+	// ReferenceHouse(name) or AnchoredOn(anchors...).
+	Identify Identification
 	// SplitModes gives each pollster × interview mode its own house
 	// effect ("Levada/phone" for Levada's 2020 telephone months).
 	SplitModes bool
@@ -227,28 +206,13 @@ func (m StateSpace) check() error {
 		return fmt.Errorf("%w: StateSpace.Level %v outside (0, 1)", ErrConfig, m.Level)
 	case m.Sigma < 0 || math.IsNaN(m.Sigma) || math.IsInf(m.Sigma, 0):
 		return fmt.Errorf("%w: StateSpace.Sigma %v", ErrConfig, m.Sigma)
-	case m.TauFixed < 0 || math.IsNaN(m.TauFixed) || math.IsInf(m.TauFixed, 0):
-		return fmt.Errorf("%w: StateSpace.TauFixed %v", ErrConfig, m.TauFixed)
-	case m.TauFixed > 0 && m.Tau != TauGlobal:
-		return fmt.Errorf("%w: StateSpace.TauFixed needs Tau == TauGlobal", ErrConfig)
-	case m.Tau > TauPerHouse:
-		return fmt.Errorf("%w: StateSpace.Tau %v", ErrConfig, m.Tau)
-	case m.Identify > Anchored:
-		return fmt.Errorf("%w: StateSpace.Identify %v", ErrConfig, m.Identify)
-	case m.Identify == Reference && m.Reference == "":
-		return fmt.Errorf("%w: Identify == Reference needs StateSpace.Reference", ErrConfig)
-	case m.Identify == Anchored && len(m.Anchors) == 0:
-		return fmt.Errorf("%w: Identify == Anchored needs StateSpace.Anchors", ErrConfig)
 	case m.Scale > ScaleLogit:
 		return fmt.Errorf("%w: StateSpace.Scale %d", ErrConfig, m.Scale)
 	}
-	for _, a := range m.Anchors {
-		if !(a.SD > 0) || math.IsInf(a.SD, 0) || !(a.Value >= 0 && a.Value <= 100) || a.Share > Undecided {
-			return fmt.Errorf("%w: anchor %v on %s: value %v, sd %v (need 0 ≤ value ≤ 100, sd > 0)",
-				ErrConfig, a.Share, a.Date.Format(time.DateOnly), a.Value, a.SD)
-		}
+	if err := m.Tau.check(); err != nil {
+		return err
 	}
-	return nil
+	return m.Identify.check()
 }
 
 func (m StateSpace) level() float64 {
@@ -301,60 +265,22 @@ func (m StateSpace) prepare(ps *pollSet, s Share) (*shareModel, error) {
 		return nil, err
 	}
 	J := len(o.houses)
-	// Identification.
-	var c constraint
-	fid := filterIdent{kind: m.Identify, reference: -1}
-	switch m.Identify {
-	case WeightedSumToZero, SumToZero:
-		dep := 0
-		for h := range o.counts {
-			if o.counts[h] > o.counts[dep] {
-				dep = h
-			}
-		}
-		coef := make([]float64, J)
-		for h := range coef {
-			if m.Identify == WeightedSumToZero {
-				coef[h] = -float64(o.counts[h]) / float64(o.counts[dep])
-			} else {
-				coef[h] = -1
-			}
-		}
-		c = newConstraint(J, dep, coef)
-	case Reference:
-		r, err := referenceHouse(o, m.Reference)
-		if err != nil {
-			return nil, err
-		}
-		c = newConstraint(J, r, make([]float64, J))
-		fid.reference = r
-	case Anchored:
-		n := 0
-		for _, a := range m.Anchors {
-			if a.Share == s {
-				if err := o.addAnchor(a.Date, a.Value, a.SD); err != nil {
-					return nil, err
-				}
-				n++
-			}
-		}
-		if n == 0 {
-			return nil, fmt.Errorf("%w: Identify == Anchored but no anchor for %v", ErrConfig, s)
-		}
-		c = newConstraint(J, -1, nil)
+	c, fid, err := m.Identify.constraint(o)
+	if err != nil {
+		return nil, err
 	}
 	// τ groups.
 	var tauOf []int
 	nTau := 0
 	var fixedTau []float64
-	switch m.Tau {
-	case TauGlobal:
+	switch m.Tau.kind {
+	case tauGlobal:
 		tauOf = make([]int, J)
 		nTau = 1
-		if m.TauFixed > 0 {
-			fixedTau = []float64{m.TauFixed}
+		if m.Tau.fixed > 0 {
+			fixedTau = []float64{m.Tau.fixed}
 		}
-	case TauPerHouse:
+	case tauPerHouse:
 		tauOf = make([]int, J)
 		for h := range tauOf {
 			tauOf[h] = h
@@ -375,7 +301,7 @@ func (m StateSpace) prepare(ps *pollSet, s Share) (*shareModel, error) {
 	// Enough polls: more than the free constants, plus one per estimated
 	// variance parameter.
 	need := k + nTau*boolInt(fixedTau == nil) + boolInt(estSigma)
-	if nObs < need || (m.Tau == TauNone && nObs < k) {
+	if nObs < need || (m.Tau.kind == tauNone && nObs < k) {
 		return nil, fmt.Errorf("%w: %d polls of %s for %d free constants and %d variance parameters; fix Sigma (and Tau) or add polls",
 			ErrTooFewPolls, nObs, s, k, need-k)
 	}
@@ -500,10 +426,10 @@ func (m StateSpace) fitShare(ctx context.Context, ps *pollSet, s Share) (*ShareR
 	if cr.band != nil {
 		res.Params.Other["field_average_bandwidth"] = float64(cr.band.b)
 	}
-	switch m.Tau {
-	case TauGlobal:
+	switch m.Tau.kind {
+	case tauGlobal:
 		res.Params.Tau = map[string]float64{"": scale * fit.tau[0]}
-	case TauPerHouse:
+	case tauPerHouse:
 		res.Params.Tau = map[string]float64{}
 		for h, name := range o.houses {
 			res.Params.Tau[name] = scale * fit.tau[h]
@@ -536,28 +462,6 @@ func firstFilteredDate(f []Point) string {
 		return "(never)"
 	}
 	return f[0].Date.Format(time.DateOnly)
-}
-
-// referenceHouse finds the house named name.
-func referenceHouse(o *observations, name string) (int, error) {
-	for h, lab := range o.houses {
-		if lab == name {
-			return h, nil
-		}
-	}
-	canon := poll.CanonicalName(name)
-	best := -1
-	for h, lab := range o.houses {
-		if lab == canon || (len(lab) > len(canon) && lab[:len(canon)] == canon && lab[len(canon)] == '/') {
-			if best < 0 || o.counts[h] > o.counts[best] {
-				best = h
-			}
-		}
-	}
-	if best < 0 {
-		return 0, fmt.Errorf("%w: reference pollster %q has no %s polls (houses: %v)", ErrConfig, name, o.share, o.houses)
-	}
-	return best, nil
 }
 
 // transform maps the model scale to points.

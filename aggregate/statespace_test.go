@@ -16,7 +16,7 @@ import (
 
 // peersModel is the peers' model: approve only, points, no τ, unweighted
 // sum to zero.
-var peersModel = StateSpace{Shares: []Share{Approve}, Tau: TauNone, Identify: SumToZero, Scale: ScalePoints, PlugIn: true}
+var peersModel = StateSpace{Shares: []Share{Approve}, Tau: TauNone(), Identify: SumToZero(), Scale: ScalePoints, PlugIn: true}
 
 func TestStateSpaceMatchesStatsmodels(t *testing.T) {
 	res, err := peersModel.Fit(context.Background(), syntheticPolls(t))
@@ -50,7 +50,7 @@ func TestStateSpaceIdentifications(t *testing.T) {
 	require.NoError(t, err)
 
 	ref := peersModel
-	ref.Identify, ref.Reference = Reference, "Acme"
+	ref.Identify = ReferenceHouse("Acme")
 	rr, err := ref.Fit(context.Background(), ps)
 	require.NoError(t, err)
 	assert.InDelta(t, base.Approve.Params.Sigma, rr.Approve.Params.Sigma, 1e-5)
@@ -64,8 +64,7 @@ func TestStateSpaceIdentifications(t *testing.T) {
 
 	day := 400
 	anc := peersModel
-	anc.Identify = Anchored
-	anc.Anchors = []Anchor{{Share: Approve, Date: base.Approve.Series[day].Date, Value: base.Approve.Series[day].Mean, SD: 1e-4}}
+	anc.Identify = AnchoredOn(Anchor{Share: Approve, Date: base.Approve.Series[day].Date, Value: base.Approve.Series[day].Mean, SD: 1e-4})
 	ar, err := anc.Fit(context.Background(), ps)
 	require.NoError(t, err)
 	for i := range base.Approve.Houses {
@@ -74,7 +73,7 @@ func TestStateSpaceIdentifications(t *testing.T) {
 	assert.InDelta(t, 0, ar.Approve.Series[day].SD, 1e-3)
 
 	w := peersModel
-	w.Identify = WeightedSumToZero
+	w.Identify = WeightedSumToZero()
 	wr, err := w.Fit(context.Background(), ps)
 	require.NoError(t, err)
 	s := 0.0
@@ -88,13 +87,11 @@ func TestStateSpaceIdentifications(t *testing.T) {
 // for day t (same σ): the filter is causal, under every identification.
 func TestStateSpaceFilteredIsCausal(t *testing.T) {
 	ps := syntheticPolls(t)
-	for _, id := range []Identify{SumToZero, WeightedSumToZero, Reference, Anchored} {
+	for _, id := range []Identification{SumToZero(), WeightedSumToZero(), ReferenceHouse("Elm"),
+		AnchoredOn(Anchor{Share: Approve, Date: ps[0].Start.AddDate(0, 0, 30), Value: 47, SD: 0.5})} {
 		t.Run(id.String(), func(t *testing.T) {
 			m := peersModel
-			m.Sigma, m.Identify, m.Reference = 0.3, id, "Elm"
-			if id == Anchored {
-				m.Anchors = []Anchor{{Share: Approve, Date: ps[0].Start.AddDate(0, 0, 30), Value: 47, SD: 0.5}}
-			}
+			m.Sigma, m.Identify = 0.3, id
 			full, err := m.Fit(context.Background(), ps)
 			require.NoError(t, err)
 			last := len(full.Approve.Series) - 1
@@ -102,13 +99,13 @@ func TestStateSpaceFilteredIsCausal(t *testing.T) {
 			require.Equal(t, full.Approve.Series[last].Date, fl.Date)
 			assert.InDelta(t, full.Approve.Series[last].Mean, fl.Mean, 1e-6)
 			assert.InDelta(t, full.Approve.Series[last].SD, fl.SD, 1e-6)
-			if id == SumToZero {
+			if id.kind == sumToZero {
 				// The first poll's midpoint is day 1: the filtered series
 				// starts there, without a warning.
 				require.Len(t, full.Approve.Filtered, len(full.Approve.Series)-1)
 				assert.Equal(t, full.Approve.Series[1].Date, full.Approve.Filtered[0].Date)
 				assert.Empty(t, full.AllWarnings())
-			} else if id != WeightedSumToZero {
+			} else if id.kind != weightedSumToZero {
 				assert.NotEmpty(t, full.AllWarnings(), "starts late")
 			}
 			byDate := map[time.Time]Point{}
@@ -182,7 +179,7 @@ func TestStateSpaceDegenerate(t *testing.T) {
 	one := []poll.Poll{pollAt("Acme", 0, 1000, 45, 50)}
 	_, err := StateSpace{}.Fit(ctx, one)
 	assert.ErrorIs(t, err, ErrTooFewPolls)
-	r, err := StateSpace{Sigma: 0.3, Tau: TauNone}.Fit(ctx, one)
+	r, err := StateSpace{Sigma: 0.3, Tau: TauNone()}.Fit(ctx, one)
 	require.NoError(t, err)
 	assert.Len(t, r.Approve.Series, 3)
 	assert.InDelta(t, 45, r.Approve.Series[1].Mean, 1e-9)
@@ -208,7 +205,7 @@ func TestStateSpaceDegenerate(t *testing.T) {
 		p.End = p.Start
 		sameDay = append(sameDay, p)
 	}
-	r, err = StateSpace{Tau: TauNone}.Fit(ctx, sameDay)
+	r, err = StateSpace{Tau: TauNone()}.Fit(ctx, sameDay)
 	require.NoError(t, err)
 	assert.Len(t, r.Approve.Series, 1)
 	assert.Equal(t, 0.0, r.Approve.Params.Sigma)
@@ -235,7 +232,7 @@ func TestStateSpaceDegenerate(t *testing.T) {
 	// unknown pollster gets DefaultSampleSize; each imputation is listed.
 	lev := pollAt("Levada", 0, 0, 80, 15)
 	lev.Line = 7
-	r, err = StateSpace{Sigma: 0.3, Tau: TauNone, Shares: []Share{Approve}}.Fit(ctx, []poll.Poll{lev})
+	r, err = StateSpace{Sigma: 0.3, Tau: TauNone(), Shares: []Share{Approve}}.Fit(ctx, []poll.Poll{lev})
 	require.NoError(t, err)
 	prof, _ := poll.Lookup("Levada")
 	assert.InDelta(t, math.Sqrt(80*20*prof.DesignEffect/float64(prof.SampleSize)), r.Approve.Series[1].SD, 1e-9)
@@ -244,7 +241,7 @@ func TestStateSpaceDegenerate(t *testing.T) {
 	assert.Equal(t, 7, r.Imputed[0].Line)
 	unk := pollAt("Nobody Polls", 0, 0, 40, 50)
 	unk.Line, unk.Source = 12, "x.csv"
-	r, err = StateSpace{Sigma: 0.3, Tau: TauNone, Shares: []Share{Approve}}.Fit(ctx, []poll.Poll{unk})
+	r, err = StateSpace{Sigma: 0.3, Tau: TauNone(), Shares: []Share{Approve}}.Fit(ctx, []poll.Poll{unk})
 	require.NoError(t, err)
 	require.Len(t, r.Imputed, 1)
 	assert.Equal(t, float64(DefaultSampleSize), r.Imputed[0].Value)
@@ -257,12 +254,12 @@ func TestStateSpaceDegenerate(t *testing.T) {
 	assert.ErrorIs(t, err, ErrInvalidPoll)
 
 	// Config errors.
-	for _, m := range []StateSpace{{Level: 1.5}, {Sigma: -1}, {Identify: Reference}, {Identify: Anchored}, {Tau: TauNone, TauFixed: 1},
-		{Identify: Anchored, Anchors: []Anchor{{Value: 50}}}} {
+	for _, m := range []StateSpace{{Level: 1.5}, {Sigma: -1}, {Identify: ReferenceHouse("")}, {Identify: AnchoredOn()}, {Tau: TauFixed(-1)},
+		{Tau: NonSampling{kind: tauNone, fixed: 1}}, {Identify: AnchoredOn(Anchor{Value: 50})}} {
 		_, err = m.Fit(ctx, single)
 		assert.ErrorIs(t, err, ErrConfig, "%+v", m)
 	}
-	_, err = StateSpace{Identify: Reference, Reference: "Zed"}.Fit(ctx, single)
+	_, err = StateSpace{Identify: ReferenceHouse("Zed")}.Fit(ctx, single)
 	assert.ErrorIs(t, err, ErrConfig)
 }
 
@@ -303,7 +300,7 @@ func TestStateSpaceSplitPopulations(t *testing.T) {
 		}
 		ps = append(ps, pollAt("Birch", d+1, 1000, 45+float64(d%4)/4, 50))
 	}
-	res, err := StateSpace{Shares: []Share{Approve}, SplitPopulations: true, Identify: Reference, Reference: "Acme/a"}.Fit(context.Background(), ps)
+	res, err := StateSpace{Shares: []Share{Approve}, SplitPopulations: true, Identify: ReferenceHouse("Acme/a")}.Fit(context.Background(), ps)
 	require.NoError(t, err)
 	require.Len(t, res.Approve.Houses, 3)
 	assert.Equal(t, "Acme/a", res.Approve.Houses[0].Pollster)
@@ -319,7 +316,7 @@ func TestStateSpaceSplitPopulations(t *testing.T) {
 func TestStateSpaceParameterUncertainty(t *testing.T) {
 	sim := simulate(4242, simSpec{days: 200, polls: 250, houses: 4, sigma: 0.3, houseSD: 2, rare: -1, start: 50,
 		gaps: [][2]int{{80, 140}}})
-	m := StateSpace{Shares: []Share{Approve}, Tau: TauNone}
+	m := StateSpace{Shares: []Share{Approve}, Tau: TauNone()}
 	plug := m
 	plug.PlugIn = true
 	a, err := m.Fit(context.Background(), sim.polls)

@@ -511,12 +511,13 @@ func (cr *canonReader) parse(p *Poll, row []cell) *ParseError {
 // column. Floats are strings in strconv's shortest form so that NaN and
 // infinities survive and every value round-trips bit for bit.
 type adjustmentJSON struct {
-	Name       string            `json:"name"`
-	Params     map[string]string `json:"params"`
-	Approve    string            `json:"approve"`
-	Disapprove string            `json:"disapprove"`
-	Variance   string            `json:"variance"`
-	Shared     bool              `json:"shared,omitempty"`
+	Name        string            `json:"name"`
+	Params      map[string]string `json:"params"`
+	Approve     string            `json:"approve"`
+	Disapprove  string            `json:"disapprove"`
+	Jacobian    *[4]string        `json:"jacobian,omitempty"` // row by row
+	Variance    string            `json:"variance"`
+	Calibration string            `json:"calibration,omitempty"`
 }
 
 func fmtFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
@@ -527,7 +528,10 @@ func encodeAdjustments(adj []Adjustment) (string, error) {
 	}
 	out := make([]adjustmentJSON, len(adj))
 	for i, a := range adj {
-		j := adjustmentJSON{Name: a.Name, Approve: fmtFloat(a.Approve), Disapprove: fmtFloat(a.Disapprove), Variance: fmtFloat(a.Variance), Shared: a.Shared}
+		j := adjustmentJSON{Name: a.Name, Approve: fmtFloat(a.Approve), Disapprove: fmtFloat(a.Disapprove), Variance: fmtFloat(a.Variance), Calibration: a.Calibration}
+		if m := a.Jacobian; m != nil {
+			j.Jacobian = &[4]string{fmtFloat(m[0][0]), fmtFloat(m[0][1]), fmtFloat(m[1][0]), fmtFloat(m[1][1])}
+		}
 		if a.Params != nil {
 			j.Params = make(map[string]string, len(a.Params))
 			for k, v := range a.Params {
@@ -562,8 +566,17 @@ func decodeAdjustments(s string) ([]Adjustment, error) {
 	}
 	out := make([]Adjustment, len(in))
 	for i, j := range in {
-		a := Adjustment{Name: j.Name, Shared: j.Shared}
+		a := Adjustment{Name: j.Name, Calibration: j.Calibration}
 		var err error
+		if j.Jacobian != nil {
+			var m Jacobian
+			for k, v := range j.Jacobian {
+				if m[k/2][k%2], err = pf(v); err != nil {
+					return nil, err
+				}
+			}
+			a.Jacobian = &m
+		}
 		if a.Approve, err = pf(j.Approve); err != nil {
 			return nil, err
 		}

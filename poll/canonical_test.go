@@ -47,6 +47,13 @@ func sameValue(a, b reflect.Value, path string) (string, bool) {
 			return path, a.IsNil() == b.IsNil()
 		}
 		return sameValue(a.Elem(), b.Elem(), path)
+	case reflect.Array:
+		for i := 0; i < a.Len(); i++ {
+			if p, ok := sameValue(a.Index(i), b.Index(i), fmt.Sprintf("%s[%d]", path, i)); !ok {
+				return p, false
+			}
+		}
+		return path, true
 	case reflect.Slice:
 		if a.IsNil() != b.IsNil() || a.Len() != b.Len() {
 			return path, false
@@ -157,7 +164,13 @@ func randomPoll(r *rand.Rand) Poll {
 		p.Detail = &FourPoint{share(), 7, share(), share()}
 	}
 	for range r.IntN(3) {
-		a := Adjustment{Name: str(), Approve: r.NormFloat64(), Disapprove: math.NaN(), Variance: math.Inf(1), Shared: r.IntN(2) == 0}
+		a := Adjustment{Name: str(), Approve: r.NormFloat64(), Disapprove: math.NaN(), Variance: math.Inf(1)}
+		if r.IntN(2) == 0 {
+			a.Calibration = str()
+		}
+		if r.IntN(2) == 0 {
+			a.Jacobian = &Jacobian{{r.NormFloat64(), 0}, {math.NaN(), math.Inf(1)}}
+		}
 		if r.IntN(2) == 0 {
 			a.Params = map[string]float64{"k": r.Float64(), "nan": math.NaN(), "": math.Inf(-1)}
 		} else if r.IntN(2) == 0 {
@@ -232,7 +245,8 @@ func TestReadCSVCanonicalFixture(t *testing.T) {
 	assert.Equal(t, 1.0, fp.Refused)
 	assert.Equal(t, 0.27, fp.ResponseRate)
 	require.Len(t, fp.Adjustments, 1)
-	assert.Equal(t, Adjustment{Name: "falsification-gap", Params: map[string]float64{"gap": 0.05}, Approve: -4.1, Disapprove: 4.1, Variance: 2.25, Shared: true}, fp.Adjustments[0])
+	assert.Equal(t, Adjustment{Name: "falsification-gap", Params: map[string]float64{"gap": 0.05}, Approve: -4.1, Disapprove: 4.1,
+		Jacobian: &Jacobian{{1.1, 0}, {-1.1, 1}}, Variance: 2.25, Calibration: "falsification-gap gap=0.05"}, fp.Adjustments[0])
 
 	mc := polls[4]
 	assert.Equal(t, "All polls", mc.Subgroup)

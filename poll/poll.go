@@ -179,22 +179,38 @@ type FourPoint struct {
 
 // Adjustment is one entry of a poll's audit trail: a correction applied to
 // its published shares by package adjust (or by the caller). Shares stay in
-// the Poll; this records what changed them and by how much.
+// the Poll; this records what changed them, by how much and with what
+// uncertainty, as typed values the models read.
 type Adjustment struct {
 	// Name identifies the correction, e.g. "falsification-gap".
 	Name string
-	// Params are the parameters it was applied with, by name.
+	// Params are the evidence it was applied with, by name (a measured
+	// gap and its SE, an assumed κ): for a reader of the trail. The models
+	// do not read them.
 	Params map[string]float64
 	// Approve and Disapprove are the changes made, in points (after − before).
 	Approve, Disapprove float64
-	// Variance is the variance (points²) the correction adds to the
-	// approve share of this poll.
+	// Jacobian holds how the shares the correction produced depend on the
+	// shares it was applied to, so that the poll's own sampling error can
+	// be carried through it; nil when the correction passes that error
+	// through unchanged.
+	Jacobian *Jacobian
+	// Variance is the variance (points²) the correction's own uncertainty
+	// adds to the approve share of this poll.
 	Variance float64
-	// Shared reports that Variance is common to every poll the correction
-	// touched (a calibration error that does not average out across polls)
-	// rather than independent per poll.
-	Shared bool
+	// Calibration names the evidence behind Variance when that error is
+	// shared: every entry with the same non-empty Calibration — the same
+	// measured gap, the same assumed κ, applied to many polls — carries one
+	// calibration error, perfectly correlated across the polls, which
+	// pooling polls cannot average out. Empty when the error is the poll's
+	// own, independent across polls.
+	Calibration string
 }
+
+// Jacobian holds the derivatives of the approve and disapprove shares a
+// correction produced with respect to those it was applied to (undecided
+// being the total minus both): [[∂A'/∂A, ∂A'/∂D], [∂D'/∂A, ∂D'/∂D]].
+type Jacobian [2][2]float64
 
 // Poll is one published result of one question for one population over one
 // fieldwork period.

@@ -359,7 +359,7 @@ func (c *config) fit(polls []poll.Poll) (*aggregate.Result, error) {
 	ctx := context.Background()
 	ss := aggregate.StateSpace{Level: c.level, SplitModes: c.splitModes}
 	if c.reference != "" {
-		ss.Identify, ss.Reference = aggregate.Reference, c.reference
+		ss.Identify = aggregate.ReferenceHouse(c.reference)
 	}
 	switch c.model {
 	case "average":

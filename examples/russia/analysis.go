@@ -62,8 +62,7 @@ var (
 // Levada's face-to-face series as the reference, so that the level is on
 // the scale of the only pollster that covers 1999–2024.
 var model = aggregate.StateSpace{
-	Identify:   aggregate.Reference,
-	Reference:  "Levada",
+	Identify:   aggregate.ReferenceHouse("Levada"),
 	SplitModes: true,
 }
 
@@ -108,7 +107,7 @@ func analyse(ctx context.Context) (*analysis, error) {
 		return nil, fmt.Errorf("state-space fit: %w", err)
 	}
 	cons := model
-	cons.Identify, cons.Reference = aggregate.WeightedSumToZero, ""
+	cons.Identify = aggregate.WeightedSumToZero()
 	cons.Shares = []aggregate.Share{aggregate.Approve}
 	if a.consensus, err = cons.Fit(ctx, a.polls); err != nil {
 		return nil, fmt.Errorf("consensus fit: %w", err)
