@@ -167,9 +167,18 @@ func (e *Election) AttachRemote(r *Election) error {
 // Candidate returns the index of the candidate named name: the exact
 // column header, else the only header that contains name (case and ё/е
 // ignored), e.g. "Путин". An empty name means the leader (Leader).
+//
+// It also checks that every row has one vote count per candidate, as the
+// readers guarantee but a hand-built Election may not (ErrCandidates):
+// the estimators call it first.
 func (e *Election) Candidate(name string) (int, error) {
 	if len(e.Candidates) == 0 {
 		return 0, fmt.Errorf("%w: the election lists no candidates", ErrCandidate)
+	}
+	for i := range e.Stations {
+		if len(e.Stations[i].Votes) != len(e.Candidates) {
+			return 0, fmt.Errorf("%w: the station at line %d has %d vote counts for %d candidates", ErrCandidates, e.Stations[i].Line, len(e.Stations[i].Votes), len(e.Candidates))
+		}
 	}
 	if name == "" {
 		return e.Leader(), nil
@@ -201,7 +210,9 @@ func (e *Election) Leader() int {
 	votes := make([]int, len(e.Candidates))
 	for i := range e.Stations {
 		for c, v := range e.Stations[i].Votes {
-			votes[c] += v
+			if c < len(votes) {
+				votes[c] += v
+			}
 		}
 	}
 	best := 0

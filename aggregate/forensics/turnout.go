@@ -24,7 +24,9 @@ func (t *Totals) Share(c int) float64 { return percent(t.Votes[c], t.Cast()) }
 func (t *Totals) add(p Protocol, votes []int) {
 	t.Protocol.add(p)
 	for c, v := range votes {
-		t.Votes[c] += v
+		if c < len(t.Votes) { // a hand-built row may have more counts than candidates
+			t.Votes[c] += v
+		}
 	}
 }
 
