@@ -51,6 +51,17 @@ type Histogram2D struct {
 	NoVoters, NoBallots, OverIssued int
 }
 
+// binCount returns the number of bins of the given width (percentage
+// points) between 0 and 100, or 0 when the width is outside [0.1, 10] or
+// does not divide 100.
+func binCount(width float64) int {
+	n := 100 / width
+	if !(width >= 0.1 && width <= 10) || math.Abs(n-math.Round(n)) > 1e-9 {
+		return 0
+	}
+	return int(math.Round(n))
+}
+
 // At returns the weight in turnout bin i, share bin j.
 func (h *Histogram2D) At(i, j int) float64 { return h.Counts[i*h.Bins+j] }
 
@@ -80,8 +91,8 @@ func NewHistogram2D(e *Election, o HistogramOptions) (*Histogram2D, error) {
 	if o.Width == 0 {
 		o.Width = 1
 	}
-	nb := 100 / o.Width
-	if !(o.Width >= 0.1 && o.Width <= 10) || math.Abs(nb-math.Round(nb)) > 1e-9 {
+	n := binCount(o.Width)
+	if n == 0 {
 		return nil, fmt.Errorf("%w: HistogramOptions.Width %v (want a divisor of 100 in [0.1, 10])", ErrConfig, o.Width)
 	}
 	if o.Weight < ByStations || o.Weight > ByBallots {
@@ -91,7 +102,6 @@ func NewHistogram2D(e *Election, o HistogramOptions) (*Histogram2D, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := int(math.Round(nb))
 	h := &Histogram2D{Candidate: e.Candidates[lead], Weight: o.Weight, Width: o.Width, Bins: n, Counts: make([]float64, n*n)}
 	bin := func(part, whole int) int { return min(n-1, int(100*float64(part)/float64(whole)/o.Width)) }
 	for i := range e.Stations {

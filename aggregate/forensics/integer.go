@@ -57,10 +57,12 @@ type Excess struct {
 	// P is the one-sided Monte Carlo p-value of a count this large:
 	// (1 + #{replicates ≥ Observed})/(1 + replicates).
 	P float64
-	// NullMean is the exact mean of the null count (the sum over stations
-	// of the probability of an integer percentage under the binomial
-	// null), against which the Monte Carlo mean can be checked.
-	NullMean float64
+	// NullMean and NullSD are the exact mean and standard deviation of
+	// the null count (a sum of independent Bernoulli variables, one per
+	// station, with the probability q of an integer percentage under the
+	// binomial null: Σq and √Σq(1−q)), against which the Monte Carlo can
+	// be checked.
+	NullMean, NullSD float64
 }
 
 // IntegerCount holds the three counts of a set of stations: turnout or
@@ -263,6 +265,7 @@ func (t IntegerTest) Run(ctx context.Context, e *Election) (*IntegerResult, erro
 		stations  []station
 		obs       [3]int // either, turnout, share
 		nullMean  [3]float64
+		nullVar   [3]float64
 		mcEither  []int32
 		mcTurnout []int32
 		mcShare   []int32
@@ -319,9 +322,10 @@ func (t IntegerTest) Run(ctx context.Context, e *Election) (*IntegerResult, erro
 			g.obs[2]++
 		}
 		qe := qt + qs - qt*qs
-		g.nullMean[0] += qe
-		g.nullMean[1] += qt
-		g.nullMean[2] += qs
+		for q, p := range [3]float64{qe, qt, qs} {
+			g.nullMean[q] += p
+			g.nullVar[q] += p * (1 - p)
+		}
 		g.stations = append(g.stations, station{
 			both:   uint64(math.Round(qt * qs * scale)),
 			turn:   uint64(math.Round(qt * scale)),
@@ -377,7 +381,7 @@ func (t IntegerTest) Run(ctx context.Context, e *Election) (*IntegerResult, erro
 	nat := IntegerCount{}
 	natMC := [3][]int32{make([]int32, t.Replicates), make([]int32, t.Replicates), make([]int32, t.Replicates)}
 	var natObs [3]int
-	var natMean [3]float64
+	var natMean, natVar [3]float64
 	for _, g := range groups {
 		mc := [3][]int32{g.mcEither, g.mcTurnout, g.mcShare}
 		c := IntegerCount{Region: g.name, Stations: len(g.stations)}
@@ -387,22 +391,23 @@ func (t IntegerTest) Run(ctx context.Context, e *Election) (*IntegerResult, erro
 			}
 			natObs[q] += g.obs[q]
 			natMean[q] += g.nullMean[q]
+			natVar[q] += g.nullVar[q]
 		}
-		c.Either = excess(g.obs[0], mc[0], g.nullMean[0], t.Level)
-		c.Turnout = excess(g.obs[1], mc[1], g.nullMean[1], t.Level)
-		c.Share = excess(g.obs[2], mc[2], g.nullMean[2], t.Level)
+		c.Either = excess(g.obs[0], mc[0], g.nullMean[0], g.nullVar[0], t.Level)
+		c.Turnout = excess(g.obs[1], mc[1], g.nullMean[1], g.nullVar[1], t.Level)
+		c.Share = excess(g.obs[2], mc[2], g.nullMean[2], g.nullVar[2], t.Level)
 		res.Regions = append(res.Regions, c)
 	}
 	nat.Stations = res.Stations
-	nat.Either = excess(natObs[0], natMC[0], natMean[0], t.Level)
-	nat.Turnout = excess(natObs[1], natMC[1], natMean[1], t.Level)
-	nat.Share = excess(natObs[2], natMC[2], natMean[2], t.Level)
+	nat.Either = excess(natObs[0], natMC[0], natMean[0], natVar[0], t.Level)
+	nat.Turnout = excess(natObs[1], natMC[1], natMean[1], natVar[1], t.Level)
+	nat.Share = excess(natObs[2], natMC[2], natMean[2], natVar[2], t.Level)
 	res.National = nat
 	return res, nil
 }
 
 // excess summarises an observed count against its Monte Carlo counts.
-func excess(obs int, mc []int32, nullMean, level float64) Excess {
+func excess(obs int, mc []int32, nullMean, nullVar, level float64) Excess {
 	x := make([]float64, len(mc))
 	ge := 0
 	for i, v := range mc {
@@ -423,6 +428,7 @@ func excess(obs int, mc []int32, nullMean, level float64) Excess {
 		Upper:    float64(obs) - quantileSorted(x, a),
 		P:        float64(1+ge) / float64(1+len(mc)),
 		NullMean: nullMean,
+		NullSD:   math.Sqrt(nullVar),
 	}
 }
 

@@ -148,9 +148,8 @@ func (s Shpilkin) withDefaults() (Shpilkin, error) {
 	if s.MinClean == 0 {
 		s.MinClean = 30
 	}
-	nb := 100 / s.BinWidth
 	switch {
-	case !(s.BinWidth >= 0.1 && s.BinWidth <= 10) || math.Abs(nb-math.Round(nb)) > 1e-9:
+	case binCount(s.BinWidth) == 0:
 		return s, fmt.Errorf("%w: Shpilkin.BinWidth %v (want a divisor of 100 in [0.1, 10])", ErrConfig, s.BinWidth)
 	case !(s.Peak >= 0 && s.Peak < 100):
 		return s, fmt.Errorf("%w: Shpilkin.Peak %v (want [0, 100))", ErrConfig, s.Peak)
@@ -336,7 +335,7 @@ func (s Shpilkin) Estimate(ctx context.Context, e *Election) (*ShpilkinResult, e
 	if err != nil {
 		return nil, err
 	}
-	nb := int(math.Round(100 / s.BinWidth))
+	nb := binCount(s.BinWidth)
 	res := &ShpilkinResult{Candidate: e.Candidates[lead], BinWidth: s.BinWidth, Level: s.Level, Seed: s.Seed}
 
 	// The analysed stations, reduced to what the method reads.

@@ -204,7 +204,7 @@ func TestShpilkinErrors(t *testing.T) {
 // anomalous votes and of the clean share must cover the truth in 95% of
 // the elections; the default run checks a fast subset.
 func TestShpilkinCoverage(t *testing.T) {
-	sims := 60
+	sims := 40
 	if *full {
 		sims = 1000
 	}
