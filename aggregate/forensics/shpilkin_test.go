@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -128,16 +129,26 @@ func TestShpilkin2024(t *testing.T) {
 	assert.InDelta(t, (r.Clean.Upper-r.Clean.Lower)/(2*1.959964), r.Clean.SE, 1e-6)
 	assert.Equal(t, 55, r.EffectRegions)
 
-	// The bins hold every analysed station and vote.
+	// The bins hold every analysed station and vote; the others' votes
+	// peak at 80% turnout, where the stuffed stations carried them (the
+	// naive rule's peak).
 	var st, lv int
-	for _, b := range r.Bins {
+	mode := 0
+	for i, b := range r.Bins {
 		st += b.Stations
 		lv += b.Leader
+		if b.Others > r.Bins[mode].Others {
+			mode = i
+		}
 	}
+	assert.Equal(t, 80.0, r.Bins[mode].From)
 	assert.Equal(t, r.Stations, st)
 	assert.Equal(t, r.Votes, lv)
 	assert.Equal(t, 65246672, r.Votes)
 
+	for _, p := range r.Sensitivity {
+		t.Logf("peak fixed at %2.0f%%: clean ratio %.3f, anomalous votes %5.1f M, clean share %.2f%%", p.Peak, p.Ratio, p.Anomalous/1e6, p.CleanShare)
+	}
 	// Sensitivity: the peak fixed at 60% gives what Shpilkin{Peak: 60} does.
 	f, err := Shpilkin{Peak: 60, Replicates: 10}.Estimate(context.Background(), load2024(t))
 	require.NoError(t, err)
@@ -244,4 +255,48 @@ func TestShpilkinCoverage(t *testing.T) {
 			assert.GreaterOrEqual(t, covS, 0.87)
 		}
 	}
+}
+
+// What the low end of 2024's turnout curve is made of (the README's
+// reading of the sensitivity table): two stations in three below 45%
+// turnout are Moscow's, with a median turnout of 38% and a median Putin
+// share of 77%; 45% of Moscow's voters were registered for e-voting.
+func TestLowTurnoutStations2024(t *testing.T) {
+	e := load2024(t)
+	var low, lowMoscow int
+	var turnout, share []float64
+	moscowStations := 0
+	for i := range e.Stations {
+		s := &e.Stations[i]
+		if s.Registered == 0 || s.Cast() == 0 {
+			continue
+		}
+		if s.Turnout() < 45 {
+			low++
+			if s.Region == "город Москва" {
+				lowMoscow++
+			}
+		}
+		if s.Region == "город Москва" {
+			moscowStations += s.Registered
+			turnout = append(turnout, s.Turnout())
+			share = append(share, s.Share(1))
+		}
+	}
+	assert.Equal(t, 2737, low)
+	assert.Equal(t, 1810, lowMoscow)
+	assert.Len(t, turnout, 2198)
+	slices.Sort(turnout)
+	slices.Sort(share)
+	assert.InDelta(t, 38.4, turnout[len(turnout)/2], 0.1)
+	assert.InDelta(t, 77.0, share[len(share)/2], 0.1)
+	var evoting int
+	for _, r := range e.Remote {
+		if r.Region == "город Москва" {
+			evoting = r.Registered
+		}
+	}
+	assert.Equal(t, 3666413, evoting)
+	assert.Equal(t, 4436815, moscowStations)
+	assert.InDelta(t, 0.45, float64(evoting)/float64(evoting+moscowStations), 0.005)
 }
