@@ -3,6 +3,7 @@ package forensics
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -168,16 +169,25 @@ func (e *Election) AttachRemote(r *Election) error {
 // column header, else the only header that contains name (case and ё/е
 // ignored), e.g. "Путин". An empty name means the leader (Leader).
 //
-// It also checks that every row has one vote count per candidate, as the
-// readers guarantee but a hand-built Election may not (ErrCandidates):
-// the estimators call it first.
+// It also checks what the readers guarantee but a hand-built Election
+// may not: every station has one vote count per candidate
+// (ErrCandidates) and no negative count (ErrNegative). The estimators
+// call it first.
 func (e *Election) Candidate(name string) (int, error) {
 	if len(e.Candidates) == 0 {
 		return 0, fmt.Errorf("%w: the election lists no candidates", ErrCandidate)
 	}
 	for i := range e.Stations {
-		if len(e.Stations[i].Votes) != len(e.Candidates) {
-			return 0, fmt.Errorf("%w: the station at line %d has %d vote counts for %d candidates", ErrCandidates, e.Stations[i].Line, len(e.Stations[i].Votes), len(e.Candidates))
+		s := &e.Stations[i]
+		if len(s.Votes) != len(e.Candidates) {
+			return 0, fmt.Errorf("%w: the station at line %d has %d vote counts for %d candidates", ErrCandidates, s.Line, len(s.Votes), len(e.Candidates))
+		}
+		neg := slices.ContainsFunc(s.Votes, func(v int) bool { return v < 0 })
+		for l := range protocolLines {
+			neg = neg || *s.line(l) < 0
+		}
+		if neg {
+			return 0, fmt.Errorf("%w: the station at line %d", ErrNegative, s.Line)
 		}
 	}
 	if name == "" {

@@ -122,9 +122,13 @@ type ShpilkinResult struct {
 // ShpilkinMethod names the method in CleanShare.Method.
 const ShpilkinMethod = "Shpilkin (turnout–share)"
 
-// ShpilkinAssumptions are the assumptions of the estimate, in the words
+// ShpilkinAssumptions returns the assumptions of the estimate, in the
+// words CleanShare.Assumptions carries them to a report (a fresh copy).
+func ShpilkinAssumptions() []string { return slices.Clone(shpilkinAssumptions) }
+
+// shpilkinAssumptions are the assumptions of the estimate, in the words
 // CleanShare.Assumptions carries them to a report.
-var ShpilkinAssumptions = []string{
+var shpilkinAssumptions = []string{
 	"stations at or below the clean turnout peak are honestly counted: no ballot was added there",
 	"in honest counts the leader's share does not depend on turnout: high-turnout stations, counted honestly, would give the leader the same ratio of votes to the other candidates' votes as the clean stations",
 	"falsification adds votes for the leader only (ballot stuffing, counts written up); the other candidates' votes and the invalid ballots are as counted, so votes taken from others or turnout faked otherwise are not measured: a lower bound for fraud of those kinds",
@@ -340,11 +344,11 @@ func (s Shpilkin) Estimate(ctx context.Context, e *Election) (*ShpilkinResult, e
 
 	// The analysed stations, reduced to what the method reads.
 	type station struct {
-		bin, region               int32
-		leader, others, cast, iss int32
+		bin, region          int
+		leader, others, cast float64
 	}
 	var st []station
-	regionIndex := map[string]int32{}
+	regionIndex := map[string]int{}
 	for i := range e.Stations {
 		x := &e.Stations[i]
 		cast, iss := x.Cast(), x.Issued()
@@ -362,11 +366,11 @@ func (s Shpilkin) Estimate(ctx context.Context, e *Election) (*ShpilkinResult, e
 		b := min(nb-1, int(100*float64(iss)/float64(x.Registered)/s.BinWidth))
 		r, ok := regionIndex[x.Region]
 		if !ok {
-			r = int32(len(regionIndex))
+			r = len(regionIndex)
 			regionIndex[x.Region] = r
 		}
 		l := x.Votes[lead]
-		st = append(st, station{bin: int32(b), region: r, leader: int32(l), others: int32(x.Valid - l), cast: int32(cast), iss: int32(iss)})
+		st = append(st, station{bin: b, region: r, leader: float64(l), others: float64(x.Valid - l), cast: float64(cast)})
 		res.Votes += l
 		res.Others += x.Valid - l
 		res.Cast += cast
@@ -387,9 +391,9 @@ func (s Shpilkin) Estimate(ctx context.Context, e *Election) (*ShpilkinResult, e
 		res.Bins[i].From, res.Bins[i].To = float64(i)*s.BinWidth, float64(i+1)*s.BinWidth
 	}
 	for _, x := range st {
-		sums.leader[x.bin] += float64(x.leader)
-		sums.others[x.bin] += float64(x.others)
-		sums.cast[x.bin] += float64(x.cast)
+		sums.leader[x.bin] += x.leader
+		sums.others[x.bin] += x.others
+		sums.cast[x.bin] += x.cast
 		tb := &res.Bins[x.bin]
 		tb.Stations++
 		tb.Leader += int(x.leader)
@@ -422,15 +426,15 @@ func (s Shpilkin) Estimate(ctx context.Context, e *Election) (*ShpilkinResult, e
 	var oc, oa float64
 	for _, x := range st {
 		r := &regs[x.region]
-		if int(x.bin) <= f.peak {
-			r.lClean += float64(x.leader)
-			r.oClean += float64(x.others)
+		if x.bin <= f.peak {
+			r.lClean += x.leader
+			r.oClean += x.others
 			r.nClean++
-			oc += float64(x.others)
+			oc += x.others
 			res.CleanStations++
 		} else {
-			r.oAbove += float64(x.others)
-			oa += float64(x.others)
+			r.oAbove += x.others
+			oa += x.others
 		}
 	}
 	// The pool of regional effects: regions with MinClean clean stations,
@@ -456,12 +460,12 @@ func (s Shpilkin) Estimate(ctx context.Context, e *Election) (*ShpilkinResult, e
 	// clean ratio; v(O) = a·O + b·O² by least squares of r² on (O, O²).
 	var vClean, s11, s12, s22, t1, t2 float64
 	for _, x := range st {
-		if int(x.bin) > f.peak {
+		if x.bin > f.peak {
 			continue
 		}
 		r := regs[x.region]
-		o := float64(x.others)
-		resid := float64(x.leader) - r.lClean/r.oClean*o
+		o := x.others
+		resid := x.leader - r.lClean/r.oClean*o
 		vClean += resid * resid
 		s11 += o * o
 		s12 += o * o * o
@@ -472,8 +476,8 @@ func (s Shpilkin) Estimate(ctx context.Context, e *Election) (*ShpilkinResult, e
 	va, vb := nonNegativeLS2(s11, s12, s22, t1, t2)
 	var vAbove float64
 	for _, x := range st {
-		if int(x.bin) > f.peak {
-			o := float64(x.others)
+		if x.bin > f.peak {
+			o := x.others
 			vAbove += va*o + vb*o*o
 		}
 	}
@@ -526,7 +530,7 @@ func (s Shpilkin) Estimate(ctx context.Context, e *Election) (*ShpilkinResult, e
 		SE:          (hi - lo) / (2 * z),
 		Level:       s.Level,
 		Method:      ShpilkinMethod,
-		Assumptions: ShpilkinAssumptions,
+		Assumptions: ShpilkinAssumptions(),
 		Official:    res.Official,
 		Anomalous:   res.Anomalous,
 	}

@@ -47,7 +47,9 @@ func TestShpilkinHandComputed(t *testing.T) {
 	assert.InDelta(t, 100*L/(L+O), r.Official, 1e-12)
 	assert.InDelta(t, 100*(2950-550)/5000.0, r.CleanTurnout, 1e-9)
 	assert.Equal(t, ShpilkinMethod, r.Clean.Method)
-	assert.Equal(t, ShpilkinAssumptions, r.Clean.Assumptions)
+	assert.Equal(t, ShpilkinAssumptions(), r.Clean.Assumptions)
+	r.Clean.Assumptions[0] = "changed"
+	assert.NotEqual(t, "changed", ShpilkinAssumptions()[0], "a result's copy is its own")
 	// The bins: the stations land where their turnout says.
 	assert.Equal(t, TurnoutBin{From: 50, To: 51, Stations: 2, Leader: 750, Others: 250, Cast: 1000}, r.Bins[50])
 	assert.Equal(t, 1, r.Bins[95].Stations)
@@ -299,4 +301,22 @@ func TestLowTurnoutStations2024(t *testing.T) {
 	assert.Equal(t, 3666413, evoting)
 	assert.Equal(t, 4436815, moscowStations)
 	assert.InDelta(t, 0.45, float64(evoting)/float64(evoting+moscowStations), 0.005)
+}
+
+// Hand-built elections the readers would never return are refused, not
+// panicked on.
+func TestEstimatorsRefuseNegativeCounts(t *testing.T) {
+	neg := &Election{Candidates: []string{"Leader", "Other"}, Stations: []Station{station("A", 2, 1000, 300, 100)}}
+	neg.Stations[0].Votes[1] = -5
+	ctx := context.Background()
+	_, err := Shpilkin{}.Estimate(ctx, neg)
+	assert.ErrorIs(t, err, ErrNegative)
+	_, err = IntegerTest{}.Run(ctx, neg)
+	assert.ErrorIs(t, err, ErrNegative)
+	_, err = NewHistogram2D(neg, HistogramOptions{})
+	assert.ErrorIs(t, err, ErrNegative)
+	neg.Stations[0].Votes[1] = 100
+	neg.Stations[0].Invalid = -1
+	_, err = Shpilkin{}.Estimate(ctx, neg)
+	assert.ErrorIs(t, err, ErrNegative)
 }
