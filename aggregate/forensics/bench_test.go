@@ -1,0 +1,87 @@
+package forensics
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// Benchmarks of the whole 2024 pipeline and of its parts. The README's
+// figures come from
+//
+//	go test ./aggregate/forensics -run '^$' -bench . -cpu 1 -benchtime 3x -benchmem
+
+// zip2024 returns the bytes of testdata/elections/2024.csv.zip.
+func zip2024(b *testing.B) []byte {
+	b.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "elections", "2024.csv.zip"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return data
+}
+
+// BenchmarkForensics2024 runs everything the README's table needs on the
+// whole 2024 file: read the archive, check every protocol, the totals,
+// the integer-percentage test with 1,000 Monte Carlo replicates and
+// Shpilkin's estimate with 1,000 bootstrap replicates.
+func BenchmarkForensics2024(b *testing.B) {
+	data := zip2024(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		e, err := ReadZip(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = e.Check()
+		_ = e.Results(false)
+		if _, err := (IntegerTest{Seed: 1}).Run(ctx, e); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := (Shpilkin{Seed: 1}).Estimate(ctx, e); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkRead2024(b *testing.B) {
+	data := zip2024(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ReadZip(bytes.NewReader(data), int64(len(data))); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkEstimators2024 times each estimator on the 2024 stations, read
+// once.
+func BenchmarkEstimators2024(b *testing.B) {
+	data := zip2024(b)
+	e, err := ReadZip(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, est := range []struct {
+		name string
+		run  func() error
+	}{
+		{"check", func() error { _ = e.Check(); return nil }},
+		{"integer", func() error { _, err := (IntegerTest{Seed: 1}).Run(ctx, e); return err }},
+		{"shpilkin", func() error { _, err := (Shpilkin{Seed: 1}).Estimate(ctx, e); return err }},
+		{"histogram", func() error { _, err := NewHistogram2D(e, HistogramOptions{}); return err }},
+	} {
+		b.Run(est.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := est.run(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
