@@ -364,7 +364,7 @@ func finishPoll(p Poll, sp dateSpan, at cell, s *shares, o *gridOptions, el *err
 		p.Mode = modeFromMethod(method)
 	}
 	if p.Mode == ModeUnknown {
-		if prof, ok := Lookup(p.Pollster); ok {
+		if prof := o.cfg.profiles.profile(p.Pollster); prof != nil {
 			p.Mode = prof.ModeAt(p.End)
 		}
 	}

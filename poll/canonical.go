@@ -246,26 +246,34 @@ func (in interner) get(s string) string {
 	return v
 }
 
-// pollsterCache memoises CanonicalName and the profile lookup per distinct
-// pollster cell, which would otherwise normalise the name on every row.
-type pollsterCache map[string]pollsterInfo
+// pollsterCache memoises the canonical name and the profile lookup per
+// distinct pollster cell, which would otherwise normalise the name on every
+// row.
+type pollsterCache struct {
+	profiles *Profiles
+	seen     map[string]pollsterInfo
+}
+
+func newPollsterCache(ps *Profiles) pollsterCache {
+	return pollsterCache{profiles: ps, seen: map[string]pollsterInfo{}}
+}
 
 type pollsterInfo struct {
 	name    string
-	profile *Profile
+	profile *Profile // in the reader's set, read only
 }
 
 func (pc pollsterCache) get(raw string) pollsterInfo {
-	if v, ok := pc[raw]; ok {
+	if v, ok := pc.seen[raw]; ok {
 		return v
 	}
 	var v pollsterInfo
-	if p, ok := Lookup(raw); ok {
-		v = pollsterInfo{name: p.Name, profile: &p}
+	if p := pc.profiles.profile(raw); p != nil {
+		v = pollsterInfo{name: p.Name, profile: p}
 	} else {
 		v = pollsterInfo{name: strings.Clone(strings.TrimSpace(raw))}
 	}
-	pc[strings.Clone(raw)] = v
+	pc.seen[strings.Clone(raw)] = v
 	return v
 }
 
@@ -341,7 +349,7 @@ func readCanonical(d *delimited, idx *[numCanonical]int, hdrLine, width int, cfg
 		return nil, errs
 	}
 	polls := make([]Poll, 0, lines)
-	cr := canonReader{rowCursor: rowCursor{idx: idx[:]}, cfg: cfg, in: interner{}, pc: pollsterCache{}}
+	cr := canonReader{rowCursor: rowCursor{idx: idx[:]}, cfg: cfg, in: interner{}, pc: newPollsterCache(cfg.profiles)}
 	for {
 		row, ok := d.nextRow(width, &errs)
 		if !ok {

@@ -14,17 +14,17 @@ type dateSpan struct {
 }
 
 // lastDaySpan returns a function that turns a release dated by its last
-// day into its fieldwork window, FieldDays long from the profile of
+// day into its fieldwork window, FieldDays long from the profile (in ps) of
 // pollster in force at that day, or else of own (the pollster whose page
 // layout the reader reads: the window is a fact of its design, not of the
 // name a caller gives it with WithPollster). approx sets Approx on the
 // result: whether the source's date convention leaves the start inferred.
 // Without a known FieldDays the day is kept as it is.
-func lastDaySpan(pollster, own string, approx bool) func(dateSpan) dateSpan {
+func lastDaySpan(ps *Profiles, pollster, own string, approx bool) func(dateSpan) dateSpan {
 	return func(sp dateSpan) dateSpan {
-		start, ok := FieldworkStart(pollster, sp.End)
+		start, ok := ps.FieldworkStart(pollster, sp.End)
 		if !ok {
-			start, ok = FieldworkStart(own, sp.End)
+			start, ok = ps.FieldworkStart(own, sp.End)
 		}
 		if !ok {
 			return sp

@@ -41,6 +41,16 @@ var (
 	ErrUnknownValue = errors.New("poll: unknown value")
 	// ErrNoShares: neither approve nor disapprove is published.
 	ErrNoShares = errors.New("poll: no share published")
+
+	// ErrMargin: a margin-of-error statement that implies no design effect
+	// (DesignEffectFromMargin): a margin or sample size that is not
+	// positive, or a proportion or confidence level outside (0, 1).
+	ErrMargin = errors.New("poll: invalid margin-of-error statement")
+	// ErrProfile: a pollster profile given to NewProfiles is invalid.
+	ErrProfile = errors.New("poll: invalid pollster profile")
+	// ErrProfileConflict: a name or alias given to NewProfiles already
+	// belongs to another pollster.
+	ErrProfileConflict = errors.New("poll: pollster name already taken")
 )
 
 // ShareSumTolerance is how far, in points, the published shares of one poll

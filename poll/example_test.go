@@ -121,9 +121,30 @@ func ExampleLookup() {
 
 // Levada states a maximum error of 3.4 points at 50% for n = 1600 (95%).
 func ExampleDesignEffectFromMargin() {
-	fmt.Printf("%.2f\n", poll.DesignEffectFromMargin(3.4, 1600, 0.5, 0.95))
+	deff, err := poll.DesignEffectFromMargin(3.4, 1600, 0.5, 0.95)
+	fmt.Printf("%.2f %v\n", deff, err)
+	_, err = poll.DesignEffectFromMargin(3.4, 0, 0.5, 0.95)
+	fmt.Println(errors.Is(err, poll.ErrMargin))
 	// Output:
-	// 1.93
+	// 1.93 <nil>
+	// true
+}
+
+// A caller with its own pollster builds its own set; the built-in set,
+// and so every other caller, is unchanged.
+func ExampleNewProfiles() {
+	ps, err := poll.NewProfiles(poll.Profile{Name: "Acme Research", Aliases: []string{"Акме"},
+		SampleSize: 1000, DesignEffect: 1.5, Mode: poll.Online})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	p := poll.Poll{Pollster: ps.CanonicalName("акме"), End: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}
+	fmt.Printf("%s: deff %.1f, n_eff %.0f\n", p.Pollster, ps.DesignEffect(&p), ps.SampleSize(&p))
+	fmt.Printf("default set: deff %.1f, n_eff %.0f\n", poll.DefaultProfiles().DesignEffect(&p), poll.DefaultProfiles().SampleSize(&p))
+	// Output:
+	// Acme Research: deff 1.5, n_eff 667
+	// default set: deff 1.0, n_eff 0
 }
 
 func ExampleMarkDuplicates() {

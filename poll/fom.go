@@ -89,7 +89,7 @@ func ReadFOM(r io.Reader, opts ...Option) ([]Poll, error) {
 	// A single date is the last day of the omnibus, whose length
 	// (Profile.FieldDays, 3 for FOM's Friday–Sunday «ФОМнибус») comes from
 	// the profile; the first day is inferred, hence DateApprox.
-	o.single = lastDaySpan(o.pollster, "FOM", true)
+	o.single = lastDaySpan(cfg.profiles, o.pollster, "FOM", true)
 	doc, el, err := openRelease(r, &cfg)
 	if err != nil {
 		return nil, err

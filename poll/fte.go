@@ -109,7 +109,7 @@ func Read538(r io.Reader, opts ...Option) ([]Poll, error) {
 	if len(errs) > 0 {
 		return nil, cfg.sourced(errors.Join(errs...))
 	}
-	fr := fteReader{rowCursor: rowCursor{idx: idx[:]}, cfg: &cfg, in: interner{}, pc: pollsterCache{}}
+	fr := fteReader{rowCursor: rowCursor{idx: idx[:]}, cfg: &cfg, in: interner{}, pc: newPollsterCache(cfg.profiles)}
 	polls := make([]Poll, 0, countLines(d.data))
 	width := len(hdr)
 	for {

@@ -62,7 +62,7 @@ func levadaSubject(cfg *readConfig) func(t table, q string) string {
 // pollsterName is WithPollster's name, canonicalised, or def.
 func pollsterName(cfg *readConfig, def string) string {
 	if strings.TrimSpace(cfg.pollster) != "" {
-		return CanonicalName(cfg.pollster)
+		return cfg.profiles.CanonicalName(cfg.pollster)
 	}
 	return def
 }

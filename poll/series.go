@@ -80,7 +80,7 @@ func readSeries(d *delimited, idx *[numSeries]int, hdrLine, width int, cfg *read
 			question = "direction"
 		}
 	}
-	pc := pollsterCache{}
+	pc := newPollsterCache(cfg.profiles)
 	type pending struct {
 		p    Poll
 		pi   pollsterInfo

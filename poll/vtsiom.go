@@ -72,7 +72,7 @@ func ReadVTsIOM(r io.Reader, opts ...Option) ([]Poll, error) {
 	// A week given by one date is the reporting period ending on it
 	// (release-formats.md §3), FieldDays (7) long per the VTsIOM profile;
 	// the page states that convention, so the span is not approximate.
-	o.single = lastDaySpan(o.pollster, "VTsIOM", false)
+	o.single = lastDaySpan(cfg.profiles, o.pollster, "VTsIOM", false)
 	doc, el, err := openRelease(r, &cfg)
 	if err != nil {
 		return nil, err
@@ -94,7 +94,7 @@ func ReadVTsIOM(r io.Reader, opts ...Option) ([]Poll, error) {
 			p.Undecided = math.Round((100-p.Approve-p.Disapprove)*1e6) / 1e6
 			p.Flags |= UndecidedDerived
 		}
-		if prof, ok := Lookup(p.Pollster); ok && cfg.sampleSize == 0 && p.SampleSize == 0 {
+		if prof := cfg.profiles.profile(p.Pollster); prof != nil && cfg.sampleSize == 0 && p.SampleSize == 0 {
 			p.SampleSize = prof.At(p.End).SampleSize
 		}
 		polls = append(polls, p)
