@@ -3,8 +3,6 @@ package adjust
 import (
 	"fmt"
 	"math"
-
-	"github.com/candorpoll/candor/poll"
 )
 
 // Kish returns the design effect due to unequal weighting and the
@@ -17,7 +15,7 @@ import (
 // summing to 1): both quantities are scale-free. This is deliberately not
 // gonum's weighted Variance, which assumes frequency weights. Clustering
 // adds a factor 1 + (m̄ − 1)ρ that weights cannot reveal; use
-// [DesignEffectFromMargin] to capture a pollster's whole design.
+// [poll.DesignEffectFromMargin] to capture a pollster's whole design.
 //
 // Errors wrap [ErrEmpty] for no weights and [ErrValue] for a negative or
 // non-finite weight or all-zero weights.
@@ -48,22 +46,6 @@ func EffectiveN(n int, deff float64) float64 {
 		return float64(n)
 	}
 	return float64(n) / deff
-}
-
-// DesignEffectFromMargin returns the design effect implied by a stated
-// maximum error: a pollster that states margin m (points) at confidence
-// level for nominal sample size n and reference proportion p implies
-//
-//	deff = n·(m/100)² / (z²·p(1 − p)),   n_eff = z²·p(1 − p)/(m/100)².
-//
-// p = 0 means 0.5 and level = 0 means 0.95. It is [poll.DesignEffectFromMargin]
-// with an error instead of NaN: [ErrValue] when the statement is invalid.
-func DesignEffectFromMargin(margin float64, n int, p, level float64) (float64, error) {
-	d := poll.DesignEffectFromMargin(margin, n, p, level)
-	if math.IsNaN(d) {
-		return d, fmt.Errorf("adjust: design effect from margin %v at n = %d, p = %v, level %v: %w", margin, n, p, level, ErrValue)
-	}
-	return d, nil
 }
 
 // ShareVariance returns the sampling variance of a published share p

@@ -32,34 +32,6 @@ func TestKish(t *testing.T) {
 	assert.ErrorIs(t, err, ErrEmpty)
 }
 
-func TestDesignEffectFromMargin(t *testing.T) {
-	// Test values from docs/methods.md §1.3 (z = 1.96 there; we use the
-	// exact quantile, hence the tolerance).
-	tests := []struct {
-		m    float64
-		n    int
-		p    float64
-		deff float64
-	}{
-		{3.4, 1600, 0.5, 1.93},
-		{2.9, 1600, 0.25, 1.87},
-		{2.0, 1600, 0.10, 1.85},
-		{1.5, 1600, 0.05, 1.97},
-		{3.6, 1500, 0, 2.02},
-		{1.0, 11200, 0.5, 1.17},
-		{1.9, 4200, 0.5, 1.58},
-	}
-	for _, tc := range tests {
-		d, err := DesignEffectFromMargin(tc.m, tc.n, tc.p, 0)
-		require.NoError(t, err)
-		assert.InDelta(t, tc.deff, d, 0.006, "%+v", tc)
-	}
-	_, err := DesignEffectFromMargin(-1, 1600, 0.5, 0.95)
-	assert.ErrorIs(t, err, ErrValue)
-	_, err = DesignEffectFromMargin(3, 0, 0.5, 0.95)
-	assert.ErrorIs(t, err, ErrValue)
-}
-
 func TestTotalError(t *testing.T) {
 	// Levada-like poll: p = 0.5, n = 1600, deff 1.9 → sampling SD
 	// √(1.9·0.25/1600) = 0.017230; τ = 1.5 points adds 0.015² to it.

@@ -27,7 +27,7 @@
 //
 //	deff_w = n·Σwᵢ²/(Σwᵢ)² = 1 + CV²(w),   n_eff = (Σwᵢ)²/Σwᵢ²,
 //
-// and [DesignEffectFromMargin] recovers the whole design effect from a
+// and [poll.DesignEffectFromMargin] recovers the whole design effect from a
 // pollster's stated margin of error m at level 1 − α for n and reference
 // share p (Levada's "3.4 points at 50% for n = 1600" gives deff ≈ 1.9):
 //

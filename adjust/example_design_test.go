@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/candorpoll/candor/adjust"
+	"github.com/candorpoll/candor/poll"
 )
 
 func ExampleShareInterval() {
@@ -19,9 +20,9 @@ func ExampleShareInterval() {
 	// Wald     [0.6280, 0.6920]
 }
 
-func ExampleDesignEffectFromMargin() {
+func ExampleEffectiveN() {
 	// Levada states a maximum error of 3.4 points at 50% for n = 1600.
-	deff, _ := adjust.DesignEffectFromMargin(3.4, 1600, 0.5, 0.95)
+	deff, _ := poll.DesignEffectFromMargin(3.4, 1600, 0.5, 0.95)
 	fmt.Printf("deff %.2f, effective n %.0f\n", deff, adjust.EffectiveN(1600, deff))
 	// Output:
 	// deff 1.93, effective n 831

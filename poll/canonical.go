@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -111,42 +111,74 @@ func headerKey(s string) string {
 // placeholders, weekly end dates, derived "don't know").
 func ReadCSV(r io.Reader, opts ...Option) ([]Poll, error) {
 	cfg := newReadConfig(opts)
-	d, hdr, lineErrs, err := openDelimited(r, &cfg)
+	el := &errorList{source: cfg.source}
+	d, first, err := openDelimited(r, &cfg, el)
 	if err != nil {
 		return nil, err
 	}
-	var canon [numCanonical]int
-	var ser [numSeries]int
-	var nCanon int
-	var direction, fte bool
-	// A title row above the header (an export's «Рейтинг одобрения
-	// В. Путина») holds at most one cell; up to maxTitleRows of them are
-	// skipped until a row reads as a header.
-	firstLine := hdr[0].Line
+	firstLine := first[0].Line // first is reused by d
+	h := findCSVHeader(d, first)
+	width := len(h.row)
+	switch h.kind {
+	case csv538:
+		return nil, cfg.sourced(&ParseError{Line: h.row[0].Line, Err: fmt.Errorf("%w: a FiveThirtyEight poll file: read it with Read538", ErrUnknownLayout)})
+	case csvCanonical:
+		polls := readCanonical(d, &h.canon, h.row[0].Line, width, &cfg, countLines(d.data), el)
+		return polls, el.err()
+	case csvSeries:
+		polls := readSeries(d, &h.ser, h.row[0].Line, width, &cfg, h.direction, el)
+		return polls, el.err()
+	}
+	return nil, cfg.sourced(&ParseError{Line: firstLine, Err: fmt.Errorf("%w: header has neither canonical columns (start, end, approve…) nor a date and an approve or disapprove column", ErrUnknownLayout)})
+}
+
+// csvKind is the layout a header row shows (findCSVHeader).
+type csvKind uint8
+
+const (
+	csvUnknown   csvKind = iota
+	csvCanonical         // canonical columns: start, end, or three others and no date
+	csvSeries            // a date and an approve or disapprove column
+	csv538               // a column only FiveThirtyEight's files have
+)
+
+// csvHeader is the header of a delimited file as ReadCSV reads it.
+type csvHeader struct {
+	row       []cell
+	kind      csvKind
+	canon     [numCanonical]int // column of each canonical field, -1 when absent
+	ser       [numSeries]int    // column of each series field, -1 when absent
+	direction bool              // Levada's "right direction" question
+}
+
+// findCSVHeader finds the header of a delimited file from its first
+// record: a title row above the header (an export's «Рейтинг одобрения
+// В. Путина») holds at most one cell, and up to maxTitleRows of them are
+// skipped until a row reads as a header. It reads the records it skips
+// from d; row is a copy.
+func findCSVHeader(d *delimited, first []cell) csvHeader {
+	h := csvHeader{row: slices.Clone(first)}
 	for skipped := 0; ; skipped++ {
-		nCanon, direction, fte = scanHeader(hdr, &canon, &ser)
-		if canon[colStart] >= 0 || canon[colEnd] >= 0 || nCanon >= 3 || ser[serDate] >= 0 || fte ||
-			skipped == maxTitleRows || !isTitleRow(hdr) {
-			break
+		var nCanon int
+		var fte bool
+		nCanon, h.direction, fte = scanHeader(h.row, &h.canon, &h.ser)
+		switch {
+		case fte:
+			h.kind = csv538
+		case h.canon[colStart] >= 0 || h.canon[colEnd] >= 0 || (nCanon >= 3 && h.ser[serDate] < 0):
+			h.kind = csvCanonical
+		case h.ser[serDate] >= 0 && (h.ser[serApprove] >= 0 || h.ser[serDisapprove] >= 0):
+			h.kind = csvSeries
+		}
+		if h.kind != csvUnknown || h.ser[serDate] >= 0 || nCanon >= 3 || skipped == maxTitleRows || !isTitleRow(h.row) {
+			return h
 		}
 		next, err := d.next()
 		if err != nil {
-			break // no header below the title: reported as unknown layout
+			return h // no header below the title: an unknown layout
 		}
-		hdr = append([]cell(nil), next...)
+		h.row = slices.Clone(next)
 	}
-	width := len(hdr)
-	switch {
-	case fte:
-		return nil, cfg.sourced(&ParseError{Line: hdr[0].Line, Err: fmt.Errorf("%w: a FiveThirtyEight poll file: read it with Read538", ErrUnknownLayout)})
-	case canon[colStart] >= 0 || canon[colEnd] >= 0 || (nCanon >= 3 && ser[serDate] < 0):
-		polls, errs := readCanonical(d, &canon, hdr[0].Line, width, &cfg, countLines(d.data))
-		return polls, cfg.joined(lineErrs, errs)
-	case ser[serDate] >= 0 && (ser[serApprove] >= 0 || ser[serDisapprove] >= 0):
-		polls, errs := readSeries(d, &ser, hdr[0].Line, width, &cfg, direction)
-		return polls, cfg.joined(lineErrs, errs)
-	}
-	return nil, cfg.sourced(&ParseError{Line: firstLine, Err: fmt.Errorf("%w: header has neither canonical columns (start, end, approve…) nor a date and an approve or disapprove column", ErrUnknownLayout)})
 }
 
 // maxTitleRows is how many one-cell rows ReadCSV skips looking for its
@@ -196,22 +228,6 @@ func (c *readConfig) sourced(err error) error {
 	return err
 }
 
-// joined merges the errors of undecodable lines with those of the rows,
-// in line order, with the source name set. Values are copied so that an
-// error never keeps the whole input text alive.
-func (c *readConfig) joined(lineErrs, errs []error) error {
-	if len(lineErrs) > 0 {
-		errs = append(lineErrs, errs...)
-		sortParseErrors(errs)
-	}
-	for _, e := range errs {
-		if pe, ok := e.(*ParseError); ok {
-			pe.Value = strings.Clone(pe.Value)
-		}
-	}
-	return c.sourced(errors.Join(errs...))
-}
-
 // missingColumn is the fatal error for an absent required column, at the
 // header's line.
 func missingColumn(line int, name string) error {
@@ -234,38 +250,94 @@ func rowWidthError(row []cell, width int) *ParseError {
 }
 
 // interner shares one copy of strings that repeat across rows (pollster,
-// question, source…), so that polls do not pin whole CSV records.
-type interner map[string]string
+// question, source…), so that polls do not pin whole CSV records. A few
+// recent values per column answer the common case, a value seen a row or
+// two above, without hashing.
+type interner struct {
+	m      map[string]string
+	recent []recent[string] // by column
+}
 
-func (in interner) get(s string) string {
-	if v, ok := in[s]; ok {
+func newInterner(columns int) interner {
+	return interner{m: map[string]string{}, recent: make([]recent[string], columns)}
+}
+
+// get returns the shared copy of s, the text of column f.
+func (in interner) get(f int, s string) string {
+	if v, ok := in.recent[f].get(s); ok {
 		return v
 	}
-	v := strings.Clone(s)
-	in[v] = v
+	v, ok := in.m[s]
+	if !ok {
+		v = strings.Clone(s)
+		in.m[v] = v
+	}
+	in.recent[f].put(s, v)
 	return v
 }
 
-// pollsterCache memoises CanonicalName and the profile lookup per distinct
-// pollster cell, which would otherwise normalise the name on every row.
-type pollsterCache map[string]pollsterInfo
+// recent remembers the last few distinct texts of a column and what they
+// mapped to: a few string comparisons are cheaper than hashing, and columns
+// of poll files cycle through few values.
+type recent[V any] struct {
+	raw  [8]string // views of the input; valid while it is read
+	val  [8]V
+	n, i int
+}
+
+func (r *recent[V]) get(s string) (V, bool) {
+	for k := 0; k < r.n; k++ {
+		if r.raw[k] == s {
+			return r.val[k], true
+		}
+	}
+	var zero V
+	return zero, false
+}
+
+func (r *recent[V]) put(s string, v V) {
+	r.raw[r.i], r.val[r.i] = s, v
+	r.i = (r.i + 1) % len(r.raw)
+	r.n = max(r.n, r.i)
+	if r.i == 0 {
+		r.n = len(r.raw)
+	}
+}
+
+// pollsterCache memoises the canonical name and the profile lookup per
+// distinct pollster cell, which would otherwise normalise the name on every
+// row.
+type pollsterCache struct {
+	profiles *Profiles
+	seen     map[string]pollsterInfo
+	recent   *recent[pollsterInfo]
+}
+
+func newPollsterCache(ps *Profiles) pollsterCache {
+	return pollsterCache{profiles: ps, seen: map[string]pollsterInfo{}, recent: &recent[pollsterInfo]{}}
+}
 
 type pollsterInfo struct {
 	name    string
-	profile *Profile
+	profile *Profile // in the reader's set, read only
 }
 
 func (pc pollsterCache) get(raw string) pollsterInfo {
-	if v, ok := pc[raw]; ok {
+	if v, ok := pc.recent.get(raw); ok {
+		return v
+	}
+	if v, ok := pc.seen[raw]; ok {
+		pc.recent.put(raw, v)
 		return v
 	}
 	var v pollsterInfo
-	if p, ok := Lookup(raw); ok {
-		v = pollsterInfo{name: p.Name, profile: &p}
+	if p := pc.profiles.profile(raw); p != nil {
+		v = pollsterInfo{name: p.Name, profile: p}
 	} else {
 		v = pollsterInfo{name: strings.Clone(strings.TrimSpace(raw))}
 	}
-	pc[strings.Clone(raw)] = v
+	pc.seen[strings.Clone(raw)] = v
+	pc.recent.put(raw, v)
 	return v
 }
 
@@ -326,35 +398,46 @@ func canonicalColumnOf(field string) int {
 	return -1
 }
 
-// readCanonical reads the rows of a canonical file after its header.
-func readCanonical(d *delimited, idx *[numCanonical]int, hdrLine, width int, cfg *readConfig, lines int) ([]Poll, []error) {
-	var errs []error
+// readCanonical reads the rows of a canonical file after its header,
+// pushing its errors to el.
+func readCanonical(d *delimited, idx *[numCanonical]int, hdrLine, width int, cfg *readConfig, lines int, el *errorList) []Poll {
+	missing := false
 	if idx[colPollster] < 0 && cfg.pollster == "" {
-		errs = append(errs, missingColumn(hdrLine, "pollster"))
+		el.push(missingColumn(hdrLine, "pollster"))
+		missing = true
 	}
 	for _, c := range []int{colStart, colEnd, colApprove, colDisapprove} {
 		if idx[c] < 0 {
-			errs = append(errs, missingColumn(hdrLine, canonicalColumns[c]))
+			el.push(missingColumn(hdrLine, canonicalColumns[c]))
+			missing = true
 		}
 	}
-	if len(errs) > 0 {
-		return nil, errs
+	if missing {
+		return nil
 	}
 	polls := make([]Poll, 0, lines)
-	cr := canonReader{rowCursor: rowCursor{idx: idx[:]}, cfg: cfg, in: interner{}, pc: pollsterCache{}}
+	cr := canonReader{rowCursor: rowCursor{idx: idx[:]}, cfg: cfg, in: newInterner(numCanonical), pc: newPollsterCache(cfg.profiles)}
 	for {
-		row, ok := d.nextRow(width, &errs)
+		row, ok := d.nextRow(width, el)
 		if !ok {
 			break
 		}
-		polls = append(polls, Poll{})
+		// The next slot is zero already (fresh from make, or cleared after
+		// a rejected row): parse fills it in place instead of appending a
+		// zero Poll, which would write every byte of the result twice.
+		if len(polls) < cap(polls) {
+			polls = polls[:len(polls)+1]
+		} else {
+			polls = append(polls, Poll{}) // more records than lines counted: cannot happen
+		}
 		p := &polls[len(polls)-1]
 		if pe := cr.parse(p, row); pe != nil {
+			*p = Poll{}
 			polls = polls[:len(polls)-1]
-			errs = append(errs, pe)
+			el.push(pe)
 		}
 	}
-	return polls, errs
+	return polls
 }
 
 // canonReader holds what is shared across the rows of one canonical file.
@@ -369,6 +452,9 @@ type canonReader struct {
 // design effect, weight): an empty cell is 0 and NA is NaN, which keeps the
 // round trip exact.
 func (cr *canonReader) optional(c int) float64 {
+	if cr.text(c) == "" {
+		return 0
+	}
 	s := strings.TrimSpace(cr.text(c))
 	if s == "" {
 		return 0
@@ -381,6 +467,9 @@ func (cr *canonReader) optional(c int) float64 {
 }
 
 func (cr *canonReader) date(c int) time.Time {
+	if t, ok := quickDay(cr.text(c)); ok {
+		return t
+	}
 	s := strings.TrimSpace(cr.text(c))
 	if s == "" {
 		return time.Time{}
@@ -396,24 +485,36 @@ func (cr *canonReader) date(c int) time.Time {
 	return sp.End
 }
 
+// setText sets *dst to the interned text of column c unless it is empty:
+// parse fills a zero Poll, and skipping the store of an empty string
+// saves a pointer write (a write barrier while the collector runs, as it
+// does while a large result is being filled).
+func (cr *canonReader) setText(dst *string, c int) {
+	if s := cr.text(c); s != "" {
+		*dst = cr.in.get(c, s)
+	}
+}
+
 func (cr *canonReader) parse(p *Poll, row []cell) *ParseError {
 	cr.row, cr.err = row, nil
 	cfg := cr.cfg
 
 	pi := cr.pc.get(cr.pollster(colPollster, cfg.pollster))
 	p.Pollster = pi.name
-	p.Question = cr.in.get(cr.text(colQuestion))
+	p.Question = cr.in.get(colQuestion, cr.text(colQuestion))
 	if p.Question == "" {
 		p.Question = cfg.question
 	}
-	p.Subject = cr.in.get(cr.text(colSubject))
+	p.Subject = cr.in.get(colSubject, cr.text(colSubject))
 	if p.Subject == "" {
 		p.Subject = cfg.subject
 	}
-	p.Subgroup = cr.in.get(cr.text(colSubgroup))
+	cr.setText(&p.Subgroup, colSubgroup)
 	p.Start = cr.date(colStart)
 	p.End = cr.date(colEnd)
-	p.Published = cr.date(colPublished)
+	if t := cr.date(colPublished); !t.IsZero() {
+		p.Published = t // the slot is zero: no store (and no write barrier) for the common empty cell
+	}
 	if p.Start.IsZero() {
 		cr.fail(colStart, fmt.Errorf("%w: start date", ErrMissing))
 	}
@@ -456,7 +557,7 @@ func (cr *canonReader) parse(p *Poll, row []cell) *ParseError {
 	p.ResponseRate = cr.optional(colResponseRate)
 	p.DesignEffect = cr.optional(colDesignEffect)
 	p.Weight = cr.optional(colWeight)
-	p.Grade = cr.in.get(cr.text(colGrade))
+	cr.setText(&p.Grade, colGrade)
 	p.AdjustedApprove = cr.number(colAdjustedApprove)
 	p.AdjustedDisapprove = cr.number(colAdjustedDisapprove)
 	if f, err := ParseFlags(cr.text(colFlags)); err != nil {
@@ -467,8 +568,8 @@ func (cr *canonReader) parse(p *Poll, row []cell) *ParseError {
 	if s := cr.text(colID); s != "" {
 		p.ID = strings.Clone(s)
 	}
-	p.Labels = cr.in.get(cr.text(colLabels))
-	p.Source = cr.in.get(cr.text(colSource))
+	cr.setText(&p.Labels, colLabels)
+	p.Source = cr.in.get(colSource, cr.text(colSource))
 	if p.Source == "" {
 		p.Source = cfg.source
 	}
@@ -741,19 +842,4 @@ func appendField(buf []byte, s string, sep byte) []byte {
 		buf = append(buf, s[i])
 	}
 	return append(buf, '"', sep)
-}
-
-// sortParseErrors orders errors by line then column (non-ParseErrors last).
-func sortParseErrors(errs []error) {
-	key := func(e error) (int, int) {
-		if pe, ok := e.(*ParseError); ok {
-			return pe.Line, pe.Column
-		}
-		return math.MaxInt, 0
-	}
-	sort.SliceStable(errs, func(i, j int) bool {
-		li, ci := key(errs[i])
-		lj, cj := key(errs[j])
-		return li < lj || (li == lj && ci < cj)
-	})
 }

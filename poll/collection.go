@@ -27,7 +27,7 @@ func Sort(polls []Poll) {
 // Filter selects polls. Each zero field places no constraint; set fields
 // must all match.
 type Filter struct {
-	Pollster   string     // matched by canonical name (see CanonicalName), so aliases work
+	Pollster   string     // matched by canonical name (Profiles.CanonicalName), so aliases work
 	Question   string     // exact
 	Subject    string     // exact
 	Subgroup   string     // exact
@@ -36,12 +36,14 @@ type Filter struct {
 	// From and To bound the fieldwork end date, inclusive; a zero time is
 	// open-ended.
 	From, To time.Time
+	// Profiles resolves Pollster's aliases; nil means DefaultProfiles().
+	Profiles *Profiles
 }
 
 // Match reports whether p satisfies every constraint of f.
 func (f Filter) Match(p *Poll) bool {
 	switch {
-	case f.Pollster != "" && CanonicalName(f.Pollster) != p.Pollster && f.Pollster != p.Pollster,
+	case f.Pollster != "" && f.Profiles.CanonicalName(f.Pollster) != p.Pollster && f.Pollster != p.Pollster,
 		f.Question != "" && f.Question != p.Question,
 		f.Subject != "" && f.Subject != p.Subject,
 		f.Subgroup != "" && f.Subgroup != p.Subgroup,
@@ -59,7 +61,7 @@ func (f Filter) Match(p *Poll) bool {
 func (f Filter) Apply(polls []Poll) []Poll {
 	var out []Poll
 	if f.Pollster != "" {
-		f.Pollster = CanonicalName(f.Pollster) // once, not per poll
+		f.Pollster = f.Profiles.CanonicalName(f.Pollster) // once, not per poll
 	}
 	for i := range polls {
 		if f.Match(&polls[i]) {

@@ -7,14 +7,11 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 	"unsafe"
 )
-
-// ErrSyntax wraps a CSV syntax error, such as a bare quote inside an
-// unquoted field or a quoted field that never closes.
-var ErrSyntax = errors.New("poll: malformed CSV")
 
 // delimited streams the records of decoded text (see decodeText) with the
 // position of every field. A syntax error rejects the record it occurs in
@@ -48,7 +45,8 @@ func newDelimited(data []byte, comma rune) *delimited {
 	}
 	// The text is a view of data, not a copy (a second copy of a large input
 	// costs as much as parsing it): data comes from decodeText, which hands
-	// over a buffer nothing else holds, and it is never written again.
+	// over a buffer nothing writes (Read shares one among the readers it
+	// tries), and it is never written.
 	// Strings kept beyond a read are cloned or interned by the readers.
 	text := ""
 	if len(data) > 0 {
@@ -76,7 +74,14 @@ func (d *delimited) nextFast() ([]cell, error) {
 		if end == 0 {
 			continue
 		}
-		row, ok := splitLine(rest[:end], d.comma, d.line, d.row[:0])
+		line := rest[:end]
+		var row []cell
+		ok := true
+		if d.comma < utf8.RuneSelf && strings.IndexByte(line, '"') < 0 {
+			row = splitPlain(line, byte(d.comma), d.line, d.row[:0])
+		} else {
+			row, ok = splitLine(line, d.comma, d.line, d.row[:0])
+		}
 		d.row = row
 		if ok {
 			return d.row, nil
@@ -86,6 +91,62 @@ func (d *delimited) nextFast() ([]cell, error) {
 		return d.next()
 	}
 	return nil, io.EOF
+}
+
+// splitPlain splits a line without quotes at an ASCII separator, eight
+// bytes at a time: the fields of poll files are short, and a library scan
+// per field costs more than finding every separator of a word at once.
+func splitPlain(line string, comma byte, lineNo int, row []cell) []cell {
+	pattern := lo8 * uint64(comma)
+	start, col := 0, 1
+	i := 0
+	for ; i+8 <= len(line); i += 8 {
+		m := zeroBytes(load8(line, i) ^ pattern) // the bytes equal to comma
+		for m != 0 {
+			j := i + bits.TrailingZeros64(m)/8
+			row = append(row, cell{Text: line[start:j], Line: lineNo, Col: col})
+			start, col = j+1, col+1
+			m &= m - 1
+		}
+	}
+	for ; i < len(line); i++ {
+		if line[i] == comma {
+			row = append(row, cell{Text: line[start:i], Line: lineNo, Col: col})
+			start, col = i+1, col+1
+		}
+	}
+	return append(row, cell{Text: line[start:], Line: lineNo, Col: col})
+}
+
+const lo8, hi8 = 0x0101010101010101, 0x8080808080808080
+
+// load8 returns the eight bytes of s at i as a little-endian word.
+func load8(s string, i int) uint64 {
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+}
+
+// zeroBytes returns the high bit of each zero byte of x, exactly (no
+// borrow from one byte into the next, unlike the shorter test).
+func zeroBytes(x uint64) uint64 { return ^((x&^hi8 + ^uint64(hi8)) | x | ^uint64(hi8)) }
+
+// indexSepOrQuote returns the index of the first byte of s that is sep or
+// a double quote, or -1; eight bytes at a time.
+func indexSepOrQuote(s string, sep byte) int {
+	ps, pq := lo8*uint64(sep), lo8*uint64('"')
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := load8(s, i)
+		if m := zeroBytes(x^ps) | zeroBytes(x^pq); m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] == sep || s[i] == '"' {
+			return i
+		}
+	}
+	return -1
 }
 
 // splitLine splits one line into fields: unquoted fields as they stand,
@@ -125,12 +186,19 @@ func splitLine(line string, comma rune, lineNo int, row []cell) (_ []cell, ok bo
 			line = line[sepLen:]
 			continue
 		}
-		i := strings.IndexRune(line, comma)
+		var i int
+		if comma < utf8.RuneSelf {
+			if i = indexSepOrQuote(line, byte(comma)); i >= 0 && line[i] == '"' {
+				return row, false // a bare quote
+			}
+		} else {
+			i = strings.IndexRune(line, comma)
+		}
 		field := line
 		if i >= 0 {
 			field = line[:i]
 		}
-		if strings.IndexByte(field, '"') >= 0 {
+		if comma >= utf8.RuneSelf && strings.IndexByte(field, '"') >= 0 {
 			return row, false // a bare quote
 		}
 		row = append(row, cell{Text: field, Line: lineNo, Col: col})
@@ -249,70 +317,50 @@ func fieldOfByte(prefix []byte, comma rune) int {
 	return field
 }
 
-// fieldColumns turns the byte columns of decodeTextLines' line errors into
-// field numbers, once the separator is known, so that every ParseError of a
-// delimited reader counts columns the same way.
-func fieldColumns(lineErrs []error, comma rune) {
-	for _, e := range lineErrs {
-		if pe, ok := e.(*ParseError); ok && pe.Column > 0 && pe.Column <= len(pe.Value)+1 {
-			pe.Column = fieldOfByte([]byte(pe.Value[:pe.Column-1]), comma)
+// commaFor returns the separator of delimited text: cfg's, or sniffed.
+func commaFor(cfg *readConfig) func([]byte) rune {
+	return func(data []byte) rune {
+		if cfg.comma != 0 {
+			return cfg.comma
 		}
+		return sniffComma(data)
 	}
 }
 
 // openDelimited starts reading a file whose records are lines, for ReadCSV
-// and Read538: it decodes r with undecodable lines blanked (reported in
-// lineErrs, with field numbers) and reads the header. err, fatal, has the
-// source set.
-func openDelimited(r io.Reader, cfg *readConfig) (d *delimited, hdr []cell, lineErrs []error, err error) {
-	data, lineErrs, err := decodeTextLines(r, cfg.enc, blankBadLines)
+// and Read538: it decodes r with undecodable lines blanked (pushed to el,
+// with field numbers) and reads the header. err, fatal, has the source
+// set.
+func openDelimited(r io.Reader, cfg *readConfig, el *errorList) (d *delimited, hdr []cell, err error) {
+	data, err := decodeTextLines(r, cfg.enc, blankBadLines, commaFor(cfg), el)
 	if err != nil {
-		return nil, nil, nil, cfg.sourced(err)
+		return nil, nil, cfg.sourced(err)
 	}
 	d = newDelimited(data, cfg.comma)
-	fieldColumns(lineErrs, d.comma)
 	hdr, err = d.next()
 	if err == io.EOF {
-		return nil, nil, nil, cfg.sourced(&ParseError{Line: 1, Err: ErrEmpty})
+		return nil, nil, cfg.sourced(&ParseError{Line: 1, Err: ErrEmpty})
 	}
 	if err != nil {
-		return nil, nil, nil, cfg.sourced(err)
+		return nil, nil, cfg.sourced(err)
 	}
-	return d, hdr, lineErrs, nil
+	return d, hdr, nil
 }
 
-// readDelimited reads a whole CSV/TSV text into a table. Every record that
-// parses is kept, with each cell's line and field number (a quoted field
-// spanning lines has its first line); the error joins one *ParseError per
-// malformed record. See newDelimited for the separator.
-func readDelimited(data []byte, comma rune) (table, error) {
-	d := newDelimited(data, comma)
-	var t table
-	var errs []error
-	for {
-		row, ok := d.nextRow(0, &errs)
-		if !ok {
-			break
-		}
-		t.Rows = append(t.Rows, append([]cell(nil), row...))
-	}
-	return t, errors.Join(errs...)
-}
-
-// nextRow returns the next well-formed record, appending to errs a
+// nextRow returns the next well-formed record, pushing to el a
 // *ParseError for every record it skips: malformed (ErrSyntax) or, when
 // width > 0, of another width than the header's (see rowWidthError). ok
 // is false at the end of the input, and after an error that is not a
-// ParseError (a failing reader), which it also appends, since reading
+// ParseError (a failing reader), which it also pushes, since reading
 // cannot go on past it. The row is reused by the next call (see next).
-func (d *delimited) nextRow(width int, errs *[]error) (row []cell, ok bool) {
+func (d *delimited) nextRow(width int, el *errorList) (row []cell, ok bool) {
 	for {
 		row, err := d.next()
 		if err == io.EOF {
 			return nil, false
 		}
 		if err != nil {
-			*errs = append(*errs, err)
+			el.push(err)
 			if _, ok := err.(*ParseError); !ok {
 				return nil, false
 			}
@@ -320,7 +368,7 @@ func (d *delimited) nextRow(width int, errs *[]error) (row []cell, ok bool) {
 		}
 		if width > 0 {
 			if pe := rowWidthError(row, width); pe != nil {
-				*errs = append(*errs, pe)
+				el.push(pe)
 				continue
 			}
 		}

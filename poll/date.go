@@ -14,17 +14,17 @@ type dateSpan struct {
 }
 
 // lastDaySpan returns a function that turns a release dated by its last
-// day into its fieldwork window, FieldDays long from the profile of
+// day into its fieldwork window, FieldDays long from the profile (in ps) of
 // pollster in force at that day, or else of own (the pollster whose page
 // layout the reader reads: the window is a fact of its design, not of the
 // name a caller gives it with WithPollster). approx sets Approx on the
 // result: whether the source's date convention leaves the start inferred.
 // Without a known FieldDays the day is kept as it is.
-func lastDaySpan(pollster, own string, approx bool) func(dateSpan) dateSpan {
+func lastDaySpan(ps *Profiles, pollster, own string, approx bool) func(dateSpan) dateSpan {
 	return func(sp dateSpan) dateSpan {
-		start, ok := FieldworkStart(pollster, sp.End)
+		start, ok := ps.FieldworkStart(pollster, sp.End)
 		if !ok {
-			start, ok = FieldworkStart(own, sp.End)
+			start, ok = ps.FieldworkStart(own, sp.End)
 		}
 		if !ok {
 			return sp
@@ -42,9 +42,12 @@ func lastDaySpan(pollster, own string, approx bool) func(dateSpan) dateSpan {
 //	MM.YYYY, M.YYYY, YYYY-MM a calendar month: first to last day, Approx
 //
 // Surrounding white space is ignored. ok is false when s is not one of
-// these forms or names no real day (31.02.2020). Float-damaged month labels
+// these forms or names no real day (31.02.2020) of 1900–2099. Float-damaged month labels
 // ("8.202") are not accepted here; see parseLegacyMonth.
 func parseNumericDate(s string) (dateSpan, bool) {
+	if t, ok := quickDay(s); ok {
+		return dateSpan{Start: t, End: t}, true
+	}
 	s = strings.TrimSpace(s)
 	var parts [3]string
 	n, sep := splitDate(s, &parts)
@@ -119,13 +122,96 @@ func atoiSmall(s string) int {
 	return v
 }
 
-// numericDay builds a one-day span, rejecting impossible dates.
+// quickDay parses the two day forms poll files hold by the million —
+// YYYY-MM-DD (WriteCSV, series files) and M/D/YYYY or M/D/YY
+// (FiveThirtyEight) — without splitting, to the day parseNumericDate would
+// give; ok is false for anything else, which the general parsers then read.
+func quickDay(s string) (time.Time, bool) {
+	var y, m, d int
+	if len(s) == 10 && s[4] == '-' && s[7] == '-' {
+		var ok1, ok2, ok3 bool
+		y, ok1 = digitsAt(s, 0, 4)
+		m, ok2 = digitsAt(s, 5, 2)
+		d, ok3 = digitsAt(s, 8, 2)
+		if !ok1 || !ok2 || !ok3 {
+			return time.Time{}, false
+		}
+	} else {
+		i := strings.IndexByte(s, '/')
+		if i < 1 || i > 2 {
+			return time.Time{}, false
+		}
+		j := i + 1 + strings.IndexByte(s[i+1:], '/')
+		if j-i-1 < 1 || j-i-1 > 2 || (len(s)-j-1 != 4 && len(s)-j-1 != 2) {
+			return time.Time{}, false
+		}
+		var ok1, ok2, ok3 bool
+		m, ok1 = digitsAt(s, 0, i)
+		d, ok2 = digitsAt(s, i+1, j-i-1)
+		y, ok3 = digitsAt(s, j+1, len(s)-j-1)
+		if !ok1 || !ok2 || !ok3 {
+			return time.Time{}, false
+		}
+		if len(s)-j-1 == 2 {
+			y += 2000
+		}
+	}
+	if m < 1 || m > 12 || d < 1 || d > daysIn(y, m) || y < 1900 || y > 2099 {
+		return time.Time{}, false
+	}
+	return time.Unix(unixDays(y, m, d)*86400, 0).UTC(), true
+}
+
+// digitsAt returns the number the n bytes of s at i spell, which must all
+// be ASCII digits.
+func digitsAt(s string, i, n int) (int, bool) {
+	v := 0
+	for _, c := range []byte(s[i : i+n]) {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int(c-'0')
+	}
+	return v, true
+}
+
+// daysIn returns the number of days in month m of year y.
+func daysIn(y, m int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// unixDays returns the days from 1970-01-01 to y-m-d in the proleptic
+// Gregorian calendar (Hinnant's days_from_civil).
+func unixDays(y, m, d int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400 // y ≥ 1899 here, so no negative division
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era*146097 + doe - 719468)
+}
+
+// numericDay builds a one-day span, rejecting impossible dates: days that
+// do not exist, and years outside 1900–2099, which no poll has (a
+// spreadsheet's zero date 01.01.0001, a year typed 0100).
 func numericDay(ys, ms, ds string) (dateSpan, bool) {
 	if len(ms) > 2 || len(ds) > 2 || len(ys) != 4 {
 		return dateSpan{}, false
 	}
 	y, m, d := atoiSmall(ys), atoiSmall(ms), atoiSmall(ds)
-	if m < 1 || m > 12 || d < 1 {
+	if m < 1 || m > 12 || d < 1 || y < 1900 || y > 2099 {
 		return dateSpan{}, false
 	}
 	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)

@@ -44,13 +44,15 @@
 //
 // The design effect is the poll's own when set, else its pollster's profile
 // at the poll's end date, else 1; n falls back on the profile's usual sample
-// size (Poll.EffectiveDesignEffect, Poll.EffectiveSampleSize). A pollster
-// that states a maximum error m (points) for a nominal n at a reference
-// proportion p implies
+// size (Profiles.DesignEffect, Profiles.SampleSize against a given set of
+// profiles; Poll.EffectiveDesignEffect and Poll.EffectiveSampleSize against
+// the built-in set). A pollster that states a maximum error m (points) for
+// a nominal n at a reference proportion p implies
 //
 //	deff = n·(m/100)² / (z²·p(1 − p))
 //
-// (DesignEffectFromMargin). Levada's "3.4 points at 50% for n = 1600" gives
+// (DesignEffectFromMargin, which reports a statement that implies none
+// with ErrMargin). Levada's "3.4 points at 50% for n = 1600" gives
 // 1.93; its four statements (3.4/2.9/2.0/1.5 points at 50/25/10/5%) average
 // 1.90. FOM's "≤ 3.6%" for 1,500 gives 2.02; VTsIOM's "≤ 1%" for 11,200
 // gives 1.17 and its 2017 "1.9%" for 4,200 gives 1.58.
@@ -68,9 +70,17 @@
 // 1,600 interviews a day in June 2018), and the length of one release's
 // fieldwork when sources date it by its last day (FieldDays: 3 for FOM's
 // Friday–Sunday omnibus, 7 for VTsIOM's weekly aggregate; FieldworkStart).
-// Every reader takes fieldwork windows from there. Built-ins cover Levada, VTsIOM,
-// FOM, Russian Field, Chronicles and ExtremeScan; Register adds or replaces
-// profiles and is safe for concurrent use.
+// Every reader takes fieldwork windows from there.
+//
+// Profiles are held in sets (Profiles), which never change once built, so
+// that no caller can change what another caller's reader or model sees:
+// DefaultProfiles is the built-in set (Levada, VTsIOM, FOM, Russian Field,
+// Chronicles and ExtremeScan); NewProfiles builds a set that adds profiles
+// or replaces built-ins, checking each profile and that no name or alias
+// belongs to two pollsters. Readers use the set given by WithProfiles
+// (default: the built-ins). The package-level Lookup, CanonicalName and
+// FieldworkStart and Poll's EffectiveDesignEffect and EffectiveSampleSize
+// read the built-in set only. A nil *Profiles is the built-in set.
 //
 // # Readers
 //

@@ -29,7 +29,28 @@ func ExampleReadCSV() {
 	// Output:
 	// VTsIOM 2006-01-09..2006-01-15 face-to-face approve 75.4 disapprove 17.2 undecided 7.4 [undecided-derived|date-approx]
 	// VTsIOM 2006-01-16..2006-01-22 face-to-face approve 73.8 disapprove 18.3 undecided 7.9 [undecided-derived|date-approx]
-	// rejected: vciom.csv:line 4, column 2: "NA": poll: required value missing: neither approve nor disapprove is published
+	// rejected: vciom.csv:4:2: "NA": poll: required value missing: neither approve nor disapprove is published
+}
+
+// Read decides the layout from the content and says what it found: here a
+// series file whose source column names VTsIOM, so VTsIOM's polls (never
+// another reader's label for them), with the NA week reported.
+func ExampleRead() {
+	in := `"Date","Approve","Disapprove","source"
+2006-01-15,75.4,17.2,"VTsIOM"
+2006-01-22,73.8,18.3,"VTsIOM"
+2006-01-29,NA,NA,"VTsIOM"
+`
+	polls, det, err := poll.Read(strings.NewReader(in), poll.WithSource("vciom.csv"))
+	fmt.Println(det)
+	fmt.Println(len(polls), "polls;", det.Format, det.Pollsters)
+	for _, pe := range poll.ParseErrors(err) {
+		fmt.Println("rejected:", pe)
+	}
+	// Output:
+	// csv (series file, UTF-8): 2 polls of VTsIOM, 1 rejected; line 1: header with a date and approve/disapprove columns (Date, Approve, Disapprove, source)
+	// 2 polls; csv [VTsIOM]
+	// rejected: vciom.csv:4:2: "NA": poll: required value missing: neither approve nor disapprove is published
 }
 
 // Every bad row is reported with its line, column and a sentinel error,
@@ -121,9 +142,30 @@ func ExampleLookup() {
 
 // Levada states a maximum error of 3.4 points at 50% for n = 1600 (95%).
 func ExampleDesignEffectFromMargin() {
-	fmt.Printf("%.2f\n", poll.DesignEffectFromMargin(3.4, 1600, 0.5, 0.95))
+	deff, err := poll.DesignEffectFromMargin(3.4, 1600, 0.5, 0.95)
+	fmt.Printf("%.2f %v\n", deff, err)
+	_, err = poll.DesignEffectFromMargin(3.4, 0, 0.5, 0.95)
+	fmt.Println(errors.Is(err, poll.ErrMargin))
 	// Output:
-	// 1.93
+	// 1.93 <nil>
+	// true
+}
+
+// A caller with its own pollster builds its own set; the built-in set,
+// and so every other caller, is unchanged.
+func ExampleNewProfiles() {
+	ps, err := poll.NewProfiles(poll.Profile{Name: "Acme Research", Aliases: []string{"Акме"},
+		SampleSize: 1000, DesignEffect: 1.5, Mode: poll.Online})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	p := poll.Poll{Pollster: ps.CanonicalName("акме"), End: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}
+	fmt.Printf("%s: deff %.1f, n_eff %.0f\n", p.Pollster, ps.DesignEffect(&p), ps.SampleSize(&p))
+	fmt.Printf("default set: deff %.1f, n_eff %.0f\n", poll.DefaultProfiles().DesignEffect(&p), poll.DefaultProfiles().SampleSize(&p))
+	// Output:
+	// Acme Research: deff 1.5, n_eff 667
+	// default set: deff 1.0, n_eff 0
 }
 
 func ExampleMarkDuplicates() {

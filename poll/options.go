@@ -20,6 +20,7 @@ type readConfig struct {
 	legacyDates bool              // accept float-damaged month labels such as 8.202
 	mode        Mode              // mode for every row; ModeUnknown = from the file or the profile
 	sampleSize  int               // sample size for rows that state none; 0 = leave unknown
+	profiles    *Profiles         // pollster profiles; nil = DefaultProfiles()
 }
 
 func newReadConfig(opts []Option) readConfig {
@@ -38,7 +39,8 @@ func newReadConfig(opts []Option) readConfig {
 func WithSource(name string) Option { return func(c *readConfig) { c.source = name } }
 
 // WithPollster names the pollster for files that have no pollster column
-// (or an empty cell in it). The name is canonicalised with CanonicalName.
+// (or an empty cell in it). The name is canonicalised with the reader's
+// profiles (Profiles.CanonicalName).
 func WithPollster(name string) Option { return func(c *readConfig) { c.pollster = name } }
 
 // WithQuestion sets Poll.Question for files that do not say which question
@@ -71,5 +73,10 @@ func WithLegacyDates(on bool) Option { return func(c *readConfig) { c.legacyDate
 func WithMode(m Mode) Option { return func(c *readConfig) { c.mode = m } }
 
 // WithSampleSize sets the sample size of rows that state none. Default: 0
-// (unknown; Poll.EffectiveSampleSize then falls back on the profile).
+// (unknown; Profiles.SampleSize then falls back on the profile).
 func WithSampleSize(n int) Option { return func(c *readConfig) { c.sampleSize = n } }
+
+// WithProfiles sets the pollster profiles a reader uses for canonical
+// names, modes, fieldwork windows (FieldDays) and default sample sizes.
+// Default (nil): DefaultProfiles().
+func WithProfiles(ps *Profiles) Option { return func(c *readConfig) { c.profiles = ps } }

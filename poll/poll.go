@@ -34,6 +34,11 @@ func (p Population) String() string {
 // ParsePopulation parses a population code (a, rv, lv, v, adults,
 // registered, likely, unknown or the empty string), case-insensitively.
 func ParsePopulation(s string) (Population, error) {
+	for i, n := range populationNames {
+		if s == n {
+			return Population(i), nil // the canonical code, as WriteCSV writes it
+		}
+	}
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "", "unknown", "na":
 		return PopulationUnknown, nil
@@ -78,6 +83,11 @@ func (m Mode) String() string {
 // IVR, "Online Panel", "Live Phone"…); anything mentioning a telephone is
 // Phone.
 func ParseMode(s string) (Mode, error) {
+	for i, n := range modeNames {
+		if s == n {
+			return Mode(i), nil // the canonical name, as WriteCSV writes it
+		}
+	}
 	t := strings.ToLower(strings.TrimSpace(s))
 	switch {
 	case t == "" || t == "unknown" || t == "na":
@@ -294,33 +304,17 @@ func (p *Poll) Midpoint() time.Time {
 	return p.Start.AddDate(0, 0, days/2)
 }
 
-// EffectiveDesignEffect returns the design effect to use for this poll:
-// its own when set, else its pollster's profile at the poll's end date, else 1.
-func (p *Poll) EffectiveDesignEffect() float64 {
-	if p.DesignEffect > 0 && !math.IsInf(p.DesignEffect, 0) {
-		return p.DesignEffect
-	}
-	d := 0.0
-	withProfile(p.Pollster, func(prof *Profile) { d = prof.DesignEffectAt(p.End) })
-	if d > 0 {
-		return d
-	}
-	return 1
-}
+// EffectiveDesignEffect returns DefaultProfiles().DesignEffect(p): the
+// poll's own design effect when set, else its pollster's built-in profile
+// at the poll's end date, else 1. Use Profiles.DesignEffect to resolve
+// pollsters against another set.
+func (p *Poll) EffectiveDesignEffect() float64 { return defaultProfiles.DesignEffect(p) }
 
-// EffectiveSampleSize returns n / deff, with n the sample size or, when that
-// is unknown, the pollster profile's default sample size. It returns 0 when
-// neither is known.
-func (p *Poll) EffectiveSampleSize() float64 {
-	n := float64(p.SampleSize)
-	if n <= 0 {
-		withProfile(p.Pollster, func(prof *Profile) { n = float64(prof.SampleSize) })
-	}
-	if n <= 0 {
-		return 0
-	}
-	return n / p.EffectiveDesignEffect()
-}
+// EffectiveSampleSize returns DefaultProfiles().SampleSize(p): n/deff, with
+// n the sample size or, when that is unknown, the built-in profile's default
+// sample size; 0 when neither is known. Use Profiles.SampleSize to resolve
+// pollsters against another set.
+func (p *Poll) EffectiveSampleSize() float64 { return defaultProfiles.SampleSize(p) }
 
 // StandardError returns the sampling standard error, in points, of a share
 // of share percent under the poll's design:

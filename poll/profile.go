@@ -1,15 +1,9 @@
 package poll
 
 import (
-	"errors"
 	"fmt"
 	"math"
-	"sort"
-	"strings"
-	"sync"
 	"time"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // MarginStatement is a pollster's published statement of its maximum
@@ -24,7 +18,7 @@ type MarginStatement struct {
 
 // DesignEffect returns the design effect the statement implies,
 // DesignEffectFromMargin(m.Margin, m.SampleSize, m.Proportion, m.Level).
-func (m MarginStatement) DesignEffect() float64 {
+func (m MarginStatement) DesignEffect() (float64, error) {
 	return DesignEffectFromMargin(m.Margin, m.SampleSize, m.Proportion, m.Level)
 }
 
@@ -33,12 +27,14 @@ func (m MarginStatement) DesignEffect() float64 {
 // reference proportion p (Kish 1965; methods.md §1.3):
 //
 //	deff = n·(margin/100)² / (z²·p(1 − p)),  z = Φ⁻¹((1 + level)/2)
+//	n_eff = n/deff = z²·p(1 − p) / (margin/100)²
 //
-// p = 0 means 0.5 and level = 0 means 0.95. It returns NaN for a
-// non-positive margin or n, or p or level outside (0, 1).
+// p = 0 means 0.5 and level = 0 means 0.95. A non-positive or non-finite
+// margin, n ≤ 0, or p or level outside (0, 1) is not a statement: the
+// result is NaN with an error wrapping ErrMargin.
 //
 // Levada's "3.4 points at 50% for n = 1600" gives 1.93 (z = 1.96).
-func DesignEffectFromMargin(margin float64, n int, p, level float64) float64 {
+func DesignEffectFromMargin(margin float64, n int, p, level float64) (float64, error) {
 	if p == 0 {
 		p = 0.5
 	}
@@ -46,11 +42,11 @@ func DesignEffectFromMargin(margin float64, n int, p, level float64) float64 {
 		level = 0.95
 	}
 	z := zQuantile(level)
-	if !(margin > 0) || n <= 0 || !(p > 0 && p < 1) || math.IsNaN(z) {
-		return math.NaN()
+	if !(margin > 0) || math.IsInf(margin, 1) || n <= 0 || !(p > 0 && p < 1) || math.IsNaN(z) {
+		return math.NaN(), fmt.Errorf("%w: margin %v points at n = %d, p = %v, level %v", ErrMargin, margin, n, p, level)
 	}
 	m := margin / 100
-	return float64(n) * m * m / (z * z * p * (1 - p))
+	return float64(n) * m * m / (z * z * p * (1 - p)), nil
 }
 
 // Period describes a pollster's design over a span of time. From is
@@ -85,7 +81,7 @@ type Profile struct {
 	// when a source dates the release by a single day, its last: FOM's
 	// Friday–Sunday omnibus is 3, VTsIOM's weekly aggregate of daily
 	// samples 7. Readers turn such a date into Start = End − (FieldDays − 1)
-	// days (see FieldworkStart). 0 means unknown: readers then fall back on
+	// days (see Profiles.FieldworkStart). 0 means unknown: readers then fall back on
 	// the spacing of the dates.
 	FieldDays int
 
@@ -124,28 +120,19 @@ func (p *Profile) DesignEffectAt(t time.Time) float64 { return p.At(t).DesignEff
 // ModeAt returns the interview mode in force at t.
 func (p *Profile) ModeAt(t time.Time) Mode { return p.At(t).Mode }
 
-// FieldworkStart returns the first day of the fieldwork of a release of
-// pollster dated by its last day, end: end − (FieldDays − 1) days with the
-// FieldDays of the pollster's profile in force at end. ok is false when the
-// pollster is unknown or its profile does not state FieldDays; the caller
-// then needs another rule (the series reader uses the spacing of the
-// dates).
-func FieldworkStart(pollster string, end time.Time) (start time.Time, ok bool) {
-	days := 0
-	withProfile(pollster, func(p *Profile) { days = p.At(end).FieldDays })
-	if days <= 0 {
-		return time.Time{}, false
-	}
-	return end.AddDate(0, 0, -(days - 1)), true
-}
-
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
-// meanDeff averages the design effects implied by a set of statements.
+// meanDeff averages the design effects implied by a set of statements. The
+// statements are the built-ins', all valid; an invalid one is a programming
+// error.
 func meanDeff(ms []MarginStatement) float64 {
 	s := 0.0
 	for _, m := range ms {
-		s += m.DesignEffect()
+		d, err := m.DesignEffect()
+		if err != nil {
+			panic(err)
+		}
+		s += d
 	}
 	return s / float64(len(ms))
 }
@@ -229,147 +216,4 @@ func builtinProfiles() []Profile {
 			Margins: extremeScanStmt,
 		},
 	}
-}
-
-// registry holds the pollster profiles; guarded so that Register may be
-// called while other goroutines read.
-var registry = struct {
-	sync.RWMutex
-	byKey  map[string]*Profile // NormalizeName of every name and alias
-	byName map[string]*Profile // exact canonical names
-	all    []*Profile
-}{byKey: map[string]*Profile{}, byName: map[string]*Profile{}}
-
-func init() {
-	for _, p := range builtinProfiles() {
-		if err := Register(p); err != nil {
-			panic(err) // the built-ins are consistent; a clash here is a programming error
-		}
-	}
-}
-
-// ErrProfileConflict is returned by Register when a name or alias already
-// belongs to another pollster.
-var ErrProfileConflict = errors.New("poll: pollster name already registered")
-
-// clone copies p with its own slices, so that the registry and callers
-// never share backing arrays.
-func (p *Profile) clone() Profile {
-	cp := *p
-	cp.Aliases = append([]string(nil), p.Aliases...)
-	cp.Margins = append([]MarginStatement(nil), p.Margins...)
-	cp.Periods = append([]Period(nil), p.Periods...)
-	return cp
-}
-
-// NormalizeName folds a pollster name or label for matching: Unicode NFC,
-// lower case, ё → е, quotes, dots and dashes removed, spaces collapsed.
-func NormalizeName(s string) string {
-	s = norm.NFC.String(strings.ToLower(s))
-	s = strings.ReplaceAll(s, "ё", "е")
-	var b strings.Builder
-	space := false
-	for _, r := range s {
-		switch r {
-		case '«', '»', '"', '\'', '“', '”', '„', '.', '-', '–', '—', '_':
-			r = ' '
-		case '\u00a0', '\u2009', '\u202f', '\t':
-			r = ' '
-		}
-		if r == ' ' {
-			space = true
-			continue
-		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		space = false
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// Register adds a pollster profile, or replaces the one with the same Name.
-// Its name and aliases must not belong to another pollster. Safe for
-// concurrent use.
-func Register(p Profile) error {
-	if strings.TrimSpace(p.Name) == "" {
-		return fmt.Errorf("poll: Register: %w: empty name", ErrUnknownValue)
-	}
-	keys := append([]string{p.Name}, p.Aliases...)
-	registry.Lock()
-	defer registry.Unlock()
-	for _, k := range keys {
-		if old, ok := registry.byKey[NormalizeName(k)]; ok && old.Name != p.Name {
-			return fmt.Errorf("%w: %q is %s", ErrProfileConflict, k, old.Name)
-		}
-	}
-	cp := p.clone()
-	replaced := false
-	for i, old := range registry.all {
-		if old.Name == p.Name {
-			for k, v := range registry.byKey {
-				if v == old {
-					delete(registry.byKey, k)
-				}
-			}
-			delete(registry.byName, old.Name)
-			registry.all[i] = &cp
-			replaced = true
-		}
-	}
-	if !replaced {
-		registry.all = append(registry.all, &cp)
-	}
-	for _, k := range keys {
-		registry.byKey[NormalizeName(k)] = &cp
-	}
-	registry.byName[cp.Name] = &cp
-	return nil
-}
-
-// Lookup returns the profile whose name or alias matches name after
-// NormalizeName. The returned Profile is a deep copy: changing it does not
-// change the registry.
-func Lookup(name string) (Profile, bool) {
-	var out Profile
-	ok := withProfile(name, func(p *Profile) { out = p.clone() })
-	return out, ok
-}
-
-// withProfile calls f with the registered profile for name under the read
-// lock, without copying it; f must not keep the pointer. Canonical names
-// are found without normalising (the common case in hot loops over polls).
-func withProfile(name string, f func(*Profile)) bool {
-	registry.RLock()
-	defer registry.RUnlock()
-	p, ok := registry.byName[name]
-	if !ok {
-		p, ok = registry.byKey[NormalizeName(name)]
-	}
-	if ok {
-		f(p)
-	}
-	return ok
-}
-
-// CanonicalName returns the registered name for a pollster name or alias,
-// or name itself (trimmed) when it is unknown.
-func CanonicalName(name string) string {
-	if p, ok := Lookup(name); ok {
-		return p.Name
-	}
-	return strings.TrimSpace(name)
-}
-
-// Profiles returns a copy of every registered profile, sorted by name.
-func Profiles() []Profile {
-	registry.RLock()
-	out := make([]Profile, 0, len(registry.all))
-	for _, p := range registry.all {
-		out = append(out, p.clone())
-	}
-	registry.RUnlock()
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
 }

@@ -31,15 +31,25 @@ func TestDesignEffectFromMargin(t *testing.T) {
 		{"VTsIOM 2017 1.9", 1.9, 4200, 0.5, 1.58},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			assert.InDelta(t, tc.deff, DesignEffectFromMargin(tc.margin, tc.n, tc.p, 0), 0.005)
+			d, err := DesignEffectFromMargin(tc.margin, tc.n, tc.p, 0)
+			require.NoError(t, err)
+			assert.InDelta(t, tc.deff, d, 0.005)
 		})
 	}
+	deff := func(m float64, n int, p, level float64) float64 {
+		d, err := DesignEffectFromMargin(m, n, p, level)
+		require.NoError(t, err)
+		return d
+	}
 	// n_eff = z²p(1−p)/m²: Levada 3.4 at 50% → 831.
-	assert.InDelta(t, 831, 1600/DesignEffectFromMargin(3.4, 1600, 0.5, 0.95), 1)
+	assert.InDelta(t, 831, 1600/deff(3.4, 1600, 0.5, 0.95), 1)
 	// A 90% statement implies a larger design effect than the same margin at 95%.
-	assert.Greater(t, DesignEffectFromMargin(3.4, 1600, 0.5, 0.90), DesignEffectFromMargin(3.4, 1600, 0.5, 0.95))
-	for _, bad := range [][4]float64{{0, 1600, 0.5, 0.95}, {-1, 1600, 0.5, 0.95}, {3, 0, 0.5, 0.95}, {3, 1600, 1, 0.95}, {3, 1600, 0.5, 1}, {math.NaN(), 1600, 0.5, 0.95}} {
-		assert.True(t, math.IsNaN(DesignEffectFromMargin(bad[0], int(bad[1]), bad[2], bad[3])), "%v", bad)
+	assert.Greater(t, deff(3.4, 1600, 0.5, 0.90), deff(3.4, 1600, 0.5, 0.95))
+	for _, bad := range [][4]float64{{0, 1600, 0.5, 0.95}, {-1, 1600, 0.5, 0.95}, {3, 0, 0.5, 0.95}, {3, 1600, 1, 0.95},
+		{3, 1600, 0.5, 1}, {math.NaN(), 1600, 0.5, 0.95}, {math.Inf(1), 1600, 0.5, 0.95}, {3, 1600, math.NaN(), 0.95}} {
+		d, err := DesignEffectFromMargin(bad[0], int(bad[1]), bad[2], bad[3])
+		assert.True(t, math.IsNaN(d), "%v", bad)
+		assert.ErrorIs(t, err, ErrMargin, "%v", bad)
 	}
 }
 
@@ -73,7 +83,7 @@ func TestBuiltinProfiles(t *testing.T) {
 	assert.False(t, ok)
 	assert.Equal(t, "Gallup", CanonicalName(" Gallup "))
 	names := []string{}
-	for _, p := range Profiles() {
+	for _, p := range DefaultProfiles().All() {
 		names = append(names, p.Name)
 	}
 	assert.Subset(t, names, []string{"Chronicles", "ExtremeScan", "FOM", "Levada", "Russian Field", "VTsIOM"})
@@ -97,58 +107,107 @@ func TestProfileModeHistory(t *testing.T) {
 	assert.Equal(t, 2.0, vts.DesignEffectAt(date(2010, 1, 1)))
 }
 
-func TestRegister(t *testing.T) {
-	err := Register(Profile{Name: "Test Pollster A", Aliases: []string{"Тест А"}, SampleSize: 800, DesignEffect: 1.4, Mode: Online})
+func TestNewProfiles(t *testing.T) {
+	ps, err := NewProfiles(Profile{Name: "Test Pollster A", Aliases: []string{"Тест А"}, SampleSize: 800, DesignEffect: 1.4, Mode: Online})
 	require.NoError(t, err)
-	p, ok := Lookup("тест а")
+	p, ok := ps.Lookup("тест а")
 	require.True(t, ok)
 	assert.Equal(t, 800, p.SampleSize)
+	assert.Equal(t, "Levada", ps.CanonicalName("Левада"), "built-ins are kept")
+	_, ok = DefaultProfiles().Lookup("тест а")
+	assert.False(t, ok, "the default set is not changed")
+	_, ok = Lookup("тест а")
+	assert.False(t, ok, "nor are the package-level helpers")
 
-	// Replacing by name drops the old aliases.
-	require.NoError(t, Register(Profile{Name: "Test Pollster A", Aliases: []string{"TPA"}, SampleSize: 900}))
-	_, ok = Lookup("Тест А")
-	assert.False(t, ok)
-	p, _ = Lookup("tpa")
-	assert.Equal(t, 900, p.SampleSize)
+	// An extra profile with a built-in's name replaces it whole, aliases
+	// included.
+	ps, err = NewProfiles(Profile{Name: "Levada", Aliases: []string{"LC"}, SampleSize: 2000, DesignEffect: 2})
+	require.NoError(t, err)
+	assert.Equal(t, "Левада", ps.CanonicalName("Левада"), "the built-in's aliases are gone")
+	assert.Equal(t, "Levada", ps.CanonicalName("lc"))
+	assert.Equal(t, "Levada", DefaultProfiles().CanonicalName("Левада"))
+	assert.Len(t, ps.All(), len(DefaultProfiles().All()))
 
-	err = Register(Profile{Name: "Impostor", Aliases: []string{"Левада"}})
-	require.ErrorIs(t, err, ErrProfileConflict)
-	err = Register(Profile{Name: "  "})
-	require.ErrorIs(t, err, ErrUnknownValue)
+	for _, tc := range []struct {
+		name  string
+		extra []Profile
+		want  error
+	}{
+		{"alias of another pollster", []Profile{{Name: "Impostor", Aliases: []string{"Левада"}}}, ErrProfileConflict},
+		{"alias shared by two extras", []Profile{{Name: "A", Aliases: []string{"x"}}, {Name: "B", Aliases: []string{"X"}}}, ErrProfileConflict},
+		{"empty name", []Profile{{Name: "  "}}, ErrProfile},
+		{"name given twice", []Profile{{Name: "A"}, {Name: "A"}}, ErrProfile},
+		{"negative sample size", []Profile{{Name: "A", SampleSize: -1}}, ErrProfile},
+		{"NaN design effect", []Profile{{Name: "A", DesignEffect: math.NaN()}}, ErrProfile},
+		{"unknown mode", []Profile{{Name: "A", Mode: Mode(99)}}, ErrProfile},
+		{"negative field days in a period", []Profile{{Name: "A", Periods: []Period{{FieldDays: -2}}}}, ErrProfile},
+		{"reversed period", []Profile{{Name: "A", Periods: []Period{{From: date(2020, 2, 1), To: date(2020, 1, 1)}}}}, ErrProfile},
+		{"invalid margin", []Profile{{Name: "A", Margins: []MarginStatement{{Margin: 3}}}}, ErrMargin},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ps, err := NewProfiles(tc.extra...)
+			assert.Nil(t, ps)
+			assert.ErrorIs(t, err, tc.want)
+		})
+	}
 
-	// Lookup returns a copy: changing it does not change the registry.
+	// Lookup and All return copies: changing them does not change the set.
+	ps, err = NewProfiles(Profile{Name: "Test Pollster B", Aliases: []string{"TPB"}})
+	require.NoError(t, err)
+	p, _ = ps.Lookup("tpb")
 	p.Aliases[0] = "changed"
-	p2, _ := Lookup("tpa")
-	assert.Equal(t, "TPA", p2.Aliases[0])
+	all := ps.All()
+	all[0].Aliases = nil
+	p2, _ := ps.Lookup("tpb")
+	assert.Equal(t, "TPB", p2.Aliases[0])
+
+	// No extras: the built-in set.
+	ps, err = NewProfiles()
+	require.NoError(t, err)
+	assert.Equal(t, DefaultProfiles().All(), ps.All())
 }
 
-// TestRegisterConcurrent is meant for go test -race: readers look profiles
-// up (also through Poll methods) while writers register.
-func TestRegisterConcurrent(t *testing.T) {
+// A nil *Profiles is the built-in set in every method.
+func TestNilProfiles(t *testing.T) {
+	var ps *Profiles
+	p := Poll{Pollster: "ВЦИОМ", End: date(2017, 6, 1), SampleSize: 4200}
+	assert.Equal(t, DefaultProfiles().DesignEffect(&p), ps.DesignEffect(&p))
+	assert.Equal(t, DefaultProfiles().SampleSize(&p), ps.SampleSize(&p))
+	assert.Equal(t, "VTsIOM", ps.CanonicalName("ВЦИОМ"))
+	_, ok := ps.Lookup("ФОМ")
+	assert.True(t, ok)
+	assert.Equal(t, DefaultProfiles().All(), ps.All())
+	start, ok := ps.FieldworkStart("FOM", date(2022, 11, 27))
+	assert.True(t, ok)
+	assert.Equal(t, date(2022, 11, 25), start)
+}
+
+// TestProfilesIndependent is meant for go test -race: callers with their
+// own sets, one of which redefines a built-in, read concurrently and never
+// see each other's profiles; Poll's methods keep the built-in answers.
+func TestProfilesIndependent(t *testing.T) {
+	deff := DefaultProfiles().DesignEffect(&Poll{Pollster: "Levada", End: date(2020, 5, 1)})
 	var wg sync.WaitGroup
 	for w := range 4 {
-		wg.Add(2)
+		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range 50 {
-				name := fmt.Sprintf("Concurrent %d-%d", w, i)
-				assert.NoError(t, Register(Profile{Name: name, Aliases: []string{name + " alias"}, SampleSize: 1000 + i}))
+			ps, err := NewProfiles(Profile{Name: "Levada", DesignEffect: float64(2 + w)}, Profile{Name: fmt.Sprintf("Caller %d", w)})
+			if !assert.NoError(t, err) {
+				return
 			}
-		}()
-		go func() {
-			defer wg.Done()
 			p := Poll{Pollster: "Levada", End: date(2020, 5, 1), SampleSize: 1600}
 			for range 200 {
-				_, _ = Lookup("ВЦИОМ")
-				_ = p.StandardError(50)
-				_ = Profiles()
+				assert.Equal(t, float64(2+w), ps.DesignEffect(&p))
+				assert.Equal(t, deff, p.EffectiveDesignEffect())
+				for v := range 4 {
+					_, ok := ps.Lookup(fmt.Sprintf("Caller %d", v))
+					assert.Equal(t, v == w, ok)
+				}
 			}
 		}()
 	}
 	wg.Wait()
-	p, ok := Lookup("concurrent 3-49 alias")
-	require.True(t, ok)
-	assert.Equal(t, 1049, p.SampleSize)
 }
 
 func TestProfileFieldDays(t *testing.T) {

@@ -253,16 +253,22 @@ func TestReadCSVSeriesFieldDays(t *testing.T) {
 	}
 }
 
-// A pollster registered with its own FieldDays gets its own window from
-// the series reader, per the period in force at each date.
-func TestReadCSVSeriesRegisteredFieldDays(t *testing.T) {
-	require.NoError(t, Register(Profile{Name: "FieldDays Test Pollster", FieldDays: 2,
-		Periods: []Period{{From: date(2020, 8, 20), FieldDays: 4}}}))
-	polls, err := ReadCSV(strings.NewReader("Date,Approve,Disapprove\n2020-08-16,58,26\n2020-08-23,60,25\n"), WithPollster("FieldDays Test Pollster"))
+// A pollster given with its own FieldDays (WithProfiles) gets its own
+// window from the series reader, per the period in force at each date;
+// without the set the spacing decides.
+func TestReadCSVSeriesProfileFieldDays(t *testing.T) {
+	ps, err := NewProfiles(Profile{Name: "FieldDays Test Pollster", FieldDays: 2,
+		Periods: []Period{{From: date(2020, 8, 20), FieldDays: 4}}})
+	require.NoError(t, err)
+	const in = "Date,Approve,Disapprove\n2020-08-16,58,26\n2020-08-23,60,25\n"
+	polls, err := ReadCSV(strings.NewReader(in), WithPollster("FieldDays Test Pollster"), WithProfiles(ps))
 	require.NoError(t, err)
 	require.Len(t, polls, 2)
 	assert.Equal(t, date(2020, 8, 15), polls[0].Start, "two days before the period")
 	assert.Equal(t, date(2020, 8, 20), polls[1].Start, "four days within it")
+	polls, err = ReadCSV(strings.NewReader(in), WithPollster("FieldDays Test Pollster"))
+	require.NoError(t, err)
+	assert.Equal(t, date(2020, 8, 10), polls[0].Start, "seven days by the spacing")
 }
 
 // Series files: a bound is NaN with BelowBound, the row is kept, and the

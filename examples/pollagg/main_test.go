@@ -83,10 +83,17 @@ func TestAutoDetect(t *testing.T) {
 		assert.Equal(t, exitOK, code, "%s: %s", file, errs)
 		assert.Contains(t, errs, "(format "+format+")", file)
 	}
+	// A series file is read as what its source column says (VTsIOM),
+	// never by a release reader under another name, and pollagg says what
+	// it detected.
+	code, _, errs := pollagg(t, "", "-model", "none", "-keep-going", testdata+"russia/vciom-presidential-approval-2006.csv")
+	assert.Equal(t, exitRejected, code, errs)
+	assert.Contains(t, errs, "pollagg: detected csv (series file, UTF-8): 707 polls of VTsIOM, 10 rejected; line 1: header")
+	assert.Contains(t, errs, "read 707 polls (format csv)")
 	// Standard input works too.
 	b, err := os.ReadFile(testdata + "csv/canonical.csv")
 	require.NoError(t, err)
-	code, _, errs := pollagg(t, string(b), "-model", "none", "-")
+	code, _, errs = pollagg(t, string(b), "-model", "none", "-")
 	assert.Equal(t, exitOK, code, errs)
 }
 
@@ -99,13 +106,13 @@ func TestBadInput(t *testing.T) {
 	code, stdout, errs := pollagg(t, "", "-model", "none", "-polls", out, testdata+"csv/malformed/share-range.csv")
 	assert.Equal(t, exitFailure, code)
 	assert.Empty(t, stdout)
-	assert.Contains(t, errs, `share-range.csv:line 3, column 2: "120": poll: share outside 0–100`)
+	assert.Contains(t, errs, `share-range.csv:3:2: "120": poll: share outside 0–100`)
 	assert.NoFileExists(t, out)
 
 	// -keep-going processes the good rows and says so with status 2.
 	code, _, errs = pollagg(t, "", "-model", "none", "-keep-going", "-polls", out, testdata+"csv/malformed/share-range.csv")
 	assert.Equal(t, exitRejected, code, errs)
-	assert.Contains(t, errs, "line 3, column 2")
+	assert.Contains(t, errs, "share-range.csv:3:2: ")
 	b, err := os.ReadFile(out)
 	require.NoError(t, err)
 	ps, err := poll.ReadCSV(bytes.NewReader(b))
