@@ -183,8 +183,9 @@ func SharedCovariance(p, q poll.Poll) float64 {
 //	Σ₀ = 10⁴·deff/n·[[a(1 − a), −ab], [−ab, b(1 − b)]],
 //
 // with a, b the published shares as proportions (recovered from the
-// current shares and the recorded shifts) and n/deff the poll's
-// [poll.Poll.EffectiveSampleSize], carried through each entry of the
+// current shares and the recorded shifts) and n/deff the poll's effective
+// sample size under the pollster profiles (nil: poll.DefaultProfiles();
+// [poll.Profiles.SampleSize]), carried through each entry of the
 // audit trail by its recorded Jacobian J (Σ ← JΣJᵀ; entries without one
 // pass Σ through). For an uncorrected poll it is the squared
 // [poll.Poll.StandardError] of each share. Both are NaN when the sample
@@ -193,8 +194,8 @@ func SharedCovariance(p, q poll.Poll) float64 {
 // The total variance of a corrected approve share is SamplingVariance +
 // IndependentVariance + SharedVariance, the last common to every poll
 // corrected with the same evidence.
-func SamplingVariance(p poll.Poll) (approve, disapprove float64) {
-	aa, _, dd := SamplingCovariance(p)
+func SamplingVariance(p poll.Poll, profiles *poll.Profiles) (approve, disapprove float64) {
+	aa, _, dd := SamplingCovariance(p, profiles)
 	return aa, dd
 }
 
@@ -204,13 +205,13 @@ func SamplingVariance(p poll.Poll) (approve, disapprove float64) {
 // variance of the corrected undecided share, total − A − D, is
 // aa + 2ad + dd. All three are NaN when the sample size is unknown or a
 // share unpublished.
-func SamplingCovariance(p poll.Poll) (aa, ad, dd float64) {
+func SamplingCovariance(p poll.Poll, profiles *poll.Profiles) (aa, ad, dd float64) {
 	a, b := p.Approve, p.Disapprove
 	for _, adj := range p.Adjustments {
 		a -= adj.Approve
 		b -= adj.Disapprove
 	}
-	neff := p.EffectiveSampleSize()
+	neff := profiles.SampleSize(&p)
 	if neff <= 0 || math.IsNaN(a) || math.IsNaN(b) {
 		return math.NaN(), math.NaN(), math.NaN()
 	}

@@ -12,7 +12,7 @@ import (
 func TestSamplingCovariance(t *testing.T) {
 	// Uncorrected: the multinomial covariance −10⁴·deff·ab/n.
 	p := levada()
-	aa, ad, dd := SamplingCovariance(p)
+	aa, ad, dd := SamplingCovariance(p, nil)
 	k := 1e4 * p.DesignEffect / float64(p.SampleSize)
 	assert.InDelta(t, k*0.82*0.18, aa, 1e-12)
 	assert.InDelta(t, -k*0.82*0.15, ad, 1e-12)
@@ -25,8 +25,8 @@ func TestSamplingCovariance(t *testing.T) {
 	// and so is its sampling variance.
 	out, err := Chain{GapCorrection{Falsification: chapkovski}}.Apply([]poll.Poll{p})
 	require.NoError(t, err)
-	aa, ad, dd = SamplingCovariance(out[0])
-	va, vd := SamplingVariance(out[0])
+	aa, ad, dd = SamplingCovariance(out[0], nil)
+	va, vd := SamplingVariance(out[0], nil)
 	assert.Equal(t, va, aa)
 	assert.Equal(t, vd, dd)
 	assert.InDelta(t, k*0.03*0.97, aa+2*ad+dd, 1e-12)
@@ -37,11 +37,11 @@ func TestSamplingCovariance(t *testing.T) {
 	q.Approve, q.Disapprove, q.Undecided = 60, 20, 20
 	out, err = Chain{UndecidedTilt{Gamma: Estimate{-0.5, 0.1}}}.Apply([]poll.Poll{q})
 	require.NoError(t, err)
-	aa, ad, dd = SamplingCovariance(out[0])
+	aa, ad, dd = SamplingCovariance(out[0], nil)
 	assert.InDelta(t, 0, aa+2*ad+dd, 1e-12)
 
 	q.SampleSize, q.Pollster = 0, "Nobody"
-	aa, ad, dd = SamplingCovariance(q)
+	aa, ad, dd = SamplingCovariance(q, nil)
 	assert.True(t, math.IsNaN(aa) && math.IsNaN(ad) && math.IsNaN(dd))
 }
 

@@ -355,7 +355,7 @@ func BenchmarkChainApply(b *testing.B) {
 func TestSamplingVariance(t *testing.T) {
 	// Uncorrected: the poll's own binomial variance.
 	p := levada()
-	va, vd := SamplingVariance(p)
+	va, vd := SamplingVariance(p, nil)
 	assert.InDelta(t, math.Pow(p.StandardError(82), 2), va, 1e-12)
 	assert.InDelta(t, math.Pow(p.StandardError(15), 2), vd, 1e-12)
 
@@ -364,7 +364,7 @@ func TestSamplingVariance(t *testing.T) {
 	require.NoError(t, err)
 	ah := out[0].Approve / 100
 	slope := ah * (1 - ah) / (0.82 * 0.18)
-	va, _ = SamplingVariance(out[0])
+	va, _ = SamplingVariance(out[0], nil)
 	assert.InDelta(t, slope*slope*math.Pow(p.StandardError(82), 2), va, 1e-9)
 
 	// The tilt alone reproduces Shares.Tilt's delta-method SE.
@@ -372,13 +372,13 @@ func TestSamplingVariance(t *testing.T) {
 	q.Approve, q.Disapprove, q.Undecided, q.DesignEffect = 60, 20, 20, 1
 	out, err = Chain{UndecidedTilt{Gamma: Estimate{-math.Log(4), 0}}}.Apply([]poll.Poll{q})
 	require.NoError(t, err)
-	va, vd = SamplingVariance(out[0])
+	va, vd = SamplingVariance(out[0], nil)
 	assert.InDelta(t, math.Pow(100*0.013240, 2), va, 2e-4)
 	assert.InDelta(t, va, vd, 1e-9) // D' = 100 − A'
 
 	// Unknown sample size.
 	q.SampleSize, q.Pollster = 0, "Nobody"
-	va, _ = SamplingVariance(q)
+	va, _ = SamplingVariance(q, nil)
 	assert.True(t, math.IsNaN(va))
 }
 
@@ -396,7 +396,7 @@ func TestSamplingVarianceMonteCarlo(t *testing.T) {
 	center.Approve, center.Disapprove, center.Undecided, center.DesignEffect = 70, 20, 10, 1
 	out, err := ch.Apply([]poll.Poll{center})
 	require.NoError(t, err)
-	va, vd := SamplingVariance(out[0])
+	va, vd := SamplingVariance(out[0], nil)
 
 	rng := rand.New(rand.NewPCG(61, 62))
 	const draws, n = 4000, 1600
@@ -462,7 +462,7 @@ func TestChainCoverage(t *testing.T) {
 		p.Disapprove, p.Undecided, p.DesignEffect, p.SampleSize = 100-p.Approve, 0, 1, nPoll
 		out, err := Chain{GapCorrection{Falsification: ev, Scale: ScaleKuran}}.Apply([]poll.Poll{p})
 		require.NoError(t, err)
-		va, _ := SamplingVariance(out[0])
+		va, _ := SamplingVariance(out[0], nil)
 		se := math.Sqrt(va + SharedVariance(out[0]))
 		if lo, hi := (Estimate{out[0].Approve, se}).CI(0.95); lo <= 100*pi && 100*pi <= hi {
 			covered++

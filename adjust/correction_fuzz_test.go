@@ -42,7 +42,7 @@ func FuzzChainApply(f *testing.F) {
 				t.Fatalf("variance %v in %+v", adj.Variance, adj)
 			}
 		}
-		SamplingVariance(q)
+		SamplingVariance(q, nil)
 		SharedCovariance(q, q)
 	})
 }

@@ -178,7 +178,7 @@ func TestDegenerateChain(t *testing.T) {
 					for _, a := range p.Adjustments {
 						require.False(t, math.IsNaN(a.Variance) || math.IsInf(a.Variance, 0) || a.Variance < 0, "%+v", a)
 					}
-					va, vd := SamplingVariance(p)
+					va, vd := SamplingVariance(p, nil)
 					{
 						require.False(t, math.IsInf(va, 0) || math.IsInf(vd, 0), "%v %v", va, vd)
 					}

@@ -66,7 +66,7 @@ func Example_fear() {
 			return
 		}
 		p := out[0]
-		va, _ := adjust.SamplingVariance(p) // the poll's sampling error through the correction
+		va, _ := adjust.SamplingVariance(p, nil) // the poll's sampling error through the correction
 		sampling := math.Sqrt(va)
 		shared := adjust.SharedVariance(p) // the gap's calibration error
 		total := math.Sqrt(va + shared)

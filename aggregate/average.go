@@ -36,10 +36,11 @@ type Average struct {
 	// Zero means 0.95.
 	Level float64
 
-	// Populations, SplitModes, SplitPopulations and Strict are the input
-	// rules every model shares: see StateSpace.
+	// Populations, SplitModes, SplitPopulations, Profiles and Strict are
+	// the input rules every model shares: see StateSpace.
 	Populations                  []poll.Population
 	SplitModes, SplitPopulations bool
+	Profiles                     *poll.Profiles
 	Strict                       bool
 
 	// Tracking says what to do with polls flagged poll.Tracking (rolling
@@ -317,7 +318,7 @@ func (a Average) Fit(ctx context.Context, polls []poll.Poll) (*Result, error) {
 
 // rules are the model's input rules (input.go).
 func (a Average) rules() inputRules {
-	return inputRules{splitModes: a.SplitModes, splitPops: a.SplitPopulations, populations: a.Populations, strict: a.Strict}
+	return inputRules{splitModes: a.SplitModes, splitPops: a.SplitPopulations, populations: a.Populations, strict: a.Strict, profiles: a.Profiles}
 }
 
 // prepare turns the polls read by the input boundary into the average's

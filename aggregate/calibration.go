@@ -89,9 +89,9 @@ func checkTrail(p *poll.Poll) error {
 // total − A − D, gets minus the sum. With no later Jacobian the approve
 // loading is √V_k and its square the entry's Variance, as in
 // adjust.SharedVariance and adjust.IndependentVariance.
-func correctionFor(p *poll.Poll, s Share) pollCorrection {
+func correctionFor(p *poll.Poll, s Share, profiles *poll.Profiles) pollCorrection {
 	var out pollCorrection
-	aa, ad, dd := adjust.SamplingCovariance(*p)
+	aa, ad, dd := adjust.SamplingCovariance(*p, profiles)
 	switch s {
 	case Approve:
 		out.sampling = aa

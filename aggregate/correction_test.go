@@ -87,7 +87,7 @@ func shiftCalibration(polls []poll.Poll, eps float64) []poll.Poll {
 		if len(p.Adjustments) == 0 {
 			continue
 		}
-		g := correctionFor(&p, Approve)
+		g := correctionFor(&p, Approve, nil)
 		l := 0.0
 		for _, v := range g.loads {
 			l += v

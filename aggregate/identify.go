@@ -108,12 +108,12 @@ func (id Identification) check() error {
 // constraint builds the identification constraint of o's houses (adding
 // the anchors of o's share as pseudo-observations under AnchoredOn) and
 // the filter's identification.
-func (id Identification) constraint(o *observations) (constraint, filterIdent, error) {
+func (id Identification) constraint(o *observations, profiles *poll.Profiles) (constraint, filterIdent, error) {
 	J := len(o.houses)
 	fid := filterIdent{kind: id.kind, reference: -1}
 	switch id.kind {
 	case reference:
-		r, err := referenceHouse(o, id.house)
+		r, err := referenceHouse(o, id.house, profiles)
 		if err != nil {
 			return constraint{}, fid, err
 		}
@@ -153,14 +153,15 @@ func (id Identification) constraint(o *observations) (constraint, filterIdent, e
 	return newConstraint(J, dep, coef), fid, nil
 }
 
-// referenceHouse finds the house named name.
-func referenceHouse(o *observations, name string) (int, error) {
+// referenceHouse finds the house named name (a pollster's name as the
+// profiles know it, or a house label).
+func referenceHouse(o *observations, name string, profiles *poll.Profiles) (int, error) {
 	for h, lab := range o.houses {
 		if lab == name {
 			return h, nil
 		}
 	}
-	canon := poll.CanonicalName(name)
+	canon := profiles.CanonicalName(name)
 	best := -1
 	for h, lab := range o.houses {
 		if lab == canon || (len(lab) > len(canon) && lab[:len(canon)] == canon && lab[len(canon)] == '/') {

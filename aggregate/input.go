@@ -34,6 +34,7 @@ type inputRules struct {
 	splitModes, splitPops bool
 	populations           []poll.Population // preference among versions; nil: defaultPopulations
 	strict                bool
+	profiles              *poll.Profiles // nil: poll.DefaultProfiles()
 }
 
 // check reports an invalid rule as an ErrConfig error naming model.
@@ -81,6 +82,7 @@ type inputPoll struct {
 // pollSet is the models' common input.
 type pollSet struct {
 	polls    []poll.Poll    // as given to Fit
+	profiles *poll.Profiles // pollster profiles of the fit (nil: the built-in set)
 	items    []inputPoll    // sorted by mid day (stable)
 	versions []int          // indices into polls, grouped per item
 	houses   []string       // house labels, sorted
@@ -100,7 +102,7 @@ type pollSet struct {
 // ErrNoPolls when nothing is left and ErrSpan when the polls span more
 // than MaxDays.
 func readPolls(polls []poll.Poll, rules inputRules) (*pollSet, error) {
-	ps := &pollSet{polls: polls}
+	ps := &pollSet{polls: polls, profiles: rules.profiles}
 	if len(polls) == 0 {
 		return nil, fmt.Errorf("%w: none given", ErrNoPolls)
 	}
@@ -156,7 +158,7 @@ func (ps *pollSet) sampleSizes(valid []bool) []float64 {
 		}
 		if s := polls[i].SampleSize; s > 0 {
 			n[i] = float64(s)
-			name := poll.CanonicalName(polls[i].Pollster)
+			name := ps.profiles.CanonicalName(polls[i].Pollster)
 			byPollster[name] = append(byPollster[name], n[i])
 		} else {
 			missing++
@@ -177,12 +179,12 @@ func (ps *pollSet) sampleSizes(valid []bool) []float64 {
 		if !valid[i] || n[i] > 0 {
 			continue
 		}
-		name := poll.CanonicalName(p.Pollster)
+		name := ps.profiles.CanonicalName(p.Pollster)
 		imp := Imputation{Index: i, Source: p.Source, Line: p.Line, Pollster: p.Pollster, Field: "SampleSize"}
 		if m, ok := medians[name]; ok {
 			imp.Value, imp.Rule = m, fmt.Sprintf("median of the pollster's %d polls with a sample size", len(byPollster[name]))
 			fromMedian++
-		} else if prof, ok := poll.Lookup(p.Pollster); ok && prof.SampleSize > 0 {
+		} else if prof, ok := ps.profiles.Lookup(p.Pollster); ok && prof.SampleSize > 0 {
 			imp.Value, imp.Rule = float64(prof.SampleSize), "the pollster profile's usual sample size"
 			fromProfile++
 		} else {
@@ -227,7 +229,7 @@ func (ps *pollSet) group(valid []bool, n []float64, rules inputRules) error {
 	}
 	keyOf := func(p *poll.Poll) key {
 		id, _, _ := strings.Cut(p.ID, "/")
-		return key{poll.CanonicalName(p.Pollster), p.Question, p.Subject, id, dayNumber(p.Start), dayNumber(p.End)}
+		return key{ps.profiles.CanonicalName(p.Pollster), p.Question, p.Subject, id, dayNumber(p.Start), dayNumber(p.End)}
 	}
 	// Groups as linked lists through next, in order of first appearance,
 	// so that grouping allocates nothing per poll.
@@ -369,7 +371,7 @@ func (ps *pollSet) add(vers []int, n []float64, rules inputRules) {
 			}
 		}
 		it.n += n[i]
-		it.neff += n[i] / q.EffectiveDesignEffect()
+		it.neff += n[i] / ps.profiles.DesignEffect(q)
 		it.imputed = it.imputed || q.SampleSize <= 0
 	}
 	for s := range sv {
@@ -377,7 +379,7 @@ func (ps *pollSet) add(vers []int, n []float64, rules inputRules) {
 	}
 	it.n /= float64(len(vers))
 	it.neff /= float64(len(vers))
-	lab := houseLabel(p0, rules.splitModes, rules.splitPops)
+	lab := houseLabel(p0, rules)
 	h, ok := ps.houseIdx[lab]
 	if !ok {
 		h = len(ps.houses)
@@ -402,12 +404,12 @@ func samePublished(p, q *poll.Poll) bool {
 // 2020 telephone months, VTsIOM's move to the telephone in 2017) — and
 // with split populations by "/" and the population code (a, rv, lv, v)
 // when known.
-func houseLabel(p *poll.Poll, splitModes, splitPops bool) string {
-	name := poll.CanonicalName(p.Pollster)
-	if splitModes {
+func houseLabel(p *poll.Poll, rules inputRules) string {
+	name := rules.profiles.CanonicalName(p.Pollster)
+	if rules.splitModes {
 		mode := p.Mode
 		if mode == poll.ModeUnknown {
-			if prof, ok := poll.Lookup(p.Pollster); ok {
+			if prof, ok := rules.profiles.Lookup(p.Pollster); ok {
 				mode = prof.ModeAt(p.End)
 			}
 		}
@@ -415,7 +417,7 @@ func houseLabel(p *poll.Poll, splitModes, splitPops bool) string {
 			name += "/" + mode.String()
 		}
 	}
-	if splitPops && p.Population != poll.PopulationUnknown {
+	if rules.splitPops && p.Population != poll.PopulationUnknown {
 		name += "/" + p.Population.String()
 	}
 	return name
@@ -429,9 +431,9 @@ func (ps *pollSet) correction(it *inputPoll, s Share) pollCorrection {
 	if it.imputed {
 		q := *p
 		q.SampleSize = int(math.Round(it.n))
-		return correctionFor(&q, s)
+		return correctionFor(&q, s, ps.profiles)
 	}
-	return correctionFor(p, s)
+	return correctionFor(p, s, ps.profiles)
 }
 
 // finish copies what the read left out, imputed and warned about into r;

@@ -254,3 +254,55 @@ func TestInputReadPolls(t *testing.T) {
 	require.True(t, errors.As(err, &pe))
 	assert.Equal(t, 0, pe.Index)
 }
+
+// TestInputProfilesPerFit: pollster profiles are the fit's own
+// (StateSpace.Profiles), never process-wide: a fit with a custom profile —
+// an alias, a usual sample size and a design effect — reads it, while
+// fits with the built-in set, running at the same time, are unchanged.
+func TestInputProfilesPerFit(t *testing.T) {
+	var polls []poll.Poll
+	for d := 0; d < 60; d += 3 {
+		p := pollAt([]string{"Acme", "Акме", "Bolt"}[(d/3)%3], d, 0, 45+float64(d%4), 48)
+		polls = append(polls, p)
+	}
+	custom, err := poll.NewProfiles(poll.Profile{Name: "Acme", Aliases: []string{"Акме"}, SampleSize: 400, DesignEffect: 2})
+	require.NoError(t, err)
+	base := StateSpace{Shares: []Share{Approve}, Tau: TauNone()}
+	ref, err := base.Fit(context.Background(), polls)
+	require.NoError(t, err)
+	withCustom := base
+	withCustom.Profiles = custom
+	got := make([]*Result, 8)
+	done := make(chan struct{})
+	for i := range got {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			m := base
+			if i%2 == 1 {
+				m = withCustom
+			}
+			got[i], _ = m.Fit(context.Background(), polls)
+		}()
+	}
+	for range got {
+		<-done
+	}
+	for i, r := range got {
+		require.NotNil(t, r)
+		if i%2 == 0 {
+			assert.Equal(t, ref.Approve.Series, r.Approve.Series, "built-in profiles: unchanged by the other fits")
+			continue
+		}
+		// "Акме" is Acme under the custom set: two houses instead of three,
+		// and Acme's polls weigh as n = 400 at deff 2.
+		assert.Len(t, r.Approve.Houses, 2)
+		assert.Len(t, ref.Approve.Houses, 3)
+		for _, m := range r.Imputed {
+			if m.Pollster != "Bolt" {
+				assert.Equal(t, 400.0, m.Value, m.Pollster)
+			}
+		}
+		last := len(r.Approve.Series) - 1
+		assert.Greater(t, r.Approve.Series[last].SD, ref.Approve.Series[last].SD)
+	}
+}

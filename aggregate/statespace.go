@@ -126,6 +126,11 @@ type StateSpace struct {
 	// RegisteredVoters, LikelyVoters, Voters, PopulationUnknown. Every
 	// model reads polls by the same rules ("Input" in the package doc).
 	Populations []poll.Population
+	// Profiles are the pollster profiles the fit reads (canonical names,
+	// design effects, usual sample sizes, interview modes by date); nil
+	// means poll.DefaultProfiles(). A fit never reads process-wide state:
+	// two fits with different profiles do not affect each other.
+	Profiles *poll.Profiles
 	// Strict fails the fit when any poll is invalid (ErrInvalidPoll). By
 	// default invalid polls are left out: the fit uses the others, lists
 	// the excluded in Result.Excluded and returns them, joined, as its
@@ -194,7 +199,7 @@ func (m StateSpace) Fit(ctx context.Context, polls []poll.Poll) (*Result, error)
 
 // rules are the model's input rules (input.go).
 func (m StateSpace) rules() inputRules {
-	return inputRules{splitModes: m.SplitModes, splitPops: m.SplitPopulations, populations: m.Populations, strict: m.Strict}
+	return inputRules{splitModes: m.SplitModes, splitPops: m.SplitPopulations, populations: m.Populations, strict: m.Strict, profiles: m.Profiles}
 }
 
 func (m StateSpace) check() error {
@@ -265,7 +270,7 @@ func (m StateSpace) prepare(ps *pollSet, s Share) (*shareModel, error) {
 		return nil, err
 	}
 	J := len(o.houses)
-	c, fid, err := m.Identify.constraint(o)
+	c, fid, err := m.Identify.constraint(o, ps.profiles)
 	if err != nil {
 		return nil, err
 	}

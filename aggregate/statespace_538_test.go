@@ -25,10 +25,10 @@ func TestStateSpace538HouseEffects(t *testing.T) {
 		if math.IsNaN(p.AdjustedApprove) {
 			continue
 		}
-		v := adj[houseLabel(&p, false, false)]
+		v := adj[houseLabel(&p, inputRules{})]
 		v[0] += p.Approve - p.AdjustedApprove
 		v[1]++
-		adj[houseLabel(&p, false, false)] = v
+		adj[houseLabel(&p, inputRules{})] = v
 	}
 	var ours, theirs, w []float64
 	for _, h := range res.Approve.Houses {
