@@ -3,6 +3,8 @@ package aggregate
 import (
 	"context"
 	"math"
+
+	"gonum.org/v1/gonum/stat"
 )
 
 // bandPrior is the weight, in equivalent polls, of the global residual
@@ -133,16 +135,7 @@ func momentHouseSD(means []float64, noise float64) float64 {
 	if len(means) < 2 || math.IsNaN(noise) {
 		return 0
 	}
-	var m float64
-	for _, x := range means {
-		m += x
-	}
-	m /= float64(len(means))
-	var ss float64
-	for _, x := range means {
-		ss += (x - m) * (x - m)
-	}
-	v := ss/float64(len(means)-1) - noise
+	v := stat.Variance(means, nil) - noise
 	if !(v > 0) {
 		return 0
 	}

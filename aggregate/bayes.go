@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/candorpoll/candor/poll"
@@ -891,14 +892,14 @@ func (b *bayesShare) summarise(outs []*chainOut, level float64, s Share) (*Share
 	modelMean := make([]float64, T) // model-scale posterior means
 	for t := range T {
 		gather(t)
-		lm, lv := sampleMeanVar(buf)
+		lm, lv := stat.MeanVariance(buf, nil)
 		modelMean[t] = lm
 		mu, v := lm, lv
 		if sm.logit {
 			for i, x := range buf {
 				buf[i] = invLogit(x)
 			}
-			mu, v = sampleMeanVar(buf)
+			mu, v = stat.MeanVariance(buf, nil)
 		}
 		sdt := math.Sqrt(v)
 		lo := tailQuantile(buf, pLo, mu-cutZ*sdt, true, scratch)

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 
+	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -125,12 +126,12 @@ func rhat(chains [][]float64) float64 {
 	means := make([]float64, m)
 	var w float64
 	for c, x := range chains {
-		mu, v := sampleMeanVar(x)
+		mu, v := stat.MeanVariance(x, nil)
 		means[c] = mu
 		w += v
 	}
 	w /= float64(m)
-	_, vb := sampleMeanVar(means)
+	_, vb := stat.MeanVariance(means, nil)
 	b := float64(n) * vb
 	if !(w > 0) {
 		return math.NaN()
@@ -149,7 +150,7 @@ func ess(chains [][]float64) float64 {
 	n := len(chains[0])
 	means := make([]float64, m)
 	for c, x := range chains {
-		means[c], _ = sampleMeanVar(x)
+		means[c] = stat.Mean(x, nil)
 	}
 	// acov(t) is the mean over chains of the biased (divide by n)
 	// autocovariance at lag t.
@@ -168,7 +169,7 @@ func ess(chains [][]float64) float64 {
 	meanVar0 := acov(0) * float64(n) / float64(n-1)
 	varPlus := meanVar0 * float64(n-1) / float64(n)
 	if m > 1 {
-		_, vb := sampleMeanVar(means)
+		_, vb := stat.MeanVariance(means, nil)
 		varPlus += vb
 	}
 	if !(varPlus > 0) {
@@ -271,28 +272,12 @@ func foldDraws(chains [][]float64) [][]float64 {
 	return out
 }
 
-// sampleMeanVar returns the mean and the sample variance (n − 1 denominator).
-func sampleMeanVar(x []float64) (mean, variance float64) {
-	for _, v := range x {
-		mean += v
-	}
-	mean /= float64(len(x))
-	for _, v := range x {
-		d := v - mean
-		variance += d * d
-	}
-	if len(x) > 1 {
-		variance /= float64(len(x) - 1)
-	}
-	return mean, variance
-}
-
 // pooledMeanSD returns the mean and sample standard deviation of all draws.
 func pooledMeanSD(chains [][]float64) (mean, sd float64) {
 	var all []float64
 	for _, x := range chains {
 		all = append(all, x...)
 	}
-	mu, v := sampleMeanVar(all)
+	mu, v := stat.MeanVariance(all, nil)
 	return mu, math.Sqrt(v)
 }
