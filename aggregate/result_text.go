@@ -8,7 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/candorpoll/candor/aggregate/internal/textcol"
 )
 
 // maxRows is how many series rows the text, HTML and Markdown views show
@@ -242,50 +243,14 @@ func (r *Result) String() string {
 
 // writeAligned writes a table with columns padded to equal width: the
 // first column (a date or a name) left-aligned, the others (numbers)
-// right-aligned. Widths count runes, so Cyrillic names align.
+// right-aligned. Widths count runes, so Cyrillic names align; cells
+// beyond the header's columns are not shown.
 func writeAligned(b *strings.Builder, t table) {
-	rows := append([][]string{clean(t.header)}, make([][]string, len(t.rows))...)
+	rows := append([][]string{t.header}, make([][]string, len(t.rows))...)
 	for i, r := range t.rows {
-		rows[i+1] = clean(r)
+		rows[i+1] = r[:min(len(r), len(t.header))]
 	}
-	width := make([]int, len(t.header))
-	for _, r := range rows {
-		for j, c := range r {
-			if j < len(width) {
-				width[j] = max(width[j], utf8.RuneCountInString(c))
-			}
-		}
-	}
-	for _, r := range rows {
-		for j, c := range r {
-			if j >= len(width) {
-				break
-			}
-			pad := strings.Repeat(" ", width[j]-utf8.RuneCountInString(c))
-			switch {
-			case j == 0:
-				b.WriteString(c + pad)
-			default:
-				b.WriteString("  " + pad + c)
-			}
-		}
-		b.WriteString("\n")
-	}
-}
-
-// clean removes characters that would break a text table.
-func clean(cells []string) []string {
-	out := make([]string, len(cells))
-	for i, c := range cells {
-		out[i] = strings.Map(func(r rune) rune {
-			switch r {
-			case '\t', '\n', '\r', '\v', '\f':
-				return ' '
-			}
-			return r
-		}, c)
-	}
-	return out
+	textcol.Write(b, rows, "l"+strings.Repeat("r", max(len(t.header)-1, 0)), "")
 }
 
 // HTML returns the same tables as String as an HTML fragment (a <div>
