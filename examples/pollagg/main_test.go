@@ -2,176 +2,147 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/candorpoll/candor/poll"
+	"github.com/candorpoll/candor/examples/pollagg/cli"
 )
 
-const testdata = "../../testdata/"
+// crashEnv makes the test binary, run as pollagg's child, crash the way
+// it names before doing any work: "panic", "oom" (the runtime's fatal
+// out-of-memory error, which no recover can catch), or "temps" (leave
+// a temporary output file, as a crash in the middle of writing would,
+// then panic).
+const crashEnv = "CANDOR_POLLAGG_TEST_CRASH"
 
-// pollagg runs the command in-process and returns its exit status,
-// standard output and standard error.
-func pollagg(t *testing.T, stdin string, args ...string) (int, string, string) {
+var sink []byte
+
+// TestMain lets the test binary be pollagg's child: the supervisor under
+// test starts it with childEnv set.
+func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) == "1" {
+		switch os.Getenv(crashEnv) {
+		case "panic":
+			panic("a bug")
+		case "oom":
+			sink = make([]byte, 1<<45) // 32 TiB: fatal error: runtime: out of memory
+		case "temps":
+			dir := cli.OutputDirs(os.Args[1:])[0]
+			name := fmt.Sprintf(".report.txt.%d.tmp-1", os.Getpid())
+			if err := os.WriteFile(filepath.Join(dir, name), []byte("half"), 0o644); err != nil {
+				panic(err)
+			}
+			panic("a bug while writing")
+		}
+		os.Exit(child(os.Args[1:]))
+	}
+	os.Exit(m.Run())
+}
+
+// supervised runs pollagg's supervisor on the test binary as its child.
+func supervised(t *testing.T, crash string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errs bytes.Buffer
-	code := run(args, strings.NewReader(stdin), &out, &errs)
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), childEnv+"=1", crashEnv+"="+crash)
+	cmd.Stdout, cmd.Stderr = &out, &errs
+	code := superviseCmd(cmd, args, &errs)
 	return code, out.String(), errs.String()
 }
 
-func TestHelp(t *testing.T) {
-	code, _, errs := pollagg(t, "", "-h")
-	assert.Equal(t, exitOK, code)
-	for _, want := range []string{"Usage:", "-format", "-model", "-keep-going", "-gap", "-kappa", "-chart", "-houses", "-json", "Exit status"} {
-		assert.Contains(t, errs, want)
-	}
+const fixtures = "../../aggregate/report/testdata/"
+
+func TestSupervisorStatus(t *testing.T) {
+	// The child's own statuses pass through; its partial status becomes 2.
+	code, out, errs := supervised(t, "", "report", "-pollster", "Levada", fixtures+"levada.csv")
+	assert.Equal(t, cli.ExitOK, code, errs)
+	assert.Contains(t, out, "candor report: Levada")
+	code, _, _ = supervised(t, "", "report", "-no-such-flag")
+	assert.Equal(t, cli.ExitFailure, code)
+	code, _, errs = supervised(t, "", "report", "-keep-going", "-pollster", "Levada", fixtures+"levada.csv", fixtures+"vtsiom.csv")
+	assert.Equal(t, cli.ExitPartial, code, errs)
+	assert.Equal(t, childPartial, childStatus(cli.ExitPartial))
+	assert.Equal(t, cli.ExitFailure, childStatus(cli.ExitFailure))
 }
 
-func TestSeriesCSVHousesAndChart(t *testing.T) {
+func TestSupervisorCrash(t *testing.T) {
+	// A panic and a fatal out-of-memory error both exit the Go runtime
+	// with status 2; pollagg exits 3, never 2.
+	for _, crash := range []string{"panic", "oom"} {
+		code, _, errs := supervised(t, crash, "report", "-pollster", "Levada", fixtures+"levada.csv")
+		assert.Equal(t, exitCrash, code, "%s: %s", crash, errs)
+		assert.Contains(t, errs, "pollagg: crashed (exit status 2): this is a bug", crash)
+	}
+	// What the crashed child left in the output folder is removed;
+	// another process's files stay.
 	dir := t.TempDir()
-	houses := filepath.Join(dir, "houses.csv")
-	svg := filepath.Join(dir, "chart.svg")
-	// Two pollsters from two files would need merging; the VTsIOM
-	// weekly series with FOM's is what the canonical writer is for, so
-	// build one canonical file first with -model none -polls.
-	canon := filepath.Join(dir, "fom-vtsiom.csv")
-	var all []poll.Poll
-	for _, f := range []struct{ file, pollster string }{{"putin-approval-fom.csv", "FOM"}, {"vciom-presidential-approval-2006.csv", "VTsIOM"}} {
-		part := filepath.Join(dir, f.pollster+".csv")
-		code, _, errs := pollagg(t, "", "-q", "-keep-going", "-model", "none", "-pollster", f.pollster, "-polls", part, testdata+"russia/"+f.file)
-		require.Contains(t, []int{exitOK, exitRejected}, code, errs)
-		b, err := os.ReadFile(part)
-		require.NoError(t, err)
-		ps, err := poll.ReadCSV(bytes.NewReader(b))
-		require.NoError(t, err)
-		all = append(all, ps...)
-	}
-	var buf bytes.Buffer
-	require.NoError(t, poll.WriteCSV(&buf, poll.Filter{From: date(2013, 1, 1)}.Apply(all)))
-	require.NoError(t, os.WriteFile(canon, buf.Bytes(), 0o644))
-
-	code, out, errs := pollagg(t, "", "-houses", houses, "-chart", svg, "-reference", "VTsIOM", canon)
-	require.Equal(t, exitOK, code, errs)
-	assert.True(t, strings.HasPrefix(out, "date,share,mean,sd,lower,upper,poll_lower,poll_upper"), out[:min(len(out), 200)])
-	assert.Contains(t, errs, "format csv")
-	h, err := os.ReadFile(houses)
+	other := filepath.Join(dir, ".report.txt.1.tmp-1")
+	require.NoError(t, os.WriteFile(other, nil, 0o644))
+	code, _, errs := supervised(t, "temps", "report", "-o", dir, "-pollster", "Levada", fixtures+"levada.csv")
+	assert.Equal(t, exitCrash, code)
+	assert.Contains(t, errs, "pollagg: removed the unfinished "+dir+"/.report.txt.")
+	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
-	assert.Contains(t, string(h), "FOM")
-	assert.Contains(t, string(h), "VTsIOM")
-	s, err := os.ReadFile(svg)
-	require.NoError(t, err)
-	assert.Contains(t, string(s), "<svg")
-	assert.Contains(t, string(s), "FOM")
+	require.Len(t, entries, 1)
+	assert.Equal(t, filepath.Base(other), entries[0].Name())
 }
 
-func TestAutoDetect(t *testing.T) {
-	for file, format := range map[string]string{
-		"levada/indicator_ru_2020.html": "levada",
-		"fom/fom_weeks_2020.html":       "fom",
-		"vtsiom/ratings_2020.html":      "vtsiom",
-		"csv/canonical.csv":             "csv",
-		"csv/538-polllist.csv":          "538",
-	} {
-		code, _, errs := pollagg(t, "", "-model", "none", testdata+file)
-		assert.Equal(t, exitOK, code, "%s: %s", file, errs)
-		assert.Contains(t, errs, "(format "+format+")", file)
+func TestSupervisorInterrupt(t *testing.T) {
+	// Ctrl-C during a long Bayes run: the child stops cleanly, nothing is
+	// written, status 1.
+	dir := filepath.Join(t.TempDir(), "out")
+	args := []string{"report", "-o", dir, "-pollster", "Levada", "-model", "bayes", "-draws", "1000000", "-progress", "always", fixtures + "levada.csv"}
+	var out bytes.Buffer
+	errs := &syncBuffer{}
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), childEnv+"=1")
+	cmd.Stdout, cmd.Stderr = &out, errs
+	done := make(chan int)
+	go func() { done <- superviseCmd(cmd, args, errs) }()
+	// Wait until the sampler runs, then interrupt the child as a
+	// terminal's Ctrl-C would.
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(errs.String(), "fit bayes") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
 	}
-	// A series file is read as what its source column says (VTsIOM),
-	// never by a release reader under another name, and pollagg says what
-	// it detected.
-	code, _, errs := pollagg(t, "", "-model", "none", "-keep-going", testdata+"russia/vciom-presidential-approval-2006.csv")
-	assert.Equal(t, exitRejected, code, errs)
-	assert.Contains(t, errs, "pollagg: detected csv (series file, UTF-8): 707 polls of VTsIOM, 10 rejected; line 1: header")
-	assert.Contains(t, errs, "read 707 polls (format csv)")
-	// Standard input works too.
-	b, err := os.ReadFile(testdata + "csv/canonical.csv")
-	require.NoError(t, err)
-	code, _, errs = pollagg(t, string(b), "-model", "none", "-")
-	assert.Equal(t, exitOK, code, errs)
+	require.Contains(t, errs.String(), "fit bayes")
+	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
+	select {
+	case code := <-done:
+		assert.Equal(t, cli.ExitFailure, code, errs.String())
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("not interrupted")
+	}
+	assert.Contains(t, errs.String(), "pollagg report: interrupted; nothing written")
+	assert.NoDirExists(t, dir)
+	assert.Empty(t, out.String())
 }
 
-func TestBadInput(t *testing.T) {
-	dir := t.TempDir()
-	out := filepath.Join(dir, "polls.csv")
-
-	// A rejected row stops everything: line-and-column error, status 1,
-	// nothing written.
-	code, stdout, errs := pollagg(t, "", "-model", "none", "-polls", out, testdata+"csv/malformed/share-range.csv")
-	assert.Equal(t, exitFailure, code)
-	assert.Empty(t, stdout)
-	assert.Contains(t, errs, `share-range.csv:3:2: "120": poll: share outside 0–100`)
-	assert.NoFileExists(t, out)
-
-	// -keep-going processes the good rows and says so with status 2.
-	code, _, errs = pollagg(t, "", "-model", "none", "-keep-going", "-polls", out, testdata+"csv/malformed/share-range.csv")
-	assert.Equal(t, exitRejected, code, errs)
-	assert.Contains(t, errs, "share-range.csv:3:2: ")
-	b, err := os.ReadFile(out)
-	require.NoError(t, err)
-	ps, err := poll.ReadCSV(bytes.NewReader(b))
-	require.NoError(t, err)
-	assert.Len(t, ps, 2)
-
-	// Unrecognised input names what every reader said.
-	code, _, errs = pollagg(t, "", testdata+"csv/malformed/unknown-layout.csv")
-	assert.Equal(t, exitFailure, code)
-	assert.Contains(t, errs, "format not recognised")
-	for _, r := range []string{"csv", "538", "levada", "fom", "vtsiom"} {
-		assert.Contains(t, errs, "\n  "+r)
-	}
-
-	for _, args := range [][]string{
-		{},                                  // no file
-		{"a", "b"},                          // two files
-		{"-format", "xls", "x"},             // unknown format
-		{"-model", "magic", "x"},            // unknown model
-		{"-level", "1.5", "x"},              // bad level
-		{"-chart", "x.gif", "x"},            // unknown chart format
-		{"-from", "2022-02-24", "x"},        // -from without scenario
-		{"-no-such-flag", "x"},              // unknown flag
-		{testdata + "csv/no-such-file.csv"}, // missing file
-		{"-gap", "0.71", testdata + "csv/canonical.csv"}, // malformed pair
-	} {
-		code, _, errs := pollagg(t, "", args...)
-		assert.Equal(t, exitFailure, code, "%v", args)
-		assert.NotEmpty(t, errs, "%v", args)
-	}
+// syncBuffer is a bytes.Buffer safe for one writer and one reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
 }
 
-func TestScenarioJSON(t *testing.T) {
-	dir := t.TempDir()
-	polls := filepath.Join(dir, "polls.csv")
-	js := filepath.Join(dir, "series.json")
-	code, _, errs := pollagg(t, "", "-pollster", "Levada", "-gap", "0.71:0.61", "-gap-se", "0.0083:0.03",
-		"-from", "2022-02-24", "-polls", polls, "-o", js, testdata+"russia/Levada.csv")
-	require.Equal(t, exitOK, code, errs)
-	assert.Contains(t, errs, "calibration error (shared by every corrected poll) adds up to")
-	b, err := os.ReadFile(js)
-	require.NoError(t, err)
-	var v map[string]any
-	require.NoError(t, json.Unmarshal(b, &v), string(b[:min(len(b), 200)]))
-
-	b, err = os.ReadFile(polls)
-	require.NoError(t, err)
-	ps, err := poll.ReadCSV(bytes.NewReader(b))
-	require.NoError(t, err)
-	require.Len(t, ps, 301)
-	var corrected int
-	for _, p := range ps {
-		if len(p.Adjustments) > 0 {
-			corrected++
-			assert.Equal(t, "falsification-gap", p.Adjustments[0].Name)
-			assert.False(t, p.Midpoint().Before(date(2022, 2, 24)), p.String())
-		}
-	}
-	assert.Equal(t, 30, corrected, "Mar 2022 … Aug 2024")
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
 }
 
-func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}

@@ -1,7 +1,7 @@
-package main
+package cli
 
 import (
-	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -19,18 +19,12 @@ import (
 	"github.com/candorpoll/candor/adjust"
 	"github.com/candorpoll/candor/aggregate"
 	"github.com/candorpoll/candor/aggregate/chart"
+	"github.com/candorpoll/candor/aggregate/report"
 	"github.com/candorpoll/candor/poll"
 )
 
-// Exit statuses.
-const (
-	exitOK       = 0
-	exitFailure  = 1
-	exitRejected = 2 // -keep-going: done, but some rows were rejected
-)
-
-// config holds the parsed flags.
-type config struct {
+// fileFlags are the flags of "pollagg FILE".
+type fileFlags struct {
 	format, pollster, source, question string
 	model, reference                   string
 	splitModes                         bool
@@ -43,8 +37,10 @@ type config struct {
 	json, keepGoing, quiet             bool
 }
 
-const usageText = `pollagg reads a poll release file, fits a model and writes the daily
-series, the house-effect table and a chart.
+const fileUsage = `pollagg reads a poll release file, fits a model and writes the daily
+series, the house-effect table and a chart. For a report on several
+files (house effects across pollsters, scenarios, an official result,
+the HTML page): pollagg report -h.
 
 Usage:
   pollagg [flags] FILE        (FILE "-" reads standard input)
@@ -64,20 +60,24 @@ before anything is written.
 
 Output. The daily series goes to standard output (or -o) as CSV, or JSON
 with -json (or an -o name ending in .json). A summary (house effects,
-parameters, latest estimate) goes to standard error unless -q.
+parameters, latest estimate) goes to standard error unless -q. Every
+output flag takes a file name or "-" (standard output; one at most);
+files are written whole or not at all (a temporary file renamed into
+place once every output is complete).
 
-Exit status: 0 success; 1 failure (nothing written); 2 rejected rows were
-skipped under -keep-going (outputs written from the good rows).
+Exit status: 0 success; 1 failure (no file written); 2 rejected rows were
+skipped under -keep-going (outputs written from the good rows); 3 pollagg
+crashed (a bug: please report it; no file written).
 
 Flags:
 `
 
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	var c config
+// flagSet returns the flags of "pollagg FILE", parsed into c.
+func (c *fileFlags) flagSet(stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("pollagg", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), usageText)
+		fmt.Fprint(fs.Output(), fileUsage)
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&c.format, "format", "auto", "input `format`: auto, csv, 538, levada, vtsiom or fom")
@@ -86,40 +86,51 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.question, "question", "", "keep only polls of this question identifier (default: all)")
 	fs.StringVar(&c.model, "model", "statespace", "`model`: statespace (Jackman's state-space model, ML), bayes (the same, sampled), average (538-style weighted average) or none (read and convert only)")
 	fs.StringVar(&c.reference, "reference", "", "identify house effects relative to this `pollster` (statespace, bayes; default: weighted sum-to-zero, the pollsters' consensus)")
-	fs.BoolVar(&c.splitModes, "split-modes", false, "one house effect per pollster and interview mode (statespace, bayes)")
+	fs.BoolVar(&c.splitModes, "split-modes", false, "one house effect per pollster and interview mode")
 	fs.Float64Var(&c.level, "level", 0.95, "confidence `level` of the intervals")
 	fs.Uint64Var(&c.seed, "seed", 1, "random `seed` of the Bayes sampler (same seed, same output)")
 	fs.StringVar(&c.gap, "gap", "", "fear scenario: a falsification gap `direct:list` (shares 0–1 from a direct question and a list experiment, e.g. 0.71:0.61) applied to approval on the logit scale")
 	fs.StringVar(&c.gapSE, "gap-se", "", "standard errors `direct:list` of the -gap shares (default 0:0)")
 	fs.Float64Var(&c.kappa, "kappa", 0, "fear scenario: differential nonresponse, κ = (response rate of disapprovers)/(of approvers); < 1 lowers approval (default: none)")
 	fs.StringVar(&c.from, "from", "", "apply the -gap/-kappa scenario to polls with fieldwork midpoint on or after this `date` (YYYY-MM-DD; default: all)")
-	fs.StringVar(&c.out, "o", "", "write the series to this `file` instead of standard output")
+	fs.StringVar(&c.out, "o", "-", "write the series to this `file` (\"-\": standard output)")
 	fs.BoolVar(&c.json, "json", false, "write the series as JSON (default CSV)")
 	fs.StringVar(&c.houses, "houses", "", "write the house-effect table as CSV to this `file`")
-	fs.StringVar(&c.chartPath, "chart", "", "draw the trend and house effects to this `file` (.png or .svg)")
+	fs.StringVar(&c.chartPath, "chart", "", "draw the trend and house effects to this `file` (.png or .svg; \"-\": SVG on standard output)")
 	fs.StringVar(&c.pollsOut, "polls", "", "write the polls read (after the scenario) as canonical CSV to this `file`")
 	fs.BoolVar(&c.keepGoing, "keep-going", false, "process the good rows of an input with rejected rows (exit status 2)")
 	fs.BoolVar(&c.quiet, "q", false, "no summary on standard error")
+	return fs
+}
+
+// runFile is "pollagg [flags] FILE".
+func runFile(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var c fileFlags
+	fs := c.flagSet(stderr)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
+			return ExitOK
 		}
-		return exitFailure
+		return ExitFailure
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "pollagg: want exactly one input FILE (\"-\" for standard input); see pollagg -h")
-		return exitFailure
+		fmt.Fprintln(stderr, "pollagg: want exactly one input FILE (\"-\" for standard input), or \"pollagg report FILE...\"; see pollagg -h")
+		return ExitFailure
 	}
-	status, err := c.execute(fs.Arg(0), stdin, stdout, stderr)
+	status, err := c.execute(ctx, fs.Arg(0), stdin, stdout, stderr)
 	if err != nil {
-		fmt.Fprintln(stderr, "pollagg:", err)
-		return exitFailure
+		if interrupted(ctx, err) {
+			fmt.Fprintln(stderr, "pollagg: interrupted; nothing written")
+		} else {
+			fmt.Fprintln(stderr, "pollagg:", err)
+		}
+		return ExitFailure
 	}
 	return status
 }
 
 // execute runs one invocation; the error return means exit status 1.
-func (c *config) execute(name string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
+func (c *fileFlags) execute(ctx context.Context, name string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
 	if err := c.check(); err != nil {
 		return 0, err
 	}
@@ -130,60 +141,95 @@ func (c *config) execute(name string, stdin io.Reader, stdout, stderr io.Writer)
 	if c.source == "" && name != "-" {
 		c.source = filepath.Base(name)
 	}
-	polls, rejected, nRejected, format, err := c.read(data, stderr)
-	if err != nil {
-		return 0, err
+	format := poll.Format(c.format)
+	if c.format == "auto" {
+		format = ""
 	}
-	status := exitOK
-	if nRejected > 0 {
-		for _, pe := range rejected {
+	polls, in := report.Read(data, c.source, format, c.pollster)
+	if format == "" && in.Detected.Format != "" && !c.quiet {
+		fmt.Fprintln(stderr, "pollagg: detected", in.Detected)
+	}
+	if in.Err != nil {
+		var fe *report.FileError
+		if errors.As(in.Err, &fe) && in.Detected.Format == "" && format == "" {
+			return 0, fmt.Errorf("format not recognised: %w\nName the format with -format to see every error of one reader", fe.Err)
+		}
+		return 0, fmt.Errorf("no polls read as %s: %w", cmp.Or(string(in.Detected.Format), c.format), errors.Unwrap(in.Err))
+	}
+	status := ExitOK
+	if in.RejectedCount > 0 {
+		for _, pe := range in.Rejected {
 			fmt.Fprintln(stderr, pe)
 		}
 		if !c.keepGoing {
-			return 0, fmt.Errorf("%d rows rejected (format %s); nothing written. Fix the input, or use -keep-going to process the %d good rows", nRejected, format, len(polls))
+			return 0, fmt.Errorf("%d rows rejected (format %s); nothing written. Fix the input, or use -keep-going to process the %d good rows", in.RejectedCount, in.Detected.Format, len(polls))
 		}
-		fmt.Fprintf(stderr, "pollagg: %d rows rejected, continuing with %d good rows (-keep-going)\n", nRejected, len(polls))
-		status = exitRejected
+		fmt.Fprintf(stderr, "pollagg: %d rows rejected, continuing with %d good rows (-keep-going)\n", in.RejectedCount, len(polls))
+		status = ExitPartial
 	}
 	if c.question != "" {
 		polls = poll.Filter{Question: c.question}.Apply(polls)
 	}
 	if len(polls) == 0 {
-		return 0, fmt.Errorf("no polls to use (format %s)", format)
+		return 0, fmt.Errorf("no polls to use (format %s)", in.Detected.Format)
 	}
 	if polls, err = c.scenario(polls); err != nil {
 		return 0, err
 	}
-	if c.pollsOut != "" {
-		if err := writeFile(c.pollsOut, func(w io.Writer) error { return poll.WriteCSV(w, polls) }); err != nil {
+	targets := []target{{"-polls", c.pollsOut, func(w io.Writer) error { return poll.WriteCSV(w, polls) }}}
+	if c.model == "none" {
+		if err := oneStdout(targets); err != nil {
 			return 0, err
 		}
-	}
-	if c.model == "none" {
+		if _, err := commit(targets, nil, stdout); err != nil {
+			return 0, err
+		}
 		if !c.quiet {
-			fmt.Fprintf(stderr, "pollagg: read %d polls (format %s)\n", len(polls), format)
+			fmt.Fprintf(stderr, "pollagg: read %d polls (format %s)\n", len(polls), in.Detected.Format)
 		}
 		return status, nil
 	}
-	res, err := c.fit(polls)
-	if err != nil {
+	res, err := c.fit(ctx, polls)
+	if res == nil {
 		return 0, err
 	}
+	if len(res.Excluded) > 0 {
+		for _, e := range res.Excluded {
+			fmt.Fprintln(stderr, "pollagg: left out by the model:", e)
+		}
+		if !c.keepGoing {
+			return 0, fmt.Errorf("the model left out %d invalid polls; nothing written. Use -keep-going to fit the others", len(res.Excluded))
+		}
+		status = ExitPartial
+	}
 	if !c.quiet {
-		fmt.Fprintf(stderr, "pollagg: %d polls (format %s), model %s\n%s\n", len(polls), format, c.model, res)
+		fmt.Fprintf(stderr, "pollagg: %d polls (format %s), model %s\n%s\n", len(polls), in.Detected.Format, c.model, res)
 		// The models read the corrections' audit trail: the calibration
 		// error shared by every corrected poll is in the intervals.
 		if v, ok := res.Approve.Params.Other["calibration_var_max"]; ok && v > 0 {
 			fmt.Fprintf(stderr, "pollagg: the scenario's calibration error (shared by every corrected poll) adds up to %.2f points of SD to the level; the intervals include it\n", math.Sqrt(v))
 		}
 	}
-	if err := c.write(res, polls, stdout); err != nil {
+	series := func(w io.Writer) error {
+		if c.json || strings.EqualFold(filepath.Ext(c.out), ".json") {
+			return res.WriteJSON(w)
+		}
+		return res.WriteCSV(w)
+	}
+	targets = append(targets,
+		target{"-o", c.out, series},
+		target{"-houses", c.houses, res.WriteHousesCSV},
+		target{"-chart", c.chartPath, func(w io.Writer) error { return drawChart(w, c.chartPath, res, polls) }})
+	if err := oneStdout(targets); err != nil {
+		return 0, err
+	}
+	if _, err := commit(targets, nil, stdout); err != nil {
 		return 0, err
 	}
 	return status, nil
 }
 
-func (c *config) check() error {
+func (c *fileFlags) check() error {
 	switch c.format {
 	case "auto", "csv", "538", "levada", "vtsiom", "fom":
 	default:
@@ -206,12 +252,31 @@ func (c *config) check() error {
 	if c.from != "" && c.gap == "" && c.kappa == 0 {
 		return errors.New("-from without a scenario (-gap or -kappa)")
 	}
-	if c.chartPath != "" {
-		if ext := strings.ToLower(filepath.Ext(c.chartPath)); ext != ".png" && ext != ".svg" {
-			return fmt.Errorf("-chart %q: want a .png or .svg file name", c.chartPath)
-		}
+	if c.model == "average" && (c.reference != "") {
+		return errors.New("-reference applies to statespace and bayes, not average")
+	}
+	return chartExt("-chart", c.chartPath)
+}
+
+// chartExt checks that a chart file name ends in .png or .svg ("-" and
+// "" pass: SVG on standard output, or no chart).
+func chartExt(flagName, path string) error {
+	if path == "" || path == "-" {
+		return nil
+	}
+	if ext := strings.ToLower(filepath.Ext(path)); ext != ".png" && ext != ".svg" {
+		return fmt.Errorf("%s %q: want a .png or .svg file name, or \"-\" for SVG on standard output", flagName, path)
 	}
 	return nil
+}
+
+// chartFormat is the format of a chart file: PNG for .png, SVG otherwise
+// (.svg and "-").
+func chartFormat(path string) string {
+	if strings.EqualFold(filepath.Ext(path), ".png") {
+		return chart.FormatPNG
+	}
+	return chart.FormatSVG
 }
 
 func readInput(name string, stdin io.Reader) ([]byte, error) {
@@ -221,53 +286,13 @@ func readInput(name string, stdin io.Reader) ([]byte, error) {
 	return os.ReadFile(name)
 }
 
-// readers names the poll package's readers for -format; -format auto
-// uses poll.Read, which detects the layout.
-var readers = map[string]func(io.Reader, ...poll.Option) ([]poll.Poll, error){
-	"csv": poll.ReadCSV, "538": poll.Read538, "levada": poll.ReadLevada, "fom": poll.ReadFOM, "vtsiom": poll.ReadVTsIOM,
-}
-
-// read parses the input with the named reader or, for -format auto, with
-// poll.Read, which says what it detected. rejected lists the reader's
-// rejections (a list capped by the reader ends with one counting the
-// rest) and n counts them all. A reader's fatal error (no polls at all)
-// fails the read.
-func (c *config) read(data []byte, stderr io.Writer) (polls []poll.Poll, rejected []*poll.ParseError, n int, format string, err error) {
-	opts := []poll.Option{poll.WithSource(c.source)}
-	if c.pollster != "" {
-		opts = append(opts, poll.WithPollster(c.pollster))
-	}
-	format = c.format
-	if format == "auto" {
-		var det poll.Detected
-		polls, det, err = poll.Read(bytes.NewReader(data), opts...)
-		format = string(det.Format)
-		if det.Format == "" {
-			return nil, nil, 0, "", fmt.Errorf("format not recognised: %w\nName the format with -format to see every error of one reader", err)
-		}
-		if !c.quiet {
-			fmt.Fprintln(stderr, "pollagg: detected", det)
-		}
-	} else {
-		polls, err = readers[format](bytes.NewReader(data), opts...)
-	}
-	if len(polls) == 0 && err != nil {
-		return nil, nil, 0, format, fmt.Errorf("no polls read as %s: %w", format, err)
-	}
-	return polls, poll.ParseErrors(err), poll.Rejected(err), format, nil
-}
-
 // scenario applies the -gap and -kappa corrections through adjust.Chain,
 // which records them on every poll (see -polls).
-func (c *config) scenario(polls []poll.Poll) ([]poll.Poll, error) {
+func (c *fileFlags) scenario(polls []poll.Poll) ([]poll.Poll, error) {
 	var chain adjust.Chain
-	var from time.Time
-	if c.from != "" {
-		t, err := time.Parse(time.DateOnly, c.from)
-		if err != nil {
-			return nil, fmt.Errorf("-from %q: want YYYY-MM-DD", c.from)
-		}
-		from = t
+	from, err := parseDate("-from", c.from)
+	if err != nil {
+		return nil, err
 	}
 	add := func(corr adjust.Correction) {
 		if from.IsZero() {
@@ -277,20 +302,11 @@ func (c *config) scenario(polls []poll.Poll) ([]poll.Poll, error) {
 		chain = append(chain, adjust.Segmented{{Until: from}, {From: from, Correction: corr}})
 	}
 	if c.gap != "" {
-		d, l, err := pair("-gap", c.gap)
+		f, err := falsification(c.gap, c.gapSE)
 		if err != nil {
 			return nil, err
 		}
-		var dse, lse float64
-		if c.gapSE != "" {
-			if dse, lse, err = pair("-gap-se", c.gapSE); err != nil {
-				return nil, err
-			}
-		}
-		add(adjust.GapCorrection{Falsification: adjust.Falsification{
-			Direct: adjust.Estimate{Value: d, SE: dse},
-			List:   adjust.Estimate{Value: l, SE: lse},
-		}})
+		add(adjust.GapCorrection{Falsification: f})
 	}
 	if c.kappa > 0 {
 		add(adjust.Nonresponse{DisapproverResponseRatio: c.kappa})
@@ -299,6 +315,33 @@ func (c *config) scenario(polls []poll.Poll) ([]poll.Poll, error) {
 		return polls, nil
 	}
 	return chain.Apply(polls)
+}
+
+// falsification parses -gap and -gap-se.
+func falsification(gap, gapSE string) (adjust.Falsification, error) {
+	d, l, err := pair("-gap", gap)
+	if err != nil {
+		return adjust.Falsification{}, err
+	}
+	var dse, lse float64
+	if gapSE != "" {
+		if dse, lse, err = pair("-gap-se", gapSE); err != nil {
+			return adjust.Falsification{}, err
+		}
+	}
+	return adjust.Falsification{Direct: adjust.Estimate{Value: d, SE: dse}, List: adjust.Estimate{Value: l, SE: lse}}, nil
+}
+
+// parseDate parses a YYYY-MM-DD flag value; "" is the zero time.
+func parseDate(flagName, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%s %q: want YYYY-MM-DD", flagName, s)
+	}
+	return t, nil
 }
 
 // pair parses "a:b" into two numbers.
@@ -312,47 +355,25 @@ func pair(flagName, s string) (float64, float64, error) {
 	return x, y, nil
 }
 
-func (c *config) fit(polls []poll.Poll) (*aggregate.Result, error) {
-	ctx := context.Background()
+func (c *fileFlags) fit(ctx context.Context, polls []poll.Poll) (*aggregate.Result, error) {
 	ss := aggregate.StateSpace{Level: c.level, SplitModes: c.splitModes}
 	if c.reference != "" {
 		ss.Identify = aggregate.ReferenceHouse(c.reference)
 	}
+	var res *aggregate.Result
+	var err error
 	switch c.model {
 	case "average":
-		if c.reference != "" || c.splitModes {
-			return nil, errors.New("-reference and -split-modes apply to statespace and bayes, not average")
-		}
-		return aggregate.Average{Level: c.level}.Fit(ctx, polls)
+		res, err = aggregate.Average{Level: c.level, SplitModes: c.splitModes}.Fit(ctx, polls)
 	case "bayes":
-		return aggregate.Bayes{Model: ss, Seed: c.seed}.Fit(ctx, polls)
+		res, err = aggregate.Bayes{Model: ss, Seed: c.seed}.Fit(ctx, polls)
+	default:
+		res, err = ss.Fit(ctx, polls)
 	}
-	return ss.Fit(ctx, polls)
-}
-
-func (c *config) write(res *aggregate.Result, polls []poll.Poll, stdout io.Writer) error {
-	series := func(w io.Writer) error {
-		if c.json || strings.EqualFold(filepath.Ext(c.out), ".json") {
-			return res.WriteJSON(w)
-		}
-		return res.WriteCSV(w)
+	if res != nil && err != nil && !errors.Is(err, aggregate.ErrInvalidPoll) {
+		res = nil
 	}
-	if c.out == "" {
-		if err := series(stdout); err != nil {
-			return err
-		}
-	} else if err := writeFile(c.out, series); err != nil {
-		return err
-	}
-	if c.houses != "" {
-		if err := writeFile(c.houses, res.WriteHousesCSV); err != nil {
-			return err
-		}
-	}
-	if c.chartPath != "" {
-		return writeFile(c.chartPath, func(w io.Writer) error { return drawChart(w, c.chartPath, res, polls) })
-	}
-	return nil
+	return res, err
 }
 
 // drawChart draws the trend over the polls and, when the model has house
@@ -370,23 +391,5 @@ func drawChart(w io.Writer, path string, res *aggregate.Result, polls []poll.Pol
 		}
 		plots = append(plots, h)
 	}
-	format := chart.FormatPNG
-	if strings.EqualFold(filepath.Ext(path), ".svg") {
-		format = chart.FormatSVG
-	}
-	return chart.Write(w, format, 0, 0, plots...)
-}
-
-// writeFile creates name and writes to it, reporting the first error of
-// the write or the close.
-func writeFile(name string, write func(io.Writer) error) error {
-	f, err := os.Create(name)
-	if err != nil {
-		return err
-	}
-	if err := write(f); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	return f.Close()
+	return chart.Write(w, chartFormat(path), 0, 0, plots...)
 }
