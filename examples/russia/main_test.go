@@ -5,99 +5,180 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"sync"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/candorpoll/candor/examples/pollagg/cli"
 )
 
-// analysed runs the analysis once for the tests that only read it.
-var analysed = sync.OnceValues(func() (*analysis, error) { return analyse(context.Background()) })
-
-func TestReport(t *testing.T) {
-	a, err := analysed()
-	require.NoError(t, err)
+func TestRussia(t *testing.T) {
 	dir := t.TempDir()
-	var b bytes.Buffer
-	require.NoError(t, a.report(&b, dir))
-	out := b.String()
+	var out, errs bytes.Buffer
+	require.Equal(t, 0, run(context.Background(), []string{"-o", dir}, &out, &errs), errs.String())
+	text := out.String()
 	for _, want := range []string{
-		"Levada.csv                            Levada      301  1999-08  2024-08         0",
-		"putin-approval-fom.csv                FOM         374  2013-02  2020-08         0",
+		"Levada.csv                            csv (series file, UTF-8)  Levada      301  1999-08  2024-08         0",
+		"putin-approval-fom.csv                csv (series file, UTF-8)  FOM         374  2013-02  2020-08         0",
 		// The ten NA weeks of the VTsIOM file are reported, not dropped silently.
-		"vciom-presidential-approval-2006.csv  VTsIOM      707  2006-01  2020-08        10",
+		"vciom-presidential-approval-2006.csv  csv (series file, UTF-8)  VTsIOM      707  2006-01  2020-08        10",
 		"vciom-presidential-approval-2006.csv:96:2: ",
-		"Left out: 193 VTsIOM weeks from 7 May 2008 to 6 May 2012",
+		"Left out: 193 VTsIOM polls with fieldwork midpoint from 7 May 2008 to 6 May 2012",
+		"FOM asks whether Putin works «хорошо/плохо»",
 		"House effects (points, relative to Levada face-to-face; 95% intervals)",
 		"Latest estimate by fear-of-response scenario",
 		"  31 August 2024; corrections apply to polls fielded from 24 February 2022 on.",
-		"  falsification gap ",
 		"  nonresponse κ = 0.5 ",
 		"  Manski bounds ",
-		"official vote share, March 2024 presidential election: 87.28% on 17 March 2024.",
-		"Caveats: approval of the president's work is not a vote share",
-		filepath.Join(dir, chartFile),
+		"Chapkovski & Schaub 2022",
+		"Official result, forensic estimate and polls, 17 March 2024",
+		"official vote share, March 2024 presidential election",
+		"clean: Shpilkin (turnout–share)",
+		"Election forensics: 2024.csv.zip + 2024-electronic-voting.csv",
+		filepath.Join(dir, name+".png"),
 	} {
-		assert.Contains(t, out, want)
+		assert.Contains(t, text, want)
 	}
+	assert.Regexp(t, `\n  Levada/face-to-face +297 +\+0\.00 +— +reference`, text)
 
-	// The reference house: no effect, no SE (regexp: column widths follow
-	// the other rows).
-	assert.Regexp(t, `\n  Levada/face-to-face +297 +\+0\.00 +— +reference`, out)
-
-	png, err := os.ReadFile(filepath.Join(dir, chartFile))
+	// Every output is there, the text file is the printed report.
+	for _, suffix := range []string{".txt", ".html", "-series.csv", "-series.json", "-houses.csv", "-scenarios.csv", "-polls.csv",
+		".png", ".svg", "-fingerprint.png", "-fingerprint.svg"} {
+		assert.FileExists(t, filepath.Join(dir, name+suffix))
+	}
+	txt, err := os.ReadFile(filepath.Join(dir, name+".txt"))
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(text, string(txt)))
+	png, err := os.ReadFile(filepath.Join(dir, name+".png"))
 	require.NoError(t, err)
 	assert.True(t, bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")))
-	assert.Greater(t, len(png), 100_000, "a chart of 1,200 polls and three panels")
 
-	// Same input, same bytes: a fresh run from the embedded files gives
-	// the same report and chart.
-	var again bytes.Buffer
-	require.NoError(t, run(&again, dir))
-	assert.Equal(t, out, again.String())
-	png2, err := os.ReadFile(filepath.Join(dir, chartFile))
-	require.NoError(t, err)
-	assert.True(t, bytes.Equal(png, png2), "chart differs between runs")
+	// The one command of the README, on the repository's copies of the
+	// files, gives the same house effects, to the last digit, and the
+	// same tables.
+	cmd := readmeCommand(t)
+	other := t.TempDir()
+	args := rebase(cmd, other)
+	var cliOut, cliErr bytes.Buffer
+	require.Equal(t, cli.ExitPartial, cli.Run(context.Background(), args, nil, &cliOut, &cliErr), "the ten NA weeks: %s", cliErr.String())
+	// The polls fitted are the same, row for row (canonical CSV, every
+	// digit), so the fits are the same fit; the rounded tables agree
+	// byte for byte.
+	for _, f := range []string{"-polls.csv", "-houses.csv", "-scenarios.csv", "-series.csv"} {
+		a, err := os.ReadFile(filepath.Join(dir, name+f))
+		require.NoError(t, err)
+		b, err := os.ReadFile(filepath.Join(other, "report"+f))
+		require.NoError(t, err)
+		assert.True(t, bytes.Equal(a, b), "%s differs between examples/russia and pollagg report", f)
+	}
 }
 
-// TestScenarios checks the numbers behind the report against what the
-// models must give, not against printed text.
-func TestScenarios(t *testing.T) {
-	a, err := analysed()
-	require.NoError(t, err)
+func TestRussiaFlags(t *testing.T) {
+	var out, errs bytes.Buffer
+	assert.Equal(t, 0, run(context.Background(), []string{"-h"}, &out, &errs))
+	assert.Contains(t, errs.String(), "Usage:\n  russia [-o DIR]")
+	assert.Empty(t, out.String())
+	errs.Reset()
+	assert.Equal(t, 1, run(context.Background(), []string{"-no-such-flag"}, &out, &errs))
+	assert.Equal(t, 1, run(context.Background(), []string{"extra"}, &out, &errs))
+	assert.Contains(t, errs.String(), "unexpected arguments")
 
-	// House effects relative to Levada: FOM reads a few points lower
-	// (issue 3: a raw gap of about −3.5 over 2012–2020), each with an SE.
-	effects := map[string]float64{}
-	for _, h := range a.base.Approve.Houses {
-		effects[h.Pollster] = h.Value
-		if h.Pollster != "Levada/face-to-face" {
-			assert.Greater(t, h.SE, 0.0, h.Pollster)
+	// A folder that cannot be made: status 1, nothing printed on standard
+	// output, nothing written.
+	file := filepath.Join(t.TempDir(), "file")
+	require.NoError(t, os.WriteFile(file, nil, 0o644))
+	out.Reset()
+	errs.Reset()
+	assert.Equal(t, 1, run(context.Background(), []string{"-o", filepath.Join(file, "out")}, &out, &errs))
+	assert.Empty(t, out.String())
+	assert.Contains(t, errs.String(), "russia: ")
+
+	// Cancelled: status 1, nothing written.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	dir := filepath.Join(t.TempDir(), "out")
+	errs.Reset()
+	assert.Equal(t, 1, run(ctx, []string{"-o", dir}, &out, &errs))
+	assert.Contains(t, errs.String(), "context canceled")
+	assert.NoDirExists(t, dir)
+}
+
+// readmeCommand returns the arguments of the README's one command on the
+// three Russian files (the "go run ./examples/pollagg report" line and
+// its continuation lines), without the program.
+func readmeCommand(t *testing.T) []string {
+	t.Helper()
+	b, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	const prefix = "go run ./examples/pollagg report "
+	lines := strings.Split(string(b), "\n")
+	for i, l := range lines {
+		if !strings.HasPrefix(l, prefix) {
+			continue
+		}
+		cmd := strings.TrimPrefix(l, "go run ./examples/pollagg ")
+		for strings.HasSuffix(strings.TrimSpace(cmd), `\`) && i+1 < len(lines) {
+			i++
+			cmd = strings.TrimSuffix(strings.TrimSpace(cmd), `\`) + " " + strings.TrimSpace(lines[i])
+		}
+		return shellWords(t, cmd)
+	}
+	t.Fatalf("README.md has no line starting %q", prefix)
+	return nil
+}
+
+// shellWords splits a command line as a POSIX shell would for the
+// README's command: words separated by blanks, single-quoted parts kept
+// whole.
+func shellWords(t *testing.T, s string) []string {
+	var words []string
+	var w strings.Builder
+	in, quoted := false, false
+	for _, r := range s {
+		switch {
+		case quoted && r == '\'':
+			quoted = false
+		case quoted:
+			w.WriteRune(r)
+		case r == '\'':
+			quoted, in = true, true
+		case r == ' ' || r == '\t':
+			if in {
+				words = append(words, w.String())
+				w.Reset()
+				in = false
+			}
+		default:
+			w.WriteRune(r)
+			in = true
 		}
 	}
-	assert.InDelta(t, -3.5, effects["FOM/face-to-face"], 1.0)
-	assert.InDelta(t, 0, effects["VTsIOM/face-to-face"], 1.0)
-	assert.Less(t, effects["Levada/phone"], -2.0, "Levada's 2020 phone months read lower")
-
-	// Scenarios: each correction lowers approval, more for smaller κ; the
-	// corrected intervals are wider than the uncorrected one by the
-	// calibration error; the Manski set starts at the published level.
-	latest := map[string]float64{}
-	sd := map[string]float64{}
-	for _, s := range a.scenarios {
-		p := s.latest()
-		latest[s.Name], sd[s.Name] = p.Mean, p.SD
-		assert.Less(t, p.Lower, p.Upper, s.Name)
+	require.False(t, quoted, "unbalanced quote in %q", s)
+	if in {
+		words = append(words, w.String())
 	}
-	none := latest["none (as published)"]
-	assert.InDelta(t, 85, none, 3, "Levada's 2024 readings are 85–87")
-	assert.Less(t, latest["falsification gap"], none-3)
-	assert.Greater(t, sd["falsification gap"], sd["nonresponse κ = 0.8"], "gap scenario carries its calibration error")
-	assert.Less(t, latest["nonresponse κ = 0.8"], none)
-	assert.Less(t, latest["nonresponse κ = 0.67"], latest["nonresponse κ = 0.8"])
-	assert.Less(t, latest["nonresponse κ = 0.5"], latest["nonresponse κ = 0.67"])
-	lo, hi := identified(a.base, len(a.base.Approve.Series)-1)
-	assert.InDelta(t, none, lo, 1e-9)
-	assert.Greater(t, hi, lo)
+	return words
+}
+
+// rebase makes the README's command run from this folder: testdata/
+// paths become ../../testdata/, and -o writes into dir ("": no -o).
+func rebase(args []string, dir string) []string {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "-o" && i+1 < len(args):
+			i++
+			if dir != "" {
+				out = append(out, "-o", dir)
+			}
+			continue
+		case strings.HasPrefix(a, "testdata/"):
+			a = "../../" + a
+		}
+		out = append(out, a)
+	}
+	return out
 }

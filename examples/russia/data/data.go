@@ -3,13 +3,25 @@ package data
 import (
 	"embed"
 	"fmt"
+	"io/fs"
 	"slices"
 
 	"github.com/candorpoll/candor/poll"
 )
 
-//go:embed *.csv
+//go:embed *.csv *.zip
 var files embed.FS
+
+// FS returns the embedded files: the three poll series (Files) and the
+// polling-station protocols of the March 2024 presidential election with
+// its remote e-voting (Election2024, Election2024Remote).
+func FS() fs.FS { return files }
+
+// The election files of FS: copies of testdata/elections/.
+const (
+	Election2024       = "2024.csv.zip"
+	Election2024Remote = "2024-electronic-voting.csv"
+)
 
 // File is one embedded series and how to read it.
 type File struct {
