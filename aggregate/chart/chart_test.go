@@ -248,31 +248,6 @@ func TestHouseRowsAndLegend(t *testing.T) {
 	}
 }
 
-func TestCalendarTicks(t *testing.T) {
-	tests := []struct {
-		from, to time.Time
-		first    string
-		n        int
-	}{
-		{time.Date(1999, 8, 15, 0, 0, 0, 0, time.UTC), time.Date(2024, 8, 1, 0, 0, 0, 0, time.UTC), "2000", 5},
-		{time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2022, 12, 31, 0, 0, 0, 0, time.UTC), "Jan 2022", 4},
-		{time.Date(2022, 3, 3, 0, 0, 0, 0, time.UTC), time.Date(2022, 3, 20, 0, 0, 0, 0, time.UTC), "7 Mar 2022", 2},
-	}
-	for _, tt := range tests {
-		ticks := calendarTicks{}.Ticks(unix(tt.from), unix(tt.to))
-		var labels []string
-		for _, tk := range ticks {
-			if tk.Label != "" {
-				labels = append(labels, tk.Label)
-			}
-		}
-		require.NotEmpty(t, labels)
-		assert.Equal(t, tt.first, labels[0])
-		assert.Len(t, labels, tt.n)
-		assert.LessOrEqual(t, len(labels), maxMajor)
-	}
-}
-
 func BenchmarkTrendPNG(b *testing.B) {
 	res := testResult(1500)
 	polls := testPolls(1500)
@@ -285,27 +260,6 @@ func BenchmarkTrendPNG(b *testing.B) {
 		if _, err := PNG(0, 0, p); err != nil {
 			b.Fatal(err)
 		}
-	}
-}
-
-func TestValueTicks(t *testing.T) {
-	tests := []struct {
-		min, max float64
-		want     []string
-	}{
-		{31, 89, []string{"40", "50", "60", "70", "80"}},
-		{60, 90, []string{"60", "65", "70", "75", "80", "85", "90"}},
-		{-7.9, 0.7, []string{"-6", "-4", "-2", "0"}},
-		{0.1, 0.35, []string{"0.10", "0.15", "0.20", "0.25", "0.30", "0.35"}},
-	}
-	for _, tt := range tests {
-		var labels []string
-		for _, tk := range (valueTicks{}).Ticks(tt.min, tt.max) {
-			if tk.Label != "" {
-				labels = append(labels, tk.Label)
-			}
-		}
-		assert.Equal(t, tt.want, labels, "range %g–%g", tt.min, tt.max)
 	}
 }
 

@@ -94,7 +94,7 @@ func (o Options) timePlot(defTitle string) (*plot.Plot, *legendPlacer, error) {
 	if p.Y.Label.Text == "" {
 		p.Y.Label.Text = "percent"
 	}
-	dateAxis(p)
+	p.X.Tick.Marker = calendarTicks{}
 	p.Y.Tick.Marker = valueTicks{}
 	return p, lp, nil
 }
@@ -197,7 +197,3 @@ func (o Options) window(pts []aggregate.Point) []aggregate.Point {
 	}
 	return out
 }
-
-// unix is the x coordinate of a date: seconds since the Unix epoch, the
-// scale plot.TimeTicks expects.
-func unix(t time.Time) float64 { return float64(t.Unix()) }
