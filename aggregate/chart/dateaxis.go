@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
 )
 
 // calendarTicks places date-axis ticks on calendar boundaries (1 January,
@@ -41,6 +42,16 @@ func calSteps() []calStep {
 		{50, 0, 0, "2006", "2006"},
 		{100, 0, 0, "2006", "2006"},
 	}
+}
+
+// dateLabelWidth is the room a date label needs on the axis, with the
+// space between labels: "Jan 2024" and "2 Jan 2024" at the tick size are
+// 35–45 points wide.
+const dateLabelWidth = 62 * vg.Length(1)
+
+// maxDateLabels is how many date labels fit the expected data width.
+func (o Options) maxDateLabels() int {
+	return min(max(int(o.dataWidth()/dateLabelWidth), 3), 12)
 }
 
 // Ticks implements plot.Ticker for x values in Unix seconds.

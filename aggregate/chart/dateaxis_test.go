@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestCalendarTicks(t *testing.T) {
@@ -44,4 +45,13 @@ func TestCalendarTicks(t *testing.T) {
 		})
 	}
 	assert.Empty(t, calendarTicks{}.Ticks(-1e300, 1e300), "no calendar beyond ±300,000 years")
+}
+
+// TestMaxDateLabels: the number of date labels follows the width the
+// chart is laid out for.
+func TestMaxDateLabels(t *testing.T) {
+	narrow, wide := Options{Width: MinWidth}.maxDateLabels(), Options{}.maxDateLabels()
+	require.Less(t, narrow, wide)
+	assert.Equal(t, 8, wide)
+	assert.GreaterOrEqual(t, narrow, 3)
 }
