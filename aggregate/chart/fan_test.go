@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gonum.org/v1/plot"
 )
 
 // translucentFills returns the translucent fill colours of an SVG
@@ -97,16 +98,25 @@ func hexByte(s string) float64 {
 	return float64(v)
 }
 
-// TestFanColors: Options.Colors overrides a scenario's colour.
-func TestFanColors(t *testing.T) {
+// TestColors: Options.Colors overrides the colour of a scenario, a set
+// of house effects and a pollster's polls.
+func TestColors(t *testing.T) {
 	res := testResult(30)
-	p, err := Fan([]Scenario{{Name: "a", Series: res.Approve.Series}}, Options{Colors: map[string]color.Color{"a": color.NRGBA{0x12, 0x34, 0x56, 0xff}}})
+	want := color.NRGBA{0x12, 0x34, 0x56, 0xff}
+	fan, err := Fan([]Scenario{{Name: "a", Series: res.Approve.Series}}, Options{Colors: map[string]color.Color{"a": want}})
 	require.NoError(t, err)
-	svg := mustSVG(t, Options{}, p)
-	assert.Contains(t, string(svg), "stroke:#123456")
-	fills := translucentFills(svg)
-	require.Len(t, fills, 1)
-	for c := range fills {
-		assertColor(t, "#123456", c)
+	houses, err := Houses(res, Options{Colors: map[string]color.Color{"statespace": want}})
+	require.NoError(t, err)
+	trend, err := Trend(res, testPolls(30), Options{Colors: map[string]color.Color{"ФОМ": want}})
+	require.NoError(t, err)
+	for i, p := range []*plot.Plot{fan, houses, trend} {
+		svg := string(mustSVG(t, Options{}, p))
+		var found []string
+		for _, m := range regexp.MustCompile(`(?:stroke|fill):(#[0-9A-F]{6})`).FindAllStringSubmatch(svg, -1) {
+			if c := m[1]; hexByte(c[1:3]) <= 0x13 && hexByte(c[3:5]) >= 0x33 && hexByte(c[3:5]) <= 0x35 && hexByte(c[5:7]) >= 0x55 && hexByte(c[5:7]) <= 0x57 {
+				found = append(found, c)
+			}
+		}
+		assert.NotEmpty(t, found, "chart %d", i)
 	}
 }
