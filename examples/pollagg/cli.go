@@ -374,7 +374,7 @@ func drawChart(w io.Writer, path string, res *aggregate.Result, polls []poll.Pol
 	if strings.EqualFold(filepath.Ext(path), ".svg") {
 		format = chart.FormatSVG
 	}
-	return chart.Write(w, format, 0, 0, plots...)
+	return chart.Write(w, format, plots, chart.Options{})
 }
 
 // writeFile creates name and writes to it, reporting the first error of
