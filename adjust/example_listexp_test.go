@@ -201,7 +201,7 @@ x,FALSE,0
 	fmt.Println(c.Len(), "complete; dropped lines", dropped)
 	// Output:
 	// 3 rows read
-	// line 5, column 1: "x": adjust: invalid value: not a number
+	// 5:1: "x": adjust: invalid value: not a number
 	// 2 complete; dropped lines [4]
 }
 

@@ -3,12 +3,12 @@ package poll
 import (
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"slices"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Answer tables: the layout shared by Levada's and FOM's releases, a grid of
@@ -127,12 +127,60 @@ type gridOptions struct {
 	pollster string
 	// subject returns the Subject of the polls of table t for question q.
 	subject func(t table, q string) string
-	// single turns a period given as one day into a fieldwork span (FOM's
-	// date is the last day of fieldwork); nil keeps the day.
-	single func(dateSpan) dateSpan
+	// days interprets, in place, the periods of one table (or chart) that
+	// are single days: FOM's and VTsIOM's dates are the last days of their
+	// fieldwork (perDay(lastDaySpan…)), Levada's monthly placeholders
+	// stand for their months (monthPlaceholders); nil keeps the days.
+	days func(spans []dateSpan)
 	// fallback is the period of a table whose header holds no dates, found
 	// in its caption or remark (FOM); ok=false when there is none.
 	fallback func(t table) (dateSpan, cell, bool)
+	// refused is set when a table shows that the file is not a release of
+	// this reader's pollster (a pollster column naming another); reading
+	// stops and the reader returns it alone.
+	refused *ParseError
+}
+
+// perDay returns a days function applying f to each single-day period.
+func perDay(f func(dateSpan) dateSpan) func([]dateSpan) {
+	return func(spans []dateSpan) {
+		for i, sp := range spans {
+			if sp.Start.Equal(sp.End) && !sp.Approx {
+				spans[i] = f(sp)
+			}
+		}
+	}
+}
+
+// interpretDays applies o.days to spans, when set.
+func (o *gridOptions) interpretDays(spans []dateSpan) {
+	if o.days != nil {
+		o.days(spans)
+	}
+}
+
+// checkPollster checks the pollster a row's pollster (source) cell names,
+// if any, against the reader's. A cell naming another pollster means the
+// file is not one of the reader's releases (a series file of another
+// pollster): o.refused is set and false returned. A cell holding an
+// undecodable byte (U+FFFD; its line is reported already) is reported
+// where it stands, and false returned too.
+func (o *gridOptions) checkPollster(c cell, el *errorList) bool {
+	name := strings.TrimSpace(c.Text)
+	switch {
+	case name == "":
+		return true
+	case strings.ContainsRune(name, utf8.RuneError):
+		el.add(c, c.Text, fmt.Errorf("%w: pollster name", ErrEncoding))
+		return false
+	}
+	if canon := o.cfg.profiles.CanonicalName(name); canon != o.pollster {
+		o.refused = &ParseError{Line: c.Line, Column: c.Col, Value: c.Text, Err: fmt.Errorf(
+			"%w: the pollster column names %s, not %s: not a %s release (read a series file with ReadCSV or Read)",
+			ErrUnknownLayout, canon, o.pollster, o.pollster)}
+		return false
+	}
+	return true
 }
 
 // gridPoll is a poll read from an answer table with where each of its
@@ -142,38 +190,6 @@ type gridPoll struct {
 	p      Poll
 	at     cell // the period's header cell (or row stub)
 	method string
-}
-
-// errorList collects the ParseErrors of one read.
-type errorList struct {
-	source string
-	errs   []error
-}
-
-func (e *errorList) add(c cell, value string, err error) {
-	e.errs = append(e.errs, &ParseError{Source: e.source, Line: c.Line, Column: c.Col, Value: value, Err: err})
-}
-
-func (e *errorList) addRow(line int, value string, err error) {
-	e.errs = append(e.errs, &ParseError{Source: e.source, Line: line, Value: value, Err: err})
-}
-
-func (e *errorList) err() error { return errors.Join(e.errs...) }
-
-// openRelease reads the document of a release for ReadLevada, ReadVTsIOM
-// and ReadFOM and starts their error list with its recoverable errors
-// (undecodable lines, CSV syntax). err is set, and the document is
-// unusable, only when nothing could be read.
-func openRelease(r io.Reader, cfg *readConfig) (htmlDoc, *errorList, error) {
-	doc, err := readDocument(r, cfg)
-	el := &errorList{source: cfg.source}
-	if err != nil {
-		if doc.Tables == nil {
-			return doc, nil, err
-		}
-		el.errs = append(el.errs, unwrapJoined(err)...)
-	}
-	return doc, el, nil
 }
 
 // cellAt returns row[i] or an empty cell positioned after the row's end (a
@@ -214,6 +230,28 @@ func dateLike(s string) bool {
 		}
 	}
 	return num
+}
+
+// dateShaped reports whether s has the shape of a date, whatever its
+// values: numeric with three parts or with a four-digit part ("01.0100",
+// "31.02.2020", "13.2020"), or a month name with a number ("31 февраля
+// 2021") — unlike a number with a point ("75.4"), which dateLike also
+// accepts.
+func dateShaped(s string) bool {
+	s = trimFootnote(s)
+	var parts [3]string
+	switch n, _ := splitDate(s, &parts); n {
+	case 3:
+		return true
+	case 2:
+		return len(parts[0]) == 4 || len(parts[1]) == 4
+	}
+	toks, ok := tokenizeDate(s)
+	if !ok {
+		return false
+	}
+	k := kinds(toks)
+	return strings.Contains(k, "m") && strings.Contains(k, "n")
 }
 
 // readShare parses a share cell: a number in 0–100, NaN when missing or
@@ -332,12 +370,6 @@ func (s *shares) approveCell(fallback cell) cell {
 // finishPoll sets dates, checks the poll and either appends it or reports
 // why not. at is the period's header cell.
 func finishPoll(p Poll, sp dateSpan, at cell, s *shares, o *gridOptions, el *errorList, out *[]gridPoll, method string) {
-	if sp.Start.IsZero() {
-		return
-	}
-	if o.single != nil && sp.Start.Equal(sp.End) && !sp.Approx {
-		sp = o.single(sp)
-	}
 	p.Start, p.End = sp.Start, sp.End
 	if sp.Approx {
 		p.Flags |= DateApprox
@@ -383,13 +415,6 @@ func finishPoll(p Poll, sp dateSpan, at cell, s *shares, o *gridOptions, el *err
 	*out = append(*out, gridPoll{p: p, at: at, method: method})
 }
 
-func unwrapJoined(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
-	return []error{err}
-}
-
 // modeFromMethod reads a «Метод опроса» cell loosely, as
 // release-formats.md §2.2 asks: anything mentioning a telephone (also
 // abbreviated, «телеф.», «тел. опрос») or CATI is Phone, anything else
@@ -419,6 +444,9 @@ func readGrid(tables []table, vocabs []vocabulary, o *gridOptions, el *errorList
 				break
 			}
 		}
+		if o.refused != nil {
+			return nil, true
+		}
 	}
 	return out, found
 }
@@ -435,28 +463,62 @@ func labelOf(row []cell, firstData int) (string, int) {
 	return "", -1
 }
 
-// findDateHeader returns the first row with period cells and which columns
-// hold periods.
+// findDateHeader returns the first row with period cells (periodCells)
+// and which columns hold periods.
 func findDateHeader(t table, cfg *readConfig) (hdr int, cols []int, spans []dateSpan, bad []int) {
 	for r, row := range t.Rows {
-		cols, spans, bad = cols[:0], spans[:0], bad[:0]
-		for j := 1; j < len(row); j++ {
-			txt := strings.TrimSpace(row[j].Text)
-			if txt == "" {
-				continue
-			}
-			if sp, ok := parseDate(txt, cfg); ok {
-				cols = append(cols, j)
-				spans = append(spans, sp)
-			} else if dateLike(txt) {
-				bad = append(bad, j)
-			}
-		}
-		if len(cols) > 0 && len(cols) >= len(bad) {
+		if cols, spans, bad, ok := periodCells(row, cfg); ok {
 			return r, cols, spans, bad
 		}
 	}
 	return -1, nil, nil, nil
+}
+
+// periodCells reads row as a header of periods: cols are the columns
+// (from the second) holding dates, spans their periods, bad the columns
+// meant as dates that are not (dateLike: "13.2020", "01.0100"). ok is
+// false when the row is not such a header: no date, or more cells that
+// merely look like numbers with points ("75.4") than dates. Cells shaped
+// as dates but impossible (dateShaped: a year 0100, a 31 February) count
+// with the dates, so that a header whose first columns are damaged is
+// still the header, and each damaged column is reported; a row of such
+// cells alone is a header too.
+func periodCells(row []cell, cfg *readConfig) (cols []int, spans []dateSpan, bad []int, ok bool) {
+	shaped, unshaped, other := 0, 0, 0
+	for j := 1; j < len(row); j++ {
+		txt := strings.TrimSpace(row[j].Text)
+		if txt == "" {
+			continue
+		}
+		if sp, ok := parseDate(txt, cfg); ok {
+			cols = append(cols, j)
+			spans = append(spans, sp)
+			continue
+		}
+		switch {
+		case dateShaped(txt):
+			shaped++
+		case dateLike(txt):
+			unshaped++
+		default:
+			other++
+			continue
+		}
+		bad = append(bad, j)
+	}
+	if len(cols) == 0 {
+		return nil, nil, bad, shaped > 0 && unshaped == 0 && other == 0
+	}
+	return cols, spans, bad, len(cols)+shaped >= unshaped
+}
+
+// firstPeriodColumn returns the first column of a header's period block,
+// good or bad: the labels of the rows stand before it.
+func firstPeriodColumn(cols, bad []int) int {
+	if len(cols) == 0 || len(bad) > 0 && bad[0] < cols[0] {
+		return bad[0]
+	}
+	return cols[0]
 }
 
 // readColumns reads a periods-as-columns table; false when t is not one.
@@ -476,7 +538,7 @@ func readColumns(t table, v vocabulary, o *gridOptions, el *errorList, out *[]gr
 	}
 	first := 1
 	if !noDates {
-		first = cols[0]
+		first = firstPeriodColumn(cols, bad)
 	}
 	type answerRow struct {
 		kind  answerKind
@@ -538,6 +600,7 @@ func readColumns(t table, v vocabulary, o *gridOptions, el *errorList, out *[]gr
 		c := t.Rows[hdr][j]
 		el.add(c, c.Text, fmt.Errorf("%w: period header not understood; its column is skipped", ErrDate))
 	}
+	o.interpretDays(spans)
 	for ci, j := range cols {
 		s := newShares()
 		method := ""
@@ -574,21 +637,27 @@ func readColumns(t table, v vocabulary, o *gridOptions, el *errorList, out *[]gr
 	return true
 }
 
-// readRows reads a periods-as-rows table (press releases); false when t is
-// not one.
+// readRows reads a periods-as-rows table (press releases, series
+// exports); false when t is not one. Every row below the header that names
+// a period, or looks as if it meant to, is read or reported: an
+// unreadable period (ErrDate), a period without a value (ErrMissing). A
+// pollster (source) column is checked row by row (checkPollster).
 func readRows(t table, v vocabulary, o *gridOptions, el *errorList, out *[]gridPoll) bool {
-	hdr, methodCol := -1, -1
+	hdr, methodCol, pollsterCol := -1, -1, -1
 	var kindOf map[int]answerKind
 	var labelOfCol map[int]string
 	for r, row := range t.Rows {
 		ks := map[int]answerKind{}
 		ls := map[int]string{}
 		binary := false
-		mc := -1
+		mc, pc := -1, -1
 		for j, c := range row {
 			k := v.kind(c.Text)
 			if k == ansMethod {
 				mc = j // «Метод опроса» as a column: the mode of each month
+			}
+			if f, ok := seriesColumn(c.Text); ok && f == serPollster && k == ansNone && (pc < 0 || headerKey(c.Text) == "pollster") {
+				pc = j // pollster, else source or «Источник» (a canonical file's source is provenance)
 			}
 			if k == ansNone || k == ansMethod {
 				continue
@@ -599,7 +668,7 @@ func readRows(t table, v vocabulary, o *gridOptions, el *errorList, out *[]gridP
 			}
 		}
 		if binary && len(ks) >= 2 {
-			hdr, kindOf, labelOfCol, methodCol = r, ks, ls, mc
+			hdr, kindOf, labelOfCol, methodCol, pollsterCol = r, ks, ls, mc, pc
 			break
 		}
 	}
@@ -610,16 +679,33 @@ func readRows(t table, v vocabulary, o *gridOptions, el *errorList, out *[]gridP
 	for j := range kindOf {
 		firstData = min(firstData, j)
 	}
-	if methodCol >= 0 {
-		firstData = min(firstData, methodCol) // not part of the period stub
+
+	// First the period of every row, so that the table's single days are
+	// interpreted together (o.days: Levada's monthly placeholders are a
+	// property of the whole table).
+	type period struct {
+		row  []cell
+		stub cell
+		text string
+		span dateSpan
 	}
+	var periods []period
 	year := 0
 	for _, row := range t.Rows[hdr+1:] {
+		if pollsterCol >= 0 && pollsterCol < len(row) && !o.checkPollster(row[pollsterCol], el) {
+			if o.refused != nil {
+				return true
+			}
+			continue
+		}
 		// The stub: the non-empty cells before the first answer column
 		// («2017», "Aug." under rowspan, or one cell «2017 Aug.»).
 		var parts []string
 		stub := cell{}
 		for i := 0; i < firstData && i < len(row); i++ {
+			if i == methodCol || i == pollsterCol {
+				continue // not part of the period stub
+			}
 			if txt := strings.TrimSpace(row[i].Text); txt != "" {
 				if len(parts) == 0 {
 					stub = row[i]
@@ -667,14 +753,25 @@ func readRows(t table, v vocabulary, o *gridOptions, el *errorList, out *[]gridP
 		} else if d, ok := parseDate(text, o.cfg); ok {
 			sp = d
 		} else {
-			if hasValues {
+			if hasValues || dateLike(text) {
 				el.add(stub, text, fmt.Errorf("%w: period not understood", ErrDate))
 			}
-			continue
+			continue // otherwise a note under the table
 		}
 		if !hasValues {
-			continue // a period announced but not polled (an empty row)
+			el.add(stub, text, fmt.Errorf("%w: no value for %s; the row is skipped", ErrMissing, text))
+			continue
 		}
+		periods = append(periods, period{row, stub, text, sp})
+	}
+	spans := make([]dateSpan, len(periods))
+	for i := range periods {
+		spans[i] = periods[i].span
+	}
+	o.interpretDays(spans)
+
+	for i, pr := range periods {
+		row := pr.row
 		s := newShares()
 		ok := true
 		for j := firstData; j < len(t.Rows[hdr]); j++ {
@@ -682,9 +779,9 @@ func readRows(t table, v vocabulary, o *gridOptions, el *errorList, out *[]gridP
 			if !isAns || k == ansTotal {
 				continue
 			}
-			c := cellAt(row, j, stub.Line)
+			c := cellAt(row, j, pr.stub.Line)
 			if j >= len(row) {
-				el.add(c, "", fmt.Errorf("%w: row %q ends before the column %q", ErrFieldCount, text, labelOfCol[j]))
+				el.add(c, "", fmt.Errorf("%w: row %q ends before the column %q", ErrFieldCount, pr.text, labelOfCol[j]))
 				ok = false
 				continue
 			}
@@ -701,7 +798,7 @@ func readRows(t table, v vocabulary, o *gridOptions, el *errorList, out *[]gridP
 		}
 		p := s.toPoll(o, t, v.question)
 		p.Source = t.Title
-		finishPoll(p, sp, stub, &s, o, el, out, method)
+		finishPoll(p, spans[i], pr.stub, &s, o, el, out, method)
 	}
 	return true
 }

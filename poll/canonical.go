@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -111,7 +110,8 @@ func headerKey(s string) string {
 // placeholders, weekly end dates, derived "don't know").
 func ReadCSV(r io.Reader, opts ...Option) ([]Poll, error) {
 	cfg := newReadConfig(opts)
-	d, hdr, lineErrs, err := openDelimited(r, &cfg)
+	el := &errorList{source: cfg.source}
+	d, hdr, err := openDelimited(r, &cfg, el)
 	if err != nil {
 		return nil, err
 	}
@@ -140,11 +140,11 @@ func ReadCSV(r io.Reader, opts ...Option) ([]Poll, error) {
 	case fte:
 		return nil, cfg.sourced(&ParseError{Line: hdr[0].Line, Err: fmt.Errorf("%w: a FiveThirtyEight poll file: read it with Read538", ErrUnknownLayout)})
 	case canon[colStart] >= 0 || canon[colEnd] >= 0 || (nCanon >= 3 && ser[serDate] < 0):
-		polls, errs := readCanonical(d, &canon, hdr[0].Line, width, &cfg, countLines(d.data))
-		return polls, cfg.joined(lineErrs, errs)
+		polls := readCanonical(d, &canon, hdr[0].Line, width, &cfg, countLines(d.data), el)
+		return polls, el.err()
 	case ser[serDate] >= 0 && (ser[serApprove] >= 0 || ser[serDisapprove] >= 0):
-		polls, errs := readSeries(d, &ser, hdr[0].Line, width, &cfg, direction)
-		return polls, cfg.joined(lineErrs, errs)
+		polls := readSeries(d, &ser, hdr[0].Line, width, &cfg, direction, el)
+		return polls, el.err()
 	}
 	return nil, cfg.sourced(&ParseError{Line: firstLine, Err: fmt.Errorf("%w: header has neither canonical columns (start, end, approve…) nor a date and an approve or disapprove column", ErrUnknownLayout)})
 }
@@ -194,22 +194,6 @@ func (c *readConfig) sourced(err error) error {
 		}
 	}
 	return err
-}
-
-// joined merges the errors of undecodable lines with those of the rows,
-// in line order, with the source name set. Values are copied so that an
-// error never keeps the whole input text alive.
-func (c *readConfig) joined(lineErrs, errs []error) error {
-	if len(lineErrs) > 0 {
-		errs = append(lineErrs, errs...)
-		sortParseErrors(errs)
-	}
-	for _, e := range errs {
-		if pe, ok := e.(*ParseError); ok {
-			pe.Value = strings.Clone(pe.Value)
-		}
-	}
-	return c.sourced(errors.Join(errs...))
 }
 
 // missingColumn is the fatal error for an absent required column, at the
@@ -334,24 +318,27 @@ func canonicalColumnOf(field string) int {
 	return -1
 }
 
-// readCanonical reads the rows of a canonical file after its header.
-func readCanonical(d *delimited, idx *[numCanonical]int, hdrLine, width int, cfg *readConfig, lines int) ([]Poll, []error) {
-	var errs []error
+// readCanonical reads the rows of a canonical file after its header,
+// pushing its errors to el.
+func readCanonical(d *delimited, idx *[numCanonical]int, hdrLine, width int, cfg *readConfig, lines int, el *errorList) []Poll {
+	missing := false
 	if idx[colPollster] < 0 && cfg.pollster == "" {
-		errs = append(errs, missingColumn(hdrLine, "pollster"))
+		el.push(missingColumn(hdrLine, "pollster"))
+		missing = true
 	}
 	for _, c := range []int{colStart, colEnd, colApprove, colDisapprove} {
 		if idx[c] < 0 {
-			errs = append(errs, missingColumn(hdrLine, canonicalColumns[c]))
+			el.push(missingColumn(hdrLine, canonicalColumns[c]))
+			missing = true
 		}
 	}
-	if len(errs) > 0 {
-		return nil, errs
+	if missing {
+		return nil
 	}
 	polls := make([]Poll, 0, lines)
 	cr := canonReader{rowCursor: rowCursor{idx: idx[:]}, cfg: cfg, in: interner{}, pc: newPollsterCache(cfg.profiles)}
 	for {
-		row, ok := d.nextRow(width, &errs)
+		row, ok := d.nextRow(width, el)
 		if !ok {
 			break
 		}
@@ -359,10 +346,10 @@ func readCanonical(d *delimited, idx *[numCanonical]int, hdrLine, width int, cfg
 		p := &polls[len(polls)-1]
 		if pe := cr.parse(p, row); pe != nil {
 			polls = polls[:len(polls)-1]
-			errs = append(errs, pe)
+			el.push(pe)
 		}
 	}
-	return polls, errs
+	return polls
 }
 
 // canonReader holds what is shared across the rows of one canonical file.
@@ -736,19 +723,4 @@ func appendField(buf []byte, s string, sep byte) []byte {
 		buf = append(buf, s[i])
 	}
 	return append(buf, '"', sep)
-}
-
-// sortParseErrors orders errors by line then column (non-ParseErrors last).
-func sortParseErrors(errs []error) {
-	key := func(e error) (int, int) {
-		if pe, ok := e.(*ParseError); ok {
-			return pe.Line, pe.Column
-		}
-		return math.MaxInt, 0
-	}
-	sort.SliceStable(errs, func(i, j int) bool {
-		li, ci := key(errs[i])
-		lj, cj := key(errs[j])
-		return li < lj || (li == lj && ci < cj)
-	})
 }

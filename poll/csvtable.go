@@ -12,10 +12,6 @@ import (
 	"unsafe"
 )
 
-// ErrSyntax wraps a CSV syntax error, such as a bare quote inside an
-// unquoted field or a quoted field that never closes.
-var ErrSyntax = errors.New("poll: malformed CSV")
-
 // delimited streams the records of decoded text (see decodeText) with the
 // position of every field. A syntax error rejects the record it occurs in
 // and reading resumes on the line after that record's first line, so a
@@ -249,70 +245,50 @@ func fieldOfByte(prefix []byte, comma rune) int {
 	return field
 }
 
-// fieldColumns turns the byte columns of decodeTextLines' line errors into
-// field numbers, once the separator is known, so that every ParseError of a
-// delimited reader counts columns the same way.
-func fieldColumns(lineErrs []error, comma rune) {
-	for _, e := range lineErrs {
-		if pe, ok := e.(*ParseError); ok && pe.Column > 0 && pe.Column <= len(pe.Value)+1 {
-			pe.Column = fieldOfByte([]byte(pe.Value[:pe.Column-1]), comma)
+// commaFor returns the separator of delimited text: cfg's, or sniffed.
+func commaFor(cfg *readConfig) func([]byte) rune {
+	return func(data []byte) rune {
+		if cfg.comma != 0 {
+			return cfg.comma
 		}
+		return sniffComma(data)
 	}
 }
 
 // openDelimited starts reading a file whose records are lines, for ReadCSV
-// and Read538: it decodes r with undecodable lines blanked (reported in
-// lineErrs, with field numbers) and reads the header. err, fatal, has the
-// source set.
-func openDelimited(r io.Reader, cfg *readConfig) (d *delimited, hdr []cell, lineErrs []error, err error) {
-	data, lineErrs, err := decodeTextLines(r, cfg.enc, blankBadLines)
+// and Read538: it decodes r with undecodable lines blanked (pushed to el,
+// with field numbers) and reads the header. err, fatal, has the source
+// set.
+func openDelimited(r io.Reader, cfg *readConfig, el *errorList) (d *delimited, hdr []cell, err error) {
+	data, err := decodeTextLines(r, cfg.enc, blankBadLines, commaFor(cfg), el)
 	if err != nil {
-		return nil, nil, nil, cfg.sourced(err)
+		return nil, nil, cfg.sourced(err)
 	}
 	d = newDelimited(data, cfg.comma)
-	fieldColumns(lineErrs, d.comma)
 	hdr, err = d.next()
 	if err == io.EOF {
-		return nil, nil, nil, cfg.sourced(&ParseError{Line: 1, Err: ErrEmpty})
+		return nil, nil, cfg.sourced(&ParseError{Line: 1, Err: ErrEmpty})
 	}
 	if err != nil {
-		return nil, nil, nil, cfg.sourced(err)
+		return nil, nil, cfg.sourced(err)
 	}
-	return d, hdr, lineErrs, nil
+	return d, hdr, nil
 }
 
-// readDelimited reads a whole CSV/TSV text into a table. Every record that
-// parses is kept, with each cell's line and field number (a quoted field
-// spanning lines has its first line); the error joins one *ParseError per
-// malformed record. See newDelimited for the separator.
-func readDelimited(data []byte, comma rune) (table, error) {
-	d := newDelimited(data, comma)
-	var t table
-	var errs []error
-	for {
-		row, ok := d.nextRow(0, &errs)
-		if !ok {
-			break
-		}
-		t.Rows = append(t.Rows, append([]cell(nil), row...))
-	}
-	return t, errors.Join(errs...)
-}
-
-// nextRow returns the next well-formed record, appending to errs a
+// nextRow returns the next well-formed record, pushing to el a
 // *ParseError for every record it skips: malformed (ErrSyntax) or, when
 // width > 0, of another width than the header's (see rowWidthError). ok
 // is false at the end of the input, and after an error that is not a
-// ParseError (a failing reader), which it also appends, since reading
+// ParseError (a failing reader), which it also pushes, since reading
 // cannot go on past it. The row is reused by the next call (see next).
-func (d *delimited) nextRow(width int, errs *[]error) (row []cell, ok bool) {
+func (d *delimited) nextRow(width int, el *errorList) (row []cell, ok bool) {
 	for {
 		row, err := d.next()
 		if err == io.EOF {
 			return nil, false
 		}
 		if err != nil {
-			*errs = append(*errs, err)
+			el.push(err)
 			if _, ok := err.(*ParseError); !ok {
 				return nil, false
 			}
@@ -320,7 +296,7 @@ func (d *delimited) nextRow(width int, errs *[]error) (row []cell, ok bool) {
 		}
 		if width > 0 {
 			if pe := rowWidthError(row, width); pe != nil {
-				*errs = append(*errs, pe)
+				el.push(pe)
 				continue
 			}
 		}

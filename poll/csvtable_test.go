@@ -28,10 +28,25 @@ func TestSniffComma(t *testing.T) {
 	}
 }
 
+// readDelimited reads a whole CSV/TSV text into a table, as readDocument
+// does, pushing syntax errors to el.
+func readDelimited(data []byte, comma rune, el *errorList) table {
+	d := newDelimited(data, comma)
+	var t table
+	for {
+		row, ok := d.nextRow(0, el)
+		if !ok {
+			return t
+		}
+		t.Rows = append(t.Rows, append([]cell(nil), row...))
+	}
+}
+
 func TestReadDelimited(t *testing.T) {
 	in := "a,b,c\n1,\"two\nlines\",3\n\n4,5,6\n"
-	tab, err := readDelimited([]byte(in), 0)
-	require.NoError(t, err)
+	el := &errorList{}
+	tab := readDelimited([]byte(in), 0, el)
+	require.NoError(t, el.err())
 	require.Len(t, tab.Rows, 3)
 	assert.Equal(t, cell{Text: "two\nlines", Line: 2, Col: 2}, tab.Rows[1][1])
 	assert.Equal(t, cell{Text: "3", Line: 3, Col: 3}, tab.Rows[1][2])
@@ -51,7 +66,9 @@ func TestReadDelimitedSyntaxErrors(t *testing.T) {
 		{"junk after quote", "a,b\n\"1\"x,2\n3,4\n", 2, 2, 1, 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tab, err := readDelimited([]byte(tc.in), 0)
+			el := &errorList{}
+			tab := readDelimited([]byte(tc.in), 0, el)
+			err := el.err()
 			require.ErrorIs(t, err, ErrSyntax)
 			pes := ParseErrors(err)
 			require.Len(t, pes, 1)

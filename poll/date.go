@@ -42,7 +42,7 @@ func lastDaySpan(ps *Profiles, pollster, own string, approx bool) func(dateSpan)
 //	MM.YYYY, M.YYYY, YYYY-MM a calendar month: first to last day, Approx
 //
 // Surrounding white space is ignored. ok is false when s is not one of
-// these forms or names no real day (31.02.2020). Float-damaged month labels
+// these forms or names no real day (31.02.2020) of 1900–2099. Float-damaged month labels
 // ("8.202") are not accepted here; see parseLegacyMonth.
 func parseNumericDate(s string) (dateSpan, bool) {
 	s = strings.TrimSpace(s)
@@ -119,13 +119,15 @@ func atoiSmall(s string) int {
 	return v
 }
 
-// numericDay builds a one-day span, rejecting impossible dates.
+// numericDay builds a one-day span, rejecting impossible dates: days that
+// do not exist, and years outside 1900–2099, which no poll has (a
+// spreadsheet's zero date 01.01.0001, a year typed 0100).
 func numericDay(ys, ms, ds string) (dateSpan, bool) {
 	if len(ms) > 2 || len(ds) > 2 || len(ys) != 4 {
 		return dateSpan{}, false
 	}
 	y, m, d := atoiSmall(ys), atoiSmall(ms), atoiSmall(ds)
-	if m < 1 || m > 12 || d < 1 {
+	if m < 1 || m > 12 || d < 1 || y < 1900 || y > 2099 {
 		return dateSpan{}, false
 	}
 	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)

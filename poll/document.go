@@ -1,9 +1,63 @@
 package poll
 
 import (
+	"errors"
+	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
+
+// readRelease is the frame of ReadLevada, ReadVTsIOM and ReadFOM: decode
+// r into a document (readDocument), read its polls with read, and return
+// them with the joined error. read pushes its rejections to el and returns
+// a refusal instead of polls when the file shows it is not the reader's
+// (a pollster column naming another pollster); the refusal is then the
+// only error.
+//
+// A delimited export is first read up to probeRows records and read
+// there: when that gives no table of the reader's, or a table without one
+// good period, the file is plainly not one of the reader's releases, and
+// reading stops there with ErrUnknownLayout (or the refusal), rather than
+// building a table of the whole file only to reject every row of it. That
+// keeps the memory of a read of someone else's large file to the file
+// itself.
+func readRelease(r io.Reader, cfg *readConfig, read func(doc htmlDoc, el *errorList) ([]Poll, *ParseError)) ([]Poll, error) {
+	el := &errorList{source: cfg.source}
+	probe := func(prefix htmlDoc) error {
+		scratch := &errorList{}
+		polls, refused := read(prefix, scratch)
+		switch {
+		case refused != nil:
+			return refused
+		case len(polls) > 0:
+			return nil
+		}
+		pes := scratch.parseErrors()
+		if len(pes) == 0 {
+			return nil
+		}
+		if errors.Is(pes[0], ErrUnknownLayout) {
+			return pes[0]
+		}
+		return &ParseError{Line: pes[0].Line, Err: fmt.Errorf("%w: the first %d records give no poll of this layout (first rejection: %v)",
+			ErrUnknownLayout, probeRows, pes[0])}
+	}
+	doc, err := readDocument(r, cfg, el, probe)
+	if err != nil {
+		return nil, cfg.sourced(err)
+	}
+	polls, refused := read(doc, el)
+	if refused != nil {
+		return nil, cfg.sourced(refused)
+	}
+	return polls, el.err()
+}
+
+// probeRows is how many records of a delimited export readRelease reads
+// before deciding whether the file can be one of the reader's releases.
+// Release tables are a few hundred rows at most (26 years of months).
+const probeRows = 1000
 
 // readDocument decodes a release saved from a pollster's site — an HTML
 // page or a CSV/TSV export of its tables — into tables and free text, the
@@ -13,40 +67,92 @@ import (
 // one table; its rows holding a single text cell (a question title above
 // the table, a methodology paragraph below it) are also returned as text
 // blocks, the first of them as the table's title. CSV syntax errors are
-// returned in the error, with every readable row kept.
+// pushed to el, with every readable row kept. A last line that ends the
+// file without a line break and holds fewer fields than the row above it
+// is a row cut short (a truncated download): it is reported with
+// ErrFieldCount and left out, rather than read with values missing or
+// shortened. When the export has more than probeRows records, probe is
+// called with the document of the first probeRows; an error from it ends
+// the read. err, fatal, means nothing could be read.
 //
 // Undecodable lines (invalid UTF-8 and not Windows-1251, control bytes)
 // are recovered line by line in a delimited export, as ReadCSV does: each
-// is reported as ErrEncoding with its line and field, and the rest of the
-// file is read (unless the first line or half the lines are bad). The
+// is pushed to el as ErrEncoding with its line and field, and the rest of
+// the file is read (unless the first line or half the lines are bad). The
 // line is kept with its bad bytes marked rather than emptied
 // (markBadLines), so that headers and sections keep their places. An HTML
 // page with such a line is rejected whole: a bad byte can sit inside a
 // tag, and a damaged <td> or <tr> moves every later cell of its table to
 // another row or column — another period — which no line-level repair
 // can detect.
-func readDocument(r io.Reader, cfg *readConfig) (htmlDoc, error) {
-	data, lineErrs, err := decodeTextLines(r, cfg.enc, markBadLines)
+func readDocument(r io.Reader, cfg *readConfig, el *errorList, probe func(htmlDoc) error) (htmlDoc, error) {
+	sep := func(data []byte) rune {
+		if looksLikeHTML(data) {
+			return 0 // byte columns: an HTML line has no fields
+		}
+		return commaFor(cfg)(data)
+	}
+	lines := &errorList{}
+	data, err := decodeTextLines(r, cfg.enc, markBadLines, sep, lines)
 	if err != nil {
-		return htmlDoc{}, cfg.sourced(err)
+		return htmlDoc{}, err
 	}
 	if looksLikeHTML(data) {
-		if len(lineErrs) > 0 {
-			return htmlDoc{}, cfg.sourced(lineErrs[0])
+		if pes := lines.parseErrors(); len(pes) > 0 {
+			return htmlDoc{}, pes[0]
 		}
 		return readHTMLTables(data), nil
 	}
-	comma := cfg.comma
-	if comma == 0 {
-		comma = sniffComma(data)
+	el.merge(lines)
+	d := newDelimited(data, sep(data))
+	var t table
+	for {
+		row, ok := d.nextRow(0, el)
+		if !ok {
+			break
+		}
+		t.Rows = append(t.Rows, slices.Clone(row))
+		if len(t.Rows) == probeRows+1 && probe != nil {
+			prefix := t
+			prefix.Rows = t.Rows[:probeRows:probeRows]
+			if err := probe(delimitedDoc(prefix, cfg)); err != nil {
+				return htmlDoc{}, err
+			}
+		}
 	}
-	fieldColumns(lineErrs, comma)
-	t, err := readDelimited(data, comma)
-	var rowErrs []error
-	if err != nil {
-		rowErrs = unwrapJoined(err)
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		t.Rows = dropCutRow(t.Rows, el)
 	}
-	err = cfg.joined(lineErrs, rowErrs)
+	return delimitedDoc(t, cfg), nil
+}
+
+// dropCutRow reports and removes the last row when the file was cut in
+// it (see readDocument): it has fewer fields than the row above it and is
+// not a note (one cell of text that is neither a number nor a date).
+func dropCutRow(rows [][]cell, el *errorList) [][]cell {
+	if len(rows) < 2 {
+		return rows
+	}
+	last, prev := rows[len(rows)-1], rows[len(rows)-2]
+	if len(last) >= len(prev) {
+		return rows
+	}
+	if nonEmptyCells(last) == 1 {
+		txt := strings.TrimSpace(last[0].Text)
+		if _, ok := parseDate(txt, nil); !ok && !dateLike(txt) && !isNumberCell(txt) && txt != "" {
+			return rows // a note under the table
+		}
+	}
+	c := last[len(last)-1]
+	el.add(c, c.Text, fmt.Errorf("%w: the file ends inside this row: %d of %d fields and no line break (a truncated file?); the row is skipped",
+		ErrFieldCount, len(last), len(prev)))
+	return rows[:len(rows)-1]
+}
+
+// delimitedDoc is the document of a delimited export's table t: its rows
+// holding a single text cell are text blocks, the first above the grid
+// the table's title.
+func delimitedDoc(t table, cfg *readConfig) htmlDoc {
 	var doc htmlDoc
 	seenGrid := false
 	for _, row := range t.Rows {
@@ -76,7 +182,7 @@ func readDocument(r io.Reader, cfg *readConfig) (htmlDoc, error) {
 		t.Notes = append(t.Notes, tb.Text)
 	}
 	doc.Tables = []table{t}
-	return doc, err
+	return doc
 }
 
 // isNumberCell reports whether s is a value cell; a bound ("<1") is one.

@@ -25,8 +25,8 @@ func TestReadFOMBadBytes(t *testing.T) {
 	})
 	ruCheckErrors(t, err, []ruErr{
 		{3, 4, ErrEncoding}, // "1\xff3"
-		{4, 1, ErrEncoding}, // binary
 		{3, 4, ErrNumber},   // the same cell, read as "1\uFFFD3"
+		{4, 1, ErrEncoding}, // binary
 	})
 	pes := ParseErrors(err)
 	assert.Equal(t, "2 августа 2020;60;27;1\xff3", pes[0].Value, "the raw line, as ReadCSV reports it")
@@ -50,8 +50,8 @@ func TestReadVTsIOMBadBytes(t *testing.T) {
 	assert.True(t, math.IsNaN(got[1].Disapprove), "23.08: disapproval lost with its header cell, not taken from elsewhere")
 	ruCheckErrors(t, err, []ruErr{
 		{4, 3, ErrEncoding}, // «23.08.2\xe90.2020»
-		{6, 2, ErrEncoding}, // «40\x00»
 		{4, 3, ErrDate},     // the same header cell: its column is skipped
+		{6, 2, ErrEncoding}, // «40\x00»
 	})
 }
 

@@ -2,7 +2,9 @@ package poll
 
 import (
 	"errors"
-	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
 )
 
 // Sentinel errors. Every error returned by a reader for a rejected row is a
@@ -30,6 +32,9 @@ var (
 	ErrMissingColumn = errors.New("poll: required column missing")
 	// ErrFieldCount: a row has fewer cells than the header (truncated row).
 	ErrFieldCount = errors.New("poll: wrong number of fields")
+	// ErrSyntax wraps a CSV syntax error, such as a bare quote inside an
+	// unquoted field or a quoted field that never closes.
+	ErrSyntax = errors.New("poll: malformed CSV")
 	// ErrUnknownLayout: the input is not in any layout the reader knows.
 	ErrUnknownLayout = errors.New("poll: unknown layout")
 	// ErrEncoding: the input is not valid text in a supported encoding.
@@ -41,6 +46,11 @@ var (
 	ErrUnknownValue = errors.New("poll: unknown value")
 	// ErrNoShares: neither approve nor disapprove is published.
 	ErrNoShares = errors.New("poll: no share published")
+
+	// ErrTooMany: a reader found more than MaxErrors rejections; the
+	// *ParseError ending its error list wraps it through an *Omitted that
+	// counts those not listed.
+	ErrTooMany = errors.New("poll: too many rejections")
 
 	// ErrMargin: a margin-of-error statement that implies no design effect
 	// (DesignEffectFromMargin): a margin or sample size that is not
@@ -63,7 +73,8 @@ const ShareSumTolerance = 2.0
 
 // ParseError reports a rejected row or cell. Line and Column are 1-based;
 // Column is 0 when the error concerns the whole row. Value is the offending
-// text as read.
+// text as read, cut to its first maxValueLen bytes (followed by "…") when
+// longer, so that an error about a huge line does not hold the line.
 type ParseError struct {
 	Source string // file name or description; may be empty
 	Line   int
@@ -72,21 +83,46 @@ type ParseError struct {
 	Err    error
 }
 
+// Error returns "source:line:column: "value": message", the form editors
+// and terminals turn into a link to the cell. As in go/token, the source
+// is left out when unknown ("3:2: …") and so is a zero column
+// ("source:3: …"); so is an empty value.
 func (e *ParseError) Error() string {
-	src := ""
+	var b strings.Builder
 	if e.Source != "" {
-		src = e.Source + ":"
+		b.WriteString(e.Source)
+		b.WriteByte(':')
 	}
+	b.WriteString(strconv.Itoa(e.Line))
 	if e.Column > 0 {
-		if e.Value != "" {
-			return fmt.Sprintf("%sline %d, column %d: %q: %v", src, e.Line, e.Column, e.Value, e.Err)
-		}
-		return fmt.Sprintf("%sline %d, column %d: %v", src, e.Line, e.Column, e.Err)
+		b.WriteByte(':')
+		b.WriteString(strconv.Itoa(e.Column))
 	}
+	b.WriteString(": ")
 	if e.Value != "" {
-		return fmt.Sprintf("%sline %d: %q: %v", src, e.Line, e.Value, e.Err)
+		b.WriteString(strconv.Quote(e.Value))
+		b.WriteString(": ")
 	}
-	return fmt.Sprintf("%sline %d: %v", src, e.Line, e.Err)
+	if e.Err != nil {
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+// maxValueLen is how much of an offending text a ParseError keeps.
+const maxValueLen = 200
+
+// clipValue returns s, or its first maxValueLen bytes followed by "…",
+// in its own memory (never a view of the input).
+func clipValue(s string) string {
+	if len(s) <= maxValueLen {
+		return strings.Clone(s)
+	}
+	cut := maxValueLen
+	for cut > maxValueLen-utf8.UTFMax && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // Unwrap returns the underlying error, usually one of the sentinels.

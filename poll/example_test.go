@@ -29,7 +29,7 @@ func ExampleReadCSV() {
 	// Output:
 	// VTsIOM 2006-01-09..2006-01-15 face-to-face approve 75.4 disapprove 17.2 undecided 7.4 [undecided-derived|date-approx]
 	// VTsIOM 2006-01-16..2006-01-22 face-to-face approve 73.8 disapprove 18.3 undecided 7.9 [undecided-derived|date-approx]
-	// rejected: vciom.csv:line 4, column 2: "NA": poll: required value missing: neither approve nor disapprove is published
+	// rejected: vciom.csv:4:2: "NA": poll: required value missing: neither approve nor disapprove is published
 }
 
 // Every bad row is reported with its line, column and a sentinel error,

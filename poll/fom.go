@@ -79,38 +79,35 @@ func fomFallbackDate(t table) (dateSpan, cell, bool) {
 // ErrUnknownLayout.
 func ReadFOM(r io.Reader, opts ...Option) ([]Poll, error) {
 	cfg := newReadConfig(opts)
-	o := gridOptions{cfg: &cfg, pollster: pollsterName(&cfg, "FOM"), fallback: fomFallbackDate,
-		subject: func(table, string) string {
-			if cfg.subject != "" {
-				return cfg.subject
-			}
-			return "Putin"
-		}}
-	// A single date is the last day of the omnibus, whose length
-	// (Profile.FieldDays, 3 for FOM's Friday–Sunday «ФОМнибус») comes from
-	// the profile; the first day is inferred, hence DateApprox.
-	o.single = lastDaySpan(cfg.profiles, o.pollster, "FOM", true)
-	doc, el, err := openRelease(r, &cfg)
-	if err != nil {
-		return nil, err
-	}
-	gps, found := readGrid(doc.Tables, []vocabulary{fomApproval}, &o, el)
-	for _, s := range doc.Scripts {
-		if charts := readHighcharts(s, fomApproval, &o, el); charts != nil {
-			gps = append(gps, charts...)
-			found = true
+	return readRelease(r, &cfg, func(doc htmlDoc, el *errorList) ([]Poll, *ParseError) {
+		o := gridOptions{cfg: &cfg, pollster: pollsterName(&cfg, "FOM"), fallback: fomFallbackDate,
+			subject: func(table, string) string {
+				if cfg.subject != "" {
+					return cfg.subject
+				}
+				return "Putin"
+			}}
+		// A single date is the last day of the omnibus, whose length
+		// (Profile.FieldDays, 3 for FOM's Friday–Sunday «ФОМнибус») comes
+		// from the profile; the first day is inferred, hence DateApprox.
+		o.days = perDay(lastDaySpan(cfg.profiles, o.pollster, "FOM", true))
+		gps, found := readGrid(doc.Tables, []vocabulary{fomApproval}, &o, el)
+		if o.refused != nil {
+			return nil, o.refused
 		}
-	}
-	if !found {
-		el.errs = append(el.errs, &ParseError{Source: cfg.source, Line: 1,
-			Err: fmt.Errorf("%w: no FOM table (rows «Хорошо»/«Плохо» with a date) or Highcharts series found", ErrUnknownLayout)})
-		return nil, el.err()
-	}
-	polls := make([]Poll, len(gps))
-	for i, gp := range gps {
-		polls[i] = gp.p
-	}
-	return polls, el.err()
+		for _, s := range doc.Scripts {
+			if charts := readHighcharts(s, fomApproval, &o, el); charts != nil {
+				gps = append(gps, charts...)
+				found = true
+			}
+		}
+		if !found {
+			el.push(&ParseError{Line: 1,
+				Err: fmt.Errorf("%w: no FOM table (rows «Хорошо»/«Плохо» with a date) or Highcharts series found", ErrUnknownLayout)})
+			return nil, nil
+		}
+		return gridPolls(gps), nil
+	})
 }
 
 var (
@@ -283,9 +280,15 @@ func readHighcharts(s textBlock, v vocabulary, o *gridOptions, el *errorList) []
 	if m := hcTitleRE.FindStringSubmatch(src); m != nil {
 		t.Title = m[1] + m[2]
 	}
+	spans := make([]dateSpan, len(dates))
+	parsed := make([]bool, len(dates))
 	for i, dc := range dates {
-		sp, ok := parseDate(dc.Text, o.cfg)
-		if !ok {
+		spans[i], parsed[i] = parseDate(dc.Text, o.cfg)
+	}
+	o.interpretDays(spans)
+	for i, dc := range dates {
+		sp := spans[i]
+		if !parsed[i] {
 			el.add(dc, dc.Text, fmt.Errorf("%w: chart category not understood", ErrDate))
 			continue
 		}

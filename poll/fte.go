@@ -81,7 +81,8 @@ var fteNames = map[string]int{
 // each other row gives one *ParseError in the joined error.
 func Read538(r io.Reader, opts ...Option) ([]Poll, error) {
 	cfg := newReadConfig(opts)
-	d, hdr, lineErrs, err := openDelimited(r, &cfg)
+	el := &errorList{source: cfg.source}
+	d, hdr, err := openDelimited(r, &cfg, el)
 	if err != nil {
 		return nil, err
 	}
@@ -113,17 +114,17 @@ func Read538(r io.Reader, opts ...Option) ([]Poll, error) {
 	polls := make([]Poll, 0, countLines(d.data))
 	width := len(hdr)
 	for {
-		row, ok := d.nextRow(width, &errs)
+		row, ok := d.nextRow(width, el)
 		if !ok {
 			break
 		}
 		polls = append(polls, Poll{})
 		if pe := fr.parse(&polls[len(polls)-1], row); pe != nil {
 			polls = polls[:len(polls)-1]
-			errs = append(errs, pe)
+			el.push(pe)
 		}
 	}
-	return polls, cfg.joined(lineErrs, errs)
+	return polls, el.err()
 }
 
 // fteReader holds what is shared across the rows of one 538 file.

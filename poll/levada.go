@@ -113,50 +113,70 @@ func pollsterName(cfg *readConfig, def string) string {
 // line with Column 0 and not applied.
 func ReadLevada(r io.Reader, opts ...Option) ([]Poll, error) {
 	cfg := newReadConfig(opts)
-	o := gridOptions{cfg: &cfg, pollster: pollsterName(&cfg, "Levada"), subject: levadaSubject(&cfg), single: monthPlaceholder}
-	return readAnswerRelease(r, &cfg, &o, []vocabulary{levadaApproval, levadaDirection}, "Levada",
-		"a header of months and an «Одобряю»/\"Approve\" row, or a header of answers and rows of months; "+
-			"float-damaged month headers such as 8.202 need WithLegacyDates")
+	return readRelease(r, &cfg, func(doc htmlDoc, el *errorList) ([]Poll, *ParseError) {
+		o := gridOptions{cfg: &cfg, pollster: pollsterName(&cfg, "Levada"), subject: levadaSubject(&cfg), days: monthPlaceholders}
+		return readAnswerTables(doc, &o, []vocabulary{levadaApproval, levadaDirection}, el, "Levada",
+			"a header of months and an «Одобряю»/\"Approve\" row, or a header of answers and rows of months; "+
+				"float-damaged month headers such as 8.202 need WithLegacyDates")
+	})
 }
 
-// monthPlaceholder reads a single day printed on the 1st or the 15th of a
-// month as that calendar month (DateApprox): Levada polls for a week or
-// more and never publishes a one-day period, so such a day in its monthly
-// tables is a placeholder, put there by a spreadsheet that turned the
-// header 08.2020 into the date 01.08.2020 or by a scraper that dates every
-// month on the 15th (release-formats.md §6). Other days are kept as
-// printed.
-func monthPlaceholder(sp dateSpan) dateSpan {
-	if d := sp.End.Day(); d == 1 || d == 15 {
-		return monthSpan(sp.End.Year(), sp.End.Month())
+// monthPlaceholders reads the single days of a Levada table as the months
+// they stand for when they are placeholders: each on the 1st or the 15th,
+// and no two in one month (release-formats.md §6: a spreadsheet turns the
+// header 08.2020 into the date 01.08.2020; a scraper dates every month on
+// the 15th). Levada polls for a week or more and publishes months, never a
+// one-day period, so such days in its monthly tables are not fieldwork.
+// Days that are not placeholders — weekly dates, whatever their day of the
+// month — are kept as printed.
+func monthPlaceholders(spans []dateSpan) {
+	months := map[[2]int]bool{}
+	for _, sp := range spans {
+		if !sp.Start.Equal(sp.End) || sp.Approx {
+			continue
+		}
+		y, m, d := sp.End.Date()
+		if d != 1 && d != 15 || months[[2]int{y, int(m)}] {
+			return
+		}
+		months[[2]int{y, int(m)}] = true
 	}
-	return sp
+	for i, sp := range spans {
+		if sp.Start.Equal(sp.End) && !sp.Approx {
+			spans[i] = monthSpan(sp.End.Year(), sp.End.Month())
+		}
+	}
 }
 
-// readAnswerRelease is the body of ReadLevada and ReadFOM: decode, read the
-// answer tables, apply the methodology block.
-func readAnswerRelease(r io.Reader, cfg *readConfig, o *gridOptions, vocabs []vocabulary, who, want string) ([]Poll, error) {
-	doc, el, err := openRelease(r, cfg)
-	if err != nil {
-		return nil, err
-	}
+// readAnswerTables is the body of ReadLevada: read the answer tables of
+// doc, apply the methodology block. A file that is not the reader's
+// (gridOptions.refused) gives no polls and the refusal.
+func readAnswerTables(doc htmlDoc, o *gridOptions, vocabs []vocabulary, el *errorList, who, want string) ([]Poll, *ParseError) {
 	gps, found := readGrid(doc.Tables, vocabs, o, el)
+	if o.refused != nil {
+		return nil, o.refused
+	}
 	if !found {
-		el.errs = append(el.errs, &ParseError{Source: cfg.source, Line: 1,
+		el.push(&ParseError{Line: 1,
 			Err: fmt.Errorf("%w: no %s answer table found (want %s)", ErrUnknownLayout, who, want)})
-		return nil, el.err()
+		return nil, nil
 	}
 	if m, ok := findMethodology(doc.Text); ok {
 		if m.Fieldwork.End.Before(m.Fieldwork.Start) {
 			el.addRow(m.Line, "", fmt.Errorf("%w: methodology fieldwork ends %s before it starts %s; not applied",
 				ErrDateOrder, m.Fieldwork.End.Format("2006-01-02"), m.Fieldwork.Start.Format("2006-01-02")))
 		} else {
-			applyMethodology(gps, m, cfg)
+			applyMethodology(gps, m, o.cfg)
 		}
 	}
+	return gridPolls(gps), nil
+}
+
+// gridPolls returns the polls of gps.
+func gridPolls(gps []gridPoll) []Poll {
 	polls := make([]Poll, len(gps))
 	for i, gp := range gps {
 		polls[i] = gp.p
 	}
-	return polls, el.err()
+	return polls
 }

@@ -212,11 +212,11 @@ func TestReadLevadaMalformed(t *testing.T) {
 			"levada/malformed_indicator.html",
 			ruMonthly(levadaMode, DateApprox, "2020-03", 63, 36, 2, "2020-09", 69, 30, 1),
 			[]ruErr{
+				{3, 4, ErrShareSum},   // 05.2020 sums to 110
 				{3, 5, ErrDate},       // header 13.2020
 				{4, 3, ErrNumber},     // 5x9
-				{3, 4, ErrShareSum},   // 05.2020 sums to 110
-				{5, 6, ErrShareRange}, // 133
 				{4, 7, ErrMissing},    // 08.2020 all NA
+				{5, 6, ErrShareRange}, // 133
 			},
 		},
 		{

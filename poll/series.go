@@ -57,21 +57,23 @@ func seriesColumn(header string) (int, bool) {
 // looked at before any date is interpreted (seriesDates). When the file has
 // no "don't know" column the undecided share is the remainder
 // 100 − approve − disapprove, flagged UndecidedDerived.
-func readSeries(d *delimited, idx *[numSeries]int, hdrLine, width int, cfg *readConfig, direction bool) ([]Poll, []error) {
-	var errs []error
+func readSeries(d *delimited, idx *[numSeries]int, hdrLine, width int, cfg *readConfig, direction bool, el *errorList) []Poll {
+	missing := false
 	for _, c := range []struct {
 		col  int
 		name string
 	}{{serApprove, "approve"}, {serDisapprove, "disapprove"}} {
 		if idx[c.col] < 0 {
-			errs = append(errs, missingColumn(hdrLine, c.name))
+			el.push(missingColumn(hdrLine, c.name))
+			missing = true
 		}
 	}
 	if idx[serPollster] < 0 && cfg.pollster == "" {
-		errs = append(errs, &ParseError{Line: hdrLine, Value: "source", Err: fmt.Errorf("%w: no pollster or source column; name the pollster with WithPollster", ErrMissingColumn)})
+		el.push(&ParseError{Line: hdrLine, Value: "source", Err: fmt.Errorf("%w: no pollster or source column; name the pollster with WithPollster", ErrMissingColumn)})
+		missing = true
 	}
-	if len(errs) > 0 {
-		return nil, errs
+	if missing {
+		return nil
 	}
 	question := cfg.question
 	if question == "" {
@@ -89,7 +91,7 @@ func readSeries(d *delimited, idx *[numSeries]int, hdrLine, width int, cfg *read
 	}
 	var rows []pending
 	for {
-		row, ok := d.nextRow(width, &errs)
+		row, ok := d.nextRow(width, el)
 		if !ok {
 			break
 		}
@@ -97,7 +99,7 @@ func readSeries(d *delimited, idx *[numSeries]int, hdrLine, width int, cfg *read
 		line := row[0].Line
 		at := func(c int) cell { return row[idx[c]] }
 		fail := func(c int, err error) {
-			errs = append(errs, &ParseError{Line: at(c).Line, Column: at(c).Col, Value: at(c).Text, Err: err})
+			el.push(&ParseError{Line: at(c).Line, Column: at(c).Col, Value: at(c).Text, Err: err})
 		}
 		span, ok := parseDate(at(serDate).Text, cfg)
 		if !ok {
@@ -179,7 +181,7 @@ func readSeries(d *delimited, idx *[numSeries]int, hdrLine, width int, cfg *read
 		}
 		p.Mode = cfg.modeFor(rows[i].pi, p.End)
 		if err := p.Validate(); err != nil {
-			errs = append(errs, validationError(err, p.Line, rows[i].row, func(field string) int {
+			el.push(validationError(err, p.Line, rows[i].row, func(field string) int {
 				switch field {
 				case "Approve":
 					return idx[serApprove]
@@ -196,8 +198,7 @@ func readSeries(d *delimited, idx *[numSeries]int, hdrLine, width int, cfg *read
 		}
 		polls = append(polls, *p)
 	}
-	sortParseErrors(errs)
-	return polls, errs
+	return polls
 }
 
 // seriesDates interprets the dates of a series file in place:
@@ -218,32 +219,14 @@ func readSeries(d *delimited, idx *[numSeries]int, hdrLine, width int, cfg *read
 //   - Otherwise dates are taken as printed (one-day spans; month labels
 //     such as 08.2020 are already month spans).
 func seriesDates(spans []dateSpan, fieldDays []int) {
-	var days []time.Time
-	sameDay := true
+	days := make([]time.Time, 0, len(spans))
 	for _, s := range spans {
 		if s.Approx || !s.Start.Equal(s.End) {
 			return // the file prints periods itself
 		}
-		if len(days) > 0 && s.End.Day() != days[0].Day() {
-			sameDay = false
-		}
 		days = append(days, s.End)
 	}
-	if len(days) < 2 {
-		return
-	}
-	sort.Slice(days, func(i, j int) bool { return days[i].Before(days[j]) })
-	var gaps []int
-	for i := 1; i < len(days); i++ {
-		if g := int(days[i].Sub(days[i-1]).Hours() / 24); g > 0 {
-			gaps = append(gaps, g)
-		}
-	}
-	if len(gaps) == 0 {
-		return
-	}
-	sort.Ints(gaps)
-	median := gaps[len(gaps)/2]
+	sameDay, median := spacing(days)
 	switch {
 	case sameDay && median >= 28 && median <= 31:
 		for i, s := range spans {
@@ -258,4 +241,26 @@ func seriesDates(spans []dateSpan, fieldDays []int) {
 			spans[i] = dateSpan{Start: s.End.AddDate(0, 0, -(days - 1)), End: s.End, Approx: true}
 		}
 	}
+}
+
+// spacing reports whether days all fall on the same day of the month, and
+// the median gap in days between consecutive distinct days (0 with fewer
+// than two). It sorts days.
+func spacing(days []time.Time) (sameDay bool, median int) {
+	sameDay = true
+	for _, d := range days {
+		sameDay = sameDay && d.Day() == days[0].Day()
+	}
+	sort.Slice(days, func(i, j int) bool { return days[i].Before(days[j]) })
+	var gaps []int
+	for i := 1; i < len(days); i++ {
+		if g := int(days[i].Sub(days[i-1]).Hours() / 24); g > 0 {
+			gaps = append(gaps, g)
+		}
+	}
+	if len(gaps) == 0 {
+		return sameDay, 0
+	}
+	sort.Ints(gaps)
+	return sameDay, gaps[len(gaps)/2]
 }

@@ -2,6 +2,7 @@ package poll
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"os"
@@ -19,19 +20,20 @@ import (
 // mark removed and every line ending (CRLF or lone CR) turned into "\n".
 //
 // With enc == nil the encoding is detected: a UTF-8 or UTF-16 byte-order
-// mark decides; otherwise valid UTF-8 is taken as UTF-8, and text that is
-// not UTF-8 but whose high bytes form words of Windows-1251 Cyrillic
-// letters is decoded as Windows-1251. Anything else, and any NUL or other
-// control byte, is ErrEncoding, reported as a *ParseError at the line and
-// byte column (1-based) of the first offending byte. Input that is empty or
-// holds only white space is ErrEmpty.
+// mark decides; otherwise the file is Windows-1251 when more of its lines
+// read as Windows-1251 Cyrillic words (looksWindows1251) than as UTF-8
+// text, and UTF-8 otherwise. A line that is not text in the file's
+// encoding — bytes that are neither UTF-8 nor Cyrillic words, a line in
+// the other encoding, a NUL or other control byte — is ErrEncoding,
+// reported as a *ParseError at the line and byte column (1-based) of the
+// first offending byte. Input that is empty or holds only white space is
+// ErrEmpty.
 func decodeText(r io.Reader, enc encoding.Encoding) ([]byte, error) {
-	data, _, err := decodeTextLines(r, enc, rejectBadLines)
-	return data, err
+	return decodeTextLines(r, enc, rejectBadLines, nil, &errorList{})
 }
 
-// badLineMode says what decodeTextLines does with a line holding invalid
-// UTF-8 or control bytes.
+// badLineMode says what decodeTextLines does with a line that is not text
+// in the file's encoding.
 type badLineMode uint8
 
 const (
@@ -52,17 +54,17 @@ const (
 )
 
 // decodeTextLines is decodeText for readers that can go on past a bad
-// line. Unless mode is rejectBadLines, lines holding invalid UTF-8 or
-// control bytes are blanked or marked (see badLineMode; line breaks are
-// kept, so line numbers stay right) and each is reported in lineErrs as a
-// *ParseError wrapping ErrEncoding, with the raw line as Value and the byte
-// column (see fieldColumns), provided the first line is clean and fewer
-// than half of the lines are bad; otherwise the whole input is rejected
-// with err, as decodeText does.
-func decodeTextLines(r io.Reader, enc encoding.Encoding, mode badLineMode) (data []byte, lineErrs []error, err error) {
-	data, err = readAllSized(r)
+// line. Unless mode is rejectBadLines, bad lines are blanked or marked
+// (see badLineMode; line breaks are kept, so line numbers stay right) and
+// each is pushed to el as a *ParseError wrapping ErrEncoding, with the raw
+// line as Value and, when sep gives a separator for the text, the field
+// number as Column (the byte column otherwise), provided the first line
+// is clean and fewer than half of the lines are bad; otherwise the whole
+// input is rejected with err, as decodeText does.
+func decodeTextLines(r io.Reader, enc encoding.Encoding, mode badLineMode, sep func([]byte) rune, el *errorList) ([]byte, error) {
+	data, err := readAllSized(r)
 	if err != nil {
-		return nil, nil, fmt.Errorf("poll: reading input: %w", err)
+		return nil, fmt.Errorf("poll: reading input: %w", err)
 	}
 	switch {
 	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
@@ -76,38 +78,43 @@ func decodeTextLines(r io.Reader, enc encoding.Encoding, mode badLineMode) (data
 			enc = xunicode.UTF16(xunicode.LittleEndian, xunicode.ExpectBOM)
 		}
 	}
-	if enc == nil && !utf8.Valid(data) && looksWindows1251(data) {
-		enc = charmap.Windows1251
+	cp1251 := enc == charmap.Windows1251
+	if enc == nil && !utf8.Valid(data) {
+		cp1251 = windows1251File(data)
 	}
-	if enc != nil && enc != xunicode.UTF8 {
+	if enc != nil && enc != xunicode.UTF8 && enc != charmap.Windows1251 {
 		out, err := enc.NewDecoder().Bytes(data)
 		if err != nil {
-			return nil, nil, &ParseError{Line: 1, Err: fmt.Errorf("%w: %v", ErrEncoding, err)}
+			return nil, &ParseError{Line: 1, Err: fmt.Errorf("%w: %v", ErrEncoding, err)}
 		}
 		data = bytes.TrimPrefix(out, []byte{0xEF, 0xBB, 0xBF})
 	}
 	if bytes.IndexByte(data, '\r') >= 0 {
 		data = normalizeNewlines(data)
 	}
-	if !utf8.Valid(data) || hasControlByte(data) {
-		if data, lineErrs, err = recoverBadLines(data, mode); err != nil {
-			return nil, nil, err
+	if cp1251 || !cleanUTF8(data) {
+		if data, err = decodeLines(data, cp1251, mode, sep, el); err != nil {
+			return nil, err
 		}
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, nil, &ParseError{Line: 1, Err: ErrEmpty}
+		return nil, &ParseError{Line: 1, Err: ErrEmpty}
 	}
-	return data, lineErrs, nil
+	return data, nil
 }
 
-// recoverBadLines finds the lines holding invalid UTF-8 or control bytes.
-// Unless mode is rejectBadLines, when the first line is clean and fewer
-// than half the lines are bad, it blanks or marks them and reports each;
-// otherwise it returns the first as the error.
-func recoverBadLines(data []byte, mode badLineMode) ([]byte, []error, error) {
-	var bad []*ParseError
-	var spans [][2]int
-	lines := 0
+// decodeLines decodes data line by line: from Windows-1251 when cp1251,
+// else checking that each line is UTF-8. Lines that are not text in that
+// encoding (badLine) are handled as mode says (see decodeTextLines).
+func decodeLines(data []byte, cp1251 bool, mode badLineMode, sep func([]byte) rune, el *errorList) ([]byte, error) {
+	var comma rune
+	if sep != nil {
+		comma = sep(data)
+	}
+	dec := charmap.Windows1251.NewDecoder()
+	out := make([]byte, 0, len(data)+len(data)/8)
+	var listed []*ParseError // the first MaxErrors bad lines, in full
+	bad, lines, firstMore, lastMore := 0, 0, 0, 0
 	for off, line := 0, 1; off < len(data); line++ {
 		end := bytes.IndexByte(data[off:], '\n')
 		if end < 0 {
@@ -116,36 +123,97 @@ func recoverBadLines(data []byte, mode badLineMode) ([]byte, []error, error) {
 			end += off
 		}
 		lines++
-		if col, why := badByte(data[off:end]); col > 0 {
-			bad = append(bad, &ParseError{Line: line, Column: col, Value: string(data[off:end]), Err: fmt.Errorf("%w: %s", ErrEncoding, why)})
-			spans = append(spans, [2]int{off, end})
+		raw := data[off:end]
+		col, why := badLine(raw, cp1251)
+		switch {
+		case col > 0:
+			bad++
+			if len(listed) < MaxErrors {
+				pe := &ParseError{Line: line, Column: col, Value: string(raw), Err: fmt.Errorf("%w: %s", ErrEncoding, why)}
+				if comma != 0 {
+					pe.Column = fieldOfByte(raw[:col-1], comma)
+				}
+				listed = append(listed, pe)
+			} else {
+				if firstMore == 0 {
+					firstMore = line
+				}
+				lastMore = line
+			}
+			if mode == markBadLines {
+				out = appendMarked(out, raw, cp1251)
+			}
+		case cp1251 && !isASCII(raw):
+			d, _ := dec.Bytes(raw) // every byte decodes (0x98 as U+FFFD)
+			out = append(out, d...)
+		default:
+			out = append(out, raw...)
+		}
+		if end < len(data) {
+			out = append(out, '\n')
 		}
 		off = end + 1
 	}
-	if len(bad) == 0 {
-		return data, nil, nil
+	if bad == 0 {
+		return out, nil
 	}
-	if mode == rejectBadLines || bad[0].Line == 1 || 2*len(bad) >= lines {
-		return nil, nil, bad[0]
+	if mode == rejectBadLines || listed[0].Line == 1 || 2*bad >= lines {
+		return nil, listed[0]
 	}
-	out := make([]byte, 0, len(data))
-	prev := 0
-	errs := make([]error, len(bad))
-	for i, sp := range spans {
-		out = append(out, data[prev:sp[0]]...)
-		if mode == markBadLines {
-			out = appendMarked(out, data[sp[0]:sp[1]])
-		}
-		prev = sp[1]
-		errs[i] = bad[i]
+	for _, pe := range listed {
+		el.push(pe)
 	}
-	out = append(out, data[prev:]...)
-	return out, errs, nil
+	if more := bad - len(listed); more > 0 {
+		el.countMany(more, firstMore, lastMore) // the list is full of earlier lines
+	}
+	return out, nil
 }
 
-// appendMarked appends line with every byte badByte objects to (an
-// invalid UTF-8 byte, a control byte) replaced by U+FFFD.
-func appendMarked(out, line []byte) []byte {
+// badLine returns the 1-based byte column of the first byte of line that
+// is not text in the file's encoding, and why; 0 when the line is clean.
+// In a Windows-1251 file that is a line of UTF-8 text (valid UTF-8 with
+// non-ASCII bytes, which Windows-1251 text never is in practice) or a
+// control byte; in a UTF-8 file, an invalid UTF-8 byte — the line named
+// as Windows-1251 text when it reads as such (looksWindows1251) — or a
+// control byte.
+func badLine(line []byte, cp1251 bool) (int, string) {
+	if cp1251 {
+		if i := firstNonASCII(line); i < len(line) && utf8.Valid(line) {
+			return i + 1, "UTF-8 text in a Windows-1251 file"
+		}
+		if i := controlByte(line); i >= 0 {
+			return i + 1, "control byte (binary data?)"
+		}
+		return 0, ""
+	}
+	col, why := badByte(line)
+	if col > 0 && why == invalidUTF8 && looksWindows1251(line) {
+		why = "Windows-1251 text in a UTF-8 file"
+	}
+	return col, why
+}
+
+const invalidUTF8 = "invalid UTF-8 (and not Windows-1251 text)"
+
+// appendMarked appends line, a bad line (badLine), with every byte that
+// makes it bad replaced by U+FFFD: an invalid UTF-8 byte or a control
+// byte, and in a Windows-1251 file every non-ASCII byte of a UTF-8 line
+// (the rest of a Windows-1251 line is decoded).
+func appendMarked(out, line []byte, cp1251 bool) []byte {
+	if cp1251 {
+		if !utf8.Valid(line) {
+			line, _ = charmap.Windows1251.NewDecoder().Bytes(line)
+		} else {
+			for _, c := range line {
+				if c >= utf8.RuneSelf {
+					out = utf8.AppendRune(out, utf8.RuneError)
+				} else {
+					out = append(out, c)
+				}
+			}
+			return out
+		}
+	}
 	for {
 		col, _ := badByte(line)
 		if col == 0 {
@@ -164,7 +232,7 @@ func badByte(line []byte) (int, string) {
 	for i := 0; i < len(line); {
 		c := line[i]
 		if c < utf8.RuneSelf {
-			if c < 0x20 && c != '\t' && c != '\f' || c == 0x7F {
+			if isControl(c) {
 				return i + 1, "control byte (binary data?)"
 			}
 			i++
@@ -172,20 +240,81 @@ func badByte(line []byte) (int, string) {
 		}
 		r, size := utf8.DecodeRune(line[i:])
 		if r == utf8.RuneError && size <= 1 {
-			return i + 1, "invalid UTF-8 (and not Windows-1251 text)"
+			return i + 1, invalidUTF8
 		}
 		i += size
 	}
 	return 0, ""
 }
 
-func hasControlByte(data []byte) bool {
-	for _, c := range data {
-		if c < 0x20 && c != '\t' && c != '\n' && c != '\f' || c == 0x7F {
-			return true
+// isControl reports whether c is a control byte that text files do not
+// hold: below 0x20 other than tab and form feed (line ends are split off
+// before), or DEL.
+func isControl(c byte) bool { return c < 0x20 && c != '\t' && c != '\f' || c == 0x7F }
+
+// controlByte returns the index of the first control byte of line
+// (isControl), or -1.
+func controlByte(line []byte) int {
+	for i, c := range line {
+		if isControl(c) {
+			return i
 		}
 	}
-	return false
+	return -1
+}
+
+func isASCII(b []byte) bool { return firstNonASCII(b) == len(b) }
+
+// firstNonASCII returns the index of the first byte of b that is not
+// ASCII, or len(b); eight bytes at a time.
+func firstNonASCII(b []byte) int {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		if binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 != 0 {
+			break
+		}
+	}
+	for ; i < len(b); i++ {
+		if b[i] >= utf8.RuneSelf {
+			return i
+		}
+	}
+	return len(b)
+}
+
+// cleanUTF8 reports whether data (with "\n" line ends) is valid UTF-8
+// without control bytes other than tab, line feed and form feed: the
+// common case, in which no line needs looking at. Eight bytes at a time:
+// only a word holding a byte below 0x20 or DEL is looked at byte by byte
+// (its line feed, mostly).
+func cleanUTF8(data []byte) bool {
+	const hi = 0x8080808080808080
+	ascii := true
+	i := 0
+	for ; i+8 <= len(data); i += 8 {
+		x := binary.LittleEndian.Uint64(data[i:])
+		if x&hi != 0 {
+			ascii = false
+			continue // non-ASCII bytes are never control bytes; utf8.Valid below
+		}
+		// For ASCII bytes: x − 0x20 borrows into the high bit of a byte
+		// below 0x20, and x + 1 carries into it for 0x7F.
+		if ((x-0x2020202020202020)|(x+0x0101010101010101))&hi != 0 {
+			for _, c := range data[i : i+8] {
+				if c != '\n' && isControl(c) {
+					return false
+				}
+			}
+		}
+	}
+	for _, c := range data[i:] {
+		if c >= utf8.RuneSelf {
+			ascii = false
+		} else if c != '\n' && isControl(c) {
+			return false
+		}
+	}
+	return ascii || utf8.Valid(data)
 }
 
 // readAllSized is io.ReadAll with the buffer sized up front when the
@@ -224,26 +353,71 @@ func normalizeNewlines(data []byte) []byte {
 	return out
 }
 
-// looksWindows1251 reports whether non-UTF-8 bytes read as Cyrillic text in
-// Windows-1251: at least 80% of the high bytes are Cyrillic letters standing
-// next to another Cyrillic letter (inside a word). Latin-1 text fails this,
-// because its accented letters stand alone between ASCII letters.
-func looksWindows1251(data []byte) bool {
-	high, inWord := 0, 0
-	isLetter := func(c byte) bool { return c >= 0xC0 || c == 0xA8 || c == 0xB8 }
-	for i, c := range data {
-		if c < 0x80 {
-			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
-				return false
-			}
-			continue
+// windows1251File reports whether data, which is not UTF-8, is a
+// Windows-1251 file: more of its lines read as Windows-1251 Cyrillic words
+// (looksWindows1251) than as UTF-8 text, so that a few junk bytes or one
+// line in the other encoding do not decide for the whole file.
+func windows1251File(data []byte) bool {
+	cp, u := 0, 0
+	for len(data) > 0 {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
 		}
-		high++
-		if isLetter(c) && ((i > 0 && isLetter(data[i-1])) || (i+1 < len(data) && isLetter(data[i+1]))) {
-			inWord++
+		switch {
+		case firstNonASCII(line) == len(line):
+		case utf8.Valid(line):
+			u++
+		case looksWindows1251(line):
+			cp++
 		}
 	}
-	return high > 0 && inWord*5 >= high*4
+	return cp > u
+}
+
+// looksWindows1251 reports whether the non-ASCII bytes of line, which is
+// not UTF-8, read as Cyrillic words in Windows-1251: at least 80% of them
+// are letters in words of two or more letters that stand apart from Latin
+// letters and are cased as words are (no capital after small letters), the
+// rest punctuation («», —, №). Latin-1 text fails this, because its
+// accented letters stand alone between ASCII letters, and so do junk bytes
+// glued to a word ("FOM\xff\xfe\xc3" would read «FOMяюГ»).
+func looksWindows1251(line []byte) bool {
+	isLetter := func(c byte) bool { return c >= 0xC0 || c == 0xA8 || c == 0xB8 }
+	isUpper := func(c byte) bool { return c >= 0xC0 && c < 0xE0 || c == 0xA8 }
+	isLatin := func(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+	high, inWords := 0, 0
+	for i := 0; i < len(line); {
+		c := line[i]
+		switch {
+		case c < utf8.RuneSelf:
+			if c != '\r' && isControl(c) {
+				return false
+			}
+			i++
+			continue
+		case !isLetter(c):
+			high++
+			i++
+			continue
+		}
+		j, lower, cased := i, false, true
+		for ; j < len(line) && isLetter(line[j]); j++ {
+			if isUpper(line[j]) && lower {
+				cased = false
+			}
+			lower = lower || !isUpper(line[j])
+		}
+		high += j - i
+		glued := i > 0 && isLatin(line[i-1]) || j < len(line) && isLatin(line[j])
+		if cased && j-i >= 2 && !glued {
+			inWords += j - i
+		}
+		i = j
+	}
+	return inWords > 0 && inWords*5 >= high*4
 }
 
 // normalizeLabel folds a printed label for matching (release-formats.md

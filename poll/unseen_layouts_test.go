@@ -153,8 +153,8 @@ func TestReadUnseenReleaseLayouts(t *testing.T) {
 			errs: []ruErr{
 				{3, 6, ErrDate},       // 13.2021
 				{5, 3, ErrNumber},     // 6l
-				{7, 4, ErrNumber},     // 1,234
 				{5, 5, ErrShareRange}, // 105
+				{7, 4, ErrNumber},     // 1,234
 			},
 		},
 		{

@@ -67,24 +67,31 @@ func ReadVTsIOM(r io.Reader, opts ...Option) ([]Poll, error) {
 	for i, n := range names {
 		targets[i] = labelKey(n)
 	}
-	o := gridOptions{cfg: &cfg, pollster: pollsterName(&cfg, "VTsIOM"),
-		subject: func(table, string) string { return subject }}
-	// A week given by one date is the reporting period ending on it
-	// (release-formats.md §3), FieldDays (7) long per the VTsIOM profile;
-	// the page states that convention, so the span is not approximate.
-	o.single = lastDaySpan(cfg.profiles, o.pollster, "VTsIOM", false)
-	doc, el, err := openRelease(r, &cfg)
-	if err != nil {
-		return nil, err
-	}
-	gps, found := readGrid(doc.Tables, []vocabulary{vtsiomShares}, &o, el)
-	secPolls, secFound := readVTsIOMSections(doc.Tables, targets, &o, el)
-	gps = append(gps, secPolls...)
-	if !found && !secFound {
-		el.errs = append(el.errs, &ParseError{Source: cfg.source, Line: 1,
-			Err: fmt.Errorf("%w: no VTsIOM table headed «Одобрение»/«Неодобрение» with weekly columns", ErrUnknownLayout)})
-		return nil, el.err()
-	}
+	return readRelease(r, &cfg, func(doc htmlDoc, el *errorList) ([]Poll, *ParseError) {
+		o := gridOptions{cfg: &cfg, pollster: pollsterName(&cfg, "VTsIOM"),
+			subject: func(table, string) string { return subject }}
+		// A week given by one date is the reporting period ending on it
+		// (release-formats.md §3), FieldDays (7) long per the VTsIOM
+		// profile; the page states that convention, so the span is not
+		// approximate.
+		o.days = perDay(lastDaySpan(cfg.profiles, o.pollster, "VTsIOM", false))
+		gps, found := readGrid(doc.Tables, []vocabulary{vtsiomShares}, &o, el)
+		if o.refused != nil {
+			return nil, o.refused
+		}
+		secPolls, secFound := readVTsIOMSections(doc.Tables, targets, &o, el)
+		if !found && !secFound {
+			el.push(&ParseError{Line: 1,
+				Err: fmt.Errorf("%w: no VTsIOM table headed «Одобрение»/«Неодобрение» with weekly columns", ErrUnknownLayout)})
+			return nil, nil
+		}
+		return vtsiomPolls(append(gps, secPolls...), &cfg), nil
+	})
+}
+
+// vtsiomPolls completes the polls read from VTsIOM's tables: the derived
+// "don't know" and the profile's sample size.
+func vtsiomPolls(gps []gridPoll, cfg *readConfig) []Poll {
 	polls := make([]Poll, 0, len(gps))
 	for _, gp := range gps {
 		p := gp.p
@@ -99,7 +106,7 @@ func ReadVTsIOM(r io.Reader, opts ...Option) ([]Poll, error) {
 		}
 		polls = append(polls, p)
 	}
-	return polls, el.err()
+	return polls
 }
 
 // vtsiomSection returns which table a label or title opens: 0 for
@@ -145,6 +152,7 @@ func readVTsIOMSections(tables []table, targets []string, o *gridOptions, el *er
 		var cols []int
 		var spans []dateSpan
 		var hdr []cell
+		first := 0 // the first column of the period block (labels before it)
 		// colSection is the section of each column under a header row
 		// naming both sections side by side (a two-row header: «Одобрение»
 		// and «Неодобрение» spanning their weeks, the dates below); each
@@ -182,26 +190,13 @@ func readVTsIOMSections(tables []table, targets []string, o *gridOptions, el *er
 					}
 				}
 			}
-			var rc []int
-			var rs []dateSpan
-			var bad []int
-			for j := 1; j < len(row); j++ {
-				txt := strings.TrimSpace(row[j].Text)
-				if txt == "" {
-					continue
-				}
-				if sp, ok := parseDate(txt, o.cfg); ok {
-					rc, rs = append(rc, j), append(rs, sp)
-				} else if dateLike(txt) {
-					bad = append(bad, j)
-				}
-			}
-			if len(rc) > 0 && len(rc) >= len(bad) {
-				cols, spans, hdr = rc, rs, row
+			if rc, rs, bad, ok := periodCells(row, o.cfg); ok {
+				o.interpretDays(rs)
+				cols, spans, hdr, first = rc, rs, row, firstPeriodColumn(rc, bad)
 				if section >= 0 {
 					found = true
 					if firstHeader.Line == 0 {
-						firstHeader = row[rc[0]]
+						firstHeader = row[first]
 					}
 				}
 				for _, j := range bad {
@@ -212,7 +207,7 @@ func readVTsIOMSections(tables []table, targets []string, o *gridOptions, el *er
 			if section < 0 || cols == nil {
 				continue
 			}
-			label, _ := labelOf(row, cols[0])
+			label, _ := labelOf(row, first)
 			key := labelKey(label)
 			hit := false
 			for _, tg := range targets {
@@ -230,9 +225,6 @@ func readVTsIOMSections(tables []table, targets []string, o *gridOptions, el *er
 			targetSeen = true
 			for ci, j := range cols {
 				sp := spans[ci]
-				if sp.Start.Equal(sp.End) && !sp.Approx {
-					sp = o.single(sp)
-				}
 				k := [2]time.Time{sp.Start, sp.End}
 				w := weeks[k]
 				if w == nil {
@@ -254,7 +246,7 @@ func readVTsIOMSections(tables []table, targets []string, o *gridOptions, el *er
 		}
 	}
 	if found && !targetSeen {
-		el.errs = append(el.errs, &ParseError{Source: el.source, Line: firstHeader.Line,
+		el.push(&ParseError{Line: firstHeader.Line,
 			Err: fmt.Errorf("%w: no row %q in the VTsIOM tables", ErrMissing, targets[0])})
 	}
 	var out []gridPoll

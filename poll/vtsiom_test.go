@@ -100,10 +100,10 @@ func TestReadVTsIOMMalformed(t *testing.T) {
 		{"2021-02-08", "2021-02-14", 64.0, 24.9, 11.1, Phone, UndecidedDerived},
 	})
 	ruCheckErrors(t, err, []ruErr{
-		{2, 3, ErrNumber},    // 6O,3 (a letter O)
-		{2, 4, ErrMissing},   // NA and NA
 		{1, 5, ErrDateOrder}, // 28-22 сентября
 		{1, 6, ErrShareSum},  // 70.1 + 35.0
+		{2, 3, ErrNumber},    // 6O,3 (a letter O)
+		{2, 4, ErrMissing},   // NA and NA
 	})
 
 	_, err = ReadVTsIOM(strings.NewReader("Одобрение;Янв 10 2021\nПравительство России;50\n"))

@@ -99,13 +99,13 @@ func TestBadInput(t *testing.T) {
 	code, stdout, errs := pollagg(t, "", "-model", "none", "-polls", out, testdata+"csv/malformed/share-range.csv")
 	assert.Equal(t, exitFailure, code)
 	assert.Empty(t, stdout)
-	assert.Contains(t, errs, `share-range.csv:line 3, column 2: "120": poll: share outside 0–100`)
+	assert.Contains(t, errs, `share-range.csv:3:2: "120": poll: share outside 0–100`)
 	assert.NoFileExists(t, out)
 
 	// -keep-going processes the good rows and says so with status 2.
 	code, _, errs = pollagg(t, "", "-model", "none", "-keep-going", "-polls", out, testdata+"csv/malformed/share-range.csv")
 	assert.Equal(t, exitRejected, code, errs)
-	assert.Contains(t, errs, "line 3, column 2")
+	assert.Contains(t, errs, "share-range.csv:3:2: ")
 	b, err := os.ReadFile(out)
 	require.NoError(t, err)
 	ps, err := poll.ReadCSV(bytes.NewReader(b))

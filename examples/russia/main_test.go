@@ -27,7 +27,7 @@ func TestReport(t *testing.T) {
 		"putin-approval-fom.csv                FOM         374  2013-02  2020-08         0",
 		// The ten NA weeks of the VTsIOM file are reported, not dropped silently.
 		"vciom-presidential-approval-2006.csv  VTsIOM      707  2006-01  2020-08        10",
-		"vciom-presidential-approval-2006.csv:line 96, column 2",
+		"vciom-presidential-approval-2006.csv:96:2: ",
 		"Left out: 193 VTsIOM weeks from 7 May 2008 to 6 May 2012",
 		"House effects (points, relative to Levada face-to-face; 95% intervals)",
 		"Latest estimate by fear-of-response scenario",

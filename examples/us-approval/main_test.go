@@ -26,7 +26,7 @@ func TestReport(t *testing.T) {
 	for _, want := range []string{
 		`6712 polls ("All polls"), 92 pollsters, fieldwork 20 Jan 2017 to 1 Dec 2020.`,
 		// The two rows the reader rejects are listed with line and column.
-		`approval_polllist.csv:line 6564, column 21: "10/13/2020": poll: dates out of order`,
+		`approval_polllist.csv:6564:21: "10/13/2020": poll: dates out of order`,
 		"Average (538-style)",
 		"StateSpace (ML)",
 		"Bayes (FFBS Gibbs)",
