@@ -1,8 +1,10 @@
 package poll
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -247,6 +249,44 @@ func TestErrorCap(t *testing.T) {
 			assert.Equal(t, bad+11, o.LastLine)
 			assert.Equal(t, "many.csv", last.Source)
 			assert.Contains(t, last.Error(), fmt.Sprintf("many.csv:%d: poll: too many rejections: %d more", o.FirstLine, o.Count))
+		})
+	}
+}
+
+// Memory stays proportional to the input when every row is an error:
+// errors are capped, and a release reader stops at the first records of a
+// file that is not its layout instead of building a table of all of it.
+// Bytes allocated by the whole read (garbage included, so an upper bound
+// on its peak) against the input's size; before the cap and the probe,
+// ReadLevada and ReadVTsIOM allocated about 26 times the input here.
+func TestReaderMemoryBounded(t *testing.T) {
+	good := canonicalCSV(t, 20_000)
+	// The same file with every approve share out of range.
+	bad := []byte(strings.NewReplacer(",60.", ",160.", ",61.", ",161.", ",59.", ",159.", ",58.", ",158.", ",62.", ",162.",
+		",57.", ",157.", ",63.", ",163.", ",56.", ",156.", ",64.", ",164.", ",55.", ",155.", ",65.", ",165.").Replace(string(good)))
+	for _, tc := range []struct {
+		name  string
+		read  ruReader
+		data  []byte
+		times float64 // allowed allocation, in multiples of the input
+	}{
+		{"ReadCSV, every row rejected", ReadCSV, bad, 6}, // one Poll (336 bytes) per line is allocated up front
+		{"Read538", Read538, bad, 3},
+		{"ReadLevada", ReadLevada, bad, 3},
+		{"ReadVTsIOM", ReadVTsIOM, bad, 3},
+		{"ReadFOM", ReadFOM, bad, 3},
+		{"ReadLevada, good file", ReadLevada, good, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			_, err := tc.read(bytes.NewReader(tc.data))
+			runtime.ReadMemStats(&after)
+			require.Error(t, err)
+			ratio := float64(after.TotalAlloc-before.TotalAlloc) / float64(len(tc.data))
+			t.Logf("%.2f× the input (%d errors)", ratio, Rejected(err))
+			assert.Less(t, ratio, tc.times)
 		})
 	}
 }
