@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -111,42 +112,73 @@ func headerKey(s string) string {
 func ReadCSV(r io.Reader, opts ...Option) ([]Poll, error) {
 	cfg := newReadConfig(opts)
 	el := &errorList{source: cfg.source}
-	d, hdr, err := openDelimited(r, &cfg, el)
+	d, first, err := openDelimited(r, &cfg, el)
 	if err != nil {
 		return nil, err
 	}
-	var canon [numCanonical]int
-	var ser [numSeries]int
-	var nCanon int
-	var direction, fte bool
-	// A title row above the header (an export's «Рейтинг одобрения
-	// В. Путина») holds at most one cell; up to maxTitleRows of them are
-	// skipped until a row reads as a header.
-	firstLine := hdr[0].Line
-	for skipped := 0; ; skipped++ {
-		nCanon, direction, fte = scanHeader(hdr, &canon, &ser)
-		if canon[colStart] >= 0 || canon[colEnd] >= 0 || nCanon >= 3 || ser[serDate] >= 0 || fte ||
-			skipped == maxTitleRows || !isTitleRow(hdr) {
-			break
-		}
-		next, err := d.next()
-		if err != nil {
-			break // no header below the title: reported as unknown layout
-		}
-		hdr = append([]cell(nil), next...)
-	}
-	width := len(hdr)
-	switch {
-	case fte:
-		return nil, cfg.sourced(&ParseError{Line: hdr[0].Line, Err: fmt.Errorf("%w: a FiveThirtyEight poll file: read it with Read538", ErrUnknownLayout)})
-	case canon[colStart] >= 0 || canon[colEnd] >= 0 || (nCanon >= 3 && ser[serDate] < 0):
-		polls := readCanonical(d, &canon, hdr[0].Line, width, &cfg, countLines(d.data), el)
+	firstLine := first[0].Line // first is reused by d
+	h := findCSVHeader(d, first)
+	width := len(h.row)
+	switch h.kind {
+	case csv538:
+		return nil, cfg.sourced(&ParseError{Line: h.row[0].Line, Err: fmt.Errorf("%w: a FiveThirtyEight poll file: read it with Read538", ErrUnknownLayout)})
+	case csvCanonical:
+		polls := readCanonical(d, &h.canon, h.row[0].Line, width, &cfg, countLines(d.data), el)
 		return polls, el.err()
-	case ser[serDate] >= 0 && (ser[serApprove] >= 0 || ser[serDisapprove] >= 0):
-		polls := readSeries(d, &ser, hdr[0].Line, width, &cfg, direction, el)
+	case csvSeries:
+		polls := readSeries(d, &h.ser, h.row[0].Line, width, &cfg, h.direction, el)
 		return polls, el.err()
 	}
 	return nil, cfg.sourced(&ParseError{Line: firstLine, Err: fmt.Errorf("%w: header has neither canonical columns (start, end, approve…) nor a date and an approve or disapprove column", ErrUnknownLayout)})
+}
+
+// csvKind is the layout a header row shows (findCSVHeader).
+type csvKind uint8
+
+const (
+	csvUnknown   csvKind = iota
+	csvCanonical         // canonical columns: start, end, or three others and no date
+	csvSeries            // a date and an approve or disapprove column
+	csv538               // a column only FiveThirtyEight's files have
+)
+
+// csvHeader is the header of a delimited file as ReadCSV reads it.
+type csvHeader struct {
+	row       []cell
+	kind      csvKind
+	canon     [numCanonical]int // column of each canonical field, -1 when absent
+	ser       [numSeries]int    // column of each series field, -1 when absent
+	direction bool              // Levada's "right direction" question
+}
+
+// findCSVHeader finds the header of a delimited file from its first
+// record: a title row above the header (an export's «Рейтинг одобрения
+// В. Путина») holds at most one cell, and up to maxTitleRows of them are
+// skipped until a row reads as a header. It reads the records it skips
+// from d; row is a copy.
+func findCSVHeader(d *delimited, first []cell) csvHeader {
+	h := csvHeader{row: slices.Clone(first)}
+	for skipped := 0; ; skipped++ {
+		var nCanon int
+		var fte bool
+		nCanon, h.direction, fte = scanHeader(h.row, &h.canon, &h.ser)
+		switch {
+		case fte:
+			h.kind = csv538
+		case h.canon[colStart] >= 0 || h.canon[colEnd] >= 0 || (nCanon >= 3 && h.ser[serDate] < 0):
+			h.kind = csvCanonical
+		case h.ser[serDate] >= 0 && (h.ser[serApprove] >= 0 || h.ser[serDisapprove] >= 0):
+			h.kind = csvSeries
+		}
+		if h.kind != csvUnknown || h.ser[serDate] >= 0 || nCanon >= 3 || skipped == maxTitleRows || !isTitleRow(h.row) {
+			return h
+		}
+		next, err := d.next()
+		if err != nil {
+			return h // no header below the title: an unknown layout
+		}
+		h.row = slices.Clone(next)
+	}
 }
 
 // maxTitleRows is how many one-cell rows ReadCSV skips looking for its

@@ -44,7 +44,8 @@ func newDelimited(data []byte, comma rune) *delimited {
 	}
 	// The text is a view of data, not a copy (a second copy of a large input
 	// costs as much as parsing it): data comes from decodeText, which hands
-	// over a buffer nothing else holds, and it is never written again.
+	// over a buffer nothing writes (Read shares one among the readers it
+	// tries), and it is never written.
 	// Strings kept beyond a read are cloned or interned by the readers.
 	text := ""
 	if len(data) > 0 {

@@ -32,6 +32,27 @@ func ExampleReadCSV() {
 	// rejected: vciom.csv:4:2: "NA": poll: required value missing: neither approve nor disapprove is published
 }
 
+// Read decides the layout from the content and says what it found: here a
+// series file whose source column names VTsIOM, so VTsIOM's polls (never
+// another reader's label for them), with the NA week reported.
+func ExampleRead() {
+	in := `"Date","Approve","Disapprove","source"
+2006-01-15,75.4,17.2,"VTsIOM"
+2006-01-22,73.8,18.3,"VTsIOM"
+2006-01-29,NA,NA,"VTsIOM"
+`
+	polls, det, err := poll.Read(strings.NewReader(in), poll.WithSource("vciom.csv"))
+	fmt.Println(det)
+	fmt.Println(len(polls), "polls;", det.Format, det.Pollsters)
+	for _, pe := range poll.ParseErrors(err) {
+		fmt.Println("rejected:", pe)
+	}
+	// Output:
+	// csv (series file, UTF-8): 2 polls of VTsIOM, 1 rejected; line 1: header with a date and approve/disapprove columns (Date, Approve, Disapprove, source)
+	// 2 polls; csv [VTsIOM]
+	// rejected: vciom.csv:4:2: "NA": poll: required value missing: neither approve nor disapprove is published
+}
+
 // Every bad row is reported with its line, column and a sentinel error,
 // and every good row is still returned.
 func ExampleReadCSV_errors() {

@@ -66,24 +66,11 @@ func decodeTextLines(r io.Reader, enc encoding.Encoding, mode badLineMode, sep f
 	if err != nil {
 		return nil, fmt.Errorf("poll: reading input: %w", err)
 	}
-	switch {
-	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
-		data = data[3:]
-		if enc == nil {
-			enc = xunicode.UTF8
-		}
-	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
-		if enc == nil {
-			// The BOM itself selects the byte order and is consumed.
-			enc = xunicode.UTF16(xunicode.LittleEndian, xunicode.ExpectBOM)
-		}
-	}
-	cp1251 := enc == charmap.Windows1251
-	if enc == nil && !utf8.Valid(data) {
-		cp1251 = windows1251File(data)
-	}
-	if enc != nil && enc != xunicode.UTF8 && enc != charmap.Windows1251 {
-		out, err := enc.NewDecoder().Bytes(data)
+	te := detectEncoding(data, enc)
+	data = data[te.bom:]
+	cp1251 := te.enc == charmap.Windows1251
+	if te.enc != nil && !cp1251 {
+		out, err := te.enc.NewDecoder().Bytes(data)
 		if err != nil {
 			return nil, &ParseError{Line: 1, Err: fmt.Errorf("%w: %v", ErrEncoding, err)}
 		}
@@ -101,6 +88,41 @@ func decodeTextLines(r io.Reader, enc encoding.Encoding, mode badLineMode, sep f
 		return nil, &ParseError{Line: 1, Err: ErrEmpty}
 	}
 	return data, nil
+}
+
+// textEncoding is how decodeTextLines decodes an input.
+type textEncoding struct {
+	name string // for reports: "UTF-8", "UTF-8 with BOM", "UTF-16 with BOM", "Windows-1251" or the given encoding
+	// enc is nil for UTF-8 and charmap.Windows1251 for Windows-1251 (both
+	// decoded and checked line by line), else a decoder for the whole input.
+	enc encoding.Encoding
+	bom int // bytes of a UTF-8 byte-order mark to drop
+}
+
+// detectEncoding decides the encoding of data (see decodeText): enc when
+// given, else a byte-order mark, else Windows-1251 when more lines read as
+// Windows-1251 words than as UTF-8 (windows1251File), else UTF-8.
+func detectEncoding(data []byte, enc encoding.Encoding) textEncoding {
+	bom := 0
+	if bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}) {
+		bom = 3
+	}
+	switch {
+	case enc == xunicode.UTF8:
+		return textEncoding{name: "UTF-8", bom: bom}
+	case enc == charmap.Windows1251:
+		return textEncoding{name: "Windows-1251", enc: enc, bom: bom}
+	case enc != nil:
+		return textEncoding{name: fmt.Sprint(enc), enc: enc, bom: bom}
+	case bom > 0:
+		return textEncoding{name: "UTF-8 with BOM", bom: bom}
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		// The BOM itself selects the byte order and is consumed.
+		return textEncoding{name: "UTF-16 with BOM", enc: xunicode.UTF16(xunicode.LittleEndian, xunicode.ExpectBOM)}
+	case !utf8.Valid(data) && windows1251File(data):
+		return textEncoding{name: "Windows-1251", enc: charmap.Windows1251}
+	}
+	return textEncoding{name: "UTF-8"}
 }
 
 // decodeLines decodes data line by line: from Windows-1251 when cp1251,
@@ -322,6 +344,11 @@ func cleanUTF8(data []byte) bool {
 func readAllSized(r io.Reader) ([]byte, error) {
 	size := -1
 	switch v := r.(type) {
+	case *inputBytes:
+		if v.off == 0 {
+			v.off = len(v.data)
+			return v.data, nil // already read; never written
+		}
 	case interface{ Len() int }:
 		size = v.Len()
 	case *os.File:

@@ -130,19 +130,19 @@ func (c *config) execute(name string, stdin io.Reader, stdout, stderr io.Writer)
 	if c.source == "" && name != "-" {
 		c.source = filepath.Base(name)
 	}
-	polls, rejected, format, err := c.read(data)
+	polls, rejected, nRejected, format, err := c.read(data, stderr)
 	if err != nil {
 		return 0, err
 	}
 	status := exitOK
-	if len(rejected) > 0 {
+	if nRejected > 0 {
 		for _, pe := range rejected {
 			fmt.Fprintln(stderr, pe)
 		}
 		if !c.keepGoing {
-			return 0, fmt.Errorf("%d rows rejected (format %s); nothing written. Fix the input, or use -keep-going to process the %d good rows", len(rejected), format, len(polls))
+			return 0, fmt.Errorf("%d rows rejected (format %s); nothing written. Fix the input, or use -keep-going to process the %d good rows", nRejected, format, len(polls))
 		}
-		fmt.Fprintf(stderr, "pollagg: %d rows rejected, continuing with %d good rows (-keep-going)\n", len(rejected), len(polls))
+		fmt.Fprintf(stderr, "pollagg: %d rows rejected, continuing with %d good rows (-keep-going)\n", nRejected, len(polls))
 		status = exitRejected
 	}
 	if c.question != "" {
@@ -221,83 +221,40 @@ func readInput(name string, stdin io.Reader) ([]byte, error) {
 	return os.ReadFile(name)
 }
 
-// reader is one of the poll package's readers.
-type reader func(io.Reader, ...poll.Option) ([]poll.Poll, error)
-
-// readers in the order auto-detection prefers them when two read the
-// same number of polls (a generic series file is read alike by several).
-var readers = []struct {
-	name string
-	read reader
-}{
-	{"csv", poll.ReadCSV},
-	{"538", poll.Read538},
-	{"levada", poll.ReadLevada},
-	{"fom", poll.ReadFOM},
-	{"vtsiom", poll.ReadVTsIOM},
+// readers names the poll package's readers for -format; -format auto
+// uses poll.Read, which detects the layout.
+var readers = map[string]func(io.Reader, ...poll.Option) ([]poll.Poll, error){
+	"csv": poll.ReadCSV, "538": poll.Read538, "levada": poll.ReadLevada, "fom": poll.ReadFOM, "vtsiom": poll.ReadVTsIOM,
 }
 
-// read parses the input with the named reader, or — for -format auto —
-// with every reader, keeping the one that reads the most polls (then the
-// fewest rejected rows). A reader's fatal error (not a per-row
-// *poll.ParseError list) fails the read.
-func (c *config) read(data []byte) (polls []poll.Poll, rejected []*poll.ParseError, format string, err error) {
+// read parses the input with the named reader or, for -format auto, with
+// poll.Read, which says what it detected. rejected lists the reader's
+// rejections (a list capped by the reader ends with one counting the
+// rest) and n counts them all. A reader's fatal error (no polls at all)
+// fails the read.
+func (c *config) read(data []byte, stderr io.Writer) (polls []poll.Poll, rejected []*poll.ParseError, n int, format string, err error) {
 	opts := []poll.Option{poll.WithSource(c.source)}
 	if c.pollster != "" {
 		opts = append(opts, poll.WithPollster(c.pollster))
 	}
-	type attempt struct {
-		name     string
-		polls    []poll.Poll
-		rejected []*poll.ParseError
-		err      error
-	}
-	var tries []attempt
-	for _, r := range readers {
-		if c.format != "auto" && c.format != r.name {
-			continue
+	format = c.format
+	if format == "auto" {
+		var det poll.Detected
+		polls, det, err = poll.Read(bytes.NewReader(data), opts...)
+		format = string(det.Format)
+		if det.Format == "" {
+			return nil, nil, 0, "", fmt.Errorf("format not recognised: %w\nName the format with -format to see every error of one reader", err)
 		}
-		ps, err := r.read(bytes.NewReader(data), opts...)
-		tries = append(tries, attempt{r.name, ps, poll.ParseErrors(err), err})
-	}
-	best := -1
-	for i, t := range tries {
-		if len(t.polls) == 0 {
-			continue
+		if !c.quiet {
+			fmt.Fprintln(stderr, "pollagg: detected", det)
 		}
-		if best < 0 || len(t.polls) > len(tries[best].polls) ||
-			(len(t.polls) == len(tries[best].polls) && len(t.rejected) < len(tries[best].rejected)) {
-			best = i
-		}
+	} else {
+		polls, err = readers[format](bytes.NewReader(data), opts...)
 	}
-	if best < 0 {
-		if len(tries) == 1 {
-			return nil, nil, tries[0].name, fmt.Errorf("no polls read as %s: %w", tries[0].name, tries[0].err)
-		}
-		var b strings.Builder
-		b.WriteString("format not recognised: no reader found a poll. What each reader said:")
-		for _, t := range tries {
-			msg := "no polls"
-			if t.err != nil {
-				msg = firstLine(t.err.Error())
-			}
-			fmt.Fprintf(&b, "\n  %-6s %s", t.name, msg)
-		}
-		b.WriteString("\nName the format with -format to see every error of one reader")
-		return nil, nil, "", errors.New(b.String())
+	if len(polls) == 0 && err != nil {
+		return nil, nil, 0, format, fmt.Errorf("no polls read as %s: %w", format, err)
 	}
-	t := tries[best]
-	if t.err != nil && len(t.rejected) == 0 {
-		return nil, nil, t.name, t.err
-	}
-	return t.polls, t.rejected, t.name, nil
-}
-
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i] + " …"
-	}
-	return s
+	return polls, poll.ParseErrors(err), poll.Rejected(err), format, nil
 }
 
 // scenario applies the -gap and -kappa corrections through adjust.Chain,

@@ -83,10 +83,17 @@ func TestAutoDetect(t *testing.T) {
 		assert.Equal(t, exitOK, code, "%s: %s", file, errs)
 		assert.Contains(t, errs, "(format "+format+")", file)
 	}
+	// A series file is read as what its source column says (VTsIOM),
+	// never by a release reader under another name, and pollagg says what
+	// it detected.
+	code, _, errs := pollagg(t, "", "-model", "none", "-keep-going", testdata+"russia/vciom-presidential-approval-2006.csv")
+	assert.Equal(t, exitRejected, code, errs)
+	assert.Contains(t, errs, "pollagg: detected csv (series file, UTF-8): 707 polls of VTsIOM, 10 rejected; line 1: header")
+	assert.Contains(t, errs, "read 707 polls (format csv)")
 	// Standard input works too.
 	b, err := os.ReadFile(testdata + "csv/canonical.csv")
 	require.NoError(t, err)
-	code, _, errs := pollagg(t, string(b), "-model", "none", "-")
+	code, _, errs = pollagg(t, string(b), "-model", "none", "-")
 	assert.Equal(t, exitOK, code, errs)
 }
 
