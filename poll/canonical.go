@@ -250,16 +250,58 @@ func rowWidthError(row []cell, width int) *ParseError {
 }
 
 // interner shares one copy of strings that repeat across rows (pollster,
-// question, source…), so that polls do not pin whole CSV records.
-type interner map[string]string
+// question, source…), so that polls do not pin whole CSV records. A few
+// recent values per column answer the common case, a value seen a row or
+// two above, without hashing.
+type interner struct {
+	m      map[string]string
+	recent []recent[string] // by column
+}
 
-func (in interner) get(s string) string {
-	if v, ok := in[s]; ok {
+func newInterner(columns int) interner {
+	return interner{m: map[string]string{}, recent: make([]recent[string], columns)}
+}
+
+// get returns the shared copy of s, the text of column f.
+func (in interner) get(f int, s string) string {
+	if v, ok := in.recent[f].get(s); ok {
 		return v
 	}
-	v := strings.Clone(s)
-	in[v] = v
+	v, ok := in.m[s]
+	if !ok {
+		v = strings.Clone(s)
+		in.m[v] = v
+	}
+	in.recent[f].put(s, v)
 	return v
+}
+
+// recent remembers the last few distinct texts of a column and what they
+// mapped to: a few string comparisons are cheaper than hashing, and columns
+// of poll files cycle through few values.
+type recent[V any] struct {
+	raw  [8]string // views of the input; valid while it is read
+	val  [8]V
+	n, i int
+}
+
+func (r *recent[V]) get(s string) (V, bool) {
+	for k := 0; k < r.n; k++ {
+		if r.raw[k] == s {
+			return r.val[k], true
+		}
+	}
+	var zero V
+	return zero, false
+}
+
+func (r *recent[V]) put(s string, v V) {
+	r.raw[r.i], r.val[r.i] = s, v
+	r.i = (r.i + 1) % len(r.raw)
+	r.n = max(r.n, r.i)
+	if r.i == 0 {
+		r.n = len(r.raw)
+	}
 }
 
 // pollsterCache memoises the canonical name and the profile lookup per
@@ -268,10 +310,11 @@ func (in interner) get(s string) string {
 type pollsterCache struct {
 	profiles *Profiles
 	seen     map[string]pollsterInfo
+	recent   *recent[pollsterInfo]
 }
 
 func newPollsterCache(ps *Profiles) pollsterCache {
-	return pollsterCache{profiles: ps, seen: map[string]pollsterInfo{}}
+	return pollsterCache{profiles: ps, seen: map[string]pollsterInfo{}, recent: &recent[pollsterInfo]{}}
 }
 
 type pollsterInfo struct {
@@ -280,7 +323,11 @@ type pollsterInfo struct {
 }
 
 func (pc pollsterCache) get(raw string) pollsterInfo {
+	if v, ok := pc.recent.get(raw); ok {
+		return v
+	}
 	if v, ok := pc.seen[raw]; ok {
+		pc.recent.put(raw, v)
 		return v
 	}
 	var v pollsterInfo
@@ -290,6 +337,7 @@ func (pc pollsterCache) get(raw string) pollsterInfo {
 		v = pollsterInfo{name: strings.Clone(strings.TrimSpace(raw))}
 	}
 	pc.seen[strings.Clone(raw)] = v
+	pc.recent.put(raw, v)
 	return v
 }
 
@@ -368,15 +416,23 @@ func readCanonical(d *delimited, idx *[numCanonical]int, hdrLine, width int, cfg
 		return nil
 	}
 	polls := make([]Poll, 0, lines)
-	cr := canonReader{rowCursor: rowCursor{idx: idx[:]}, cfg: cfg, in: interner{}, pc: newPollsterCache(cfg.profiles)}
+	cr := canonReader{rowCursor: rowCursor{idx: idx[:]}, cfg: cfg, in: newInterner(numCanonical), pc: newPollsterCache(cfg.profiles)}
 	for {
 		row, ok := d.nextRow(width, el)
 		if !ok {
 			break
 		}
-		polls = append(polls, Poll{})
+		// The next slot is zero already (fresh from make, or cleared after
+		// a rejected row): parse fills it in place instead of appending a
+		// zero Poll, which would write every byte of the result twice.
+		if len(polls) < cap(polls) {
+			polls = polls[:len(polls)+1]
+		} else {
+			polls = append(polls, Poll{}) // more records than lines counted: cannot happen
+		}
 		p := &polls[len(polls)-1]
 		if pe := cr.parse(p, row); pe != nil {
+			*p = Poll{}
 			polls = polls[:len(polls)-1]
 			el.push(pe)
 		}
@@ -396,6 +452,9 @@ type canonReader struct {
 // design effect, weight): an empty cell is 0 and NA is NaN, which keeps the
 // round trip exact.
 func (cr *canonReader) optional(c int) float64 {
+	if cr.text(c) == "" {
+		return 0
+	}
 	s := strings.TrimSpace(cr.text(c))
 	if s == "" {
 		return 0
@@ -408,6 +467,9 @@ func (cr *canonReader) optional(c int) float64 {
 }
 
 func (cr *canonReader) date(c int) time.Time {
+	if t, ok := quickDay(cr.text(c)); ok {
+		return t
+	}
 	s := strings.TrimSpace(cr.text(c))
 	if s == "" {
 		return time.Time{}
@@ -423,24 +485,36 @@ func (cr *canonReader) date(c int) time.Time {
 	return sp.End
 }
 
+// setText sets *dst to the interned text of column c unless it is empty:
+// parse fills a zero Poll, and skipping the store of an empty string
+// saves a pointer write (a write barrier while the collector runs, as it
+// does while a large result is being filled).
+func (cr *canonReader) setText(dst *string, c int) {
+	if s := cr.text(c); s != "" {
+		*dst = cr.in.get(c, s)
+	}
+}
+
 func (cr *canonReader) parse(p *Poll, row []cell) *ParseError {
 	cr.row, cr.err = row, nil
 	cfg := cr.cfg
 
 	pi := cr.pc.get(cr.pollster(colPollster, cfg.pollster))
 	p.Pollster = pi.name
-	p.Question = cr.in.get(cr.text(colQuestion))
+	p.Question = cr.in.get(colQuestion, cr.text(colQuestion))
 	if p.Question == "" {
 		p.Question = cfg.question
 	}
-	p.Subject = cr.in.get(cr.text(colSubject))
+	p.Subject = cr.in.get(colSubject, cr.text(colSubject))
 	if p.Subject == "" {
 		p.Subject = cfg.subject
 	}
-	p.Subgroup = cr.in.get(cr.text(colSubgroup))
+	cr.setText(&p.Subgroup, colSubgroup)
 	p.Start = cr.date(colStart)
 	p.End = cr.date(colEnd)
-	p.Published = cr.date(colPublished)
+	if t := cr.date(colPublished); !t.IsZero() {
+		p.Published = t // the slot is zero: no store (and no write barrier) for the common empty cell
+	}
 	if p.Start.IsZero() {
 		cr.fail(colStart, fmt.Errorf("%w: start date", ErrMissing))
 	}
@@ -483,7 +557,7 @@ func (cr *canonReader) parse(p *Poll, row []cell) *ParseError {
 	p.ResponseRate = cr.optional(colResponseRate)
 	p.DesignEffect = cr.optional(colDesignEffect)
 	p.Weight = cr.optional(colWeight)
-	p.Grade = cr.in.get(cr.text(colGrade))
+	cr.setText(&p.Grade, colGrade)
 	p.AdjustedApprove = cr.number(colAdjustedApprove)
 	p.AdjustedDisapprove = cr.number(colAdjustedDisapprove)
 	if f, err := ParseFlags(cr.text(colFlags)); err != nil {
@@ -494,8 +568,8 @@ func (cr *canonReader) parse(p *Poll, row []cell) *ParseError {
 	if s := cr.text(colID); s != "" {
 		p.ID = strings.Clone(s)
 	}
-	p.Labels = cr.in.get(cr.text(colLabels))
-	p.Source = cr.in.get(cr.text(colSource))
+	cr.setText(&p.Labels, colLabels)
+	p.Source = cr.in.get(colSource, cr.text(colSource))
 	if p.Source == "" {
 		p.Source = cfg.source
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 	"unsafe"
@@ -73,7 +74,14 @@ func (d *delimited) nextFast() ([]cell, error) {
 		if end == 0 {
 			continue
 		}
-		row, ok := splitLine(rest[:end], d.comma, d.line, d.row[:0])
+		line := rest[:end]
+		var row []cell
+		ok := true
+		if d.comma < utf8.RuneSelf && strings.IndexByte(line, '"') < 0 {
+			row = splitPlain(line, byte(d.comma), d.line, d.row[:0])
+		} else {
+			row, ok = splitLine(line, d.comma, d.line, d.row[:0])
+		}
 		d.row = row
 		if ok {
 			return d.row, nil
@@ -83,6 +91,62 @@ func (d *delimited) nextFast() ([]cell, error) {
 		return d.next()
 	}
 	return nil, io.EOF
+}
+
+// splitPlain splits a line without quotes at an ASCII separator, eight
+// bytes at a time: the fields of poll files are short, and a library scan
+// per field costs more than finding every separator of a word at once.
+func splitPlain(line string, comma byte, lineNo int, row []cell) []cell {
+	pattern := lo8 * uint64(comma)
+	start, col := 0, 1
+	i := 0
+	for ; i+8 <= len(line); i += 8 {
+		m := zeroBytes(load8(line, i) ^ pattern) // the bytes equal to comma
+		for m != 0 {
+			j := i + bits.TrailingZeros64(m)/8
+			row = append(row, cell{Text: line[start:j], Line: lineNo, Col: col})
+			start, col = j+1, col+1
+			m &= m - 1
+		}
+	}
+	for ; i < len(line); i++ {
+		if line[i] == comma {
+			row = append(row, cell{Text: line[start:i], Line: lineNo, Col: col})
+			start, col = i+1, col+1
+		}
+	}
+	return append(row, cell{Text: line[start:], Line: lineNo, Col: col})
+}
+
+const lo8, hi8 = 0x0101010101010101, 0x8080808080808080
+
+// load8 returns the eight bytes of s at i as a little-endian word.
+func load8(s string, i int) uint64 {
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+}
+
+// zeroBytes returns the high bit of each zero byte of x, exactly (no
+// borrow from one byte into the next, unlike the shorter test).
+func zeroBytes(x uint64) uint64 { return ^((x&^hi8 + ^uint64(hi8)) | x | ^uint64(hi8)) }
+
+// indexSepOrQuote returns the index of the first byte of s that is sep or
+// a double quote, or -1; eight bytes at a time.
+func indexSepOrQuote(s string, sep byte) int {
+	ps, pq := lo8*uint64(sep), lo8*uint64('"')
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := load8(s, i)
+		if m := zeroBytes(x^ps) | zeroBytes(x^pq); m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] == sep || s[i] == '"' {
+			return i
+		}
+	}
+	return -1
 }
 
 // splitLine splits one line into fields: unquoted fields as they stand,
@@ -122,12 +186,19 @@ func splitLine(line string, comma rune, lineNo int, row []cell) (_ []cell, ok bo
 			line = line[sepLen:]
 			continue
 		}
-		i := strings.IndexRune(line, comma)
+		var i int
+		if comma < utf8.RuneSelf {
+			if i = indexSepOrQuote(line, byte(comma)); i >= 0 && line[i] == '"' {
+				return row, false // a bare quote
+			}
+		} else {
+			i = strings.IndexRune(line, comma)
+		}
 		field := line
 		if i >= 0 {
 			field = line[:i]
 		}
-		if strings.IndexByte(field, '"') >= 0 {
+		if comma >= utf8.RuneSelf && strings.IndexByte(field, '"') >= 0 {
 			return row, false // a bare quote
 		}
 		row = append(row, cell{Text: field, Line: lineNo, Col: col})

@@ -45,6 +45,9 @@ func lastDaySpan(ps *Profiles, pollster, own string, approx bool) func(dateSpan)
 // these forms or names no real day (31.02.2020) of 1900–2099. Float-damaged month labels
 // ("8.202") are not accepted here; see parseLegacyMonth.
 func parseNumericDate(s string) (dateSpan, bool) {
+	if t, ok := quickDay(s); ok {
+		return dateSpan{Start: t, End: t}, true
+	}
 	s = strings.TrimSpace(s)
 	var parts [3]string
 	n, sep := splitDate(s, &parts)
@@ -117,6 +120,87 @@ func atoiSmall(s string) int {
 		v = v*10 + int(s[i]-'0')
 	}
 	return v
+}
+
+// quickDay parses the two day forms poll files hold by the million —
+// YYYY-MM-DD (WriteCSV, series files) and M/D/YYYY or M/D/YY
+// (FiveThirtyEight) — without splitting, to the day parseNumericDate would
+// give; ok is false for anything else, which the general parsers then read.
+func quickDay(s string) (time.Time, bool) {
+	var y, m, d int
+	if len(s) == 10 && s[4] == '-' && s[7] == '-' {
+		var ok1, ok2, ok3 bool
+		y, ok1 = digitsAt(s, 0, 4)
+		m, ok2 = digitsAt(s, 5, 2)
+		d, ok3 = digitsAt(s, 8, 2)
+		if !ok1 || !ok2 || !ok3 {
+			return time.Time{}, false
+		}
+	} else {
+		i := strings.IndexByte(s, '/')
+		if i < 1 || i > 2 {
+			return time.Time{}, false
+		}
+		j := i + 1 + strings.IndexByte(s[i+1:], '/')
+		if j-i-1 < 1 || j-i-1 > 2 || (len(s)-j-1 != 4 && len(s)-j-1 != 2) {
+			return time.Time{}, false
+		}
+		var ok1, ok2, ok3 bool
+		m, ok1 = digitsAt(s, 0, i)
+		d, ok2 = digitsAt(s, i+1, j-i-1)
+		y, ok3 = digitsAt(s, j+1, len(s)-j-1)
+		if !ok1 || !ok2 || !ok3 {
+			return time.Time{}, false
+		}
+		if len(s)-j-1 == 2 {
+			y += 2000
+		}
+	}
+	if m < 1 || m > 12 || d < 1 || d > daysIn(y, m) || y < 1900 || y > 2099 {
+		return time.Time{}, false
+	}
+	return time.Unix(unixDays(y, m, d)*86400, 0).UTC(), true
+}
+
+// digitsAt returns the number the n bytes of s at i spell, which must all
+// be ASCII digits.
+func digitsAt(s string, i, n int) (int, bool) {
+	v := 0
+	for _, c := range []byte(s[i : i+n]) {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int(c-'0')
+	}
+	return v, true
+}
+
+// daysIn returns the number of days in month m of year y.
+func daysIn(y, m int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// unixDays returns the days from 1970-01-01 to y-m-d in the proleptic
+// Gregorian calendar (Hinnant's days_from_civil).
+func unixDays(y, m, d int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400 // y ≥ 1899 here, so no negative division
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era*146097 + doe - 719468)
 }
 
 // numericDay builds a one-day span, rejecting impossible dates: days that

@@ -76,3 +76,27 @@ func TestParseLegacyMonth(t *testing.T) {
 		})
 	}
 }
+
+// quickDay, the fast path for YYYY-MM-DD and M/D/YYYY, agrees with
+// time.Date on every day of 1900–2099 in every form it reads (and with
+// parseNumericDate's general path), and declines what that declines.
+func TestQuickDay(t *testing.T) {
+	for d := time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC); d.Year() < 2100; d = d.AddDate(0, 0, 1) {
+		forms := []string{d.Format(time.DateOnly), d.Format("1/2/2006"), d.Format("01/02/2006")}
+		if d.Year() >= 2000 {
+			forms = append(forms, d.Format("1/2/06"))
+		}
+		for _, s := range forms {
+			got, ok := quickDay(s)
+			if !ok || !got.Equal(d) || got.Location() != time.UTC {
+				t.Fatalf("%s: %v %v", s, got, ok)
+			}
+		}
+	}
+	for _, s := range []string{"2021-02-29", "2020-13-01", "2020-00-10", "2020-01-00", "2020-04-31", "1899-12-31", "2100-01-01",
+		"0001-01-01", "2020/01/01", "2020-1-01", " 2020-01-01", "2/29/2021", "13/1/2020", "1/32/2020", "1/1/202", "/1/2020",
+		"1//2020", "111/1/2020", "1/1/20200", "a/1/2020", "1/1/2020 "} {
+		_, ok := quickDay(s)
+		assert.False(t, ok, s)
+	}
+}

@@ -110,7 +110,7 @@ func Read538(r io.Reader, opts ...Option) ([]Poll, error) {
 	if len(errs) > 0 {
 		return nil, cfg.sourced(errors.Join(errs...))
 	}
-	fr := fteReader{rowCursor: rowCursor{idx: idx[:]}, cfg: &cfg, in: interner{}, pc: newPollsterCache(cfg.profiles)}
+	fr := fteReader{rowCursor: rowCursor{idx: idx[:]}, cfg: &cfg, in: newInterner(numFTE), pc: newPollsterCache(cfg.profiles)}
 	polls := make([]Poll, 0, countLines(d.data))
 	width := len(hdr)
 	for {
@@ -138,6 +138,9 @@ type fteReader struct {
 // date parses a 538 date; created_at carries a time of day after a space,
 // which is dropped.
 func (fr *fteReader) date(f int, required bool) dateSpan {
+	if t, ok := quickDay(fr.text(f)); ok {
+		return dateSpan{Start: t, End: t}
+	}
 	s := strings.TrimSpace(fr.text(f))
 	if d, _, ok := strings.Cut(s, " "); ok {
 		s = d
@@ -176,11 +179,11 @@ func (fr *fteReader) parse(p *Poll, row []cell) *ParseError {
 	if p.Question == "" {
 		p.Question = "approval"
 	}
-	p.Subject = fr.in.get(strings.TrimSpace(fr.text(fSubject)))
+	p.Subject = fr.in.get(fSubject, strings.TrimSpace(fr.text(fSubject)))
 	if p.Subject == "" {
 		p.Subject = cfg.subject
 	}
-	p.Subgroup = fr.in.get(strings.TrimSpace(fr.text(fSubgroup)))
+	p.Subgroup = fr.in.get(fSubgroup, strings.TrimSpace(fr.text(fSubgroup)))
 	p.Start = fr.date(fStart, true).Start
 	p.End = fr.date(fEnd, true).End
 	p.Published = fr.date(fPublished, false).End
@@ -217,7 +220,7 @@ func (fr *fteReader) parse(p *Poll, row []cell) *ParseError {
 	if w := fr.number(fWeight); !math.IsNaN(w) {
 		p.Weight = w
 	}
-	p.Grade = fr.in.get(strings.TrimSpace(fr.text(fGrade)))
+	p.Grade = fr.in.get(fGrade, strings.TrimSpace(fr.text(fGrade)))
 	p.AdjustedApprove = fr.number(fAdjApprove)
 	p.AdjustedDisapprove = fr.number(fAdjDisapprove)
 	if fr.mark(fMulti) {
@@ -237,7 +240,7 @@ func (fr *fteReader) parse(p *Poll, row []cell) *ParseError {
 	}
 	p.Source = cfg.source
 	if u := strings.TrimSpace(fr.text(fURL)); u != "" && !isMissingToken(u) {
-		p.Source = fr.in.get(u)
+		p.Source = fr.in.get(fURL, u)
 	}
 	p.Line = row[0].Line
 	if math.IsNaN(p.Approve) && math.IsNaN(p.Disapprove) {

@@ -50,6 +50,12 @@ func trimSpaceAll(s string) string {
 // thousandfold), "NaN"/"Inf" spelled out with a sign or otherwise not in
 // the missing list, and anything that is not a number.
 func parseNumber(s string) (v float64, missing bool, err error) {
+	if s == "" {
+		return math.NaN(), true, nil // the common unpublished share, without trimming
+	}
+	if v, ok := plainDecimal(s); ok {
+		return v, false, nil
+	}
 	t := trimSpaceAll(s)
 	if isMissingToken(t) {
 		return math.NaN(), true, nil
@@ -78,6 +84,42 @@ func parseNumber(s string) (v float64, missing bool, err error) {
 		return 0, false, fmt.Errorf("%w: %q: out of range", ErrNumber, s)
 	}
 	return v, false, nil
+}
+
+// pow10 holds the powers of ten a float64 represents exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
+
+// plainDecimal parses the common case of a share as a canonical file or a
+// series file prints it — digits with at most one point and fifteen
+// digits ("75.4", "60", "45.763413", ".26232298") — without strconv's
+// general path. The
+// result is strconv.ParseFloat's: m and 10^k are exact in a float64 (m <
+// 10^15 < 2^53) and IEEE division rounds m/10^k correctly, as strconv's
+// own exact path does. ok is false for anything else.
+func plainDecimal(s string) (v float64, ok bool) {
+	if len(s) == 0 || len(s) > 16 || (s[0] < '0' || s[0] > '9') && (s[0] != '.' || len(s) == 1) {
+		return 0, false
+	}
+	var m uint64
+	frac, point, digits := 0, false, 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			m = m*10 + uint64(c-'0')
+			digits++
+			if point {
+				frac++
+			}
+		case c == '.' && !point && i+1 < len(s):
+			point = true
+		default:
+			return 0, false
+		}
+	}
+	if digits > 15 {
+		return 0, false
+	}
+	return float64(m) / pow10[frac], true
 }
 
 // parseShare parses a share cell, which may also be printed as an upper
@@ -172,6 +214,12 @@ func isDecimalLiteral(t string) bool {
 // "1,234" is ErrNumber: a comma could be a thousands separator or a
 // decimal comma. A negative, zero or fractional count is ErrSampleSize.
 func parseCount(s string) (n int, missing bool, err error) {
+	if s == "" {
+		return 0, true, nil
+	}
+	if allDigits(s) && len(s) <= 9 && s[0] != '0' {
+		return atoiSmall(s), false, nil // "1600": the common case, at once
+	}
 	t := trimSpaceAll(s)
 	if isMissingToken(t) {
 		return 0, true, nil

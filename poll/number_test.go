@@ -2,6 +2,9 @@ package poll
 
 import (
 	"math"
+	"math/rand/v2"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -161,4 +164,36 @@ func TestParseShareBound(t *testing.T) {
 	// parseNumber itself stays strict: a bound is not a number.
 	_, _, err := parseNumber("<1")
 	require.ErrorIs(t, err, ErrNumber)
+}
+
+// plainDecimal, the fast path of parseNumber, gives strconv's bits on
+// every input it accepts and declines the rest: seeded random decimals
+// of every length, including those strconv rounds.
+func TestPlainDecimalMatchesStrconv(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	accepted := 0
+	for range 200_000 {
+		var b strings.Builder
+		for n := 1 + r.IntN(17); n > 0; n-- {
+			b.WriteByte(byte('0' + r.IntN(10)))
+		}
+		s := b.String()
+		if r.IntN(3) > 0 {
+			i := r.IntN(len(s) + 1)
+			s = s[:i] + "." + s[i:]
+		}
+		got, ok := plainDecimal(s)
+		if !ok {
+			continue
+		}
+		accepted++
+		want, err := strconv.ParseFloat(s, 64)
+		require.NoError(t, err, s)
+		require.Equal(t, math.Float64bits(want), math.Float64bits(got), s)
+	}
+	assert.Greater(t, accepted, 100_000)
+	for _, s := range []string{"", ".", "..5", "1.", "1e5", "-1", "+1", "1,5", " 1", "1 ", "1.2.3", "1234567890123456", "0x10"} {
+		_, ok := plainDecimal(s)
+		assert.False(t, ok, s)
+	}
 }

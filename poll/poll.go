@@ -34,6 +34,11 @@ func (p Population) String() string {
 // ParsePopulation parses a population code (a, rv, lv, v, adults,
 // registered, likely, unknown or the empty string), case-insensitively.
 func ParsePopulation(s string) (Population, error) {
+	for i, n := range populationNames {
+		if s == n {
+			return Population(i), nil // the canonical code, as WriteCSV writes it
+		}
+	}
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "", "unknown", "na":
 		return PopulationUnknown, nil
@@ -78,6 +83,11 @@ func (m Mode) String() string {
 // IVR, "Online Panel", "Live Phone"…); anything mentioning a telephone is
 // Phone.
 func ParseMode(s string) (Mode, error) {
+	for i, n := range modeNames {
+		if s == n {
+			return Mode(i), nil // the canonical name, as WriteCSV writes it
+		}
+	}
 	t := strings.ToLower(strings.TrimSpace(s))
 	switch {
 	case t == "" || t == "unknown" || t == "na":

@@ -336,7 +336,7 @@ func cleanUTF8(data []byte) bool {
 			return false
 		}
 	}
-	return ascii || utf8.Valid(data)
+	return ascii || utf8.Valid(data[firstNonASCII(data):])
 }
 
 // readAllSized is io.ReadAll with the buffer sized up front when the
