@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // readRelease is the frame of ReadLevada, ReadVTsIOM and ReadFOM: decode
@@ -165,7 +166,7 @@ func delimitedDoc(t table, cfg *readConfig) htmlDoc {
 			}
 		}
 		if n == 1 && !isNumberCell(only.Text) {
-			if _, ok := parseDate(only.Text, cfg); !ok && len([]rune(only.Text)) > 12 {
+			if _, ok := parseDate(only.Text, cfg); !ok && utf8.RuneCountInString(only.Text) > 12 {
 				if !isBanner(only.Text) {
 					doc.Text = append(doc.Text, textBlock{Text: strings.TrimSpace(only.Text), Line: only.Line})
 					if !seenGrid {
@@ -187,6 +188,9 @@ func delimitedDoc(t table, cfg *readConfig) htmlDoc {
 
 // isNumberCell reports whether s is a value cell; a bound ("<1") is one.
 func isNumberCell(s string) bool {
+	if len(s) > 64 {
+		return false // no number or bound is printed that long
+	}
 	_, below, missing, err := parseShare(s)
 	return err == nil && (below || !missing)
 }

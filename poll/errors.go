@@ -112,11 +112,16 @@ func (e *ParseError) Error() string {
 // maxValueLen is how much of an offending text a ParseError keeps.
 const maxValueLen = 200
 
-// clipValue returns s, or its first maxValueLen bytes followed by "…",
-// in its own memory (never a view of the input).
-func clipValue(s string) string {
+// clipValue returns short(s) in its own memory (never a view of the
+// input).
+func clipValue(s string) string { return strings.Clone(short(s)) }
+
+// short returns s, or its first maxValueLen bytes followed by "…": what an
+// error message quotes of a cell, so that a message about a huge cell is
+// not itself huge.
+func short(s string) string {
 	if len(s) <= maxValueLen {
-		return strings.Clone(s)
+		return s
 	}
 	cut := maxValueLen
 	for cut > maxValueLen-utf8.UTFMax && !utf8.RuneStart(s[cut]) {
