@@ -261,7 +261,18 @@ func readHighcharts(s textBlock, v vocabulary, o *gridOptions, el *errorList) []
 	if loc == nil {
 		return nil
 	}
-	lineAt := func(off int) int { return s.Line + strings.Count(src[:off], "\n") }
+	// lineAt counts lines from the last offset asked for, not from the
+	// start: offsets mostly grow (the elements of one array), and counting
+	// from the start for each of them made a long chart quadratic.
+	lastOff, lastLine := 0, s.Line
+	lineAt := func(off int) int {
+		if off < lastOff {
+			lastOff, lastLine = 0, s.Line
+		}
+		lastLine += strings.Count(src[lastOff:off], "\n")
+		lastOff = off
+		return lastLine
+	}
 	inner, _, ok := bracketed(src, loc[1])
 	if !ok {
 		return nil

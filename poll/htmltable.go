@@ -2,6 +2,7 @@ package poll
 
 import (
 	"bytes"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -399,10 +400,12 @@ func attachNotes(doc *htmlDoc) {
 		if i+1 < len(doc.Tables) {
 			to = tableLine(doc.Tables[i+1], true)
 		}
-		for _, tb := range doc.Text {
-			if tb.Line > from && tb.Line < to {
-				doc.Tables[i].Notes = append(doc.Tables[i].Notes, tb.Text)
-			}
+		// doc.Text is in page order, so in line order: the notes of a
+		// table are a run of it, found by binary search rather than by a
+		// scan per table (quadratic on a page of many tables).
+		k := sort.Search(len(doc.Text), func(k int) bool { return doc.Text[k].Line > from })
+		for ; k < len(doc.Text) && doc.Text[k].Line < to; k++ {
+			doc.Tables[i].Notes = append(doc.Tables[i].Notes, doc.Text[k].Text)
 		}
 	}
 }
