@@ -25,7 +25,7 @@ import (
 // small FOM table: every reader has to look at the long line).
 var (
 	bigFile   = flag.String("bigfile", "", "read this file with -bigfile.reader and print what was read")
-	bigReader = flag.String("bigfile.reader", "csv", "reader for -bigfile: csv, 538, levada, vtsiom or fom")
+	bigReader = flag.String("bigfile.reader", "csv", "reader for -bigfile: csv, 538, levada, vtsiom, fom or read (Read, detecting the layout)")
 	bigWrite  = flag.String("bigfile.write", "", "write a large input of -bigfile.kind to this file")
 	bigKind   = flag.String("bigfile.kind", "canonical", "input to write: canonical or line")
 	bigMB     = flag.Int("bigfile.mb", 200, "size of the input to write, in MB (10⁶ bytes)")
@@ -34,6 +34,11 @@ var (
 // bigReaders are the readers TestBigFile can run, by name.
 var bigReaders = map[string]func(io.Reader, ...Option) ([]Poll, error){
 	"csv": ReadCSV, "538": Read538, "levada": ReadLevada, "vtsiom": ReadVTsIOM, "fom": ReadFOM,
+	"read": func(r io.Reader, opts ...Option) ([]Poll, error) {
+		polls, det, err := Read(r, opts...)
+		fmt.Println(det)
+		return polls, err
+	},
 }
 
 func TestBigFile(t *testing.T) {
