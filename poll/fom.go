@@ -120,7 +120,8 @@ func fomFallbackDate(t table) (dateSpan, cell, bool) {
 //
 // The error joins a *ParseError per rejected cell or period; the good
 // polls are returned regardless. Input with no such table or chart is
-// ErrUnknownLayout.
+// ErrUnknownLayout, and so is a table whose pollster (source) column names
+// another pollster than FOM (or WithPollster's), as ReadLevada does.
 func ReadFOM(r io.Reader, opts ...Option) ([]Poll, error) {
 	cfg := newReadConfig(opts)
 	return readRelease(r, &cfg, func(doc htmlDoc, el *errorList) ([]Poll, *ParseError) {
