@@ -2,6 +2,7 @@ package poll
 
 import (
 	"bytes"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -86,6 +87,7 @@ type tableBuilder struct {
 	spans        []spanned
 	caption      strings.Builder
 	inCapt       bool
+	rows         *int // rows of every table of the page so far
 }
 
 // Limits on what colspan and rowspan may add to one table, so that a
@@ -172,6 +174,7 @@ func (b *tableBuilder) closeRow(line int) {
 	b.spans = kept
 	if len(b.row) > 0 {
 		b.t.Rows = append(b.t.Rows, b.row)
+		*b.rows++
 	}
 	b.row = nil
 	b.inRow = false
@@ -204,8 +207,13 @@ func attrInt(tok html.Token, name string) int {
 // separate tables) the previous table's title. Lead holds every text block
 // between the previous table and this one (headings above a question), and
 // Notes the text blocks after the table up to the next one.
-func readHTMLTables(data []byte) htmlDoc {
+//
+// When the page's tables reach probeRows rows, probe, if not nil, is
+// called with the document read so far (the open tables with the rows
+// they have); an error from it ends the read (see readRelease).
+func readHTMLTables(data []byte, probe func(htmlDoc) error) (htmlDoc, error) {
 	var doc htmlDoc
+	rows, probed := 0, false
 	z := html.NewTokenizer(bytes.NewReader(data))
 	line := 1
 	var stack []*tableBuilder
@@ -317,7 +325,7 @@ func readHTMLTables(data []byte) htmlDoc {
 					if top != nil {
 						top.closeCell() // a nested table ends the outer cell's own text
 					}
-					b := &tableBuilder{idx: len(built)}
+					b := &tableBuilder{idx: len(built), rows: &rows}
 					built = append(built, nil)
 					// Title: the last block of text since the previous table.
 					title := ""
@@ -376,6 +384,12 @@ func readHTMLTables(data []byte) htmlDoc {
 			}
 		}
 		line += nl
+		if rows >= probeRows && !probed && probe != nil {
+			probed = true
+			if err := probe(snapshot(doc, built, stack)); err != nil {
+				return htmlDoc{}, err
+			}
+		}
 	}
 	flush()
 	for len(stack) > 0 {
@@ -388,7 +402,27 @@ func readHTMLTables(data []byte) htmlDoc {
 		}
 	}
 	attachNotes(&doc)
-	return doc
+	return doc, nil
+}
+
+// snapshot is the document of a page read so far: the finished tables and
+// the open ones with their rows so far, in page order.
+func snapshot(doc htmlDoc, built, open []*tableBuilder) htmlDoc {
+	snap := htmlDoc{Text: slices.Clone(doc.Text), Scripts: slices.Clone(doc.Scripts)}
+	tables := make([]*tableBuilder, len(built))
+	copy(tables, built)
+	for _, b := range open {
+		tables[b.idx] = b
+	}
+	for _, b := range tables {
+		if b != nil {
+			t := b.t
+			t.Rows = t.Rows[:len(t.Rows):len(t.Rows)]
+			snap.Tables = append(snap.Tables, t)
+		}
+	}
+	attachNotes(&snap)
+	return snap
 }
 
 // attachNotes gives each table the text blocks that follow it, up to the
