@@ -496,13 +496,13 @@ func periodCells(row []cell, cfg *readConfig) (cols []int, spans []dateSpan, bad
 			continue
 		}
 		switch {
-		case dateShaped(txt):
-			shaped++
-		case dateLike(txt):
-			unshaped++
-		default:
+		case !dateLike(txt):
 			other++
 			continue
+		case dateShaped(txt):
+			shaped++
+		default:
+			unshaped++
 		}
 		bad = append(bad, j)
 	}
@@ -656,8 +656,10 @@ func readRows(t table, v vocabulary, o *gridOptions, el *errorList, out *[]gridP
 			if k == ansMethod {
 				mc = j // «Метод опроса» as a column: the mode of each month
 			}
-			if f, ok := seriesColumn(c.Text); ok && f == serPollster && k == ansNone && (pc < 0 || headerKey(c.Text) == "pollster") {
-				pc = j // pollster, else source or «Источник» (a canonical file's source is provenance)
+			if k == ansNone && (pc < 0 || headerKey(c.Text) == "pollster") {
+				if f, ok := seriesColumn(c.Text); ok && f == serPollster {
+					pc = j // pollster, else source or «Источник» (a canonical file's source is provenance)
+				}
 			}
 			if k == ansNone || k == ansMethod {
 				continue
