@@ -121,15 +121,6 @@ func (e *errorList) merge(o *errorList) {
 	e.other = append(e.other, o.other...)
 }
 
-// pushAll adds every error err joins (see unwrapJoined).
-func (e *errorList) pushAll(err error) {
-	if err != nil {
-		for _, x := range unwrapJoined(err) {
-			e.push(x)
-		}
-	}
-}
-
 // empty reports whether no error was pushed.
 func (e *errorList) empty() bool { return e.n == 0 && len(e.other) == 0 }
 
