@@ -28,10 +28,12 @@ func Example_readme() {
 		log.Fatal(err)
 	}
 	defer f.Close()
-	polls, found, err := poll.Read(f, poll.WithSource("Levada.csv"), poll.WithPollster("Levada"))
-	fmt.Println(found) // the layout detected, the pollsters, rows read and rejected
+	// Read detects the layout; WithSource names the file in every error; the file
+	// has no source column, so WithPollster says whose it is (else: ErrMissingColumn).
+	polls, det, err := poll.Read(f, poll.WithSource("Levada.csv"), poll.WithPollster("Levada"))
+	fmt.Println(det) // the layout detected, the pollsters, rows read and rejected
 	for _, pe := range poll.ParseErrors(err) {
-		fmt.Println("rejected:", pe) // file:line:column: reason; the good rows are kept
+		fmt.Println("rejected:", pe) // e.g. Levada2.csv:339:2: "67": poll: shares sum to more than 100: 107
 	}
 	ctx := context.Background()
 	res, err := aggregate.StateSpace{}.Fit(ctx, polls) // σ, τ by ML; approve, disapprove, undecided

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -123,14 +122,15 @@ func (c *config) execute(name string, stdin io.Reader, stdout, stderr io.Writer)
 	if err := c.check(); err != nil {
 		return 0, err
 	}
-	data, err := readInput(name, stdin)
+	in, err := openInput(name, stdin)
 	if err != nil {
 		return 0, err
 	}
+	defer in.Close()
 	if c.source == "" && name != "-" {
 		c.source = filepath.Base(name)
 	}
-	polls, rejected, nRejected, format, err := c.read(data, stderr)
+	polls, rejected, nRejected, format, err := c.read(in, stderr)
 	if err != nil {
 		return 0, err
 	}
@@ -214,11 +214,14 @@ func (c *config) check() error {
 	return nil
 }
 
-func readInput(name string, stdin io.Reader) ([]byte, error) {
+// openInput opens the input file, or standard input for "-". The readers
+// read it once; holding a copy here would double the memory of a large
+// file.
+func openInput(name string, stdin io.Reader) (io.ReadCloser, error) {
 	if name == "-" {
-		return io.ReadAll(stdin)
+		return io.NopCloser(stdin), nil
 	}
-	return os.ReadFile(name)
+	return os.Open(name)
 }
 
 // readers names the poll package's readers for -format; -format auto
@@ -232,7 +235,7 @@ var readers = map[string]func(io.Reader, ...poll.Option) ([]poll.Poll, error){
 // rejections (a list capped by the reader ends with one counting the
 // rest) and n counts them all. A reader's fatal error (no polls at all)
 // fails the read.
-func (c *config) read(data []byte, stderr io.Writer) (polls []poll.Poll, rejected []*poll.ParseError, n int, format string, err error) {
+func (c *config) read(in io.Reader, stderr io.Writer) (polls []poll.Poll, rejected []*poll.ParseError, n int, format string, err error) {
 	opts := []poll.Option{poll.WithSource(c.source)}
 	if c.pollster != "" {
 		opts = append(opts, poll.WithPollster(c.pollster))
@@ -240,7 +243,7 @@ func (c *config) read(data []byte, stderr io.Writer) (polls []poll.Poll, rejecte
 	format = c.format
 	if format == "auto" {
 		var det poll.Detected
-		polls, det, err = poll.Read(bytes.NewReader(data), opts...)
+		polls, det, err = poll.Read(in, opts...)
 		format = string(det.Format)
 		if det.Format == "" {
 			return nil, nil, 0, "", fmt.Errorf("format not recognised: %w\nName the format with -format to see every error of one reader", err)
@@ -249,7 +252,7 @@ func (c *config) read(data []byte, stderr io.Writer) (polls []poll.Poll, rejecte
 			fmt.Fprintln(stderr, "pollagg: detected", det)
 		}
 	} else {
-		polls, err = readers[format](bytes.NewReader(data), opts...)
+		polls, err = readers[format](in, opts...)
 	}
 	if len(polls) == 0 && err != nil {
 		return nil, nil, 0, format, fmt.Errorf("no polls read as %s: %w", format, err)
