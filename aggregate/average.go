@@ -50,10 +50,9 @@ type Average struct {
 	Tracking TrackingRule
 
 	// SampleSizeRef is n₀ and SampleSizeCap the cap c of the sample-size
-	// factor min(√(n_eff/n₀), c), with n_eff = n/deff
-	// (poll.Poll.EffectiveSampleSize). Zero means n₀ = 1000 and c = 2. A
-	// poll with no known sample size gets the factor 1 (as if n_eff = n₀);
-	// the result warns how many did.
+	// factor min(√(n_eff/n₀), c), with n_eff = n/deff (a missing n imputed
+	// as every model does: "Input" in the package documentation). Zero
+	// means n₀ = 1000 and c = 2.
 	SampleSizeRef, SampleSizeCap float64
 
 	// PollsterWeights gives a quality weight per pollster (canonical
@@ -254,13 +253,16 @@ type prepared struct {
 	last     int
 }
 
-// Fit computes the average for the approve share, with the disapprove and
-// undecided shares in Result.Disapprove and Result.Undecided.
+// Fit computes the average of each share (Shares; all three by default),
+// side by side in the Result.
 //
-// Fit returns an error wrapping ErrInvalidPoll (one *PollError per bad
-// poll, joined) when a poll fails poll.Poll.Validate, ErrConfig for an
-// invalid configuration, ErrNoPolls when no poll publishes an approve
-// share in an accepted population, and ctx.Err() when ctx is cancelled.
+// The polls are read by the rules every model shares ("Input" in the
+// package documentation): invalid polls are left out and returned, joined,
+// as an error wrapping ErrInvalidPoll beside a usable result (unless
+// Strict). Fit also returns ErrConfig for an invalid configuration,
+// ErrNoPolls when no poll publishes a share named in Shares (or none
+// any), ErrSpan for polls spanning more than MaxDays, and ctx.Err() when
+// ctx is cancelled.
 //
 // Each day's SD is the standard error of the average as an estimate of
 // the true level: the polls' noise, the trend (lag) error of a

@@ -250,6 +250,7 @@ func TestAverageRecoversHouseEffects(t *testing.T) {
 // in which the year's intervals must cover 93–97% and the short series'
 // 93–98%, and the band 93–97%.
 func TestAverageCoverage(t *testing.T) {
+	t.Parallel() // independent of the other tests; among the slowest of the package
 	sims := 100
 	if testing.Short() {
 		sims = 40

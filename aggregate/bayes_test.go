@@ -210,6 +210,7 @@ func TestBayesDeterministic(t *testing.T) {
 // true value. 80 replicates per scenario (2 chains × 250 draws each); 400 with
 // -calib.full.
 func TestBayesCoverage(t *testing.T) {
+	t.Parallel() // independent of the other tests; among the slowest of the package
 	reps := 80
 	// The flag is calibration_test.go's; looked up rather than referenced
 	// so that this file does not depend on it.

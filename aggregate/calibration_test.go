@@ -47,6 +47,7 @@ func coverage(t *testing.T, m StateSpace, sp simSpec, reps int, seed uint64) (sm
 // without extra non-sampling noise, with months without polls and a rare
 // pollster; and that ignoring τ when it is present under-covers.
 func TestCalibration(t *testing.T) {
+	t.Parallel() // independent of the other tests; among the slowest of the package
 	reps := 100
 	if *calibFull {
 		reps = 500

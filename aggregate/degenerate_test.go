@@ -236,8 +236,11 @@ func degStateSpaces(anchorDate time.Time) map[string]StateSpace {
 		"ref absent": {Identify: ReferenceHouse("Zeta Polling")},
 		"anchored": {Identify: AnchoredOn(Anchor{Share: Approve, Date: anchorDate, Value: 45, SD: 1},
 			Anchor{Share: Disapprove, Date: anchorDate, Value: 48, SD: 1}, Anchor{Share: Undecided, Date: anchorDate, Value: 7, SD: 1})},
-		"anchor outside": {Identify: AnchoredOn(Anchor{Share: Approve, Date: anchorDate.AddDate(-5, 0, 0), Value: 45, SD: 1},
-			Anchor{Share: Disapprove, Date: anchorDate.AddDate(5, 0, 0), Value: 48, SD: 1}, Anchor{Share: Undecided, Date: anchorDate.AddDate(-5, 0, 0), Value: 7, SD: 1})},
+		// A year before and after the polls: the series runs from the anchor
+		// and its SD grows with the distance (a longer distance only adds
+		// days to the same code path).
+		"anchor outside": {Identify: AnchoredOn(Anchor{Share: Approve, Date: anchorDate.AddDate(-1, 0, 0), Value: 45, SD: 1},
+			Anchor{Share: Disapprove, Date: anchorDate.AddDate(1, 0, 0), Value: 48, SD: 1}, Anchor{Share: Undecided, Date: anchorDate.AddDate(-1, 0, 0), Value: 7, SD: 1})},
 	}
 	taus := map[string]func(*StateSpace){
 		"none":     func(m *StateSpace) { m.Tau = TauNone() },
@@ -278,6 +281,7 @@ func degDate(ps []poll.Poll) time.Time {
 }
 
 func TestDegenerateStateSpace(t *testing.T) {
+	t.Parallel() // independent of the other tests; the slowest of the package
 	ctx := context.Background()
 	for dn, ps := range degData(t) {
 		for mn, m := range degStateSpaces(degDate(ps)) {
@@ -320,6 +324,7 @@ func degBayesConfig(data, model string) bool {
 }
 
 func TestDegenerateBayes(t *testing.T) {
+	t.Parallel() // independent of the other tests; the slowest of the package
 	ctx := context.Background()
 	for dn, ps := range degData(t) {
 		for mn, m := range degStateSpaces(degDate(ps)) {
@@ -339,6 +344,7 @@ func TestDegenerateBayes(t *testing.T) {
 }
 
 func TestDegenerateAverage(t *testing.T) {
+	t.Parallel() // independent of the other tests; the slowest of the package
 	ctx := context.Background()
 	cfgs := map[string]Average{
 		"default": {}, "no houses": {HouseEffects: Excluded}, "trend sd": {TrendSD: 0.2}, "no trend": {TrendError: Excluded},

@@ -1,7 +1,22 @@
 // Package aggregate pools many polls of one question into a daily series
 // with honest uncertainty, and estimates each pollster's house effect.
 //
-// Three models share one input ([]poll.Poll) and one output (Result):
+// # Read → correct → fit → report
+//
+// A typical analysis reads the releases (package poll), optionally
+// corrects them for fear of response (package adjust), fits a model here
+// and reports the result:
+//
+//	polls, err := poll.Read(f, poll.WithSource("levada.csv")) // err lists rejected rows
+//	corrected, err := adjust.Chain{gap}.Apply(polls)         // optional; an audit trail per poll
+//	res, err := aggregate.StateSpace{}.Fit(ctx, corrected)   // err lists polls left out, if any
+//	p := res.Approve.Latest()                                // mean, interval, band for a new poll
+//	fmt.Print(res)                                           // or res.WriteCSV, WriteJSON, HTML, Markdown
+//	cmp, err := aggregate.Compare(res, official)             // an official result against the polls
+//
+// and draws it with package aggregate/chart. Three models share one input
+// ([]poll.Poll, read by the same rules: "Input" below) and one output
+// (Result, the shares side by side):
 //
 //   - StateSpace: Jackman's (2005) model fitted by maximum likelihood with
 //     the exact diffuse Kalman likelihood — fast, exact, the default.
@@ -10,6 +25,43 @@
 //     effects and the daily path by exact Gaussian draws): intervals that
 //     carry the uncertainty of σ and τ.
 //   - Average: a FiveThirtyEight-style weighted average.
+//
+// Every model is a value struct whose zero value is the documented
+// default; Fit takes a context (cancel it to stop) and never changes the
+// polls given to it.
+//
+// # Input
+//
+// Every model reads its polls through one boundary (input.go), by the same
+// rules:
+//
+//   - Invalid polls (poll.Poll.Validate fails, or an audit trail the models
+//     cannot use) are left out of the fit. The fit uses the others, lists
+//     the excluded in Result.Excluded and returns them, joined (each a
+//     *PollError naming the poll's file and line, wrapping ErrInvalidPoll
+//     and the reason), as the error beside the result: a result is usable
+//     whenever it is not nil. With Strict set they fail the fit instead.
+//   - One poll counts once. Rows of one pollster, question, subject and
+//     fieldwork period are versions of one poll when they share the poll
+//     part of their ID (538's poll_id) or carry no ID: of its population
+//     versions (538 lists one poll for adults, registered and likely
+//     voters) the most preferred by Populations is used (default adults >
+//     registered > likely voters > voters > unknown); an exact copy (538
+//     lists each poll under "All polls" and its subgroup) counts once; the
+//     question versions of an identified poll are averaged. Rows without an
+//     ID that differ are different polls. Each choice is counted in a
+//     warning.
+//   - A poll without a sample size gets one: the median of its pollster's
+//     other polls, else its pollster profile's usual sample size, else
+//     DefaultSampleSize (1,000); Result.Imputed lists each.
+//   - Days are exact calendar days (UTC); polls spanning more than MaxDays
+//     (about 359 years: a mistyped year) are an error (ErrSpan) naming the
+//     first and last poll.
+//   - Pollster names, design effects, usual sample sizes and interview
+//     modes by date come from the fit's Profiles (nil: poll.DefaultProfiles),
+//     never from process-wide state.
+//   - A house is a pollster, or a pollster × mode (SplitModes) and/or ×
+//     population (SplitPopulations).
 //
 // # The model
 //
@@ -22,10 +74,9 @@
 //
 // α_t is the latent level of the share on day t, δ_j house j's constant
 // house effect, σ the daily innovation sd and τ the non-sampling sd (none,
-// one global, or one per house: StateSpace.Tau). deff_i and n_i follow the poll
-// package's rules (poll.Poll.EffectiveDesignEffect, EffectiveSampleSize:
-// the poll's own, else its pollster profile's, else deff 1; a poll with no
-// sample size and no profile is an error, ErrNoSampleSize). For the
+// one global, or one per house: StateSpace.Tau). deff_i is the poll's own,
+// else its pollster profile's (poll.Profiles.DesignEffect), else 1; n_i
+// the poll's own or the imputed sample size ("Input"). For the
 // variance only, y is clamped into [0.5, 99.5]: a published 0 is a rounded
 // share below 0.5, and y(100 − y) = 0 would give the poll infinite weight.
 // A house is a pollster, or a pollster × interview mode with SplitModes
@@ -141,11 +192,13 @@
 // answers take the rest).
 //
 // Degenerate inputs give an error wrapping a sentinel (ErrNoPolls,
-// ErrTooFewPolls, ErrNoSampleSize, ErrConfig, ErrInvalidPoll) or a
+// ErrTooFewPolls, ErrConfig, ErrInvalidPoll, ErrSpan) or a
 // result of finite numbers with 0 ≤ Lower ≤ Mean ≤ Upper ≤ 100 and the poll
 // band containing the interval, never NaN: one poll (ErrTooFewPolls unless σ
-// and τ are fixed), all polls on one day (σ reported as 0, with a warning),
-// a pollster without sample size and profile (ErrNoSampleSize), a Reference
+// and τ are fixed), all polls on one day or one common fieldwork period (σ
+// not identified: reported as 0, the level constant, with a warning), a
+// pollster without sample size or profile (DefaultSampleSize, listed in
+// Result.Imputed), a Reference
 // house absent from the data (ErrConfig), an anchor outside the polls' days
 // (the series runs from the anchor; its SD grows with the distance).
 // degenerate_test.go runs every model and option over these cases.

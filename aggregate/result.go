@@ -101,6 +101,18 @@ func (r *Result) Share(s Share) *ShareResult {
 	return nil
 }
 
+// set puts sr in its share's place.
+func (r *Result) set(sr *ShareResult) {
+	switch sr.Share {
+	case Approve:
+		r.Approve = sr
+	case Disapprove:
+		r.Disapprove = sr
+	case Undecided:
+		r.Undecided = sr
+	}
+}
+
 // Shares returns the estimated shares in the order approve, disapprove,
 // undecided.
 func (r *Result) Shares() []*ShareResult {

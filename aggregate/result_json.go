@@ -213,14 +213,7 @@ func (j *jsonResult) result() (*Result, error) {
 		if r.Share(sr.Share) != nil {
 			return nil, fmt.Errorf("aggregate: JSON: share %s twice", sr.Share)
 		}
-		switch sr.Share {
-		case Approve:
-			r.Approve = sr
-		case Disapprove:
-			r.Disapprove = sr
-		case Undecided:
-			r.Undecided = sr
-		}
+		r.set(sr)
 	}
 	return r, nil
 }

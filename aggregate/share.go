@@ -155,14 +155,7 @@ func assemble(model string, level float64, results []*ShareResult) *Result {
 		r.Diagnostics = append(r.Diagnostics, constrainSum(results))
 	}
 	for _, sr := range results {
-		switch sr.Share {
-		case Approve:
-			r.Approve = sr
-		case Disapprove:
-			r.Disapprove = sr
-		case Undecided:
-			r.Undecided = sr
-		}
+		r.set(sr)
 	}
 	return r
 }

@@ -174,10 +174,12 @@ type StateSpace struct {
 // much).
 //
 // Errors (wrapped, test with errors.Is): ErrConfig for an invalid
-// configuration; ErrInvalidPoll (as *PollError, joined) for polls failing
-// poll.Validate; ErrNoSampleSize for a poll without a usable sample size;
-// ErrNoPolls when no poll publishes a share; ErrTooFewPolls when the polls
-// cannot identify the house effects or σ; ctx.Err() when cancelled.
+// configuration; ErrInvalidPoll (as *PollError, joined) for polls left out
+// as invalid — returned beside a usable result unless Strict is set (see
+// "Input" in the package documentation); ErrSpan when the polls span more
+// than MaxDays; ErrNoPolls when no poll publishes a share named in Shares;
+// ErrTooFewPolls when the polls cannot identify the house effects or σ;
+// ctx.Err() when cancelled.
 func (m StateSpace) Fit(ctx context.Context, polls []poll.Poll) (*Result, error) {
 	if err := m.check(); err != nil {
 		return nil, err

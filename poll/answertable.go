@@ -218,7 +218,7 @@ func dateLike(s string) bool {
 				digits++
 			}
 		}
-		return digits >= 4 && digits*2 >= len([]rune(strings.TrimSpace(s)))
+		return digits >= 4 && digits*2 >= utf8.RuneCountInString(strings.TrimSpace(s))
 	}
 	num := false
 	for _, t := range toks {
@@ -496,13 +496,13 @@ func periodCells(row []cell, cfg *readConfig) (cols []int, spans []dateSpan, bad
 			continue
 		}
 		switch {
-		case dateShaped(txt):
-			shaped++
-		case dateLike(txt):
-			unshaped++
-		default:
+		case !dateLike(txt):
 			other++
 			continue
+		case dateShaped(txt):
+			shaped++
+		default:
+			unshaped++
 		}
 		bad = append(bad, j)
 	}
@@ -615,7 +615,7 @@ func readColumns(t table, v vocabulary, o *gridOptions, el *errorList, out *[]gr
 				continue
 			}
 			if j >= len(ar.row) && !noDates {
-				el.add(c, "", fmt.Errorf("%w: row %q ends before the column of %s", ErrFieldCount, strings.TrimSpace(ar.label), t.Rows[hdr][j].Text))
+				el.add(c, "", fmt.Errorf("%w: row %q ends before the column of %s", ErrFieldCount, short(strings.TrimSpace(ar.label)), t.Rows[hdr][j].Text))
 				ok = false
 				continue
 			}
@@ -656,8 +656,10 @@ func readRows(t table, v vocabulary, o *gridOptions, el *errorList, out *[]gridP
 			if k == ansMethod {
 				mc = j // «Метод опроса» as a column: the mode of each month
 			}
-			if f, ok := seriesColumn(c.Text); ok && f == serPollster && k == ansNone && (pc < 0 || headerKey(c.Text) == "pollster") {
-				pc = j // pollster, else source or «Источник» (a canonical file's source is provenance)
+			if k == ansNone && (pc < 0 || headerKey(c.Text) == "pollster") {
+				if f, ok := seriesColumn(c.Text); ok && f == serPollster {
+					pc = j // pollster, else source or «Источник» (a canonical file's source is provenance)
+				}
 			}
 			if k == ansNone || k == ansMethod {
 				continue
@@ -781,7 +783,7 @@ func readRows(t table, v vocabulary, o *gridOptions, el *errorList, out *[]gridP
 			}
 			c := cellAt(row, j, pr.stub.Line)
 			if j >= len(row) {
-				el.add(c, "", fmt.Errorf("%w: row %q ends before the column %q", ErrFieldCount, pr.text, labelOfCol[j]))
+				el.add(c, "", fmt.Errorf("%w: row %q ends before the column %q", ErrFieldCount, short(pr.text), short(labelOfCol[j])))
 				ok = false
 				continue
 			}

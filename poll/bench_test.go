@@ -2,6 +2,8 @@ package poll
 
 import (
 	"bytes"
+	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -122,4 +124,42 @@ func mustRead(tb testing.TB, name string) []byte {
 		tb.Fatal(err)
 	}
 	return data
+}
+
+// longLine is one line of Russian prose of about size bytes, with numbers
+// and month names but no date, above a small FOM table without dates: every
+// reader has to look at the long line (as a title, a note, a cell), and
+// FOM's reader searches it for the table's date.
+func longLine(size int) []byte {
+	const words = "опрос 12 августа проведен по выборке 1600 человек в 137 населенных пунктах "
+	var b bytes.Buffer
+	for b.Len() < size {
+		b.WriteString(words)
+	}
+	b.WriteString("\n,x\nХорошо,60\nПлохо,30\n")
+	return b.Bytes()
+}
+
+// BenchmarkLongLine reads a long line with every reader, at sizes a
+// factor of four apart: ns/op growing fourfold from size to size (constant
+// MB/s) is linear time. The README's 50 MB figures come from TestBigFile.
+//
+//	go test ./poll -run '^$' -cpu 1 -benchtime 3x -bench LongLine
+func BenchmarkLongLine(b *testing.B) {
+	for _, rd := range []struct {
+		name string
+		read func(io.Reader, ...Option) ([]Poll, error)
+	}{{"fom", ReadFOM}, {"levada", ReadLevada}, {"vtsiom", ReadVTsIOM}, {"csv", ReadCSV}, {"538", Read538}} {
+		for _, mb := range []int{1, 4} {
+			data := longLine(mb << 20)
+			b.Run(fmt.Sprintf("%s/%dMB", rd.name, mb), func(b *testing.B) {
+				b.SetBytes(int64(len(data)))
+				for b.Loop() {
+					if _, err := rd.read(bytes.NewReader(data)); err == nil {
+						b.Fatal("a long line read as polls")
+					}
+				}
+			})
+		}
+	}
 }

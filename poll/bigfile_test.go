@@ -22,18 +22,25 @@ import (
 //
 // Kinds: canonical (WriteCSV rows, as canonicalCSV builds them), line (one
 // line of Russian prose with numbers and month names, no date, above a
-// small FOM table: every reader has to look at the long line).
+// small FOM table: every reader has to look at the long line), html (a
+// page of one large table of words, no poll: a release reader must give up
+// early).
 var (
 	bigFile   = flag.String("bigfile", "", "read this file with -bigfile.reader and print what was read")
-	bigReader = flag.String("bigfile.reader", "csv", "reader for -bigfile: csv, 538, levada, vtsiom or fom")
+	bigReader = flag.String("bigfile.reader", "csv", "reader for -bigfile: csv, 538, levada, vtsiom, fom or read (Read, detecting the layout)")
 	bigWrite  = flag.String("bigfile.write", "", "write a large input of -bigfile.kind to this file")
-	bigKind   = flag.String("bigfile.kind", "canonical", "input to write: canonical or line")
+	bigKind   = flag.String("bigfile.kind", "canonical", "input to write: canonical, line or html")
 	bigMB     = flag.Int("bigfile.mb", 200, "size of the input to write, in MB (10⁶ bytes)")
 )
 
 // bigReaders are the readers TestBigFile can run, by name.
 var bigReaders = map[string]func(io.Reader, ...Option) ([]Poll, error){
 	"csv": ReadCSV, "538": Read538, "levada": ReadLevada, "vtsiom": ReadVTsIOM, "fom": ReadFOM,
+	"read": func(r io.Reader, opts ...Option) ([]Poll, error) {
+		polls, det, err := Read(r, opts...)
+		fmt.Println(det)
+		return polls, err
+	},
 }
 
 func TestBigFile(t *testing.T) {
@@ -76,11 +83,14 @@ func writeBigFile(t *testing.T, name, kind string, size int) {
 		data := canonicalCSV(t, size/116)
 		w.Write(data)
 	case "line":
-		const words = "опрос 12 августа проведен по выборке 1600 человек в 137 населенных пунктах "
-		for n := 0; n < size; n += len(words) {
-			w.WriteString(words)
+		w.Write(longLine(size))
+	case "html":
+		n, _ := w.WriteString("<html><body><table>\n")
+		for i := 0; n < size; i++ {
+			k, _ := fmt.Fprintf(w, "<tr><td>alpha</td><td>beta %d</td><td>gamma</td><td>x1</td></tr>\n", i)
+			n += k
 		}
-		w.WriteString("\n,x\nХорошо,60\nПлохо,30\n")
+		w.WriteString("</table></body></html>\n")
 	default:
 		t.Fatalf("unknown -bigfile.kind %q", kind)
 	}

@@ -476,7 +476,7 @@ func (cr *canonReader) date(c int) time.Time {
 	}
 	sp, ok := parseDate(s, cr.cfg)
 	if !ok {
-		cr.fail(c, fmt.Errorf("%w: %q", ErrDate, s))
+		cr.fail(c, fmt.Errorf("%w: %q", ErrDate, short(s)))
 		return time.Time{}
 	}
 	if c == colStart {
@@ -579,7 +579,7 @@ func (cr *canonReader) parse(p *Poll, row []cell) *ParseError {
 		if s := strings.TrimSpace(cr.text(colLine)); s != "" {
 			n, err := strconv.Atoi(s)
 			if err != nil || n < 0 {
-				cr.fail(colLine, fmt.Errorf("%w: line %q", ErrNumber, s))
+				cr.fail(colLine, fmt.Errorf("%w: line %q", ErrNumber, short(s)))
 			}
 			p.Line = n
 		}
@@ -661,7 +661,7 @@ func decodeAdjustments(s string) ([]Adjustment, error) {
 	pf := func(s string) (float64, error) {
 		v, err := strconv.ParseFloat(s, 64)
 		if err != nil {
-			return 0, fmt.Errorf("%w: adjustments: %q", ErrNumber, s)
+			return 0, fmt.Errorf("%w: adjustments: %q", ErrNumber, short(s))
 		}
 		return v, nil
 	}
@@ -762,7 +762,7 @@ func appendCanonical(buf []byte, p *Poll) ([]byte, error) {
 	}
 	for _, s := range [...]string{p.Pollster, p.Question, p.Subject, p.Subgroup, p.Grade, p.ID, p.Labels, p.Source} {
 		if i := strings.IndexFunc(s, func(r rune) bool { return r < 0x20 && r != '\t' && r != '\n' || r == 0x7f }); i >= 0 {
-			return buf, fmt.Errorf("%w: control character in %q (ReadCSV would reject the file)", ErrEncoding, s)
+			return buf, fmt.Errorf("%w: control character in %q (ReadCSV would reject the file)", ErrEncoding, short(s))
 		}
 	}
 	adj, err := encodeAdjustments(p.Adjustments)

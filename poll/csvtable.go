@@ -306,11 +306,12 @@ func (d *delimited) fieldAt(line, byteCol int) int {
 // prefix (a line's beginning) stands, counting separators outside quotes.
 func fieldOfByte(prefix []byte, comma rune) int {
 	field, quoted := 1, false
-	for _, r := range string(prefix) {
+	sep := []byte(string(comma))
+	for i := 0; i < len(prefix); i++ {
 		switch {
-		case r == '"':
+		case prefix[i] == '"':
 			quoted = !quoted
-		case r == comma && !quoted:
+		case !quoted && bytes.HasPrefix(prefix[i:], sep):
 			field++
 		}
 	}
@@ -405,10 +406,10 @@ func sniffComma(data []byte) rune {
 		freq := map[int]int{} // non-zero count → lines with that count
 		for _, l := range lines {
 			n, quoted := 0, false
-			for _, r := range string(l) {
-				if r == '"' {
+			for _, b := range l { // the candidates and '"' are ASCII
+				if b == '"' {
 					quoted = !quoted
-				} else if r == c && !quoted {
+				} else if rune(b) == c && !quoted {
 					n++
 				}
 			}

@@ -156,10 +156,7 @@ func quickDay(s string) (time.Time, bool) {
 			y += 2000
 		}
 	}
-	if m < 1 || m > 12 || d < 1 || d > daysIn(y, m) || y < 1900 || y > 2099 {
-		return time.Time{}, false
-	}
-	return time.Unix(unixDays(y, m, d)*86400, 0).UTC(), true
+	return civilDay(y, m, d)
 }
 
 // digitsAt returns the number the n bytes of s at i spell, which must all
@@ -203,22 +200,23 @@ func unixDays(y, m, d int) int64 {
 	return int64(era*146097 + doe - 719468)
 }
 
-// numericDay builds a one-day span, rejecting impossible dates: days that
-// do not exist, and years outside 1900–2099, which no poll has (a
-// spreadsheet's zero date 01.01.0001, a year typed 0100).
+// numericDay builds a one-day span, rejecting impossible dates (civilDay).
 func numericDay(ys, ms, ds string) (dateSpan, bool) {
 	if len(ms) > 2 || len(ds) > 2 || len(ys) != 4 {
 		return dateSpan{}, false
 	}
-	y, m, d := atoiSmall(ys), atoiSmall(ms), atoiSmall(ds)
-	if m < 1 || m > 12 || d < 1 || y < 1900 || y > 2099 {
-		return dateSpan{}, false
+	t, ok := civilDay(atoiSmall(ys), atoiSmall(ms), atoiSmall(ds))
+	return dateSpan{Start: t, End: t}, ok
+}
+
+// civilDay returns the UTC midnight of y-m-d, or false for a day that does
+// not exist or a year outside 1900–2099, which no poll has (a
+// spreadsheet's zero date 01.01.0001, a year typed 0100).
+func civilDay(y, m, d int) (time.Time, bool) {
+	if m < 1 || m > 12 || d < 1 || d > daysIn(y, m) || y < 1900 || y > 2099 {
+		return time.Time{}, false
 	}
-	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
-	if t.Day() != d {
-		return dateSpan{}, false
-	}
-	return dateSpan{Start: t, End: t}, true
+	return time.Unix(unixDays(y, m, d)*86400, 0).UTC(), true
 }
 
 // numericMonth builds the span of a calendar month (Approx).

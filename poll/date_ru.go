@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Month-name dates, Russian and English (release-formats.md §6).
@@ -74,6 +75,7 @@ const (
 	tokMonth
 	tokDash
 	tokWord
+	tokBad // a character or a run no date holds: another digit, symbol, a word of 13+ letters, 5+ digits
 )
 
 type dateTok struct {
@@ -92,54 +94,126 @@ func monthByName(s string) (time.Month, bool) {
 	return m, ok
 }
 
-// tokenizeDate splits s into date tokens. Letters after digits without a
-// separator ("2020г") start a new token. It reports false if a token is too
-// long to be part of a date, which keeps pathological input cheap.
+// scanDateTokens calls yield with the date tokens of s, in order, until
+// yield returns false. Separators (space, '.', ',', '/') only split
+// tokens; words that may surround a date («года», "of") are left out;
+// letters after digits without a separator ("2020г") start a new token.
+// Anything no date holds is a tokBad. The scan reads s once, without
+// copying it, so that a long text costs time in proportion to its length.
+func scanDateTokens(s string, yield func(dateTok) bool) {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		var t dateTok
+		switch {
+		case r >= '0' && r <= '9':
+			j, v := i, 0
+			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+				v = v*10 + int(s[j]-'0')
+				j++
+			}
+			t = dateTok{kind: tokNum, n: v, digits: j - i}
+			if j-i > 4 {
+				t = dateTok{kind: tokBad}
+			}
+			i = j
+		case isLetter(r):
+			j, n := i, 0
+			for j < len(s) {
+				r, size := utf8.DecodeRuneInString(s[j:])
+				if !isLetter(r) {
+					break
+				}
+				j, n = j+size, n+1
+			}
+			w := s[i:j]
+			i = j
+			if n > 12 {
+				t = dateTok{kind: tokBad}
+				break
+			}
+			t = dateTok{kind: tokWord}
+			if n > maxDateWord {
+				break // longer than any month, range or ignored word
+			}
+			var buf [4 * maxDateWord]byte
+			lw := foldWord(buf[:0], w)
+			switch {
+			case rangeWords[string(lw)]:
+				t = dateTok{kind: tokDash}
+			case ignoredDateWords[string(lw)]:
+				continue
+			default:
+				if m, ok := monthNames[string(lw)]; ok {
+					t = dateTok{kind: tokMonth, n: int(m)}
+				}
+			}
+		case r == '-' || r == '–' || r == '—' || r == '‒' || r == '−':
+			t = dateTok{kind: tokDash}
+			i += size
+		case r == '.' || r == ',' || r == '/' || unicode.IsSpace(r):
+			i += size
+			continue
+		default:
+			t = dateTok{kind: tokBad}
+			i += size
+		}
+		if !yield(t) {
+			return
+		}
+	}
+}
+
+// isLetter is unicode.IsLetter with the letters of dates (ASCII and
+// Russian Cyrillic) answered without a table look-up.
+func isLetter(r rune) bool {
+	switch {
+	case r < utf8.RuneSelf:
+		return r|0x20 >= 'a' && r|0x20 <= 'z'
+	case r >= 'А' && r <= 'я' || r == 'ё' || r == 'Ё':
+		return true
+	}
+	return unicode.IsLetter(r)
+}
+
+// foldWord appends w to dst in lower case with ё as е, the form of the
+// month, range and ignored words: ASCII and Russian letters directly,
+// others through unicode.ToLower.
+func foldWord(dst []byte, w string) []byte {
+	for _, r := range w {
+		switch {
+		case r >= 'A' && r <= 'Z', r >= 'А' && r <= 'Я':
+			r += 0x20 // both alphabets put the small letters 0x20 above the capitals
+		case r == 'ё' || r == 'Ё':
+			r = 'е'
+		default:
+			r = unicode.ToLower(r)
+		}
+		dst = utf8.AppendRune(dst, r)
+	}
+	return dst
+}
+
+// maxDateWord is the length, in letters, of the longest month name, range
+// word or ignored word ("september").
+const maxDateWord = 9
+
+// maxDateToks is the most tokens a date cell holds («28 декабря 2021 –
+// 3 января 2022» has seven); tokenizeDate gives up beyond twice that.
+const maxDateToks = 16
+
+// tokenizeDate splits s into date tokens (scanDateTokens). It reports
+// false if s holds anything no date holds (tokBad) or more than
+// maxDateToks tokens, which keeps long or odd cells cheap.
 func tokenizeDate(s string) ([]dateTok, bool) {
 	var toks []dateTok
-	rs := []rune(s)
-	for i := 0; i < len(rs); {
-		r := rs[i]
-		switch {
-		case unicode.IsDigit(r):
-			j, v := i, 0
-			for j < len(rs) && rs[j] >= '0' && rs[j] <= '9' {
-				if j-i >= 4 {
-					return nil, false
-				}
-				v = v*10 + int(rs[j]-'0')
-				j++
-			}
-			if j == i { // a non-ASCII digit
-				return nil, false
-			}
-			toks = append(toks, dateTok{kind: tokNum, n: v, digits: j - i})
-			i = j
-		case unicode.IsLetter(r):
-			j := i
-			for j < len(rs) && unicode.IsLetter(rs[j]) {
-				j++
-			}
-			if j-i > 12 {
-				return nil, false
-			}
-			w := string(rs[i:j])
-			if m, ok := monthByName(w); ok {
-				toks = append(toks, dateTok{kind: tokMonth, n: int(m)})
-			} else if rangeWords[strings.ToLower(w)] {
-				toks = append(toks, dateTok{kind: tokDash})
-			} else if !ignoredDateWords[strings.ToLower(w)] {
-				toks = append(toks, dateTok{kind: tokWord})
-			}
-			i = j
-		case r == '-' || r == '–' || r == '—' || r == '‒' || r == '−':
-			toks = append(toks, dateTok{kind: tokDash})
-			i++
-		case r == '.' || r == ',' || r == '/' || unicode.IsSpace(r):
-			i++
-		default:
-			return nil, false
-		}
+	ok := true
+	scanDateTokens(s, func(t dateTok) bool {
+		ok = t.kind != tokBad && len(toks) < maxDateToks
+		toks = append(toks, t)
+		return ok
+	})
+	if !ok {
+		return nil, false
 	}
 	return toks, true
 }
@@ -183,11 +257,11 @@ func monthSpan(y int, m time.Month) dateSpan {
 }
 
 // kinds returns the token kinds as a compact pattern string: 'n' number,
-// 'm' month, '-' dash, 'w' other word.
+// 'm' month, '-' dash, 'w' other word, 'x' tokBad.
 func kinds(toks []dateTok) string {
 	b := make([]byte, len(toks))
 	for i, t := range toks {
-		b[i] = " nm-w"[t.kind]
+		b[i] = " nm-wx"[t.kind]
 	}
 	return string(b)
 }
@@ -198,7 +272,16 @@ func kinds(toks []dateTok) string {
 // monthByName).
 func parseMonthNameDate(s string) (dateSpan, bool) {
 	toks, ok := tokenizeDate(s)
-	if !ok || len(toks) < 2 || len(toks) > 8 {
+	if !ok {
+		return dateSpan{}, false
+	}
+	return monthNameDate(toks)
+}
+
+// monthNameDate reads a token sequence as one of the month-name forms
+// (parseMonthNameDate).
+func monthNameDate(toks []dateTok) (dateSpan, bool) {
+	if len(toks) < 2 || len(toks) > 8 {
 		return dateSpan{}, false
 	}
 	day := func(d, m, y dateTok) (time.Time, bool) {

@@ -1,8 +1,11 @@
 package poll
 
 import (
+	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -128,5 +131,26 @@ func TestYearMonthCell(t *testing.T) {
 		assert.Equal(t, tc.ok, ok, tc.in)
 		assert.Equal(t, tc.y, y, tc.in)
 		assert.Equal(t, tc.m, m, tc.in)
+	}
+}
+
+// foldWord and isLetter, the fast paths of the date scanner, agree with
+// strings.ToLower (ё as е) and unicode.IsLetter on every letter of the
+// Basic Multilingual Plane and on the month names.
+func TestFoldWordAndIsLetter(t *testing.T) {
+	for r := rune(0); r < 0x10000; r++ {
+		if isLetter(r) != unicode.IsLetter(r) {
+			t.Fatalf("isLetter(%q)", r)
+		}
+		if !unicode.IsLetter(r) || !utf8.ValidRune(r) {
+			continue
+		}
+		want := strings.ReplaceAll(strings.ToLower(string(r)), "ё", "е")
+		if got := string(foldWord(nil, string(r))); got != want {
+			t.Fatalf("foldWord(%q) = %q, want %q", r, got, want)
+		}
+	}
+	for name := range monthNames {
+		assert.Equal(t, name, string(foldWord(nil, strings.ToUpper(name))))
 	}
 }

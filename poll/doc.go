@@ -84,16 +84,29 @@
 //
 // # Readers
 //
-// Every reader has the form func(io.Reader, ...Option) ([]Poll, error) and
-// shares these rules:
+// Every reader has the form func(io.Reader, ...Option) ([]Poll, error).
+// Read, for a file of unknown layout, decides the layout from the content,
+// reads it with that layout's reader and reports what it found (Detected:
+// format, layout, encoding, pollsters, polls read and rejected, and the
+// evidence, such as the header and its line): a delimited header with
+// FiveThirtyEight's columns is Read538's, one with canonical columns or a
+// date and approve/disapprove columns (a series file) ReadCSV's alone,
+// and anything else is tried with the release readers, keeping only the
+// best result so far. The readers share these rules:
 //
 //   - Encoding: UTF-8 with or without a byte-order mark, UTF-16 with a mark,
-//     or Windows-1251 (detected when the bytes are not UTF-8 but form
-//     Cyrillic words); WithEncoding fixes it. Line endings may be LF, CRLF
-//     or CR. A line holding bytes that are neither (Latin-1 junk, binary
-//     garbage) is rejected with ErrEncoding (line, field, the raw line as
-//     Value) and the rest of the file is read, unless it is the first line
-//     or half the file. ReadCSV and Read538 drop such a line; the release
+//     or Windows-1251; WithEncoding fixes it. Without a mark the file is
+//     Windows-1251 when more of its lines read as Windows-1251 Cyrillic
+//     words (capitals then small letters, apart from Latin letters) than
+//     as UTF-8 text, and UTF-8 otherwise; a line is decoded as Windows-1251
+//     only in a Windows-1251 file. Line endings may be LF, CRLF or CR. A
+//     line that is not text in the file's encoding — junk bytes ("FOM" and
+//     three bytes that would read «FOMяюГ»), binary garbage, a line of
+//     the other encoding (reported as "Windows-1251 text in a UTF-8 file"
+//     or "UTF-8 text in a Windows-1251 file") — is rejected with
+//     ErrEncoding (line, field, the raw line as Value) and the rest of the
+//     file is read, unless it is the first line or half the file. ReadCSV
+//     and Read538 drop such a line; the release
 //     readers keep it in their tables with the bad bytes marked (U+FFFD),
 //     so that a damaged header or section line does not move the rows
 //     below it under another header, and a marked cell fails where it is
@@ -108,19 +121,40 @@
 //     spaces ("1 600", "11 200", including no-break and thin spaces).
 //     Empty, NA, N/A, null and a lone dash mean "not published".
 //   - Errors: every row that parses and passes Poll.Validate is returned.
-//     Every other row gives one *ParseError{Source, Line, Column, Value, Err}
-//     with its 1-based line (the first line of a record that spans lines),
-//     the 1-based field number of the offending cell (0 for a whole-row or
-//     header problem), the cell text, and an error wrapping one of the
-//     sentinels (ErrShareRange, ErrShareSum, ErrSampleSize, ErrDateOrder,
-//     ErrDate, ErrNumber, ErrMissing, ErrMissingColumn, ErrFieldCount,
-//     ErrSyntax, ErrEncoding, ErrEmpty, ErrUnknownValue, ErrUnknownLayout), so
-//     errors.Is works on the joined error and ParseErrors lists them. A
-//     row's shares may exceed 100 by ShareSumTolerance (2 points: three
-//     integer shares round to at most 101.5) before ErrShareSum.
-//   - No input makes a reader panic; the readers are fuzzed (FuzzReadCSV,
-//     FuzzRead538 and one per Russian reader). Readers keep no state between
-//     calls and are safe for concurrent use.
+//     Every other row — and every row a reader skips — gives one
+//     *ParseError{Source, Line, Column, Value, Err} with its 1-based line
+//     (the first line of a record that spans lines), the 1-based field
+//     number of the offending cell (0 for a whole-row or header problem),
+//     the cell text (at most 200 bytes of it), and an error wrapping one of
+//     the sentinels (ErrShareRange, ErrShareSum, ErrSampleSize,
+//     ErrDateOrder, ErrDate, ErrNumber, ErrMissing, ErrMissingColumn,
+//     ErrFieldCount, ErrSyntax, ErrEncoding, ErrEmpty, ErrUnknownValue,
+//     ErrUnknownLayout), so errors.Is works on the joined error and
+//     ParseErrors lists them, in file order. A ParseError prints as
+//     "file:line:column: message" (WithSource names the file), the form
+//     editors jump to. A row's shares may exceed 100 by ShareSumTolerance
+//     (2 points: three integer shares round to at most 101.5) before
+//     ErrShareSum.
+//   - Error cap: a reader lists at most MaxErrors (1,000) rejections, the
+//     first in the file, and ends the list with one ParseError wrapping
+//     ErrTooMany whose *Omitted says how many more there were and on which
+//     lines; Rejected counts them all. A file of another layout, read as
+//     this one, costs memory in proportion to the file, not to its errors.
+//   - Memory and time are proportional to the input: a reader holds the
+//     decoded text (one copy of the file, shared by the candidates of
+//     Read), its result (336 bytes a poll) and, for the release readers,
+//     a table of the cells (about 32 bytes a cell). A release reader reads
+//     the first 1,000 records of a delimited export before the rest and
+//     stops there when they give no poll of its layout. No step is worse
+//     than linear in the input (a 50 MB line is read in 0.4–2.5 s).
+//   - A pollster is never assigned that the file does not name: a pollster
+//     (source) column is honoured, and a release reader refuses a file
+//     whose column names another pollster (ErrUnknownLayout at that cell);
+//     a series file without one needs WithPollster; a release page names
+//     none and is its reader's pollster's (or WithPollster's).
+//   - No input makes a reader panic; the readers and Read are fuzzed
+//     (FuzzRead, FuzzReadCSV, FuzzRead538 and one per Russian reader).
+//     Readers keep no state between calls and are safe for concurrent use.
 //
 // # The canonical CSV format
 //
@@ -197,8 +231,15 @@
 // ranges («19-26 августа 2021», «27 января – 2 февраля 2022»,
 // "January 27 – February 2, 2022", "16.08.2020 – 22.08.2020",
 // "16–22.08.2020"). A month stands for the calendar month (DateApprox); in
-// Levada's tables so does a single day on the 1st or 15th, a
-// spreadsheet's or scraper's placeholder for the month (01.08.2020).
+// Levada's tables so do single days that are a spreadsheet's or
+// scraper's placeholders for months (01.08.2020, 2020-08-15): each on the
+// 1st or the 15th, no two in one month. Days that are not (weekly dates
+// on whatever day) are kept as printed. A period row without a value is
+// reported (ErrMissing), and so is a last row cut short by a truncated
+// file (ErrFieldCount). A pollster or source column is checked row by row:
+// a row naming another pollster means the file is not the reader's
+// release, and the reader refuses it (ErrUnknownLayout at that cell)
+// rather than labelling another pollster's polls as its own.
 // Answer labels joining wordings of one answer with slashes («Затрудняюсь
 // ответить / нет ответа») are that answer. VTsIOM's «Одобрение» and
 // «Неодобрение» may also head groups of week columns over one row of

@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // readRelease is the frame of ReadLevada, ReadVTsIOM and ReadFOM: decode
@@ -15,13 +16,13 @@ import (
 // (a pollster column naming another pollster); the refusal is then the
 // only error.
 //
-// A delimited export is first read up to probeRows records and read
-// there: when that gives no table of the reader's, or a table without one
-// good period, the file is plainly not one of the reader's releases, and
-// reading stops there with ErrUnknownLayout (or the refusal), rather than
-// building a table of the whole file only to reject every row of it. That
-// keeps the memory of a read of someone else's large file to the file
-// itself.
+// A delimited export is first read up to probeRows records (an HTML page
+// until its tables hold probeRows rows) and read there: when that gives
+// no table of the reader's, or a table without one good period, the file
+// is plainly not one of the reader's releases, and reading stops there
+// with ErrUnknownLayout (or the refusal), rather than building a table of
+// the whole file only to reject every row of it. That keeps the memory of
+// a read of someone else's large file to the file itself.
 func readRelease(r io.Reader, cfg *readConfig, read func(doc htmlDoc, el *errorList) ([]Poll, *ParseError)) ([]Poll, error) {
 	el := &errorList{source: cfg.source}
 	probe := func(prefix htmlDoc) error {
@@ -71,9 +72,10 @@ const probeRows = 1000
 // file without a line break and holds fewer fields than the row above it
 // is a row cut short (a truncated download): it is reported with
 // ErrFieldCount and left out, rather than read with values missing or
-// shortened. When the export has more than probeRows records, probe is
-// called with the document of the first probeRows; an error from it ends
-// the read. err, fatal, means nothing could be read.
+// shortened. When the export has more than probeRows records (an HTML
+// page's tables, probeRows rows), probe is called with the document read
+// so far; an error from it ends the read. err, fatal, means nothing could
+// be read.
 //
 // Undecodable lines (invalid UTF-8 and not Windows-1251, control bytes)
 // are recovered line by line in a delimited export, as ReadCSV does: each
@@ -101,7 +103,7 @@ func readDocument(r io.Reader, cfg *readConfig, el *errorList, probe func(htmlDo
 		if pes := lines.parseErrors(); len(pes) > 0 {
 			return htmlDoc{}, pes[0]
 		}
-		return readHTMLTables(data), nil
+		return readHTMLTables(data, probe)
 	}
 	el.merge(lines)
 	d := newDelimited(data, sep(data))
@@ -165,7 +167,7 @@ func delimitedDoc(t table, cfg *readConfig) htmlDoc {
 			}
 		}
 		if n == 1 && !isNumberCell(only.Text) {
-			if _, ok := parseDate(only.Text, cfg); !ok && len([]rune(only.Text)) > 12 {
+			if _, ok := parseDate(only.Text, cfg); !ok && utf8.RuneCountInString(only.Text) > 12 {
 				if !isBanner(only.Text) {
 					doc.Text = append(doc.Text, textBlock{Text: strings.TrimSpace(only.Text), Line: only.Line})
 					if !seenGrid {
@@ -187,6 +189,9 @@ func delimitedDoc(t table, cfg *readConfig) htmlDoc {
 
 // isNumberCell reports whether s is a value cell; a bound ("<1") is one.
 func isNumberCell(s string) bool {
+	if len(s) > 64 {
+		return false // no number or bound is printed that long
+	}
 	_, below, missing, err := parseShare(s)
 	return err == nil && (below || !missing)
 }

@@ -2,50 +2,8 @@ package poll
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 )
-
-// MaxErrors is how many rejections a reader lists, each as a *ParseError.
-// A file with more (a file of another layout read as this one, a column of
-// values in the wrong unit) lists the MaxErrors that come first in the file
-// — by line, then column — and ends the list with one more *ParseError,
-// at the first line left out, whose Err is an *Omitted wrapping ErrTooMany
-// and saying how many rejections were left out and on which lines. Rejected
-// counts them all. The cap keeps the memory of a read proportional to its
-// input and its result rather than to the number of its errors.
-const MaxErrors = 1000
-
-// Omitted is the Err of the *ParseError that ends an error list capped at
-// MaxErrors.
-type Omitted struct {
-	Count               int // rejections found but not listed
-	FirstLine, LastLine int // lines of the first and the last of them
-}
-
-func (o *Omitted) Error() string {
-	return fmt.Sprintf("%v: %d more rejections on lines %d–%d are not listed (a reader lists the first %d)",
-		ErrTooMany, o.Count, o.FirstLine, o.LastLine, MaxErrors)
-}
-
-// Unwrap returns ErrTooMany.
-func (o *Omitted) Unwrap() error { return ErrTooMany }
-
-// Rejected returns how many rejections err reports: one per *ParseError,
-// and for a list capped at MaxErrors the ones it left out (Omitted.Count)
-// instead of the ParseError that counts them.
-func Rejected(err error) int {
-	n := 0
-	for _, pe := range ParseErrors(err) {
-		var o *Omitted
-		if errors.As(pe.Err, &o) {
-			n += o.Count
-			continue
-		}
-		n++
-	}
-	return n
-}
 
 // errorList collects the errors of one read: the MaxErrors *ParseErrors
 // that come first in the file, counting the others (see MaxErrors), and any
@@ -161,15 +119,6 @@ func (e *errorList) merge(o *errorList) {
 		e.countMany(o.omitted, o.firstOmitted, o.lastOmitted)
 	}
 	e.other = append(e.other, o.other...)
-}
-
-// pushAll adds every error err joins (see unwrapJoined).
-func (e *errorList) pushAll(err error) {
-	if err != nil {
-		for _, x := range unwrapJoined(err) {
-			e.push(x)
-		}
-	}
 }
 
 // empty reports whether no error was pushed.

@@ -2,6 +2,7 @@ package poll
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -112,11 +113,16 @@ func (e *ParseError) Error() string {
 // maxValueLen is how much of an offending text a ParseError keeps.
 const maxValueLen = 200
 
-// clipValue returns s, or its first maxValueLen bytes followed by "…",
-// in its own memory (never a view of the input).
-func clipValue(s string) string {
+// clipValue returns short(s) in its own memory (never a view of the
+// input).
+func clipValue(s string) string { return strings.Clone(short(s)) }
+
+// short returns s, or its first maxValueLen bytes followed by "…": what an
+// error message quotes of a cell, so that a message about a huge cell is
+// not itself huge.
+func short(s string) string {
 	if len(s) <= maxValueLen {
-		return strings.Clone(s)
+		return s
 	}
 	cut := maxValueLen
 	for cut > maxValueLen-utf8.UTFMax && !utf8.RuneStart(s[cut]) {
@@ -152,4 +158,45 @@ func ParseErrors(err error) []*ParseError {
 	}
 	walk(err)
 	return out
+}
+
+// MaxErrors is how many rejections a reader lists, each as a *ParseError.
+// A file with more (a file of another layout read as this one, a column of
+// values in the wrong unit) lists the MaxErrors that come first in the file
+// — by line, then column — and ends the list with one more *ParseError,
+// at the first line left out, whose Err is an *Omitted wrapping ErrTooMany
+// and saying how many rejections were left out and on which lines. Rejected
+// counts them all. The cap keeps the memory of a read proportional to its
+// input and its result rather than to the number of its errors.
+const MaxErrors = 1000
+
+// Omitted is the Err of the *ParseError that ends an error list capped at
+// MaxErrors.
+type Omitted struct {
+	Count               int // rejections found but not listed
+	FirstLine, LastLine int // lines of the first and the last of them
+}
+
+func (o *Omitted) Error() string {
+	return fmt.Sprintf("%v: %d more rejections on lines %d–%d are not listed (a reader lists the first %d)",
+		ErrTooMany, o.Count, o.FirstLine, o.LastLine, MaxErrors)
+}
+
+// Unwrap returns ErrTooMany.
+func (o *Omitted) Unwrap() error { return ErrTooMany }
+
+// Rejected returns how many rejections err reports: one per *ParseError,
+// and for a list capped at MaxErrors the ones it left out (Omitted.Count)
+// instead of the ParseError that counts them.
+func Rejected(err error) int {
+	n := 0
+	for _, pe := range ParseErrors(err) {
+		var o *Omitted
+		if errors.As(pe.Err, &o) {
+			n += o.Count
+			continue
+		}
+		n++
+	}
+	return n
 }

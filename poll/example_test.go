@@ -272,3 +272,24 @@ func ExampleNew() {
 	// Levada 2023-10-19..2023-10-25 n=1600 approve 82 disapprove 15 undecided 3
 	// true true
 }
+
+// A file of another layout read as this one, or a column in the wrong
+// unit, rejects every row: the reader lists the first MaxErrors and counts
+// the rest in one more error, so that memory follows the file, not its
+// errors.
+func ExampleRejected() {
+	var b strings.Builder
+	b.WriteString("Date,Approve,Disapprove,source\n")
+	for i := range 1500 {
+		fmt.Fprintf(&b, "%s,620,280,Levada\n", time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, 7*i).Format(time.DateOnly)) // per mille, not percent
+	}
+	polls, err := poll.ReadCSV(strings.NewReader(b.String()), poll.WithSource("promille.csv"))
+	pes := poll.ParseErrors(err)
+	fmt.Println(len(polls), "polls;", poll.Rejected(err), "rejected;", len(pes), "listed")
+	fmt.Println(pes[0])
+	fmt.Println(pes[len(pes)-1])
+	// Output:
+	// 0 polls; 1500 rejected; 1001 listed
+	// promille.csv:2:2: "620": poll: share outside 0–100: 620
+	// promille.csv:1002: poll: too many rejections: 500 more rejections on lines 1002–1501 are not listed (a reader lists the first 1000)
+}

@@ -17,19 +17,60 @@ var fomApproval = newVocabulary("approval", map[string]answerKind{
 	"rather badly": ansDisapprove, "bad": ansDisapprove, "poorly": ansDisapprove,
 })
 
-// datePhraseRE finds date phrases in running text (a chart remark or
-// caption): «23 августа 2020», «25–27 ноября 2022 года», «30 октября – 1
-// ноября 2020», "Aug 23, 2020".
-var datePhraseRE = regexp.MustCompile(`(?i)(?:\d{1,2}\s+[а-яёa-z]+\.?\s*[-–—]\s*)?\d{1,2}(?:\s*[-–—]\s*\d{1,2})?\s+[а-яёa-z]+\.?,?\s+\d{4}|[a-z]+\.?\s+\d{1,2}(?:\s*[-–—]\s*\d{1,2})?,?\s+\d{4}`)
-
-// dateInText returns the first date phrase of text that parses.
+// dateInText returns the first phrase of running text (a chart remark or
+// caption) that names a day or a range of days in one of the month-name
+// forms (parseMonthNameDate): «23 августа 2020», «25–27 ноября 2022
+// года», «30 октября – 1 ноября 2020», "Aug 23, 2020". A month alone
+// («август 2020») is not a fieldwork date. It reads the text once as date
+// tokens, trying the phrases that start at each token against the next
+// few, so its time is proportional to the text's length (a regular
+// expression over the whole text took 18 s for a 50 MB line).
 func dateInText(text string) (dateSpan, bool) {
-	for _, m := range datePhraseRE.FindAllString(text, 8) {
-		if sp, ok := parseMonthNameDate(m); ok {
-			return sp, true
+	const span = 8 // the most tokens a phrase holds (monthNameDate)
+	var win [span]dateTok
+	n := 0
+	var sp dateSpan
+	found := false
+	// phraseAt tries the phrases starting at win[0], longest first. A
+	// phrase starts with a day or a month and holds a month.
+	phraseAt := func() bool {
+		if k := win[0].kind; k != tokNum && k != tokMonth {
+			return false
 		}
+		month := false
+		for _, t := range win[:n] {
+			month = month || t.kind == tokMonth
+		}
+		if !month {
+			return false
+		}
+		for l := n; l >= 2; l-- {
+			if d, ok := monthNameDate(win[:l]); ok && !d.Approx {
+				sp, found = d, true
+				return true
+			}
+		}
+		return false
 	}
-	return dateSpan{}, false
+	scanDateTokens(text, func(t dateTok) bool {
+		win[n] = t
+		if n++; n < span {
+			return true
+		}
+		if phraseAt() {
+			return false
+		}
+		copy(win[:], win[1:])
+		n--
+		return true
+	})
+	for ; !found && n >= 2; n-- {
+		if phraseAt() {
+			break
+		}
+		copy(win[:], win[1:n])
+	}
+	return sp, found
 }
 
 // fomFallbackDate finds the period of a FOM table without dated columns in
@@ -46,7 +87,10 @@ func fomFallbackDate(t table) (dateSpan, cell, bool) {
 		texts = append(texts, t.Lead[i])
 	}
 	texts = append(texts, t.Notes...)
-	for _, s := range texts {
+	for i, s := range texts {
+		if i > 0 && s == texts[0] {
+			continue // the title is often the first note too: search it once
+		}
 		if sp, ok := dateInText(s); ok {
 			at.Text = s
 			return sp, at, true
@@ -76,7 +120,8 @@ func fomFallbackDate(t table) (dateSpan, cell, bool) {
 //
 // The error joins a *ParseError per rejected cell or period; the good
 // polls are returned regardless. Input with no such table or chart is
-// ErrUnknownLayout.
+// ErrUnknownLayout, and so is a table whose pollster (source) column names
+// another pollster than FOM (or WithPollster's), as ReadLevada does.
 func ReadFOM(r io.Reader, opts ...Option) ([]Poll, error) {
 	cfg := newReadConfig(opts)
 	return readRelease(r, &cfg, func(doc htmlDoc, el *errorList) ([]Poll, *ParseError) {
@@ -217,7 +262,18 @@ func readHighcharts(s textBlock, v vocabulary, o *gridOptions, el *errorList) []
 	if loc == nil {
 		return nil
 	}
-	lineAt := func(off int) int { return s.Line + strings.Count(src[:off], "\n") }
+	// lineAt counts lines from the last offset asked for, not from the
+	// start: offsets mostly grow (the elements of one array), and counting
+	// from the start for each of them made a long chart quadratic.
+	lastOff, lastLine := 0, s.Line
+	lineAt := func(off int) int {
+		if off < lastOff {
+			lastOff, lastLine = 0, s.Line
+		}
+		lastLine += strings.Count(src[lastOff:off], "\n")
+		lastOff = off
+		return lastLine
+	}
 	inner, _, ok := bracketed(src, loc[1])
 	if !ok {
 		return nil

@@ -86,3 +86,29 @@ func TestReadFOMMalformed(t *testing.T) {
 	_, err = ReadFOM(strings.NewReader("<table><tr><td>Хорошо</td><td>60</td></tr><tr><td>Плохо</td><td>25</td></tr></table>"))
 	require.ErrorIs(t, err, ErrUnknownLayout)
 }
+
+// dateInText finds the first phrase naming a day, in every form the
+// remarks and captions print, and skips months alone and other numbers.
+func TestDateInText(t *testing.T) {
+	for _, tc := range []struct {
+		text       string
+		start, end string // "" = none found
+	}{
+		{"Данные за 23 августа 2020. Опрос «ФОМнибус», 1500 респондентов.", "2020-08-23", "2020-08-23"},
+		{"Опрос 25–27 ноября 2022 года, 1500 респондентов", "2022-11-25", "2022-11-27"},
+		{"опрос 30 октября – 1 ноября 2020", "2020-10-30", "2020-11-01"},
+		{"Fieldwork Aug 23, 2020; n = 1500", "2020-08-23", "2020-08-23"},
+		{"в 137 населенных пунктах, август 2020, 12 августа без года; затем 21–23 августа 2020 г.", "2020-08-21", "2020-08-23"},
+		{"опрос 12 августа проведен по выборке 1600 человек", "", ""},
+		{"", "", ""},
+	} {
+		sp, ok := dateInText(tc.text)
+		if tc.start == "" {
+			assert.False(t, ok, tc.text)
+			continue
+		}
+		require.True(t, ok, tc.text)
+		assert.Equal(t, ruDay(tc.start), sp.Start, tc.text)
+		assert.Equal(t, ruDay(tc.end), sp.End, tc.text)
+	}
+}

@@ -153,7 +153,7 @@ func (fr *fteReader) date(f int, required bool) dateSpan {
 	}
 	sp, ok := parseNumericDate(s)
 	if !ok {
-		fr.fail(f, fmt.Errorf("%w: %q", ErrDate, s))
+		fr.fail(f, fmt.Errorf("%w: %q", ErrDate, short(s)))
 	}
 	return sp
 }
@@ -167,7 +167,7 @@ func (fr *fteReader) mark(f int) bool {
 	case "*", "t", "true":
 		return true
 	}
-	fr.fail(f, fmt.Errorf("%w: mark %q", ErrUnknownValue, fr.text(f)))
+	fr.fail(f, fmt.Errorf("%w: mark %q", ErrUnknownValue, short(fr.text(f))))
 	return false
 }
 
@@ -194,7 +194,7 @@ func (fr *fteReader) parse(p *Poll, row []cell) *ParseError {
 	} else if missing {
 		p.SampleSize = cfg.sampleSize
 	} else if n = math.Round(n); n < 1 || n > math.MaxInt32 {
-		fr.fail(fSampleSize, fmt.Errorf("%w: %q", ErrSampleSize, fr.text(fSampleSize)))
+		fr.fail(fSampleSize, fmt.Errorf("%w: %q", ErrSampleSize, short(fr.text(fSampleSize))))
 	} else {
 		p.SampleSize = int(n)
 	}
@@ -297,7 +297,7 @@ func fteMode(s string) (Mode, error) {
 		default:
 			var err error
 			if m, err = ParseMode(part); err != nil || m == ModeUnknown {
-				return ModeUnknown, fmt.Errorf("%w: methodology %q", ErrUnknownValue, s)
+				return ModeUnknown, fmt.Errorf("%w: methodology %q", ErrUnknownValue, short(s))
 			}
 		}
 		switch {

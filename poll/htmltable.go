@@ -2,6 +2,8 @@ package poll
 
 import (
 	"bytes"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -85,6 +87,7 @@ type tableBuilder struct {
 	spans        []spanned
 	caption      strings.Builder
 	inCapt       bool
+	rows         *int // rows of every table of the page so far
 }
 
 // Limits on what colspan and rowspan may add to one table, so that a
@@ -171,6 +174,7 @@ func (b *tableBuilder) closeRow(line int) {
 	b.spans = kept
 	if len(b.row) > 0 {
 		b.t.Rows = append(b.t.Rows, b.row)
+		*b.rows++
 	}
 	b.row = nil
 	b.inRow = false
@@ -203,8 +207,13 @@ func attrInt(tok html.Token, name string) int {
 // separate tables) the previous table's title. Lead holds every text block
 // between the previous table and this one (headings above a question), and
 // Notes the text blocks after the table up to the next one.
-func readHTMLTables(data []byte) htmlDoc {
+//
+// When the page's tables reach probeRows rows, probe, if not nil, is
+// called with the document read so far (the open tables with the rows
+// they have); an error from it ends the read (see readRelease).
+func readHTMLTables(data []byte, probe func(htmlDoc) error) (htmlDoc, error) {
 	var doc htmlDoc
+	rows, probed := 0, false
 	z := html.NewTokenizer(bytes.NewReader(data))
 	line := 1
 	var stack []*tableBuilder
@@ -316,7 +325,7 @@ func readHTMLTables(data []byte) htmlDoc {
 					if top != nil {
 						top.closeCell() // a nested table ends the outer cell's own text
 					}
-					b := &tableBuilder{idx: len(built)}
+					b := &tableBuilder{idx: len(built), rows: &rows}
 					built = append(built, nil)
 					// Title: the last block of text since the previous table.
 					title := ""
@@ -375,6 +384,12 @@ func readHTMLTables(data []byte) htmlDoc {
 			}
 		}
 		line += nl
+		if rows >= probeRows && !probed && probe != nil {
+			probed = true
+			if err := probe(snapshot(doc, built, stack)); err != nil {
+				return htmlDoc{}, err
+			}
+		}
 	}
 	flush()
 	for len(stack) > 0 {
@@ -387,7 +402,27 @@ func readHTMLTables(data []byte) htmlDoc {
 		}
 	}
 	attachNotes(&doc)
-	return doc
+	return doc, nil
+}
+
+// snapshot is the document of a page read so far: the finished tables and
+// the open ones with their rows so far, in page order.
+func snapshot(doc htmlDoc, built, open []*tableBuilder) htmlDoc {
+	snap := htmlDoc{Text: slices.Clone(doc.Text), Scripts: slices.Clone(doc.Scripts)}
+	tables := make([]*tableBuilder, len(built))
+	copy(tables, built)
+	for _, b := range open {
+		tables[b.idx] = b
+	}
+	for _, b := range tables {
+		if b != nil {
+			t := b.t
+			t.Rows = t.Rows[:len(t.Rows):len(t.Rows)]
+			snap.Tables = append(snap.Tables, t)
+		}
+	}
+	attachNotes(&snap)
+	return snap
 }
 
 // attachNotes gives each table the text blocks that follow it, up to the
@@ -399,10 +434,12 @@ func attachNotes(doc *htmlDoc) {
 		if i+1 < len(doc.Tables) {
 			to = tableLine(doc.Tables[i+1], true)
 		}
-		for _, tb := range doc.Text {
-			if tb.Line > from && tb.Line < to {
-				doc.Tables[i].Notes = append(doc.Tables[i].Notes, tb.Text)
-			}
+		// doc.Text is in page order, so in line order: the notes of a
+		// table are a run of it, found by binary search rather than by a
+		// scan per table (quadratic on a page of many tables).
+		k := sort.Search(len(doc.Text), func(k int) bool { return doc.Text[k].Line > from })
+		for ; k < len(doc.Text) && doc.Text[k].Line < to; k++ {
+			doc.Tables[i].Notes = append(doc.Tables[i].Notes, doc.Text[k].Text)
 		}
 	}
 }

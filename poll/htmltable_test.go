@@ -26,7 +26,7 @@ func TestReadHTMLTablesPositions(t *testing.T) {
 		"<script>var a = [1];\n</script>\n" + // 16-17
 		"<p>The ANO Levada Center is included in the registry of non-commercial organizations acting as foreign agents.</p>\n" +
 		"</body></html>"
-	doc := readHTMLTables([]byte(page))
+	doc, _ := readHTMLTables([]byte(page), nil)
 	require.Len(t, doc.Tables, 3)
 	t0 := doc.Tables[0]
 	assert.Equal(t, "Title & more", t0.Title)
@@ -58,7 +58,7 @@ func TestReadHTMLTablesPositions(t *testing.T) {
 
 // Browsers' leniency: unclosed cells and rows, no <tr>, stray text.
 func TestReadHTMLTablesLenient(t *testing.T) {
-	doc := readHTMLTables([]byte("<table><td>a<td>b<tr><td>c</table><table><tr><td>d"))
+	doc, _ := readHTMLTables([]byte("<table><td>a<td>b<tr><td>c</table><table><tr><td>d"), nil)
 	require.Len(t, doc.Tables, 2)
 	assert.Equal(t, [][]cell{{{"a", 1, 1}, {"b", 1, 2}}, {{"c", 1, 1}}}, doc.Tables[0].Rows)
 	assert.Equal(t, [][]cell{{{"d", 1, 1}}}, doc.Tables[1].Rows)
@@ -80,7 +80,7 @@ func TestReadHTMLTablesSpanBudget(t *testing.T) {
 		b.WriteString(`<tr><td colspan="1000" rowspan="1000">x</td><td>1</td></tr>`)
 	}
 	b.WriteString("</table>")
-	doc := readHTMLTables([]byte(b.String()))
+	doc, _ := readHTMLTables([]byte(b.String()), nil)
 	require.Len(t, doc.Tables, 1)
 	cells := 0
 	for _, r := range doc.Tables[0].Rows {

@@ -87,9 +87,11 @@ func pollsterName(cfg *readConfig, def string) string {
 // («Нет ответа» "<1", «менее 1») is NaN, the month is kept with BelowBound
 // set and the cell's text appended to its label in Labels.
 //
-// A month's poll spans the calendar month with DateApprox set (so does a
-// single day on the 1st or the 15th, a spreadsheet's or scraper's
-// placeholder for the month: 01.08.2020 or 2020-08-15). Its mode is
+// A month's poll spans the calendar month with DateApprox set (so do the
+// single days of a table that are a spreadsheet's or scraper's
+// placeholders for months, 01.08.2020 or 2020-08-15: each on the 1st or the
+// 15th and no two in one month; see monthPlaceholders. Other days, such as
+// a weekly series' dates, are kept as printed). Its mode is
 // WithMode's, else the «Метод опроса» cell, in a row or (months as rows)
 // a column (telephone/CATI → Phone, else FaceToFace; the raw text is
 // appended to Source), else the Levada profile's (telephone April–July
@@ -110,7 +112,16 @@ func pollsterName(cfg *readConfig, def string) string {
 // more than 100 + ShareSumTolerance, no share at all, reversed dates) point
 // at the period's cell: its column header, or the first cell of its row
 // when months are rows. A reversed methodology block is reported at its
-// line with Column 0 and not applied.
+// line with Column 0 and not applied. A period row without any value, a
+// row whose period cannot be read, and a last row cut short by a
+// truncated file are reported too; nothing is skipped silently.
+//
+// A table with a pollster (source) column is read only when every row
+// names Levada (or WithPollster's pollster): a series file of VTsIOM or FOM
+// is refused with one *ParseError wrapping ErrUnknownLayout at the first
+// cell naming another pollster, and no polls (read such files with
+// ReadCSV, or Read). A delimited export whose first 1,000 records give no
+// Levada poll is refused there, without reading the rest.
 func ReadLevada(r io.Reader, opts ...Option) ([]Poll, error) {
 	cfg := newReadConfig(opts)
 	return readRelease(r, &cfg, func(doc htmlDoc, el *errorList) ([]Poll, *ParseError) {

@@ -2,7 +2,10 @@ package poll
 
 import (
 	"regexp"
+	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // methodology is what a release's methodology block states about the
@@ -61,9 +64,81 @@ func findMethodology(blocks []textBlock) (m methodology, ok bool) {
 	return methodology{}, false
 }
 
+// cue lists the words every match of a methodology expression contains,
+// and how far a match reaches before and after them, in bytes.
+type cue struct {
+	re            *regexp.Regexp
+	words         []string // lower case; Title and UPPER case are found too
+	before, after int
+}
+
+var (
+	ruFieldworkCue = cue{ruFieldworkRE, []string{"провед"}, 128, 384}
+	enFieldworkCue = cue{enFieldworkRE, []string{"conducted", "carried out", "held", "fieldwork"}, 0, 256}
+	ruSampleCue    = cue{ruSampleRE, []string{"объем", "объём"}, 0, 160}
+	enSampleCue    = cue{enSampleRE, []string{"comprised", "consisted", "composed", "consisting"}, 0, 160}
+)
+
+// maxCueWindows is how many cue words of one expression a long text is
+// searched around.
+const maxCueWindows = 1000
+
+// submatches returns up to n submatches of c.re in text. A text longer
+// than 4 KB — a methodology paragraph is shorter; a long text is most
+// likely a page without paragraphs or junk — is searched only in windows
+// around the first maxCueWindows occurrences of the cue words, which
+// bounds the work of a regular expression (hundreds of nanoseconds a byte)
+// whatever the text's length.
+func (c cue) submatches(text string, n int) [][]string {
+	if len(text) <= 4<<10 {
+		return c.re.FindAllStringSubmatch(text, n)
+	}
+	var at []int
+	for _, w := range c.words {
+		r, size := utf8.DecodeRuneInString(w)
+		for _, v := range []string{w, string(unicode.ToUpper(r)) + w[size:], strings.ToUpper(w)} {
+			for i, from := 0, 0; len(at) < 4*maxCueWindows; from = i + len(v) {
+				j := strings.Index(text[from:], v)
+				if j < 0 {
+					break
+				}
+				i = from + j
+				at = append(at, i)
+			}
+		}
+	}
+	slices.Sort(at)
+	at = at[:min(len(at), maxCueWindows)]
+	// Windows around the cues, overlapping ones merged: at most
+	// maxCueWindows·(before + after) bytes in all.
+	var wins [][2]int
+	for _, i := range at {
+		lo, hi := max(i-c.before, 0), min(i+c.after, len(text))
+		for lo > 0 && !utf8.RuneStart(text[lo]) {
+			lo--
+		}
+		for hi < len(text) && !utf8.RuneStart(text[hi]) {
+			hi++
+		}
+		if k := len(wins) - 1; k >= 0 && lo <= wins[k][1] {
+			wins[k][1] = max(wins[k][1], hi)
+			continue
+		}
+		wins = append(wins, [2]int{lo, hi})
+	}
+	var out [][]string
+	for _, w := range wins {
+		if len(out) == n {
+			break
+		}
+		out = append(out, c.re.FindAllStringSubmatch(text[w[0]:w[1]], n-len(out))...)
+	}
+	return out
+}
+
 func fieldworkIn(text string) (dateSpan, bool) {
-	for _, re := range []*regexp.Regexp{ruFieldworkRE, enFieldworkRE} {
-		for _, mm := range re.FindAllStringSubmatch(text, 4) {
+	for _, c := range []cue{ruFieldworkCue, enFieldworkCue} {
+		for _, mm := range c.submatches(text, 4) {
 			if sp, ok := parseMonthNameDate(mm[1]); ok {
 				return sp, true
 			}
@@ -73,10 +148,10 @@ func fieldworkIn(text string) (dateSpan, bool) {
 }
 
 func sampleIn(text string) int {
-	for _, re := range []*regexp.Regexp{ruSampleRE, enSampleRE} {
-		if mm := re.FindStringSubmatch(text); mm != nil {
-			s := mm[1]
-			if re == enSampleRE {
+	for _, c := range []cue{ruSampleCue, enSampleCue} {
+		if ms := c.submatches(text, 1); len(ms) > 0 {
+			s := ms[0][1]
+			if c.re == enSampleRE {
 				// English grouping "1,626": only in this phrase is a comma
 				// unambiguously a thousands separator.
 				s = strings.ReplaceAll(s, ",", "")

@@ -1,6 +1,7 @@
 package poll
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -51,4 +52,29 @@ func TestFindMethodology(t *testing.T) {
 			assert.Equal(t, tc.want, got)
 		})
 	}
+}
+
+// A methodology statement inside a long text is found by the windows
+// around its cue words, as in a short one (after up to maxCueWindows
+// false cues), and the search of a long text without one stays bounded.
+func TestMethodologyInLongText(t *testing.T) {
+	const stmt = "Опрос проведен 19-26 августа 2021 года по репрезентативной выборке объемом 1619 человек. Исследование проводится на дому у респондента методом личного интервью."
+	filler := strings.Repeat("опрос 12 августа, выборка 1600 человек в 137 населенных пунктах; ", 2000)
+	cues := strings.Repeat("опрос 12 августа, проведение в 137 населенных пунктах; ", maxCueWindows/2)
+	for _, text := range []string{stmt, filler + stmt, stmt + filler, cues + stmt + filler,
+		filler + strings.Replace(stmt, "Опрос проведен", "ОПРОС ПРОВЕДЕН", 1) + filler} {
+		m, ok := findMethodology([]textBlock{{Text: text, Line: 7}})
+		require.True(t, ok, "%d: %.80s", len(text), text)
+		assert.Equal(t, ruDay("2021-08-19"), m.Fieldwork.Start)
+		assert.Equal(t, ruDay("2021-08-26"), m.Fieldwork.End)
+		assert.Equal(t, 1619, m.N)
+		assert.Equal(t, FaceToFace, m.Mode)
+	}
+	_, ok := findMethodology([]textBlock{{Text: filler + cues + filler}})
+	assert.False(t, ok)
+	en := strings.Repeat("nothing here; ", 1000) + "The survey was conducted from January 27 to February 2, 2022. The sample was comprised of 1,626 people."
+	m, ok := findMethodology([]textBlock{{Text: en}})
+	require.True(t, ok)
+	assert.Equal(t, ruDay("2022-01-27"), m.Fieldwork.Start)
+	assert.Equal(t, 1626, m.N)
 }

@@ -64,24 +64,24 @@ func parseNumber(s string) (v float64, missing bool, err error) {
 		t = trimSpaceAll(t[:len(t)-1])
 	}
 	if t == "" {
-		return 0, false, fmt.Errorf("%w: %q: no digits", ErrNumber, s)
+		return 0, false, fmt.Errorf("%w: %q: no digits", ErrNumber, short(s))
 	}
 	comma := strings.IndexByte(t, ',')
 	if comma >= 0 {
 		if strings.IndexByte(t, '.') >= 0 || strings.Count(t, ",") > 1 {
-			return 0, false, fmt.Errorf("%w: %q: digit grouping is not accepted (write 1234.5)", ErrNumber, s)
+			return 0, false, fmt.Errorf("%w: %q: digit grouping is not accepted (write 1234.5)", ErrNumber, short(s))
 		}
 		if isThousandsLike(t, comma) {
-			return 0, false, fmt.Errorf("%w: %q is ambiguous: a thousands separator or a decimal comma", ErrNumber, s)
+			return 0, false, fmt.Errorf("%w: %q is ambiguous: a thousands separator or a decimal comma", ErrNumber, short(s))
 		}
 		t = t[:comma] + "." + t[comma+1:]
 	}
 	if !isDecimalLiteral(t) {
-		return 0, false, fmt.Errorf("%w: %q", ErrNumber, s)
+		return 0, false, fmt.Errorf("%w: %q", ErrNumber, short(s))
 	}
 	v, err = strconv.ParseFloat(t, 64)
 	if err != nil || math.IsInf(v, 0) {
-		return 0, false, fmt.Errorf("%w: %q: out of range", ErrNumber, s)
+		return 0, false, fmt.Errorf("%w: %q: out of range", ErrNumber, short(s))
 	}
 	return v, false, nil
 }
@@ -137,10 +137,10 @@ func parseShare(s string) (v float64, below, missing bool, err error) {
 		}
 		b, miss, err := parseNumber(rest)
 		if err != nil || miss {
-			return 0, false, false, fmt.Errorf("%w: %q: a bound needs a number", ErrNumber, s)
+			return 0, false, false, fmt.Errorf("%w: %q: a bound needs a number", ErrNumber, short(s))
 		}
 		if b <= 0 || b > 100 {
-			return 0, false, false, fmt.Errorf("%w: %q: a share bound outside (0, 100]", ErrNumber, s)
+			return 0, false, false, fmt.Errorf("%w: %q: a share bound outside (0, 100]", ErrNumber, short(s))
 		}
 		return math.NaN(), true, false, nil
 	}
@@ -227,22 +227,22 @@ func parseCount(s string) (n int, missing bool, err error) {
 	if strings.ContainsAny(t, " \u00a0\u2009\u202f") {
 		g, ok := ungroup(t)
 		if !ok {
-			return 0, false, fmt.Errorf("%w: %q: malformed digit groups", ErrNumber, s)
+			return 0, false, fmt.Errorf("%w: %q: malformed digit groups", ErrNumber, short(s))
 		}
 		t = g
 	}
 	if c := strings.IndexByte(t, ','); c >= 0 && isThousandsLike(t, c) {
-		return 0, false, fmt.Errorf("%w: sample size %q is ambiguous: write 1234 (a comma may be a thousands separator or a decimal comma)", ErrNumber, s)
+		return 0, false, fmt.Errorf("%w: sample size %q is ambiguous: write 1234 (a comma may be a thousands separator or a decimal comma)", ErrNumber, short(s))
 	}
 	v, miss, err := parseNumber(t)
 	if err != nil || miss {
 		if err != nil {
-			return 0, false, fmt.Errorf("%w: sample size %q", ErrNumber, s)
+			return 0, false, fmt.Errorf("%w: sample size %q", ErrNumber, short(s))
 		}
 		return 0, true, nil
 	}
 	if v <= 0 || v != math.Trunc(v) || v > math.MaxInt32 {
-		return 0, false, fmt.Errorf("%w: %q is not a positive whole number", ErrSampleSize, s)
+		return 0, false, fmt.Errorf("%w: %q is not a positive whole number", ErrSampleSize, short(s))
 	}
 	return int(v), false, nil
 }

@@ -51,7 +51,7 @@ func ParsePopulation(s string) (Population, error) {
 	case "v", "voters":
 		return Voters, nil
 	}
-	return PopulationUnknown, fmt.Errorf("%w: population %q", ErrUnknownValue, s)
+	return PopulationUnknown, fmt.Errorf("%w: population %q", ErrUnknownValue, short(s))
 }
 
 // Mode is how interviews were conducted. Mode changes are series breaks
@@ -101,7 +101,7 @@ func ParseMode(s string) (Mode, error) {
 	case strings.Contains(t, "face") || strings.Contains(t, "личн") || strings.Contains(t, "на дому") || strings.Contains(t, "f2f") || strings.Contains(t, "capi") || strings.Contains(t, "papi") || strings.Contains(t, "поквартир"):
 		return FaceToFace, nil
 	}
-	return ModeUnknown, fmt.Errorf("%w: mode %q", ErrUnknownValue, s)
+	return ModeUnknown, fmt.Errorf("%w: mode %q", ErrUnknownValue, short(s))
 }
 
 // Flags record facts about how a value was obtained. They never change a
@@ -174,7 +174,7 @@ outer:
 				continue outer
 			}
 		}
-		return f, fmt.Errorf("%w: flag %q", ErrUnknownValue, p)
+		return f, fmt.Errorf("%w: flag %q", ErrUnknownValue, short(p))
 	}
 	return f, nil
 }

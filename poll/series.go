@@ -103,7 +103,7 @@ func readSeries(d *delimited, idx *[numSeries]int, hdrLine, width int, cfg *read
 		}
 		span, ok := parseDate(at(serDate).Text, cfg)
 		if !ok {
-			fail(serDate, fmt.Errorf("%w: %q", ErrDate, strings.TrimSpace(at(serDate).Text)))
+			fail(serDate, fmt.Errorf("%w: %q", ErrDate, short(strings.TrimSpace(at(serDate).Text))))
 			continue
 		}
 		var shares [3]float64

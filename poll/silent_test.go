@@ -264,12 +264,20 @@ func TestReaderMemoryBounded(t *testing.T) {
 	// The same file with every approve share out of range.
 	bad := []byte(strings.NewReplacer(",60.", ",160.", ",61.", ",161.", ",59.", ",159.", ",58.", ",158.", ",62.", ",162.",
 		",57.", ",157.", ",63.", ",163.", ",56.", ",156.", ",64.", ",164.", ",55.", ",155.", ",65.", ",165.").Replace(string(good)))
+	var page bytes.Buffer // an HTML page of one large table of words
+	page.WriteString("<html><body><table>\n")
+	for i := 0; page.Len() < len(good); i++ {
+		fmt.Fprintf(&page, "<tr><td>alpha</td><td>beta %d</td><td>gamma</td><td>x1</td></tr>\n", i)
+	}
+	page.WriteString("</table></body></html>\n")
 	for _, tc := range []struct {
 		name  string
 		read  ruReader
 		data  []byte
 		times float64 // allowed allocation, in multiples of the input
 	}{
+		{"ReadLevada, HTML", ReadLevada, page.Bytes(), 3},
+		{"ReadFOM, HTML", ReadFOM, page.Bytes(), 3},
 		{"ReadCSV, every row rejected", ReadCSV, bad, 6}, // one Poll (336 bytes) per line is allocated up front
 		{"Read538", Read538, bad, 3},
 		{"ReadLevada", ReadLevada, bad, 3},

@@ -447,11 +447,23 @@ func looksWindows1251(line []byte) bool {
 	return inWords > 0 && inWords*5 >= high*4
 }
 
+// maxLabelLen is the longest text normalizeLabel folds: answer labels,
+// headers and table titles are far shorter, and a longer cell (a
+// paragraph, a pasted page, junk) is read as noLabel, which matches
+// nothing, in constant time.
+const maxLabelLen = 1 << 10
+
+// noLabel is normalizeLabel's result for a text too long to be a label.
+const noLabel = "\x00"
+
 // normalizeLabel folds a printed label for matching (release-formats.md
 // §1): Unicode NFC, lower case, ё → е, every run of white space (including
 // no-break, thin and narrow no-break spaces) to one space, trimmed, with
 // trailing ':' and '*' (footnote marks) removed.
 func normalizeLabel(s string) string {
+	if len(s) > maxLabelLen {
+		return noLabel
+	}
 	s = norm.NFC.String(s)
 	var b strings.Builder
 	b.Grow(len(s))

@@ -52,9 +52,12 @@ type vtsiomCell struct {
 // otherwise. Subject is "President" for the president's row, else the
 // WithSubject name.
 //
-// A period with neither share is ErrMissing; every rejected cell or period
-// is a *ParseError in the joined error, and the good polls are returned
-// regardless. Input without the tables is ErrUnknownLayout.
+// A period with neither share is ErrMissing (VTsIOM's NA,NA weeks); every
+// rejected cell or period is a *ParseError in the joined error, and the
+// good polls are returned regardless. Input without the tables is
+// ErrUnknownLayout, and so is a table whose pollster (source) column names
+// another pollster than VTsIOM (or WithPollster's): the file is refused at
+// that cell, with no polls, as ReadLevada does.
 func ReadVTsIOM(r io.Reader, opts ...Option) ([]Poll, error) {
 	cfg := newReadConfig(opts)
 	subject := "President"

@@ -2,9 +2,9 @@ package chart
 
 import (
 	"bytes"
-	"errors"
-	"image/png"
 	"math"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
 
 	"github.com/candorpoll/candor/aggregate"
 	"github.com/candorpoll/candor/poll"
@@ -40,6 +41,8 @@ func testResult(n int) *aggregate.Result {
 	return &aggregate.Result{Model: "statespace", Level: 0.95, Approve: a}
 }
 
+// testPolls returns a poll every week of n days, the three houses of
+// testResult in turn, each fielded over four days.
 func testPolls(n int) []poll.Poll {
 	houses := []string{"Левада-Центр", "ФОМ", "VTsIOM"}
 	var ps []poll.Poll
@@ -53,41 +56,6 @@ func testPolls(n int) []poll.Poll {
 	return ps
 }
 
-func TestRenderFormats(t *testing.T) {
-	res := testResult(365)
-	polls := testPolls(365)
-	trend, err := Trend(res, polls, Options{Marks: []Mark{{Date: day0.AddDate(0, 0, 300), Value: 87.28, Label: "official"}}})
-	require.NoError(t, err)
-	houses, err := Houses(res, Options{})
-	require.NoError(t, err)
-	fan, err := Fan([]Scenario{{Name: "none", Series: res.Approve.Series}, {Name: "shifted", Series: shift(res.Approve.Series, -8)}}, 0.95, Options{})
-	require.NoError(t, err)
-
-	for _, plots := range [][]*plot.Plot{{trend}, {houses}, {fan}, {trend, fan, houses}} {
-		b, err := PNG(0, 0, plots...)
-		require.NoError(t, err)
-		require.True(t, bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")), "PNG signature")
-		cfg, err := png.DecodeConfig(bytes.NewReader(b))
-		require.NoError(t, err)
-		// 20 cm at 110 dpi is 866 px; 11 cm per plot is 476 px.
-		assert.Equal(t, 866, cfg.Width)
-		assert.InDelta(t, 476*len(plots), cfg.Height, 1)
-		assert.Greater(t, len(b), 10_000, "a blank image compresses to far less")
-
-		img, err := Image(10*72, 0, plots...) // vg.Length is in points
-		require.NoError(t, err)
-		assert.Equal(t, 10*DPI, img.Bounds().Dx())
-	}
-
-	svg, err := SVG(0, 0, trend, houses)
-	require.NoError(t, err)
-	s := string(svg)
-	assert.True(t, strings.HasPrefix(s, "<?xml"), "SVG prolog")
-	for _, name := range []string{"Левада-Центр", "ФОМ", "VTsIOM", "official", "band for a new poll", "interval, latent level"} {
-		assert.Contains(t, s, name)
-	}
-}
-
 func shift(pts []aggregate.Point, d float64) []aggregate.Point {
 	out := make([]aggregate.Point, len(pts))
 	for i, p := range pts {
@@ -99,18 +67,89 @@ func shift(pts []aggregate.Point, d float64) []aggregate.Point {
 	return out
 }
 
-func TestDeterministic(t *testing.T) {
-	res := testResult(200)
-	render := func() []byte {
-		p, err := Trend(res, testPolls(200), Options{})
-		require.NoError(t, err)
-		b, err := SVG(0, 0, p)
-		require.NoError(t, err)
-		return b
-	}
-	assert.Equal(t, render(), render())
+// svgText is one text element of an SVG rendering, at its anchor in
+// plot coordinates (points from the bottom left).
+type svgText struct {
+	X, Y  float64
+	Style string
+	Text  string
 }
 
+var svgTextRE = regexp.MustCompile(`(?s)<text x="([^"]+)" y="([^"]+)" transform="scale\(1, -1\)"\s*(?:style="([^"]*)")?>([^<]*)</text>`)
+
+// svgTexts returns the text elements of an SVG document made by SVG.
+func svgTexts(t *testing.T, svg []byte) []svgText {
+	t.Helper()
+	var out []svgText
+	for _, m := range svgTextRE.FindAllSubmatch(svg, -1) {
+		x, err := strconv.ParseFloat(string(m[1]), 64)
+		require.NoError(t, err)
+		y, err := strconv.ParseFloat(string(m[2]), 64)
+		require.NoError(t, err)
+		s := strings.NewReplacer("&#34;", `"`, "&#39;", "'", "&amp;", "&", "&lt;", "<", "&gt;", ">").Replace(string(m[4]))
+		out = append(out, svgText{X: x, Y: -y, Style: string(m[3]), Text: s})
+	}
+	return out
+}
+
+// findText returns the first text element that is s.
+func findText(t *testing.T, texts []svgText, s string) svgText {
+	t.Helper()
+	return findTextFunc(t, texts, s, func(tx string) bool { return tx == s })
+}
+
+// findTextPrefix returns the first text element that begins with s.
+func findTextPrefix(t *testing.T, texts []svgText, s string) svgText {
+	t.Helper()
+	return findTextFunc(t, texts, s, func(tx string) bool { return strings.HasPrefix(tx, s) })
+}
+
+func findTextFunc(t *testing.T, texts []svgText, s string, match func(string) bool) svgText {
+	t.Helper()
+	for _, tx := range texts {
+		if match(tx.Text) {
+			return tx
+		}
+	}
+	t.Fatalf("no text %q in %q", s, textsOf(texts))
+	return svgText{}
+}
+
+func textsOf(texts []svgText) []string {
+	var out []string
+	for _, tx := range texts {
+		out = append(out, tx.Text)
+	}
+	return out
+}
+
+func mustSVG(t *testing.T, opt Options, plots ...*plot.Plot) []byte {
+	t.Helper()
+	b, err := SVG(plots, opt)
+	require.NoError(t, err)
+	return b
+}
+
+// allCharts builds one chart of each kind from testResult, with options
+// opt.
+func allCharts(t *testing.T, opt Options) []*plot.Plot {
+	t.Helper()
+	res := testResult(365)
+	trend, err := Trend(res, testPolls(365), opt)
+	require.NoError(t, err)
+	houses, err := Houses(res, opt)
+	require.NoError(t, err)
+	fan, err := Fan([]Scenario{
+		{Name: "none", Series: res.Approve.Series},
+		{Name: "shifted", Series: shift(res.Approve.Series, -8)},
+		{Name: "bounds", Series: shift(res.Approve.Series, 3), Bounds: true},
+	}, opt)
+	require.NoError(t, err)
+	return []*plot.Plot{trend, fan, houses}
+}
+
+// TestErrors: every failure path of the chart functions and the
+// renderers gives the documented sentinel and no plot.
 func TestErrors(t *testing.T) {
 	good := testResult(10)
 	nanMean := testResult(10)
@@ -119,7 +158,23 @@ func TestErrors(t *testing.T) {
 	reversed.Approve.Series[2].Lower, reversed.Approve.Series[2].Upper = 5, 4
 	partBand := testResult(10)
 	partBand.Approve.Series[4].PollUpper = math.Inf(1)
-	badShare := testResult(10) // has no undecided estimate
+	badShare := testResult(10) // has no disapprove or undecided estimate
+	sc := []Scenario{{Name: "a", Series: good.Approve.Series}, {Name: "set", Series: good.Approve.Series, Bounds: true}}
+	house := func(h aggregate.HouseEffect) []HouseSet {
+		return []HouseSet{{Name: "m", Houses: []aggregate.HouseEffect{h}}}
+	}
+
+	badOptions := map[string]Options{
+		"unknown legend placement": {Legend: "middle"},
+		"negative MaxHouses":       {MaxHouses: -1},
+		"negative DPI":             {DPI: -72},
+		"negative width":           {Width: -vg.Centimeter},
+		"width too small":          {Width: MinWidth - 1},
+		"NaN width":                {Width: vg.Length(math.NaN())},
+		"infinite width":           {Width: vg.Length(math.Inf(1))},
+		"height too small":         {Height: vg.Centimeter},
+		"infinite height":          {Height: vg.Length(math.Inf(1))},
+	}
 
 	tests := []struct {
 		name string
@@ -140,231 +195,164 @@ func TestErrors(t *testing.T) {
 		{"reversed interval", func() (*plot.Plot, error) { return Trend(reversed, nil, Options{}) }, ErrBadValue},
 		{"partial poll band", func() (*plot.Plot, error) { return Trend(partBand, nil, Options{}) }, ErrBadValue},
 		{"share not estimated", func() (*plot.Plot, error) { return Trend(badShare, nil, Options{Share: aggregate.Undecided}) }, ErrShare},
-		{"houses of a share not estimated", func() (*plot.Plot, error) { return Houses(badShare, Options{Share: aggregate.Disapprove}) }, ErrShare},
 		{"NaN mark", func() (*plot.Plot, error) {
 			return Trend(good, nil, Options{Marks: []Mark{{Date: day0, Value: math.NaN()}}})
 		}, ErrBadValue},
+		{"houses of a share not estimated", func() (*plot.Plot, error) { return Houses(badShare, Options{Share: aggregate.Disapprove}) }, ErrShare},
 		{"no houses", func() (*plot.Plot, error) {
 			return Houses(&aggregate.Result{Approve: &aggregate.ShareResult{}}, Options{})
 		}, ErrNoData},
 		{"nil houses result", func() (*plot.Plot, error) { return Houses(nil, Options{}) }, ErrNoData},
+		{"no house sets", func() (*plot.Plot, error) { return HouseEffects(nil, Options{}) }, ErrNoData},
 		{"NaN house", func() (*plot.Plot, error) {
-			return HouseEffects([]HouseSet{{Houses: []aggregate.HouseEffect{{Pollster: "x", Value: math.NaN()}}}}, Options{})
+			return HouseEffects(house(aggregate.HouseEffect{Pollster: "x", Value: math.NaN()}), Options{})
 		}, ErrBadValue},
-		{"no scenarios", func() (*plot.Plot, error) { return Fan(nil, 0.95, Options{}) }, ErrNoData},
-		{"empty scenario", func() (*plot.Plot, error) { return Fan([]Scenario{{Name: "a"}}, 0.95, Options{}) }, ErrNoData},
+		{"infinite SE", func() (*plot.Plot, error) {
+			return HouseEffects(house(aggregate.HouseEffect{Pollster: "x", SE: math.Inf(1)}), Options{})
+		}, ErrBadValue},
+		{"negative SE", func() (*plot.Plot, error) {
+			return HouseEffects(house(aggregate.HouseEffect{Pollster: "x", SE: -1}), Options{})
+		}, ErrBadValue},
+		{"no scenarios", func() (*plot.Plot, error) { return Fan(nil, Options{}) }, ErrNoData},
+		{"empty scenario", func() (*plot.Plot, error) { return Fan([]Scenario{{Name: "a"}}, Options{}) }, ErrNoData},
+		{"scenario outside the window", func() (*plot.Plot, error) { return Fan(sc, Options{To: day0.AddDate(-1, 0, 0)}) }, ErrNoData},
 		{"NaN scenario", func() (*plot.Plot, error) {
-			return Fan([]Scenario{{Name: "a", Series: nanMean.Approve.Series}}, 0.95, Options{})
+			return Fan([]Scenario{{Name: "a", Series: nanMean.Approve.Series}}, Options{})
 		}, ErrBadValue},
-		{"unknown legend corner (trend)", func() (*plot.Plot, error) { return Trend(good, nil, Options{LegendCorner: "middle"}) }, ErrOption},
-		{"unknown legend corner (houses)", func() (*plot.Plot, error) { return Houses(good, Options{LegendCorner: "middle"}) }, ErrOption},
-		{"unknown legend corner (fan)", func() (*plot.Plot, error) {
-			return Fan([]Scenario{{Name: "a", Series: good.Approve.Series}}, 0.95, Options{LegendCorner: "middle"})
-		}, ErrOption},
+		{"NaN mark on a fan", func() (*plot.Plot, error) {
+			return Fan(sc, Options{Marks: []Mark{{Date: day0, Value: math.Inf(-1)}}})
+		}, ErrBadValue},
+		{"highlight no scenario", func() (*plot.Plot, error) { return Fan(sc, Options{Highlight: "b"}) }, ErrOption},
+		{"highlight bounds", func() (*plot.Plot, error) { return Fan(sc, Options{Highlight: "set"}) }, ErrOption},
+	}
+	for name, o := range badOptions {
+		tests = append(tests,
+			struct {
+				name string
+				run  func() (*plot.Plot, error)
+				want error
+			}{"trend: " + name, func() (*plot.Plot, error) { return Trend(good, nil, o) }, ErrOption},
+			struct {
+				name string
+				run  func() (*plot.Plot, error)
+				want error
+			}{"houses: " + name, func() (*plot.Plot, error) { return Houses(good, o) }, ErrOption},
+			struct {
+				name string
+				run  func() (*plot.Plot, error)
+				want error
+			}{"fan: " + name, func() (*plot.Plot, error) { return Fan(sc, o) }, ErrOption},
+		)
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p, err := tt.run()
 			require.Error(t, err)
-			assert.True(t, errors.Is(err, tt.want), "got %v", err)
+			assert.ErrorIs(t, err, tt.want)
 			assert.Nil(t, p)
 		})
 	}
 
-	_, err := PNG(0, 0)
-	assert.ErrorIs(t, err, ErrNoData)
-	_, err = SVG(0, 0, nil)
-	assert.ErrorIs(t, err, ErrNoData)
 	p, err := Trend(good, nil, Options{})
 	require.NoError(t, err)
-	assert.ErrorIs(t, Write(&bytes.Buffer{}, "gif", 0, 0, p), ErrOption)
-}
-
-// TestDegenerate covers inputs that are unusual but drawable: one day, a
-// band without width, no poll band, polls with unpublished shares,
-// identical values, many pollsters.
-func TestDegenerate(t *testing.T) {
-	one := testResult(1)
-	noBand := testResult(30)
-	for i := range noBand.Approve.Series {
-		noBand.Approve.Series[i].PollLower, noBand.Approve.Series[i].PollUpper = math.NaN(), math.NaN()
+	renderers := map[string]func([]*plot.Plot, Options) error{
+		"PNG":   func(ps []*plot.Plot, o Options) error { _, err := PNG(ps, o); return err },
+		"SVG":   func(ps []*plot.Plot, o Options) error { _, err := SVG(ps, o); return err },
+		"Image": func(ps []*plot.Plot, o Options) error { _, err := Image(ps, o); return err },
+		"Write": func(ps []*plot.Plot, o Options) error { return Write(&bytes.Buffer{}, FormatPNG, ps, o) },
 	}
-	flat := testResult(30)
-	for i := range flat.Approve.Series {
-		flat.Approve.Series[i] = aggregate.Point{Date: flat.Approve.Series[i].Date, Mean: 50, Lower: 50, Upper: 50}
-	}
-	var many []poll.Poll
-	var houses []aggregate.HouseEffect
-	for i := range 120 {
-		name := string(rune('A'+i%26)) + string(rune('a'+i/26))
-		many = append(many, poll.Poll{Pollster: name, Start: day0, End: day0, Approve: 40 + float64(i%20)})
-		houses = append(houses, aggregate.HouseEffect{Pollster: name, Value: float64(i%7) - 3, SE: math.NaN(), Polls: i})
-	}
-	unpublished := []poll.Poll{{Pollster: "X", Start: day0, End: day0, Approve: math.NaN()}}
-
-	for name, run := range map[string]func() (*plot.Plot, error){
-		"one day":      func() (*plot.Plot, error) { return Trend(one, testPolls(1), Options{}) },
-		"no poll band": func() (*plot.Plot, error) { return Trend(noBand, nil, Options{}) },
-		"flat":         func() (*plot.Plot, error) { return Trend(flat, nil, Options{Filtered: false}) },
-		"many houses":  func() (*plot.Plot, error) { return Trend(noBand, many, Options{}) },
-		"unpublished":  func() (*plot.Plot, error) { return Trend(noBand, unpublished, Options{}) },
-		"house table": func() (*plot.Plot, error) {
-			return Houses(&aggregate.Result{Approve: &aggregate.ShareResult{Houses: houses}}, Options{})
-		},
-		"one house": func() (*plot.Plot, error) {
-			return Houses(&aggregate.Result{Approve: &aggregate.ShareResult{Houses: houses[:1]}}, Options{})
-		},
-		"flat scenario": func() (*plot.Plot, error) {
-			return Fan([]Scenario{{Name: "flat", Series: flat.Approve.Series}}, 0, Options{})
-		},
-		"one-day fan": func() (*plot.Plot, error) {
-			return Fan([]Scenario{{Name: "one", Series: one.Approve.Series}}, 0, Options{})
-		},
-	} {
+	for name, render := range renderers {
 		t.Run(name, func(t *testing.T) {
-			p, err := run()
-			require.NoError(t, err)
-			b, err := PNG(0, 0, p)
-			require.NoError(t, err)
-			require.NotEmpty(t, b)
+			assert.ErrorIs(t, render(nil, Options{}), ErrNoData)
+			assert.ErrorIs(t, render([]*plot.Plot{p, nil}, Options{}), ErrNoData)
+			for oname, o := range badOptions {
+				assert.ErrorIs(t, render([]*plot.Plot{p}, o), ErrOption, oname)
+			}
+			if name != "SVG" { // a raster of 2 m × 2 m at 600 dpi would take 8 GB
+				assert.ErrorIs(t, render([]*plot.Plot{p}, Options{Width: 200 * vg.Centimeter, Height: 200 * vg.Centimeter, DPI: 600}), ErrOption)
+			}
 		})
 	}
+	assert.ErrorIs(t, Write(&bytes.Buffer{}, "gif", []*plot.Plot{p}, Options{}), ErrOption)
 }
 
-func TestHouseRowsAndLegend(t *testing.T) {
-	res := testResult(10)
-	ours := HouseSet{Name: "candor", Houses: res.Approve.Houses, Level: 0.95}
-	theirs := HouseSet{Name: "538", Houses: []aggregate.HouseEffect{{Pollster: "ФОМ", Value: -2}, {Pollster: "Only538", Value: 3, Polls: 99}}}
-	p, err := HouseEffects([]HouseSet{ours, theirs}, Options{MaxHouses: 3})
-	require.NoError(t, err)
-	b, err := SVG(0, 0, p)
-	require.NoError(t, err)
-	s := string(b)
-	// MaxHouses 3 keeps the first set's three houses; 538's extra house
-	// ranks after them and is cut.
-	assert.NotContains(t, s, "Only538")
-	for _, n := range []string{"Левада-Центр", "ФОМ", "VTsIOM", "candor (95% interval)", "538"} {
-		assert.Contains(t, s, n)
+// TestDeterministic: the same input gives the same bytes, PNG and SVG.
+func TestDeterministic(t *testing.T) {
+	render := func(format string) []byte {
+		var b bytes.Buffer
+		require.NoError(t, Write(&b, format, allCharts(t, Options{Credit: "c"}), Options{}))
+		return b.Bytes()
 	}
-}
-
-func TestCalendarTicks(t *testing.T) {
-	tests := []struct {
-		from, to time.Time
-		first    string
-		n        int
-	}{
-		{time.Date(1999, 8, 15, 0, 0, 0, 0, time.UTC), time.Date(2024, 8, 1, 0, 0, 0, 0, time.UTC), "2000", 5},
-		{time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2022, 12, 31, 0, 0, 0, 0, time.UTC), "Jan 2022", 4},
-		{time.Date(2022, 3, 3, 0, 0, 0, 0, time.UTC), time.Date(2022, 3, 20, 0, 0, 0, 0, time.UTC), "7 Mar 2022", 2},
-	}
-	for _, tt := range tests {
-		ticks := calendarTicks{}.Ticks(unix(tt.from), unix(tt.to))
-		var labels []string
-		for _, tk := range ticks {
-			if tk.Label != "" {
-				labels = append(labels, tk.Label)
-			}
-		}
-		require.NotEmpty(t, labels)
-		assert.Equal(t, tt.first, labels[0])
-		assert.Len(t, labels, tt.n)
-		assert.LessOrEqual(t, len(labels), maxMajor)
-	}
-}
-
-func BenchmarkTrendPNG(b *testing.B) {
-	res := testResult(1500)
-	polls := testPolls(1500)
-	b.ReportAllocs()
-	for b.Loop() {
-		p, err := Trend(res, polls, Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := PNG(0, 0, p); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func TestValueTicks(t *testing.T) {
-	tests := []struct {
-		min, max float64
-		want     []string
-	}{
-		{31, 89, []string{"40", "50", "60", "70", "80"}},
-		{60, 90, []string{"60", "65", "70", "75", "80", "85", "90"}},
-		{-7.9, 0.7, []string{"-6", "-4", "-2", "0"}},
-		{0.1, 0.35, []string{"0.10", "0.15", "0.20", "0.25", "0.30", "0.35"}},
-	}
-	for _, tt := range tests {
-		var labels []string
-		for _, tk := range (valueTicks{}).Ticks(tt.min, tt.max) {
-			if tk.Label != "" {
-				labels = append(labels, tk.Label)
-			}
-		}
-		assert.Equal(t, tt.want, labels, "range %g–%g", tt.min, tt.max)
-	}
-}
-
-// TestExtremeValues: finite but absurd values (a range whose width
-// overflows float64, values too large to step through) must give a chart
-// or an error promptly. gonum's own tick labelling does not return for
-// such ranges, so valueTicks must never hand them to it (found by
-// FuzzCharts).
-func TestExtremeValues(t *testing.T) {
-	for _, v := range [][4]float64{ // mean, sd, lower, upper
-		{1e308, 1e308, -1e308, 1e308},
-		{math.MaxFloat64, 0, -math.MaxFloat64, math.MaxFloat64},
-		{1e15, 1e15, 1e15, 1e15 + 1e-3},
-		{5e-324, 0, 0, 1e-320},
-	} {
-		res := &aggregate.Result{Model: "x", Level: 0.95, Approve: &aggregate.ShareResult{}}
-		a := res.Approve
-		for i := range 20 {
-			a.Series = append(a.Series, aggregate.Point{Date: day0.AddDate(0, 0, i), Mean: v[0], SD: v[1],
-				Lower: v[2], Upper: v[3], PollLower: math.NaN(), PollUpper: math.NaN()})
-			a.Houses = append(a.Houses, aggregate.HouseEffect{Pollster: string(rune('a' + i)), Value: v[0], SE: v[1]})
-		}
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			for _, build := range []func() (*plot.Plot, error){
-				func() (*plot.Plot, error) { return Trend(res, nil, Options{}) },
-				func() (*plot.Plot, error) { return Houses(res, Options{}) },
-				func() (*plot.Plot, error) { return Fan([]Scenario{{Name: "s", Series: a.Series}}, 0.95, Options{}) },
-			} {
-				if p, err := build(); err == nil {
-					_, _ = SVG(0, 0, p) // an error is fine; returning is what matters
-				}
-			}
-		}()
-		select {
-		case <-done:
-		case <-time.After(30 * time.Second):
-			t.Fatalf("charts of %v did not return", v)
-		}
+	for _, f := range []string{FormatPNG, FormatSVG} {
+		assert.True(t, bytes.Equal(render(f), render(f)), f)
 	}
 }
 
 // TestConcurrent backs the package doc's claim that the chart functions
-// may be called from several goroutines (run with -race).
+// and renderers may be called from several goroutines (run with -race):
+// each goroutine's image equals the one drawn alone.
 func TestConcurrent(t *testing.T) {
-	res := testResult(100)
-	polls := testPolls(100)
-	errs := make(chan error, 8)
-	for range 8 {
+	res, polls := testResult(100), testPolls(100)
+	draw := func() ([]byte, error) {
+		p, err := Trend(res, polls, Options{Credit: "c"})
+		if err != nil {
+			return nil, err
+		}
+		h, err := Houses(res, Options{})
+		if err != nil {
+			return nil, err
+		}
+		return PNG([]*plot.Plot{p, h}, Options{DPI: 72})
+	}
+	want, err := draw()
+	require.NoError(t, err)
+	type out struct {
+		b   []byte
+		err error
+	}
+	results := make(chan out, 4)
+	for range 4 {
 		go func() {
-			p, err := Trend(res, polls, Options{})
-			if err == nil {
-				_, err = PNG(0, 0, p)
-			}
-			errs <- err
+			b, err := draw()
+			results <- out{b, err}
 		}()
 	}
-	for range 8 {
-		require.NoError(t, <-errs)
+	for range 4 {
+		o := <-results
+		require.NoError(t, o.err)
+		assert.True(t, bytes.Equal(want, o.b))
+	}
+}
+
+// TestSansSerif: every text of every chart is in Liberation Sans, chosen
+// per plot: the process-wide default (a serif) is left as it was, and
+// Cyrillic names come through.
+func TestSansSerif(t *testing.T) {
+	before := plot.DefaultFont
+	svg := mustSVG(t, Options{}, allCharts(t, Options{Credit: "Данные: Левада-Центр", Marks: []Mark{{Date: day0, Value: 70, Label: "выборы"}}})...)
+	texts := svgTexts(t, svg)
+	require.Greater(t, len(texts), 30)
+	for _, tx := range texts {
+		assert.Contains(t, tx.Style, "font-family:Liberation Sans;", "%q", tx.Text)
+	}
+	assert.NotContains(t, string(svg), "Serif")
+	assert.Equal(t, before, plot.DefaultFont)
+	for _, s := range []string{"Левада-Центр (30)", "ФОМ (50)", "polls: Левада-Центр (18)", "Данные: Левада-Центр", "выборы"} {
+		findText(t, texts, s)
+	}
+}
+
+// TestPlainLanguage: the legends say what is drawn in words a newcomer
+// knows, never in model jargon.
+func TestPlainLanguage(t *testing.T) {
+	texts := textsOf(svgTexts(t, mustSVG(t, Options{}, allCharts(t, Options{})...)))
+	all := strings.Join(texts, "\n")
+	for _, jargon := range []string{"latent", "smoothed", "filtered", "estimate"} {
+		assert.NotContains(t, strings.ToLower(all), jargon)
+	}
+	for _, want := range []string{"trend", "95% interval of the trend", "95% range for a new poll",
+		"polls: Левада-Центр (18)", "polls: ФОМ (18)", "polls: VTsIOM (17)", "95% interval of the trend, none",
+		"statespace (bars: 95% intervals)"} {
+		assert.Contains(t, texts, want)
 	}
 }

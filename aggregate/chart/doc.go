@@ -1,66 +1,94 @@
-// Package chart draws candor's results with gonum/plot: a trend with its
-// interval and the polls, a house-effect dot plot, and a fan of
-// fear-of-response scenarios.
+// Package chart draws candor's results with gonum/plot, as charts a
+// reader can take in without the code.
 //
-// It lives apart from package aggregate so that importing the models
-// never pulls in gonum/plot, its fonts and its image encoders.
+// You have a Result and the polls it was fitted to: draw the trend with
+// [Trend], the house effects with [Houses] (or several sets side by side
+// with [HouseEffects]), the fear-of-response scenarios with [Fan]; then
+// render one chart, or several stacked, with [PNG], [SVG], [Write] or
+// [Image]:
 //
-// # Charts
+//	opt := chart.Options{Credit: "Data: Levada Center; analysis: candor"}
+//	trend, err := chart.Trend(res, polls, opt)
+//	…
+//	houses, err := chart.Houses(res, opt)
+//	…
+//	png, err := chart.PNG([]*plot.Plot{trend, houses}, opt)
 //
-// [Trend] draws one model's estimate over time from an
-// [aggregate.Result] and the polls it was fitted to:
+// Every function takes its [Options] last, and one Options value serves
+// the charts and the renderer: its zero value gives the documented
+// defaults (20 cm wide, 11 cm per chart, 110 dpi, legend above the
+// data). The chart functions return a *plot.Plot that can be customised
+// further (titles, axis ranges, extra plotters) before rendering.
 //
-//   - the trend line (Result.Series, or Result.Filtered with
-//     Options.Filtered: the causal estimate, using only polls published up
-//     to each day);
-//   - the interval for the latent level, Point.Lower–Point.Upper, as a
-//     grey band: where the true consensus average is, at Result.Level;
-//   - the band for a new poll, Point.PollLower–Point.PollUpper, as dashed
-//     lines: where a new poll from an average house is expected to fall.
-//     It is wider than the latent interval because it adds a poll's
+// The package lives apart from package aggregate so that importing the
+// models never pulls in gonum/plot, its fonts and its image encoders.
+//
+// # What the charts show
+//
+// [Trend] draws one model's estimate of a share over time:
+//
+//   - the trend (Result.Series, or Result.Filtered with Options.Filtered:
+//     the estimate as it was known on each day, from the polls published
+//     up to then);
+//   - the interval of the trend, Point.Lower–Point.Upper, as a grey band:
+//     where the true level is, at Result.Level;
+//   - the range for a new poll, Point.PollLower–Point.PollUpper, as dashed
+//     lines: where a new poll from an average pollster is expected to
+//     fall. It is wider than the interval because it adds a poll's own
 //     sampling and non-sampling error; the two answer different questions
 //     and are labelled apart;
 //   - the polls at their fieldwork midpoints, coloured by pollster (the
 //     Options.MaxHouses most frequent ones; the rest grey).
 //
 // [Houses] and [HouseEffects] draw house effects as dots with error bars
-// of ±z·SE, z = Φ⁻¹((1 + level)/2); several sets (e.g. candor's estimate
-// and FiveThirtyEight's published adjustment) can share one chart.
+// of ±z·SE, z = Φ⁻¹((1 + level)/2), one row per pollster, labelled with
+// its number of polls.
 //
-// [Fan] overlays scenarios ([Scenario]: a name and a series) as
-// translucent bands, e.g. approval under no correction, under a
-// falsification gap, under differential nonresponse at several ratios k,
-// and Manski's worst-case bounds.
+// [Fan] draws scenarios ([Scenario]) as lines, e.g. approval as published,
+// under a falsification gap and under differential nonresponse, with the
+// interval of one of them shaded, and partially identified sets (Manski
+// bounds) as dashed edges; its doc says why one band and not one per
+// scenario.
 //
-// Every chart function returns a *plot.Plot that can be customised
-// further (titles, axis ranges, extra plotters) before rendering. Options
-// holds the common settings; its zero value gives the defaults.
+// # Reading without the code
 //
-// # Output
+// Legends say what is drawn in plain words: "trend", "95% interval of
+// the trend", "95% range for a new poll", "polls: Levada (301)", with the
+// level taken from the result. Under each chart, small and left-aligned,
+// a footer gives the date of the last poll drawn ("last poll: 31 August
+// 2024") and Options.Credit, the source.
 //
-// [PNG], [SVG] and [Write] render one or more plots, stacked vertically
-// with aligned data areas, to bytes or an io.Writer; [Image] returns an
-// image.Image (for notebooks: gonbui.DisplayPNG or DisplayImage). PNG is
-// rendered at [DPI] dots per inch; SVG keeps text as text.
+// # Layout
 //
-// # Readable defaults
+// The legend goes, by default, between the title and the data area, in
+// rows as wide as the data: it never covers data and never changes the
+// axis limits (Options.Legend can put it inside the data area instead:
+// in a corner, or in the corner that hides the fewest points). A house
+// chart labels its rows inside the data area, so long pollster names
+// take no room from the charts stacked with it; rendered with the
+// default height, it grows with its rows. A stack of charts shares the
+// left and right edges of the data areas, so that dates line up.
 //
 // Dates run along the x axis with ticks on calendar boundaries (years,
-// quarters, months, Mondays), chosen for the span shown. Pollster names
-// in Cyrillic render with gonum/plot's default Liberation fonts. Colours
-// come from the Okabe–Ito colour-blind-safe palette. The legend is placed,
-// when the chart is drawn, in the corner of the data area that hides the
-// fewest points, on a translucent white backdrop.
+// quarters, months, Mondays, days) chosen for the span and the width,
+// naming the year only where it changes; values get round ticks. All
+// text is Liberation Sans, which gonum/plot embeds (Cyrillic included),
+// set on each chart: plot.DefaultFont and every other process-wide
+// setting are left alone. Colours come from the Okabe–Ito
+// colour-blind-safe palette.
 //
 // # Errors
 //
 // Nothing is drawn from values that cannot be drawn: a NaN or infinite
 // estimate, a reversed interval, or a poll band present on some days only
 // gives an error wrapping [ErrBadValue] naming the date; a nil result, an
-// empty series or an empty window gives [ErrNoData]; an unknown
-// Options.LegendCorner or output format gives [ErrOption]. Polls whose charted
-// share was not published (NaN) have no point to draw and are skipped.
-// Chart functions are safe for concurrent use; a *plot.Plot is not.
+// empty series, an empty window or no plots gives [ErrNoData]; a share
+// the result lacks gives [ErrShare]; an unknown legend placement,
+// scenario to highlight or output format, and a size that cannot be
+// drawn give [ErrOption]. Polls whose charted share was not published
+// (NaN) have no point to draw and are skipped. The chart functions and
+// renderers hold no package-level state and are safe for concurrent
+// use; a *plot.Plot is not.
 //
 // # References
 //

@@ -6,8 +6,11 @@ import (
 	"image/png"
 	"log"
 	"math"
+	"os"
+	"path/filepath"
 	"time"
 
+	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 
 	"github.com/candorpoll/candor/aggregate"
@@ -15,16 +18,18 @@ import (
 	"github.com/candorpoll/candor/poll"
 )
 
-// A trend with its interval and polls, and the house effects, rendered
-// as one PNG. In real use the result comes from a model's Fit.
-func Example() {
-	day := func(i int) time.Time { return time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i) }
+// day returns the i-th day of 2024.
+func day(i int) time.Time { return time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i) }
+
+// exampleFit stands for a model's Fit: a result over 90 days with an
+// interval, a range for a new poll and two house effects, and the polls
+// it was fitted to.
+func exampleFit() (*aggregate.Result, []poll.Poll) {
 	approve := &aggregate.ShareResult{Share: aggregate.Approve,
 		Houses: []aggregate.HouseEffect{
 			{Pollster: "Левада-Центр", Value: 0.8, SE: 0.5, Polls: 3},
 			{Pollster: "ФОМ", Value: -0.8, SE: 0.5, Polls: 3},
 		}}
-	res := &aggregate.Result{Model: "statespace", Level: 0.95, Approve: approve}
 	var polls []poll.Poll
 	for i := range 90 {
 		m := 80 + float64(i)/30
@@ -35,16 +40,27 @@ func Example() {
 			polls = append(polls, poll.Poll{Pollster: house, Start: day(i), End: day(i + 6), Approve: m + 1})
 		}
 	}
+	return &aggregate.Result{Model: "statespace", Level: 0.95, Approve: approve}, polls
+}
 
-	trend, err := chart.Trend(res, polls, chart.Options{Title: "Одобрение (approval)"})
+// You have a Result and its polls: draw the trend and the house
+// effects, and render them as one PNG. One Options value serves the
+// charts and the renderer.
+func Example() {
+	res, polls := exampleFit()
+	opt := chart.Options{Credit: "Data: Levada Center, FOM; analysis: candor"}
+
+	trendOpt := opt
+	trendOpt.Title = "Одобрение (approval)"
+	trend, err := chart.Trend(res, polls, trendOpt)
 	if err != nil {
 		log.Fatal(err)
 	}
-	houses, err := chart.Houses(res, chart.Options{})
+	houses, err := chart.Houses(res, opt)
 	if err != nil {
 		log.Fatal(err)
 	}
-	b, err := chart.PNG(0, 0, trend, houses) // default size: 20 cm wide, 11 cm per plot
+	b, err := chart.PNG([]*plot.Plot{trend, houses}, opt) // 20 cm wide, 11 cm per chart, 110 dpi
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -57,10 +73,34 @@ func Example() {
 	// PNG 866×953 pixels
 }
 
-// Scenarios overlaid as a fan: each a translucent band around its line,
-// a partially identified set (Bounds) as a band with dashed edges.
+// A trend says what it draws in words: the legend and the footer.
+func ExampleTrend() {
+	res, polls := exampleFit()
+	trend, err := chart.Trend(res, polls, chart.Options{Credit: "Data: Levada Center, FOM"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	svg, err := chart.SVG([]*plot.Plot{trend}, chart.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, s := range []string{"trend", "95% interval of the trend", "95% range for a new poll",
+		"polls: Левада-Центр (3)", "polls: ФОМ (3)", "last poll: 22 March 2024  ·  Data: Levada Center, FOM"} {
+		fmt.Println(bytes.Contains(svg, []byte(">"+s+"<")), s)
+	}
+	// Output:
+	// true trend
+	// true 95% interval of the trend
+	// true 95% range for a new poll
+	// true polls: Левада-Центр (3)
+	// true polls: ФОМ (3)
+	// true last poll: 22 March 2024  ·  Data: Levada Center, FOM
+}
+
+// Scenarios on one chart: each a line, the first one's interval shaded
+// (or the one Options.Highlight names), a partially identified set
+// (Bounds) as two dashed edges.
 func ExampleFan() {
-	day := func(i int) time.Time { return time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i) }
 	series := func(level, halfWidth float64) []aggregate.Point {
 		var pts []aggregate.Point
 		for i := range 60 {
@@ -70,24 +110,45 @@ func ExampleFan() {
 	}
 	fan, err := chart.Fan([]chart.Scenario{
 		{Name: "as published", Series: series(80, 2)},
-		{Name: "falsification gap", Series: series(74, 4)},
+		{Name: "falsification gap", Series: series(74, 4), Level: 0.9},
 		{Name: "Manski bounds", Series: series(81, 4), Bounds: true},
-	}, 0.95, chart.Options{Title: "Scenarios"})
+	}, chart.Options{Title: "Scenarios", Highlight: "falsification gap"})
 	if err != nil {
 		log.Fatal(err)
 	}
-	svg, err := chart.SVG(0, 0, fan)
+	svg, err := chart.SVG([]*plot.Plot{fan}, chart.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}
-	for _, name := range []string{"as published", "falsification gap", "Manski bounds", "95% intervals"} {
-		fmt.Println(name, bytes.Contains(svg, []byte(name)))
+	for _, s := range []string{"as published", "falsification gap", "Manski bounds", "90% interval of the trend, falsification gap"} {
+		fmt.Println(bytes.Contains(svg, []byte(">"+s+"<")), s)
 	}
 	// Output:
-	// as published true
-	// falsification gap true
-	// Manski bounds true
-	// 95% intervals true
+	// true as published
+	// true falsification gap
+	// true Manski bounds
+	// true 90% interval of the trend, falsification gap
+}
+
+// The house effects of a result: one row per pollster, labelled with
+// its number of polls.
+func ExampleHouses() {
+	res, _ := exampleFit()
+	p, err := chart.Houses(res, chart.Options{Title: "House effects"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	svg, err := chart.SVG([]*plot.Plot{p}, chart.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, s := range []string{"Левада-Центр (3)", "ФОМ (3)", "statespace (bars: 95% intervals)"} {
+		fmt.Println(bytes.Contains(svg, []byte(">"+s+"<")), s)
+	}
+	// Output:
+	// true Левада-Центр (3)
+	// true ФОМ (3)
+	// true statespace (bars: 95% intervals)
 }
 
 // Two sets of house effects on one chart: a model's, with error bars,
@@ -101,15 +162,98 @@ func ExampleHouseEffects() {
 		{Pollster: "ФОМ", Value: -3.5, SE: math.NaN()},
 		{Pollster: "ВЦИОМ", Value: -0.3, SE: math.NaN()},
 	}}
-	p, err := chart.HouseEffects([]chart.HouseSet{ours, theirs}, chart.Options{})
+	opt := chart.Options{Width: 12 * vg.Centimeter, Height: 6 * vg.Centimeter}
+	p, err := chart.HouseEffects([]chart.HouseSet{ours, theirs}, opt)
 	if err != nil {
 		log.Fatal(err)
 	}
-	img, err := chart.Image(12*vg.Centimeter, 6*vg.Centimeter, p)
+	img, err := chart.Image([]*plot.Plot{p}, opt)
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println(img.Bounds().Dx(), "×", img.Bounds().Dy(), "pixels")
 	// Output:
 	// 520 × 260 pixels
+}
+
+// Size and resolution: Width and DPI set the pixels of a PNG, Height
+// that of each chart of a stack.
+func ExamplePNG() {
+	res, polls := exampleFit()
+	opt := chart.Options{Width: 16 * vg.Centimeter, Height: 9 * vg.Centimeter, DPI: 200}
+	trend, err := chart.Trend(res, polls, opt)
+	if err != nil {
+		log.Fatal(err)
+	}
+	b, err := chart.PNG([]*plot.Plot{trend}, opt)
+	if err != nil {
+		log.Fatal(err)
+	}
+	cfg, err := png.DecodeConfig(bytes.NewReader(b))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%d×%d pixels\n", cfg.Width, cfg.Height)
+	// Output:
+	// 1260×709 pixels
+}
+
+// SVG keeps text as text: names can be searched and copied.
+func ExampleSVG() {
+	res, polls := exampleFit()
+	trend, err := chart.Trend(res, polls, chart.Options{Title: "Одобрение"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	svg, err := chart.SVG([]*plot.Plot{trend}, chart.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(bytes.HasPrefix(svg, []byte("<?xml")), bytes.Contains(svg, []byte(">Одобрение<")))
+	// Output:
+	// true true
+}
+
+// Write renders to any io.Writer, here a file, in the format asked for.
+func ExampleWrite() {
+	res, polls := exampleFit()
+	trend, err := chart.Trend(res, polls, chart.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	dir, err := os.MkdirTemp("", "chart")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	f, err := os.Create(filepath.Join(dir, "trend.svg"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := chart.Write(f, chart.FormatSVG, []*plot.Plot{trend}, chart.Options{}); err != nil {
+		log.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		log.Fatal(err)
+	}
+	err = chart.Write(f, "gif", []*plot.Plot{trend}, chart.Options{})
+	fmt.Println(err)
+	// Output:
+	// chart: invalid option: unsupported format "gif" (want "png" or "svg")
+}
+
+// Image gives an image.Image, e.g. for a notebook's image display.
+func ExampleImage() {
+	res, polls := exampleFit()
+	trend, err := chart.Trend(res, polls, chart.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	img, err := chart.Image([]*plot.Plot{trend}, chart.Options{DPI: 72})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(img.Bounds())
+	// Output:
+	// (0,0)-(567,312)
 }

@@ -4,8 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
-	"strings"
-	"unicode/utf8"
+	"time"
 
 	"gonum.org/v1/plot"
 	plotpalette "gonum.org/v1/plot/palette"
@@ -26,11 +25,9 @@ const CECCredit = "Data: Central Election Commission of the Russian Federation, 
 // defaults: a title naming the candidate, a logarithmic colour scale, no
 // credit line.
 type FingerprintOptions struct {
-	// Options: Title and YLabel apply (the x axis is always turnout); the
-	// rest is for time charts.
+	// Options: Title, YLabel, Credit (e.g. CECCredit) and the size apply
+	// (the x axis is always turnout); the rest is for time charts.
 	Options
-	// Credit is printed under the chart, e.g. CECCredit.
-	Credit string
 	// Linear colours the bins by their weight instead of log10(1 + weight).
 	Linear bool
 }
@@ -67,7 +64,7 @@ func Fingerprint(h *forensics.Histogram2D, opt FingerprintOptions) (*plot.Plot, 
 	if opt.Title == "" {
 		opt.Title = fmt.Sprintf("election fingerprint: turnout × %s's share", h.Candidate)
 	}
-	p, lp, err := opt.newPlot(opt.Title)
+	p, k, err := opt.frame(opt.Title)
 	if err != nil {
 		return nil, err
 	}
@@ -82,13 +79,9 @@ func Fingerprint(h *forensics.Histogram2D, opt FingerprintOptions) (*plot.Plot, 
 	}
 	en := message.NewPrinter(language.English)
 	p.X.Label.Text += en.Sprintf("\ncolour: %s in %g×%g-point bins, %s (largest bin %.0f; %d stations)", h.Weight, h.Width, h.Width, scale, h.Max(), h.Stations)
-	if opt.Credit != "" {
-		p.X.Label.Text += "\n" + wrap(opt.Credit, 62)
-	}
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 100, 0, 100
 	p.X.Tick.Marker = plot.ConstantTicks(percentTicks())
 	p.Y.Tick.Marker = plot.ConstantTicks(percentTicks())
-	sans(p)
 
 	hm := plotter.NewHeatMap(g, fingerprintPalette())
 	// Bins below the smallest positive value are empty: left unpainted
@@ -98,7 +91,8 @@ func Fingerprint(h *forensics.Histogram2D, opt FingerprintOptions) (*plot.Plot, 
 		hm.Max = hm.Min + 1 // one value everywhere: the darkest colour's neighbour
 	}
 	hm.Rasterized = true
-	p.Add(hm, lp)
+	p.Add(hm)
+	opt.finish(p, k, time.Time{}) // the credit line under the chart
 	return p, nil
 }
 
@@ -156,28 +150,6 @@ type colors []color.Color
 
 func (c colors) Colors() []color.Color { return c }
 
-// wrap breaks s at spaces into lines of at most width runes (a longer
-// word stays whole).
-func wrap(s string, width int) string {
-	var b strings.Builder
-	n := 0
-	for i, w := range strings.Fields(s) {
-		l := utf8.RuneCountInString(w)
-		if i > 0 {
-			if n+1+l > width {
-				b.WriteByte('\n')
-				n = 0
-			} else {
-				b.WriteByte(' ')
-				n++
-			}
-		}
-		b.WriteString(w)
-		n += l
-	}
-	return b.String()
-}
-
 // percentTicks labels 0–100 every 10 points, with unlabelled ticks every 5.
 func percentTicks() []plot.Tick {
 	var t []plot.Tick
@@ -189,15 +161,4 @@ func percentTicks() []plot.Tick {
 		t = append(t, plot.Tick{Value: float64(v), Label: label})
 	}
 	return t
-}
-
-// sans sets every text of p in the sans-serif variant of the default
-// typeface.
-func sans(p *plot.Plot) {
-	p.Title.TextStyle.Font.Variant = "Sans"
-	p.X.Label.TextStyle.Font.Variant = "Sans"
-	p.Y.Label.TextStyle.Font.Variant = "Sans"
-	p.X.Tick.Label.Font.Variant = "Sans"
-	p.Y.Tick.Label.Font.Variant = "Sans"
-	p.Legend.TextStyle.Font.Variant = "Sans"
 }

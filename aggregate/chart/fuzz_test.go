@@ -5,6 +5,8 @@ import (
 	"math"
 	"testing"
 
+	"gonum.org/v1/plot"
+
 	"github.com/candorpoll/candor/aggregate"
 	"github.com/candorpoll/candor/poll"
 )
@@ -46,29 +48,19 @@ func FuzzCharts(f *testing.F) {
 		a.Filtered = a.Series
 		// An error is a fine answer; a panic or a hang is not.
 		check := func(run func() error) { _ = run() }
-		check(func() error {
-			p, err := Trend(res, polls, Options{Marks: []Mark{{Date: day0, Value: next()}}})
+		render := func(p *plot.Plot, err error) error {
 			if err != nil {
 				return err
 			}
-			_, err = SVG(0, 0, p)
+			_, err = SVG([]*plot.Plot{p}, Options{})
 			return err
+		}
+		check(func() error {
+			return render(Trend(res, polls, Options{Marks: []Mark{{Date: day0, Value: next(), Label: "m"}}, Credit: "c"}))
 		})
+		check(func() error { return render(Houses(res, Options{Credit: "c"})) })
 		check(func() error {
-			p, err := Houses(res, Options{})
-			if err != nil {
-				return err
-			}
-			_, err = SVG(0, 0, p)
-			return err
-		})
-		check(func() error {
-			p, err := Fan([]Scenario{{Name: "a", Series: res.Approve.Series}, {Name: "b", Series: res.Approve.Series, Bounds: true}}, next(), Options{})
-			if err != nil {
-				return err
-			}
-			_, err = SVG(0, 0, p)
-			return err
+			return render(Fan([]Scenario{{Name: "a", Series: res.Approve.Series, Level: next()}, {Name: "b", Series: res.Approve.Series, Bounds: true}}, Options{}))
 		})
 	})
 }

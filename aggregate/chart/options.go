@@ -5,11 +5,10 @@ import (
 	"fmt"
 	"image/color"
 	"math"
-	"strings"
+	"strconv"
 	"time"
 
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
 
 	"github.com/candorpoll/candor/aggregate"
 )
@@ -17,7 +16,8 @@ import (
 // Sentinel errors, usable with errors.Is.
 var (
 	// ErrNoData: there is nothing to draw (nil result, empty series, no
-	// houses, no scenarios, or nothing left inside the From–To window).
+	// houses, no scenarios, no plots, or nothing left inside the From–To
+	// window).
 	ErrNoData = errors.New("chart: nothing to plot")
 	// ErrBadValue: a value that must be drawn is NaN or infinite, or an
 	// interval is reversed.
@@ -26,18 +26,60 @@ var (
 	// (Options.Share).
 	ErrShare = errors.New("chart: share not in the result")
 	// ErrOption: an option or argument names no choice the package knows
-	// (a legend corner, an output format).
+	// (a legend placement, a scenario to highlight, an output format), or
+	// a size cannot be drawn (negative, too small to be legible, or too
+	// large to hold in memory).
 	ErrOption = errors.New("chart: invalid option")
 )
 
-// Options configure a chart. The zero value gives the documented defaults,
-// so chart.Options{} is always valid.
+// Legend placements, the values of Options.Legend.
+const (
+	// LegendAbove draws the legend between the title and the data area,
+	// in rows as wide as the data area; the default.
+	LegendAbove = "above"
+	// LegendBest draws it inside the data area, in the corner that hides
+	// the fewest data points.
+	LegendBest = "best"
+	// LegendTopLeft and the other corners draw it inside the data area,
+	// in that corner.
+	LegendTopLeft     = "top-left"
+	LegendTopRight    = "top-right"
+	LegendBottomLeft  = "bottom-left"
+	LegendBottomRight = "bottom-right"
+	// LegendNone draws no legend.
+	LegendNone = "none"
+)
+
+// Default sizes. A chart is DefaultWidth wide and each chart of a stack
+// DefaultHeight high (a house-effect chart with many rows more: see
+// Options.Height): a size that reads well on screen and in a report.
+// PNG output has DefaultDPI dots per inch.
+const (
+	DefaultWidth  = 20 * vg.Centimeter
+	DefaultHeight = 11 * vg.Centimeter
+	DefaultDPI    = 110
+)
+
+// Limits on sizes: below the minimums the text no longer fits the
+// chart; above maxPixels a raster image would take gigabytes.
+const (
+	MinWidth  = 10 * vg.Centimeter
+	MinHeight = 4 * vg.Centimeter
+	maxPixels = 100_000_000
+)
+
+// Options configure a chart and its rendering. The zero value gives the
+// documented defaults, so chart.Options{} is always valid. Every function
+// of the package takes Options last; pass the same value (with its own
+// Title) to the chart functions and to the renderer, because the chart
+// lays out its legend and footer for Options.Width.
 type Options struct {
 	// Title is the plot title; "" gives a title derived from the result
-	// (e.g. "approve: statespace trend").
+	// (e.g. "approve: trend (statespace model)").
 	Title string
-	// YLabel labels the value axis; "" gives "percent" (for house effects:
-	// "points").
+	// YLabel labels the value axis; "" gives "percent" (for house
+	// effects, the horizontal axis: "points above (+) or below (−) the
+	// reference").
 	YLabel string
 	// Share is the share of the result drawn by Trend and Houses; the
 	// zero value is aggregate.Approve.
@@ -51,68 +93,41 @@ type Options struct {
 	// MaxHouses limits how many pollsters get their own colour and legend
 	// entry in trend charts (default 8; the rest are drawn grey as "other
 	// pollsters"), and how many rows a house-effect chart shows (default
-	// 30). Pollsters with the most polls come first.
+	// 30). Pollsters with the most polls come first. Negative is an
+	// error.
 	MaxHouses int
-	// NoPollBand hides the band for a new poll (Point.PollLower/PollUpper).
+	// NoPollBand hides the range for a new poll (Point.PollLower and
+	// PollUpper).
 	NoPollBand bool
-	// Colors overrides the colour of named pollsters or scenarios.
+	// Colors overrides the colour of named pollsters, house-effect sets or
+	// scenarios.
 	Colors map[string]color.Color
 	// Marks are labelled reference values drawn as points, e.g. an
 	// election result on its date.
 	Marks []Mark
-	// LegendCorner fixes the legend in a corner of the data area:
-	// "top-left", "top-right", "bottom-left" or "bottom-right". The default
-	// "" places it, at draw time, in the corner that hides the fewest data
-	// points; either way it gets a translucent white backdrop.
-	LegendCorner string
-}
+	// Highlight names the Fan scenario whose interval is shaded; "" shades
+	// the first scenario that has an interval. A name no scenario has is
+	// an error.
+	Highlight string
+	// Legend places the legend: LegendAbove (the default, also ""),
+	// LegendBest, a corner (LegendTopLeft, …) or LegendNone. No placement
+	// changes the axis limits.
+	Legend string
+	// Credit is the source line printed small under the chart, left-
+	// aligned, after the date of the last poll (Trend), e.g. "Data: Levada
+	// Center, VTsIOM, FOM; analysis: candor". "" prints none.
+	Credit string
 
-// newPlot returns a plot titled o.Title (defTitle when empty) with a grid,
-// and the legend placer that must be added after every data plotter.
-func (o Options) newPlot(defTitle string) (*plot.Plot, *legendPlacer, error) {
-	p := plot.New()
-	p.Title.Text = o.Title
-	if p.Title.Text == "" {
-		p.Title.Text = defTitle
-	}
-	p.Add(plotter.NewGrid())
-	lp, err := o.legend(p)
-	if err != nil {
-		return nil, nil, err
-	}
-	return p, lp, nil
-}
-
-// timePlot is newPlot for a chart over time: calendar ticks on the x axis,
-// values labelled o.YLabel ("percent" when empty) on the y axis.
-func (o Options) timePlot(defTitle string) (*plot.Plot, *legendPlacer, error) {
-	p, lp, err := o.newPlot(defTitle)
-	if err != nil {
-		return nil, nil, err
-	}
-	p.Y.Label.Text = o.YLabel
-	if p.Y.Label.Text == "" {
-		p.Y.Label.Text = "percent"
-	}
-	dateAxis(p)
-	p.Y.Tick.Marker = valueTicks{}
-	return p, lp, nil
-}
-
-// legend sets up p's legend placement and returns the plotter that must be
-// added last (after every data plotter) to apply it.
-func (o Options) legend(p *plot.Plot, data ...plotter.XYs) (*legendPlacer, error) {
-	lp := &legendPlacer{data: data}
-	switch o.LegendCorner {
-	case "":
-	case "top-left", "top-right", "bottom-left", "bottom-right":
-		lp.fixed = true
-		p.Legend.Top = strings.HasPrefix(o.LegendCorner, "top")
-		p.Legend.Left = strings.HasSuffix(o.LegendCorner, "left")
-	default:
-		return nil, fmt.Errorf("%w: unknown legend corner %q", ErrOption, o.LegendCorner)
-	}
-	return lp, nil
+	// Width is the width of the rendered image, and the width the chart
+	// lays out its legend and footer for; 0 means DefaultWidth.
+	Width vg.Length
+	// Height is the height of each chart in a rendered stack; 0 means
+	// DefaultHeight, or for a house-effect chart whatever more its rows
+	// need to stay legible.
+	Height vg.Length
+	// DPI is the resolution of PNG and Image output, in dots per inch; 0
+	// means DefaultDPI. SVG is resolution-independent.
+	DPI int
 }
 
 // Mark is a labelled reference value drawn on a time chart.
@@ -121,6 +136,55 @@ type Mark struct {
 	Value float64 // percent
 	Label string
 }
+
+// check reports an option that names nothing the package knows or a
+// size that cannot be drawn; Fan checks Highlight against its
+// scenarios.
+func (o Options) check() error {
+	switch o.Legend {
+	case "", LegendAbove, LegendBest, LegendNone, LegendTopLeft, LegendTopRight, LegendBottomLeft, LegendBottomRight:
+	default:
+		return fmt.Errorf("%w: unknown legend placement %q", ErrOption, o.Legend)
+	}
+	if o.MaxHouses < 0 {
+		return fmt.Errorf("%w: MaxHouses %d is negative", ErrOption, o.MaxHouses)
+	}
+	if o.DPI < 0 {
+		return fmt.Errorf("%w: DPI %d is negative", ErrOption, o.DPI)
+	}
+	for _, s := range []struct {
+		name       string
+		v, minimum vg.Length
+	}{{"width", o.Width, MinWidth}, {"height", o.Height, MinHeight}} {
+		if s.v != 0 && !(s.v >= s.minimum) { // also NaN
+			return fmt.Errorf("%w: %s %.1f cm is below the minimum %.0f cm", ErrOption, s.name, s.v/vg.Centimeter, s.minimum/vg.Centimeter)
+		}
+		if math.IsInf(float64(s.v), 0) {
+			return fmt.Errorf("%w: %s is infinite", ErrOption, s.name)
+		}
+	}
+	return nil
+}
+
+func (o Options) width() vg.Length {
+	if o.Width > 0 {
+		return o.Width
+	}
+	return DefaultWidth
+}
+
+func (o Options) dpi() int {
+	if o.DPI > 0 {
+		return o.DPI
+	}
+	return DefaultDPI
+}
+
+// dataWidth is the width the data area is expected to have: the image
+// width less room for the value axis and its labels. Legends and footers
+// are laid out for it when the chart is built, before the true width is
+// known.
+func (o Options) dataWidth() vg.Length { return o.width() - 2.5*vg.Centimeter }
 
 func (o Options) inWindow(t time.Time) bool {
 	return (o.From.IsZero() || !t.Before(o.From)) && (o.To.IsZero() || !t.After(o.To))
@@ -198,6 +262,17 @@ func (o Options) window(pts []aggregate.Point) []aggregate.Point {
 	return out
 }
 
-// unix is the x coordinate of a date: seconds since the Unix epoch, the
-// scale plot.TimeTicks expects.
-func unix(t time.Time) float64 { return float64(t.Unix()) }
+// levelOf returns the confidence level of a result's intervals; results
+// that leave it unset use 0.95, the level every model defaults to.
+func levelOf(l float64) float64 {
+	if l > 0 && l < 1 {
+		return l
+	}
+	return 0.95
+}
+
+// percent formats a confidence level for a legend: 0.95 → "95%",
+// 0.975 → "97.5%".
+func percent(level float64) string {
+	return strconv.FormatFloat(math.Round(1000*level)/10, 'f', -1, 64) + "%"
+}

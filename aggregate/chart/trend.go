@@ -3,6 +3,8 @@ package chart
 import (
 	"fmt"
 	"image/color"
+	"slices"
+	"time"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -13,18 +15,23 @@ import (
 	"github.com/candorpoll/candor/poll"
 )
 
-// Trend draws a model's estimate over time: the trend line, its interval
-// for the latent level (a shaded band), the band in which a new poll is
-// expected to fall (dashed lines, when the model reports it and
-// opt.NoPollBand is false), and the polls as points at their fieldwork
-// midpoints, coloured by pollster. Polls whose charted share was not
-// published (NaN) have no point to draw and are left out of the picture
-// only. polls may be nil.
+// Trend draws a model's estimate over time: the trend line; its interval
+// (a grey band: where the true level of the share is, at Result.Level);
+// the range in which a new poll from an average pollster is expected to
+// fall (dashed lines, when the model reports it and opt.NoPollBand is
+// false; wider than the interval because it adds a poll's own error);
+// and the polls as points at their fieldwork midpoints, coloured by
+// pollster. The legend says this in words ("trend", "95% interval of
+// the trend", "95% range for a new poll", "polls: Levada (301)"), and the
+// footer gives the date of the last poll drawn and opt.Credit. Polls
+// whose charted share was not published (NaN) have no point to draw and
+// are left out of the picture only. polls may be nil.
 //
 // The share drawn, for the trend and the polls, is opt.Share (approve by
 // default), each poll's value read by aggregate.Share.Value. It returns
 // ErrNoData when there is no series to draw, ErrBadValue when a point
-// cannot be drawn, and ErrShare for a share the result did not estimate.
+// cannot be drawn, ErrShare for a share the result did not estimate and
+// ErrOption for an invalid option.
 func Trend(res *aggregate.Result, polls []poll.Poll, opt Options) (*plot.Plot, error) {
 	sr, err := opt.shareOf(res)
 	if err != nil {
@@ -42,87 +49,75 @@ func Trend(res *aggregate.Result, polls []poll.Poll, opt Options) (*plot.Plot, e
 	if err != nil {
 		return nil, err
 	}
-	value := opt.Share.Value
-	p, lp, err := opt.timePlot(fmt.Sprintf("%s: %s trend", opt.Share, res.Model))
+	if err := checkMarks(opt.Marks); err != nil {
+		return nil, err
+	}
+	title := fmt.Sprintf("%s: trend", opt.Share)
+	if res.Model != "" {
+		title = fmt.Sprintf("%s: trend (%s model)", opt.Share, res.Model)
+	}
+	p, k, err := opt.timeFrame(title)
 	if err != nil {
 		return nil, err
 	}
 
-	level := levelOf(res.Level)
-	band, err := intervalBand(pts, trendColor, 0x40)
+	level := percent(levelOf(res.Level))
+	band, err := intervalBand(pts, grey(trendGrey), 0x40)
 	if err != nil {
 		return nil, err
 	}
 	p.Add(band)
+	k.avoid = append(k.avoid, band.XYs...)
 
-	var pollLines [2]*plotter.Line
+	var pollLine *plotter.Line
 	if pollBand && !opt.NoPollBand {
-		for k, edge := range []func(aggregate.Point) float64{
-			func(q aggregate.Point) float64 { return q.PollLower },
-			func(q aggregate.Point) float64 { return q.PollUpper },
-		} {
-			l, err := dashedLine(pts, edge, trendColor, 0.6, 3)
-			if err != nil {
-				return nil, err
-			}
-			p.Add(l)
-			pollLines[k] = l
+		l, err := dashedEdges(p, pts, func(q aggregate.Point) (float64, float64) { return q.PollLower, q.PollUpper }, grey(trendGrey), 0.6, 3)
+		if err != nil {
+			return nil, err
 		}
+		pollLine = l[0]
+		k.avoid = append(k.avoid, l[0].XYs, l[1].XYs)
 	}
 
-	houses, err := pollScatters(p, polls, value, opt)
+	houses, lastPoll, err := pollScatters(p, polls, opt.Share.Value, opt)
 	if err != nil {
 		return nil, err
 	}
 
-	line, err := plotter.NewLine(pointsXY(pts, func(q aggregate.Point) float64 { return q.Mean }))
+	line, err := meanLine(p, pts, grey(trendGrey), 1.5)
 	if err != nil {
 		return nil, err
 	}
-	line.Color = trendColor
-	line.Width = vg.Points(1.5)
-	p.Add(line)
+	k.avoid = append(k.avoid, line.XYs)
+	k.avoid = append(k.avoid, addMarks(p, opt.Marks)...)
 
-	if err := addMarks(p, opt.Marks); err != nil {
-		return nil, err
+	if opt.Filtered {
+		k.add("trend as known on each day", line)
+	} else {
+		k.add("trend", line)
 	}
-	lp.data = append(lp.data, line.XYs)
-	for _, m := range opt.Marks {
-		lp.data = append(lp.data, plotter.XYs{{X: unix(m.Date), Y: m.Value}})
+	k.add(level+" interval of the trend", band)
+	if pollLine != nil {
+		k.add(level+" range for a new poll", pollLine)
 	}
-	lp.data = append(lp.data, band.XYs...)
-	for _, l := range pollLines {
-		if l != nil {
-			lp.data = append(lp.data, l.XYs)
-		}
-	}
+	k.group()
 	for _, h := range houses {
-		lp.data = append(lp.data, h.scatter.XYs)
+		k.add(h.name, h.scatter)
+		k.avoid = append(k.avoid, h.scatter.XYs)
 	}
-	p.Add(lp)
-
-	p.Legend.Add(fmt.Sprintf("%s estimate (%s)", res.Model, which), line)
-	p.Legend.Add(fmt.Sprintf("%.0f%% interval, latent level", 100*level), band)
-	if pollLines[0] != nil {
-		p.Legend.Add(fmt.Sprintf("%.0f%% band for a new poll", 100*level), pollLines[0])
-	}
-	for _, h := range houses {
-		p.Legend.Add(h.name, h.scatter)
-	}
+	atLeastADay(&p.X)
+	opt.finish(p, k, lastPoll)
 	return p, nil
 }
 
-// levelOf returns the confidence level of a result's intervals; results
-// that leave it unset use 0.95, the level every model defaults to.
-func levelOf(l float64) float64 {
-	if l > 0 && l < 1 {
-		return l
-	}
-	return 0.95
-}
-
-// pointsXY turns a series into x (Unix seconds) and y = f(point).
+// pointsXY turns a series into x (Unix seconds) and y = f(point). A
+// series of a single day becomes a segment a day wide, centred on it, so
+// that its line and band have a length to be drawn with.
 func pointsXY(pts []aggregate.Point, f func(aggregate.Point) float64) plotter.XYs {
+	if len(pts) == 1 {
+		x, y := unix(pts[0].Date), f(pts[0])
+		return plotter.XYs{{X: x - halfDay, Y: y}, {X: x + halfDay, Y: y}}
+	}
 	xy := make(plotter.XYs, len(pts))
 	for i, q := range pts {
 		xy[i] = plotter.XY{X: unix(q.Date), Y: f(q)}
@@ -130,23 +125,55 @@ func pointsXY(pts []aggregate.Point, f func(aggregate.Point) float64) plotter.XY
 	return xy
 }
 
-// dashedLine returns the dashed line through pts at edge(point), of the
-// given width and dash length (points; gaps are 2 points): the edges of a
-// band drawn without a fill of their own.
-func dashedLine(pts []aggregate.Point, edge func(aggregate.Point) float64, c color.Color, width, dash float64) (*plotter.Line, error) {
-	l, err := plotter.NewLine(pointsXY(pts, edge))
+// halfDay is half a day in the x coordinate, seconds.
+const halfDay = 43200
+
+// newLine returns a line through xy of the given colour, width (points)
+// and dash pattern (nil: solid).
+func newLine(xy plotter.XYs, c color.Color, width float64, dash []vg.Length) (*plotter.Line, error) {
+	l, err := plotter.NewLine(xy)
 	if err != nil {
 		return nil, err
 	}
 	l.Color = c
 	l.Width = vg.Points(width)
-	l.Dashes = []vg.Length{vg.Points(dash), vg.Points(2)}
+	l.Dashes = dash
+	return l, nil
+}
+
+// dashedEdges adds dashed lines along the lower and upper edges of a
+// band, edges(point), of the given colour, width and dash length
+// (points; the gaps are 2 points): a band drawn without a fill, so that
+// it hides nothing.
+func dashedEdges(p *plot.Plot, pts []aggregate.Point, edges func(aggregate.Point) (lower, upper float64), c color.Color, width, dash float64) ([2]*plotter.Line, error) {
+	var out [2]*plotter.Line
+	for i := range out {
+		xy := pointsXY(pts, func(q aggregate.Point) float64 {
+			lo, hi := edges(q)
+			return [2]float64{lo, hi}[i]
+		})
+		l, err := newLine(xy, c, width, []vg.Length{vg.Points(dash), vg.Points(2)})
+		if err != nil {
+			return out, err
+		}
+		p.Add(l)
+		out[i] = l
+	}
+	return out, nil
+}
+
+// meanLine adds the line through the series' means to p and returns it.
+func meanLine(p *plot.Plot, pts []aggregate.Point, c color.Color, width float64) (*plotter.Line, error) {
+	l, err := newLine(pointsXY(pts, func(q aggregate.Point) float64 { return q.Mean }), c, width, nil)
+	if err != nil {
+		return nil, err
+	}
+	p.Add(l)
 	return l, nil
 }
 
 // intervalBand returns the band between each point's Lower and Upper,
-// filled with c at opacity alpha and without an outline, so that the
-// bands of several series can overlap and stay readable.
+// filled with c at opacity alpha and without an outline.
 func intervalBand(pts []aggregate.Point, c color.Color, alpha uint8) (*plotter.Polygon, error) {
 	band, err := bandPolygon(pts)
 	if err != nil {
@@ -161,33 +188,24 @@ func intervalBand(pts []aggregate.Point, c color.Color, alpha uint8) (*plotter.P
 // upper edge left to right, then the lower edge right to left
 // (plotter.Line's FillColor fills to the axis and cannot draw a band).
 func bandPolygon(pts []aggregate.Point) (*plotter.Polygon, error) {
-	xy := make(plotter.XYs, 0, 2*len(pts))
-	for _, q := range pts {
-		xy = append(xy, plotter.XY{X: unix(q.Date), Y: q.Upper})
-	}
-	for i := len(pts) - 1; i >= 0; i-- {
-		xy = append(xy, plotter.XY{X: unix(pts[i].Date), Y: pts[i].Lower})
-	}
-	if len(pts) == 1 {
-		// A single day is drawn as a thin vertical bar rather than a
-		// degenerate polygon of zero width.
-		xy[0].X -= 43200
-		xy[1].X += 43200
-		xy = append(xy[:1], plotter.XY{X: xy[0].X + 86400, Y: xy[0].Y}, plotter.XY{X: xy[0].X + 86400, Y: xy[1].Y}, plotter.XY{X: xy[0].X, Y: xy[1].Y})
-	}
-	return plotter.NewPolygon(xy)
+	upper := pointsXY(pts, func(q aggregate.Point) float64 { return q.Upper })
+	lower := pointsXY(pts, func(q aggregate.Point) float64 { return q.Lower })
+	slices.Reverse(lower)
+	return plotter.NewPolygon(append(upper, lower...))
 }
 
 type houseScatter struct {
-	name    string
+	name    string // the legend entry: "polls: Levada (301)"
 	scatter *plotter.Scatter
 }
 
 // pollScatters adds one scatter per coloured house (plus one grey
-// "other pollsters" scatter) and returns them in legend order.
-func pollScatters(p *plot.Plot, polls []poll.Poll, value func(*poll.Poll) float64, opt Options) ([]houseScatter, error) {
+// "other pollsters" scatter) and returns them in legend order, with the
+// last fieldwork day of the polls drawn (zero when none is drawn).
+func pollScatters(p *plot.Plot, polls []poll.Poll, value func(*poll.Poll) float64, opt Options) ([]houseScatter, time.Time, error) {
 	counts := map[string]int{}
 	byHouse := map[string]plotter.XYs{}
+	var last time.Time
 	for i := range polls {
 		q := &polls[i]
 		v := value(q)
@@ -197,9 +215,12 @@ func pollScatters(p *plot.Plot, polls []poll.Poll, value func(*poll.Poll) float6
 		}
 		counts[q.Pollster]++
 		byHouse[q.Pollster] = append(byHouse[q.Pollster], plotter.XY{X: unix(mid), Y: v})
+		if q.End.After(last) {
+			last = q.End
+		}
 	}
 	if len(counts) == 0 {
-		return nil, nil
+		return nil, time.Time{}, nil
 	}
 	ranked := rankHouses(counts)
 	colors := houseColors(ranked, opt.maxHouses(8), opt.Colors)
@@ -216,25 +237,25 @@ func pollScatters(p *plot.Plot, polls []poll.Poll, value func(*poll.Poll) float6
 		}
 		s, err := newPollScatter(byHouse[name], c)
 		if err != nil {
-			return nil, err
+			return nil, time.Time{}, err
 		}
-		named = append(named, houseScatter{fmt.Sprintf("%s (%d)", displayName(name), counts[name]), s})
+		named = append(named, houseScatter{fmt.Sprintf("polls: %s (%d)", displayName(name), counts[name]), s})
 	}
 	out := named
 	if len(other) > 0 {
-		s, err := newPollScatter(other, otherColor)
+		s, err := newPollScatter(other, grey(otherGrey))
 		if err != nil {
-			return nil, err
+			return nil, time.Time{}, err
 		}
 		p.Add(s) // drawn first, underneath the named houses
-		out = append(out, houseScatter{fmt.Sprintf("%d other pollsters (%d)", nOther, len(other)), s})
+		out = append(out, houseScatter{fmt.Sprintf("polls: %d other pollsters (%d)", nOther, len(other)), s})
 	}
 	// Frequent houses are drawn first so that a rare house's few points
 	// are not buried under them.
 	for _, h := range named {
 		p.Add(h.scatter)
 	}
-	return out, nil
+	return out, last, nil
 }
 
 func newPollScatter(xy plotter.XYs, c color.Color) (*plotter.Scatter, error) {
@@ -252,32 +273,4 @@ func displayName(name string) string {
 		return "(unnamed)"
 	}
 	return name
-}
-
-// addMarks draws each mark as a labelled diamond.
-func addMarks(p *plot.Plot, marks []Mark) error {
-	for _, m := range marks {
-		if !finite(m.Value) {
-			return fmt.Errorf("%w: mark %q value %g", ErrBadValue, m.Label, m.Value)
-		}
-		xy := plotter.XYs{{X: unix(m.Date), Y: m.Value}}
-		s, err := plotter.NewScatter(xy)
-		if err != nil {
-			return err
-		}
-		s.GlyphStyle = draw.GlyphStyle{Color: color.NRGBA{0xc0, 0, 0, 0xff}, Radius: vg.Points(4), Shape: draw.PyramidGlyph{}}
-		p.Add(s)
-		if m.Label != "" {
-			l, err := plotter.NewLabels(plotter.XYLabels{XYs: xy, Labels: []string{m.Label}})
-			if err != nil {
-				return err
-			}
-			l.Offset = vg.Point{X: vg.Points(-6), Y: vg.Points(6)}
-			for i := range l.TextStyle {
-				l.TextStyle[i].XAlign = draw.XRight
-			}
-			p.Add(l)
-		}
-	}
-	return nil
 }

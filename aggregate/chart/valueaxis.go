@@ -7,10 +7,11 @@ import (
 	"gonum.org/v1/plot"
 )
 
-// valueTicks labels a value axis (percent or points) at round steps
-// (1, 2, 2.5 or 5 times a power of ten) chosen to give 4 to 8 labels:
-// gonum's default often labels only two values on a poll chart's range,
-// which makes readings hard.
+// valueTicks labels a value axis (percent or points) at round steps, 1,
+// 2 or 5 times a power of ten, chosen to give 3 to 8 labels, all with
+// the decimals the step needs: gonum's default often labels only two
+// values on a poll chart's range, which makes readings hard. (A step of
+// 2.5 is avoided: its labels would need a decimal that 2 and 5 do not.)
 type valueTicks struct{}
 
 // Ticks implements plot.Ticker.
@@ -21,7 +22,7 @@ func (valueTicks) Ticks(lo, hi float64) []plot.Tick {
 	span := hi - lo
 	mag := math.Pow(10, math.Floor(math.Log10(span))-1)
 	var step float64
-	for _, m := range []float64{1, 2, 2.5, 5, 10, 20, 25, 50, 100} {
+	for _, m := range []float64{1, 2, 5, 10, 20} {
 		step = m * mag
 		if span/step <= 7 {
 			break

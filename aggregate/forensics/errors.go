@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/candorpoll/candor/poll"
 )
 
 // Sentinel errors. Every rejected row of a reader is a *ParseError wrapping
@@ -53,40 +55,10 @@ var (
 	ErrConfig = errors.New("forensics: invalid setting")
 )
 
-// ParseError reports a rejected row or cell. Line and Column are 1-based
-// (Column counts cells, not bytes); Column is 0 when the error concerns
-// the whole row. Value is the offending text as read.
-type ParseError struct {
-	Source string // file name or description; "input" when empty
-	Line   int
-	Column int
-	Value  string
-	Err    error
-}
-
-// Error formats the error as file:line:column: "value": message.
-func (e *ParseError) Error() string {
-	var b strings.Builder
-	if e.Source != "" {
-		b.WriteString(e.Source)
-	} else {
-		b.WriteString("input")
-	}
-	fmt.Fprintf(&b, ":%d", e.Line)
-	if e.Column > 0 {
-		fmt.Fprintf(&b, ":%d", e.Column)
-	}
-	b.WriteString(": ")
-	if e.Value != "" {
-		fmt.Fprintf(&b, "%q: ", e.Value)
-	}
-	b.WriteString(e.Err.Error())
-	return b.String()
-}
-
-// Unwrap returns the underlying error, one of the sentinels (possibly
-// wrapped with detail).
-func (e *ParseError) Unwrap() error { return e.Err }
+// ParseError is a rejected row: poll's ParseError, so that every reader
+// of the project reports "file:line:column: "value": message" alike. Err
+// is one of this package's sentinels (possibly wrapped with detail).
+type ParseError = poll.ParseError
 
 // RowErrors is the error a reader returns beside the rows it kept: one
 // *ParseError per rejected row, in file order, up to the reader's cap,

@@ -225,9 +225,9 @@ func TestReadMaxErrors(t *testing.T) {
 
 func TestParseErrorText(t *testing.T) {
 	assert.Equal(t, `2024.csv:12:5: "3З9": forensics: invalid number`, (&ParseError{Source: "2024.csv", Line: 12, Column: 5, Value: "3З9", Err: ErrNumber}).Error())
-	assert.Equal(t, `input:3: forensics: wrong number of fields`, (&ParseError{Line: 3, Err: ErrFieldCount}).Error())
+	assert.Equal(t, `3: forensics: wrong number of fields`, (&ParseError{Line: 3, Err: ErrFieldCount}).Error())
 	one := &RowErrors{Errors: []*ParseError{{Line: 3, Err: ErrFieldCount}}}
-	assert.Equal(t, `input:3: forensics: wrong number of fields`, one.Error())
+	assert.Equal(t, `3: forensics: wrong number of fields`, one.Error())
 }
 
 // zipOf returns a zip archive holding the named files.

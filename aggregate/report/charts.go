@@ -3,7 +3,9 @@ package report
 import (
 	"bytes"
 	"fmt"
+	"image/color"
 	"io"
+	"strings"
 	"time"
 
 	"gonum.org/v1/plot"
@@ -46,44 +48,59 @@ func (r *Report) trendTitle() string {
 	return fmt.Sprintf("Approval (scale: %s): %s trend and polls", r.scale(), modelName[r.Config.Model])
 }
 
+// credit is the source line under the time charts.
+func (r *Report) credit() string {
+	if r.Config.Credit != "" {
+		return r.Config.Credit
+	}
+	return "Data: " + strings.Join(pollsters(r.Polls), ", ") + "; analysis: candor"
+}
+
 // plots are the report's time charts: the trend with its interval, the
-// band for a new poll and the polls by pollster; the fan of scenarios
+// range for a new poll and the polls by pollster; the fan of scenarios
 // (when there is more than the published one); the house effects (when
 // the model has them).
 func (r *Report) plots() ([]*plot.Plot, error) {
 	if len(r.Result.Approve.Series) == 0 {
 		return nil, fmt.Errorf("%w: the fit has no series", ErrNoChart)
 	}
-	scale := r.scale()
-	trend, err := chart.Trend(r.Result, r.Polls, chart.Options{
-		Title: r.trendTitle(),
-		Marks: r.marks(),
-	})
+	var opt chart.Options // the default size, for the charts and the renderer alike
+	trendOpt := opt
+	trendOpt.Title, trendOpt.Marks, trendOpt.Credit = r.trendTitle(), r.marks(), r.credit()
+	trend, err := chart.Trend(r.Result, r.Polls, trendOpt)
 	if err != nil {
 		return nil, fmt.Errorf("trend chart: %w", err)
 	}
 	plots := []*plot.Plot{trend}
 	if len(r.Scenarios) > 1 {
+		fanOpt := opt
 		var sc []chart.Scenario
 		for _, s := range r.Scenarios {
 			if s.Result != nil {
-				sc = append(sc, chart.Scenario{Name: s.Name, Series: s.Result.Approve.Series})
-			} else {
-				sc = append(sc, chart.Scenario{Name: s.Name + ` ("hard to say")`, Series: s.Bounds, Bounds: true})
+				sc = append(sc, chart.Scenario{Name: s.Name, Series: s.Result.Approve.Series, Level: s.Result.Level})
+				continue
 			}
+			// The bounds in dark grey: the palette's next colour, sky
+			// blue, is hard to tell from the shaded interval.
+			name := s.Name + `: "hard to say" all approve, or none`
+			sc = append(sc, chart.Scenario{Name: name, Series: s.Bounds, Bounds: true})
+			fanOpt.Colors = map[string]color.Color{name: color.Gray{Y: 0x40}}
 		}
-		title := "Fear-of-response scenarios"
+		fanOpt.Title = "Approval under fear-of-response scenarios"
 		if f := r.Config.Scenarios.From; !f.IsZero() {
-			title += " (corrections from " + f.Format("2 Jan 2006") + ")"
+			fanOpt.Title += " (corrections from " + f.Format("2 Jan 2006") + ")"
 		}
-		fan, err := chart.Fan(sc, r.Result.Level, chart.Options{Title: title, From: r.fanFrom(), Marks: r.marks()})
+		fanOpt.From, fanOpt.Marks = r.fanFrom(), r.marks()
+		fan, err := chart.Fan(sc, fanOpt)
 		if err != nil {
 			return nil, fmt.Errorf("scenario chart: %w", err)
 		}
 		plots = append(plots, fan)
 	}
 	if len(r.Result.Approve.Houses) > 0 {
-		houses, err := chart.Houses(r.Result, chart.Options{Title: "House effects on approval, relative to " + scale})
+		houseOpt := opt
+		houseOpt.Title = "House effects on approval, relative to " + r.scale()
+		houses, err := chart.Houses(r.Result, houseOpt)
 		if err != nil {
 			return nil, fmt.Errorf("house-effect chart: %w", err)
 		}
@@ -102,26 +119,27 @@ func (r *Report) WriteChart(w io.Writer, format string) error {
 	if err != nil {
 		return err
 	}
-	return chart.Write(w, format, 0, 0, plots...)
+	return chart.Write(w, format, plots, chart.Options{})
 }
 
 // WriteFingerprint draws the election's turnout × share histogram
-// (chart.Fingerprint) as a PNG or SVG image; ErrNoChart without an
-// election.
+// (chart.Fingerprint, with the Central Election Commission's credit) as a
+// PNG or SVG image; ErrNoChart without an election.
 func (r *Report) WriteFingerprint(w io.Writer, format string) error {
 	if r.Fingerprint == nil {
 		return fmt.Errorf("%w: no election", ErrNoChart)
 	}
-	p, err := chart.Fingerprint(r.Fingerprint, chart.FingerprintOptions{Credit: chart.CECCredit})
+	// The size of aggregate/chart/testdata/fingerprint-2024.png.
+	opt := chart.Options{Credit: chart.CECCredit, Width: 15 * vg.Centimeter, Height: 14 * vg.Centimeter}
+	p, err := chart.Fingerprint(r.Fingerprint, chart.FingerprintOptions{Options: opt})
 	if err != nil {
 		return fmt.Errorf("fingerprint: %w", err)
 	}
-	width, height := 15*vg.Centimeter, 14*vg.Centimeter // the size of aggregate/chart/testdata/fingerprint-2024.png
 	if format != SVG {
-		return chart.Write(w, format, width, height, p)
+		return chart.Write(w, format, []*plot.Plot{p}, opt)
 	}
 	var b bytes.Buffer
-	if err := chart.Write(&b, format, width, height, p); err != nil {
+	if err := chart.Write(&b, format, []*plot.Plot{p}, opt); err != nil {
 		return err
 	}
 	_, err = w.Write(stretchRasters(b.Bytes()))

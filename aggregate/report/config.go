@@ -23,6 +23,9 @@ type Config struct {
 	// Title heads the report; "" gives "candor report: " and the
 	// pollsters.
 	Title string
+	// Credit is the source line under the time charts; "" gives "Data: "
+	// and the pollsters, "; analysis: candor".
+	Credit string
 
 	// Files are the poll files, read in order, each with poll.Read (or
 	// the reader Format names); see File.

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"cmp"
 	"fmt"
 	"io"
@@ -60,6 +59,15 @@ func readFile(fsys fs.FS, name string) ([]byte, error) {
 	return fs.ReadFile(fsys, name)
 }
 
+// openFile opens name in fsys, or in the operating system's files when
+// fsys is nil.
+func openFile(fsys fs.FS, name string) (io.ReadCloser, error) {
+	if fsys == nil {
+		return os.Open(name)
+	}
+	return fsys.Open(name)
+}
+
 // baseName is the last element of a path in fsys (slash-separated) or of
 // an operating-system path.
 func baseName(fsys fs.FS, name string) string {
@@ -76,12 +84,13 @@ func readPolls(c *Config) ([]poll.Poll, []Input) {
 	var all []poll.Poll
 	inputs := make([]Input, len(c.Files))
 	for i, f := range c.Files {
-		data, err := readFile(c.FS, f.Path)
+		file, err := openFile(c.FS, f.Path)
 		if err != nil {
 			inputs[i] = Input{Path: f.Path, Name: baseName(c.FS, f.Path), Err: &FileError{Path: f.Path, Err: err}}
 			continue
 		}
-		polls, in := Read(data, baseName(c.FS, f.Path), c.Format, cmp.Or(f.Pollster, c.Pollster))
+		polls, in := Read(file, baseName(c.FS, f.Path), c.Format, cmp.Or(f.Pollster, c.Pollster))
+		file.Close()
 		in.Path = f.Path
 		if fe, ok := in.Err.(*FileError); ok {
 			fe.Path = f.Path
@@ -93,12 +102,14 @@ func readPolls(c *Config) ([]poll.Poll, []Input) {
 	return all, inputs
 }
 
-// Read reads one poll file's content as Run does: with poll.Read, which
-// detects the layout, or with the reader format names ("" detects);
-// name is the polls' Source and the prefix of every error, pollster the
-// pollster of a file that names none. The Input says what the file
-// gave; Input.Err is a *FileError (with Path name) when it gave no polls.
-func Read(data []byte, name string, format poll.Format, pollster string) ([]poll.Poll, Input) {
+// Read reads one poll file as Run does: with poll.Read, which detects
+// the layout, or with the reader format names ("" detects); name is the
+// polls' Source and the prefix of every error, pollster the pollster of a
+// file that names none. r is read once, by the reader itself (no copy is
+// held here: a large file costs what its reader costs). The Input says
+// what the file gave; Input.Err is a *FileError (with Path name) when it
+// gave no polls, including when r cannot be read.
+func Read(r io.Reader, name string, format poll.Format, pollster string) ([]poll.Poll, Input) {
 	in := Input{Path: name, Name: name}
 	opts := []poll.Option{poll.WithSource(name)}
 	if pollster != "" {
@@ -107,11 +118,11 @@ func Read(data []byte, name string, format poll.Format, pollster string) ([]poll
 	var polls []poll.Poll
 	var err error
 	if read, ok := readers[format]; ok {
-		polls, err = read(bytes.NewReader(data), opts...)
+		polls, err = read(r, opts...)
 		in.Detected = poll.Detected{Format: format, Layout: "as named", Rows: len(polls), Rejected: poll.Rejected(err),
 			Pollsters: pollsters(polls), Why: "the format was named, not detected"}
 	} else {
-		polls, in.Detected, err = poll.Read(bytes.NewReader(data), opts...)
+		polls, in.Detected, err = poll.Read(r, opts...)
 	}
 	if len(polls) == 0 {
 		if err == nil {

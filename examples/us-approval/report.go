@@ -15,6 +15,7 @@ import (
 	"text/tabwriter"
 
 	"gonum.org/v1/gonum/stat"
+	"gonum.org/v1/plot"
 
 	"github.com/candorpoll/candor/aggregate"
 	"github.com/candorpoll/candor/aggregate/chart"
@@ -198,31 +199,32 @@ func house(r *aggregate.Result, name string) aggregate.HouseEffect {
 // writeChart draws the state-space trend with the polls and the house
 // effects of the three models beside 538's.
 func (f *fits) writeChart(path string) error {
-	trend, err := chart.Trend(f.ssm, f.polls, chart.Options{
-		Title:        "Trump job approval: state-space trend, 538 poll list",
-		MaxHouses:    4,
-		LegendCorner: "bottom-left",
-	})
+	var opt chart.Options // default size; one value for the charts and the renderer
+	trendOpt := opt
+	trendOpt.Title = "Trump job approval: state-space trend, 538 poll list"
+	trendOpt.MaxHouses = 4
+	trendOpt.Credit = "Data: FiveThirtyEight, approval_polllist.csv; analysis: candor (go run ./examples/us-approval)"
+	trend, err := chart.Trend(f.ssm, f.polls, trendOpt)
 	if err != nil {
 		return err
 	}
-	// The chart is a *plot.Plot: lower the axis to leave the legend room
-	// below the polls, which run from about 35 to 55.
-	trend.Y.Min, trend.Y.Max = 15, 60
 	var ref []aggregate.HouseEffect
 	for n, v := range f.ref {
 		ref = append(ref, aggregate.HouseEffect{Pollster: n, Value: v, SE: math.NaN(), Polls: f.count[n]})
 	}
 	slices.SortFunc(ref, func(a, b aggregate.HouseEffect) int { return cmp.Compare(a.Pollster, b.Pollster) })
+	houseOpt := opt
+	houseOpt.Title = "House effects on approve: candor and FiveThirtyEight"
+	houseOpt.MaxHouses = 20
 	houses, err := chart.HouseEffects([]chart.HouseSet{
 		{Name: "StateSpace", Houses: f.ssm.Approve.Houses, Level: f.ssm.Level},
 		{Name: "Average", Houses: f.average.Approve.Houses, Level: f.average.Level},
 		{Name: "538 (approve − adjusted)", Houses: ref},
-	}, chart.Options{Title: "House effects on approve: candor and FiveThirtyEight", MaxHouses: 20})
+	}, houseOpt)
 	if err != nil {
 		return err
 	}
-	b, err := chart.PNG(0, 0, trend, houses)
+	b, err := chart.PNG([]*plot.Plot{trend, houses}, opt)
 	if err != nil {
 		return err
 	}

@@ -134,10 +134,11 @@ func (c *fileFlags) execute(ctx context.Context, name string, stdin io.Reader, s
 	if err := c.check(); err != nil {
 		return 0, err
 	}
-	data, err := readInput(name, stdin)
+	in, err := openInput(name, stdin)
 	if err != nil {
 		return 0, err
 	}
+	defer in.Close()
 	if c.source == "" && name != "-" {
 		c.source = filepath.Base(name)
 	}
@@ -145,33 +146,33 @@ func (c *fileFlags) execute(ctx context.Context, name string, stdin io.Reader, s
 	if c.format == "auto" {
 		format = ""
 	}
-	polls, in := report.Read(data, c.source, format, c.pollster)
-	if format == "" && in.Detected.Format != "" && !c.quiet {
-		fmt.Fprintln(stderr, "pollagg: detected", in.Detected)
+	polls, read := report.Read(in, c.source, format, c.pollster)
+	if format == "" && read.Detected.Format != "" && !c.quiet {
+		fmt.Fprintln(stderr, "pollagg: detected", read.Detected)
 	}
-	if in.Err != nil {
+	if read.Err != nil {
 		var fe *report.FileError
-		if errors.As(in.Err, &fe) && in.Detected.Format == "" && format == "" {
+		if errors.As(read.Err, &fe) && read.Detected.Format == "" && format == "" {
 			return 0, fmt.Errorf("format not recognised: %w\nName the format with -format to see every error of one reader", fe.Err)
 		}
-		return 0, fmt.Errorf("no polls read as %s: %w", cmp.Or(string(in.Detected.Format), c.format), errors.Unwrap(in.Err))
+		return 0, fmt.Errorf("no polls read as %s: %w", cmp.Or(string(read.Detected.Format), c.format), errors.Unwrap(read.Err))
 	}
 	status := ExitOK
-	if in.RejectedCount > 0 {
-		for _, pe := range in.Rejected {
+	if read.RejectedCount > 0 {
+		for _, pe := range read.Rejected {
 			fmt.Fprintln(stderr, pe)
 		}
 		if !c.keepGoing {
-			return 0, fmt.Errorf("%d rows rejected (format %s); nothing written. Fix the input, or use -keep-going to process the %d good rows", in.RejectedCount, in.Detected.Format, len(polls))
+			return 0, fmt.Errorf("%d rows rejected (format %s); nothing written. Fix the input, or use -keep-going to process the %d good rows", read.RejectedCount, read.Detected.Format, len(polls))
 		}
-		fmt.Fprintf(stderr, "pollagg: %d rows rejected, continuing with %d good rows (-keep-going)\n", in.RejectedCount, len(polls))
+		fmt.Fprintf(stderr, "pollagg: %d rows rejected, continuing with %d good rows (-keep-going)\n", read.RejectedCount, len(polls))
 		status = ExitPartial
 	}
 	if c.question != "" {
 		polls = poll.Filter{Question: c.question}.Apply(polls)
 	}
 	if len(polls) == 0 {
-		return 0, fmt.Errorf("no polls to use (format %s)", in.Detected.Format)
+		return 0, fmt.Errorf("no polls to use (format %s)", read.Detected.Format)
 	}
 	if polls, err = c.scenario(polls); err != nil {
 		return 0, err
@@ -185,7 +186,7 @@ func (c *fileFlags) execute(ctx context.Context, name string, stdin io.Reader, s
 			return 0, err
 		}
 		if !c.quiet {
-			fmt.Fprintf(stderr, "pollagg: read %d polls (format %s)\n", len(polls), in.Detected.Format)
+			fmt.Fprintf(stderr, "pollagg: read %d polls (format %s)\n", len(polls), read.Detected.Format)
 		}
 		return status, nil
 	}
@@ -203,7 +204,7 @@ func (c *fileFlags) execute(ctx context.Context, name string, stdin io.Reader, s
 		status = ExitPartial
 	}
 	if !c.quiet {
-		fmt.Fprintf(stderr, "pollagg: %d polls (format %s), model %s\n%s\n", len(polls), in.Detected.Format, c.model, res)
+		fmt.Fprintf(stderr, "pollagg: %d polls (format %s), model %s\n%s\n", len(polls), read.Detected.Format, c.model, res)
 		// The models read the corrections' audit trail: the calibration
 		// error shared by every corrected poll is in the intervals.
 		if v, ok := res.Approve.Params.Other["calibration_var_max"]; ok && v > 0 {
@@ -279,11 +280,14 @@ func chartFormat(path string) string {
 	return chart.FormatSVG
 }
 
-func readInput(name string, stdin io.Reader) ([]byte, error) {
+// openInput opens the input file, or standard input for "-". The readers
+// read it once; holding a copy here would double the memory of a large
+// file.
+func openInput(name string, stdin io.Reader) (io.ReadCloser, error) {
 	if name == "-" {
-		return io.ReadAll(stdin)
+		return io.NopCloser(stdin), nil
 	}
-	return os.ReadFile(name)
+	return os.Open(name)
 }
 
 // scenario applies the -gap and -kappa corrections through adjust.Chain,
@@ -391,5 +395,5 @@ func drawChart(w io.Writer, path string, res *aggregate.Result, polls []poll.Pol
 		}
 		plots = append(plots, h)
 	}
-	return chart.Write(w, chartFormat(path), 0, 0, plots...)
+	return chart.Write(w, chartFormat(path), plots, chart.Options{})
 }
