@@ -45,7 +45,16 @@ func (r *Report) fanFrom() time.Time {
 
 // trendTitle is the title of the trend chart.
 func (r *Report) trendTitle() string {
-	return fmt.Sprintf("Approval (scale: %s): %s trend and polls", r.scale(), modelName[r.Config.Model])
+	return fmt.Sprintf("%s (scale: %s): %s trend and polls", r.approval(), r.scale(), modelName[r.Config.Model])
+}
+
+// approval names what is charted: "Approval", or "Approval of " and
+// Config.Subject.
+func (r *Report) approval() string {
+	if r.Config.Subject != "" {
+		return "Approval of " + r.Config.Subject
+	}
+	return "Approval"
 }
 
 // credit is the source line under the time charts.
@@ -86,7 +95,7 @@ func (r *Report) plots() ([]*plot.Plot, error) {
 			sc = append(sc, chart.Scenario{Name: name, Series: s.Bounds, Bounds: true})
 			fanOpt.Colors = map[string]color.Color{name: color.Gray{Y: 0x40}}
 		}
-		fanOpt.Title = "Approval under fear-of-response scenarios"
+		fanOpt.Title = r.approval() + " under fear-of-response scenarios"
 		if f := r.Config.Scenarios.From; !f.IsZero() {
 			fanOpt.Title += " (corrections from " + f.Format("2 Jan 2006") + ")"
 		}

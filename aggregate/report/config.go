@@ -23,6 +23,9 @@ type Config struct {
 	// Title heads the report; "" gives "candor report: " and the
 	// pollsters.
 	Title string
+	// Subject is whom the approval is of, for the charts' titles
+	// ("Approval of Putin"); "" titles them "Approval".
+	Subject string
 	// Credit is the source line under the time charts; "" gives "Data: "
 	// and the pollsters, "; analysis: candor".
 	Credit string

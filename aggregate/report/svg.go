@@ -422,8 +422,14 @@ func (r *Report) fanChart() *timeChart {
 	c.Hover = hoverData{Day0: s.day0, X0: s.x(s.day0), DX: s.x(s.day0+1) - s.x(s.day0)}
 	for i, sc := range r.Scenarios {
 		pts := window(scenarioPoints(sc))
-		ps := pathSeries{Name: sc.Name, Class: "c" + strconv.Itoa(i%maxColoured), Band: s.bandPath(pts, lower, upper), Note: sc.Assumption}
+		// One band, the published series' interval: the others would
+		// cover each other. Their intervals are in the hover readout.
+		ps := pathSeries{Name: sc.Name, Class: "c" + strconv.Itoa(i%maxColoured), Note: sc.Assumption}
+		if i == 0 {
+			ps.Band = s.bandPath(pts, lower, upper)
+		}
 		if sc.Bounds != nil {
+			ps.Class = "set"
 			ps.Dashed, ps.Upper, ps.Lower = true, s.linePath(pts, upper), s.linePath(pts, lower)
 		} else {
 			ps.Line = s.linePath(pts, mean)
@@ -432,9 +438,9 @@ func (r *Report) fanChart() *timeChart {
 		c.Hover.Series = append(c.Hover.Series, hoverOf(sc.Name, pts, sc.Bounds != nil))
 	}
 	c.Marks = r.markDots(s)
-	c.Title = "Approval under each fear-of-response scenario"
+	c.Title = r.approval() + " under each fear-of-response scenario"
 	c.Alt = fmt.Sprintf("Bands of approval under %d scenarios from %s", len(r.Scenarios), time.Unix(int64(day0)*86400, 0).UTC().Format("January 2006"))
-	c.Note = "Each band is a scenario's " + levelText(r.Result.Level) + " interval around its line; dashed edges: an identified set (no line: a set favours no value inside it). Hover for the values on a day."
+	c.Note = "Lines: approval under each scenario; shaded: the " + levelText(r.Result.Level) + " interval of the published series; dashed: the Manski bounds, an identified set (no line: a set favours no value inside it). Hover for every scenario's value and interval on a day."
 	return c
 }
 

@@ -15,8 +15,10 @@ func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0
 // fitted by package report, the code path `pollagg report` runs on files.
 func config() report.Config {
 	c := report.Config{
-		Title: "candor: approval of Vladimir Putin, Levada Center, FOM and VTsIOM, 1999–2024",
-		FS:    data.FS(),
+		Title:   "candor: approval of Vladimir Putin, Levada Center, FOM and VTsIOM, 1999–2024",
+		Subject: "Putin",
+		Credit:  "Data: Levada Center, VTsIOM, FOM; CEC protocols compiled by S. Shpilkin and I. Shukshin; analysis: candor (go run ./examples/russia)",
+		FS:      data.FS(),
 		// Levada's file has no pollster column; the others name theirs.
 		Notes: []string{"FOM asks whether Putin works «хорошо/плохо» (well/badly), not approval; " +
 			"the difference is absorbed by FOM's house effect."},

@@ -67,7 +67,7 @@ Flags:
 // reportFlags are the flags of "pollagg report".
 type reportFlags struct {
 	// input
-	title, pollster, format string
+	title, subject, pollster, format string
 	exclude, notes          multiFlag
 	keepGoing               bool
 	// model
@@ -105,6 +105,7 @@ func (c *reportFlags) flagSet(stderr io.Writer) *flag.FlagSet {
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&c.title, "title", "", "the report's `title` (default: the pollsters)")
+	fs.StringVar(&c.subject, "subject", "", "whom the approval is of, for the charts' titles (`name`, e.g. Putin)")
 	fs.StringVar(&c.pollster, "pollster", "", "pollster `name` for files that name none (e.g. Levada for Levada's series file)")
 	fs.StringVar(&c.format, "format", "auto", "input `format` of every file: auto, csv, 538, levada, vtsiom or fom")
 	fs.Var(&c.exclude, "exclude", "leave out polls of `POLLSTER:FROM..TO[=WHY]` by fieldwork midpoint (dates YYYY-MM-DD, inclusive; either may be empty; an empty POLLSTER is every pollster); repeatable")
@@ -162,7 +163,7 @@ func (c *reportFlags) outputs() []string {
 // config checks the flags and turns them into a report.Config.
 func (c *reportFlags) config(files []string) (report.Config, report.SeriesOptions, error) {
 	var so report.SeriesOptions
-	rc := report.Config{Title: c.title, Pollster: c.pollster, Strict: !c.keepGoing, Notes: c.notes,
+	rc := report.Config{Title: c.title, Subject: c.subject, Pollster: c.pollster, Strict: !c.keepGoing, Notes: c.notes,
 		Reference: c.reference, SplitModes: c.splitModes, SplitPopulations: c.splitPopulations, Level: c.level,
 		Sampler: report.Sampler{Chains: c.chains, Draws: c.draws, Warmup: c.warmup, Seed: c.seed}}
 	if len(files) == 0 {

@@ -67,7 +67,7 @@ func TestReportHelp(t *testing.T) {
 		n++
 		assert.Contains(t, errs, "  -"+f.Name, "every flag is documented")
 	})
-	assert.Equal(t, 43, n, "flags counted: a new flag needs its test below")
+	assert.Equal(t, 44, n, "flags counted: a new flag needs its test below")
 	for _, want := range []string{"Usage:\n  pollagg report [flags] FILE...", "Exit status: 0 success; 1 failure", "3 pollagg crashed"} {
 		assert.Contains(t, errs, want)
 	}
@@ -172,7 +172,7 @@ func TestReportOutputs(t *testing.T) {
 	}
 	code, out, errs := runReportT(t, clean("-o", file("all"), "-name", "x", "-series", file("s.csv"), "-houses", file("h.csv"),
 		"-scenarios", file("sc.csv"), "-polls", file("p.csv"), "-chart", file("c.png"), "-html", file("r.html"), "-text", file("r.txt"),
-		"-kappa", "0.8", "-title", "My <report>", "-note", "FOM asks another question")...)
+		"-kappa", "0.8", "-title", "My <report>", "-note", "FOM asks another question", "-subject", "Putin")...)
 	require.Equal(t, ExitOK, code, errs)
 	assert.Equal(t, []string{"x-houses.csv", "x-polls.csv", "x-scenarios.csv", "x-series.csv", "x-series.json", "x.html", "x.png", "x.svg", "x.txt"}, entries(t, file("all")))
 	assert.True(t, strings.HasPrefix(read("s.csv"), "date,share,mean,sd,lower,upper,poll_lower,poll_upper"))
@@ -183,6 +183,7 @@ func TestReportOutputs(t *testing.T) {
 	assert.True(t, strings.HasPrefix(read("c.png"), "\x89PNG"))
 	assert.True(t, strings.HasPrefix(read("r.html"), "<!DOCTYPE html>"))
 	assert.Contains(t, read("r.html"), "My &lt;report&gt;")
+	assert.Contains(t, read("r.html"), "Approval of Putin (scale: the pollsters&#39; weighted consensus): state-space trend and polls")
 	assert.True(t, strings.HasPrefix(read("r.txt"), "My <report>\n"))
 	assert.Contains(t, read("r.txt"), "FOM asks another question")
 	assert.Equal(t, read("r.txt"), read("all/x.txt"))
