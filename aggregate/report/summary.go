@@ -5,9 +5,9 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/candorpoll/candor/aggregate"
-	"github.com/candorpoll/candor/aggregate/internal/textcol"
 )
 
 // SummaryLines is the most lines WriteSummary writes.
@@ -34,10 +34,22 @@ func (r *Report) WriteSummary(w io.Writer) error {
 	}
 	var lines []string
 	add := func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }
-	wrapped := func(text string) {
-		var b strings.Builder
-		textcol.Wrap(&b, text, 100, "", "  ")
-		lines = append(lines, strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")...)
+	// packed adds head and cells, joined by "; ", as lines of at most 100
+	// runes, breaking only between cells.
+	packed := func(head string, cells []string) {
+		line := head
+		for i, c := range cells {
+			sep := " "
+			if i > 0 {
+				sep = "; "
+			}
+			if i > 0 && utf8.RuneCountInString(line+sep+c) > 100 {
+				lines = append(lines, line+";")
+				line, sep = " ", " "
+			}
+			line += sep + c
+		}
+		lines = append(lines, line)
 	}
 	res := r.Result
 	add("%s — %s model, %s intervals; shares in percent, effects in points", r.title(), r.Config.Model, levelText(res.Level))
@@ -145,7 +157,7 @@ func (r *Report) WriteSummary(w io.Writer) error {
 			p := s.Result.Approve.Latest()
 			cells = append(cells, fmt.Sprintf("%s %.1f [%.1f, %.1f]", s.Name, p.Mean, p.Lower, p.Upper))
 		}
-		wrapped("Scenarios, latest approve: " + strings.Join(cells, "; "))
+		packed("Scenarios, latest approve:", cells)
 	}
 
 	if t := r.Integrity; t != nil {
@@ -160,7 +172,7 @@ func (r *Report) WriteSummary(w io.Writer) error {
 				cells = append(cells, fmt.Sprintf("polls as published %.1f [%.1f, %.1f], gap %+.1f (P %s)", row.Value, row.Lower, row.Upper, row.Gap, pText(row.P)))
 			}
 		}
-		wrapped(t.Official.Date.Format("2 Jan 2006") + ": " + strings.Join(cells, "; "))
+		packed(t.Official.Date.Format("2 Jan 2006")+":", cells)
 	}
 
 	if warnings := append(slices.Clone(r.Warnings), res.AllWarnings()...); len(warnings) > 0 {

@@ -40,8 +40,11 @@ func (r *Report) WriteText(w io.Writer) error {
 
 // title is Config.Title or one naming the pollsters.
 func (r *Report) title() string {
-	if r.Config.Title != "" {
+	switch {
+	case r.Config.Title != "":
 		return r.Config.Title
+	case r.Config.Subject != "":
+		return "candor report: approval of " + r.Config.Subject + " (" + strings.Join(pollsters(r.Polls), ", ") + ")"
 	}
 	return "candor report: " + strings.Join(pollsters(r.Polls), ", ")
 }
@@ -371,7 +374,7 @@ func (r *Report) textIntegrity(b *strings.Builder) {
 	if t == nil {
 		return
 	}
-	section(b, fmt.Sprintf("%s: official result, forensic estimate and polls", t.Official.Date.Format("January 2006")))
+	section(b, fmt.Sprintf("%s: the official result against the count's own stations and the polls", t.Official.Date.Format("January 2006")))
 	b.WriteString(indent(t.String(), "  "))
 }
 

@@ -63,6 +63,19 @@ func TestRussia(t *testing.T) {
 	args := rebase(cmd, other)
 	var cliOut, cliErr bytes.Buffer
 	require.Equal(t, cli.ExitPartial, cli.Run(context.Background(), args, nil, &cliOut, &cliErr), "the ten NA weeks: %s", cliErr.String())
+	// The README shows this summary and an excerpt of the example's
+	// report: both as they are printed.
+	readme, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	summary, _, _ := strings.Cut(cliOut.String(), "\nWritten: ")
+	assert.Contains(t, string(readme), "```\n"+summary+"\nWritten: report/: report.txt, report.html,", "README: the summary of the one command")
+	_, excerpt, ok := strings.Cut(string(readme), "An excerpt of its real output:\n\n```\n")
+	require.True(t, ok, "README: the excerpt of examples/russia")
+	excerpt, _, _ = strings.Cut(excerpt, "```")
+	for _, line := range strings.Split(excerpt, "\n") {
+		assert.Contains(t, text, line, "README excerpt line not in the report")
+	}
+
 	// The polls fitted are the same, row for row (canonical CSV, every
 	// digit), so the fits are the same fit; the rounded tables agree
 	// byte for byte.

@@ -68,8 +68,8 @@ Flags:
 type reportFlags struct {
 	// input
 	title, subject, pollster, format string
-	exclude, notes          multiFlag
-	keepGoing               bool
+	exclude, notes                   multiFlag
+	keepGoing                        bool
 	// model
 	model, reference                string
 	splitModes, splitPopulations    bool
@@ -356,13 +356,36 @@ func (c *reportFlags) run(ctx context.Context, files []string, stdout, stderr io
 		err = r.WriteSummary(say)
 	}
 	if err == nil && !c.quiet && len(paths) > 0 {
-		_, err = fmt.Fprintf(say, "Written: %s\n", strings.Join(paths, ", "))
+		_, err = fmt.Fprintf(say, "Written: %s\n", written(paths))
 	}
 	if err != nil {
 		// The outputs are complete and in place; only the summary failed.
 		return 0, fmt.Errorf("printing the report: %w", err)
 	}
 	return status, nil
+}
+
+// written lists paths by folder: "report/: report.txt, report.html;
+// s.csv".
+func written(paths []string) string {
+	var dirs []string
+	names := map[string][]string{}
+	for _, p := range paths {
+		d := filepath.Dir(p)
+		if _, ok := names[d]; !ok {
+			dirs = append(dirs, d)
+		}
+		names[d] = append(names[d], filepath.Base(p))
+	}
+	var parts []string
+	for _, d := range dirs {
+		part := strings.Join(names[d], ", ")
+		if d != "." {
+			part = d + string(filepath.Separator) + ": " + part
+		}
+		parts = append(parts, part)
+	}
+	return strings.Join(parts, "; ")
 }
 
 // targets are the single-output flags and what each writes from r (nil:

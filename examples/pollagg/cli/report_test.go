@@ -188,7 +188,9 @@ func TestReportOutputs(t *testing.T) {
 	assert.Contains(t, read("r.txt"), "FOM asks another question")
 	assert.Equal(t, read("r.txt"), read("all/x.txt"))
 	assert.Contains(t, out, "My <report> — statespace model")
-	assert.Contains(t, out, "Written: "+file("all/x.txt"))
+	assert.Contains(t, out, "Written: "+file("all")+"/: x.txt, x.html, x-series.csv")
+	assert.Contains(t, out, "; "+dir+"/: s.csv, h.csv, sc.csv, p.csv, c.png, r.html, r.txt\n")
+	assert.Equal(t, "a, b; d/: c", written([]string{"a", "b", "d/c"}))
 
 	// Each output to standard output: that output alone there, the
 	// summary on standard error.
