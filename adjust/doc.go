@@ -10,6 +10,20 @@
 // reader) are in package adjust/sensitive; they return this package's
 // [Estimate], which [Falsification] and the corrections take.
 //
+// # Read → correct → fit → report
+//
+// Corrections come between reading the polls and fitting a model:
+//
+//	polls, _, err := poll.Read(f, poll.WithSource("levada.csv"))
+//	gap := adjust.GapCorrection{Falsification: adjust.Falsification{Direct: direct, List: list}}
+//	chain := adjust.Chain{adjust.Segmented{{Until: war}, {From: war, Correction: gap}}} // from the war on
+//	corrected, err := chain.Apply(polls)                 // copies, each with an audit trail
+//	res, err := aggregate.StateSpace{}.Fit(ctx, corrected) // the calibration error is in the intervals
+//
+// For one survey: [Kish] and [ShareInterval] for its sampling error,
+// [Shares.Manski] for what "hard to say" leaves open, [Falsification]
+// for a direct question against an indirect estimate.
+//
 // Shares are proportions in [0, 1] throughout this package; conversion to
 // the percent points of package poll happens at its edges. Every estimator
 // returns an [Estimate] (value and standard error) or a plain result

@@ -13,8 +13,11 @@
 //	p := res.Approve.Latest()                                // mean, interval, band for a new poll
 //	fmt.Print(res)                                           // or res.WriteCSV, WriteJSON, HTML, Markdown
 //	cmp, err := aggregate.Compare(res, official)             // an official result against the polls
+//	t, err := aggregate.Integrity(official, &clean, scenarios...) // beside the forensic clean share and every scenario
 //
-// and draws it with package aggregate/chart. Three models share one input
+// and draws it with package aggregate/chart; package aggregate/report
+// runs all of it on a set of files (what examples/russia and "pollagg
+// report" do). Three models share one input
 // ([]poll.Poll, read by the same rules: "Input" below) and one output
 // (Result, the shares side by side):
 //

@@ -3,6 +3,23 @@
 // files, from FiveThirtyEight's poll lists and from candor's own canonical
 // CSV format.
 //
+// # Read → correct → fit → report
+//
+// Reading is the first step of every analysis:
+//
+//	f, err := os.Open("levada.html")
+//	polls, det, err := poll.Read(f, poll.WithSource("levada.html")) // detects the layout; det says what it found
+//	for _, pe := range poll.ParseErrors(err) {
+//		fmt.Println(pe) // each rejected row: file:line:column, the value, the reason; the good rows are kept
+//	}
+//	polls = poll.Filter{Pollster: "Levada", From: since}.Apply(polls)
+//	err = poll.WriteCSV(w, polls) // candor's canonical CSV, an exact round trip
+//
+// Package adjust then corrects the polls for fear of answering (optional),
+// package aggregate fits a model over time to them, and package
+// aggregate/report runs the whole analysis on a set of files, as
+// "pollagg report" does.
+//
 // # Data model
 //
 // A Poll is one published result of one question for one population over one

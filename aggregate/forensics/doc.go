@@ -7,7 +7,7 @@
 // added at high-turnout stations, and the turnout × share histogram
 // (Klimek et al. 2012). Its clean-share estimate (CleanShare) is the
 // third input, beside the official result and the poll-implied
-// estimate, of package aggregate's comparison.
+// estimate, of package aggregate's integrity table (aggregate.Integrity).
 //
 // # Read, check, estimate, report
 //
