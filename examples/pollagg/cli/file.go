@@ -74,12 +74,7 @@ Flags:
 
 // flagSet returns the flags of "pollagg FILE", parsed into c.
 func (c *fileFlags) flagSet(stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("pollagg", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), fileUsage)
-		fs.PrintDefaults()
-	}
+	fs := newFlagSet("pollagg", fileUsage, stderr)
 	fs.StringVar(&c.format, "format", "auto", "input `format`: auto, csv, 538, levada, vtsiom or fom")
 	fs.StringVar(&c.pollster, "pollster", "", "pollster `name` for files that do not name one (e.g. Levada, FOM, VTsIOM)")
 	fs.StringVar(&c.source, "source", "", "provenance recorded on each poll and in error messages (default: the file name)")

@@ -98,12 +98,7 @@ func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 // flagSet returns the flags of "pollagg report", parsed into c.
 func (c *reportFlags) flagSet(stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("pollagg report", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), reportUsage)
-		fs.PrintDefaults()
-	}
+	fs := newFlagSet("pollagg report", reportUsage, stderr)
 	fs.StringVar(&c.title, "title", "", "the report's `title` (default: the pollsters)")
 	fs.StringVar(&c.subject, "subject", "", "whom the approval is of, for the charts' titles (`name`, e.g. Putin)")
 	fs.StringVar(&c.pollster, "pollster", "", "pollster `name` for files that name none (e.g. Levada for Levada's series file)")
