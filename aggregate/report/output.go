@@ -161,6 +161,48 @@ func RemoveTemps(dir string, pid int) ([]string, error) {
 	return removed, errors.Join(errs...)
 }
 
+// CheckOutput reports, before a long run, an output file that could not
+// be written: its folder is missing or is a file, or the path is a
+// folder. It writes nothing, so a path it passes can still fail later
+// (permissions, a full disk); WriteFile and Stage then leave nothing
+// behind.
+func CheckOutput(path string) error {
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%s: %w", path, err)
+	case !st.IsDir():
+		return fmt.Errorf("%s: %s is not a folder", path, dir)
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return fmt.Errorf("%s: is a folder", path)
+	}
+	return nil
+}
+
+// CheckDir reports, before a long run, a folder WriteDir could not make
+// or write into: it exists and is not a folder, or the nearest of its
+// ancestors that exists is not a folder. It makes nothing.
+func CheckDir(dir string) error {
+	for d := dir; ; {
+		st, err := os.Stat(d)
+		switch {
+		case err == nil && st.IsDir():
+			return nil
+		case err == nil:
+			return fmt.Errorf("%s: %s is not a folder", dir, d)
+		case !errors.Is(err, os.ErrNotExist):
+			return fmt.Errorf("%s: %w", dir, err)
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return nil
+		}
+		d = parent
+	}
+}
+
 // DirOptions say what WriteDir writes.
 type DirOptions struct {
 	// Name is the stem of every file name; "" means "report".

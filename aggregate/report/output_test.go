@@ -166,3 +166,30 @@ func TestWriteDir(t *testing.T) {
 	b, _ := os.ReadFile(filepath.Join(existing, "report.txt"))
 	assert.Equal(t, "before", string(b))
 }
+
+func TestCheckOutputs(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	require.NoError(t, os.WriteFile(file, nil, 0o644))
+	for path, ok := range map[string]bool{
+		filepath.Join(dir, "new.csv"):        true,
+		file:                                 true, // replaced when the run succeeds
+		dir:                                  false,
+		filepath.Join(dir, "no", "x.csv"):    false,
+		filepath.Join(file, "x.csv"):         false,
+		"relative-in-the-working-folder.csv": true,
+	} {
+		assert.Equal(t, ok, CheckOutput(path) == nil, "CheckOutput(%s)", path)
+	}
+	for d, ok := range map[string]bool{
+		dir:                                  true,
+		filepath.Join(dir, "new", "deeper"):  true,
+		file:                                 false,
+		filepath.Join(file, "out"):           false,
+		filepath.Join(file, "out", "deeper"): false,
+		"relative":                           true,
+	} {
+		assert.Equal(t, ok, CheckDir(d) == nil, "CheckDir(%s)", d)
+	}
+	assert.Empty(t, names(t, dir)[1:], "nothing made")
+}

@@ -69,6 +69,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // analyse runs the report, prints it and writes its files into dir.
 func analyse(ctx context.Context, dir string, w io.Writer) error {
+	if err := report.CheckDir(dir); err != nil {
+		return err // before the run, not after it
+	}
 	r, err := report.Run(ctx, config())
 	if err != nil {
 		return err

@@ -167,6 +167,19 @@ func oneStdout(targets []target) error {
 	return nil
 }
 
+// checkOutputs reports, before any work, an output file that could not
+// be written (report.CheckOutput).
+func checkOutputs(targets []target) error {
+	for _, t := range targets {
+		if t.path != "" && t.path != "-" {
+			if err := report.CheckOutput(t.path); err != nil {
+				return fmt.Errorf("%s %w", t.flag, err)
+			}
+		}
+	}
+	return nil
+}
+
 // isTerminal reports whether w is a terminal (a character device).
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)

@@ -129,6 +129,13 @@ func (c *fileFlags) execute(ctx context.Context, name string, stdin io.Reader, s
 	if err := c.check(); err != nil {
 		return 0, err
 	}
+	outputs := []target{{"-polls", c.pollsOut, nil}, {"-o", c.out, nil}, {"-houses", c.houses, nil}, {"-chart", c.chartPath, nil}}
+	if err := oneStdout(outputs); err != nil {
+		return 0, err
+	}
+	if err := checkOutputs(outputs); err != nil {
+		return 0, err
+	}
 	in, err := openInput(name, stdin)
 	if err != nil {
 		return 0, err

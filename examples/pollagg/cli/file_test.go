@@ -190,8 +190,8 @@ func TestFileOutputsAllOrNothing(t *testing.T) {
 	assert.NoFileExists(t, houses)
 	assert.Equal(t, 0, len(entries(t, dir)), "no temporary file left")
 
-	// A chart that cannot be written (no such folder): neither -polls nor
-	// -houses appears.
+	// A chart that cannot be written (no such folder), found before the
+	// input is read: neither -polls nor -houses appears.
 	code, _, errs = pollagg(t, "", "-pollster", "Levada", "-polls", polls, "-houses", houses, "-chart", filepath.Join(dir, "no", "c.png"), testdata+"russia/Levada.csv")
 	assert.Equal(t, ExitFailure, code)
 	assert.Contains(t, errs, "c.png")

@@ -302,6 +302,14 @@ func (c *reportFlags) run(ctx context.Context, files []string, stdout, stderr io
 	if err := oneStdout(c.targets(nil, so)); err != nil {
 		return 0, err
 	}
+	if err := checkOutputs(c.targets(nil, so)); err != nil {
+		return 0, err
+	}
+	if c.dir != "" {
+		if err := report.CheckDir(c.dir); err != nil {
+			return 0, fmt.Errorf("-o %w", err)
+		}
+	}
 	// The summary goes where no output goes.
 	say := stdout
 	if slices.Contains(c.outputs(), "-") {

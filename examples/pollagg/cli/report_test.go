@@ -324,14 +324,15 @@ func TestReportWriteFailures(t *testing.T) {
 	assert.NoFileExists(t, text)
 
 	// One output that cannot be written (its folder does not exist):
-	// none of the others is written either.
+	// found before the run, none of the others is written either.
 	code, _, errs = runReportT(t, clean("-text", text, "-o", filepath.Join(dir, "out"), "-html", filepath.Join(dir, "no", "r.html"))...)
 	assert.Equal(t, ExitFailure, code)
 	assert.Contains(t, errs, "r.html")
 	assert.NoFileExists(t, text)
 	assert.Equal(t, []string{"file"}, entries(t, dir), "no output, no temporary file, no folder")
 
-	// Standard output fails (a full disk): 1, no file written.
+	// Standard output fails (a full disk) after the files were staged:
+	// 1, the staged files are removed, no file written.
 	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
 	if err != nil {
 		t.Skip("no /dev/full:", err)
