@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"math"
 	"regexp"
 	"strings"
 )
@@ -19,6 +20,7 @@ func parsePage() (*template.Template, error) {
 	return template.New("page").Funcs(template.FuncMap{
 		// align returns the class of column i: "r" for a right-aligned
 		// (numeric) column, "l" otherwise.
+		"isNaN": math.IsNaN,
 		"align": func(align string, i int) string {
 			if i < len(align) && align[i] == 'r' {
 				return "r"
@@ -39,10 +41,12 @@ type htmlTable struct {
 // pageData is everything page.html.tmpl shows.
 type pageData struct {
 	Title, Subtitle string
+	Level           string // "95%"
 	Summary         string
 	Trend           timeChart
 	Fan             *timeChart
-	Houses          *houseChart
+	Houses          *dotChart
+	IntegrityChart  *dotChart
 	HouseTable      *htmlTable
 	ScenarioTable   *htmlTable
 	ScenarioNotes   []string
@@ -89,7 +93,7 @@ func (r *Report) WriteHTML(w io.Writer) error {
 
 // pageData gathers the page's content.
 func (r *Report) pageData() (*pageData, error) {
-	d := &pageData{Title: r.title(), Notes: r.Config.Notes}
+	d := &pageData{Title: r.title(), Notes: r.Config.Notes, Level: levelText(r.Result.Level)}
 	d.Subtitle = fmt.Sprintf("%s model, %s intervals; shares in percent, house effects in percentage points; %d polls fitted, the last fielded until %s.",
 		modelName[r.Config.Model], levelText(r.Result.Level), len(r.Polls), r.LastPoll.Format("2 January 2006"))
 	var sum strings.Builder
@@ -108,6 +112,7 @@ func (r *Report) pageData() (*pageData, error) {
 		d.ScenarioNotes = append(d.ScenarioNotes, "Corrections apply to polls fielded from "+f.Format("2 January 2006")+" on.")
 	}
 	if t := r.Integrity; t != nil {
+		d.IntegrityChart = r.integrityChart()
 		d.Integrity = tableOf(fmt.Sprintf("Official result, forensic estimate and polls, %s (%s intervals)",
 			t.Official.Date.Format("2 January 2006"), levelText(t.Level)), t.Cells(), "lrrrrl")
 		d.Caveats = t.Caveats

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -129,7 +130,28 @@ func TestHTMLRussia(t *testing.T) {
 	assert.Contains(t, s, "clean: Shpilkin (turnout–share)")
 	assert.Contains(t, s, `<image preserveAspectRatio="none" `, "the fingerprint's raster fills its axes")
 	assert.Contains(t, s, "vciom-presidential-approval-2006.csv:96:2:")
-	assert.Len(t, find(doc, func(n *html.Node) bool { return n.Data == "svg" && attr(n, "class") == "chart" }), 3)
+	charts := find(doc, func(n *html.Node) bool { return n.Data == "svg" && attr(n, "class") == "chart" })
+	var ids []string
+	for _, c := range charts {
+		ids = append(ids, attr(c, "id"))
+	}
+	assert.Equal(t, []string{"trend", "fan", "houses", "integrity"}, ids)
+	// The integrity chart: a row per row of the table, the forensic
+	// interval as estimated (asymmetric), the set without a dot.
+	rows := find(charts[3], func(n *html.Node) bool { return n.Data == "g" && strings.HasPrefix(attr(n, "class"), "house") })
+	require.Len(t, rows, len(r.Integrity.Rows))
+	assert.Equal(t, "house forensic", attr(rows[2], "class"))
+	assert.Contains(t, text(rows[2]), "81.02% [79.75, 81.90]")
+	bar := find(rows[2], func(n *html.Node) bool { return n.Data == "line" })
+	dotAt := find(rows[2], func(n *html.Node) bool { return n.Data == "circle" })
+	require.Len(t, bar, 1)
+	require.Len(t, dotAt, 1)
+	x := func(n *html.Node, k string) float64 { v, err := strconv.ParseFloat(attr(n, k), 64); require.NoError(t, err); return v }
+	left, right := x(dotAt[0], "cx")-x(bar[0], "x1"), x(bar[0], "x2")-x(dotAt[0], "cx")
+	assert.InDelta(t, (81.02-79.75)/(81.90-81.02), left/right, 0.02, "the bar is the interval as estimated")
+	set := rows[len(rows)-1]
+	assert.Equal(t, "house set", attr(set, "class"))
+	assert.Empty(t, find(set, func(n *html.Node) bool { return n.Data == "circle" }))
 }
 
 func TestHTMLEscapes(t *testing.T) {

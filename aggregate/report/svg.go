@@ -452,41 +452,50 @@ func scenarioPoints(s aggregate.PollScenario) []aggregate.Point {
 	return s.Bounds
 }
 
-// houseDot is one house on the house-effect chart.
-type houseDot struct {
+// dot is one row of a dot plot: a value with its interval.
+type dot struct {
 	Y, X, Lo, Hi float64
 	Name, Title  string
-	Reference    bool
+	Class        string // "" (a poll-implied estimate), "ref" (a reference: no interval), "forensic", "set" (an interval, no value)
 }
 
-// houseChart is the dot plot of the approve house effects with their
-// intervals.
-type houseChart struct {
+// dotChart is a dot plot: one row per estimate, a value with its
+// interval on the x axis, and a vertical line at a reference value.
+type dotChart struct {
+	ID          string
 	W, H        int
 	Left, Right float64
-	Zero        float64
+	Bottom      float64 // y where the rows end and the axis starts
+	Ref         float64 // x of the reference line
+	RefLabel    string
+	XLabel      string
 	XTicks      []tick
-	Dots        []houseDot
+	Dots        []dot
 	Alt         string
 }
 
-// houseChart lays out the approve house effects, largest first, with
-// ±z·SE bars.
-func (r *Report) houseChart() *houseChart {
-	houses := slices.Clone(r.Result.Approve.Houses)
-	if len(houses) == 0 {
-		return nil
-	}
-	slices.SortStableFunc(houses, func(a, b aggregate.HouseEffect) int { return cmp.Compare(b.Value, a.Value) })
-	zz := z(r.Result.Level)
-	lo, hi := 0.0, 0.0
-	for _, h := range houses {
-		lo, hi = math.Min(lo, h.Value-zz*h.SE), math.Max(hi, h.Value+zz*h.SE)
+// row is one estimate of a dot plot in data units; NaN Value: a set.
+type row struct {
+	name, title, class string
+	value, lo, hi      float64
+}
+
+// newDotChart lays out rows, top to bottom, on an x axis that holds every
+// interval and ref.
+func newDotChart(id string, rows []row, ref float64, xlabel, alt string) *dotChart {
+	lo, hi := ref, ref
+	for _, r := range rows {
+		for _, v := range []float64{r.value, r.lo, r.hi} {
+			if !math.IsNaN(v) {
+				lo, hi = math.Min(lo, v), math.Max(hi, v)
+			}
+		}
 	}
 	lo, hi = math.Floor(lo-0.5), math.Ceil(hi+0.5)
-	const left, right, row = 220.0, svgW - 24.0, 22.0
+	const left, right, height = 260.0, svgW - 24.0, 22.0
 	x := func(v float64) float64 { return left + (v-lo)/(hi-lo)*(right-left) }
-	c := &houseChart{W: svgW, H: int(row*float64(len(houses)) + 50), Left: left, Right: right, Zero: x(0)}
+	c := &dotChart{ID: id, W: svgW, H: int(height*float64(len(rows)) + 56), Left: left, Right: right, Ref: x(ref), XLabel: xlabel, Alt: alt}
+	c.Bottom = float64(c.H) - 34
 	step := 1.0
 	for (hi-lo)/step > 12 {
 		step *= 2
@@ -494,14 +503,75 @@ func (r *Report) houseChart() *houseChart {
 	for v := math.Ceil(lo/step) * step; v <= hi; v += step {
 		c.XTicks = append(c.XTicks, tick{x(v), strconv.FormatFloat(v, 'f', -1, 64)})
 	}
-	for i, h := range houses {
-		d := houseDot{Y: 16 + row*float64(i), X: x(h.Value), Lo: x(h.Value - zz*h.SE), Hi: x(h.Value + zz*h.SE), Name: h.Pollster, Reference: h.SE == 0}
-		d.Title = fmt.Sprintf("%s: %+.2f points (SE %.2f), %d polls", h.Pollster, h.Value, h.SE, h.Polls)
-		if d.Reference {
-			d.Title = fmt.Sprintf("%s: the reference (0 by definition), %d polls", h.Pollster, h.Polls)
+	for i, r := range rows {
+		d := dot{Y: 16 + height*float64(i), X: x(r.value), Lo: x(r.lo), Hi: x(r.hi), Name: r.name, Title: r.title, Class: r.class}
+		if math.IsNaN(r.value) {
+			d.X = math.NaN()
+		}
+		if math.IsNaN(r.lo) || math.IsNaN(r.hi) {
+			d.Lo, d.Hi = 0, 0 // no interval to draw
 		}
 		c.Dots = append(c.Dots, d)
 	}
-	c.Alt = fmt.Sprintf("Dot plot of %d house effects on approval with %s intervals", len(houses), levelText(r.Result.Level))
+	return c
+}
+
+// houseChart is the dot plot of the approve house effects, largest
+// first, with their intervals; the reference house has none.
+func (r *Report) houseChart() *dotChart {
+	houses := slices.Clone(r.Result.Approve.Houses)
+	if len(houses) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(houses, func(a, b aggregate.HouseEffect) int { return cmp.Compare(b.Value, a.Value) })
+	zz := z(r.Result.Level)
+	var rows []row
+	for _, h := range houses {
+		rw := row{name: h.Pollster, value: h.Value, lo: h.Value - zz*h.SE, hi: h.Value + zz*h.SE,
+			title: fmt.Sprintf("%s: %+.2f points (SE %.2f), %d polls", h.Pollster, h.Value, h.SE, h.Polls)}
+		if h.SE == 0 {
+			rw.class, rw.lo, rw.hi = "ref", math.NaN(), math.NaN()
+			rw.title = fmt.Sprintf("%s: the reference (0 by definition), %d polls", h.Pollster, h.Polls)
+		}
+		rows = append(rows, rw)
+	}
+	return newDotChart("houses", rows, 0, "points above (+) or below (−) "+r.scale(),
+		fmt.Sprintf("Dot plot of %d house effects on approval with %s intervals", len(houses), levelText(r.Result.Level)))
+}
+
+// integrityChart is the integrity table as a dot plot: the official
+// result (and the line through it), the forensic clean share with its
+// interval as estimated (not made symmetric), and the poll-implied
+// estimate under each scenario; a set is drawn as its interval alone.
+func (r *Report) integrityChart() *dotChart {
+	t := r.Integrity
+	if t == nil {
+		return nil
+	}
+	var rows []row
+	for _, ir := range t.Rows {
+		rw := row{name: ir.Name, value: ir.Value, lo: ir.Lower, hi: ir.Upper}
+		switch {
+		case ir.Source == aggregate.FromOfficial:
+			rw.class = "ref"
+			rw.title = fmt.Sprintf("%s: %.2f%%", ir.Name, ir.Value)
+			if ir.Note != "" {
+				rw.title += " (" + ir.Note + ")"
+			}
+		case ir.Source == aggregate.FromForensics:
+			rw.class = "forensic"
+			rw.title = fmt.Sprintf("%s: %.2f%% [%.2f, %.2f], %s below the official result", ir.Name, ir.Value, ir.Lower, ir.Upper, trimZero(fmt.Sprintf("%.2f", ir.Gap)))
+		case ir.Set:
+			rw.name, rw.class = "polls: "+ir.Name, "set"
+			rw.title = fmt.Sprintf("polls: %s: the set [%.1f, %.1f]%%", ir.Name, ir.Lower, ir.Upper)
+		default:
+			rw.name = "polls: " + ir.Name
+			rw.title = fmt.Sprintf("polls: %s: %.1f%% [%.1f, %.1f]; the official result %+.1f points above it, P = %s", ir.Name, ir.Value, ir.Lower, ir.Upper, ir.Gap, pText(ir.P))
+		}
+		rows = append(rows, rw)
+	}
+	c := newDotChart("integrity", rows, t.Official.Value, "percent",
+		fmt.Sprintf("Dot plot: the official result %.2f%%, the forensic clean share and %d poll-implied estimates with their intervals", t.Official.Value, len(r.Scenarios)))
+	c.RefLabel = fmt.Sprintf("official %.2f%%", t.Official.Value)
 	return c
 }

@@ -75,7 +75,7 @@ check "no script error" sh -c '! echo "$1" | grep -q "data-candor-error"' - "$ro
 check "no console message (error, warning or log)" sh -c '! grep -q ":CONSOLE" "$1"' - "$out/browser.log"
 check "the trend's values under the pointer" sh -c 'echo "$1" | grep -Eq "data-candor-hover=\"20[0-9]{2}-[0-9]{2}-[0-9]{2}: approve [0-9.]+ \[[0-9.]+, [0-9.]+\]\""' - "$root_tag"
 check "a pollster's polls hidden by its checkbox" sh -c 'echo "$1" | grep -q "data-candor-toggle=\"polls hidden\""' - "$root_tag"
-check "the three charts and the integrity table in the DOM" sh -c '[ "$1" -eq 3 ] && grep -q "clean: Shpilkin" "$2"' - "$charts" "$out/dom.html"
+check "the four charts and the integrity table in the DOM" sh -c '[ "$1" -eq 4 ] && grep -q "clean: Shpilkin" "$2"' - "$charts" "$out/dom.html"
 check "a screenshot of the page" test "$shot" -gt 100000
 if [ "$fail" -ne 0 ]; then
 	echo "render: see $out/browser.log and $out/dom.html" >&2
