@@ -146,7 +146,11 @@ func TestHTMLRussia(t *testing.T) {
 	dotAt := find(rows[2], func(n *html.Node) bool { return n.Data == "circle" })
 	require.Len(t, bar, 1)
 	require.Len(t, dotAt, 1)
-	x := func(n *html.Node, k string) float64 { v, err := strconv.ParseFloat(attr(n, k), 64); require.NoError(t, err); return v }
+	x := func(n *html.Node, k string) float64 {
+		v, err := strconv.ParseFloat(attr(n, k), 64)
+		require.NoError(t, err)
+		return v
+	}
 	left, right := x(dotAt[0], "cx")-x(bar[0], "x1"), x(bar[0], "x2")-x(dotAt[0], "cx")
 	assert.InDelta(t, (81.02-79.75)/(81.90-81.02), left/right, 0.02, "the bar is the interval as estimated")
 	set := rows[len(rows)-1]

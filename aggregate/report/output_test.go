@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -14,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/candorpoll/candor/aggregate"
 	"github.com/candorpoll/candor/aggregate/chart"
 	"github.com/candorpoll/candor/aggregate/forensics"
 )
@@ -149,6 +151,9 @@ func TestWriteDir(t *testing.T) {
 	}
 	// An output that fails after others were staged (the page and the
 	// fingerprint draw a histogram that cannot be drawn).
+	bad = *r
+	bad.Scenarios = append(slices.Clone(r.Scenarios), aggregate.PollScenario{Name: "empty"})
+	assert.ErrorIs(t, bad.WriteText(io.Discard), ErrIncomplete, "a scenario with neither a fit nor bounds")
 	bad = *r
 	bad.Fingerprint = &forensics.Histogram2D{Bins: 2, Width: 50, Total: 1, Counts: []float64{1}}
 	assert.Equal(t, "report-fingerprint.svg", bad.Outputs(DirOptions{})[len(bad.Outputs(DirOptions{}))-1].Name)

@@ -137,10 +137,16 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 }
 
 // complete returns ErrIncomplete when r has no fit to write (no result,
-// or no approve series).
+// no approve series, or a scenario with neither a fit nor bounds).
 func (r *Report) complete() error {
 	if r == nil || r.Result == nil || r.Result.Approve == nil || len(r.Result.Approve.Series) == 0 {
 		return ErrIncomplete
+	}
+	for _, s := range r.Scenarios {
+		if (s.Result == nil) == (s.Bounds == nil) || s.Result != nil && s.Result.Approve == nil ||
+			s.Bounds != nil && (len(s.Bounds) == 0 || r.Result.Disapprove == nil) {
+			return fmt.Errorf("%w: scenario %q has neither an approve fit nor bounds", ErrIncomplete, s.Name)
+		}
 	}
 	return nil
 }
