@@ -190,6 +190,34 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
+// parse parses args into fs; when it returns ok false, the command ends
+// with status (ExitOK after -h, ExitFailure after a bad flag, which fs
+// has reported).
+func parse(fs *flag.FlagSet, args []string) (status int, ok bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK, false
+		}
+		return ExitFailure, false
+	}
+	return 0, true
+}
+
+// finish returns a command's exit status: status, or ExitFailure when
+// err is not nil, which it prints, as prog's, on stderr ("interrupted;
+// nothing written" when ctx was cancelled).
+func finish(ctx context.Context, prog string, status int, err error, stderr io.Writer) int {
+	switch {
+	case err == nil:
+		return status
+	case interrupted(ctx, err):
+		fmt.Fprintln(stderr, prog+": interrupted; nothing written")
+	default:
+		fmt.Fprintln(stderr, prog+":", err)
+	}
+	return ExitFailure
+}
+
 // interrupted says whether err is the cancellation of ctx.
 func interrupted(ctx context.Context, err error) bool {
 	return ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded))

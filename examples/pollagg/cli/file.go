@@ -102,26 +102,15 @@ func (c *fileFlags) flagSet(stderr io.Writer) *flag.FlagSet {
 func runFile(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var c fileFlags
 	fs := c.flagSet(stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitFailure
+	if status, ok := parse(fs, args); !ok {
+		return status
 	}
 	if fs.NArg() != 1 {
 		fmt.Fprintln(stderr, "pollagg: want exactly one input FILE (\"-\" for standard input), or \"pollagg report FILE...\"; see pollagg -h")
 		return ExitFailure
 	}
 	status, err := c.execute(ctx, fs.Arg(0), stdin, stdout, stderr)
-	if err != nil {
-		if interrupted(ctx, err) {
-			fmt.Fprintln(stderr, "pollagg: interrupted; nothing written")
-		} else {
-			fmt.Fprintln(stderr, "pollagg:", err)
-		}
-		return ExitFailure
-	}
-	return status
+	return finish(ctx, "pollagg", status, err, stderr)
 }
 
 // execute runs one invocation; the error return means exit status 1.

@@ -275,22 +275,11 @@ func parseExclusion(s string) (report.Exclusion, error) {
 func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var c reportFlags
 	fs := c.flagSet(stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitFailure
+	if status, ok := parse(fs, args); !ok {
+		return status
 	}
 	status, err := c.run(ctx, fs.Args(), stdout, stderr)
-	if err != nil {
-		if interrupted(ctx, err) {
-			fmt.Fprintln(stderr, "pollagg report: interrupted; nothing written")
-		} else {
-			fmt.Fprintln(stderr, "pollagg report:", err)
-		}
-		return ExitFailure
-	}
-	return status
+	return finish(ctx, "pollagg report", status, err, stderr)
 }
 
 // run runs the report; the error return means exit status 1.
