@@ -641,27 +641,12 @@ func drawConstants(cr *core, rng *rand.Rand, gamma, beta []float64) {
 }
 
 // drawPath draws step 4 of the sampler, the daily level given the
-// constants beta (from drawConstants on the same workspace), into lat.
+// constants beta (from drawConstants on the same workspace), into lat (one
+// value a day): the walk on the nodes from its Gaussian conditional with
+// tridiagonal precision (nodePath), then the days between them from the
+// Brownian bridges (fillDays).
 func drawPath[F float32 | float64](cr *core, rng *rand.Rand, beta []float64, lat []F) {
-	// w | β, σ, τ, y ~ N(M⁻¹(b − Uβ), M⁻¹), M = LLᵀ bidiagonal:
-	// w = mean + L⁻ᵀξ, solved backwards from the last day.
-	nFull := cr.c.nFull
-	K := cr.K
-	lat[0] = F(beta[0])
-	next := 0.0
-	for t := cr.n; t >= 1; t-- {
-		row := cr.z[t*K : (t+1)*K]
-		mean := row[nFull]
-		for a := 0; a < nFull; a++ {
-			mean -= row[a] * beta[a]
-		}
-		v := rng.NormFloat64()
-		if t < cr.n {
-			v -= cr.m[t+1] * next
-		}
-		next = v / cr.l[t]
-		lat[t] = F(beta[0] + mean + next)
-	}
+	fillDays(cr, cr.nodePath(beta, rng), lat, rng, math.Sqrt(cr.sigma2))
 }
 
 // sampleShare samples one share and summarises it.

@@ -2,12 +2,14 @@ package aggregate
 
 import (
 	"math"
+	"math/rand/v2"
 )
 
 // This file holds the computational core shared by StateSpace and Bayes:
 // the exact diffuse log-likelihood of Jackman's model and the smoothed
-// (all-polls) estimates, computed in O(N·J + T·J + J³) per evaluation for N
-// polls, T days and J houses. See doc.go for the model.
+// (all-polls) estimates, computed in O(N + D·K + E·K + J³) per evaluation
+// for N polls on D distinct days, J houses, K = J + 2 and E non-zeros of
+// [U b] below. See doc.go for the model.
 //
 // Writing α_t = β₀ + w_t with w₀ = 0, every observation is
 //
@@ -18,31 +20,48 @@ import (
 // β = Cγ expressing them through k free constants γ (constraint). The
 // constants are diffuse (de Jong 1991): the diffuse log-likelihood is that
 // of the GLS regression of y on X = [x_iᵀ C] with error covariance
-// Σ = D + L Q⁻¹ Lᵀ (D = diag R_i, L the poll→day incidence, Q the random
+// Σ = D + L Q⁻¹ Lᵀ (D = diag R_i, L the poll→state incidence, Q the random
 // walk's precision, tridiagonal):
 //
 //	ℓ(σ, τ) = −½ [ (N − k) log 2π + log|Σ| + log|XᵀΣ⁻¹X| + yᵀΣ⁻¹y − sᵀS⁻¹s ]
 //	S = XᵀΣ⁻¹X,  s = XᵀΣ⁻¹y.
 //
-// By the Woodbury identity with M = Q + LᵀD⁻¹L (tridiagonal, T − 1 days),
+// Days without polls are collapsed. The states are the walk at the nodes:
+// day 0, every day an observation measures, and the last day. Between two
+// nodes g days apart the walk moves by one step of variance g·σ² (the sum
+// of g daily steps), so Q is the tridiagonal precision of a walk with
+// unequal steps and Σ — hence ℓ — is exactly that of the daily model: an
+// evaluation costs O(D) in the D nodes, not O(T) in the days, which is
+// what makes a few polls over centuries as cheap as over months. The days
+// between nodes are filled in only for the outputs: given the nodes the
+// walk between them is a Brownian bridge, so the smoothed mean is the
+// linear interpolation of the nodes' means and the variance adds the
+// bridge's σ²(t − a)(b − t)/(b − a) to the interpolated covariance
+// (smooth), and a path is drawn node by node and then bridge by bridge
+// (drawPath). The field-averaged model (banded.go) keeps every day a node.
 //
-//	log|Σ| = Σ log R_i + log|M| + (T − 1) log σ²
-//	XᵀΣ⁻¹X = XᵀD⁻¹X − UᵀM⁻¹U,  U = LᵀD⁻¹X   (per-day sums of x_i/R_i)
+// By the Woodbury identity with M = Q + LᵀD⁻¹L (tridiagonal, D − 1 nodes),
 //
-// so one evaluation is a tridiagonal Cholesky factorisation, J + 2
-// tridiagonal solves and a sparse product UᵀZ over the non-zeros of U (one
-// per day and house polled): no dense (J+1)² update per poll. The result is
-// de Jong's diffuse likelihood, which equals the exact diffuse likelihood of
-// Durbin & Koopman (2012, §7.2) up to a constant that does not depend on σ
-// or τ, so both give the same estimates (statsmodels uses the latter).
+//	log|Σ| = Σ log R_i + log|M| + Σ_j log(g_j σ²)
+//	XᵀΣ⁻¹X = XᵀD⁻¹X − UᵀM⁻¹U,  U = LᵀD⁻¹X   (per-node sums of x_i/R_i)
+//
+// so one evaluation is a tridiagonal LDLᵀ factorisation fused with the
+// forward substitution of [U b], one backward substitution that
+// accumulates G = [U b]ᵀM⁻¹[U b] over the non-zeros of [U b] (one per
+// node and house polled, its upper triangle only) while each row is in
+// cache, and a k×k Cholesky: no dense (J+1)² update per poll, and no
+// allocation. The result is de Jong's diffuse likelihood, which equals the
+// exact diffuse likelihood of Durbin & Koopman (2012, §7.2) up to a
+// constant that does not depend on σ or τ, so both give the same estimates
+// (statsmodels uses the latter).
 //
 // The smoother follows from the same quantities: γ̂ = S⁻¹s with covariance
 // S⁻¹; w | β, y ~ N(M⁻¹(b − Uβ), M⁻¹) with b = LᵀD⁻¹y.
 
-// uEntry is one non-zero of the extended per-day matrix [U b]: day t,
+// uEntry is one non-zero of the extended per-node matrix [U b]: node t,
 // column col (0 level, 1+h house h, nFull for b), value val.
 type uEntry struct {
-	t, col int
+	t, col int32
 	val    float64
 }
 
@@ -57,9 +76,18 @@ type core struct {
 	// Anchors never get τ.
 	tauOf []int
 
-	n   int // number of random-walk states: days 1..nDays−1
+	n   int // number of random-walk states: nodes 1..n (node 0 is day 0, w₀ = 0)
 	K   int // nFull + 1: columns of [U b]
 	nth int // number of τ parameters
+
+	// Nodes (see the top of the file): node j is day nodeDay[j], gap[j]
+	// days after node j − 1 (gap[0] unused); obsNode[i] is the node of
+	// observation i; sumLogGap = Σ_j log gap[j]. With field spans
+	// (banded.go) every day is a node.
+	nodeDay   []int
+	gap       []float64
+	obsNode   []int32
+	sumLogGap float64
 
 	// Quantities that depend on τ only (refreshed by setTau).
 	tauCached []float64
@@ -68,12 +96,18 @@ type core struct {
 	xdx       []float64 // nFull×nFull, XᵀD⁻¹X in the full basis
 	xdy       []float64 // nFull
 	ydy       float64
-	dsum      []float64 // per day, Σ 1/R_i over that day's polls
-	entries   []uEntry  // non-zeros of [U b] for days ≥ 1, by day
+	dsum      []float64 // per node, Σ 1/R_i over that node's polls
+	entries   []uEntry  // non-zeros of [U b] for nodes ≥ 1, by node
+	estart    []int32   // entries of node t: entries[estart[t]:estart[t+1]] (tridiagonal path)
 
 	// Workspace for one evaluation.
-	l, m   []float64 // tridiagonal Cholesky: diagonal l_t, sub-diagonal m_t (M = LLᵀ)
-	z      []float64 // n_days×K row-major: M⁻¹[U b] (row 0 unused)
+	id     []float64 // LDLᵀ factor of M = LDLᵀ: 1/d_t
+	sub    []float64 // unit lower bidiagonal L: L_{t,t−1}
+	z      []float64 // nodes×K row-major: Y = L⁻¹[U b] after eval, M⁻¹[U b] after solveZ (row 0 unused)
+	zIsY   bool      // z holds Y (the banded path leaves M⁻¹[U b])
+	dense  bool      // accumulate G densely from Y (chooseGram)
+	zrow   []float64 // 2×K: rows of M⁻¹[U b] in eval's backward pass
+	path   []float64 // per node: nodePath's result
 	g      []float64 // K×K: [U b]ᵀ M⁻¹ [U b]
 	sfull  []float64 // nFull×nFull
 	s      []float64 // k×k, then its Cholesky factor
@@ -93,13 +127,19 @@ type core struct {
 func newCore(o *observations, c constraint, tauOf []int, nTau int) *core {
 	nFull := c.nFull
 	k := c.k()
-	cr := &core{o: o, c: c, tauOf: tauOf, nth: nTau, n: o.nDays - 1, K: nFull + 1}
+	cr := &core{o: o, c: c, tauOf: tauOf, nth: nTau, K: nFull + 1}
+	cr.setNodes()
+	D := len(cr.nodeDay)
+	cr.n = D - 1
 	cr.xdx = make([]float64, nFull*nFull)
 	cr.xdy = make([]float64, nFull)
-	cr.dsum = make([]float64, o.nDays)
-	cr.l = make([]float64, o.nDays)
-	cr.m = make([]float64, o.nDays)
-	cr.z = make([]float64, o.nDays*cr.K)
+	cr.dsum = make([]float64, D)
+	cr.estart = make([]int32, D+1)
+	cr.id = make([]float64, D)
+	cr.sub = make([]float64, D)
+	cr.z = make([]float64, D*cr.K)
+	cr.zrow = make([]float64, 2*cr.K)
+	cr.path = make([]float64, D)
 	cr.g = make([]float64, cr.K*cr.K)
 	cr.sfull = make([]float64, nFull*nFull)
 	cr.s = make([]float64, k*k)
@@ -110,6 +150,40 @@ func newCore(o *observations, c constraint, tauOf []int, nTau int) *core {
 		cr.band = newBandCore(cr)
 	}
 	return cr
+}
+
+// setNodes chooses the nodes: day 0, the observations' days and the last
+// day (every day with field spans).
+func (cr *core) setNodes() {
+	o := cr.o
+	T := o.nDays
+	if o.first != nil {
+		cr.nodeDay = make([]int, T)
+		cr.gap = make([]float64, T)
+		for t := range T {
+			cr.nodeDay[t], cr.gap[t] = t, 1
+		}
+		return
+	}
+	cr.obsNode = make([]int32, len(o.day))
+	cr.nodeDay = append(cr.nodeDay, 0)
+	for i, d := range o.day {
+		if d != cr.nodeDay[len(cr.nodeDay)-1] {
+			cr.nodeDay = append(cr.nodeDay, d)
+		}
+		cr.obsNode[i] = int32(len(cr.nodeDay) - 1)
+	}
+	if last := T - 1; last > cr.nodeDay[len(cr.nodeDay)-1] {
+		cr.nodeDay = append(cr.nodeDay, last)
+	}
+	cr.gap = make([]float64, len(cr.nodeDay))
+	for j := 1; j < len(cr.nodeDay); j++ {
+		g := cr.nodeDay[j] - cr.nodeDay[j-1]
+		cr.gap[j] = float64(g)
+		if g > 1 {
+			cr.sumLogGap += math.Log(float64(g))
+		}
+	}
 }
 
 // variance returns R_i = s_i² + τ²_{group(h(i))}.
@@ -139,68 +213,75 @@ func (cr *core) setTau(tau []float64) {
 	}
 	o := cr.o
 	nFull := cr.c.nFull
-	for i := range cr.xdx {
-		cr.xdx[i] = 0
-	}
-	for i := range cr.xdy {
-		cr.xdy[i] = 0
-	}
-	for i := range cr.dsum {
-		cr.dsum[i] = 0
-	}
-	cr.ydy, cr.sumLogR = 0, 0
+	clear(cr.xdx)
+	clear(cr.xdy)
+	clear(cr.dsum)
+	cr.ydy = 0
 	cr.entries = cr.entries[:0]
-	// Per-day accumulation: houses seen on the current day, in order of
-	// first appearance, with their sums; flushed into entries at day end.
-	// Σ log R_i is accumulated as a product of Frexp mantissas (one log at
-	// the end, not one per poll: this runs at every τ the search tries).
+	// Per-node accumulation: houses seen at the current node, in order of
+	// first appearance, with their sums; flushed into entries at the
+	// node's end. Σ log R_i is accumulated as a product (logProduct: one
+	// log at the end, not one per poll: this runs at every τ the search
+	// tries).
 	logR := logProduct{mant: 1}
+	node := 0
 	start := 0
 	for start < len(o.day) {
-		t := o.day[start]
+		t := int(cr.obsNode[start])
 		end := start
-		for end < len(o.day) && o.day[end] == t {
+		for end < len(o.day) && int(cr.obsNode[end]) == t {
 			end++
 		}
+		for ; node <= t; node++ {
+			cr.estart[node] = int32(len(cr.entries))
+		}
 		first := len(cr.entries)
-		bsum := 0.0
+		bsum, dsum := 0.0, 0.0
 		for i := start; i < end; i++ {
 			r := cr.variance(i, tau)
 			w := 1 / r
 			y := o.y[i]
 			logR.mul(r)
 			cr.ydy += y * y * w
-			cr.xdx[0] += w
 			cr.xdy[0] += y * w
-			cr.dsum[t] += w
+			dsum += w
 			bsum += y * w
 			if h := o.house[i]; h >= 0 {
 				a := 1 + h
-				cr.xdx[a] += w // (0, a)
-				cr.xdx[a*nFull] += w
 				cr.xdx[a*nFull+a] += w
 				cr.xdy[a] += y * w
 				if t > 0 {
 					found := false
 					for e := first; e < len(cr.entries); e++ {
-						if cr.entries[e].col == a {
+						if int(cr.entries[e].col) == a {
 							cr.entries[e].val += w
 							found = true
 							break
 						}
 					}
 					if !found {
-						cr.entries = append(cr.entries, uEntry{t: t, col: a, val: w})
+						cr.entries = append(cr.entries, uEntry{t: int32(t), col: int32(a), val: w})
 					}
 				}
 			}
 		}
+		cr.dsum[t] = dsum
+		cr.xdx[0] += dsum
 		if t > 0 {
-			cr.entries = append(cr.entries, uEntry{t: t, col: 0, val: cr.dsum[t]}, uEntry{t: t, col: nFull, val: bsum})
+			cr.entries = append(cr.entries, uEntry{t: int32(t), col: 0, val: dsum}, uEntry{t: int32(t), col: int32(nFull), val: bsum})
 		}
 		start = end
 	}
+	for ; node <= cr.n+1; node++ {
+		cr.estart[node] = int32(len(cr.entries))
+	}
+	// XᵀD⁻¹X: the level row and column hold each house's total weight.
+	for a := 1; a < nFull; a++ {
+		cr.xdx[a] = cr.xdx[a*nFull+a]
+		cr.xdx[a*nFull] = cr.xdx[a*nFull+a]
+	}
 	cr.sumLogR = logR.log()
+	cr.chooseGram()
 }
 
 // eval computes the diffuse log-likelihood at σ (daily innovation sd) and
@@ -216,93 +297,263 @@ func (cr *core) eval(sigma float64, tau []float64) float64 {
 	n := cr.n
 	s2 := sigma * sigma
 	cr.sigma2 = s2
-
-	// log|M| = Σ log d_t, accumulated as a product of mantissas plus a sum
-	// of binary exponents (math.Frexp) and one log at the end: a log per
-	// day was a tenth of an evaluation's cost. (Edit by helper E, for
-	// Bayes, which evaluates the likelihood once per iteration.)
+	cr.zIsY = true
+	clear(cr.g)
+	// log|M| = Σ log d_t as a product (logProduct): a log per node was a
+	// tenth of an evaluation's cost.
 	logDet := logProduct{mant: 1}
-	for i := range cr.z {
-		cr.z[i] = 0
-	}
-	for _, e := range cr.entries {
-		cr.z[e.t*K+e.col] = e.val
-	}
 	if n > 0 {
 		inv := 1 / s2
-		// Tridiagonal Cholesky of M = Q + diag(dsum) on days 1..n.
+		z, g, entries, estart, gap := cr.z, cr.g, cr.entries, cr.estart, cr.gap
+		// LDLᵀ of M = Q + diag(dsum) on nodes 1..n, q_t = 1/(gap_t σ²)
+		// the precision of step t, fused with the forward substitution
+		// Y = L⁻¹[U b] (row t of [U b] scattered from its entries) and,
+		// when dense, G = YᵀD⁻¹Y one row at a time.
+		idPrev, qNext := 0.0, inv/gap[1]
 		for t := 1; t <= n; t++ {
-			d := 2 * inv
-			if t == n {
-				d = inv
+			q := qNext
+			qNext = 0
+			if t < n {
+				qNext = inv / gap[t+1]
 			}
-			d += cr.dsum[t]
+			d := q + qNext + cr.dsum[t]
+			row := z[t*K : t*K+K]
 			if t > 1 {
-				mt := -inv / cr.l[t-1]
-				cr.m[t] = mt
-				d -= mt * mt
+				m := -q * idPrev
+				cr.sub[t] = m
+				d += m * q
+				prev := z[(t-1)*K : t*K]
+				prev = prev[:len(row)]
+				for a := range row {
+					row[a] = -m * prev[a]
+				}
+			} else {
+				clear(row)
+			}
+			for _, e := range entries[estart[t]:estart[t+1]] {
+				row[e.col] += e.val
 			}
 			if !(d > 0) {
 				cr.ok = false
 				return math.Inf(-1)
 			}
-			cr.l[t] = math.Sqrt(d)
+			id := 1 / d
+			idPrev = id
+			cr.id[t] = id
 			logDet.mul(d)
 		}
-		// Z = M⁻¹[U b]: forward then backward substitution, all columns.
-		for t := 1; t <= n; t++ {
-			row := cr.z[t*K : (t+1)*K]
-			if t > 1 {
-				prev := cr.z[(t-1)*K : t*K]
-				mt := cr.m[t]
-				for a := range row {
-					row[a] -= mt * prev[a]
+		if cr.dense {
+			cr.gramDense()
+		} else {
+			// Z = L⁻ᵀD⁻¹Y from the last node back, one row at a time
+			// (Y stays in z for the smoother and the sampler); each row's
+			// entries add their part of G's upper triangle, G_ab =
+			// Σ_t U_ta Z_tb for b ≥ a.
+			cur, next := cr.zrow[:K], cr.zrow[K:]
+			for t := n; t >= 1; t-- {
+				y := z[t*K : t*K+K]
+				y = y[:len(cur)]
+				id := cr.id[t]
+				if t < n {
+					m := cr.sub[t+1]
+					next = next[:len(cur)]
+					for a := range cur {
+						cur[a] = y[a]*id - m*next[a]
+					}
+				} else {
+					for a := range cur {
+						cur[a] = y[a] * id
+					}
 				}
-			}
-			il := 1 / cr.l[t]
-			for a := range row {
-				row[a] *= il
+				for _, e := range entries[estart[t]:estart[t+1]] {
+					c := int(e.col)
+					gr := g[c*K+c : c*K+K]
+					zr := cur[c:]
+					zr = zr[:len(gr)]
+					v := e.val
+					for b := range gr {
+						gr[b] += v * zr[b]
+					}
+				}
+				cur, next = next, cur
 			}
 		}
-		for t := n; t >= 1; t-- {
-			row := cr.z[t*K : (t+1)*K]
-			if t < n {
-				next := cr.z[(t+1)*K : (t+2)*K]
-				mt := cr.m[t+1]
-				for a := range row {
-					row[a] -= mt * next[a]
-				}
-			}
-			il := 1 / cr.l[t]
-			for a := range row {
-				row[a] *= il
-			}
-		}
+		cr.symmetrizeG()
 	}
 	return cr.finish(s2, logDet.log())
 }
 
-// finish completes eval once Z = M⁻¹[U b] is in the workspace and log|M|
-// is known (shared by the tridiagonal and the banded paths): the products
-// G, the reduced S and s, the Cholesky factor of S and the log-likelihood.
+// gramDense accumulates the upper triangle of G = YᵀD⁻¹Y from the rows of
+// Y in z, four nodes at a time: each element of G is loaded and stored
+// once per four rows, not once per row, which is what bounds a rank-one
+// update's speed.
+func (cr *core) gramDense() {
+	K, n, z, g, id := cr.K, cr.n, cr.z, cr.g, cr.id
+	t := 1
+	for ; t+3 <= n; t += 4 {
+		y0 := z[t*K : t*K+K]
+		y1 := z[(t+1)*K : (t+1)*K+K]
+		y2 := z[(t+2)*K : (t+2)*K+K]
+		y3 := z[(t+3)*K : (t+3)*K+K]
+		i0, i1, i2, i3 := id[t], id[t+1], id[t+2], id[t+3]
+		for a := range K {
+			v0, v1, v2, v3 := i0*y0[a], i1*y1[a], i2*y2[a], i3*y3[a]
+			gr := g[a*K+a : a*K+K]
+			r0, r1, r2, r3 := y0[a:], y1[a:], y2[a:], y3[a:]
+			r0, r1, r2, r3 = r0[:len(gr)], r1[:len(gr)], r2[:len(gr)], r3[:len(gr)]
+			for b := range gr {
+				gr[b] += v0*r0[b] + v1*r1[b] + v2*r2[b] + v3*r3[b]
+			}
+		}
+	}
+	for ; t <= n; t++ {
+		y := z[t*K : t*K+K]
+		for a := range K {
+			v := id[t] * y[a]
+			gr := g[a*K+a : a*K+K]
+			r := y[a:]
+			r = r[:len(gr)]
+			for b := range gr {
+				gr[b] += v * r[b]
+			}
+		}
+	}
+}
+
+// chooseGram decides how eval accumulates G once the sparsity of [U b] is
+// known: densely from Y (K(K+1)/2 multiply-adds a node, one pass) when
+// that is cheaper than over the entries in a second, backward pass (2K a
+// node for the substitution plus about K/2 per entry and the loop's
+// overhead): few houses (the peers' five) favour the first, many houses
+// polled a few at a time (FiveThirtyEight's 92) the second.
+func (cr *core) chooseGram() {
+	if cr.n == 0 {
+		return
+	}
+	K := float64(cr.K)
+	perNode := float64(len(cr.entries)) / float64(cr.n)
+	cr.dense = K*(K+1)/2 <= 2*K+perNode*(K/2+6)
+}
+
+// solveZ turns Y = L⁻¹[U b], which eval leaves in z, into Z = M⁻¹[U b]
+// (the smoother's rows), in place.
+func (cr *core) solveZ() {
+	if !cr.zIsY {
+		return
+	}
+	K := cr.K
+	for t := cr.n; t >= 1; t-- {
+		row := cr.z[t*K : t*K+K]
+		id := cr.id[t]
+		if t < cr.n {
+			next := cr.z[(t+1)*K : (t+2)*K]
+			next = next[:len(row)]
+			m := cr.sub[t+1]
+			for a := range row {
+				row[a] = row[a]*id - m*next[a]
+			}
+		} else {
+			for a := range row {
+				row[a] *= id
+			}
+		}
+	}
+	cr.zIsY = false
+}
+
+// nodePath returns, in workspace, β₀ + w_j for every node j with
+// w = M⁻¹(b − Uβ) + L⁻ᵀD^(−½)ξ, ξ_j ~ N(0, 1) from rng, drawn from the last
+// node back; with rng nil (ξ = 0) it is the smoothed level on the nodes
+// given the full constants beta. Drawing needs the tridiagonal path.
+func (cr *core) nodePath(beta []float64, rng *rand.Rand) []float64 {
+	nFull := cr.c.nFull
+	K := cr.K
+	x := cr.path
+	x[0] = beta[0]
+	if !cr.zIsY {
+		// Z rows (after smooth, or the banded path): the mean directly.
+		for t := 1; t <= cr.n; t++ {
+			row := cr.z[t*K : (t+1)*K]
+			w := row[nFull]
+			for a := 0; a < nFull; a++ {
+				w -= row[a] * beta[a]
+			}
+			x[t] = beta[0] + w
+		}
+		if rng == nil {
+			return x
+		}
+		// Add L⁻ᵀD^(−½)ξ.
+		noise := 0.0
+		for t := cr.n; t >= 1; t-- {
+			v := rng.NormFloat64() * math.Sqrt(cr.id[t])
+			if t < cr.n {
+				v -= cr.sub[t+1] * noise
+			}
+			noise = v
+			x[t] += noise
+		}
+		return x
+	}
+	// From Y: w = L⁻ᵀc, c_t = (y_t[b] − y_t[U]·β)/d_t + ξ_t/√d_t.
+	w := 0.0
+	for t := cr.n; t >= 1; t-- {
+		row := cr.z[t*K : (t+1)*K]
+		c := row[nFull]
+		for a := 0; a < nFull; a++ {
+			c -= row[a] * beta[a]
+		}
+		c *= cr.id[t]
+		if rng != nil {
+			c += rng.NormFloat64() * math.Sqrt(cr.id[t])
+		}
+		if t < cr.n {
+			c -= cr.sub[t+1] * w
+		}
+		w = c
+		x[t] = beta[0] + w
+	}
+	return x
+}
+
+// gramFromZ computes G = [U b]ᵀZ from Z = M⁻¹[U b] over the non-zeros of
+// [U b] (the banded path; eval fuses this into its backward substitution).
+func (cr *core) gramFromZ() {
+	K := cr.K
+	clear(cr.g)
+	for _, e := range cr.entries {
+		c := int(e.col)
+		row := cr.z[int(e.t)*K+c : int(e.t)*K+K]
+		gr := cr.g[c*K+c : c*K+K]
+		gr = gr[:len(row)]
+		v := e.val
+		for b, z := range row {
+			gr[b] += v * z
+		}
+	}
+	cr.symmetrizeG()
+}
+
+// symmetrizeG copies G's upper triangle into its lower one.
+func (cr *core) symmetrizeG() {
+	K := cr.K
+	for a := 1; a < K; a++ {
+		for b := 0; b < a; b++ {
+			cr.g[a*K+b] = cr.g[b*K+a]
+		}
+	}
+}
+
+// finish completes eval once Z = M⁻¹[U b] and G = [U b]ᵀZ are in the
+// workspace and log|M| is known (shared by the tridiagonal and the banded
+// paths): the reduced S and s, the Cholesky factor of S and the
+// log-likelihood.
 func (cr *core) finish(s2, logDetM float64) float64 {
 	o := cr.o
 	K := cr.K
 	nFull := cr.c.nFull
 	k := cr.c.k()
 	n := cr.n
-	// G = [U b]ᵀ Z over the non-zeros of [U b].
-	for i := range cr.g {
-		cr.g[i] = 0
-	}
-	for _, e := range cr.entries {
-		row := cr.z[e.t*K : (e.t+1)*K]
-		gr := cr.g[e.col*K : (e.col+1)*K]
-		v := e.val
-		for a, z := range row {
-			gr[a] += v * z
-		}
-	}
 	// Full-basis S and s, then reduce to the free constants.
 	for a := 0; a < nFull; a++ {
 		for b := 0; b < nFull; b++ {
@@ -339,7 +590,9 @@ func (cr *core) finish(s2, logDetM float64) float64 {
 		quad += v * v
 	}
 	nObs := len(o.y)
-	ll := -0.5 * (float64(nObs-k)*math.Log(2*math.Pi) + cr.sumLogR + float64(n)*math.Log(s2) + logDetM + logDetS + q - quad)
+	// −log|Q| = Σ_j log(gap_j σ²) over the n steps.
+	logQinv := float64(n)*math.Log(s2) + cr.sumLogGap
+	ll := -0.5 * (float64(nObs-k)*math.Log(2*math.Pi) + cr.sumLogR + logQinv + logDetM + logDetS + q - quad)
 	cr.ll = ll
 	return ll
 }
@@ -358,7 +611,6 @@ type smoothed struct {
 func (cr *core) smooth() smoothed {
 	k := cr.c.k()
 	nFull := cr.c.nFull
-	K := cr.K
 	var out smoothed
 	// γ̂ = S⁻¹s and V = S⁻¹ from the Cholesky factor left by eval.
 	out.gamma = append([]float64(nil), cr.rhs...)
@@ -367,9 +619,7 @@ func (cr *core) smooth() smoothed {
 	out.cov = make([]float64, k*k)
 	col := make([]float64, k)
 	for j := 0; j < k; j++ {
-		for i := range col {
-			col[i] = 0
-		}
+		clear(col)
 		col[j] = 1
 		forwardSub(cr.s, k, col)
 		backSub(cr.s, k, col)
@@ -379,85 +629,126 @@ func (cr *core) smooth() smoothed {
 	}
 	out.beta = make([]float64, nFull)
 	cr.c.full(out.gamma, out.beta)
-	quadV := func(g []float64) float64 {
-		v := 0.0
-		for i := 0; i < k; i++ {
-			gi := g[i]
-			if gi == 0 {
-				continue
-			}
-			row := out.cov[i*k : (i+1)*k]
-			for j, gj := range g {
-				v += gi * row[j] * gj
-			}
-		}
-		return v
-	}
+	// The variance a linear function eᵀβ of the constants owes to their
+	// estimation is gᵀS⁻¹g = |r|², g = Cᵀe, r = L_S⁻¹g with S = L_S L_Sᵀ.
 	e := make([]float64, nFull)
-	g := make([]float64, k)
+	r := make([]float64, k)
+	norm2 := func(v []float64) float64 {
+		s := 0.0
+		for _, x := range v {
+			s += x * x
+		}
+		return s
+	}
 	out.houseSD = make([]float64, nFull-1)
 	for h := range out.houseSD {
-		for i := range e {
-			e[i] = 0
-		}
+		clear(e)
 		e[1+h] = 1
-		cr.c.reduce(e, g)
-		out.houseSD[h] = math.Sqrt(max(quadV(g), 0))
+		cr.c.reduce(e, r)
+		forwardSub(cr.s, k, r)
+		out.houseSD[h] = math.Sqrt(norm2(r))
 	}
+	// The level on node j is α_j = eᵀβ + (M⁻¹b)_j + ξ_j with e = e₀ − (M⁻¹U)_j
+	// and ξ ~ N(0, M⁻¹) given β; on a day between nodes j − 1 and j, a
+	// fraction λ of the way, it is the interpolation of the two plus a
+	// Brownian bridge (see the top of the file).
 	T := cr.o.nDays
 	out.mean = make([]float64, T)
 	out.sd = make([]float64, T)
-	diag := cr.diagInverseM()
-	for t := 0; t < T; t++ {
-		for i := range e {
-			e[i] = 0
-		}
-		e[0] = 1
-		mean := out.beta[0]
-		if t > 0 {
-			row := cr.z[t*K : (t+1)*K]
-			w := row[nFull]
-			for a := 0; a < nFull; a++ {
-				w -= row[a] * out.beta[a]
-				e[a] -= row[a]
+	cr.solveZ()
+	diag, off := cr.covInverseM()
+	rPrev, rCur, rt := make([]float64, k), make([]float64, k), make([]float64, k)
+	mPrev := cr.nodeMean(0, out.beta, e)
+	cr.c.reduce(e, rPrev)
+	forwardSub(cr.s, k, rPrev)
+	out.mean[0], out.sd[0] = mPrev, math.Sqrt(norm2(rPrev))
+	for j := 1; j <= cr.n; j++ {
+		m := cr.nodeMean(j, out.beta, e)
+		cr.c.reduce(e, rCur)
+		forwardSub(cr.s, k, rCur)
+		d0, d1 := cr.nodeDay[j-1], cr.nodeDay[j]
+		if d1-d0 > 1 {
+			// Cov(w_{j−1}, w_j | β, y): zero when node j − 1 is day 0.
+			vp, c := 0.0, 0.0
+			if j > 1 {
+				vp, c = diag[j-1], off[j]
 			}
-			mean += w
+			g := cr.gap[j]
+			for t := d0 + 1; t < d1; t++ {
+				lam := float64(t-d0) / g
+				mu := 1 - lam
+				for i := range rt {
+					rt[i] = mu*rPrev[i] + lam*rCur[i]
+				}
+				v := norm2(rt) + mu*mu*vp + lam*lam*diag[j] + 2*lam*mu*c + cr.sigma2*g*lam*mu
+				out.mean[t] = mu*mPrev + lam*m
+				out.sd[t] = math.Sqrt(max(v, 0))
+			}
 		}
-		cr.c.reduce(e, g)
-		v := quadV(g)
-		if t > 0 {
-			v += diag[t]
-		}
-		out.mean[t] = mean
-		out.sd[t] = math.Sqrt(max(v, 0))
+		out.mean[d1], out.sd[d1] = m, math.Sqrt(max(norm2(rCur)+diag[j], 0))
+		mPrev = m
+		rPrev, rCur = rCur, rPrev
 	}
 	return out
 }
 
+// nodeMean returns the smoothed level on node j given the full constants
+// beta, and writes into e the coefficients of the constants in it, e₀ −
+// (M⁻¹U)_j.
+func (cr *core) nodeMean(j int, beta, e []float64) float64 {
+	nFull := cr.c.nFull
+	clear(e)
+	e[0] = 1
+	mean := beta[0]
+	if j > 0 {
+		row := cr.z[j*cr.K : (j+1)*cr.K]
+		w := row[nFull]
+		for a := 0; a < nFull; a++ {
+			w -= row[a] * beta[a]
+			e[a] -= row[a]
+		}
+		mean += w
+	}
+	return mean
+}
+
 // smoothedMeans writes the smoothed level of every day at the σ, τ of the
-// last eval into mean (O(T·J)) and returns the full constants (level on
+// last eval into mean (O(D·J + T)) and returns the full constants (level on
 // day 0, then house effects): the part of smooth that the
 // parameter-uncertainty term and the calibration pass (correction.go) need.
 func (cr *core) smoothedMeans(mean []float64) (beta []float64) {
 	k := cr.c.k()
-	nFull := cr.c.nFull
-	K := cr.K
 	gamma := cr.tmp
 	copy(gamma, cr.rhs)
 	forwardSub(cr.s, k, gamma)
 	backSub(cr.s, k, gamma)
-	beta = make([]float64, nFull)
+	beta = make([]float64, cr.c.nFull)
 	cr.c.full(gamma, beta)
-	mean[0] = beta[0]
-	for t := 1; t < len(mean); t++ {
-		row := cr.z[t*K : (t+1)*K]
-		w := row[nFull]
-		for a := 0; a < nFull; a++ {
-			w -= row[a] * beta[a]
-		}
-		mean[t] = beta[0] + w
-	}
+	fillDays(cr, cr.nodePath(beta, nil), mean, nil, 0)
 	return beta
+}
+
+// fillDays writes the node values of cr x into their days of out and, between
+// nodes, their linear interpolation plus, when rng is set, a Brownian
+// bridge with daily sd sigma (the walk between two nodes given both):
+// day by day, w_t | w_{t−1}, w_b ~ N(w_{t−1} + (w_b − w_{t−1})/r, σ²(r −
+// 1)/r) with r = b − t + 1 steps left.
+func fillDays[F float32 | float64](cr *core, x []float64, out []F, rng *rand.Rand, sigma float64) {
+	day := cr.nodeDay
+	out[0] = F(x[0])
+	for j := 1; j <= cr.n; j++ {
+		d0, d1 := day[j-1], day[j]
+		out[d1] = F(x[j])
+		v := x[j-1]
+		for t := d0 + 1; t < d1; t++ {
+			r := float64(d1 - t + 1)
+			v += (x[j] - v) / r
+			if rng != nil {
+				v += sigma * math.Sqrt((r-1)/r) * rng.NormFloat64()
+			}
+			out[t] = F(v)
+		}
+	}
 }
 
 // parameterVariance returns, per day, the variance the smoothed level owes
@@ -465,7 +756,8 @@ func (cr *core) smoothedMeans(mean []float64) (beta []float64) {
 // derivative of the smoothed mean in the search parameters θ (central
 // differences). The smoother's own variance treats θ̂ as known; adding this
 // term keeps intervals honest where the data say little (gaps between
-// polls, the ends of the series). It leaves the workspace evaluated at θ̂.
+// polls, the ends of the series). It leaves the workspace evaluated at a
+// point next to θ̂, not at θ̂: call it after smooth.
 func (cr *core) parameterVariance(fit mlFit) []float64 {
 	T := cr.o.nDays
 	out := make([]float64, T)
@@ -493,7 +785,6 @@ func (cr *core) parameterVariance(fit mlFit) []float64 {
 			d[j*T+t] = (plus[t] - minus[t]) / (2 * h)
 		}
 	}
-	cr.eval(fit.params(fit.theta))
 	for t := 0; t < T; t++ {
 		v := 0.0
 		for a := 0; a < dim; a++ {
@@ -506,24 +797,30 @@ func (cr *core) parameterVariance(fit mlFit) []float64 {
 	return out
 }
 
-// diagInverseM returns the diagonal of M⁻¹ (index t for day t ≥ 1) from its
-// Cholesky factor: with M = LLᵀ, L lower bidiagonal (l_t, m_t),
-// (M⁻¹)_{nn} = 1/l_n², (M⁻¹)_{tt} = 1/l_t² + (m_{t+1}/l_t)²·(M⁻¹)_{t+1,t+1}.
-func (cr *core) diagInverseM() []float64 {
+// covInverseM returns the diagonal of M⁻¹ on the nodes (index t ≥ 1) and,
+// for the tridiagonal path, its sub-diagonal off[t] = (M⁻¹)_{t−1,t}
+// (t ≥ 2), from the factor M = LDLᵀ (L unit lower bidiagonal, l_t =
+// L_{t,t−1}) by the Takahashi recursion (M⁻¹)_{nn} = 1/d_n,
+// (M⁻¹)_{t,t+1} = −l_{t+1}(M⁻¹)_{t+1,t+1}, (M⁻¹)_{tt} = 1/d_t −
+// l_{t+1}(M⁻¹)_{t,t+1}. The banded path has no gaps between nodes and
+// returns off = nil.
+func (cr *core) covInverseM() (diag, off []float64) {
 	if cr.band != nil {
-		return cr.diagInverseBanded()
+		return cr.diagInverseBanded(), nil
 	}
 	n := cr.n
-	d := make([]float64, n+1)
+	diag = make([]float64, n+1)
+	off = make([]float64, n+1)
 	for t := n; t >= 1; t-- {
-		v := 1 / (cr.l[t] * cr.l[t])
+		v := cr.id[t]
 		if t < n {
-			r := cr.m[t+1] / cr.l[t]
-			v += r * r * d[t+1]
+			c := -cr.sub[t+1] * diag[t+1]
+			off[t+1] = c
+			v -= cr.sub[t+1] * c
 		}
-		d[t] = v
+		diag[t] = v
 	}
-	return d
+	return diag, off
 }
 
 // cholesky factors the symmetric k×k matrix a (row-major) in place into its
@@ -576,20 +873,26 @@ func backSub(a []float64, k int, b []float64) {
 	}
 }
 
-// logProduct accumulates log Π x_i (x_i > 0) as a product of math.Frexp
-// mantissas plus a sum of binary exponents, with one math.Log at the end:
-// a log per factor was a tenth of a likelihood evaluation's cost. The
-// mantissa is renormalised before it can underflow.
+// logProduct accumulates log Π x_i (x_i > 0) as a running product plus a
+// sum of binary exponents, with one math.Log at the end: a log per factor
+// was a tenth of a likelihood evaluation's cost. The product is
+// renormalised (math.Frexp) only when it leaves [2⁻³⁰⁰, 2³⁰⁰], and a factor
+// outside [2⁻²⁰⁰, 2²⁰⁰] is split first, so that it can neither overflow
+// nor underflow.
 type logProduct struct {
 	mant float64 // start at 1
 	exp  int
 }
 
 func (l *logProduct) mul(x float64) {
-	fr, e := math.Frexp(x)
-	l.mant *= fr
-	l.exp += e
-	if l.mant < 0x1p-500 {
+	if x > 0x1p-200 && x < 0x1p200 {
+		l.mant *= x
+	} else {
+		fr, e := math.Frexp(x)
+		l.mant *= fr
+		l.exp += e
+	}
+	if !(l.mant > 0x1p-300 && l.mant < 0x1p300) {
 		fr, e := math.Frexp(l.mant)
 		l.mant, l.exp = fr, l.exp+e
 	}
