@@ -421,18 +421,21 @@ func (cr *core) gramDense() {
 }
 
 // chooseGram decides how eval accumulates G once the sparsity of [U b] is
-// known: densely from Y (K(K+1)/2 multiply-adds a node, one pass) when
-// that is cheaper than over the entries in a second, backward pass (2K a
-// node for the substitution plus about K/2 per entry and the loop's
-// overhead): few houses (the peers' five) favour the first, many houses
-// polled a few at a time (FiveThirtyEight's 92) the second.
+// known: densely from Y (K(K+1)/2 multiply-adds a node, four rows at a
+// time) or over the entries of [U b] in a second, backward pass (2K a node
+// for the substitution and about K/2 per entry, with more overhead per
+// entry than the dense loop has per element). The weights are measured:
+// on this code the dense loop costs about 0.3 of the sparse path's unit a
+// multiply-add. Few houses, or many polled most days (the peers' five; 20
+// houses with ten polls a day), favour the dense form; many houses polled a
+// few at a time (FiveThirtyEight's 92) the sparse one.
 func (cr *core) chooseGram() {
 	if cr.n == 0 {
 		return
 	}
 	K := float64(cr.K)
 	perNode := float64(len(cr.entries)) / float64(cr.n)
-	cr.dense = K*(K+1)/2 <= 2*K+perNode*(K/2+6)
+	cr.dense = 0.3*K*(K+1)/2 <= 3*K+perNode*(K/4+4)
 }
 
 // solveZ turns Y = L⁻¹[U b], which eval leaves in z, into Z = M⁻¹[U b]
