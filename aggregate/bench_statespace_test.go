@@ -73,17 +73,16 @@ func Benchmark538Like(b *testing.B) {
 	}
 }
 
-// BenchmarkStateSpaceScaling: polls from 1k to 1M (5 polls a day, 20
-// houses), approve only, σ by ML, no τ: cost grows linearly. The 1M case
-// runs only when asked for by name (-bench 'Scaling/polls=1000000'), as
-// its data set takes a while to build.
+// BenchmarkStateSpaceScaling: polls from 1k to 1M (10 polls a day, 20
+// houses; 1M polls span 100,000 days, within MaxDays), approve only, σ by
+// ML, no τ: cost grows linearly.
 func BenchmarkStateSpaceScaling(b *testing.B) {
 	ctx := context.Background()
 	for _, n := range []int{1000, 10000, 100000, 1000000} {
 		b.Run(fmt.Sprintf("polls=%d", n), func(b *testing.B) {
 			// σ shrinks with the length so that the walk stays well inside
 			// 0–100 (its sd over the series is at most 3 points).
-			days := n / 5
+			days := n / 10
 			sigma := min(0.2, 3/math.Sqrt(float64(days)))
 			sim := simulate(uint64(n), simSpec{days: days, polls: n, houses: 20, sigma: sigma, houseSD: 2, rare: -1, start: 45})
 			m := StateSpace{Shares: []Share{Approve}, Tau: TauNone()}

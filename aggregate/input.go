@@ -371,86 +371,26 @@ func (ps *pollSet) group(names *pollsters, who []int32, n []float64, rules input
 	if len(head) == 0 {
 		return nil
 	}
-	// The versions of group g, in the preferred population: the first of
-	// them is the source of its first item.
-	var idx []int
-	best := func(g int32) int {
-		b := len(pops)
-		for i := head[g]; i >= 0; i = next[i] {
-			b = min(b, rank[polls[i].Population])
-		}
-		return b
-	}
-	firstKept := func(g int32) int {
-		b := best(g)
-		i := head[g]
-		for rank[polls[i].Population] != b {
-			i = next[i]
-		}
-		return int(i)
-	}
-	// The days spanned: the first group (in order of first appearance)
-	// starting earliest and the first ending latest name the polls of the
-	// error.
-	firstG, lastG := int32(0), int32(0)
-	for g := range head {
-		d := day[head[g]]
-		if d[0] < day[head[firstG]][0] {
-			firstG = int32(g)
-		}
-		if d[1] > day[head[lastG]][1] {
-			lastG = int32(g)
-		}
-	}
-	ps.first, ps.last = day[head[firstG]][0], day[head[lastG]][1]
-	if span := ps.last - ps.first + 1; span > MaxDays {
-		firstIdx, lastIdx := firstKept(firstG), firstKept(lastG)
-		a, b := &polls[firstIdx], &polls[lastIdx]
-		return fmt.Errorf("%w: the polls span %d days, from %s (%s) to %s (%s), more than the %d a fit holds: a mistyped year?",
-			ErrSpan, span, a.Start.Format("2006-01-02"), pollWhere(firstIdx, a.Source, a.Line),
-			b.End.Format("2006-01-02"), pollWhere(lastIdx, b.Source, b.Line), MaxDays)
-	}
-	// Items are made group by group in order of midpoint day, ties in order
-	// of first appearance (a counting sort of the groups: linear in the
-	// groups and the days, at most MaxDays), so that the items come out
-	// sorted without being moved.
-	count := make([]int32, ps.last-ps.first+2)
-	mid := func(g int32) int {
-		d := day[head[g]]
-		return d[0] + (d[1]-d[0])/2 - ps.first
-	}
-	for g := range head {
-		count[mid(int32(g))+1]++
-	}
-	for d := 1; d < len(count); d++ {
-		count[d] += count[d-1]
-	}
-	order := make([]int32, len(head))
-	for g := range head {
-		d := mid(int32(g))
-		order[count[d]] = int32(g)
-		count[d]++
-	}
-	ps.houseIdx = map[string]int{}
-	houses := map[uint64]int{}
-	ps.items = make([]inputPoll, 0, len(head))
-	ps.versions = make([]int, 0, len(polls))
+	// The polls each group keeps, group by group in order of first
+	// appearance (so that the polls are read in their order, not in the
+	// order of the days): its versions in its most preferred population,
+	// an exact copy once.
+	keptOff := make([]int, len(head)+1)
+	kept := make([]int, 0, len(polls))
 	merged, copies, otherVersions := 0, 0, 0
-	var kept []int
-	for _, g := range order {
-		b := best(g)
-		idx = idx[:0]
+	for g := range head {
+		best := len(pops)
 		for i := head[g]; i >= 0; i = next[i] {
-			idx = append(idx, int(i))
+			best = min(best, rank[polls[i].Population])
 		}
-		kept = kept[:0]
-		for _, i := range idx {
-			if rank[polls[i].Population] != b {
+		from := len(kept)
+		for i := head[g]; i >= 0; i = next[i] {
+			if rank[polls[i].Population] != best {
 				otherVersions++
 				continue
 			}
 			copyOf := false
-			for _, j := range kept {
+			for _, j := range kept[from:] {
 				if samePublished(&polls[i], &polls[j]) {
 					copyOf = true
 					break
@@ -460,16 +400,71 @@ func (ps *pollSet) group(names *pollsters, who []int32, n []float64, rules input
 				copies++
 				continue
 			}
-			kept = append(kept, i)
+			kept = append(kept, int(i))
 		}
+		keptOff[g+1] = len(kept)
 		if polls[head[g]].ID != "" {
-			// Versions of one identified poll: averaged.
-			merged += len(kept) - 1
-			ps.add(kept, n, names, who, day, houses, rules)
-		} else {
-			for k := range kept {
-				ps.add(kept[k:k+1], n, names, who, day, houses, rules)
-			}
+			// Versions of one identified poll: averaged into one item.
+			merged += len(kept) - from - 1
+		}
+	}
+	items := func(g int) int { // the items group g makes
+		if polls[head[g]].ID != "" {
+			return 1
+		}
+		return keptOff[g+1] - keptOff[g]
+	}
+	// The days spanned: the first group (in order of first appearance)
+	// starting earliest and the first ending latest name the polls of the
+	// error.
+	firstG, lastG := 0, 0
+	for g := range head {
+		d := day[head[g]]
+		if d[0] < day[head[firstG]][0] {
+			firstG = g
+		}
+		if d[1] > day[head[lastG]][1] {
+			lastG = g
+		}
+	}
+	ps.first, ps.last = day[head[firstG]][0], day[head[lastG]][1]
+	if span := ps.last - ps.first + 1; span > MaxDays {
+		firstIdx, lastIdx := kept[keptOff[firstG]], kept[keptOff[lastG]]
+		a, b := &polls[firstIdx], &polls[lastIdx]
+		return fmt.Errorf("%w: the polls span %d days, from %s (%s) to %s (%s), more than the %d a fit holds: a mistyped year?",
+			ErrSpan, span, a.Start.Format("2006-01-02"), pollWhere(firstIdx, a.Source, a.Line),
+			b.End.Format("2006-01-02"), pollWhere(lastIdx, b.Source, b.Line), MaxDays)
+	}
+	// Each group's items go to their place in midpoint order, ties in
+	// order of first appearance: a counting sort of the groups (linear in
+	// the groups and the days, at most MaxDays), so that the items come
+	// out sorted without being moved.
+	count := make([]int, ps.last-ps.first+2)
+	mid := func(g int) int {
+		d := day[head[g]]
+		return d[0] + (d[1]-d[0])/2 - ps.first
+	}
+	for g := range head {
+		count[mid(g)+1] += items(g)
+	}
+	for d := 1; d < len(count); d++ {
+		count[d] += count[d-1]
+	}
+	ps.houseIdx = map[string]int{}
+	houses := map[uint64]int{}
+	ps.items = make([]inputPoll, count[len(count)-1])
+	ps.versions = make([]int, 0, len(kept))
+	for g := range head {
+		vers := kept[keptOff[g]:keptOff[g+1]]
+		at := &count[mid(g)]
+		if polls[head[g]].ID != "" {
+			ps.add(*at, vers, n, names, who, day, houses, rules)
+			*at++
+			continue
+		}
+		for k := range vers {
+			ps.add(*at, vers[k:k+1], n, names, who, day, houses, rules)
+			*at++
 		}
 	}
 	if merged > 0 {
@@ -500,12 +495,12 @@ func (ps *pollSet) group(names *pollsters, who []int32, n []float64, rules input
 	return nil
 }
 
-// add appends the poll whose versions (indices into ps.polls, in the
-// preferred population, none a copy of another) are vers, with sample
+// add makes item pos, the poll whose versions (indices into ps.polls, in
+// the preferred population, none a copy of another) are vers, with sample
 // sizes n, pollsters who and fieldwork days day; houses maps what makes
 // the houses seen so far — canonical pollster, and mode and population when
 // the rules split by them (houseLabel) — to their index in ps.houses.
-func (ps *pollSet) add(vers []int, n []float64, names *pollsters, who []int32, day [][2]int, houses map[uint64]int, rules inputRules) {
+func (ps *pollSet) add(pos int, vers []int, n []float64, names *pollsters, who []int32, day [][2]int, houses map[uint64]int, rules inputRules) {
 	polls := ps.polls
 	it := inputPoll{vers: len(ps.versions), nvers: len(vers), src: vers[0]}
 	ps.versions = append(ps.versions, vers...)
@@ -551,7 +546,7 @@ func (ps *pollSet) add(vers []int, n []float64, names *pollsters, who []int32, d
 		houses[key] = h
 	}
 	it.house = h
-	ps.items = append(ps.items, it)
+	ps.items[pos] = it
 }
 
 // samePublished reports whether two rows publish the same numbers for the
