@@ -3,6 +3,8 @@ package aggregate
 import (
 	"math"
 	"math/rand/v2"
+
+	"gonum.org/v1/gonum/floats"
 )
 
 // This file holds the computational core shared by StateSpace and Bayes:
@@ -81,11 +83,11 @@ type core struct {
 	nth int // number of τ parameters
 
 	// Nodes (see the top of the file): node j is day nodeDay[j], gap[j]
-	// days after node j − 1 (gap[0] unused); obsNode[i] is the node of
+	// days after node j − 1 (gap[0], igap[0] unused); obsNode[i] is the node of
 	// observation i; sumLogGap = Σ_j log gap[j]. With field spans
 	// (banded.go) every day is a node.
 	nodeDay   []int
-	gap       []float64
+	gap, igap []float64 // and 1/gap
 	obsNode   []int32
 	sumLogGap float64
 
@@ -102,10 +104,12 @@ type core struct {
 
 	// Workspace for one evaluation.
 	id     []float64 // LDLᵀ factor of M = LDLᵀ: 1/d_t
+	rid    []float64 // 1/√d_t
 	sub    []float64 // unit lower bidiagonal L: L_{t,t−1}
-	z      []float64 // nodes×K row-major: Y = L⁻¹[U b] after eval, M⁻¹[U b] after solveZ (row 0 unused)
-	zIsY   bool      // z holds Y (the banded path leaves M⁻¹[U b])
-	dense  bool      // accumulate G densely from Y (chooseGram)
+	z      []float64 // K columns of nodes (column a at [a·D, (a+1)·D), node 0 unused): Ỹ = D^(−½)L⁻¹[U b] after eval, M⁻¹[U b] after solveZ
+	zIsY   bool      // z holds Ỹ (the banded path leaves M⁻¹[U b])
+	dense  bool      // G = ỸᵀỸ by dot products of z's columns (chooseGram)
+	yrow   []float64 // K: the current row of Y in eval's forward pass
 	zrow   []float64 // 2×K: rows of M⁻¹[U b] in eval's backward pass
 	path   []float64 // per node: nodePath's result
 	g      []float64 // K×K: [U b]ᵀ M⁻¹ [U b]
@@ -130,6 +134,10 @@ func newCore(o *observations, c constraint, tauOf []int, nTau int) *core {
 	cr := &core{o: o, c: c, tauOf: tauOf, nth: nTau, K: nFull + 1}
 	cr.setNodes()
 	D := len(cr.nodeDay)
+	cr.igap = make([]float64, D)
+	for j := 1; j < D; j++ {
+		cr.igap[j] = 1 / cr.gap[j]
+	}
 	cr.n = D - 1
 	cr.xdx = make([]float64, nFull*nFull)
 	cr.xdy = make([]float64, nFull)
@@ -137,7 +145,9 @@ func newCore(o *observations, c constraint, tauOf []int, nTau int) *core {
 	cr.estart = make([]int32, D+1)
 	cr.id = make([]float64, D)
 	cr.sub = make([]float64, D)
+	cr.rid = make([]float64, D)
 	cr.z = make([]float64, D*cr.K)
+	cr.yrow = make([]float64, cr.K)
 	cr.zrow = make([]float64, 2*cr.K)
 	cr.path = make([]float64, D)
 	cr.g = make([]float64, cr.K*cr.K)
@@ -304,65 +314,72 @@ func (cr *core) eval(sigma float64, tau []float64) float64 {
 	logDet := logProduct{mant: 1}
 	if n > 0 {
 		inv := 1 / s2
-		z, g, entries, estart, gap := cr.z, cr.g, cr.entries, cr.estart, cr.gap
+		D := n + 1
+		z, g, entries, estart, igap, y := cr.z, cr.g, cr.entries, cr.estart, cr.igap, cr.yrow
 		// LDLᵀ of M = Q + diag(dsum) on nodes 1..n, q_t = 1/(gap_t σ²)
 		// the precision of step t, fused with the forward substitution
-		// Y = L⁻¹[U b] (row t of [U b] scattered from its entries) and,
-		// when dense, G = YᵀD⁻¹Y one row at a time.
-		idPrev, qNext := 0.0, inv/gap[1]
+		// Y = L⁻¹[U b] (row t of [U b] scattered from its entries), stored
+		// scaled by 1/√d_t in columns: Ỹ = D^(−½)Y, so that G = YᵀD⁻¹Y =
+		// ỸᵀỸ.
+		idPrev, qNext := 0.0, inv*igap[1]
+		clear(y)
 		for t := 1; t <= n; t++ {
 			q := qNext
 			qNext = 0
 			if t < n {
-				qNext = inv / gap[t+1]
+				qNext = inv * igap[t+1]
 			}
 			d := q + qNext + cr.dsum[t]
-			row := z[t*K : t*K+K]
 			if t > 1 {
 				m := -q * idPrev
 				cr.sub[t] = m
 				d += m * q
-				prev := z[(t-1)*K : t*K]
-				prev = prev[:len(row)]
-				for a := range row {
-					row[a] = -m * prev[a]
+				for a := range y {
+					y[a] *= -m
 				}
-			} else {
-				clear(row)
 			}
 			for _, e := range entries[estart[t]:estart[t+1]] {
-				row[e.col] += e.val
+				y[e.col] += e.val
 			}
 			if !(d > 0) {
 				cr.ok = false
 				return math.Inf(-1)
 			}
 			id := 1 / d
+			rid := math.Sqrt(id)
 			idPrev = id
-			cr.id[t] = id
+			cr.id[t], cr.rid[t] = id, rid
 			logDet.mul(d)
+			for a, v := range y {
+				z[a*D+t] = v * rid
+			}
 		}
 		if cr.dense {
-			cr.gramDense()
+			// G = ỸᵀỸ: one dot product of two columns per element of its
+			// upper triangle (gonum's assembly kernel).
+			for a := range K {
+				ca := z[a*D+1 : a*D+D]
+				for b := a; b < K; b++ {
+					g[a*K+b] = floats.Dot(ca, z[b*D+1:b*D+D])
+				}
+			}
 		} else {
-			// Z = L⁻ᵀD⁻¹Y from the last node back, one row at a time
-			// (Y stays in z for the smoother and the sampler); each row's
+			// Z = L⁻ᵀD⁻½Ỹ from the last node back, one row at a time (Ỹ
+			// stays in z for the smoother and the sampler); each row's
 			// entries add their part of G's upper triangle, G_ab =
 			// Σ_t U_ta Z_tb for b ≥ a.
 			cur, next := cr.zrow[:K], cr.zrow[K:]
 			for t := n; t >= 1; t-- {
-				y := z[t*K : t*K+K]
-				y = y[:len(cur)]
-				id := cr.id[t]
+				rid := cr.rid[t]
 				if t < n {
 					m := cr.sub[t+1]
 					next = next[:len(cur)]
 					for a := range cur {
-						cur[a] = y[a]*id - m*next[a]
+						cur[a] = z[a*D+t]*rid - m*next[a]
 					}
 				} else {
 					for a := range cur {
-						cur[a] = y[a] * id
+						cur[a] = z[a*D+t] * rid
 					}
 				}
 				for _, e := range entries[estart[t]:estart[t+1]] {
@@ -383,43 +400,6 @@ func (cr *core) eval(sigma float64, tau []float64) float64 {
 	return cr.finish(s2, logDet.log())
 }
 
-// gramDense accumulates the upper triangle of G = YᵀD⁻¹Y from the rows of
-// Y in z, four nodes at a time: each element of G is loaded and stored
-// once per four rows, not once per row, which is what bounds a rank-one
-// update's speed.
-func (cr *core) gramDense() {
-	K, n, z, g, id := cr.K, cr.n, cr.z, cr.g, cr.id
-	t := 1
-	for ; t+3 <= n; t += 4 {
-		y0 := z[t*K : t*K+K]
-		y1 := z[(t+1)*K : (t+1)*K+K]
-		y2 := z[(t+2)*K : (t+2)*K+K]
-		y3 := z[(t+3)*K : (t+3)*K+K]
-		i0, i1, i2, i3 := id[t], id[t+1], id[t+2], id[t+3]
-		for a := range K {
-			v0, v1, v2, v3 := i0*y0[a], i1*y1[a], i2*y2[a], i3*y3[a]
-			gr := g[a*K+a : a*K+K]
-			r0, r1, r2, r3 := y0[a:], y1[a:], y2[a:], y3[a:]
-			r0, r1, r2, r3 = r0[:len(gr)], r1[:len(gr)], r2[:len(gr)], r3[:len(gr)]
-			for b := range gr {
-				gr[b] += v0*r0[b] + v1*r1[b] + v2*r2[b] + v3*r3[b]
-			}
-		}
-	}
-	for ; t <= n; t++ {
-		y := z[t*K : t*K+K]
-		for a := range K {
-			v := id[t] * y[a]
-			gr := g[a*K+a : a*K+K]
-			r := y[a:]
-			r = r[:len(gr)]
-			for b := range gr {
-				gr[b] += v * r[b]
-			}
-		}
-	}
-}
-
 // chooseGram decides how eval accumulates G once the sparsity of [U b] is
 // known: densely from Y (K(K+1)/2 multiply-adds a node, four rows at a
 // time) or over the entries of [U b] in a second, backward pass (2K a node
@@ -438,31 +418,27 @@ func (cr *core) chooseGram() {
 	cr.dense = 0.3*K*(K+1)/2 <= 3*K+perNode*(K/4+4)
 }
 
-// solveZ turns Y = L⁻¹[U b], which eval leaves in z, into Z = M⁻¹[U b]
-// (the smoother's rows), in place.
+// solveZ turns Ỹ = D^(−½)L⁻¹[U b], which eval leaves in z, into Z =
+// M⁻¹[U b] = L⁻ᵀD^(−½)Ỹ (the smoother's rows), in place, column by column.
 func (cr *core) solveZ() {
 	if !cr.zIsY {
 		return
 	}
-	K := cr.K
-	for t := cr.n; t >= 1; t-- {
-		row := cr.z[t*K : t*K+K]
-		id := cr.id[t]
-		if t < cr.n {
-			next := cr.z[(t+1)*K : (t+2)*K]
-			next = next[:len(row)]
-			m := cr.sub[t+1]
-			for a := range row {
-				row[a] = row[a]*id - m*next[a]
-			}
-		} else {
-			for a := range row {
-				row[a] *= id
-			}
+	n, D := cr.n, cr.n+1
+	for a := range cr.K {
+		col := cr.z[a*D : a*D+D]
+		if n > 0 {
+			col[n] *= cr.rid[n]
+		}
+		for t := n - 1; t >= 1; t-- {
+			col[t] = col[t]*cr.rid[t] - cr.sub[t+1]*col[t+1]
 		}
 	}
 	cr.zIsY = false
 }
+
+// zAt returns element (t, a) of z: node t, column a.
+func (cr *core) zAt(t, a int) float64 { return cr.z[a*(cr.n+1)+t] }
 
 // nodePath returns, in workspace, β₀ + w_j for every node j with
 // w = M⁻¹(b − Uβ) + L⁻ᵀD^(−½)ξ, ξ_j ~ N(0, 1) from rng, drawn from the last
@@ -470,51 +446,46 @@ func (cr *core) solveZ() {
 // given the full constants beta. Drawing needs the tridiagonal path.
 func (cr *core) nodePath(beta []float64, rng *rand.Rand) []float64 {
 	nFull := cr.c.nFull
-	K := cr.K
+	n, D := cr.n, cr.n+1
 	x := cr.path
-	x[0] = beta[0]
+	// r = column b − Σ_a β_a·column a of z: (b − Uβ) in the basis of z.
+	copy(x, cr.z[nFull*D:nFull*D+D])
+	for a := range nFull {
+		if beta[a] != 0 {
+			floats.AddScaled(x[1:], -beta[a], cr.z[a*D+1:a*D+D])
+		}
+	}
+	x[0] = 0
 	if !cr.zIsY {
-		// Z rows (after smooth, or the banded path): the mean directly.
-		for t := 1; t <= cr.n; t++ {
-			row := cr.z[t*K : (t+1)*K]
-			w := row[nFull]
-			for a := 0; a < nFull; a++ {
-				w -= row[a] * beta[a]
-			}
-			x[t] = beta[0] + w
-		}
-		if rng == nil {
-			return x
-		}
-		// Add L⁻ᵀD^(−½)ξ.
+		// Z (after smooth, or the banded path): r is the mean; add
+		// L⁻ᵀD^(−½)ξ.
 		noise := 0.0
-		for t := cr.n; t >= 1; t-- {
-			v := rng.NormFloat64() * math.Sqrt(cr.id[t])
-			if t < cr.n {
+		for t := n; t >= 1 && rng != nil; t-- {
+			v := rng.NormFloat64() * cr.rid[t]
+			if t < n {
 				v -= cr.sub[t+1] * noise
 			}
 			noise = v
 			x[t] += noise
 		}
-		return x
+	} else {
+		// Ỹ: w = L⁻ᵀc with c_t = (r_t + ξ_t)/√d_t.
+		w := 0.0
+		for t := n; t >= 1; t-- {
+			c := x[t]
+			if rng != nil {
+				c += rng.NormFloat64()
+			}
+			c *= cr.rid[t]
+			if t < n {
+				c -= cr.sub[t+1] * w
+			}
+			w = c
+			x[t] = w
+		}
 	}
-	// From Y: w = L⁻ᵀc, c_t = (y_t[b] − y_t[U]·β)/d_t + ξ_t/√d_t.
-	w := 0.0
-	for t := cr.n; t >= 1; t-- {
-		row := cr.z[t*K : (t+1)*K]
-		c := row[nFull]
-		for a := 0; a < nFull; a++ {
-			c -= row[a] * beta[a]
-		}
-		c *= cr.id[t]
-		if rng != nil {
-			c += rng.NormFloat64() * math.Sqrt(cr.id[t])
-		}
-		if t < cr.n {
-			c -= cr.sub[t+1] * w
-		}
-		w = c
-		x[t] = beta[0] + w
+	for t := range x {
+		x[t] += beta[0]
 	}
 	return x
 }
@@ -524,14 +495,12 @@ func (cr *core) nodePath(beta []float64, rng *rand.Rand) []float64 {
 func (cr *core) gramFromZ() {
 	K := cr.K
 	clear(cr.g)
+	D := cr.n + 1
 	for _, e := range cr.entries {
-		c := int(e.col)
-		row := cr.z[int(e.t)*K+c : int(e.t)*K+K]
-		gr := cr.g[c*K+c : c*K+K]
-		gr = gr[:len(row)]
+		c, t := int(e.col), int(e.t)
 		v := e.val
-		for b, z := range row {
-			gr[b] += v * z
+		for b := c; b < K; b++ {
+			cr.g[c*K+b] += v * cr.z[b*D+t]
 		}
 	}
 	cr.symmetrizeG()
@@ -704,11 +673,11 @@ func (cr *core) nodeMean(j int, beta, e []float64) float64 {
 	e[0] = 1
 	mean := beta[0]
 	if j > 0 {
-		row := cr.z[j*cr.K : (j+1)*cr.K]
-		w := row[nFull]
+		w := cr.zAt(j, nFull)
 		for a := 0; a < nFull; a++ {
-			w -= row[a] * beta[a]
-			e[a] -= row[a]
+			z := cr.zAt(j, a)
+			w -= z * beta[a]
+			e[a] -= z
 		}
 		mean += w
 	}
