@@ -791,7 +791,7 @@ func (b *bayesShare) summarise(outs []*chainOut, level float64, s Share) (*Share
 			b.thin, nLevel, LevelBudget>>20, n))
 	}
 	diag := func(name string, x [][]float64) {
-		r, e := SplitRhat(x), BulkESS(x)
+		r, e := rhatBulkESS(x)
 		if math.IsNaN(r) || math.IsNaN(e) {
 			return // a constant quantity (fixed, or a one-day series)
 		}
@@ -847,12 +847,23 @@ func (b *bayesShare) summarise(outs []*chainOut, level float64, s Share) (*Share
 	}
 
 	// Latent level: pool the draws of each day.
-	buf := make([]float64, chains*nLevel)
+	// The draws of a day are gathered for dayBlock days at a time: a kept
+	// draw holds the days side by side, so one pass over the draws reads
+	// each cache line of the level once, not once per day.
+	const dayBlock = 16
+	bufs := make([][]float64, dayBlock)
+	for j := range bufs {
+		bufs[j] = make([]float64, chains*nLevel)
+	}
 	scratch := make([]float64, 0, chains*nLevel)
-	gather := func(t int) {
+	gather := func(t0 int) {
+		w := min(dayBlock, T-t0)
 		for c, out := range outs {
 			for i := range nLevel {
-				buf[c*nLevel+i] = float64(out.latent[i*T+t])
+				row := out.latent[i*T+t0 : i*T+t0+w]
+				for j, v := range row {
+					bufs[j][c*nLevel+i] = float64(v)
+				}
 			}
 		}
 	}
@@ -876,7 +887,10 @@ func (b *bayesShare) summarise(outs []*chainOut, level float64, s Share) (*Share
 	cutZ := max(z-0.5, 0)
 	modelMean := make([]float64, T) // model-scale posterior means
 	for t := range T {
-		gather(t)
+		if t%dayBlock == 0 {
+			gather(t)
+		}
+		buf := bufs[t%dayBlock]
 		lm, lv := stat.MeanVariance(buf, nil)
 		modelMean[t] = lm
 		mu, v := lm, lv
@@ -914,7 +928,7 @@ func (b *bayesShare) summarise(outs []*chainOut, level float64, s Share) (*Share
 	var worstDays []string
 	for _, t := range []int{0, (T - 1) / 4, (T - 1) / 2, 3 * (T - 1) / 4, T - 1} {
 		x := d.LevelAt(t)
-		r, e := SplitRhat(x), BulkESS(x)
+		r, e := rhatBulkESS(x)
 		if math.IsNaN(r) || math.IsNaN(e) {
 			continue
 		}

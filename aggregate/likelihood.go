@@ -103,23 +103,27 @@ type core struct {
 	estart    []int32   // entries of node t: entries[estart[t]:estart[t+1]] (tridiagonal path)
 
 	// Workspace for one evaluation.
-	id     []float64 // LDLᵀ factor of M = LDLᵀ: 1/d_t
-	rid    []float64 // 1/√d_t
-	sub    []float64 // unit lower bidiagonal L: L_{t,t−1}
-	z      []float64 // K columns of nodes (column a at [a·D, (a+1)·D), node 0 unused): Ỹ = D^(−½)L⁻¹[U b] after eval, M⁻¹[U b] after solveZ
-	zIsY   bool      // z holds Ỹ (the banded path leaves M⁻¹[U b])
-	dense  bool      // G = ỸᵀỸ by dot products of z's columns (chooseGram)
-	yrow   []float64 // K: the current row of Y in eval's forward pass
-	zrow   []float64 // 2×K: rows of M⁻¹[U b] in eval's backward pass
-	path   []float64 // per node: nodePath's result
-	g      []float64 // K×K: [U b]ᵀ M⁻¹ [U b]
-	sfull  []float64 // nFull×nFull
-	s      []float64 // k×k, then its Cholesky factor
-	rhs    []float64 // k
-	tmp    []float64 // k
-	sigma2 float64
-	ll     float64
-	ok     bool // S positive definite
+	id    []float64 // LDLᵀ factor of M = LDLᵀ: 1/d_t
+	rid   []float64 // 1/√d_t
+	sub   []float64 // unit lower bidiagonal L: L_{t,t−1}
+	z     []float64 // K columns of nodes (column a at [a·D, (a+1)·D), node 0 unused): Ỹ = D^(−½)L⁻¹[U b] after eval, M⁻¹[U b] after solveZ
+	zIsY  bool      // z holds Ỹ (the banded path leaves M⁻¹[U b])
+	dense bool      // G = ỸᵀỸ by dot products of z's columns (chooseGram)
+	yrow  []float64 // K: the current row of Y in eval's forward pass
+	zrow  []float64 // 2×K: rows of M⁻¹[U b] in eval's backward pass
+	path  []float64 // per node: nodePath's result
+
+	// bridgeStep[r] = 1/r and bridgeSD[r] = √((r − 1)/r) for the Brownian
+	// bridges of a drawn path (fillDays); built at the first draw.
+	bridgeStep, bridgeSD []float64
+	g                    []float64 // K×K: [U b]ᵀ M⁻¹ [U b]
+	sfull                []float64 // nFull×nFull
+	s                    []float64 // k×k, then its Cholesky factor
+	rhs                  []float64 // k
+	tmp                  []float64 // k
+	sigma2               float64
+	ll                   float64
+	ok                   bool // S positive definite
 
 	// band is the banded factorisation used for field-averaged polls
 	// (banded.go); nil for the midpoint model's tridiagonal M.
@@ -704,20 +708,37 @@ func (cr *core) smoothedMeans(mean []float64) (beta []float64) {
 // nodes, their linear interpolation plus, when rng is set, a Brownian
 // bridge with daily sd sigma (the walk between two nodes given both):
 // day by day, w_t | w_{t−1}, w_b ~ N(w_{t−1} + (w_b − w_{t−1})/r, σ²(r −
-// 1)/r) with r = b − t + 1 steps left.
+// 1)/r) with r = b − t + 1 steps left. The factors 1/r and √((r − 1)/r) of
+// a draw come from a table the core builds at its first draw (a draw
+// fills every day, so it is the sampler's inner loop).
 func fillDays[F float32 | float64](cr *core, x []float64, out []F, rng *rand.Rand, sigma float64) {
 	day := cr.nodeDay
+	if rng != nil && cr.bridgeStep == nil {
+		maxGap := 1
+		for j := 1; j <= cr.n; j++ {
+			maxGap = max(maxGap, day[j]-day[j-1])
+		}
+		cr.bridgeStep, cr.bridgeSD = make([]float64, maxGap+1), make([]float64, maxGap+1)
+		for r := 1; r <= maxGap; r++ {
+			cr.bridgeStep[r] = 1 / float64(r)
+			cr.bridgeSD[r] = math.Sqrt(float64(r-1) / float64(r))
+		}
+	}
 	out[0] = F(x[0])
 	for j := 1; j <= cr.n; j++ {
 		d0, d1 := day[j-1], day[j]
 		out[d1] = F(x[j])
 		v := x[j-1]
-		for t := d0 + 1; t < d1; t++ {
-			r := float64(d1 - t + 1)
-			v += (x[j] - v) / r
-			if rng != nil {
-				v += sigma * math.Sqrt((r-1)/r) * rng.NormFloat64()
+		if rng == nil {
+			for t := d0 + 1; t < d1; t++ {
+				v += (x[j] - v) / float64(d1-t+1)
+				out[t] = F(v)
 			}
+			continue
+		}
+		for t := d0 + 1; t < d1; t++ {
+			r := d1 - t + 1
+			v += (x[j]-v)*cr.bridgeStep[r] + sigma*cr.bridgeSD[r]*rng.NormFloat64()
 			out[t] = F(v)
 		}
 	}
