@@ -99,8 +99,10 @@ type core struct {
 	xdy       []float64 // nFull
 	ydy       float64
 	dsum      []float64 // per node, Σ 1/R_i over that node's polls
-	entries   []uEntry  // non-zeros of [U b] for nodes ≥ 1, by node
+	entries   []uEntry  // non-zeros of [U b] for nodes ≥ 1, by node (setSparsity)
 	estart    []int32   // entries of node t: entries[estart[t]:estart[t+1]] (tridiagonal path)
+	obsEntry  []int32   // per observation: its house's entry (setSparsity)
+	bEntry    []int32   // per node: b's entry, the level's just before it; −1 without polls
 
 	// Workspace for one evaluation.
 	id    []float64 // LDLᵀ factor of M = LDLᵀ: 1/d_t
@@ -162,6 +164,8 @@ func newCore(o *observations, c constraint, tauOf []int, nTau int) *core {
 	cr.tauCached = make([]float64, nTau)
 	if o.first != nil {
 		cr.band = newBandCore(cr)
+	} else {
+		cr.setSparsity()
 	}
 	return cr
 }
@@ -230,17 +234,67 @@ func (cr *core) setTau(tau []float64) {
 	clear(cr.xdx)
 	clear(cr.xdy)
 	clear(cr.dsum)
-	cr.ydy = 0
-	cr.entries = cr.entries[:0]
-	// Per-node accumulation: houses seen at the current node, in order of
-	// first appearance, with their sums; flushed into entries at the
-	// node's end. Σ log R_i is accumulated as a product (logProduct: one
-	// log at the end, not one per poll: this runs at every τ the search
-	// tries).
+	for e := range cr.entries {
+		cr.entries[e].val = 0
+	}
+	// Σ log R_i is accumulated as a product (logProduct: one log at the
+	// end, not one per poll: this runs at every τ the search tries).
 	logR := logProduct{mant: 1}
+	ydy := 0.0
+	for i, y := range o.y {
+		r := cr.variance(i, tau)
+		w := 1 / r
+		logR.mul(r)
+		ydy += y * y * w
+		cr.xdy[0] += y * w
+		t := cr.obsNode[i]
+		cr.dsum[t] += w
+		if t > 0 {
+			cr.entries[cr.bEntry[t]].val += y * w
+		}
+		if h := o.house[i]; h >= 0 {
+			a := 1 + h
+			cr.xdx[a*nFull+a] += w
+			cr.xdy[a] += y * w
+			if e := cr.obsEntry[i]; e >= 0 {
+				cr.entries[e].val += w
+			}
+		}
+	}
+	cr.ydy = ydy
+	for t := 1; t <= cr.n; t++ {
+		if e := cr.bEntry[t]; e >= 0 {
+			cr.entries[e-1].val = cr.dsum[t] // the level's entry precedes b's
+		}
+	}
+	// XᵀD⁻¹X: the level row and column hold each house's total weight.
+	for _, w := range cr.dsum {
+		cr.xdx[0] += w
+	}
+	for a := 1; a < nFull; a++ {
+		cr.xdx[a] = cr.xdx[a*nFull+a]
+		cr.xdx[a*nFull] = cr.xdx[a*nFull+a]
+	}
+	cr.sumLogR = logR.log()
+}
+
+// setSparsity lays out the non-zeros of [U b] once (they do not depend on
+// τ): per node with polls, one entry per house polled, in order of first
+// appearance, then the level's and b's; obsEntry[i] is the entry of
+// observation i's house at its node (−1 on node 0 and for anchors) and
+// bEntry[t] that of b at node t (−1 without polls), so that setTau only
+// adds weights into place.
+func (cr *core) setSparsity() {
+	o := cr.o
+	nFull := cr.c.nFull
+	cr.obsEntry = make([]int32, len(o.y))
+	cr.bEntry = make([]int32, cr.n+1)
+	for t := range cr.bEntry {
+		cr.bEntry[t] = -1
+	}
+	cr.entries = cr.entries[:0]
 	node := 0
-	start := 0
-	for start < len(o.day) {
+	for start := 0; start < len(o.day); {
 		t := int(cr.obsNode[start])
 		end := start
 		for end < len(o.day) && int(cr.obsNode[end]) == t {
@@ -250,51 +304,31 @@ func (cr *core) setTau(tau []float64) {
 			cr.estart[node] = int32(len(cr.entries))
 		}
 		first := len(cr.entries)
-		bsum, dsum := 0.0, 0.0
 		for i := start; i < end; i++ {
-			r := cr.variance(i, tau)
-			w := 1 / r
-			y := o.y[i]
-			logR.mul(r)
-			cr.ydy += y * y * w
-			cr.xdy[0] += y * w
-			dsum += w
-			bsum += y * w
-			if h := o.house[i]; h >= 0 {
-				a := 1 + h
-				cr.xdx[a*nFull+a] += w
-				cr.xdy[a] += y * w
-				if t > 0 {
-					found := false
-					for e := first; e < len(cr.entries); e++ {
-						if int(cr.entries[e].col) == a {
-							cr.entries[e].val += w
-							found = true
-							break
-						}
-					}
-					if !found {
-						cr.entries = append(cr.entries, uEntry{t: int32(t), col: int32(a), val: w})
-					}
-				}
+			cr.obsEntry[i] = -1
+			h := o.house[i]
+			if h < 0 || t == 0 {
+				continue
 			}
+			a := int32(1 + h)
+			e := first
+			for e < len(cr.entries) && cr.entries[e].col != a {
+				e++
+			}
+			if e == len(cr.entries) {
+				cr.entries = append(cr.entries, uEntry{t: int32(t), col: a})
+			}
+			cr.obsEntry[i] = int32(e)
 		}
-		cr.dsum[t] = dsum
-		cr.xdx[0] += dsum
 		if t > 0 {
-			cr.entries = append(cr.entries, uEntry{t: int32(t), col: 0, val: dsum}, uEntry{t: int32(t), col: int32(nFull), val: bsum})
+			cr.entries = append(cr.entries, uEntry{t: int32(t), col: 0}, uEntry{t: int32(t), col: int32(nFull)})
+			cr.bEntry[t] = int32(len(cr.entries) - 1)
 		}
 		start = end
 	}
 	for ; node <= cr.n+1; node++ {
 		cr.estart[node] = int32(len(cr.entries))
 	}
-	// XᵀD⁻¹X: the level row and column hold each house's total weight.
-	for a := 1; a < nFull; a++ {
-		cr.xdx[a] = cr.xdx[a*nFull+a]
-		cr.xdx[a*nFull] = cr.xdx[a*nFull+a]
-	}
-	cr.sumLogR = logR.log()
 	cr.chooseGram()
 }
 
