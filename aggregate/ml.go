@@ -230,7 +230,8 @@ func maximise(ctx context.Context, cr *core, fixedSigma float64, fixedTau []floa
 		for g := off; g < dim; g++ {
 			x0[g] = 1
 		}
-		unpack := func(x []float64) float64 {
+		// unpackInto returns σ at x and sets tau to τ at x.
+		unpackInto := func(x, tau []float64) float64 {
 			// σ = 0 (all polls on one day) makes the likelihood NaN, so
 			// Nelder–Mead never moved τ and LogLik came back NaN; σ does not
 			// enter there, so any tiny σ gives the same likelihood (as in
@@ -246,6 +247,7 @@ func maximise(ctx context.Context, cr *core, fixedSigma float64, fixedTau []floa
 			}
 			return s
 		}
+		unpack := func(x []float64) float64 { return unpackInto(x, tau) }
 		negLL := func(x []float64) float64 {
 			ll := cr.eval(unpack(x), tau)
 			if math.IsInf(ll, -1) || math.IsNaN(ll) {
@@ -279,8 +281,10 @@ func maximise(ctx context.Context, cr *core, fixedSigma float64, fixedTau []floa
 			}
 			fit.theta, fit.cov = append([]float64(nil), xb...), cov
 			fit.params = func(x []float64) (float64, []float64) {
-				s := unpack(x)
-				return s, append([]float64(nil), tau...)
+				// A τ of its own: the fit's τ stays the estimate (the
+				// parameter-uncertainty term evaluates around it).
+				t := append([]float64(nil), tau...)
+				return unpackInto(x, t), t
 			}
 		}
 		fit.evals += 1 + 2*dim*dim
