@@ -284,10 +284,12 @@ func BenchmarkResultWriteCSV(b *testing.B) {
 	require.NoError(b, r.WriteCSV(&buf))
 	b.SetBytes(int64(buf.Len()))
 	b.ReportAllocs()
+	c0, _ := cpuTime()
 	for b.Loop() {
 		buf.Reset()
 		if err := r.WriteCSV(&buf); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, c0)
 }
