@@ -75,7 +75,6 @@ type bandCore struct {
 	// third of the work of the full band. Both substitutions run over it.
 	env []int
 
-	zr   []float64 // M⁻¹[U b] by rows (row t at [t·K, (t+1)·K)), before it is copied to core.z by columns
 	base []float64 // band of LᵀD⁻¹L at the current τ
 	chol []float64 // band Cholesky factor of M
 	idg  []float64 // 1/L_tt: a multiply, not a divide, in the inner loop
@@ -140,7 +139,6 @@ func newBandCore(cr *core) *bandCore {
 	bc.base = make([]float64, (n+1)*bc.w)
 	bc.chol = make([]float64, (n+1)*bc.w)
 	bc.idg = make([]float64, n+1)
-	bc.zr = make([]float64, (n+1)*K)
 	return bc
 }
 
@@ -203,9 +201,9 @@ func (cr *core) evalBanded(sigma float64, tau []float64) float64 {
 	K, n, W := cr.K, cr.n, bc.w
 	s2 := sigma * sigma
 	cr.sigma2 = s2
-	clear(bc.zr)
+	clear(cr.z)
 	for _, e := range cr.entries {
-		bc.zr[int(e.t)*K+int(e.col)] = e.val
+		cr.z[int(e.t)*K+int(e.col)] = e.val
 	}
 	logDet := logProduct{mant: 1}
 	if n > 0 {
@@ -251,13 +249,13 @@ func (cr *core) evalBanded(sigma float64, tau []float64) float64 {
 		}
 		// Z = M⁻¹[U b]: L y = [U b], then Lᵀ z = y.
 		for t := 1; t <= n; t++ {
-			row := bc.zr[t*K : (t+1)*K]
+			row := cr.z[t*K : (t+1)*K]
 			for k := bc.env[t]; k < t; k++ {
 				l := L[t*W+t-k]
 				if l == 0 {
 					continue
 				}
-				prev := bc.zr[k*K : (k+1)*K]
+				prev := cr.z[k*K : (k+1)*K]
 				for a := range row {
 					row[a] -= l * prev[a]
 				}
@@ -270,7 +268,7 @@ func (cr *core) evalBanded(sigma float64, tau []float64) float64 {
 		// Lᵀ z = y by rows of L: once z_t is final, subtract L_tk z_t
 		// from the rows k of t's envelope.
 		for t := n; t >= 1; t-- {
-			row := bc.zr[t*K : (t+1)*K]
+			row := cr.z[t*K : (t+1)*K]
 			il := bc.idg[t]
 			for a := range row {
 				row[a] *= il
@@ -280,18 +278,11 @@ func (cr *core) evalBanded(sigma float64, tau []float64) float64 {
 				if l == 0 {
 					continue
 				}
-				prev := bc.zr[k*K : (k+1)*K]
+				prev := cr.z[k*K : (k+1)*K]
 				for a, v := range row {
 					prev[a] -= l * v
 				}
 			}
-		}
-	}
-	// The rest of the core reads M⁻¹[U b] by columns.
-	D := n + 1
-	for t := 1; t <= n; t++ {
-		for a, v := range bc.zr[t*K : (t+1)*K] {
-			cr.z[a*D+t] = v
 		}
 	}
 	cr.zIsY = false

@@ -108,9 +108,9 @@ type core struct {
 	id    []float64 // LDLᵀ factor of M = LDLᵀ: 1/d_t
 	rid   []float64 // 1/√d_t
 	sub   []float64 // unit lower bidiagonal L: L_{t,t−1}
-	z     []float64 // K columns of nodes (column a at [a·D, (a+1)·D), node 0 unused): Ỹ = D^(−½)L⁻¹[U b] after eval, M⁻¹[U b] after solveZ
+	z     []float64 // nodes×K (node 0 unused; zAt): Ỹ = D^(−½)L⁻¹[U b] after eval, M⁻¹[U b] after solveZ
 	zIsY  bool      // z holds Ỹ (the banded path leaves M⁻¹[U b])
-	dense bool      // G = ỸᵀỸ by dot products of z's columns (chooseGram)
+	dense bool      // G = ỸᵀỸ by dot products of z's columns, and z stored by columns (chooseGram); else by rows
 	yrow  []float64 // K: the current row of Y in eval's forward pass
 	zrow  []float64 // 2×K: rows of M⁻¹[U b] in eval's backward pass
 	path  []float64 // per node: nodePath's result
@@ -388,8 +388,16 @@ func (cr *core) eval(sigma float64, tau []float64) float64 {
 			idPrev = id
 			cr.id[t], cr.rid[t] = id, rid
 			logDet.mul(d)
-			for a, v := range y {
-				z[a*D+t] = v * rid
+			if cr.dense {
+				for a, v := range y {
+					z[a*D+t] = v * rid
+				}
+			} else {
+				row := z[t*K : t*K+K]
+				row = row[:len(y)]
+				for a, v := range y {
+					row[a] = v * rid
+				}
 			}
 		}
 		if cr.dense {
@@ -402,22 +410,25 @@ func (cr *core) eval(sigma float64, tau []float64) float64 {
 				}
 			}
 		} else {
-			// Z = L⁻ᵀD⁻½Ỹ from the last node back, one row at a time (Ỹ
-			// stays in z for the smoother and the sampler); each row's
+			// Ỹ by rows here: many columns by columns would touch a page
+			// each per node. Z = L⁻ᵀD⁻½Ỹ from the last node back, one row
+			// at a time (Ỹ stays in z for the smoother and the sampler); each row's
 			// entries add their part of G's upper triangle, G_ab =
 			// Σ_t U_ta Z_tb for b ≥ a.
 			cur, next := cr.zrow[:K], cr.zrow[K:]
 			for t := n; t >= 1; t-- {
 				rid := cr.rid[t]
+				y := z[t*K : t*K+K]
+				y = y[:len(cur)]
 				if t < n {
 					m := cr.sub[t+1]
 					next = next[:len(cur)]
 					for a := range cur {
-						cur[a] = z[a*D+t]*rid - m*next[a]
+						cur[a] = y[a]*rid - m*next[a]
 					}
 				} else {
 					for a := range cur {
-						cur[a] = z[a*D+t] * rid
+						cur[a] = y[a] * rid
 					}
 				}
 				for _, e := range entries[estart[t]:estart[t+1]] {
@@ -457,26 +468,50 @@ func (cr *core) chooseGram() {
 }
 
 // solveZ turns Ỹ = D^(−½)L⁻¹[U b], which eval leaves in z, into Z =
-// M⁻¹[U b] = L⁻ᵀD^(−½)Ỹ (the smoother's rows), in place, column by column.
+// M⁻¹[U b] = L⁻ᵀD^(−½)Ỹ (the smoother's rows), in place.
 func (cr *core) solveZ() {
 	if !cr.zIsY {
 		return
 	}
-	n, D := cr.n, cr.n+1
-	for a := range cr.K {
-		col := cr.z[a*D : a*D+D]
-		if n > 0 {
-			col[n] *= cr.rid[n]
+	n, D, K := cr.n, cr.n+1, cr.K
+	if cr.dense {
+		for a := range K {
+			col := cr.z[a*D : a*D+D]
+			if n > 0 {
+				col[n] *= cr.rid[n]
+			}
+			for t := n - 1; t >= 1; t-- {
+				col[t] = col[t]*cr.rid[t] - cr.sub[t+1]*col[t+1]
+			}
 		}
-		for t := n - 1; t >= 1; t-- {
-			col[t] = col[t]*cr.rid[t] - cr.sub[t+1]*col[t+1]
+	} else {
+		for t := n; t >= 1; t-- {
+			row := cr.z[t*K : t*K+K]
+			rid := cr.rid[t]
+			if t < n {
+				next := cr.z[(t+1)*K : (t+2)*K]
+				next = next[:len(row)]
+				m := cr.sub[t+1]
+				for a := range row {
+					row[a] = row[a]*rid - m*next[a]
+				}
+			} else {
+				for a := range row {
+					row[a] *= rid
+				}
+			}
 		}
 	}
 	cr.zIsY = false
 }
 
 // zAt returns element (t, a) of z: node t, column a.
-func (cr *core) zAt(t, a int) float64 { return cr.z[a*(cr.n+1)+t] }
+func (cr *core) zAt(t, a int) float64 {
+	if cr.dense {
+		return cr.z[a*(cr.n+1)+t]
+	}
+	return cr.z[t*cr.K+a]
+}
 
 // nodePath returns, in workspace, β₀ + w_j for every node j with
 // w = M⁻¹(b − Uβ) + L⁻ᵀD^(−½)ξ, ξ_j ~ N(0, 1) from rng, drawn from the last
@@ -487,10 +522,18 @@ func (cr *core) nodePath(beta []float64, rng *rand.Rand) []float64 {
 	n, D := cr.n, cr.n+1
 	x := cr.path
 	// r = column b − Σ_a β_a·column a of z: (b − Uβ) in the basis of z.
-	copy(x, cr.z[nFull*D:nFull*D+D])
-	for a := range nFull {
-		if beta[a] != 0 {
-			floats.AddScaled(x[1:], -beta[a], cr.z[a*D+1:a*D+D])
+	if cr.dense {
+		copy(x, cr.z[nFull*D:nFull*D+D])
+		for a := range nFull {
+			if beta[a] != 0 {
+				floats.AddScaled(x[1:], -beta[a], cr.z[a*D+1:a*D+D])
+			}
+		}
+	} else {
+		K := cr.K
+		for t := 1; t <= n; t++ {
+			row := cr.z[t*K : t*K+K]
+			x[t] = row[nFull] - floats.Dot(row[:nFull], beta)
 		}
 	}
 	x[0] = 0
@@ -528,17 +571,20 @@ func (cr *core) nodePath(beta []float64, rng *rand.Rand) []float64 {
 	return x
 }
 
-// gramFromZ computes G = [U b]ᵀZ from Z = M⁻¹[U b] over the non-zeros of
-// [U b] (the banded path; eval fuses this into its backward substitution).
+// gramFromZ computes G = [U b]ᵀZ from Z = M⁻¹[U b] (by rows) over the
+// non-zeros of [U b] (the banded path; eval fuses this into its backward
+// substitution).
 func (cr *core) gramFromZ() {
 	K := cr.K
 	clear(cr.g)
-	D := cr.n + 1
 	for _, e := range cr.entries {
 		c, t := int(e.col), int(e.t)
+		row := cr.z[t*K+c : t*K+K]
+		gr := cr.g[c*K+c : c*K+K]
+		gr = gr[:len(row)]
 		v := e.val
-		for b := c; b < K; b++ {
-			cr.g[c*K+b] += v * cr.z[b*D+t]
+		for b, z := range row {
+			gr[b] += v * z
 		}
 	}
 	cr.symmetrizeG()

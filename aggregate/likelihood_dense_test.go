@@ -156,18 +156,30 @@ func TestCoreMatchesDenseGLS(t *testing.T) {
 			for g := range tau {
 				tau[g] = 0.5 + 0.3*float64(g)
 			}
-			for _, sigma := range []float64{0.05, 0.3, 2} {
-				ll := cr.eval(sigma, tau)
-				sm := cr.smooth()
-				ref := denseGLS(t, pm.o, pm.c, sigma, tau, pm.tauOf)
-				assert.InDelta(t, ref.ll, ll, 1e-8*math.Abs(ref.ll), "σ %v", sigma)
-				for j := range ref.gamma {
-					assert.InDelta(t, ref.gamma[j], sm.gamma[j], 1e-8)
-					assert.InDelta(t, ref.cov.At(j, j), sm.cov[j*len(ref.gamma)+j], 1e-8)
-				}
-				for d := range ref.mean {
-					assert.InDelta(t, ref.mean[d], sm.mean[d], 1e-7, "σ %v day %d", sigma, d)
-					assert.InDelta(t, ref.sd[d], sm.sd[d], 1e-7, "σ %v day %d", sigma, d)
+			// Both ways of accumulating G (chooseGram picks one by cost).
+			for _, dense := range []bool{cr.dense, !cr.dense} {
+				cr.dense = dense
+				for _, sigma := range []float64{0.05, 0.3, 2} {
+					ll := cr.eval(sigma, tau)
+					sm := cr.smooth()
+					ref := denseGLS(t, pm.o, pm.c, sigma, tau, pm.tauOf)
+					assert.InDelta(t, ref.ll, ll, 1e-8*math.Abs(ref.ll), "σ %v dense %v", sigma, dense)
+					for j := range ref.gamma {
+						assert.InDelta(t, ref.gamma[j], sm.gamma[j], 1e-8)
+						assert.InDelta(t, ref.cov.At(j, j), sm.cov[j*len(ref.gamma)+j], 1e-8)
+					}
+					for d := range ref.mean {
+						assert.InDelta(t, ref.mean[d], sm.mean[d], 1e-7, "σ %v dense %v day %d", sigma, dense, d)
+						assert.InDelta(t, ref.sd[d], sm.sd[d], 1e-7, "σ %v dense %v day %d", sigma, dense, d)
+					}
+					// The mean path the sampler starts from agrees with the
+					// smoother on every day.
+					cr.eval(sigma, tau)
+					mean := make([]float64, len(sm.mean))
+					cr.smoothedMeans(mean)
+					for d := range mean {
+						assert.InDelta(t, sm.mean[d], mean[d], 1e-9, "σ %v dense %v day %d", sigma, dense, d)
+					}
 				}
 			}
 			m.Shares = []Share{Approve}
