@@ -234,7 +234,7 @@ func filteredDaily(ctx context.Context, o *observations, sigma float64, tau []fl
 			}
 			rhs[x] = v
 		}
-		if _, pd := cholesky(Sk[:k*k], k); !pd {
+		if !choleskyFactor(Sk[:k*k], k) {
 			continue
 		}
 		// g = Cᵀ(e₀ − A) in the free basis.

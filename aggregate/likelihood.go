@@ -900,6 +900,19 @@ func (cr *core) covInverseM() (diag, off []float64) {
 // lower Cholesky factor and returns log|a|; ok is false when a is not
 // (numerically) positive definite.
 func cholesky(a []float64, k int) (logDet float64, ok bool) {
+	if !choleskyFactor(a, k) {
+		return 0, false
+	}
+	lp := logProduct{mant: 1}
+	for j := 0; j < k; j++ {
+		lp.mul(a[j*k+j])
+	}
+	return 2 * lp.log(), true
+}
+
+// choleskyFactor is cholesky without the determinant (one log per pivot
+// was most of the causal filter's daily solve).
+func choleskyFactor(a []float64, k int) bool {
 	for j := 0; j < k; j++ {
 		d := a[j*k+j]
 		for p := 0; p < j; p++ {
@@ -908,11 +921,10 @@ func cholesky(a []float64, k int) (logDet float64, ok bool) {
 		// Relative pivot check: a pivot that has lost all but ~1e-12 of
 		// the diagonal is a linear dependence (an unidentified constant).
 		if !(d > 1e-12*math.Abs(a[j*k+j])) || !(d > 0) {
-			return 0, false
+			return false
 		}
 		ljj := math.Sqrt(d)
 		a[j*k+j] = ljj
-		logDet += 2 * math.Log(ljj)
 		for i := j + 1; i < k; i++ {
 			v := a[i*k+j]
 			for p := 0; p < j; p++ {
@@ -921,7 +933,7 @@ func cholesky(a []float64, k int) (logDet float64, ok bool) {
 			a[i*k+j] = v / ljj
 		}
 	}
-	return logDet, true
+	return true
 }
 
 // forwardSub solves L x = b in place (L the lower factor in a).

@@ -338,7 +338,7 @@ func hessianInverse(f func([]float64) float64, x []float64) ([]float64, bool) {
 			hs[a*dim+b], hs[b*dim+a] = v, v
 		}
 	}
-	if _, ok := cholesky(hs, dim); !ok {
+	if !choleskyFactor(hs, dim) {
 		return nil, false
 	}
 	cov := make([]float64, dim*dim)
