@@ -526,14 +526,7 @@ func (ps *pollSet) add(pos int, vers []int, n []float64, names *pollsters, who [
 	it.n /= float64(len(vers))
 	it.neff /= float64(len(vers))
 	w := &names.who[who[vers[0]]]
-	var mode poll.Mode
-	var pop poll.Population
-	if rules.splitModes {
-		mode = w.mode(p0)
-	}
-	if rules.splitPops {
-		pop = p0.Population
-	}
+	mode, pop := w.houseParts(p0, rules)
 	key := uint64(w.canon)<<16 | uint64(mode)<<8 | uint64(pop)
 	h, ok := houses[key]
 	if !ok {
@@ -566,6 +559,14 @@ func samePublished(p, q *poll.Poll) bool {
 func houseLabel(p *poll.Poll, rules inputRules) string {
 	names := newPollsters(rules.profiles)
 	w := &names.who[names.of(p.Pollster)]
+	mode, pop := w.houseParts(p, rules)
+	return houseName(names.canon[w.canon], mode, pop)
+}
+
+// houseParts returns what makes a poll's house beside its pollster under
+// the rules: its mode (pollster.mode) with split modes and its population
+// with split populations, unknown (not in the label) otherwise.
+func (w *pollster) houseParts(p *poll.Poll, rules inputRules) (poll.Mode, poll.Population) {
 	var mode poll.Mode
 	var pop poll.Population
 	if rules.splitModes {
@@ -574,7 +575,7 @@ func houseLabel(p *poll.Poll, rules inputRules) string {
 	if rules.splitPops {
 		pop = p.Population
 	}
-	return houseName(names.canon[w.canon], mode, pop)
+	return mode, pop
 }
 
 // houseName is the label of the house of a canonical pollster name with
