@@ -38,7 +38,7 @@ import (
 //     and going from j = n down to 1 every Σ_ik needed lies inside the
 //     band already computed: the selected inverse costs O(T·b²) and never
 //     forms M⁻¹. With b = 1 it is the tridiagonal recursion of
-//     diagInverseM.
+//     covInverseM.
 //
 // Cost: O(T·b² + Σ L_i² + (N + T)·J + J³) per evaluation, linear in days
 // and polls for a given longest fieldwork (b ≈ 30 for monthly spans).
@@ -109,7 +109,7 @@ func newBandCore(cr *core) *bandCore {
 		for col := 0; col < K; col++ {
 			if mark[t*K+col] != 0 {
 				mark[t*K+col] = len(cr.entries)
-				cr.entries = append(cr.entries, uEntry{t: t, col: col})
+				cr.entries = append(cr.entries, uEntry{t: int32(t), col: int32(col)})
 			}
 		}
 	}
@@ -203,7 +203,7 @@ func (cr *core) evalBanded(sigma float64, tau []float64) float64 {
 	cr.sigma2 = s2
 	clear(cr.z)
 	for _, e := range cr.entries {
-		cr.z[e.t*K+e.col] = e.val
+		cr.z[int(e.t)*K+int(e.col)] = e.val
 	}
 	logDet := logProduct{mant: 1}
 	if n > 0 {
@@ -285,6 +285,8 @@ func (cr *core) evalBanded(sigma float64, tau []float64) float64 {
 			}
 		}
 	}
+	cr.zIsY = false
+	cr.gramFromZ()
 	return cr.finish(s2, logDet.log())
 }
 

@@ -173,6 +173,24 @@ func BenchmarkBayesPeers(b *testing.B) {
 	}
 }
 
+// BenchmarkBayesCenturies samples the default model (three shares, 4
+// chains × 1,000) from 20 polls spread over 200 years: the σ and τ steps
+// work on the polled days only, and the time and memory go to the kept
+// draws of the level (LevelBudget), which is what the result holds.
+func BenchmarkBayesCenturies(b *testing.B) {
+	polls := simulate(9, simSpec{days: 73000, polls: 20, houses: 3, sigma: 0.01, houseSD: 2, rare: -1, start: 50}).polls
+	b.ReportAllocs()
+	c0, _ := cpuTime()
+	for b.Loop() {
+		if _, err := (Bayes{Seed: 1}).Fit(context.Background(), polls); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if c1, ok := cpuTime(); ok {
+		b.ReportMetric(float64(c1-c0)/float64(b.N), "cpu-ns/op")
+	}
+}
+
 // TestBayesDeterministic: the same seed gives byte-identical results and
 // draws whatever the scheduling of the chains; another seed does not.
 func TestBayesDeterministic(t *testing.T) {

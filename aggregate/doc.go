@@ -130,16 +130,23 @@
 // It equals the exact diffuse likelihood of Durbin & Koopman (2012, §7.2)
 // up to a constant free of σ and τ, so the estimates agree with
 // statsmodels' (σ̂ = 0.32149 on the peers' synthetic data; the reported
-// LogLik differs from statsmodels' by that constant). By the Woodbury
-// identity one evaluation needs a tridiagonal Cholesky factorisation of
-// M = Q + LᵀD⁻¹L, J + 2 tridiagonal solves, a sparse product over the
-// (day, house) pairs and a k×k Cholesky: O((N + T)·J + J³) for N polls, T
-// days and J houses, with no allocation. The smoother's sds cost O(T·J²)
-// and the causal filter O(N·J²) (a rank-one update of a J×J inverse per
-// poll), each once per fit. σ is found by a grid then Brent's
-// method on log σ; with τ, by Nelder–Mead on (log σ, u) with τ = |u| (τ = 0
-// is then an interior point). SigmaSE comes from the numerical second
-// derivative of ℓ in log σ (delta method).
+// LogLik differs from statsmodels' by that constant). Days without polls
+// are collapsed: the walk is carried only on the D days the polls measure
+// (and the first and last day), a gap of g days being one step of
+// variance g·σ², which leaves Σ — hence ℓ — exactly the daily model's.
+// By the Woodbury identity one evaluation then needs an LDLᵀ
+// factorisation of the tridiagonal M = Q + LᵀD⁻¹L on those days, one
+// substitution of the J + 2 columns of [U b], their Gram matrix (dense,
+// or over the (day, house) pairs when many houses poll a few a day) and a
+// k×k Cholesky: O(N + D·J² + J³) for N polls and J houses, whatever the
+// span of the series, with no allocation. The smoother's sds cost
+// O(D·J² + T) (the days between polled days by Brownian-bridge
+// interpolation) and the causal filter O(N·J²) or O(N + D·J³) (a
+// rank-one update of a J×J inverse per poll, or a day's polls at once and
+// a solve per day, whichever is less), each once per fit. σ is found by a
+// grid then Brent's method on log σ; with τ, by Nelder–Mead on (log σ, u)
+// with τ = |u| (τ = 0 is then an interior point). SigmaSE comes from the
+// numerical second derivative of ℓ in log σ (delta method).
 //
 // # Outputs
 //
@@ -302,11 +309,13 @@
 // from its Gaussian conditional with tridiagonal precision M, which is
 // forward-filtering backward-sampling (Carter & Kohn 1994;
 // Frühwirth-Schnatter 1994) written as one Cholesky solve. Plain FFBS
-// Gibbs, drawing σ given the path, mixes σ slowly (178 effective draws of
-// σ from 4 × 1,000 on the peers' data, against 4,194 here;
+// Gibbs, drawing σ given the path, mixes σ slowly (164 effective draws of
+// σ from 4 × 1,000 on the peers' data, against 4,193 here;
 // TestBayesCollapsedVersusPlainGibbs); here σ's chain does not see the
 // path at all. Cost per iteration: one or two likelihood evaluations,
-// O(N + T·J + J³).
+// O(N + D·J² + J³) in the D polled days, plus O(T) in the days of the
+// series for a kept path (the days between polled days are its Brownian
+// bridges).
 //
 // Convergence is reported, never assumed: rank-normalised split-R̂ and
 // bulk effective sample size (Vehtari et al. 2021; SplitRhat, BulkESS,
@@ -320,9 +329,9 @@
 // 0.3263, Stan 0.3245) and every house effect's posterior mean and sd
 // agrees with JAGS's and Stan's within Monte Carlo error
 // (TestBayesMatchesPeers). σ's bulk ESS is about 4,200 from 4 × 1,000
-// draws, at 8,000–13,000 effective draws per CPU second for the whole fit
-// (setup, sampling, summaries) measured on a loaded 2-core machine:
-// 150–250× JAGS's 52 (TestBayesESSPerSecond, BenchmarkBayesPeers). The
+// draws, at 16,000–23,000 effective draws per CPU second for the whole
+// fit (setup, sampling, summaries) measured on a loaded 2-core machine:
+// 310–450× JAGS's 52 (TestBayesESSPerSecond, BenchmarkBayesPeers). The
 // 95% posterior intervals of the level cover the simulated truth 94.3%
 // (no τ) and 94.9% (τ = 1.5) of the time over 400 replicates × 300 days
 // (2 chains × 250 draws each), and τ's 95% interval covers its true value

@@ -77,7 +77,7 @@ func ExampleBayes_Sample() {
 	fmt.Printf("σ: R̂ %.2f, bulk ESS ≥ 400: %v\n", aggregate.SplitRhat(d.Sigma), aggregate.BulkESS(d.Sigma) >= 400)
 	// Output:
 	// P(Gamma − Delta > 3.5 points) = 0.96
-	// P(approval rose since 2024-03-05) = 0.93
+	// P(approval rose since 2024-03-05) = 0.94
 	// σ: R̂ 1.00, bulk ESS ≥ 400: true
 }
 

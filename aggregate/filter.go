@@ -36,24 +36,62 @@ type filterIdent struct {
 // first anchor). Under sum-to-zero identification the constraint is taken
 // over the houses seen so far, with weights equal to their poll counts so
 // far (WeightedSumToZero) or equal (SumToZero): what an analyst knew then.
-// Cost: O(N·J²) for the rank-one updates plus O(J³) per day with polls.
+//
+// Two exact implementations, with the same results: filteredInverse keeps
+// the inverse cross-product up to date poll by poll (O(J²) a poll, O(J) a
+// day), filteredDaily adds a day's polls at once and solves afresh on each
+// day with polls (O(1) a poll, O(J³) a day). The cheaper for the data is
+// used: many houses polled a few a day favour the first, many polls a day
+// or few houses the second; anchored identification, whose level is
+// unidentified until the first anchor, always uses the second.
 func filtered(ctx context.Context, o *observations, sigma float64, tau []float64, tauOf []int, id filterIdent) (mean, sd []float64, ok []bool, err error) {
-	if id.kind == anchored {
-		return filteredGeneric(ctx, o, sigma, tau, tauOf, id)
+	if id.kind == anchored || dailyFilterCheaper(o) {
+		return filteredDaily(ctx, o, sigma, tau, tauOf, id)
 	}
 	return filteredInverse(ctx, o, sigma, tau, tauOf, id)
 }
 
-// filteredGeneric solves the day's constrained system afresh each day with
-// polls: O(J³) a day. Used for anchored identification, whose level is
-// unidentified until the first anchor.
-func filteredGeneric(ctx context.Context, o *observations, sigma float64, tau []float64, tauOf []int, id filterIdent) (mean, sd []float64, ok []bool, err error) {
+// dailyFilterCheaper compares the multiply-adds of the two filters: 2k²
+// per poll and k² per day for filteredInverse, 3.5k² + k³/6 per day for
+// filteredDaily (k = J + 1).
+func dailyFilterCheaper(o *observations) bool {
+	k := float64(len(o.houses) + 1)
+	days := 0
+	for i := range o.day {
+		if i == 0 || o.day[i] != o.day[i-1] {
+			days++
+		}
+	}
+	perPoll := float64(len(o.day))*2*k*k + float64(days)*k*k
+	perDay := float64(days) * (3.5*k*k + k*k*k/6)
+	return perDay < perPoll
+}
+
+// filteredDaily adds each day's polls to the filter at once and solves the
+// day's constrained system afresh. All polls of day t measure the same
+// w_t, a priori a − Aᵀβ + ξ with ξ ~ N(0, P) (de Jong's augmented state);
+// with weights w_i = 1/R_i, innovations v_i = y_i − a and regressors
+// V_i = x_i − A, the day adds
+//
+//	S += Σ w_i V_iV_iᵀ − P'qqᵀ,   s += Σ w_i V_i v_i − P'q·Σ w_i v_i,
+//	q = Σ w_i V_i,   P' = P/(1 + P·Σ w_i)
+//
+// (the Woodbury form of VᵀF⁻¹V with F = P11ᵀ + diag R), and the state
+// moves to a += P'Σ w_i v_i, A += P'q, P = P'. With p = Σ w_i x_i (sparse:
+// the level and the houses polled) Σ w_i V_iV_iᵀ = Σ w_i x_ix_iᵀ − pAᵀ −
+// Apᵀ + (Σ w_i)AAᵀ, so a day costs O(J²) for the update, whatever its
+// number of polls, plus O(J³) for the solve; one poll a day it is the
+// sequential filter.
+func filteredDaily(ctx context.Context, o *observations, sigma float64, tau []float64, tauOf []int, id filterIdent) (mean, sd []float64, ok []bool, err error) {
 	J := len(o.houses)
 	nf := J + 1
 	S := make([]float64, nf*nf) // upper triangle used
 	s := make([]float64, nf)
 	A := make([]float64, nf)
-	V := make([]float64, nf)
+	A2 := make([]float64, nf) // A after the day
+	p := make([]float64, nf)  // Σ w_i x_i over the day
+	pv := make([]float64, nf) // Σ w_i v_i x_i over the day
+	touched := make([]int, 0, nf)
 	counts := make([]int, J)
 	anchors := 0
 	a, P := 0.0, 0.0
@@ -75,50 +113,64 @@ func filteredGeneric(ctx context.Context, o *observations, sigma float64, tau []
 		if err := dayCheck(ctx, t); err != nil {
 			return nil, nil, nil, err
 		}
+		if i == len(o.day) || o.day[i] != t {
+			carryForward(mean, sd, ok, t, s2)
+			continue
+		}
 		P += s2 * float64(t-lastDay)
 		lastDay = t
-		had := false
+		// The day's sums.
+		W, Wv := 0.0, 0.0
 		for ; i < len(o.day) && o.day[i] == t; i++ {
-			had = true
-			h := o.house[i]
-			r := o.variance(i, tau, tauOf)
-			if h >= 0 {
+			w := 1 / o.variance(i, tau, tauOf)
+			v := o.y[i] - a
+			W += w
+			Wv += w * v
+			if h := o.house[i]; h >= 0 {
+				if p[1+h] == 0 {
+					touched = append(touched, 1+h)
+				}
+				p[1+h] += w
+				pv[1+h] += w * v
 				counts[h]++
 			} else {
 				anchors++
 			}
-			F := P + r
-			K := P / F
-			v := o.y[i] - a
-			for c := range V {
-				V[c] = -A[c]
-			}
-			V[0]++
-			if h >= 0 {
-				V[1+h]++
-			}
-			iF := 1 / F
-			for r := 0; r < nf; r++ {
-				vr := V[r] * iF
-				if vr == 0 {
-					continue
-				}
-				row := S[r*nf : (r+1)*nf]
-				for c := r; c < nf; c++ {
-					row[c] += vr * V[c]
-				}
-				s[r] += vr * v
-			}
-			a += K * v
-			for c := range A {
-				A[c] += K * V[c]
-			}
-			P -= K * P
 		}
-		if !had {
-			carryForward(mean, sd, ok, t, s2)
-			continue
+		p[0], pv[0] = W, Wv
+		Pp := P / (1 + P*W)
+		// A' = A + P'q with q = p − W·A; then −qAᵀ − P'qqᵀ = −qA'ᵀ, so
+		// S += Σ w_i x_ix_iᵀ − qA'ᵀ − Apᵀ (upper triangle) and
+		// s += Σ w_i v_i x_i − (Σ w_i v_i)·A'.
+		for c := range A2 {
+			A2[c] = A[c] + Pp*(p[c]-W*A[c])
 		}
+		S[0] += W
+		for _, c := range touched {
+			S[c] += p[c]
+			S[c*nf+c] += p[c]
+		}
+		for r := 0; r < nf; r++ {
+			qr, ar := p[r]-W*A[r], A[r]
+			row := S[r*nf+r : r*nf+nf]
+			a2, pc := A2[r:], p[r:]
+			a2, pc = a2[:len(row)], pc[:len(row)]
+			for c := range row {
+				row[c] -= qr*a2[c] + ar*pc[c]
+			}
+		}
+		for c := range s {
+			s[c] += pv[c] - Wv*A2[c]
+		}
+		a += Pp * Wv
+		A, A2 = A2, A
+		P = Pp
+		p[0], pv[0] = 0, 0
+		for _, c := range touched {
+			p[c], pv[c] = 0, 0
+		}
+		touched = touched[:0]
+
 		// Identification over the houses seen so far.
 		free, coef = free[:0], coef[:0]
 		dep := -1
@@ -168,12 +220,13 @@ func filteredGeneric(ctx context.Context, o *observations, sigma float64, tau []
 			return S[p*nf+q]
 		}
 		for x, ax := range free {
-			for y, ay := range free {
+			for y, ay := range free[:x+1] {
 				v := sym(ax, ay)
 				if depA >= 0 {
 					v += coef[x]*sym(depA, ay) + coef[y]*sym(ax, depA) + coef[x]*coef[y]*sym(depA, depA)
 				}
 				Sk[x*k+y] = v
+				Sk[y*k+x] = v
 			}
 			v := s[ax]
 			if depA >= 0 {
@@ -181,7 +234,7 @@ func filteredGeneric(ctx context.Context, o *observations, sigma float64, tau []
 			}
 			rhs[x] = v
 		}
-		if _, pd := cholesky(Sk[:k*k], k); !pd {
+		if !choleskyFactor(Sk[:k*k], k) {
 			continue
 		}
 		// g = Cᵀ(e₀ − A) in the free basis.
@@ -198,13 +251,13 @@ func filteredGeneric(ctx context.Context, o *observations, sigma float64, tau []
 		forwardSub(Sk[:k*k], k, rhs[:k])
 		forwardSub(Sk[:k*k], k, g[:k])
 		// (e₀ − A)ᵀβ̂ = gᵀS⁻¹s = (L⁻¹g)·(L⁻¹s); variance |L⁻¹g|².
-		m, q := 0.0, 0.0
+		m, qq := 0.0, 0.0
 		for x := 0; x < k; x++ {
 			m += g[x] * rhs[x]
-			q += g[x] * g[x]
+			qq += g[x] * g[x]
 		}
 		mean[t] = a + m
-		sd[t] = math.Sqrt(P + q)
+		sd[t] = math.Sqrt(P + qq)
 		ok[t] = true
 	}
 	return mean, sd, ok, nil

@@ -1,7 +1,6 @@
 package aggregate
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -106,7 +105,9 @@ func readPolls(polls []poll.Poll, rules inputRules) (*pollSet, error) {
 	if len(polls) == 0 {
 		return nil, fmt.Errorf("%w: none given", ErrNoPolls)
 	}
-	valid := make([]bool, len(polls))
+	// who[i] is poll i's pollster (−1: invalid poll).
+	names := newPollsters(rules.profiles)
+	who := make([]int32, len(polls))
 	for i := range polls {
 		p := &polls[i]
 		err := p.Validate()
@@ -115,9 +116,10 @@ func readPolls(polls []poll.Poll, rules inputRules) (*pollSet, error) {
 		}
 		if err != nil {
 			ps.excluded = append(ps.excluded, &PollError{Index: i, Source: p.Source, Line: p.Line, Err: err})
+			who[i] = -1
 			continue
 		}
-		valid[i] = true
+		who[i] = names.of(p.Pollster)
 	}
 	if len(ps.excluded) > 0 && rules.strict {
 		return nil, joinErrors(pollErrs(ps.excluded))
@@ -125,8 +127,8 @@ func readPolls(polls []poll.Poll, rules inputRules) (*pollSet, error) {
 	if len(ps.excluded) > 0 {
 		ps.warnings = append(ps.warnings, fmt.Sprintf("%d invalid polls were left out (Result.Excluded lists each and why)", len(ps.excluded)))
 	}
-	n := ps.sampleSizes(valid)
-	if err := ps.group(valid, n, rules); err != nil {
+	n := ps.sampleSizes(names, who)
+	if err := ps.group(names, who, n, rules); err != nil {
 		return nil, err
 	}
 	if len(ps.items) == 0 {
@@ -143,23 +145,95 @@ func pollErrs(pe []*PollError) []error {
 	return errs
 }
 
-// sampleSizes returns the sample size of every valid poll: its own, or
-// for a poll without one (SampleSize ≤ 0) the median of the sample sizes
-// of its pollster's other polls, else its pollster profile's default
-// sample size, else DefaultSampleSize — each imputation recorded.
-func (ps *pollSet) sampleSizes(valid []bool) []float64 {
+// pollsters interns the pollster names of one read: each distinct name as
+// written is resolved against the profiles (canonical name, profile) once,
+// not once per poll — resolving normalises the name (Unicode, case,
+// punctuation), which cost more than all the rest of the read.
+type pollsters struct {
+	profiles *poll.Profiles
+	byName   map[string]int32 // name as written → index into who
+	who      []pollster
+	canon    []string         // distinct canonical names
+	byCanon  map[string]int32 // canonical name → index into canon
+	last     string           // the last name looked up, and its index:
+	lastIdx  int32            // polls often come grouped by pollster
+}
+
+// pollster is one distinct pollster name as written.
+type pollster struct {
+	canon int32         // index into pollsters.canon
+	prof  *poll.Profile // its profile; nil when the profiles do not know it
+}
+
+func newPollsters(profiles *poll.Profiles) *pollsters {
+	return &pollsters{profiles: profiles, byName: map[string]int32{}, byCanon: map[string]int32{}, lastIdx: -1}
+}
+
+// of returns the index of the pollster named name.
+func (pp *pollsters) of(name string) int32 {
+	if pp.lastIdx >= 0 && name == pp.last {
+		return pp.lastIdx
+	}
+	k, ok := pp.byName[name]
+	if !ok {
+		w := pollster{}
+		if prof, found := pp.profiles.Lookup(name); found {
+			w.prof = &prof
+		}
+		canon := pp.profiles.CanonicalName(name)
+		c, seen := pp.byCanon[canon]
+		if !seen {
+			c = int32(len(pp.canon))
+			pp.byCanon[canon] = c
+			pp.canon = append(pp.canon, canon)
+		}
+		w.canon = c
+		k = int32(len(pp.who))
+		pp.byName[name] = k
+		pp.who = append(pp.who, w)
+	}
+	pp.last, pp.lastIdx = name, k
+	return k
+}
+
+// designEffect is poll.Profiles.DesignEffect for a poll of this pollster:
+// the poll's own design effect when set (positive and finite), else its
+// profile's at the poll's end date, else 1 (TestPollstersMatchProfiles).
+func (w *pollster) designEffect(p *poll.Poll) float64 {
+	if p.DesignEffect > 0 && !math.IsInf(p.DesignEffect, 0) {
+		return p.DesignEffect
+	}
+	if w.prof != nil {
+		if d := w.prof.DesignEffectAt(p.End); d > 0 {
+			return d
+		}
+	}
+	return 1
+}
+
+// mode is the interview mode of a poll of this pollster: its own, or when
+// unknown its profile's mode at the poll's end date.
+func (w *pollster) mode(p *poll.Poll) poll.Mode {
+	if p.Mode == poll.ModeUnknown && w.prof != nil {
+		return w.prof.ModeAt(p.End)
+	}
+	return p.Mode
+}
+
+// sampleSizes returns the sample size of every valid poll (who[i] ≥ 0):
+// its own, or for a poll without one (SampleSize ≤ 0) the median of the
+// sample sizes of its pollster's other polls, else its pollster profile's
+// default sample size, else DefaultSampleSize — each imputation recorded.
+func (ps *pollSet) sampleSizes(names *pollsters, who []int32) []float64 {
 	polls := ps.polls
 	n := make([]float64, len(polls))
-	byPollster := map[string][]float64{}
 	missing := 0
 	for i := range polls {
-		if !valid[i] {
+		if who[i] < 0 {
 			continue
 		}
 		if s := polls[i].SampleSize; s > 0 {
 			n[i] = float64(s)
-			name := ps.profiles.CanonicalName(polls[i].Pollster)
-			byPollster[name] = append(byPollster[name], n[i])
 		} else {
 			missing++
 		}
@@ -167,25 +241,33 @@ func (ps *pollSet) sampleSizes(valid []bool) []float64 {
 	if missing == 0 {
 		return n
 	}
-	medians := make(map[string]float64, len(byPollster))
-	for name, v := range byPollster {
-		slices.Sort(v)
-		k := len(v)
-		medians[name] = (v[(k-1)/2] + v[k/2]) / 2
+	byPollster := make([][]float64, len(names.canon)) // by canonical name
+	for i := range polls {
+		if who[i] >= 0 && n[i] > 0 {
+			c := names.who[who[i]].canon
+			byPollster[c] = append(byPollster[c], n[i])
+		}
+	}
+	medians := make([]float64, len(byPollster))
+	for c, v := range byPollster {
+		if k := len(v); k > 0 {
+			slices.Sort(v)
+			medians[c] = (v[(k-1)/2] + v[k/2]) / 2
+		}
 	}
 	var fromMedian, fromProfile, fromDefault int
 	for i := range polls {
 		p := &polls[i]
-		if !valid[i] || n[i] > 0 {
+		if who[i] < 0 || n[i] > 0 {
 			continue
 		}
-		name := ps.profiles.CanonicalName(p.Pollster)
+		w := &names.who[who[i]]
 		imp := Imputation{Index: i, Source: p.Source, Line: p.Line, Pollster: p.Pollster, Field: "SampleSize"}
-		if m, ok := medians[name]; ok {
-			imp.Value, imp.Rule = m, fmt.Sprintf("median of the pollster's %d polls with a sample size", len(byPollster[name]))
+		if len(byPollster[w.canon]) > 0 {
+			imp.Value, imp.Rule = medians[w.canon], fmt.Sprintf("median of the pollster's %d polls with a sample size", len(byPollster[w.canon]))
 			fromMedian++
-		} else if prof, ok := ps.profiles.Lookup(p.Pollster); ok && prof.SampleSize > 0 {
-			imp.Value, imp.Rule = float64(prof.SampleSize), "the pollster profile's usual sample size"
+		} else if w.prof != nil && w.prof.SampleSize > 0 {
+			imp.Value, imp.Rule = float64(w.prof.SampleSize), "the pollster profile's usual sample size"
 			fromProfile++
 		} else {
 			imp.Value, imp.Rule = DefaultSampleSize, "DefaultSampleSize (no other poll or profile of the pollster gives one)"
@@ -211,78 +293,104 @@ func (ps *pollSet) sampleSizes(valid []bool) []float64 {
 // an ID, rows with different numbers are different polls that happen to
 // share their dates, and each is kept. Every choice is counted in a
 // warning.
-func (ps *pollSet) group(valid []bool, n []float64, rules inputRules) error {
+func (ps *pollSet) group(names *pollsters, who []int32, n []float64, rules inputRules) error {
 	polls := ps.polls
 	pops := rules.populations
 	if pops == nil {
 		pops = defaultPopulations
 	}
-	rank := make(map[poll.Population]int, len(pops))
+	var rank [256]int // by population: its place in pops, or −1 when not in it
+	for i := range rank {
+		rank[i] = -1
+	}
 	for i, pop := range pops {
-		if _, dup := rank[pop]; !dup {
+		if rank[pop] < 0 {
 			rank[pop] = i
 		}
 	}
-	type key struct {
-		pollster, question, subject, pollID string
-		start, end                          int
-	}
-	keyOf := func(p *poll.Poll) key {
+	// Polls are grouped through a map keyed by a 64-bit mix of pollster
+	// and fieldwork days, each key holding a chain of the groups whose
+	// mix it is; along the chain the group is found by comparing
+	// pollster, days, question, subject and poll ID. No string is hashed
+	// or built per poll, and two polls are one group only when all of
+	// those are equal.
+	idOf := func(p *poll.Poll) string {
 		id, _, _ := strings.Cut(p.ID, "/")
-		return key{ps.profiles.CanonicalName(p.Pollster), p.Question, p.Subject, id, dayNumber(p.Start), dayNumber(p.End)}
+		return id
 	}
 	// Groups as linked lists through next, in order of first appearance,
 	// so that grouping allocates nothing per poll.
-	group := make(map[key]int, len(polls))
-	var head, tail []int
-	next := make([]int, len(polls))
+	byDays := make(map[uint64]int32, len(polls))
+	var head, tail, chain []int32 // per group: first and last poll, next group of the same key
+	next := make([]int32, len(polls))
+	day := make([][2]int, len(polls)) // start and end day numbers
+	canon := func(i int32) int32 { return names.who[who[i]].canon }
 	otherPop := 0
 	for i := range polls {
 		next[i] = -1
-		if !valid[i] {
+		if who[i] < 0 {
 			continue
 		}
-		if _, ok := rank[polls[i].Population]; !ok {
+		p := &polls[i]
+		if rank[p.Population] < 0 {
 			otherPop++
 			continue
 		}
-		k := keyOf(&polls[i])
-		g, seen := group[k]
-		if !seen {
-			group[k] = len(head)
-			head = append(head, i)
-			tail = append(tail, i)
+		day[i] = [2]int{dayNumber(p.Start), dayNumber(p.End)}
+		c := canon(int32(i))
+		k := uint64(day[i][0])*0x9e3779b97f4a7c15 ^ uint64(day[i][1]-day[i][0])<<40 ^ uint64(c)
+		g, seen := byDays[k]
+		for ; seen && g >= 0; g = chain[g] {
+			h := head[g]
+			q := &polls[h]
+			if canon(h) == c && day[h] == day[i] && q.Question == p.Question && q.Subject == p.Subject && idOf(q) == idOf(p) {
+				break
+			}
+		}
+		if !seen || g < 0 {
+			g = int32(len(head))
+			if seen {
+				// Another group of the same key: linked in after the first.
+				first := byDays[k]
+				chain = append(chain, chain[first])
+				chain[first] = g
+			} else {
+				byDays[k] = g
+				chain = append(chain, -1)
+			}
+			head = append(head, int32(i))
+			tail = append(tail, int32(i))
 			continue
 		}
-		next[tail[g]] = i
-		tail[g] = i
+		next[tail[g]] = int32(i)
+		tail[g] = int32(i)
 	}
 	if otherPop > 0 {
 		ps.warnings = append(ps.warnings, fmt.Sprintf("%d polls in populations not in the preference list were not used", otherPop))
 	}
-	ps.houseIdx = map[string]int{}
-	ps.items = make([]inputPoll, 0, len(head))
-	ps.first, ps.last = math.MaxInt, math.MinInt
-	var firstIdx, lastIdx int
+	if len(head) == 0 {
+		return nil
+	}
+	// The polls each group keeps, group by group in order of first
+	// appearance (so that the polls are read in their order, not in the
+	// order of the days): its versions in its most preferred population,
+	// an exact copy once.
+	keptOff := make([]int, len(head)+1)
+	kept := make([]int, 0, len(polls))
 	merged, copies, otherVersions := 0, 0, 0
-	var idx, kept []int
-	for _, h0 := range head {
-		idx = idx[:0]
-		for i := h0; i >= 0; i = next[i] {
-			idx = append(idx, i)
-		}
+	for g := range head {
 		best := len(pops)
-		for _, i := range idx {
+		for i := head[g]; i >= 0; i = next[i] {
 			best = min(best, rank[polls[i].Population])
 		}
-		kept = kept[:0]
-		for _, i := range idx {
+		from := len(kept)
+		for i := head[g]; i >= 0; i = next[i] {
 			if rank[polls[i].Population] != best {
 				otherVersions++
 				continue
 			}
 			copyOf := false
-			for _, j := range kept {
+			for _, j := range kept[from:] {
 				if samePublished(&polls[i], &polls[j]) {
 					copyOf = true
 					break
@@ -292,35 +400,72 @@ func (ps *pollSet) group(valid []bool, n []float64, rules inputRules) error {
 				copies++
 				continue
 			}
-			kept = append(kept, i)
+			kept = append(kept, int(i))
 		}
-		if polls[h0].ID != "" {
-			// Versions of one identified poll: averaged.
-			merged += len(kept) - 1
-			ps.add(kept, n, rules)
-		} else {
-			for k := range kept {
-				ps.add(kept[k:k+1], n, rules)
-			}
+		keptOff[g+1] = len(kept)
+		if polls[head[g]].ID != "" {
+			// Versions of one identified poll: averaged into one item.
+			merged += len(kept) - from - 1
 		}
 	}
-	for k := range ps.items {
-		it := &ps.items[k]
-		if it.start < ps.first {
-			ps.first, firstIdx = it.start, it.src
+	items := func(g int) int { // the items group g makes
+		if polls[head[g]].ID != "" {
+			return 1
 		}
-		if it.end > ps.last {
-			ps.last, lastIdx = it.end, it.src
+		return keptOff[g+1] - keptOff[g]
+	}
+	// The days spanned: the first group (in order of first appearance)
+	// starting earliest and the first ending latest name the polls of the
+	// error.
+	firstG, lastG := 0, 0
+	for g := range head {
+		d := day[head[g]]
+		if d[0] < day[head[firstG]][0] {
+			firstG = g
+		}
+		if d[1] > day[head[lastG]][1] {
+			lastG = g
 		}
 	}
-	if len(ps.items) == 0 {
-		return nil
-	}
+	ps.first, ps.last = day[head[firstG]][0], day[head[lastG]][1]
 	if span := ps.last - ps.first + 1; span > MaxDays {
+		firstIdx, lastIdx := kept[keptOff[firstG]], kept[keptOff[lastG]]
 		a, b := &polls[firstIdx], &polls[lastIdx]
 		return fmt.Errorf("%w: the polls span %d days, from %s (%s) to %s (%s), more than the %d a fit holds: a mistyped year?",
 			ErrSpan, span, a.Start.Format("2006-01-02"), pollWhere(firstIdx, a.Source, a.Line),
 			b.End.Format("2006-01-02"), pollWhere(lastIdx, b.Source, b.Line), MaxDays)
+	}
+	// Each group's items go to their place in midpoint order, ties in
+	// order of first appearance: a counting sort of the groups (linear in
+	// the groups and the days, at most MaxDays), so that the items come
+	// out sorted without being moved.
+	count := make([]int, ps.last-ps.first+2)
+	mid := func(g int) int {
+		d := day[head[g]]
+		return d[0] + (d[1]-d[0])/2 - ps.first
+	}
+	for g := range head {
+		count[mid(g)+1] += items(g)
+	}
+	for d := 1; d < len(count); d++ {
+		count[d] += count[d-1]
+	}
+	ps.houseIdx = map[string]int{}
+	houses := map[uint64]int{}
+	ps.items = make([]inputPoll, count[len(count)-1])
+	ps.versions = make([]int, 0, len(kept))
+	for g := range head {
+		vers := kept[keptOff[g]:keptOff[g+1]]
+		at := &count[mid(g)]
+		if polls[head[g]].ID != "" {
+			ps.add(*at, vers, n, names, who, day, houses, rules)
+			*at++
+			continue
+		}
+		for k := range vers {
+			ps.add(*at, vers[k:k+1], n, names, who, day, houses, rules)
+			*at++
+		}
 	}
 	if merged > 0 {
 		ps.warnings = append(ps.warnings, fmt.Sprintf("%d poll versions (several questions or rows of one poll in one population) were averaged into their poll", merged))
@@ -331,15 +476,15 @@ func (ps *pollSet) group(valid []bool, n []float64, rules inputRules) error {
 	if otherVersions > 0 {
 		ps.warnings = append(ps.warnings, fmt.Sprintf("%d rows are another population's version of a poll used in a preferred population, and were not used", otherVersions))
 	}
-	// Houses sorted by label; items sorted by day.
-	order := make([]int, len(ps.houses))
-	for h := range order {
-		order[h] = h
+	// Houses sorted by label.
+	horder := make([]int, len(ps.houses))
+	for h := range horder {
+		horder[h] = h
 	}
-	slices.SortFunc(order, func(a, b int) int { return strings.Compare(ps.houses[a], ps.houses[b]) })
-	rename := make([]int, len(order))
-	sorted := make([]string, len(order))
-	for to, from := range order {
+	slices.SortFunc(horder, func(a, b int) int { return strings.Compare(ps.houses[a], ps.houses[b]) })
+	rename := make([]int, len(horder))
+	sorted := make([]string, len(horder))
+	for to, from := range horder {
 		rename[from] = to
 		sorted[to] = ps.houses[from]
 	}
@@ -347,19 +492,20 @@ func (ps *pollSet) group(valid []bool, n []float64, rules inputRules) error {
 	for i := range ps.items {
 		ps.items[i].house = rename[ps.items[i].house]
 	}
-	slices.SortStableFunc(ps.items, func(a, b inputPoll) int { return cmp.Compare(a.mid, b.mid) })
 	return nil
 }
 
-// add appends the poll whose versions (indices into ps.polls, in the
-// preferred population, none a copy of another) are vers, with sample
-// sizes n.
-func (ps *pollSet) add(vers []int, n []float64, rules inputRules) {
+// add makes item pos, the poll whose versions (indices into ps.polls, in
+// the preferred population, none a copy of another) are vers, with sample
+// sizes n, pollsters who and fieldwork days day; houses maps what makes
+// the houses seen so far — canonical pollster, and mode and population when
+// the rules split by them (houseLabel) — to their index in ps.houses.
+func (ps *pollSet) add(pos int, vers []int, n []float64, names *pollsters, who []int32, day [][2]int, houses map[uint64]int, rules inputRules) {
 	polls := ps.polls
 	it := inputPoll{vers: len(ps.versions), nvers: len(vers), src: vers[0]}
 	ps.versions = append(ps.versions, vers...)
 	p0 := &polls[vers[0]]
-	it.start, it.end = dayNumber(p0.Start), dayNumber(p0.End)
+	it.start, it.end = day[vers[0]][0], day[vers[0]][1]
 	it.mid = it.start + (it.end-it.start)/2
 	var sv, nv [3]float64
 	for _, i := range vers {
@@ -371,7 +517,7 @@ func (ps *pollSet) add(vers []int, n []float64, rules inputRules) {
 			}
 		}
 		it.n += n[i]
-		it.neff += n[i] / ps.profiles.DesignEffect(q)
+		it.neff += n[i] / names.who[who[i]].designEffect(q)
 		it.imputed = it.imputed || q.SampleSize <= 0
 	}
 	for s := range sv {
@@ -379,15 +525,21 @@ func (ps *pollSet) add(vers []int, n []float64, rules inputRules) {
 	}
 	it.n /= float64(len(vers))
 	it.neff /= float64(len(vers))
-	lab := houseLabel(p0, rules)
-	h, ok := ps.houseIdx[lab]
+	w := &names.who[who[vers[0]]]
+	mode, pop := w.houseParts(p0, rules)
+	key := uint64(w.canon)<<16 | uint64(mode)<<8 | uint64(pop)
+	h, ok := houses[key]
 	if !ok {
-		h = len(ps.houses)
-		ps.houseIdx[lab] = h
-		ps.houses = append(ps.houses, lab)
+		lab := houseName(names.canon[w.canon], mode, pop)
+		if h, ok = ps.houseIdx[lab]; !ok {
+			h = len(ps.houses)
+			ps.houseIdx[lab] = h
+			ps.houses = append(ps.houses, lab)
+		}
+		houses[key] = h
 	}
 	it.house = h
-	ps.items = append(ps.items, it)
+	ps.items[pos] = it
 }
 
 // samePublished reports whether two rows publish the same numbers for the
@@ -405,20 +557,35 @@ func samePublished(p, q *poll.Poll) bool {
 // with split populations by "/" and the population code (a, rv, lv, v)
 // when known.
 func houseLabel(p *poll.Poll, rules inputRules) string {
-	name := rules.profiles.CanonicalName(p.Pollster)
+	names := newPollsters(rules.profiles)
+	w := &names.who[names.of(p.Pollster)]
+	mode, pop := w.houseParts(p, rules)
+	return houseName(names.canon[w.canon], mode, pop)
+}
+
+// houseParts returns what makes a poll's house beside its pollster under
+// the rules: its mode (pollster.mode) with split modes and its population
+// with split populations, unknown (not in the label) otherwise.
+func (w *pollster) houseParts(p *poll.Poll, rules inputRules) (poll.Mode, poll.Population) {
+	var mode poll.Mode
+	var pop poll.Population
 	if rules.splitModes {
-		mode := p.Mode
-		if mode == poll.ModeUnknown {
-			if prof, ok := rules.profiles.Lookup(p.Pollster); ok {
-				mode = prof.ModeAt(p.End)
-			}
-		}
-		if mode != poll.ModeUnknown {
-			name += "/" + mode.String()
-		}
+		mode = w.mode(p)
 	}
-	if rules.splitPops && p.Population != poll.PopulationUnknown {
-		name += "/" + p.Population.String()
+	if rules.splitPops {
+		pop = p.Population
+	}
+	return mode, pop
+}
+
+// houseName is the label of the house of a canonical pollster name with
+// mode and population (unknown: not part of the label).
+func houseName(name string, mode poll.Mode, pop poll.Population) string {
+	if mode != poll.ModeUnknown {
+		name += "/" + mode.String()
+	}
+	if pop != poll.PopulationUnknown {
+		name += "/" + pop.String()
 	}
 	return name
 }

@@ -306,3 +306,40 @@ func TestInputProfilesPerFit(t *testing.T) {
 		assert.Greater(t, r.Approve.Series[last].SD, ref.Approve.Series[last].SD)
 	}
 }
+
+// TestPollstersMatchProfiles: the input boundary resolves each distinct
+// pollster name once (pollsters); what it resolves must be what the
+// profiles say poll by poll — canonical name, design effect and profile —
+// under the built-in and a custom set, with and without a poll's own
+// design effect.
+func TestPollstersMatchProfiles(t *testing.T) {
+	polls := append(russianPolls(t, time.Date(1999, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)), trump538(t)[:500]...)
+	polls = append(polls, syntheticPolls(t)[:100]...)
+	for i := range polls {
+		switch i % 5 {
+		case 1:
+			polls[i].DesignEffect = 1.7
+		case 2:
+			polls[i].Pollster = " ВЦИОМ "
+		case 3:
+			polls[i].Pollster = "Акме"
+		}
+	}
+	custom, err := poll.NewProfiles(poll.Profile{Name: "Acme", Aliases: []string{"Акме"}, SampleSize: 400, DesignEffect: 2, Mode: poll.Phone,
+		Periods: []poll.Period{{From: time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC), DesignEffect: 1.4}}})
+	require.NoError(t, err)
+	for _, profiles := range []*poll.Profiles{nil, custom} {
+		names := newPollsters(profiles)
+		for i := range polls {
+			p := &polls[i]
+			w := &names.who[names.of(p.Pollster)]
+			require.Equal(t, profiles.CanonicalName(p.Pollster), names.canon[w.canon], p.Pollster)
+			require.Equal(t, profiles.DesignEffect(p), w.designEffect(p), p.Pollster)
+			prof, ok := profiles.Lookup(p.Pollster)
+			require.Equal(t, ok, w.prof != nil, p.Pollster)
+			if ok {
+				require.Equal(t, prof.Name, w.prof.Name)
+			}
+		}
+	}
+}

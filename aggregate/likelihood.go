@@ -2,12 +2,16 @@ package aggregate
 
 import (
 	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/floats"
 )
 
 // This file holds the computational core shared by StateSpace and Bayes:
 // the exact diffuse log-likelihood of Jackman's model and the smoothed
-// (all-polls) estimates, computed in O(N·J + T·J + J³) per evaluation for N
-// polls, T days and J houses. See doc.go for the model.
+// (all-polls) estimates, computed in O(N + D·K + E·K + J³) per evaluation
+// for N polls on D distinct days, J houses, K = J + 2 and E non-zeros of
+// [U b] below. See doc.go for the model.
 //
 // Writing α_t = β₀ + w_t with w₀ = 0, every observation is
 //
@@ -18,31 +22,48 @@ import (
 // β = Cγ expressing them through k free constants γ (constraint). The
 // constants are diffuse (de Jong 1991): the diffuse log-likelihood is that
 // of the GLS regression of y on X = [x_iᵀ C] with error covariance
-// Σ = D + L Q⁻¹ Lᵀ (D = diag R_i, L the poll→day incidence, Q the random
+// Σ = D + L Q⁻¹ Lᵀ (D = diag R_i, L the poll→state incidence, Q the random
 // walk's precision, tridiagonal):
 //
 //	ℓ(σ, τ) = −½ [ (N − k) log 2π + log|Σ| + log|XᵀΣ⁻¹X| + yᵀΣ⁻¹y − sᵀS⁻¹s ]
 //	S = XᵀΣ⁻¹X,  s = XᵀΣ⁻¹y.
 //
-// By the Woodbury identity with M = Q + LᵀD⁻¹L (tridiagonal, T − 1 days),
+// Days without polls are collapsed. The states are the walk at the nodes:
+// day 0, every day an observation measures, and the last day. Between two
+// nodes g days apart the walk moves by one step of variance g·σ² (the sum
+// of g daily steps), so Q is the tridiagonal precision of a walk with
+// unequal steps and Σ — hence ℓ — is exactly that of the daily model: an
+// evaluation costs O(D) in the D nodes, not O(T) in the days, which is
+// what makes a few polls over centuries as cheap as over months. The days
+// between nodes are filled in only for the outputs: given the nodes the
+// walk between them is a Brownian bridge, so the smoothed mean is the
+// linear interpolation of the nodes' means and the variance adds the
+// bridge's σ²(t − a)(b − t)/(b − a) to the interpolated covariance
+// (smooth), and a path is drawn node by node and then bridge by bridge
+// (drawPath). The field-averaged model (banded.go) keeps every day a node.
 //
-//	log|Σ| = Σ log R_i + log|M| + (T − 1) log σ²
-//	XᵀΣ⁻¹X = XᵀD⁻¹X − UᵀM⁻¹U,  U = LᵀD⁻¹X   (per-day sums of x_i/R_i)
+// By the Woodbury identity with M = Q + LᵀD⁻¹L (tridiagonal, D − 1 nodes),
 //
-// so one evaluation is a tridiagonal Cholesky factorisation, J + 2
-// tridiagonal solves and a sparse product UᵀZ over the non-zeros of U (one
-// per day and house polled): no dense (J+1)² update per poll. The result is
-// de Jong's diffuse likelihood, which equals the exact diffuse likelihood of
-// Durbin & Koopman (2012, §7.2) up to a constant that does not depend on σ
-// or τ, so both give the same estimates (statsmodels uses the latter).
+//	log|Σ| = Σ log R_i + log|M| + Σ_j log(g_j σ²)
+//	XᵀΣ⁻¹X = XᵀD⁻¹X − UᵀM⁻¹U,  U = LᵀD⁻¹X   (per-node sums of x_i/R_i)
+//
+// so one evaluation is a tridiagonal LDLᵀ factorisation fused with the
+// forward substitution of [U b], one backward substitution that
+// accumulates G = [U b]ᵀM⁻¹[U b] over the non-zeros of [U b] (one per
+// node and house polled, its upper triangle only) while each row is in
+// cache, and a k×k Cholesky: no dense (J+1)² update per poll, and no
+// allocation. The result is de Jong's diffuse likelihood, which equals the
+// exact diffuse likelihood of Durbin & Koopman (2012, §7.2) up to a
+// constant that does not depend on σ or τ, so both give the same estimates
+// (statsmodels uses the latter).
 //
 // The smoother follows from the same quantities: γ̂ = S⁻¹s with covariance
 // S⁻¹; w | β, y ~ N(M⁻¹(b − Uβ), M⁻¹) with b = LᵀD⁻¹y.
 
-// uEntry is one non-zero of the extended per-day matrix [U b]: day t,
+// uEntry is one non-zero of the extended per-node matrix [U b]: node t,
 // column col (0 level, 1+h house h, nFull for b), value val.
 type uEntry struct {
-	t, col int
+	t, col int32
 	val    float64
 }
 
@@ -57,9 +78,18 @@ type core struct {
 	// Anchors never get τ.
 	tauOf []int
 
-	n   int // number of random-walk states: days 1..nDays−1
+	n   int // number of random-walk states: nodes 1..n (node 0 is day 0, w₀ = 0)
 	K   int // nFull + 1: columns of [U b]
 	nth int // number of τ parameters
+
+	// Nodes (see the top of the file): node j is day nodeDay[j], gap[j]
+	// days after node j − 1 (gap[0], igap[0] unused); obsNode[i] is the node of
+	// observation i; sumLogGap = Σ_j log gap[j]. With field spans
+	// (banded.go) every day is a node.
+	nodeDay   []int
+	gap, igap []float64 // and 1/gap
+	obsNode   []int32
+	sumLogGap float64
 
 	// Quantities that depend on τ only (refreshed by setTau).
 	tauCached []float64
@@ -68,20 +98,34 @@ type core struct {
 	xdx       []float64 // nFull×nFull, XᵀD⁻¹X in the full basis
 	xdy       []float64 // nFull
 	ydy       float64
-	dsum      []float64 // per day, Σ 1/R_i over that day's polls
-	entries   []uEntry  // non-zeros of [U b] for days ≥ 1, by day
+	dsum      []float64 // per node, Σ 1/R_i over that node's polls
+	entries   []uEntry  // non-zeros of [U b] for nodes ≥ 1, by node (setSparsity)
+	estart    []int32   // entries of node t: entries[estart[t]:estart[t+1]] (tridiagonal path)
+	obsEntry  []int32   // per observation: its house's entry (setSparsity)
+	bEntry    []int32   // per node: b's entry, the level's just before it; −1 without polls
 
 	// Workspace for one evaluation.
-	l, m   []float64 // tridiagonal Cholesky: diagonal l_t, sub-diagonal m_t (M = LLᵀ)
-	z      []float64 // n_days×K row-major: M⁻¹[U b] (row 0 unused)
-	g      []float64 // K×K: [U b]ᵀ M⁻¹ [U b]
-	sfull  []float64 // nFull×nFull
-	s      []float64 // k×k, then its Cholesky factor
-	rhs    []float64 // k
-	tmp    []float64 // k
-	sigma2 float64
-	ll     float64
-	ok     bool // S positive definite
+	id    []float64 // LDLᵀ factor of M = LDLᵀ: 1/d_t
+	rid   []float64 // 1/√d_t
+	sub   []float64 // unit lower bidiagonal L: L_{t,t−1}
+	z     []float64 // nodes×K (node 0 unused; zAt): Ỹ = D^(−½)L⁻¹[U b] after eval, M⁻¹[U b] after solveZ
+	zIsY  bool      // z holds Ỹ (the banded path leaves M⁻¹[U b])
+	dense bool      // G = ỸᵀỸ by dot products of z's columns, and z stored by columns (chooseGram); else by rows
+	yrow  []float64 // K: the current row of Y in eval's forward pass
+	zrow  []float64 // 2×K: rows of M⁻¹[U b] in eval's backward pass
+	path  []float64 // per node: nodePath's result
+
+	// bridgeStep[r] = 1/r and bridgeSD[r] = √((r − 1)/r) for the Brownian
+	// bridges of a drawn path (fillDays); built at the first draw.
+	bridgeStep, bridgeSD []float64
+	g                    []float64 // K×K: [U b]ᵀ M⁻¹ [U b]
+	sfull                []float64 // nFull×nFull
+	s                    []float64 // k×k, then its Cholesky factor
+	rhs                  []float64 // k
+	tmp                  []float64 // k
+	sigma2               float64
+	ll                   float64
+	ok                   bool // S positive definite
 
 	// band is the banded factorisation used for field-averaged polls
 	// (banded.go); nil for the midpoint model's tridiagonal M.
@@ -93,13 +137,25 @@ type core struct {
 func newCore(o *observations, c constraint, tauOf []int, nTau int) *core {
 	nFull := c.nFull
 	k := c.k()
-	cr := &core{o: o, c: c, tauOf: tauOf, nth: nTau, n: o.nDays - 1, K: nFull + 1}
+	cr := &core{o: o, c: c, tauOf: tauOf, nth: nTau, K: nFull + 1}
+	cr.setNodes()
+	D := len(cr.nodeDay)
+	cr.igap = make([]float64, D)
+	for j := 1; j < D; j++ {
+		cr.igap[j] = 1 / cr.gap[j]
+	}
+	cr.n = D - 1
 	cr.xdx = make([]float64, nFull*nFull)
 	cr.xdy = make([]float64, nFull)
-	cr.dsum = make([]float64, o.nDays)
-	cr.l = make([]float64, o.nDays)
-	cr.m = make([]float64, o.nDays)
-	cr.z = make([]float64, o.nDays*cr.K)
+	cr.dsum = make([]float64, D)
+	cr.estart = make([]int32, D+1)
+	cr.id = make([]float64, D)
+	cr.sub = make([]float64, D)
+	cr.rid = make([]float64, D)
+	cr.z = make([]float64, D*cr.K)
+	cr.yrow = make([]float64, cr.K)
+	cr.zrow = make([]float64, 2*cr.K)
+	cr.path = make([]float64, D)
 	cr.g = make([]float64, cr.K*cr.K)
 	cr.sfull = make([]float64, nFull*nFull)
 	cr.s = make([]float64, k*k)
@@ -108,8 +164,44 @@ func newCore(o *observations, c constraint, tauOf []int, nTau int) *core {
 	cr.tauCached = make([]float64, nTau)
 	if o.first != nil {
 		cr.band = newBandCore(cr)
+	} else {
+		cr.setSparsity()
 	}
 	return cr
+}
+
+// setNodes chooses the nodes: day 0, the observations' days and the last
+// day (every day with field spans).
+func (cr *core) setNodes() {
+	o := cr.o
+	T := o.nDays
+	if o.first != nil {
+		cr.nodeDay = make([]int, T)
+		cr.gap = make([]float64, T)
+		for t := range T {
+			cr.nodeDay[t], cr.gap[t] = t, 1
+		}
+		return
+	}
+	cr.obsNode = make([]int32, len(o.day))
+	cr.nodeDay = append(cr.nodeDay, 0)
+	for i, d := range o.day {
+		if d != cr.nodeDay[len(cr.nodeDay)-1] {
+			cr.nodeDay = append(cr.nodeDay, d)
+		}
+		cr.obsNode[i] = int32(len(cr.nodeDay) - 1)
+	}
+	if last := T - 1; last > cr.nodeDay[len(cr.nodeDay)-1] {
+		cr.nodeDay = append(cr.nodeDay, last)
+	}
+	cr.gap = make([]float64, len(cr.nodeDay))
+	for j := 1; j < len(cr.nodeDay); j++ {
+		g := cr.nodeDay[j] - cr.nodeDay[j-1]
+		cr.gap[j] = float64(g)
+		if g > 1 {
+			cr.sumLogGap += math.Log(float64(g))
+		}
+	}
 }
 
 // variance returns R_i = s_i² + τ²_{group(h(i))}.
@@ -139,68 +231,105 @@ func (cr *core) setTau(tau []float64) {
 	}
 	o := cr.o
 	nFull := cr.c.nFull
-	for i := range cr.xdx {
-		cr.xdx[i] = 0
+	clear(cr.xdx)
+	clear(cr.xdy)
+	clear(cr.dsum)
+	for e := range cr.entries {
+		cr.entries[e].val = 0
 	}
-	for i := range cr.xdy {
-		cr.xdy[i] = 0
-	}
-	for i := range cr.dsum {
-		cr.dsum[i] = 0
-	}
-	cr.ydy, cr.sumLogR = 0, 0
-	cr.entries = cr.entries[:0]
-	// Per-day accumulation: houses seen on the current day, in order of
-	// first appearance, with their sums; flushed into entries at day end.
-	// Σ log R_i is accumulated as a product of Frexp mantissas (one log at
-	// the end, not one per poll: this runs at every τ the search tries).
+	// Σ log R_i is accumulated as a product (logProduct: one log at the
+	// end, not one per poll: this runs at every τ the search tries).
 	logR := logProduct{mant: 1}
-	start := 0
-	for start < len(o.day) {
-		t := o.day[start]
-		end := start
-		for end < len(o.day) && o.day[end] == t {
-			end++
+	ydy := 0.0
+	for i, y := range o.y {
+		r := cr.variance(i, tau)
+		w := 1 / r
+		logR.mul(r)
+		ydy += y * y * w
+		cr.xdy[0] += y * w
+		t := cr.obsNode[i]
+		cr.dsum[t] += w
+		if t > 0 {
+			cr.entries[cr.bEntry[t]].val += y * w
 		}
-		first := len(cr.entries)
-		bsum := 0.0
-		for i := start; i < end; i++ {
-			r := cr.variance(i, tau)
-			w := 1 / r
-			y := o.y[i]
-			logR.mul(r)
-			cr.ydy += y * y * w
-			cr.xdx[0] += w
-			cr.xdy[0] += y * w
-			cr.dsum[t] += w
-			bsum += y * w
-			if h := o.house[i]; h >= 0 {
-				a := 1 + h
-				cr.xdx[a] += w // (0, a)
-				cr.xdx[a*nFull] += w
-				cr.xdx[a*nFull+a] += w
-				cr.xdy[a] += y * w
-				if t > 0 {
-					found := false
-					for e := first; e < len(cr.entries); e++ {
-						if cr.entries[e].col == a {
-							cr.entries[e].val += w
-							found = true
-							break
-						}
-					}
-					if !found {
-						cr.entries = append(cr.entries, uEntry{t: t, col: a, val: w})
-					}
-				}
+		if h := o.house[i]; h >= 0 {
+			a := 1 + h
+			cr.xdx[a*nFull+a] += w
+			cr.xdy[a] += y * w
+			if e := cr.obsEntry[i]; e >= 0 {
+				cr.entries[e].val += w
 			}
 		}
+	}
+	cr.ydy = ydy
+	for t := 1; t <= cr.n; t++ {
+		if e := cr.bEntry[t]; e >= 0 {
+			cr.entries[e-1].val = cr.dsum[t] // the level's entry precedes b's
+		}
+	}
+	// XᵀD⁻¹X: the level row and column hold each house's total weight.
+	for _, w := range cr.dsum {
+		cr.xdx[0] += w
+	}
+	for a := 1; a < nFull; a++ {
+		cr.xdx[a] = cr.xdx[a*nFull+a]
+		cr.xdx[a*nFull] = cr.xdx[a*nFull+a]
+	}
+	cr.sumLogR = logR.log()
+}
+
+// setSparsity lays out the non-zeros of [U b] once (they do not depend on
+// τ): per node with polls, one entry per house polled, in order of first
+// appearance, then the level's and b's; obsEntry[i] is the entry of
+// observation i's house at its node (−1 on node 0 and for anchors) and
+// bEntry[t] that of b at node t (−1 without polls), so that setTau only
+// adds weights into place.
+func (cr *core) setSparsity() {
+	o := cr.o
+	nFull := cr.c.nFull
+	cr.obsEntry = make([]int32, len(o.y))
+	cr.bEntry = make([]int32, cr.n+1)
+	for t := range cr.bEntry {
+		cr.bEntry[t] = -1
+	}
+	cr.entries = cr.entries[:0]
+	node := 0
+	for start := 0; start < len(o.day); {
+		t := int(cr.obsNode[start])
+		end := start
+		for end < len(o.day) && int(cr.obsNode[end]) == t {
+			end++
+		}
+		for ; node <= t; node++ {
+			cr.estart[node] = int32(len(cr.entries))
+		}
+		first := len(cr.entries)
+		for i := start; i < end; i++ {
+			cr.obsEntry[i] = -1
+			h := o.house[i]
+			if h < 0 || t == 0 {
+				continue
+			}
+			a := int32(1 + h)
+			e := first
+			for e < len(cr.entries) && cr.entries[e].col != a {
+				e++
+			}
+			if e == len(cr.entries) {
+				cr.entries = append(cr.entries, uEntry{t: int32(t), col: a})
+			}
+			cr.obsEntry[i] = int32(e)
+		}
 		if t > 0 {
-			cr.entries = append(cr.entries, uEntry{t: t, col: 0, val: cr.dsum[t]}, uEntry{t: t, col: nFull, val: bsum})
+			cr.entries = append(cr.entries, uEntry{t: int32(t), col: 0}, uEntry{t: int32(t), col: int32(nFull)})
+			cr.bEntry[t] = int32(len(cr.entries) - 1)
 		}
 		start = end
 	}
-	cr.sumLogR = logR.log()
+	for ; node <= cr.n+1; node++ {
+		cr.estart[node] = int32(len(cr.entries))
+	}
+	cr.chooseGram()
 }
 
 // eval computes the diffuse log-likelihood at σ (daily innovation sd) and
@@ -216,93 +345,271 @@ func (cr *core) eval(sigma float64, tau []float64) float64 {
 	n := cr.n
 	s2 := sigma * sigma
 	cr.sigma2 = s2
-
-	// log|M| = Σ log d_t, accumulated as a product of mantissas plus a sum
-	// of binary exponents (math.Frexp) and one log at the end: a log per
-	// day was a tenth of an evaluation's cost. (Edit by helper E, for
-	// Bayes, which evaluates the likelihood once per iteration.)
+	cr.zIsY = true
+	clear(cr.g)
+	// log|M| = Σ log d_t as a product (logProduct): a log per node was a
+	// tenth of an evaluation's cost.
 	logDet := logProduct{mant: 1}
-	for i := range cr.z {
-		cr.z[i] = 0
-	}
-	for _, e := range cr.entries {
-		cr.z[e.t*K+e.col] = e.val
-	}
 	if n > 0 {
 		inv := 1 / s2
-		// Tridiagonal Cholesky of M = Q + diag(dsum) on days 1..n.
+		D := n + 1
+		z, g, entries, estart, igap, y := cr.z, cr.g, cr.entries, cr.estart, cr.igap, cr.yrow
+		// LDLᵀ of M = Q + diag(dsum) on nodes 1..n, q_t = 1/(gap_t σ²)
+		// the precision of step t, fused with the forward substitution
+		// Y = L⁻¹[U b] (row t of [U b] scattered from its entries), stored
+		// scaled by 1/√d_t in columns: Ỹ = D^(−½)Y, so that G = YᵀD⁻¹Y =
+		// ỸᵀỸ.
+		idPrev, qNext := 0.0, inv*igap[1]
+		clear(y)
 		for t := 1; t <= n; t++ {
-			d := 2 * inv
-			if t == n {
-				d = inv
+			q := qNext
+			qNext = 0
+			if t < n {
+				qNext = inv * igap[t+1]
 			}
-			d += cr.dsum[t]
+			d := q + qNext + cr.dsum[t]
 			if t > 1 {
-				mt := -inv / cr.l[t-1]
-				cr.m[t] = mt
-				d -= mt * mt
+				m := -q * idPrev
+				cr.sub[t] = m
+				d += m * q
+				for a := range y {
+					y[a] *= -m
+				}
+			}
+			for _, e := range entries[estart[t]:estart[t+1]] {
+				y[e.col] += e.val
 			}
 			if !(d > 0) {
 				cr.ok = false
 				return math.Inf(-1)
 			}
-			cr.l[t] = math.Sqrt(d)
+			id := 1 / d
+			rid := math.Sqrt(id)
+			idPrev = id
+			cr.id[t], cr.rid[t] = id, rid
 			logDet.mul(d)
-		}
-		// Z = M⁻¹[U b]: forward then backward substitution, all columns.
-		for t := 1; t <= n; t++ {
-			row := cr.z[t*K : (t+1)*K]
-			if t > 1 {
-				prev := cr.z[(t-1)*K : t*K]
-				mt := cr.m[t]
-				for a := range row {
-					row[a] -= mt * prev[a]
+			if cr.dense {
+				for a, v := range y {
+					z[a*D+t] = v * rid
+				}
+			} else {
+				row := z[t*K : t*K+K]
+				row = row[:len(y)]
+				for a, v := range y {
+					row[a] = v * rid
 				}
 			}
-			il := 1 / cr.l[t]
-			for a := range row {
-				row[a] *= il
-			}
 		}
-		for t := n; t >= 1; t-- {
-			row := cr.z[t*K : (t+1)*K]
-			if t < n {
-				next := cr.z[(t+1)*K : (t+2)*K]
-				mt := cr.m[t+1]
-				for a := range row {
-					row[a] -= mt * next[a]
+		if cr.dense {
+			// G = ỸᵀỸ: one dot product of two columns per element of its
+			// upper triangle (gonum's assembly kernel).
+			for a := range K {
+				ca := z[a*D+1 : a*D+D]
+				for b := a; b < K; b++ {
+					g[a*K+b] = floats.Dot(ca, z[b*D+1:b*D+D])
 				}
 			}
-			il := 1 / cr.l[t]
-			for a := range row {
-				row[a] *= il
+		} else {
+			// Ỹ by rows here: many columns by columns would touch a page
+			// each per node. Z = L⁻ᵀD⁻½Ỹ from the last node back, one row
+			// at a time (Ỹ stays in z for the smoother and the sampler); each row's
+			// entries add their part of G's upper triangle, G_ab =
+			// Σ_t U_ta Z_tb for b ≥ a.
+			cur, next := cr.zrow[:K], cr.zrow[K:]
+			for t := n; t >= 1; t-- {
+				rid := cr.rid[t]
+				y := z[t*K : t*K+K]
+				y = y[:len(cur)]
+				if t < n {
+					m := cr.sub[t+1]
+					next = next[:len(cur)]
+					for a := range cur {
+						cur[a] = y[a]*rid - m*next[a]
+					}
+				} else {
+					for a := range cur {
+						cur[a] = y[a] * rid
+					}
+				}
+				for _, e := range entries[estart[t]:estart[t+1]] {
+					c := int(e.col)
+					gr := g[c*K+c : c*K+K]
+					zr := cur[c:]
+					zr = zr[:len(gr)]
+					v := e.val
+					for b := range gr {
+						gr[b] += v * zr[b]
+					}
+				}
+				cur, next = next, cur
 			}
 		}
+		cr.symmetrizeG()
 	}
 	return cr.finish(s2, logDet.log())
 }
 
-// finish completes eval once Z = M⁻¹[U b] is in the workspace and log|M|
-// is known (shared by the tridiagonal and the banded paths): the products
-// G, the reduced S and s, the Cholesky factor of S and the log-likelihood.
+// chooseGram decides how eval accumulates G once the sparsity of [U b] is
+// known: densely from Y (K(K+1)/2 multiply-adds a node, four rows at a
+// time) or over the entries of [U b] in a second, backward pass (2K a node
+// for the substitution and about K/2 per entry, with more overhead per
+// entry than the dense loop has per element). The weights are measured:
+// on this code the dense loop costs about 0.3 of the sparse path's unit a
+// multiply-add. Few houses, or many polled most days (the peers' five; 20
+// houses with ten polls a day), favour the dense form; many houses polled a
+// few at a time (FiveThirtyEight's 92) the sparse one.
+func (cr *core) chooseGram() {
+	if cr.n == 0 {
+		return
+	}
+	K := float64(cr.K)
+	perNode := float64(len(cr.entries)) / float64(cr.n)
+	cr.dense = 0.3*K*(K+1)/2 <= 3*K+perNode*(K/4+4)
+}
+
+// solveZ turns Ỹ = D^(−½)L⁻¹[U b], which eval leaves in z, into Z =
+// M⁻¹[U b] = L⁻ᵀD^(−½)Ỹ (the smoother's rows), in place.
+func (cr *core) solveZ() {
+	if !cr.zIsY {
+		return
+	}
+	n, D, K := cr.n, cr.n+1, cr.K
+	if cr.dense {
+		for a := range K {
+			col := cr.z[a*D : a*D+D]
+			if n > 0 {
+				col[n] *= cr.rid[n]
+			}
+			for t := n - 1; t >= 1; t-- {
+				col[t] = col[t]*cr.rid[t] - cr.sub[t+1]*col[t+1]
+			}
+		}
+	} else {
+		for t := n; t >= 1; t-- {
+			row := cr.z[t*K : t*K+K]
+			rid := cr.rid[t]
+			if t < n {
+				next := cr.z[(t+1)*K : (t+2)*K]
+				next = next[:len(row)]
+				m := cr.sub[t+1]
+				for a := range row {
+					row[a] = row[a]*rid - m*next[a]
+				}
+			} else {
+				for a := range row {
+					row[a] *= rid
+				}
+			}
+		}
+	}
+	cr.zIsY = false
+}
+
+// zAt returns element (t, a) of z: node t, column a.
+func (cr *core) zAt(t, a int) float64 {
+	if cr.dense {
+		return cr.z[a*(cr.n+1)+t]
+	}
+	return cr.z[t*cr.K+a]
+}
+
+// nodePath returns, in workspace, β₀ + w_j for every node j with
+// w = M⁻¹(b − Uβ) + L⁻ᵀD^(−½)ξ, ξ_j ~ N(0, 1) from rng, drawn from the last
+// node back; with rng nil (ξ = 0) it is the smoothed level on the nodes
+// given the full constants beta. Drawing needs the tridiagonal path.
+func (cr *core) nodePath(beta []float64, rng *rand.Rand) []float64 {
+	nFull := cr.c.nFull
+	n, D := cr.n, cr.n+1
+	x := cr.path
+	// r = column b − Σ_a β_a·column a of z: (b − Uβ) in the basis of z.
+	if cr.dense {
+		copy(x, cr.z[nFull*D:nFull*D+D])
+		for a := range nFull {
+			if beta[a] != 0 {
+				floats.AddScaled(x[1:], -beta[a], cr.z[a*D+1:a*D+D])
+			}
+		}
+	} else {
+		K := cr.K
+		for t := 1; t <= n; t++ {
+			row := cr.z[t*K : t*K+K]
+			x[t] = row[nFull] - floats.Dot(row[:nFull], beta)
+		}
+	}
+	x[0] = 0
+	if !cr.zIsY {
+		// Z (after smooth, or the banded path): r is the mean; add
+		// L⁻ᵀD^(−½)ξ.
+		noise := 0.0
+		for t := n; t >= 1 && rng != nil; t-- {
+			v := rng.NormFloat64() * cr.rid[t]
+			if t < n {
+				v -= cr.sub[t+1] * noise
+			}
+			noise = v
+			x[t] += noise
+		}
+	} else {
+		// Ỹ: w = L⁻ᵀc with c_t = (r_t + ξ_t)/√d_t.
+		w := 0.0
+		for t := n; t >= 1; t-- {
+			c := x[t]
+			if rng != nil {
+				c += rng.NormFloat64()
+			}
+			c *= cr.rid[t]
+			if t < n {
+				c -= cr.sub[t+1] * w
+			}
+			w = c
+			x[t] = w
+		}
+	}
+	for t := range x {
+		x[t] += beta[0]
+	}
+	return x
+}
+
+// gramFromZ computes G = [U b]ᵀZ from Z = M⁻¹[U b] (by rows) over the
+// non-zeros of [U b] (the banded path; eval fuses this into its backward
+// substitution).
+func (cr *core) gramFromZ() {
+	K := cr.K
+	clear(cr.g)
+	for _, e := range cr.entries {
+		c, t := int(e.col), int(e.t)
+		row := cr.z[t*K+c : t*K+K]
+		gr := cr.g[c*K+c : c*K+K]
+		gr = gr[:len(row)]
+		v := e.val
+		for b, z := range row {
+			gr[b] += v * z
+		}
+	}
+	cr.symmetrizeG()
+}
+
+// symmetrizeG copies G's upper triangle into its lower one.
+func (cr *core) symmetrizeG() {
+	K := cr.K
+	for a := 1; a < K; a++ {
+		for b := 0; b < a; b++ {
+			cr.g[a*K+b] = cr.g[b*K+a]
+		}
+	}
+}
+
+// finish completes eval once Z = M⁻¹[U b] and G = [U b]ᵀZ are in the
+// workspace and log|M| is known (shared by the tridiagonal and the banded
+// paths): the reduced S and s, the Cholesky factor of S and the
+// log-likelihood.
 func (cr *core) finish(s2, logDetM float64) float64 {
 	o := cr.o
 	K := cr.K
 	nFull := cr.c.nFull
 	k := cr.c.k()
 	n := cr.n
-	// G = [U b]ᵀ Z over the non-zeros of [U b].
-	for i := range cr.g {
-		cr.g[i] = 0
-	}
-	for _, e := range cr.entries {
-		row := cr.z[e.t*K : (e.t+1)*K]
-		gr := cr.g[e.col*K : (e.col+1)*K]
-		v := e.val
-		for a, z := range row {
-			gr[a] += v * z
-		}
-	}
 	// Full-basis S and s, then reduce to the free constants.
 	for a := 0; a < nFull; a++ {
 		for b := 0; b < nFull; b++ {
@@ -339,7 +646,9 @@ func (cr *core) finish(s2, logDetM float64) float64 {
 		quad += v * v
 	}
 	nObs := len(o.y)
-	ll := -0.5 * (float64(nObs-k)*math.Log(2*math.Pi) + cr.sumLogR + float64(n)*math.Log(s2) + logDetM + logDetS + q - quad)
+	// −log|Q| = Σ_j log(gap_j σ²) over the n steps.
+	logQinv := float64(n)*math.Log(s2) + cr.sumLogGap
+	ll := -0.5 * (float64(nObs-k)*math.Log(2*math.Pi) + cr.sumLogR + logQinv + logDetM + logDetS + q - quad)
 	cr.ll = ll
 	return ll
 }
@@ -358,7 +667,6 @@ type smoothed struct {
 func (cr *core) smooth() smoothed {
 	k := cr.c.k()
 	nFull := cr.c.nFull
-	K := cr.K
 	var out smoothed
 	// γ̂ = S⁻¹s and V = S⁻¹ from the Cholesky factor left by eval.
 	out.gamma = append([]float64(nil), cr.rhs...)
@@ -367,9 +675,7 @@ func (cr *core) smooth() smoothed {
 	out.cov = make([]float64, k*k)
 	col := make([]float64, k)
 	for j := 0; j < k; j++ {
-		for i := range col {
-			col[i] = 0
-		}
+		clear(col)
 		col[j] = 1
 		forwardSub(cr.s, k, col)
 		backSub(cr.s, k, col)
@@ -379,85 +685,143 @@ func (cr *core) smooth() smoothed {
 	}
 	out.beta = make([]float64, nFull)
 	cr.c.full(out.gamma, out.beta)
-	quadV := func(g []float64) float64 {
-		v := 0.0
-		for i := 0; i < k; i++ {
-			gi := g[i]
-			if gi == 0 {
-				continue
-			}
-			row := out.cov[i*k : (i+1)*k]
-			for j, gj := range g {
-				v += gi * row[j] * gj
-			}
-		}
-		return v
-	}
+	// The variance a linear function eᵀβ of the constants owes to their
+	// estimation is gᵀS⁻¹g = |r|², g = Cᵀe, r = L_S⁻¹g with S = L_S L_Sᵀ.
 	e := make([]float64, nFull)
-	g := make([]float64, k)
+	r := make([]float64, k)
+	norm2 := func(v []float64) float64 {
+		s := 0.0
+		for _, x := range v {
+			s += x * x
+		}
+		return s
+	}
 	out.houseSD = make([]float64, nFull-1)
 	for h := range out.houseSD {
-		for i := range e {
-			e[i] = 0
-		}
+		clear(e)
 		e[1+h] = 1
-		cr.c.reduce(e, g)
-		out.houseSD[h] = math.Sqrt(max(quadV(g), 0))
+		cr.c.reduce(e, r)
+		forwardSub(cr.s, k, r)
+		out.houseSD[h] = math.Sqrt(norm2(r))
 	}
+	// The level on node j is α_j = eᵀβ + (M⁻¹b)_j + ξ_j with e = e₀ − (M⁻¹U)_j
+	// and ξ ~ N(0, M⁻¹) given β; on a day between nodes j − 1 and j, a
+	// fraction λ of the way, it is the interpolation of the two plus a
+	// Brownian bridge (see the top of the file).
 	T := cr.o.nDays
 	out.mean = make([]float64, T)
 	out.sd = make([]float64, T)
-	diag := cr.diagInverseM()
-	for t := 0; t < T; t++ {
-		for i := range e {
-			e[i] = 0
-		}
-		e[0] = 1
-		mean := out.beta[0]
-		if t > 0 {
-			row := cr.z[t*K : (t+1)*K]
-			w := row[nFull]
-			for a := 0; a < nFull; a++ {
-				w -= row[a] * out.beta[a]
-				e[a] -= row[a]
+	cr.solveZ()
+	diag, off := cr.covInverseM()
+	rPrev, rCur, rt := make([]float64, k), make([]float64, k), make([]float64, k)
+	mPrev := cr.nodeMean(0, out.beta, e)
+	cr.c.reduce(e, rPrev)
+	forwardSub(cr.s, k, rPrev)
+	out.mean[0], out.sd[0] = mPrev, math.Sqrt(norm2(rPrev))
+	for j := 1; j <= cr.n; j++ {
+		m := cr.nodeMean(j, out.beta, e)
+		cr.c.reduce(e, rCur)
+		forwardSub(cr.s, k, rCur)
+		d0, d1 := cr.nodeDay[j-1], cr.nodeDay[j]
+		if d1-d0 > 1 {
+			// Cov(w_{j−1}, w_j | β, y): zero when node j − 1 is day 0.
+			vp, c := 0.0, 0.0
+			if j > 1 {
+				vp, c = diag[j-1], off[j]
 			}
-			mean += w
+			g := cr.gap[j]
+			for t := d0 + 1; t < d1; t++ {
+				lam := float64(t-d0) / g
+				mu := 1 - lam
+				for i := range rt {
+					rt[i] = mu*rPrev[i] + lam*rCur[i]
+				}
+				v := norm2(rt) + mu*mu*vp + lam*lam*diag[j] + 2*lam*mu*c + cr.sigma2*g*lam*mu
+				out.mean[t] = mu*mPrev + lam*m
+				out.sd[t] = math.Sqrt(max(v, 0))
+			}
 		}
-		cr.c.reduce(e, g)
-		v := quadV(g)
-		if t > 0 {
-			v += diag[t]
-		}
-		out.mean[t] = mean
-		out.sd[t] = math.Sqrt(max(v, 0))
+		out.mean[d1], out.sd[d1] = m, math.Sqrt(max(norm2(rCur)+diag[j], 0))
+		mPrev = m
+		rPrev, rCur = rCur, rPrev
 	}
 	return out
 }
 
+// nodeMean returns the smoothed level on node j given the full constants
+// beta, and writes into e the coefficients of the constants in it, e₀ −
+// (M⁻¹U)_j.
+func (cr *core) nodeMean(j int, beta, e []float64) float64 {
+	nFull := cr.c.nFull
+	clear(e)
+	e[0] = 1
+	mean := beta[0]
+	if j > 0 {
+		w := cr.zAt(j, nFull)
+		for a := 0; a < nFull; a++ {
+			z := cr.zAt(j, a)
+			w -= z * beta[a]
+			e[a] -= z
+		}
+		mean += w
+	}
+	return mean
+}
+
 // smoothedMeans writes the smoothed level of every day at the σ, τ of the
-// last eval into mean (O(T·J)) and returns the full constants (level on
+// last eval into mean (O(D·J + T)) and returns the full constants (level on
 // day 0, then house effects): the part of smooth that the
 // parameter-uncertainty term and the calibration pass (correction.go) need.
 func (cr *core) smoothedMeans(mean []float64) (beta []float64) {
 	k := cr.c.k()
-	nFull := cr.c.nFull
-	K := cr.K
 	gamma := cr.tmp
 	copy(gamma, cr.rhs)
 	forwardSub(cr.s, k, gamma)
 	backSub(cr.s, k, gamma)
-	beta = make([]float64, nFull)
+	beta = make([]float64, cr.c.nFull)
 	cr.c.full(gamma, beta)
-	mean[0] = beta[0]
-	for t := 1; t < len(mean); t++ {
-		row := cr.z[t*K : (t+1)*K]
-		w := row[nFull]
-		for a := 0; a < nFull; a++ {
-			w -= row[a] * beta[a]
-		}
-		mean[t] = beta[0] + w
-	}
+	fillDays(cr, cr.nodePath(beta, nil), mean, nil, 0)
 	return beta
+}
+
+// fillDays writes the node values of cr x into their days of out and, between
+// nodes, their linear interpolation plus, when rng is set, a Brownian
+// bridge with daily sd sigma (the walk between two nodes given both):
+// day by day, w_t | w_{t−1}, w_b ~ N(w_{t−1} + (w_b − w_{t−1})/r, σ²(r −
+// 1)/r) with r = b − t + 1 steps left. The factors 1/r and √((r − 1)/r) of
+// a draw come from a table the core builds at its first draw (a draw
+// fills every day, so it is the sampler's inner loop).
+func fillDays[F float32 | float64](cr *core, x []float64, out []F, rng *rand.Rand, sigma float64) {
+	day := cr.nodeDay
+	if rng != nil && cr.bridgeStep == nil {
+		maxGap := 1
+		for j := 1; j <= cr.n; j++ {
+			maxGap = max(maxGap, day[j]-day[j-1])
+		}
+		cr.bridgeStep, cr.bridgeSD = make([]float64, maxGap+1), make([]float64, maxGap+1)
+		for r := 1; r <= maxGap; r++ {
+			cr.bridgeStep[r] = 1 / float64(r)
+			cr.bridgeSD[r] = math.Sqrt(float64(r-1) / float64(r))
+		}
+	}
+	out[0] = F(x[0])
+	for j := 1; j <= cr.n; j++ {
+		d0, d1 := day[j-1], day[j]
+		out[d1] = F(x[j])
+		v := x[j-1]
+		if rng == nil {
+			for t := d0 + 1; t < d1; t++ {
+				v += (x[j] - v) / float64(d1-t+1)
+				out[t] = F(v)
+			}
+			continue
+		}
+		for t := d0 + 1; t < d1; t++ {
+			r := d1 - t + 1
+			v += (x[j]-v)*cr.bridgeStep[r] + sigma*cr.bridgeSD[r]*rng.NormFloat64()
+			out[t] = F(v)
+		}
+	}
 }
 
 // parameterVariance returns, per day, the variance the smoothed level owes
@@ -465,7 +829,8 @@ func (cr *core) smoothedMeans(mean []float64) (beta []float64) {
 // derivative of the smoothed mean in the search parameters θ (central
 // differences). The smoother's own variance treats θ̂ as known; adding this
 // term keeps intervals honest where the data say little (gaps between
-// polls, the ends of the series). It leaves the workspace evaluated at θ̂.
+// polls, the ends of the series). It leaves the workspace evaluated at a
+// point next to θ̂, not at θ̂: call it after smooth.
 func (cr *core) parameterVariance(fit mlFit) []float64 {
 	T := cr.o.nDays
 	out := make([]float64, T)
@@ -493,7 +858,6 @@ func (cr *core) parameterVariance(fit mlFit) []float64 {
 			d[j*T+t] = (plus[t] - minus[t]) / (2 * h)
 		}
 	}
-	cr.eval(fit.params(fit.theta))
 	for t := 0; t < T; t++ {
 		v := 0.0
 		for a := 0; a < dim; a++ {
@@ -506,30 +870,49 @@ func (cr *core) parameterVariance(fit mlFit) []float64 {
 	return out
 }
 
-// diagInverseM returns the diagonal of M⁻¹ (index t for day t ≥ 1) from its
-// Cholesky factor: with M = LLᵀ, L lower bidiagonal (l_t, m_t),
-// (M⁻¹)_{nn} = 1/l_n², (M⁻¹)_{tt} = 1/l_t² + (m_{t+1}/l_t)²·(M⁻¹)_{t+1,t+1}.
-func (cr *core) diagInverseM() []float64 {
+// covInverseM returns the diagonal of M⁻¹ on the nodes (index t ≥ 1) and,
+// for the tridiagonal path, its sub-diagonal off[t] = (M⁻¹)_{t−1,t}
+// (t ≥ 2), from the factor M = LDLᵀ (L unit lower bidiagonal, l_t =
+// L_{t,t−1}) by the Takahashi recursion (M⁻¹)_{nn} = 1/d_n,
+// (M⁻¹)_{t,t+1} = −l_{t+1}(M⁻¹)_{t+1,t+1}, (M⁻¹)_{tt} = 1/d_t −
+// l_{t+1}(M⁻¹)_{t,t+1}. The banded path has no gaps between nodes and
+// returns off = nil.
+func (cr *core) covInverseM() (diag, off []float64) {
 	if cr.band != nil {
-		return cr.diagInverseBanded()
+		return cr.diagInverseBanded(), nil
 	}
 	n := cr.n
-	d := make([]float64, n+1)
+	diag = make([]float64, n+1)
+	off = make([]float64, n+1)
 	for t := n; t >= 1; t-- {
-		v := 1 / (cr.l[t] * cr.l[t])
+		v := cr.id[t]
 		if t < n {
-			r := cr.m[t+1] / cr.l[t]
-			v += r * r * d[t+1]
+			c := -cr.sub[t+1] * diag[t+1]
+			off[t+1] = c
+			v -= cr.sub[t+1] * c
 		}
-		d[t] = v
+		diag[t] = v
 	}
-	return d
+	return diag, off
 }
 
 // cholesky factors the symmetric k×k matrix a (row-major) in place into its
 // lower Cholesky factor and returns log|a|; ok is false when a is not
 // (numerically) positive definite.
 func cholesky(a []float64, k int) (logDet float64, ok bool) {
+	if !choleskyFactor(a, k) {
+		return 0, false
+	}
+	lp := logProduct{mant: 1}
+	for j := 0; j < k; j++ {
+		lp.mul(a[j*k+j])
+	}
+	return 2 * lp.log(), true
+}
+
+// choleskyFactor is cholesky without the determinant (one log per pivot
+// was most of the causal filter's daily solve).
+func choleskyFactor(a []float64, k int) bool {
 	for j := 0; j < k; j++ {
 		d := a[j*k+j]
 		for p := 0; p < j; p++ {
@@ -538,11 +921,10 @@ func cholesky(a []float64, k int) (logDet float64, ok bool) {
 		// Relative pivot check: a pivot that has lost all but ~1e-12 of
 		// the diagonal is a linear dependence (an unidentified constant).
 		if !(d > 1e-12*math.Abs(a[j*k+j])) || !(d > 0) {
-			return 0, false
+			return false
 		}
 		ljj := math.Sqrt(d)
 		a[j*k+j] = ljj
-		logDet += 2 * math.Log(ljj)
 		for i := j + 1; i < k; i++ {
 			v := a[i*k+j]
 			for p := 0; p < j; p++ {
@@ -551,7 +933,7 @@ func cholesky(a []float64, k int) (logDet float64, ok bool) {
 			a[i*k+j] = v / ljj
 		}
 	}
-	return logDet, true
+	return true
 }
 
 // forwardSub solves L x = b in place (L the lower factor in a).
@@ -576,20 +958,26 @@ func backSub(a []float64, k int, b []float64) {
 	}
 }
 
-// logProduct accumulates log Π x_i (x_i > 0) as a product of math.Frexp
-// mantissas plus a sum of binary exponents, with one math.Log at the end:
-// a log per factor was a tenth of a likelihood evaluation's cost. The
-// mantissa is renormalised before it can underflow.
+// logProduct accumulates log Π x_i (x_i > 0) as a running product plus a
+// sum of binary exponents, with one math.Log at the end: a log per factor
+// was a tenth of a likelihood evaluation's cost. The product is
+// renormalised (math.Frexp) only when it leaves [2⁻³⁰⁰, 2³⁰⁰], and a factor
+// outside [2⁻²⁰⁰, 2²⁰⁰] is split first, so that it can neither overflow
+// nor underflow.
 type logProduct struct {
 	mant float64 // start at 1
 	exp  int
 }
 
 func (l *logProduct) mul(x float64) {
-	fr, e := math.Frexp(x)
-	l.mant *= fr
-	l.exp += e
-	if l.mant < 0x1p-500 {
+	if x > 0x1p-200 && x < 0x1p200 {
+		l.mant *= x
+	} else {
+		fr, e := math.Frexp(x)
+		l.mant *= fr
+		l.exp += e
+	}
+	if !(l.mant > 0x1p-300 && l.mant < 0x1p300) {
 		fr, e := math.Frexp(l.mant)
 		l.mant, l.exp = fr, l.exp+e
 	}

@@ -8,6 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/candorpoll/candor/poll"
 )
 
 // denseFit is the textbook GLS/BLUP computation of the model on a small
@@ -124,42 +126,64 @@ func denseGLS(t *testing.T, o *observations, c constraint, sigma float64, tau []
 }
 
 func TestCoreMatchesDenseGLS(t *testing.T) {
-	ps := syntheticPolls(t)[:60] // the first 60 polls: about 25 days, five houses
+	all := syntheticPolls(t)
+	ps := all[:60] // the first 60 polls: about 25 days, five houses
+	// Every 50th poll: 40 polls over 800 days, gaps of up to a few months
+	// between polled days, which the core collapses (likelihood.go).
+	var sparse []poll.Poll
+	for i := 0; i < len(all); i += 50 {
+		sparse = append(sparse, all[i])
+	}
 	for _, tc := range []struct {
-		name string
-		id   Identification
-		tau  NonSampling
+		name  string
+		polls []poll.Poll
+		id    Identification
+		tau   NonSampling
 	}{
-		{"sum-to-zero", SumToZero(), TauNone()},
-		{"weighted, global τ", WeightedSumToZero(), TauGlobal()},
-		{"reference, per-house τ", ReferenceHouse("Cedar"), TauPerHouse()},
-		{"anchored, global τ", AnchoredOn(Anchor{Share: Approve, Date: ps[0].Start.AddDate(0, 0, 10), Value: 46, SD: 0.7}), TauGlobal()},
+		{"sum-to-zero", ps, SumToZero(), TauNone()},
+		{"weighted, global τ", ps, WeightedSumToZero(), TauGlobal()},
+		{"reference, per-house τ", ps, ReferenceHouse("Cedar"), TauPerHouse()},
+		{"anchored, global τ", ps, AnchoredOn(Anchor{Share: Approve, Date: ps[0].Start.AddDate(0, 0, 10), Value: 46, SD: 0.7}), TauGlobal()},
+		{"gaps, sum-to-zero", sparse, SumToZero(), TauNone()},
+		{"gaps, anchored outside the polls", sparse, AnchoredOn(Anchor{Share: Approve, Date: all[0].Start.AddDate(0, 0, -30), Value: 46, SD: 0.7}), TauGlobal()},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := StateSpace{Identify: tc.id, Tau: tc.tau}
-			pm, err := m.prepare(readSet(t, ps, m.rules()), Approve)
+			pm, err := m.prepare(readSet(t, tc.polls, m.rules()), Approve)
 			require.NoError(t, err)
 			cr := newCore(pm.o, pm.c, pm.tauOf, pm.nTau)
 			tau := make([]float64, pm.nTau)
 			for g := range tau {
 				tau[g] = 0.5 + 0.3*float64(g)
 			}
-			for _, sigma := range []float64{0.05, 0.3, 2} {
-				ll := cr.eval(sigma, tau)
-				sm := cr.smooth()
-				ref := denseGLS(t, pm.o, pm.c, sigma, tau, pm.tauOf)
-				assert.InDelta(t, ref.ll, ll, 1e-8*math.Abs(ref.ll), "σ %v", sigma)
-				for j := range ref.gamma {
-					assert.InDelta(t, ref.gamma[j], sm.gamma[j], 1e-8)
-					assert.InDelta(t, ref.cov.At(j, j), sm.cov[j*len(ref.gamma)+j], 1e-8)
-				}
-				for d := range ref.mean {
-					assert.InDelta(t, ref.mean[d], sm.mean[d], 1e-7, "σ %v day %d", sigma, d)
-					assert.InDelta(t, ref.sd[d], sm.sd[d], 1e-7, "σ %v day %d", sigma, d)
+			// Both ways of accumulating G (chooseGram picks one by cost).
+			for _, dense := range []bool{cr.dense, !cr.dense} {
+				cr.dense = dense
+				for _, sigma := range []float64{0.05, 0.3, 2} {
+					ll := cr.eval(sigma, tau)
+					sm := cr.smooth()
+					ref := denseGLS(t, pm.o, pm.c, sigma, tau, pm.tauOf)
+					assert.InDelta(t, ref.ll, ll, 1e-8*math.Abs(ref.ll), "σ %v dense %v", sigma, dense)
+					for j := range ref.gamma {
+						assert.InDelta(t, ref.gamma[j], sm.gamma[j], 1e-8)
+						assert.InDelta(t, ref.cov.At(j, j), sm.cov[j*len(ref.gamma)+j], 1e-8)
+					}
+					for d := range ref.mean {
+						assert.InDelta(t, ref.mean[d], sm.mean[d], 1e-7, "σ %v dense %v day %d", sigma, dense, d)
+						assert.InDelta(t, ref.sd[d], sm.sd[d], 1e-7, "σ %v dense %v day %d", sigma, dense, d)
+					}
+					// The mean path the sampler starts from agrees with the
+					// smoother on every day.
+					cr.eval(sigma, tau)
+					mean := make([]float64, len(sm.mean))
+					cr.smoothedMeans(mean)
+					for d := range mean {
+						assert.InDelta(t, sm.mean[d], mean[d], 1e-9, "σ %v dense %v day %d", sigma, dense, d)
+					}
 				}
 			}
 			m.Shares = []Share{Approve}
-			_, err = m.Fit(context.Background(), ps)
+			_, err = m.Fit(context.Background(), tc.polls)
 			require.NoError(t, err)
 		})
 	}

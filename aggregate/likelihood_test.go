@@ -49,3 +49,20 @@ func TestCoreMatchesStatsmodels(t *testing.T) {
 		t.Logf("%s %.6f (%.6f) vs %s (%s)", cr.o.houses[i], sm.beta[1+i], sm.houseSD[i], r["estimate"], r["sd"])
 	}
 }
+
+// TestParameterVarianceKeepsEstimates: the parameter-uncertainty term
+// evaluates the likelihood around (σ̂, τ̂); the fit's τ̂, which the filter,
+// the poll band and Params.Tau read afterwards, must stay the estimate.
+func TestParameterVarianceKeepsEstimates(t *testing.T) {
+	m := StateSpace{}
+	pm, err := m.prepare(readSet(t, syntheticPolls(t), m.rules()), Disapprove)
+	require.NoError(t, err)
+	cr := newCore(pm.o, pm.c, pm.tauOf, pm.nTau)
+	fit, err := maximise(context.Background(), cr, 0, nil)
+	require.NoError(t, err)
+	require.NotNil(t, fit.cov, "τ̂ = 1.7 is interior: the observed information is positive definite")
+	tau := append([]float64(nil), fit.tau...)
+	cr.smooth()
+	cr.parameterVariance(fit)
+	assert.Equal(t, tau, fit.tau)
+}

@@ -34,11 +34,25 @@ import (
 // Values near 1 indicate that the chains agree; Vehtari et al. recommend
 // using draws only when R̂ < 1.01.
 func SplitRhat(chains [][]float64) float64 {
+	r, _ := rhatBulkESS(chains)
+	return r
+}
+
+// rhatBulkESS returns SplitRhat and BulkESS of chains, rank-normalising the
+// split draws once for both.
+func rhatBulkESS(chains [][]float64) (rhatV, bulkESS float64) {
 	split, ok := splitChains(chains)
 	if !ok {
-		return math.NaN()
+		return math.NaN(), math.NaN()
 	}
-	bulk := rhat(rankNormalize(split))
+	z := rankNormalize(split)
+	return splitRhat(split, z), ess(z)
+}
+
+// splitRhat is SplitRhat of the split chains with their rank-normalised
+// draws z.
+func splitRhat(split, z [][]float64) float64 {
+	bulk := rhat(z)
 	tail := rhat(rankNormalize(foldDraws(split)))
 	if math.IsNaN(bulk) || math.IsNaN(tail) {
 		// A folded constant (e.g. a two-point distribution) has no tail
@@ -56,11 +70,8 @@ func SplitRhat(chains [][]float64) float64 {
 // It measures how well the centre of the distribution is explored and is
 // robust to heavy tails. Vehtari et al. recommend at least 100 per chain.
 func BulkESS(chains [][]float64) float64 {
-	split, ok := splitChains(chains)
-	if !ok {
-		return math.NaN()
-	}
-	return ess(rankNormalize(split))
+	_, e := rhatBulkESS(chains)
+	return e
 }
 
 // ESS returns the effective sample size of the split chains without rank
@@ -217,21 +228,32 @@ func ess(chains [][]float64) float64 {
 // chain layout.
 func rankNormalize(chains [][]float64) [][]float64 {
 	type draw struct {
-		v    float64
-		c, i int
+		v float64
+		k int32 // chain·n + i
 	}
-	all := make([]draw, 0, len(chains)*len(chains[0]))
+	n := len(chains[0])
+	all := make([]draw, 0, len(chains)*n)
 	for c, x := range chains {
 		for i, v := range x {
-			all = append(all, draw{v, c, i})
+			all = append(all, draw{v, int32(c*n + i)})
 		}
 	}
 	// Ties share their average rank, so the order among them is irrelevant
-	// and an unstable sort will do.
-	slices.SortFunc(all, func(a, b draw) int { return cmp.Compare(a.v, b.v) })
+	// and an unstable sort will do (by cmp.Compare, which orders a NaN
+	// first).
+	slices.SortFunc(all, func(a, b draw) int {
+		switch {
+		case a.v < b.v:
+			return -1
+		case a.v > b.v:
+			return 1
+		}
+		return cmp.Compare(a.v, b.v)
+	})
 	out := make([][]float64, len(chains))
-	for c, x := range chains {
-		out[c] = make([]float64, len(x))
+	flat := make([]float64, len(all))
+	for c := range chains {
+		out[c] = flat[c*n : (c+1)*n]
 	}
 	s := float64(len(all))
 	for lo := 0; lo < len(all); {
@@ -243,7 +265,7 @@ func rankNormalize(chains [][]float64) [][]float64 {
 		r := float64(lo+1+hi) / 2
 		z := distuv.UnitNormal.Quantile((r - 0.375) / (s + 0.25))
 		for _, d := range all[lo:hi] {
-			out[d.c][d.i] = z
+			flat[d.k] = z
 		}
 		lo = hi
 	}
@@ -256,11 +278,15 @@ func foldDraws(chains [][]float64) [][]float64 {
 	for _, x := range chains {
 		all = append(all, x...)
 	}
-	slices.Sort(all)
 	k := len(all)
-	med := all[k/2]
+	med := selectKth(all, k/2)
 	if k%2 == 0 {
-		med = (all[k/2-1] + all[k/2]) / 2
+		// The largest of the lower half, which selectKth left before k/2.
+		lo := all[0]
+		for _, v := range all[1 : k/2] {
+			lo = max(lo, v)
+		}
+		med = (lo + med) / 2
 	}
 	out := make([][]float64, len(chains))
 	for c, x := range chains {

@@ -14,17 +14,37 @@ import (
 // (no smoothing at all at daily resolution).
 var logSigmaRange = [2]float64{math.Log(1e-4), math.Log(50)}
 
+// sigmaTol is the tolerance of the search on log σ. The log-likelihood is
+// a sum of thousands of terms whose rounding (about 1e-11 on the peers'
+// data) makes it flat to within that near its maximum, which locates log σ̂
+// to a few 1e-6 whatever the tolerance: a finer one only buys evaluations.
+const sigmaTol = 1e-6
+
 // brentMin minimises f on [a, b] by Brent's method (golden section with
 // parabolic steps; Brent 1973, ch. 5), to an absolute tolerance tol in x.
 // It checks ctx between evaluations.
 func brentMin(ctx context.Context, f func(float64) float64, a, b, tol float64) (x, fx float64, evals int, err error) {
 	const cgold = 0.3819660112501051
-	v := a + cgold*(b-a)
-	w, x := v, v
+	x = a + cgold*(b-a)
 	fx = f(x)
-	evals++
-	fv, fw := fx, fx
-	d, e := 0.0, 0.0
+	x, fx, evals, err = brentFrom(ctx, f, a, b, tol, brentPoint{x, fx}, brentPoint{x, fx}, brentPoint{x, fx}, 0)
+	return x, fx, evals + 1, err
+}
+
+// brentPoint is an abscissa of brentFrom with its value.
+type brentPoint struct{ x, f float64 }
+
+// brentFrom is Brent's method on [a, b] from a state already known: the
+// best point x, the second best w and the previous w, v, and e the length
+// of the step before last (0 forces a golden-section step first; the width
+// of a bracket whose three points are known lets the first step be
+// parabolic).
+func brentFrom(ctx context.Context, f func(float64) float64, a, b, tol float64, xp, wp, vp brentPoint, e float64) (x, fx float64, evals int, err error) {
+	const cgold = 0.3819660112501051
+	x, fx = xp.x, xp.f
+	w, fw := wp.x, wp.f
+	v, fv := vp.x, vp.f
+	d := 0.0
 	for iter := 0; iter < 200; iter++ {
 		if err := ctx.Err(); err != nil {
 			return x, fx, evals, err
@@ -92,29 +112,44 @@ func brentMin(ctx context.Context, f func(float64) float64, a, b, tol float64) (
 }
 
 // gridBrent minimises f on [a, b]: a grid of n points first, then Brent's
-// method between the neighbours of the best grid point. The profile
-// likelihood of σ can be flat towards σ → 0 and have a local optimum
-// there; Brent alone, started in the flat part, can stop in it (the
-// calibration suite caught σ̂ = 0 on data with σ = 0.25).
+// method between the neighbours of the best grid point, started from
+// those three points (its first step is the parabola through them). The
+// profile likelihood of σ can be flat towards σ → 0 and have a local
+// optimum there; Brent alone, started in the flat part, can stop in it
+// (the calibration suite caught σ̂ = 0 on data with σ = 0.25).
 func gridBrent(ctx context.Context, f func(float64) float64, a, b, tol float64, n int) (x, fx float64, evals int, err error) {
-	best, fb := a, math.Inf(1)
+	vals := make([]float64, n)
 	step := (b - a) / float64(n-1)
-	for i := 0; i < n; i++ {
+	at := func(i int) float64 { return a + float64(i)*step }
+	best := 0
+	for i := range vals {
 		if err := ctx.Err(); err != nil {
-			return best, fb, evals, err
+			return a, math.Inf(1), evals, err
 		}
-		xi := a + float64(i)*step
-		fi := f(xi)
+		vals[i] = f(at(i))
 		evals++
-		if fi < fb {
-			best, fb = xi, fi
+		if vals[i] < vals[best] {
+			best = i
 		}
 	}
-	lo, hi := max(best-step, a), min(best+step, b)
-	x, fx, e, err := brentMin(ctx, f, lo, hi, tol)
+	xp := brentPoint{at(best), vals[best]}
+	var wp, vp brentPoint
+	switch {
+	case best == 0:
+		wp, vp = brentPoint{at(1), vals[1]}, brentPoint{at(1), vals[1]}
+	case best == n-1:
+		wp, vp = brentPoint{at(n - 2), vals[n-2]}, brentPoint{at(n - 2), vals[n-2]}
+	default:
+		wp, vp = brentPoint{at(best - 1), vals[best-1]}, brentPoint{at(best + 1), vals[best+1]}
+		if vp.f < wp.f {
+			wp, vp = vp, wp
+		}
+	}
+	lo, hi := at(max(best-1, 0)), at(min(best+1, n-1))
+	x, fx, e, err := brentFrom(ctx, f, lo, hi, tol, xp, wp, vp, hi-lo)
 	evals += e
-	if fb < fx {
-		x, fx = best, fb
+	if xp.f < fx {
+		x, fx = xp.x, xp.f
 	}
 	return x, fx, evals, err
 }
@@ -162,7 +197,7 @@ func maximise(ctx context.Context, cr *core, fixedSigma float64, fixedTau []floa
 		fit.evals = 1
 	case estSigma && !estTau:
 		f := func(ls float64) float64 { return -cr.eval(math.Exp(ls), tau) }
-		x, fx, evals, err := gridBrent(ctx, f, logSigmaRange[0], logSigmaRange[1], 1e-8, 14)
+		x, fx, evals, err := gridBrent(ctx, f, logSigmaRange[0], logSigmaRange[1], sigmaTol, 14)
 		fit.evals += evals
 		if err != nil {
 			return fit, err
@@ -195,7 +230,8 @@ func maximise(ctx context.Context, cr *core, fixedSigma float64, fixedTau []floa
 		for g := off; g < dim; g++ {
 			x0[g] = 1
 		}
-		unpack := func(x []float64) float64 {
+		// unpackInto returns σ at x and sets tau to τ at x.
+		unpackInto := func(x, tau []float64) float64 {
 			// σ = 0 (all polls on one day) makes the likelihood NaN, so
 			// Nelder–Mead never moved τ and LogLik came back NaN; σ does not
 			// enter there, so any tiny σ gives the same likelihood (as in
@@ -211,6 +247,7 @@ func maximise(ctx context.Context, cr *core, fixedSigma float64, fixedTau []floa
 			}
 			return s
 		}
+		unpack := func(x []float64) float64 { return unpackInto(x, tau) }
 		negLL := func(x []float64) float64 {
 			ll := cr.eval(unpack(x), tau)
 			if math.IsInf(ll, -1) || math.IsNaN(ll) {
@@ -244,8 +281,10 @@ func maximise(ctx context.Context, cr *core, fixedSigma float64, fixedTau []floa
 			}
 			fit.theta, fit.cov = append([]float64(nil), xb...), cov
 			fit.params = func(x []float64) (float64, []float64) {
-				s := unpack(x)
-				return s, append([]float64(nil), tau...)
+				// A τ of its own: the fit's τ stays the estimate (the
+				// parameter-uncertainty term evaluates around it).
+				t := append([]float64(nil), tau...)
+				return unpackInto(x, t), t
 			}
 		}
 		fit.evals += 1 + 2*dim*dim
@@ -299,7 +338,7 @@ func hessianInverse(f func([]float64) float64, x []float64) ([]float64, bool) {
 			hs[a*dim+b], hs[b*dim+a] = v, v
 		}
 	}
-	if _, ok := cholesky(hs, dim); !ok {
+	if !choleskyFactor(hs, dim) {
 		return nil, false
 	}
 	cov := make([]float64, dim*dim)

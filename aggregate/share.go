@@ -118,14 +118,18 @@ func eachShare[T any](field string, list []Share, f func(i int, s Share) (T, err
 	}
 	res := make([]T, len(all))
 	errs := make([]error, len(all))
+	// The last share is fitted on the calling goroutine: a one-share fit
+	// starts no goroutine.
 	var wg sync.WaitGroup
-	for i, s := range all {
+	for i, s := range all[:len(all)-1] {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			res[i], errs[i] = f(i, s)
 		}()
 	}
+	last := len(all) - 1
+	res[last], errs[last] = f(last, all[last])
 	wg.Wait()
 	var hard []error
 	for i, s := range all {

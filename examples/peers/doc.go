@@ -1,0 +1,14 @@
+// Command peers is candor's side of the whole-process comparison with the
+// statsmodels peer (testdata/peers; the peer is ss_statsmodels.py of the
+// shared peers folder, see testdata/SOURCES.md): it reads the synthetic
+// polls, fits the peers' model — approve only, no τ, sum-to-zero, points,
+// plug-in sds, σ by exact diffuse ML — and writes the daily series and the
+// house effects, as the peer does, then prints the peer's summary line.
+//
+//	go build -o /tmp/peers ./examples/peers
+//	/tmp/peers -in testdata/peers/synthetic_polls.csv -out /tmp
+//
+// It writes candor_latent.csv (Result.WriteCSV: every daily column) and
+// candor_house.csv (Result.WriteHousesCSV) to -out. The README's "Speed"
+// section times it against the peer with hyperfine.
+package main
