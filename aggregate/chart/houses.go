@@ -96,7 +96,7 @@ func HouseEffects(sets []HouseSet, opt Options) (*plot.Plot, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows := rankHouses(counts)
+	rows := RankPollsters(counts)
 	if n := opt.maxHouses(30); len(rows) > n {
 		rows = rows[:n]
 	}

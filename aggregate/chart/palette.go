@@ -48,9 +48,11 @@ func translucent(c color.Color, a uint8) color.NRGBA {
 	return n
 }
 
-// rankHouses orders pollster names by descending count, ties by name, so
-// that colours and rows are deterministic whatever the input order.
-func rankHouses(counts map[string]int) []string {
+// RankPollsters orders pollster names by descending count, ties by name:
+// the order in which Trend gives pollsters their colours and HouseEffects
+// its rows, deterministic whatever the input order. Other views of the
+// same polls (the report's web page) use it to colour pollsters alike.
+func RankPollsters(counts map[string]int) []string {
 	names := make([]string, 0, len(counts))
 	for n := range counts {
 		names = append(names, n)

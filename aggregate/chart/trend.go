@@ -222,7 +222,7 @@ func pollScatters(p *plot.Plot, polls []poll.Poll, value func(*poll.Poll) float6
 	if len(counts) == 0 {
 		return nil, time.Time{}, nil
 	}
-	ranked := rankHouses(counts)
+	ranked := RankPollsters(counts)
 	colors := houseColors(ranked, opt.maxHouses(8), opt.Colors)
 
 	var named []houseScatter

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/candorpoll/candor/aggregate"
+	"github.com/candorpoll/candor/aggregate/chart"
 	"github.com/candorpoll/candor/poll"
 )
 
@@ -270,16 +271,7 @@ func pollsterClasses(polls []poll.Poll) ([]string, map[string]string) {
 	for _, p := range polls {
 		n[p.Pollster]++
 	}
-	names := make([]string, 0, len(n))
-	for k := range n {
-		names = append(names, k)
-	}
-	slices.SortFunc(names, func(a, b string) int {
-		if c := cmp.Compare(n[b], n[a]); c != 0 {
-			return c
-		}
-		return cmp.Compare(a, b)
-	})
+	names := chart.RankPollsters(n) // the PNG chart's order of colours
 	class := make(map[string]string, len(names))
 	for i, name := range names {
 		class[name] = "other"
