@@ -108,7 +108,7 @@ func TestCalibration(t *testing.T) {
 			start := time.Now()
 			n := reps
 			if c.m.Tau == TauPerHouse() && !*calibFull {
-				n = max(reps/3, 10) // seven-parameter Nelder–Mead: slow
+				n = max(reps/3, 10) // seven variance parameters: slow
 			}
 			s, f := coverage(t, c.m, c.sp, n, seeds[fmt.Sprintf("%+v", c.sp)])
 			t.Logf("coverage of the 95%% interval: smoothed %.3f, filtered %.3f (%d replicates × %d days, %v)", s, f, n, c.sp.days, time.Since(start).Round(time.Millisecond))

@@ -144,9 +144,13 @@
 // interpolation) and the causal filter O(N·J²) or O(N + D·J³) (a
 // rank-one update of a J×J inverse per poll, or a day's polls at once and
 // a solve per day, whichever is less), each once per fit. σ is found by a
-// grid then Brent's method on log σ; with τ, by Nelder–Mead on (log σ, u)
-// with τ = |u| (τ = 0 is then an interior point). SigmaSE comes from the
-// numerical second derivative of ℓ in log σ (delta method).
+// grid then Brent's method on log σ; with τ, by a quasi-Newton search (BFGS)
+// on (log σ, log(τ² + c)), c the polls' mean sampling variance, with the
+// exact gradient of ℓ (Fisher's identity: the smoother's means and
+// variances give it in about one evaluation; score.go), τ = 0 being a
+// bound the search can reach; the field-averaged model, without that
+// gradient, by Nelder–Mead on (log σ, u) with τ = |u|. SigmaSE comes from
+// the numerical second derivative of ℓ in log σ (delta method).
 //
 // # Outputs
 //

@@ -127,6 +127,8 @@ type core struct {
 	ll                   float64
 	ok                   bool // S positive definite
 
+	sw scoreWork // scores' workspace
+
 	// band is the banded factorisation used for field-averaged polls
 	// (banded.go); nil for the midpoint model's tridiagonal M.
 	band *bandCore
@@ -714,14 +716,10 @@ func (cr *core) smooth() smoothed {
 	cr.solveZ()
 	diag, off := cr.covInverseM()
 	rPrev, rCur, rt := make([]float64, k), make([]float64, k), make([]float64, k)
-	mPrev := cr.nodeMean(0, out.beta, e)
-	cr.c.reduce(e, rPrev)
-	forwardSub(cr.s, k, rPrev)
+	mPrev := cr.nodeMoments(0, out.beta, e, rPrev)
 	out.mean[0], out.sd[0] = mPrev, math.Sqrt(norm2(rPrev))
 	for j := 1; j <= cr.n; j++ {
-		m := cr.nodeMean(j, out.beta, e)
-		cr.c.reduce(e, rCur)
-		forwardSub(cr.s, k, rCur)
+		m := cr.nodeMoments(j, out.beta, e, rCur)
 		d0, d1 := cr.nodeDay[j-1], cr.nodeDay[j]
 		if d1-d0 > 1 {
 			// Cov(w_{j−1}, w_j | β, y): zero when node j − 1 is day 0.
@@ -746,6 +744,19 @@ func (cr *core) smooth() smoothed {
 		rPrev, rCur = rCur, rPrev
 	}
 	return out
+}
+
+// nodeMoments returns the smoothed level on node j given the full
+// constants beta and writes into r the vector L_S⁻¹Cᵀe, e = e₀ − (M⁻¹U)_j
+// the coefficients of the constants in it (e is workspace, nFull long):
+// the variance the level owes to the constants' estimation is |r|², and
+// the covariance of two such terms is the dot product of their r (smooth,
+// scores). z must hold M⁻¹[U b] (solveZ).
+func (cr *core) nodeMoments(j int, beta, e, r []float64) float64 {
+	m := cr.nodeMean(j, beta, e)
+	cr.c.reduce(e, r)
+	forwardSub(cr.s, cr.c.k(), r)
+	return m
 }
 
 // nodeMean returns the smoothed level on node j given the full constants
@@ -881,9 +892,19 @@ func (cr *core) covInverseM() (diag, off []float64) {
 	if cr.band != nil {
 		return cr.diagInverseBanded(), nil
 	}
+	diag, off = make([]float64, cr.n+1), make([]float64, cr.n+1)
+	cr.covInverseMInto(diag, off)
+	return diag, off
+}
+
+// covInverseMInto is covInverseM's tridiagonal path into diag and off
+// (n + 1 long each; index 0 and off[1] are left 0: w₀ = 0 is known).
+func (cr *core) covInverseMInto(diag, off []float64) {
 	n := cr.n
-	diag = make([]float64, n+1)
-	off = make([]float64, n+1)
+	diag[0], off[0] = 0, 0
+	if n >= 1 {
+		off[1] = 0
+	}
 	for t := n; t >= 1; t-- {
 		v := cr.id[t]
 		if t < n {
@@ -893,7 +914,6 @@ func (cr *core) covInverseM() (diag, off []float64) {
 		}
 		diag[t] = v
 	}
-	return diag, off
 }
 
 // cholesky factors the symmetric k×k matrix a (row-major) in place into its

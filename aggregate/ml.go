@@ -5,6 +5,8 @@ import (
 	"errors"
 	"math"
 	"sort"
+
+	"gonum.org/v1/gonum/floats"
 )
 
 // Maximum-likelihood search for σ (and τ) on the diffuse likelihood of
@@ -175,9 +177,12 @@ type mlFit struct {
 
 // maximise finds the ML estimates. fixedSigma > 0 fixes σ; fixedTau
 // (non-nil) fixes τ; with neither fixed and no τ, it is a 1-D Brent search
-// on log σ, otherwise Nelder–Mead on (log σ, u) with τ_g = |u_g| (so τ = 0
-// is an interior point of the search space; the likelihood depends on u²
-// and is smooth there).
+// on log σ, otherwise a quasi-Newton search with the likelihood's gradient
+// (quasiNewton, scores) or, on the banded path or when that search fails,
+// Nelder–Mead on (log σ, u) with τ_g = |u_g| (so τ = 0 is an interior
+// point of the search space; the likelihood depends on u² and is smooth
+// there). The estimates are reported in (log σ, u) either way (theta, cov,
+// params).
 func maximise(ctx context.Context, cr *core, fixedSigma float64, fixedTau []float64) (mlFit, error) {
 	nTau := cr.nth
 	tau := make([]float64, nTau)
@@ -255,22 +260,106 @@ func maximise(ctx context.Context, cr *core, fixedSigma float64, fixedTau []floa
 			}
 			return -ll
 		}
-		// Start σ from its profile with τ at the start values: one Brent
-		// search makes Nelder–Mead's job much shorter.
+		// The tridiagonal path has the likelihood's gradient (scores), for
+		// a quasi-Newton search; the banded path searches without it.
+		gradient := cr.band == nil
+		if gradient {
+			// The quasi-Newton search starts σ's grid from τ = 0, the
+			// τ-free model's profile: from a τ too large the profile can
+			// put σ in the flat stretch towards 0, where the gradient
+			// vanishes and the search would stay.
+			for g := off; g < dim; g++ {
+				x0[g] = 0
+			}
+		}
+		// Start σ from its profile with τ at the start values: the grid
+		// keeps σ out of the flat stretch towards 0 (see gridBrent); a
+		// short Brent search then shortens Nelder–Mead's job, while the
+		// quasi-Newton search refines σ itself.
 		if estSigma {
 			unpack(x0)
 			f := func(ls float64) float64 { return -cr.eval(math.Exp(ls), tau) }
-			ls, _, evals, err := gridBrent(ctx, f, logSigmaRange[0], logSigmaRange[1], 1e-4, 14)
+			tol := 1e-4
+			if gradient {
+				tol = 0.05
+			}
+			ls, _, evals, err := gridBrent(ctx, f, logSigmaRange[0], logSigmaRange[1], tol, 14)
 			fit.evals += evals
 			if err != nil {
 				return fit, err
 			}
 			x0[0] = ls
 		}
-		xb, _, evals, err := nelderMead(ctx, negLL, x0, 0.5, 1e-9, 4000)
-		fit.evals += evals
-		if err != nil {
-			return fit, err
+		var xb []float64
+		ok := false
+		if gradient {
+			// The search runs on v = (log σ, log(τ²_g + c_g)) with c_g the
+			// mean sampling variance of group g's polls: nearly the log of
+			// the polls' variance, on which the likelihood is close to
+			// quadratic (on τ² itself its curvature at 0 is that of the
+			// smallest variances, thousands of times that near τ̂), and
+			// with τ = 0 the bound v_g = log c_g, which the search can
+			// reach and hold — not the stationary point u = 0 of τ = |u|
+			// that a step can land on exactly.
+			c := make([]float64, nTau)
+			cn := make([]float64, nTau)
+			for i := range cr.o.y {
+				if h := cr.o.house[i]; h >= 0 && cr.tauOf[h] >= 0 {
+					c[cr.tauOf[h]] += cr.o.s2[i]
+					cn[cr.tauOf[h]]++
+				}
+			}
+			lo, hi := make([]float64, dim), make([]float64, dim)
+			for g := range nTau {
+				c[g] /= max(cn[g], 1)
+				lo[off+g], hi[off+g] = math.Log(c[g]), math.Inf(1)
+				x0[off+g] = lo[off+g]
+			}
+			if estSigma {
+				lo[0], hi[0] = logSigmaRange[0], logSigmaRange[1]
+			}
+			score := make([]float64, 1+nTau)
+			negLLGrad := func(v, grad []float64) float64 {
+				s := max(fixedSigma, 1e-12)
+				if estSigma {
+					s = math.Exp(v[0])
+				}
+				for g := range tau {
+					tau[g] = math.Sqrt(max(math.Exp(v[off+g])-c[g], 0))
+				}
+				ll := cr.eval(s, tau)
+				if math.IsInf(ll, -1) || math.IsNaN(ll) {
+					return math.Inf(1)
+				}
+				cr.scores(score)
+				if estSigma {
+					grad[0] = -2 * s * s * score[0] // ∂/∂log σ = 2σ²∂/∂σ²
+				}
+				for g := range nTau {
+					grad[off+g] = -math.Exp(v[off+g]) * score[1+g]
+				}
+				return -ll
+			}
+			var evals int
+			var err error
+			xb, _, evals, ok, err = quasiNewton(ctx, negLLGrad, x0, lo, hi, 1e-9, 200)
+			fit.evals += evals
+			if err != nil {
+				return fit, err
+			}
+			for g := off; g < dim; g++ {
+				xb[g] = tau[g-off] // back to u = τ
+			}
+			x0 = xb
+		}
+		if !ok {
+			var evals int
+			var err error
+			xb, _, evals, err = nelderMead(ctx, negLL, x0, 0.5, 1e-9, 4000)
+			fit.evals += evals
+			if err != nil {
+				return fit, err
+			}
 		}
 		if estSigma {
 			fit.atBound = xb[0]-logSigmaRange[0] < 1e-3 || logSigmaRange[1]-xb[0] < 1e-3
@@ -450,4 +539,140 @@ func nelderMead(ctx context.Context, f func([]float64) float64, x0 []float64, st
 		}
 	}
 	return pts[b], vals[b], evals, nil
+}
+
+// quasiNewton minimises f from x0 within the box [lo, hi] by BFGS
+// (Nocedal & Wright 2006, §6.1) with a backtracking line search on the
+// Armijo condition, projected onto the box; fg returns f(x) (+Inf where
+// it is not defined) and writes its gradient into g. A coordinate on a
+// bound whose gradient points out of the box is held there (the others
+// take the step of their block of H). It stops when the predicted decrease
+// of the next step, ½gᵀHg with H the inverse Hessian's approximation, is
+// below ftol (absolute: the log-likelihood's rounding is far below it) and
+// reports ok = false when it cannot get there — a line search that fails
+// away from a stationary point, a start where f is not defined, or
+// maxIter iterations — for the caller to fall back on Nelder–Mead. A step
+// is at most maxQNStep in any coordinate (log σ and τ move in units of
+// about 1). It checks ctx every iteration.
+func quasiNewton(ctx context.Context, fg func(x, g []float64) float64, x0, lo, hi []float64, ftol float64, maxIter int) (x []float64, fx float64, evals int, ok bool, err error) {
+	const (
+		c1        = 1e-4 // Armijo's sufficient decrease
+		maxQNStep = 1.0
+	)
+	dim := len(x0)
+	x = append([]float64(nil), x0...)
+	g := make([]float64, dim)
+	xn, gn := make([]float64, dim), make([]float64, dim)
+	p, s, y, hy := make([]float64, dim), make([]float64, dim), make([]float64, dim), make([]float64, dim)
+	held := make([]bool, dim)
+	h := make([]float64, dim*dim) // inverse Hessian, row-major
+	identity := func(scale float64) {
+		clear(h)
+		for a := range dim {
+			h[a*dim+a] = scale
+		}
+	}
+	fx = fg(x, g)
+	evals++
+	if math.IsInf(fx, 0) || math.IsNaN(fx) {
+		return x, fx, evals, false, nil
+	}
+	// Until the first update, a gradient step of length maxQNStep.
+	identity(maxQNStep / math.Max(floats.Norm(g, math.Inf(1)), 1e-300))
+	scaled := false
+	for iter := 0; iter < maxIter; iter++ {
+		if err := ctx.Err(); err != nil {
+			return x, fx, evals, false, err
+		}
+		for a := range dim {
+			held[a] = (x[a] <= lo[a] && g[a] > 0) || (x[a] >= hi[a] && g[a] < 0)
+		}
+		slope := 0.0 // gᵀp
+		for a := range dim {
+			v := 0.0
+			for b := range dim {
+				if !held[a] && !held[b] {
+					v -= h[a*dim+b] * g[b]
+				}
+			}
+			p[a] = v
+			slope += g[a] * v
+		}
+		if !(slope < 0) {
+			if slope == 0 {
+				return x, fx, evals, true, nil // a stationary point
+			}
+			// H is no longer positive definite (rounding): restart.
+			identity(maxQNStep / math.Max(floats.Norm(g, math.Inf(1)), 1e-300))
+			scaled = false
+			continue
+		}
+		if -0.5*slope < ftol {
+			return x, fx, evals, true, nil
+		}
+		alpha := math.Min(1, maxQNStep/floats.Norm(p, math.Inf(1)))
+		var fn, dec float64
+		found := false
+		for range 40 {
+			dec = 0 // gᵀ(xn − x), the slope times the projected step
+			for a := range dim {
+				xn[a] = math.Min(math.Max(x[a]+alpha*p[a], lo[a]), hi[a])
+				dec += g[a] * (xn[a] - x[a])
+			}
+			fn = fg(xn, gn)
+			evals++
+			if fn <= fx+c1*dec {
+				found = true
+				break
+			}
+			// Backtrack to the minimum of the quadratic through f(x),
+			// its slope and f(xn), within [0.1, 0.5] of the step.
+			next := 0.5 * alpha
+			if !math.IsInf(fn, 0) && !math.IsNaN(fn) && dec < 0 {
+				q := -dec * alpha / (2 * (fn - fx - dec))
+				next = math.Min(math.Max(q, 0.1*alpha), 0.5*alpha)
+			}
+			alpha = next
+		}
+		if !found {
+			// No decrease along a descent direction: the rounding of f
+			// near its minimum, unless the step promised much.
+			return x, fx, evals, -0.5*slope < 1e3*ftol, nil
+		}
+		sy, yy := 0.0, 0.0
+		for a := range dim {
+			s[a], y[a] = xn[a]-x[a], gn[a]-g[a]
+			sy += s[a] * y[a]
+			yy += y[a] * y[a]
+		}
+		copy(x, xn)
+		copy(g, gn)
+		fx = fn
+		if !(sy > 1e-12*math.Sqrt(floats.Dot(s, s)*yy)) {
+			continue // no curvature information: keep H
+		}
+		if !scaled {
+			// Nocedal & Wright (6.20): the first H is scaled to the
+			// curvature seen along the first step.
+			identity(sy / yy)
+			scaled = true
+		}
+		// H ← (I − ρsyᵀ)H(I − ρysᵀ) + ρssᵀ, ρ = 1/sᵀy.
+		rho := 1 / sy
+		yhy := 0.0
+		for a := range dim {
+			v := 0.0
+			for b := range dim {
+				v += h[a*dim+b] * y[b]
+			}
+			hy[a] = v
+			yhy += y[a] * v
+		}
+		for a := range dim {
+			for b := range dim {
+				h[a*dim+b] += -rho*(hy[a]*s[b]+s[a]*hy[b]) + (rho*rho*yhy+rho)*s[a]*s[b]
+			}
+		}
+	}
+	return x, fx, evals, false, nil
 }

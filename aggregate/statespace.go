@@ -42,8 +42,8 @@ func TauFixed(tau float64) NonSampling { return NonSampling{kind: tauGlobal, fix
 // peers').
 func TauNone() NonSampling { return NonSampling{kind: tauNone} }
 
-// TauPerHouse estimates one τ per house (Nelder–Mead over 1 + J
-// parameters: use it with a handful of houses).
+// TauPerHouse estimates one τ per house (a search over 1 + J parameters:
+// use it with a handful of houses).
 func TauPerHouse() NonSampling { return NonSampling{kind: tauPerHouse} }
 
 // String returns "global", "fixed 1.5", "none" or "per-house".

@@ -1,0 +1,100 @@
+package aggregate
+
+// The gradient of the diffuse log-likelihood in σ² and τ², for the
+// quasi-Newton search of ml.go.
+//
+// The diffuse likelihood is the marginal likelihood p(y) with flat priors
+// on the constants (likelihood.go), so Fisher's identity gives its
+// derivative as the posterior mean of the complete-data score:
+//
+//	∂ℓ/∂σ²   = −n/(2σ²) + Σ_j E[(α_j − α_{j−1})² | y] / (2 g_j σ⁴)
+//	∂ℓ/∂τ²_g = Σ_{i in group g} (E[e_i² | y] / R_i − 1) / (2 R_i)
+//
+// over the n steps between nodes (g_j days each) and the polls' errors
+// e_i = y_i − α_{t(i)} − δ_{h(i)}. Each E[x²|y] is the squared smoothed
+// mean plus the smoothed variance: the constants' part |r|² (nodeMoments;
+// linear in the coefficients, so a difference of two levels or a level
+// plus a house effect is a difference or sum of their r) and the walk's
+// part from the tridiagonal of M⁻¹ (covInverseMInto). That is the
+// smoother's own work on the nodes, O(N·k + D·k²): about one evaluation,
+// against 2·dim evaluations for a central-difference gradient that is
+// also less accurate.
+
+// scoreWork is the workspace of scores, built at its first call.
+type scoreWork struct {
+	beta, e     []float64 // nFull
+	rPrev, rCur []float64 // k
+	rho         []float64 // J×k: L_S⁻¹Cᵀe_{1+h} per house h
+	diag, offMi []float64 // n + 1: the tridiagonal of M⁻¹
+	initialised bool
+}
+
+// scores writes into dst the derivatives of the log-likelihood of the last
+// eval, which must have succeeded on the tridiagonal path, in σ² (dst[0])
+// and in each τ²_g (dst[1+g]). It leaves z holding M⁻¹[U b], as smooth
+// does.
+func (cr *core) scores(dst []float64) {
+	o := cr.o
+	k, nFull, n := cr.c.k(), cr.c.nFull, cr.n
+	w := &cr.sw
+	if !w.initialised {
+		J := nFull - 1
+		w.beta, w.e = make([]float64, nFull), make([]float64, nFull)
+		w.rPrev, w.rCur = make([]float64, k), make([]float64, k)
+		w.rho = make([]float64, J*k)
+		w.diag, w.offMi = make([]float64, n+1), make([]float64, n+1)
+		w.initialised = true
+	}
+	cr.solveZ()
+	gamma := cr.tmp
+	copy(gamma, cr.rhs)
+	forwardSub(cr.s, k, gamma)
+	backSub(cr.s, k, gamma)
+	beta := w.beta
+	cr.c.full(gamma, beta)
+	cr.covInverseMInto(w.diag, w.offMi)
+	for h := range nFull - 1 {
+		clear(w.e)
+		w.e[1+h] = 1
+		rho := w.rho[h*k : (h+1)*k]
+		cr.c.reduce(w.e, rho)
+		forwardSub(cr.s, k, rho)
+	}
+	clear(dst)
+	tau := cr.tauCached
+	rPrev, rCur := w.rPrev, w.rCur
+	mPrev := 0.0
+	steps := 0.0 // Σ_j E[(α_j − α_{j−1})²]/g_j
+	i := 0
+	for j := 0; j <= n; j++ {
+		m := cr.nodeMoments(j, beta, w.e, rCur)
+		if j > 0 {
+			d := m - mPrev
+			v := d*d + w.diag[j] + w.diag[j-1] - 2*w.offMi[j]
+			for a, x := range rCur {
+				dr := x - rPrev[a]
+				v += dr * dr
+			}
+			steps += v * cr.igap[j]
+		}
+		for ; i < len(o.y) && int(cr.obsNode[i]) == j; i++ {
+			h := o.house[i]
+			if h < 0 || cr.tauOf == nil || cr.tauOf[h] < 0 {
+				continue
+			}
+			r := cr.variance(i, tau)
+			e := o.y[i] - m - beta[1+h]
+			v := e*e + w.diag[j]
+			rho := w.rho[h*k : (h+1)*k]
+			for a, x := range rCur {
+				x += rho[a]
+				v += x * x
+			}
+			dst[1+cr.tauOf[h]] += 0.5 * (v/r - 1) / r
+		}
+		mPrev = m
+		rPrev, rCur = rCur, rPrev
+	}
+	s2 := cr.sigma2
+	dst[0] = 0.5 * (steps/s2 - float64(n)) / s2
+}
