@@ -294,7 +294,8 @@ func (cr *core) setSparsity() {
 	for t := range cr.bEntry {
 		cr.bEntry[t] = -1
 	}
-	cr.entries = cr.entries[:0]
+	// At most one entry per observation and two per node: one allocation.
+	cr.entries = make([]uEntry, 0, len(o.day)+2*(cr.n+1))
 	node := 0
 	for start := 0; start < len(o.day); {
 		t := int(cr.obsNode[start])

@@ -405,6 +405,11 @@ func (m StateSpace) fitShare(ctx context.Context, ps *pollSet, s Share) (*ShareR
 	for t := range res.Series {
 		res.Series[t] = tr.point(o.date(t), sm.mean[t], sm.sd[t], z, bandVar)
 	}
+	nf := 0
+	for _, ok := range fok {
+		nf += boolInt(ok)
+	}
+	res.Filtered = make([]Point, 0, nf) // one allocation, not a growing slice of 80-byte points
 	for t := range fm {
 		if fok[t] {
 			res.Filtered = append(res.Filtered, tr.point(o.date(t), fm[t], fsd[t], z, bandVar))
