@@ -149,7 +149,9 @@
 // exact gradient of ℓ (Fisher's identity: the smoother's means and
 // variances give it in about one evaluation; score.go), τ = 0 being a
 // bound the search can reach; the field-averaged model, without that
-// gradient, by Nelder–Mead on (log σ, u) with τ = |u|. SigmaSE comes from
+// gradient, and fits with many houses each polling a few times a day
+// (where the gradient's O(D·k²) is several evaluations), by Nelder–Mead
+// on (log σ, u) with τ = |u|. SigmaSE comes from
 // the numerical second derivative of ℓ in log σ (delta method).
 //
 // # Outputs

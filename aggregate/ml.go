@@ -261,8 +261,13 @@ func maximise(ctx context.Context, cr *core, fixedSigma float64, fixedTau []floa
 			return -ll
 		}
 		// The tridiagonal path has the likelihood's gradient (scores), for
-		// a quasi-Newton search; the banded path searches without it.
-		gradient := cr.band == nil
+		// a quasi-Newton search; the banded path searches without it. The
+		// gradient costs O(D·k²) in the D polled days and k constants,
+		// about one evaluation when few houses make the dense Gram
+		// accumulation the cheaper (chooseGram), but many where many
+		// houses poll a few a day (538's 92: the gradient search took
+		// 1.7× Nelder–Mead's time), so those keep Nelder–Mead.
+		gradient := cr.band == nil && cr.dense
 		if gradient {
 			// The quasi-Newton search starts σ's grid from τ = 0, the
 			// τ-free model's profile: from a τ too large the profile can
