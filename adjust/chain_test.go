@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/candorpoll/candor/adjust/internal/simcheck"
 	"github.com/candorpoll/candor/poll"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -446,7 +447,7 @@ func TestChainCoverage(t *testing.T) {
 	const pi, f, nD, nL, nPoll = 0.55, 0.3, 1600, 2000, 1600
 	rng := rand.New(rand.NewPCG(71, 72))
 	public := func() bool { return rng.Float64() < pi || rng.Float64() < f }
-	reps := replicates(1000, 10000)
+	reps := simcheck.Replicates(1000, 10000)
 	covered := 0
 	answers := make([]float64, nL)
 	for rep := 0; rep < reps; rep++ {
@@ -468,5 +469,5 @@ func TestChainCoverage(t *testing.T) {
 			covered++
 		}
 	}
-	assertCoverage(t, "chain (Kuran gap) end to end", covered, reps)
+	simcheck.AssertCoverage(t, "chain (Kuran gap) end to end", covered, reps)
 }

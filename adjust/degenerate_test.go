@@ -2,16 +2,13 @@ package adjust
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"math"
-	"reflect"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"gonum.org/v1/gonum/mat"
 
+	"github.com/candorpoll/candor/adjust/internal/simcheck"
 	"github.com/candorpoll/candor/poll"
 )
 
@@ -24,57 +21,11 @@ import (
 var adjSentinels = []error{ErrEmpty, ErrProbability, ErrValue,
 	context.Canceled, poll.ErrShareRange, poll.ErrShareSum, poll.ErrSampleSize, poll.ErrMissing, poll.ErrNoShares}
 
-// adjCheck fails unless err wraps a sentinel or every float64 reachable in
-// v (fields, slices, matrices' values through mat.Matrix) is finite.
+// adjCheck checks the degenerate-input contract (simcheck.Degenerate) with
+// this package's sentinels.
 func adjCheck(t *testing.T, v any, err error) {
 	t.Helper()
-	if err != nil {
-		for _, s := range adjSentinels {
-			if errors.Is(err, s) {
-				return
-			}
-		}
-		t.Fatalf("error wraps no sentinel: %v", err)
-	}
-	adjFinite(t, reflect.ValueOf(v), "result")
-}
-
-func adjFinite(t *testing.T, v reflect.Value, path string) {
-	t.Helper()
-	switch v.Kind() {
-	case reflect.Float64, reflect.Float32:
-		x := v.Float()
-		require.False(t, math.IsNaN(x) || math.IsInf(x, 0), "%s = %v", path, x)
-	case reflect.Pointer, reflect.Interface:
-		if v.IsNil() {
-			return
-		}
-		if m, ok := v.Interface().(mat.Matrix); ok {
-			r, c := m.Dims()
-			for i := range r {
-				for j := range c {
-					x := m.At(i, j)
-					require.False(t, math.IsNaN(x) || math.IsInf(x, 0), "%s[%d,%d] = %v", path, i, j, x)
-				}
-			}
-			return
-		}
-		adjFinite(t, v.Elem(), path)
-	case reflect.Struct:
-		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() {
-				adjFinite(t, v.Field(i), path+"."+v.Type().Field(i).Name)
-			}
-		}
-	case reflect.Slice, reflect.Array:
-		for i := range v.Len() {
-			adjFinite(t, v.Index(i), fmt.Sprintf("%s[%d]", path, i))
-		}
-	case reflect.Map:
-		for _, k := range v.MapKeys() {
-			adjFinite(t, v.MapIndex(k), fmt.Sprintf("%s[%v]", path, k))
-		}
-	}
+	simcheck.Degenerate(t, v, err, adjSentinels)
 }
 
 func TestDegenerateFearCorrections(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/candorpoll/candor/adjust/internal/simcheck"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -82,7 +83,7 @@ func TestFalsificationKuranCoverage(t *testing.T) {
 	const pi, fTrue, nD, nL = 0.62, 0.25, 1600, 2000
 	gTrue := fTrue * (1 - pi) // D − L in the population
 	rng := rand.New(rand.NewPCG(21, 22))
-	reps := replicates(1000, 10000)
+	reps := simcheck.Replicates(1000, 10000)
 	coverF, coverG := 0, 0
 	answers := make([]float64, nL)
 	for rep := 0; rep < reps; rep++ {
@@ -95,8 +96,8 @@ func TestFalsificationKuranCoverage(t *testing.T) {
 			coverG++
 		}
 	}
-	assertCoverage(t, "Kuran rate", coverF, reps)
-	assertCoverage(t, "gap", coverG, reps)
+	simcheck.AssertCoverage(t, "Kuran rate", coverF, reps)
+	simcheck.AssertCoverage(t, "gap", coverG, reps)
 }
 
 // calibrationSurvey simulates the evidence of a calibration survey in a

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/candorpoll/candor/adjust/internal/simcheck"
 	"github.com/candorpoll/candor/poll"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -161,7 +162,7 @@ func TestTiltCoverage(t *testing.T) {
 	ka, kb := pi*0.1, (1-pi)*0.45
 	gamma := math.Log((ka / kb) / (a / b))
 	rng := rand.New(rand.NewPCG(31, 32))
-	reps := replicates(1000, 10000)
+	reps := simcheck.Replicates(1000, 10000)
 	covered, manski := 0, 0
 	for rep := 0; rep < reps; rep++ {
 		var na, nb int
@@ -187,7 +188,7 @@ func TestTiltCoverage(t *testing.T) {
 			manski++
 		}
 	}
-	assertCoverage(t, "tilt θ(γ)", covered, reps)
+	simcheck.AssertCoverage(t, "tilt θ(γ)", covered, reps)
 	assert.GreaterOrEqual(t, float64(manski)/float64(reps), 0.95)
 }
 

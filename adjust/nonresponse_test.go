@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/candorpoll/candor/adjust/internal/simcheck"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -108,7 +109,7 @@ func TestNonresponseCoverage(t *testing.T) {
 	nr, err := NonresponseFromRates(ra, rd)
 	require.NoError(t, err)
 	rng := rand.New(rand.NewPCG(41, 42))
-	reps := replicates(1000, 10000)
+	reps := simcheck.Replicates(1000, 10000)
 	covered, naive := 0, 0
 	for rep := 0; rep < reps; rep++ {
 		yes, got := 0, 0
@@ -135,7 +136,7 @@ func TestNonresponseCoverage(t *testing.T) {
 			naive++
 		}
 	}
-	assertCoverage(t, "nonresponse", covered, reps)
+	simcheck.AssertCoverage(t, "nonresponse", covered, reps)
 	assert.Less(t, float64(naive)/float64(reps), 0.2, "the uncorrected share should miss")
 }
 

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/candorpoll/candor/adjust/internal/simcheck"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/mat"
@@ -145,7 +146,7 @@ func TestCombinedCoverage(t *testing.T) {
 	// replications (400 by default; 2,000 with -calib.full). The truth is
 	// the population share: the SEs include the sampling of respondents,
 	// so measured against each sample's own share they overcover.
-	reps := replicates(400, 2000)
+	reps := simcheck.Replicates(400, 2000)
 	rng := rand.New(rand.NewPCG(71, 72))
 	cover, coverDiM := 0, 0
 	for r := 0; r < reps; r++ {
@@ -164,8 +165,8 @@ func TestCombinedCoverage(t *testing.T) {
 			coverDiM++
 		}
 	}
-	assertCoverage(t, "combined list+direct", cover, reps)
-	assertCoverage(t, "difference in means", coverDiM, reps)
+	simcheck.AssertCoverage(t, "combined list+direct", cover, reps)
+	simcheck.AssertCoverage(t, "difference in means", coverDiM, reps)
 }
 
 // simulateHidden draws n respondents of whom a share pi hold a sensitive

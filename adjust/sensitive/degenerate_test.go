@@ -2,12 +2,11 @@ package sensitive
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
-	"reflect"
 	"testing"
 
+	"github.com/candorpoll/candor/adjust/internal/simcheck"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/mat"
 )
@@ -21,57 +20,11 @@ import (
 var sentinels = []error{ErrEmpty, ErrLength, ErrCountRange, ErrGroupSize, ErrProbability, ErrValue, ErrSingular, ErrNotConverged,
 	context.Canceled}
 
-// checkDegenerate fails unless err wraps a sentinel or every float64 reachable in
-// v (fields, slices, matrices' values through mat.Matrix) is finite.
+// checkDegenerate checks the degenerate-input contract (simcheck.Degenerate) with
+// this package's sentinels.
 func checkDegenerate(t *testing.T, v any, err error) {
 	t.Helper()
-	if err != nil {
-		for _, s := range sentinels {
-			if errors.Is(err, s) {
-				return
-			}
-		}
-		t.Fatalf("error wraps no sentinel: %v", err)
-	}
-	checkFinite(t, reflect.ValueOf(v), "result")
-}
-
-func checkFinite(t *testing.T, v reflect.Value, path string) {
-	t.Helper()
-	switch v.Kind() {
-	case reflect.Float64, reflect.Float32:
-		x := v.Float()
-		require.False(t, math.IsNaN(x) || math.IsInf(x, 0), "%s = %v", path, x)
-	case reflect.Pointer, reflect.Interface:
-		if v.IsNil() {
-			return
-		}
-		if m, ok := v.Interface().(mat.Matrix); ok {
-			r, c := m.Dims()
-			for i := range r {
-				for j := range c {
-					x := m.At(i, j)
-					require.False(t, math.IsNaN(x) || math.IsInf(x, 0), "%s[%d,%d] = %v", path, i, j, x)
-				}
-			}
-			return
-		}
-		checkFinite(t, v.Elem(), path)
-	case reflect.Struct:
-		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() {
-				checkFinite(t, v.Field(i), path+"."+v.Type().Field(i).Name)
-			}
-		}
-	case reflect.Slice, reflect.Array:
-		for i := range v.Len() {
-			checkFinite(t, v.Index(i), fmt.Sprintf("%s[%d]", path, i))
-		}
-	case reflect.Map:
-		for _, k := range v.MapKeys() {
-			checkFinite(t, v.MapIndex(k), fmt.Sprintf("%s[%v]", path, k))
-		}
-	}
+	simcheck.Degenerate(t, v, err, sentinels)
 }
 
 // listData are degenerate list experiments with J = 3.

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/candorpoll/candor/adjust/internal/simcheck"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -99,7 +100,7 @@ func TestWeightedDiffInMeansCoverage(t *testing.T) {
 	// by the inverse: the weighted estimate covers the population
 	// prevalence 0.3 in 93–97% of replications; the unweighted one is
 	// biased upwards.
-	reps := replicates(1000, 4000)
+	reps := simcheck.Replicates(1000, 4000)
 	rng := rand.New(rand.NewPCG(101, 102))
 	cover := 0
 	var bias float64
@@ -138,7 +139,7 @@ func TestWeightedDiffInMeansCoverage(t *testing.T) {
 		require.NoError(t, err)
 		bias += u.Value - 0.3
 	}
-	assertCoverage(t, "weighted difference in means", cover, reps)
+	simcheck.AssertCoverage(t, "weighted difference in means", cover, reps)
 	assert.Greater(t, bias/float64(reps), 0.15)
 }
 

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/candorpoll/candor/adjust/internal/simcheck"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -53,7 +54,7 @@ func TestDoubleListCoverage(t *testing.T) {
 	// correlated through a respondent trait; the 95% interval covers 0.3
 	// in 93–97% of replications, and the paired SE is smaller than the
 	// single-list one.
-	reps := replicates(1000, 4000)
+	reps := simcheck.Replicates(1000, 4000)
 	rng := rand.New(rand.NewPCG(81, 82))
 	cover := 0
 	var seDouble, seSingle float64
@@ -90,6 +91,6 @@ func TestDoubleListCoverage(t *testing.T) {
 		seDouble += res.Estimate.SE
 		seSingle += res.A.SE
 	}
-	assertCoverage(t, "double list", cover, reps)
+	simcheck.AssertCoverage(t, "double list", cover, reps)
 	assert.Less(t, seDouble, seSingle)
 }

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/candorpoll/candor/adjust/internal/simcheck"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/mat"
@@ -35,7 +36,7 @@ func TestLMCoverage(t *testing.T) {
 	// Seeded simulation: prevalence rises with a covariate; the
 	// covariate-adjusted estimate of the sample-average prevalence covers
 	// the population average in 93–97% of replications.
-	reps := replicates(1000, 4000)
+	reps := simcheck.Replicates(1000, 4000)
 	rng := rand.New(rand.NewPCG(111, 112))
 	cover := 0
 	const n = 800
@@ -66,7 +67,7 @@ func TestLMCoverage(t *testing.T) {
 			cover++
 		}
 	}
-	assertCoverage(t, "list lm prevalence", cover, reps)
+	simcheck.AssertCoverage(t, "list lm prevalence", cover, reps)
 }
 
 func TestLMErrors(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/candorpoll/candor/adjust/internal/simcheck"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/mat"
@@ -104,7 +105,7 @@ func TestMLCovariatesRecoverTruth(t *testing.T) {
 	// replications under -calib.full; the default fast subset runs 40
 	// replications and only rejects coverage below the binomial 99%
 	// range for 40 draws (0.85).
-	reps := replicates(40, 400)
+	reps := simcheck.Replicates(40, 400)
 	delta, psi := []float64{-0.4, 0.8}, []float64{0.3, -0.6}
 	rng := rand.New(rand.NewPCG(61, 62))
 	cover := 0
@@ -126,8 +127,8 @@ func TestMLCovariatesRecoverTruth(t *testing.T) {
 	}
 	rate := float64(cover) / float64(reps)
 	t.Logf("ML prevalence coverage %.3f over %d replications; mean δ̂₁ %.3f (truth %.1f)", rate, reps, sumD1/float64(reps), delta[1])
-	if *calibFull {
-		assertCoverage(t, "list ML prevalence", cover, reps)
+	if simcheck.Replicates(0, 1) == 1 {
+		simcheck.AssertCoverage(t, "list ML prevalence", cover, reps)
 	} else {
 		assert.True(t, rate >= 0.85, "coverage %.3f", rate)
 	}

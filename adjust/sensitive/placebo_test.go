@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/candorpoll/candor/adjust/internal/simcheck"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -51,7 +52,7 @@ func TestPlaceboListRecoversDeflation(t *testing.T) {
 	// Seeded simulation: a longer list makes 30% of respondents drop one
 	// control item they hold; the difference in means understates a true
 	// prevalence of 0.4, the placebo-corrected estimate covers it.
-	reps := replicates(1000, 4000)
+	reps := simcheck.Replicates(1000, 4000)
 	rng := rand.New(rand.NewPCG(91, 92))
 	cover := 0
 	var bias float64
@@ -85,6 +86,6 @@ func TestPlaceboListRecoversDeflation(t *testing.T) {
 		}
 		bias += res.DiM.Value - 0.4
 	}
-	assertCoverage(t, "placebo-corrected list", cover, reps)
+	simcheck.AssertCoverage(t, "placebo-corrected list", cover, reps)
 	assert.Less(t, bias/float64(reps), -0.2, "uncorrected DiM is deflated (expected bias −0.3·P(Y(0) > 0) ≈ −0.26)")
 }

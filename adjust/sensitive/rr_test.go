@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/candorpoll/candor/adjust/internal/simcheck"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -219,7 +220,7 @@ func TestRandomizedResponseCoverage(t *testing.T) {
 		{Design: UnrelatedQuestion, P: 0.7, Q: 0.4},
 		{Design: Crosswise, Q: 0.15},
 	}
-	reps := replicates(1000, 10000)
+	reps := simcheck.Replicates(1000, 10000)
 	const n, pi = 1000, 0.3
 	for k, r := range designs {
 		rng := rand.New(rand.NewPCG(uint64(k)+1, 2024))
@@ -238,7 +239,7 @@ func TestRandomizedResponseCoverage(t *testing.T) {
 			}
 			sum += e.Value
 		}
-		assertCoverage(t, r.Design.String(), covered, reps)
+		simcheck.AssertCoverage(t, r.Design.String(), covered, reps)
 		// Mean of π̂ within 4 Monte Carlo SEs of π.
 		info, _ := r.Information(pi)
 		mcse := 1 / math.Sqrt(float64(n)*info*float64(reps))
@@ -252,7 +253,7 @@ func TestRandomizedResponseTwoSampleCoverage(t *testing.T) {
 	rng := rand.New(rand.NewPCG(77, 1))
 	r := RandomizedResponse{Design: UnrelatedUnknownQ, P: 0.75}
 	const n, pi, q = 800, 0.2, 0.35
-	reps := replicates(1000, 10000)
+	reps := simcheck.Replicates(1000, 10000)
 	covered := 0
 	a, b := make([]float64, n), make([]float64, n)
 	sample := func(dst []float64, p float64) {
@@ -276,7 +277,7 @@ func TestRandomizedResponseTwoSampleCoverage(t *testing.T) {
 			covered++
 		}
 	}
-	assertCoverage(t, "unrelated-unknown", covered, reps)
+	simcheck.AssertCoverage(t, "unrelated-unknown", covered, reps)
 }
 
 func BenchmarkRandomizedResponseEstimate(b *testing.B) {

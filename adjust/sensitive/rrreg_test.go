@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/candorpoll/candor/adjust"
+	"github.com/candorpoll/candor/adjust/internal/simcheck"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/mat"
@@ -97,7 +98,7 @@ func TestRRRegCoverage(t *testing.T) {
 	// binomial standard errors).
 	rng := rand.New(rand.NewPCG(11, 12))
 	beta := []float64{-0.5, 0.6, -0.8}
-	reps := replicates(200, 2000)
+	reps := simcheck.Replicates(200, 2000)
 	covered := make([]int, len(beta))
 	var prevCovered int
 	for rep := 0; rep < reps; rep++ {
@@ -134,8 +135,8 @@ func TestRRRegCoverage(t *testing.T) {
 // (0.90–0.99) around 0.95 for the few replicates of the fast default.
 func checkCoverage(t *testing.T, name string, covered, reps int) {
 	t.Helper()
-	if *calibFull {
-		assertCoverage(t, name, covered, reps)
+	if simcheck.Replicates(0, 1) == 1 {
+		simcheck.AssertCoverage(t, name, covered, reps)
 		return
 	}
 	rate := float64(covered) / float64(reps)
