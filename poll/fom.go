@@ -3,7 +3,6 @@ package poll
 import (
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 )
 
@@ -156,11 +155,11 @@ func ReadFOM(r io.Reader, opts ...Option) ([]Poll, error) {
 }
 
 var (
-	hcCategoriesRE = regexp.MustCompile(`categories\s*:\s*\[`)
-	hcNameRE       = regexp.MustCompile(`name\s*:\s*(?:'([^'\n]*)'|"([^"\n]*)")`)
-	hcDataRE       = regexp.MustCompile(`data\s*:\s*\[`)
-	hcStringRE     = regexp.MustCompile(`'([^'\n]*)'|"([^"\n]*)"`)
-	hcTitleRE      = regexp.MustCompile(`title\s*:\s*\{\s*text\s*:\s*(?:'([^'\n]*)'|"([^"\n]*)")`)
+	hcCategoriesRE = pattern(`categories\s*:\s*\[`)
+	hcNameRE       = pattern(`name\s*:\s*(?:'([^'\n]*)'|"([^"\n]*)")`)
+	hcDataRE       = pattern(`data\s*:\s*\[`)
+	hcStringRE     = pattern(`'([^'\n]*)'|"([^"\n]*)"`)
+	hcTitleRE      = pattern(`title\s*:\s*\{\s*text\s*:\s*(?:'([^'\n]*)'|"([^"\n]*)")`)
 )
 
 // scanJS walks s from i, skipping quoted strings (with backslash escapes),
@@ -226,7 +225,7 @@ func splitElements(body string) (elems []string, offs []int) {
 }
 
 // hcYRE finds the y value of a Highcharts point object {y: 58, …}.
-var hcYRE = regexp.MustCompile(`(?:^|[{,\s])["']?y["']?\s*:\s*([^,}\s]+)`)
+var hcYRE = pattern(`(?:^|[{,\s])["']?y["']?\s*:\s*([^,}\s]+)`)
 
 // chartValue returns the share a Highcharts data element holds: a number
 // or null as it stands, the y of a point object {y: 58, color: …}, or the
@@ -236,7 +235,7 @@ func chartValue(elem string) string {
 	t := strings.TrimSpace(elem)
 	switch {
 	case strings.HasPrefix(t, "{"):
-		if m := hcYRE.FindStringSubmatch(t); m != nil {
+		if m := hcYRE().FindStringSubmatch(t); m != nil {
 			t = m[1]
 		}
 	case strings.HasPrefix(t, "["):
@@ -258,7 +257,7 @@ func chartValue(elem string) string {
 // each array with Column = the element's 1-based index.
 func readHighcharts(s textBlock, v vocabulary, o *gridOptions, el *errorList) []gridPoll {
 	src := s.Text
-	loc := hcCategoriesRE.FindStringIndex(src)
+	loc := hcCategoriesRE().FindStringIndex(src)
 	if loc == nil {
 		return nil
 	}
@@ -279,7 +278,7 @@ func readHighcharts(s textBlock, v vocabulary, o *gridOptions, el *errorList) []
 		return nil
 	}
 	var dates []cell
-	for _, m := range hcStringRE.FindAllStringSubmatchIndex(inner, -1) {
+	for _, m := range hcStringRE().FindAllStringSubmatchIndex(inner, -1) {
 		a, b := m[2], m[3]
 		if a < 0 {
 			a, b = m[4], m[5]
@@ -293,7 +292,7 @@ func readHighcharts(s textBlock, v vocabulary, o *gridOptions, el *errorList) []
 	}
 	var ss []series
 	binary := false
-	for _, nm := range hcNameRE.FindAllStringSubmatchIndex(src, -1) {
+	for _, nm := range hcNameRE().FindAllStringSubmatchIndex(src, -1) {
 		name := ""
 		if nm[2] >= 0 {
 			name = src[nm[2]:nm[3]]
@@ -305,7 +304,7 @@ func readHighcharts(s textBlock, v vocabulary, o *gridOptions, el *errorList) []
 			continue
 		}
 		// The series' data array is the next one after its name.
-		dl := hcDataRE.FindStringIndex(src[nm[1]:])
+		dl := hcDataRE().FindStringIndex(src[nm[1]:])
 		if dl == nil {
 			continue
 		}
@@ -333,7 +332,7 @@ func readHighcharts(s textBlock, v vocabulary, o *gridOptions, el *errorList) []
 	}
 	var out []gridPoll
 	t := table{}
-	if m := hcTitleRE.FindStringSubmatch(src); m != nil {
+	if m := hcTitleRE().FindStringSubmatch(src); m != nil {
 		t.Title = m[1] + m[2]
 	}
 	spans := make([]dateSpan, len(dates))

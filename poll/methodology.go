@@ -34,10 +34,10 @@ var (
 	// «Опрос проведен 19-26 августа 2021 года», «Опрос был проведен с 27
 	// января по 2 февраля 2022 г.»: the dates run to the first four-digit
 	// year after the cue.
-	ruFieldworkRE = regexp.MustCompile(`(?i)опрос\S*\s+(?:был[аи]?\s+)?провед\S*\s+([^.;:]{0,80}?\d{4})`)
-	ruSampleRE    = regexp.MustCompile(`(?i)объ[её]мом\s+(\d[\d\s\x{00a0}\x{2009}\x{202f}]*\d|\d)\s+(?:человек|респондент)`)
-	enFieldworkRE = regexp.MustCompile(`(?i)(?:conducted|carried out|held|fieldwork)[^.;]{0,40}?((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:,?\s+\d{4})?\s*(?:[-–—]|to)\s*(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?\d{1,2},?\s+\d{4}|\d{1,2}\s*(?:[-–—]|to)\s*\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4})`)
-	enSampleRE    = regexp.MustCompile(`(?i)(?:comprised|consisted|composed|consisting)\s+of\s+(\d[\d,\s]*\d|\d)\s+(?:people|respondents|persons)`)
+	ruFieldworkRE = pattern(`(?i)опрос\S*\s+(?:был[аи]?\s+)?провед\S*\s+([^.;:]{0,80}?\d{4})`)
+	ruSampleRE    = pattern(`(?i)объ[её]мом\s+(\d[\d\s\x{00a0}\x{2009}\x{202f}]*\d|\d)\s+(?:человек|респондент)`)
+	enFieldworkRE = pattern(`(?i)(?:conducted|carried out|held|fieldwork)[^.;]{0,40}?((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:,?\s+\d{4})?\s*(?:[-–—]|to)\s*(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?\d{1,2},?\s+\d{4}|\d{1,2}\s*(?:[-–—]|to)\s*\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4})`)
+	enSampleRE    = pattern(`(?i)(?:comprised|consisted|composed|consisting)\s+of\s+(\d[\d,\s]*\d|\d)\s+(?:people|respondents|persons)`)
 )
 
 // findMethodology scans text blocks for a methodology statement and
@@ -67,8 +67,8 @@ func findMethodology(blocks []textBlock) (m methodology, ok bool) {
 // cue lists the words every match of a methodology expression contains,
 // and how far a match reaches before and after them, in bytes.
 type cue struct {
-	re            *regexp.Regexp
-	words         []string // lower case; Title and UPPER case are found too
+	re            func() *regexp.Regexp // compiled on first use (pattern)
+	words         []string              // lower case; Title and UPPER case are found too
 	before, after int
 }
 
@@ -91,7 +91,7 @@ const maxCueWindows = 1000
 // whatever the text's length.
 func (c cue) submatches(text string, n int) [][]string {
 	if len(text) <= 4<<10 {
-		return c.re.FindAllStringSubmatch(text, n)
+		return c.re().FindAllStringSubmatch(text, n)
 	}
 	var at []int
 	for _, w := range c.words {
@@ -131,7 +131,7 @@ func (c cue) submatches(text string, n int) [][]string {
 		if len(out) == n {
 			break
 		}
-		out = append(out, c.re.FindAllStringSubmatch(text[w[0]:w[1]], n-len(out))...)
+		out = append(out, c.re().FindAllStringSubmatch(text[w[0]:w[1]], n-len(out))...)
 	}
 	return out
 }
@@ -151,7 +151,7 @@ func sampleIn(text string) int {
 	for _, c := range []cue{ruSampleCue, enSampleCue} {
 		if ms := c.submatches(text, 1); len(ms) > 0 {
 			s := ms[0][1]
-			if c.re == enSampleRE {
+			if c.re() == enSampleRE() {
 				// English grouping "1,626": only in this phrase is a comma
 				// unambiguously a thousands separator.
 				s = strings.ReplaceAll(s, ",", "")
