@@ -159,7 +159,7 @@ func dayTime(d int) time.Time { return time.Unix(int64(d)*86400, 0).UTC() }
 // clampPoint keeps a point inside 0–100 (house adjustment can push an
 // average of polls near 0 or 100 slightly beyond).
 func clampPoint(p *Point) {
-	cl := func(x float64) float64 { return math.Min(math.Max(x, 0), 100) }
+	cl := func(x float64) float64 { return min(max(x, 0), 100) }
 	p.Mean, p.Lower, p.Upper = cl(p.Mean), cl(p.Lower), cl(p.Upper)
 	p.PollLower, p.PollUpper = cl(p.PollLower), cl(p.PollUpper)
 }

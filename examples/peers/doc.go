@@ -8,7 +8,11 @@
 //	go build -o /tmp/peers ./examples/peers
 //	/tmp/peers -in testdata/peers/synthetic_polls.csv -out /tmp
 //
-// It writes candor_latent.csv (Result.WriteCSV: every daily column) and
-// candor_house.csv (Result.WriteHousesCSV) to -out. The README's "Speed"
-// section times it against the peer with hyperfine.
+// It writes to -out candor_latent.csv and candor_house.csv in the peer's
+// layout (results/statsmodels_latent.csv: day, estimate, sd;
+// statsmodels_house.csv: pollster, estimate, sd), so that both processes
+// do the same work and their files compare line for line; -all writes
+// every column of the result instead (Result.WriteCSV: the filtered series
+// and the bands too; Result.WriteHousesCSV). The README's "Speed" section
+// times it against the peer with hyperfine, both ways.
 package main
