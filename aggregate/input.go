@@ -76,6 +76,7 @@ type inputPoll struct {
 	n               float64    // sample size: own or imputed, averaged over the versions
 	neff            float64    // n / design effect
 	imputed         bool       // n (of some version) was imputed
+	corrected       bool       // the first version (src) carries an audit trail of corrections
 }
 
 // pollSet is the models' common input.
@@ -321,7 +322,9 @@ func (ps *pollSet) group(names *pollsters, who []int32, n []float64, rules input
 	// Groups as linked lists through next, in order of first appearance,
 	// so that grouping allocates nothing per poll.
 	byDays := make(map[uint64]int32, len(polls))
-	var head, tail, chain []int32 // per group: first and last poll, next group of the same key
+	// Per group: first and last poll, next group of the same key; most
+	// polls are a group of their own.
+	head, tail, chain := make([]int32, 0, len(polls)), make([]int32, 0, len(polls)), make([]int32, 0, len(polls))
 	next := make([]int32, len(polls))
 	day := make([][2]int, len(polls)) // start and end day numbers
 	canon := func(i int32) int32 { return names.who[who[i]].canon }
@@ -505,6 +508,10 @@ func (ps *pollSet) add(pos int, vers []int, n []float64, names *pollsters, who [
 	it := inputPoll{vers: len(ps.versions), nvers: len(vers), src: vers[0]}
 	ps.versions = append(ps.versions, vers...)
 	p0 := &polls[vers[0]]
+	// Read here, where the polls are read in their order: the models read
+	// the items in midpoint order, and a look into the poll for its trail
+	// missed the cache at every item of an unsorted million.
+	it.corrected = len(p0.Adjustments) > 0
 	it.start, it.end = day[vers[0]][0], day[vers[0]][1]
 	it.mid = it.start + (it.end-it.start)/2
 	var sv, nv [3]float64

@@ -112,7 +112,7 @@ func observationsFor(ps *pollSet, s Share, logit, fieldAverage bool) (*observati
 		}
 		yv := min(max(y, varianceFloorShare), 100-varianceFloorShare)
 		var obs, v float64
-		if len(ps.polls[it.src].Adjustments) > 0 {
+		if it.corrected {
 			// A corrected poll: its own variance from the audit trail.
 			pc := ps.correction(it, s)
 			var scale float64
