@@ -106,6 +106,7 @@ func filteredDaily(ctx context.Context, o *observations, sigma float64, tau []fl
 	rhs := make([]float64, nf)
 	g := make([]float64, nf)
 	e := make([]float64, nf)
+	dcol := make([]float64, nf) // S's elements between the free columns and the dependent one
 
 	i := 0
 	lastDay := 0
@@ -213,26 +214,31 @@ func filteredDaily(ctx context.Context, o *observations, sigma float64, tau []fl
 		if dep >= 0 {
 			depA = 1 + dep
 		}
-		sym := func(p, q int) float64 {
-			if p > q {
-				p, q = q, p
+		// The day's system in the free basis, its lower triangle (all
+		// choleskyFactor reads): free is ascending, so element (x, y ≤ x)
+		// of S is S[ay][ax] in the stored upper triangle, and the
+		// dependent house's column, folded in with coef, is gathered once.
+		if depA >= 0 {
+			dd := S[depA*nf+depA]
+			for x, ax := range free {
+				dcol[x] = S[min(ax, depA)*nf+max(ax, depA)]
 			}
-			return S[p*nf+q]
-		}
-		for x, ax := range free {
-			for y, ay := range free[:x+1] {
-				v := sym(ax, ay)
-				if depA >= 0 {
-					v += coef[x]*sym(depA, ay) + coef[y]*sym(ax, depA) + coef[x]*coef[y]*sym(depA, depA)
+			for x, ax := range free {
+				cx := coef[x]
+				row := Sk[x*k : x*k+x+1]
+				for y, ay := range free[:x+1] {
+					row[y] = S[ay*nf+ax] + (cx*dcol[y] + coef[y]*dcol[x] + cx*coef[y]*dd)
 				}
-				Sk[x*k+y] = v
-				Sk[y*k+x] = v
+				rhs[x] = s[ax] + cx*s[depA]
 			}
-			v := s[ax]
-			if depA >= 0 {
-				v += coef[x] * s[depA]
+		} else {
+			for x, ax := range free {
+				row := Sk[x*k : x*k+x+1]
+				for y, ay := range free[:x+1] {
+					row[y] = S[ay*nf+ax]
+				}
+				rhs[x] = s[ax]
 			}
-			rhs[x] = v
 		}
 		if !choleskyFactor(Sk[:k*k], k) {
 			continue
