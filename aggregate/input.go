@@ -154,11 +154,16 @@ type pollsters struct {
 	profiles *poll.Profiles
 	byName   map[string]int32 // name as written → index into who
 	who      []pollster
+	names    []string         // name as written, by index into who
 	canon    []string         // distinct canonical names
 	byCanon  map[string]int32 // canonical name → index into canon
 	last     string           // the last name looked up, and its index:
 	lastIdx  int32            // polls often come grouped by pollster
 }
+
+// fewPollsters is the number of distinct names up to which pollsters.of
+// compares names rather than hash them.
+const fewPollsters = 8
 
 // pollster is one distinct pollster name as written.
 type pollster struct {
@@ -174,6 +179,19 @@ func newPollsters(profiles *poll.Profiles) *pollsters {
 func (pp *pollsters) of(name string) int32 {
 	if pp.lastIdx >= 0 && name == pp.last {
 		return pp.lastIdx
+	}
+	// A few pollsters, as most sets of polls have, are found by comparing
+	// the names (the readers give a pollster's polls one copy of its
+	// name, and equal strings sharing their bytes compare in a few
+	// instructions), not by hashing: polls of five pollsters in no order
+	// spent 5% of the peers' fit in the map.
+	if len(pp.who) <= fewPollsters {
+		for k := range pp.who {
+			if pp.names[k] == name {
+				pp.last, pp.lastIdx = name, int32(k)
+				return int32(k)
+			}
+		}
 	}
 	k, ok := pp.byName[name]
 	if !ok {
@@ -192,6 +210,7 @@ func (pp *pollsters) of(name string) int32 {
 		k = int32(len(pp.who))
 		pp.byName[name] = k
 		pp.who = append(pp.who, w)
+		pp.names = append(pp.names, name)
 	}
 	pp.last, pp.lastIdx = name, k
 	return k
