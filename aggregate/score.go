@@ -64,6 +64,7 @@ func (cr *core) scores(dst []float64) {
 	tau := cr.tauCached
 	rPrev, rCur := w.rPrev, w.rCur
 	mPrev := 0.0
+	one, sum0 := cr.nth == 1, 0.0
 	steps := 0.0 // Σ_j E[(α_j − α_{j−1})²]/g_j
 	i := 0
 	for j := 0; j <= n; j++ {
@@ -82,7 +83,7 @@ func (cr *core) scores(dst []float64) {
 			if h < 0 || cr.tauOf == nil || cr.tauOf[h] < 0 {
 				continue
 			}
-			r := cr.variance(i, tau)
+			ir := 1 / cr.variance(i, tau)
 			e := o.y[i] - m - beta[1+h]
 			v := e*e + w.diag[j]
 			rho := w.rho[h*k : (h+1)*k]
@@ -90,10 +91,19 @@ func (cr *core) scores(dst []float64) {
 				x += rho[a]
 				v += x * x
 			}
-			dst[1+cr.tauOf[h]] += 0.5 * (v/r - 1) / r
+			// One τ (the default) is summed in a register: through dst
+			// every poll waited on the previous one's store.
+			if g := cr.tauOf[h]; g == 0 && one {
+				sum0 += (v*ir - 1) * ir
+			} else {
+				dst[1+g] += 0.5 * (v*ir - 1) * ir
+			}
 		}
 		mPrev = m
 		rPrev, rCur = rCur, rPrev
+	}
+	if one {
+		dst[1] = 0.5 * sum0
 	}
 	s2 := cr.sigma2
 	dst[0] = 0.5 * (steps/s2 - float64(n)) / s2
