@@ -777,19 +777,36 @@ func (cr *core) nodeMoments(j int, beta, e, r []float64) float64 {
 // (M⁻¹U)_j.
 func (cr *core) nodeMean(j int, beta, e []float64) float64 {
 	nFull := cr.c.nFull
-	clear(e)
-	e[0] = 1
-	mean := beta[0]
-	if j > 0 {
-		w := cr.zAt(j, nFull)
-		for a := 0; a < nFull; a++ {
-			z := cr.zAt(j, a)
-			w -= z * beta[a]
-			e[a] -= z
-		}
-		mean += w
+	e = e[:nFull]
+	if j == 0 {
+		clear(e)
+		e[0] = 1
+		return beta[0]
 	}
-	return mean
+	// Node j's row of z, read directly by layout: through zAt, a branch
+	// and an index product an element, this was an eighth of the τ
+	// search's gradient.
+	var w float64
+	if cr.dense {
+		D := cr.n + 1
+		z := cr.z[j:]
+		w = z[nFull*D]
+		for a := range e {
+			za := z[a*D]
+			w -= za * beta[a]
+			e[a] = -za
+		}
+	} else {
+		row := cr.z[j*cr.K : j*cr.K+nFull+1]
+		w = row[nFull]
+		for a := range e {
+			za := row[a]
+			w -= za * beta[a]
+			e[a] = -za
+		}
+	}
+	e[0]++
+	return beta[0] + w
 }
 
 // smoothedMeans writes the smoothed level of every day at the σ, τ of the
