@@ -1,6 +1,10 @@
 package poll
 
-import "golang.org/x/text/encoding"
+import (
+	"runtime"
+
+	"golang.org/x/text/encoding"
+)
 
 // Option configures a reader. The zero configuration (no options) means:
 // detect the separator and the encoding, take the pollster, question and
@@ -21,6 +25,34 @@ type readConfig struct {
 	mode        Mode              // mode for every row; ModeUnknown = from the file or the profile
 	sampleSize  int               // sample size for rows that state none; 0 = leave unknown
 	profiles    *Profiles         // pollster profiles; nil = DefaultProfiles()
+
+	// Parallel reading of large inputs (see parallelism); set only by
+	// tests, which compare parallel reads of small inputs with serial ones.
+	workers int // goroutines; 0 = GOMAXPROCS
+	minPart int // bytes of input a part has at least; 0 = minPartBytes
+}
+
+// minPartBytes is the least input a reader hands to a goroutine of its
+// own: about 2 ms of parsing, against microseconds to start one.
+const minPartBytes = 256 << 10
+
+// parallelism returns how many goroutines read an input of size bytes and
+// in how many parts: one part when the input is small or one goroutine
+// runs at a time, else up to four parts a goroutine, so that a goroutine
+// that is held up (another process on its core) leaves its parts to the
+// others.
+func (c *readConfig) parallelism(size int) (workers, parts int) {
+	workers, minPart := c.workers, c.minPart
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if minPart == 0 {
+		minPart = minPartBytes
+	}
+	if workers < 2 {
+		return 1, 1
+	}
+	return workers, max(1, min(4*workers, size/minPart))
 }
 
 func newReadConfig(opts []Option) readConfig {
