@@ -10,8 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -113,6 +111,9 @@ func headerKey(s string) string {
 // placeholders, weekly end dates, derived "don't know").
 func ReadCSV(r io.Reader, opts ...Option) ([]Poll, error) {
 	cfg := newReadConfig(opts)
+	if polls, err, ok := readCanonicalAt(r, &cfg); ok {
+		return polls, err
+	}
 	el := &errorList{source: cfg.source}
 	d, first, err := openDelimited(r, &cfg, el)
 	if err != nil {
@@ -404,6 +405,28 @@ func canonicalColumnOf(field string) int {
 // pushing its errors to el. A large file is read in parts on several
 // goroutines (see readCanonicalParts), with the result of a serial read.
 func readCanonical(d *delimited, idx *[numCanonical]int, hdrLine, width int, cfg *readConfig, el *errorList) []Poll {
+	if missingCanonical(idx, hdrLine, cfg, el) {
+		return nil
+	}
+	// The result has a slot for every line, so that it is never grown (a
+	// copy of hundreds of megabytes) and each part can fill the slots of
+	// its own lines.
+	workers, parts := cfg.parallelism(len(d.text) - d.off)
+	if ps, lines := d.split(parts); len(ps) > 1 {
+		open := func(k int, _ *[]byte) (*delimited, error) { return ps[k], nil }
+		polls, stop, _ := readCanonicalParts(open, lines, make([]Poll, 0, d.line+sum(lines)), workers, idx, width, cfg, el)
+		if stop == nil {
+			return polls
+		}
+		d.resume(stop)
+		return newCanonReader(idx, cfg).rows(d, width, polls, el)
+	}
+	return newCanonReader(idx, cfg).rows(d, width, make([]Poll, 0, countLines(d.data)), el)
+}
+
+// missingCanonical pushes to el an error for each required column the
+// header at line hdrLine lacks, and reports whether it lacks any.
+func missingCanonical(idx *[numCanonical]int, hdrLine int, cfg *readConfig, el *errorList) bool {
 	missing := false
 	if idx[colPollster] < 0 && cfg.pollster == "" {
 		el.push(missingColumn(hdrLine, "pollster"))
@@ -415,90 +438,7 @@ func readCanonical(d *delimited, idx *[numCanonical]int, hdrLine, width int, cfg
 			missing = true
 		}
 	}
-	if missing {
-		return nil
-	}
-	// The result has a slot for every line, so that it is never grown (a
-	// copy of hundreds of megabytes) and each part can fill the slots of
-	// its own lines.
-	workers, parts := cfg.parallelism(len(d.text) - d.off)
-	if ps, lines := d.split(parts); len(ps) > 1 {
-		total := d.line
-		for _, n := range lines {
-			total += n
-		}
-		polls, stop := readCanonicalParts(ps, lines, make([]Poll, 0, total), workers, idx, width, cfg, el)
-		if stop == nil {
-			return polls
-		}
-		d.resume(stop)
-		return newCanonReader(idx, cfg).rows(d, width, polls, el)
-	}
-	return newCanonReader(idx, cfg).rows(d, width, make([]Poll, 0, countLines(d.data)), el)
-}
-
-// readCanonicalParts reads parts of a canonical file (delimited.split; lines
-// holds their line counts) on up to workers goroutines, each part into the
-// slots of polls' capacity that belong to its lines, then closes the gaps
-// left by the header and by blank and rejected lines and merges the
-// parts' errors in file order: the polls, errors and error order of a
-// serial read, since a part's rows depend on nothing before it but the
-// count of lines (the caches of canonReader give the same values in every
-// part). When a part stops at a line that only encoding/csv can read, the
-// parts after it are dropped and stop is that part, where the caller must
-// go on serially (with polls' zero free capacity).
-func readCanonicalParts(parts []*delimited, lines []int, polls []Poll, workers int, idx *[numCanonical]int, width int, cfg *readConfig, el *errorList) (_ []Poll, stop *delimited) {
-	type result struct {
-		slot  int // first slot of the part's lines in polls
-		polls []Poll
-		el    errorList
-	}
-	res := make([]result, len(parts))
-	for k, slot := 0, 0; k < len(parts); k++ {
-		res[k].slot = slot
-		slot += lines[k]
-	}
-	// Parts are taken in turn by whichever goroutine is free, so that a
-	// core taken by another process does not hold up the read.
-	var next atomic.Int64
-	work := func() {
-		for {
-			k := int(next.Add(1) - 1)
-			if k >= len(parts) {
-				return
-			}
-			r := &res[k]
-			r.polls = newCanonReader(idx, cfg).rows(parts[k], width, polls[r.slot:r.slot:r.slot+lines[k]], &r.el)
-		}
-	}
-	var wg sync.WaitGroup
-	for range min(workers, len(parts)) - 1 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			work()
-		}()
-	}
-	work()
-	wg.Wait()
-
-	all := polls[:cap(polls)]
-	n := 0
-	for k := range parts {
-		r := &res[k]
-		copy(all[n:], r.polls) // leftwards, when at all: n <= r.slot
-		// Clear what the part wrote beyond the end of the result so far.
-		clear(all[max(r.slot, n+len(r.polls)) : r.slot+len(r.polls)])
-		n += len(r.polls)
-		el.merge(&r.el)
-		if parts[k].stopped {
-			for _, r := range res[k+1:] {
-				clear(all[r.slot : r.slot+len(r.polls)])
-			}
-			return all[:n], parts[k]
-		}
-	}
-	return all[:n], nil
+	return missing
 }
 
 // rows reads the rows of d into the free capacity of polls, whose slots

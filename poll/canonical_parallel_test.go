@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -97,17 +98,21 @@ func messyCanonical(seed uint64, n int, damaged float64, newlines bool) []byte {
 }
 
 // TestReadCSVParallelSameAsSerial reads seeded inputs serially and in
-// parts on 2 to 4 goroutines, from one part a line to a few parts, and
-// wants the same polls and errors, in the same order: with and without
-// records spanning lines (where a parallel read goes on serially from
-// the first of them), with few errors and with more than MaxErrors.
+// parts on 2 to 4 goroutines, from parts of a line or two to a few parts,
+// both from an io.Reader (the input held whole, see readCanonical) and
+// from an io.ReaderAt (a part at a time, see readCanonicalAt), and wants
+// the same polls and errors, in the same order: with and without records
+// spanning lines (where a parallel read goes on serially from the first
+// of them), with few errors and with more than MaxErrors, plain or with
+// the carriage returns and undecodable bytes that make readCanonicalAt
+// leave the input to the whole read.
 func TestReadCSVParallelSameAsSerial(t *testing.T) {
 	cases := []struct {
 		n        int
 		damaged  float64
 		newlines bool
 	}{
-		{200, 0, false}, {1200, 0.05, false}, {1200, 0.05, true}, {2400, 0.95, false}, {2400, 0.95, true}, {400, 0.3, false},
+		{200, 0, false}, {1200, 0.05, false}, {1200, 0.05, true}, {2400, 0.95, false}, {2400, 0.95, true}, {400, 0.3, false}, {1000, 0.003, true},
 	}
 	for i, c := range cases {
 		for seed := uint64(1); seed <= 2; seed++ {
@@ -119,10 +124,24 @@ func TestReadCSVParallelSameAsSerial(t *testing.T) {
 			if om := (*Omitted)(nil); c.damaged > 0.9 && !errors.As(wantErr, &om) {
 				t.Fatalf("case %d seed %d: fewer than MaxErrors errors", i, seed)
 			}
-			for _, par := range [][2]int{{2, 1}, {3, 1}, {4, 1000}, {2, len(data) / 3}, {4, 0}} {
-				got, gotErr := ReadCSV(bytes.NewReader(data), withParallel(par[0], par[1]))
+			for _, par := range [][2]int{{2, 1}, {3, 150}, {4, 1000}, {2, len(data) / 3}, {4, 0}} {
+				if par[1] < 100 && len(data) > 100_000 {
+					continue
+				}
+				// The io.Reader is read whole, the io.ReaderAt a part at a
+				// time; the latter starts after a line that is not the file's.
+				got, gotErr := ReadCSV(struct{ io.Reader }{bytes.NewReader(data)}, withParallel(par[0], par[1]))
 				if err := sameRead(want, wantErr, got, gotErr); err != nil {
-					t.Fatalf("case %d seed %d, %d goroutines, parts of %d bytes: %v", i, seed, par[0], par[1], err)
+					t.Fatalf("case %d seed %d, %d goroutines, parts of %d bytes, whole: %v", i, seed, par[0], par[1], err)
+				}
+				at := bytes.NewReader(append([]byte("not,this,file\n"), data...))
+				at.Seek(int64(len("not,this,file\n")), io.SeekStart)
+				got, gotErr = ReadCSV(at, withParallel(par[0], par[1]))
+				if err := sameRead(want, wantErr, got, gotErr); err != nil {
+					t.Fatalf("case %d seed %d, %d goroutines, parts of %d bytes, at offsets: %v", i, seed, par[0], par[1], err)
+				}
+				if at.Len() != 0 {
+					t.Fatalf("case %d seed %d: %d bytes left unread", i, seed, at.Len())
 				}
 			}
 		}
@@ -170,5 +189,53 @@ func TestDelimitedSplit(t *testing.T) {
 		if total != countLines(data) {
 			t.Errorf("split(%d): %d lines, want %d", n, total, countLines(data))
 		}
+	}
+}
+
+// failingAt is a bytes.Reader whose ReadAt fails from its calls-th call
+// on, as a file on a failing disk would.
+type failingAt struct {
+	*bytes.Reader
+	calls int
+}
+
+func (f *failingAt) ReadAt(p []byte, off int64) (int, error) {
+	if f.calls--; f.calls < 0 {
+		return 0, errors.New("disk on fire")
+	}
+	return f.Reader.ReadAt(p, off)
+}
+
+// TestReadCSVAtFailingReads makes each read at an offset of
+// readCanonicalAt fail in turn: the probes and the first pass leave the
+// input to the whole read, a failure in the second pass ends the read
+// with that error, never with a part of the polls.
+func TestReadCSVAtFailingReads(t *testing.T) {
+	data := messyCanonical(3, 600, 0, true)
+	want, _ := ReadCSV(bytes.NewReader(data), withParallel(1, 0))
+	var failed, whole int
+	for calls := 0; ; calls++ {
+		r := &failingAt{bytes.NewReader(data), calls}
+		polls, err := ReadCSV(r, withParallel(2, 5000))
+		if r.calls >= 0 { // it did not fail: every read done
+			if err := samePolls(want, polls); err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+		switch {
+		case err != nil && strings.Contains(err.Error(), "poll: reading input: disk on fire"):
+			if polls != nil {
+				t.Fatalf("read %d failed: %d polls with the error", calls, len(polls))
+			}
+			failed++
+		case samePolls(want, polls) == nil:
+			whole++
+		default:
+			t.Fatalf("read %d failed: %d polls, %v", calls, len(polls), err)
+		}
+	}
+	if failed == 0 || whole == 0 {
+		t.Errorf("%d reads failed the read, %d left it to the whole read: want both", failed, whole)
 	}
 }

@@ -32,15 +32,16 @@ type readConfig struct {
 	minPart int // bytes of input a part has at least; 0 = minPartBytes
 }
 
-// minPartBytes is the least input a reader hands to a goroutine of its
-// own: about 2 ms of parsing, against microseconds to start one.
-const minPartBytes = 256 << 10
+// minPartBytes is the least input a reader hands to a goroutine at a
+// time: about 4 ms of parsing, against microseconds to start one.
+const minPartBytes = 512 << 10
 
 // parallelism returns how many goroutines read an input of size bytes and
 // in how many parts: one part when the input is small or one goroutine
-// runs at a time, else up to four parts a goroutine, so that a goroutine
-// that is held up (another process on its core) leaves its parts to the
-// others.
+// runs at a time, else parts of minPartBytes, many for each goroutine, so
+// that one held up (by another process on its core) leaves its parts to
+// the others, and so that a reader holding a part at a time (see
+// readCanonicalAt) holds little.
 func (c *readConfig) parallelism(size int) (workers, parts int) {
 	workers, minPart := c.workers, c.minPart
 	if workers == 0 {
@@ -52,7 +53,7 @@ func (c *readConfig) parallelism(size int) (workers, parts int) {
 	if workers < 2 {
 		return 1, 1
 	}
-	return workers, max(1, min(4*workers, size/minPart))
+	return workers, max(1, size/minPart)
 }
 
 func newReadConfig(opts []Option) readConfig {
