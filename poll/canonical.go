@@ -412,7 +412,7 @@ func readCanonical(d *delimited, idx *[numCanonical]int, hdrLine, width int, cfg
 	// copy of hundreds of megabytes) and each part can fill the slots of
 	// its own lines.
 	workers, parts := cfg.parallelism(len(d.text) - d.off)
-	if ps, lines := d.split(parts); len(ps) > 1 {
+	if ps, lines := d.split(parts); workers > 1 && len(ps) > 1 {
 		open := func(k int, _ *[]byte) (*delimited, error) { return ps[k], nil }
 		polls, stop, _ := readCanonicalParts(open, lines, make([]Poll, 0, d.line+sum(lines)), workers, idx, width, cfg, el)
 		if stop == nil {

@@ -117,14 +117,14 @@ func TestReadCSVParallelSameAsSerial(t *testing.T) {
 	for i, c := range cases {
 		for seed := uint64(1); seed <= 2; seed++ {
 			data := messyCanonical(seed+uint64(10*i), c.n, c.damaged, c.newlines)
-			want, wantErr := ReadCSV(bytes.NewReader(data), withParallel(1, 0))
+			want, wantErr := ReadCSV(struct{ io.Reader }{bytes.NewReader(data)}, withParallel(1, 0))
 			if len(want) == 0 {
 				t.Fatalf("case %d seed %d: no polls: %.300v", i, seed, wantErr)
 			}
 			if om := (*Omitted)(nil); c.damaged > 0.9 && !errors.As(wantErr, &om) {
 				t.Fatalf("case %d seed %d: fewer than MaxErrors errors", i, seed)
 			}
-			for _, par := range [][2]int{{2, 1}, {3, 150}, {4, 1000}, {2, len(data) / 3}, {4, 0}} {
+			for _, par := range [][2]int{{1, 1000}, {2, 1}, {3, 150}, {4, 1000}, {2, len(data) / 3}, {4, 0}} {
 				if par[1] < 100 && len(data) > 100_000 {
 					continue
 				}
@@ -212,7 +212,7 @@ func (f *failingAt) ReadAt(p []byte, off int64) (int, error) {
 // with that error, never with a part of the polls.
 func TestReadCSVAtFailingReads(t *testing.T) {
 	data := messyCanonical(3, 600, 0, true)
-	want, _ := ReadCSV(bytes.NewReader(data), withParallel(1, 0))
+	want, _ := ReadCSV(struct{ io.Reader }{bytes.NewReader(data)})
 	var failed, whole int
 	for calls := 0; ; calls++ {
 		r := &failingAt{bytes.NewReader(data), calls}

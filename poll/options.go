@@ -36,12 +36,12 @@ type readConfig struct {
 // time: about 4 ms of parsing, against microseconds to start one.
 const minPartBytes = 512 << 10
 
-// parallelism returns how many goroutines read an input of size bytes and
-// in how many parts: one part when the input is small or one goroutine
-// runs at a time, else parts of minPartBytes, many for each goroutine, so
-// that one held up (by another process on its core) leaves its parts to
-// the others, and so that a reader holding a part at a time (see
-// readCanonicalAt) holds little.
+// parallelism returns how many goroutines read an input of size bytes
+// (GOMAXPROCS) and in how many parts: one when the input is small, else
+// parts of minPartBytes, many for each goroutine, so that one held up (by
+// another process on its core) leaves its parts to the others, and so
+// that a reader holding a part at a time (see readCanonicalAt) holds
+// little.
 func (c *readConfig) parallelism(size int) (workers, parts int) {
 	workers, minPart := c.workers, c.minPart
 	if workers == 0 {
@@ -49,9 +49,6 @@ func (c *readConfig) parallelism(size int) (workers, parts int) {
 	}
 	if minPart == 0 {
 		minPart = minPartBytes
-	}
-	if workers < 2 {
-		return 1, 1
 	}
 	return workers, max(1, size/minPart)
 }
