@@ -109,6 +109,13 @@ func headerKey(s string) string {
 // field number) and the returned error joins them, in line order. See the
 // package documentation for the conventions of series files (month
 // placeholders, weekly end dates, derived "don't know").
+//
+// A canonical file of a megabyte or more is read in parts on GOMAXPROCS
+// goroutines, with the polls and errors of a serial read. When r can also
+// be read at offsets (io.ReaderAt and io.Seeker: an *os.File, a
+// *bytes.Reader) and the file is plain UTF-8, it is read a part at a time
+// instead of whole, so that the memory a read needs is that of the polls
+// (336 bytes each) and a few parts; r is then left at its end.
 func ReadCSV(r io.Reader, opts ...Option) ([]Poll, error) {
 	cfg := newReadConfig(opts)
 	if polls, err, ok := readCanonicalAt(r, &cfg); ok {
@@ -413,8 +420,8 @@ func readCanonical(d *delimited, idx *[numCanonical]int, hdrLine, width int, cfg
 	// its own lines.
 	workers, parts := cfg.parallelism(len(d.text) - d.off)
 	if ps, lines := d.split(parts); workers > 1 && len(ps) > 1 {
-		open := func(k int, _ *[]byte) (*delimited, error) { return ps[k], nil }
-		polls, stop, _ := readCanonicalParts(open, lines, make([]Poll, 0, d.line+sum(lines)), workers, idx, width, cfg, el)
+		open := func(_, k int) (*delimited, error) { return ps[k], nil }
+		polls, stop, _ := readCanonicalParts(open, lines, prefaulted(d.line+sum(lines), workers), workers, idx, width, cfg, el)
 		if stop == nil {
 			return polls
 		}

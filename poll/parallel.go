@@ -57,16 +57,16 @@ func sum(v []int) int {
 }
 
 // readCanonicalParts reads the rows of the parts of a canonical file (see
-// delimited.split) on up to workers goroutines: open(k, buf) gives part k,
-// with buf a buffer of the goroutine's own for its bytes, and lines[k] is
-// its count of lines. Each part is read into the slots of its lines in
+// delimited.split) on up to workers goroutines: open(w, k) gives part k to
+// goroutine w (which may hold a buffer of its own for the part's bytes),
+// and lines[k] is its count of lines. Each part is read into the slots of its lines in
 // polls' capacity (whose slots are zero); then the gaps left by the header
 // and by blank and rejected lines are closed and the parts' errors merged
 // in file order. When a part stops at a line that only encoding/csv can
 // read, the parts after it are dropped and stop is that part, where the
 // caller must go on serially (polls' free capacity is zero again). err is
 // open's first error, which ends the read.
-func readCanonicalParts(open func(k int, buf *[]byte) (*delimited, error), lines []int, polls []Poll, workers int, idx *[numCanonical]int, width int, cfg *readConfig, el *errorList) (_ []Poll, stop *delimited, err error) {
+func readCanonicalParts(open func(w, k int) (*delimited, error), lines []int, polls []Poll, workers int, idx *[numCanonical]int, width int, cfg *readConfig, el *errorList) (_ []Poll, stop *delimited, err error) {
 	type result struct {
 		slot  int // first slot of the part's lines in polls
 		part  *delimited
@@ -79,10 +79,9 @@ func readCanonicalParts(open func(k int, buf *[]byte) (*delimited, error), lines
 		res[k].slot = slot
 		slot += lines[k]
 	}
-	bufs := make([][]byte, workers)
 	parallelFor(workers, len(lines), func(w, k int) {
 		r := &res[k]
-		if r.part, r.err = open(k, &bufs[w]); r.err != nil {
+		if r.part, r.err = open(w, k); r.err != nil {
 			return
 		}
 		r.polls = newCanonReader(idx, cfg).rows(r.part, width, polls[r.slot:r.slot:r.slot+lines[k]], &r.el)
@@ -114,6 +113,26 @@ func readCanonicalParts(open func(k int, buf *[]byte) (*delimited, error), lines
 		}
 	}
 	return all[:n], nil, nil
+}
+
+// prefaulted returns an empty slice of n polls' capacity, its memory
+// written page by page (on up to workers goroutines), as is the memory of
+// a large result before it is filled: its allocation starts the collector,
+// which scans it while the parts are read into it, and a page the
+// collector reads before it is written is mapped to the shared zero page,
+// to fault again at the first write (and with several threads, to flush
+// the others' TLBs). A million polls: 158,000 page faults and 1.9 s of CPU
+// without, 128,000 and 1.55 s with (GOMAXPROCS=2).
+func prefaulted(n, workers int) []Poll {
+	polls := make([]Poll, n)
+	const perPage = 4096 / int(unsafe.Sizeof(Poll{}))
+	size := (n + workers - 1) / workers
+	parallelFor(workers, workers, func(_, k int) {
+		for i := min(n, (k+1)*size) - 1; i >= k*size; i -= perPage {
+			polls[i].SampleSize = 0
+		}
+	})
+	return polls[:0]
 }
 
 // errChanged is the error of a read whose input changed between the
@@ -151,9 +170,10 @@ func readCanonicalAt(r io.Reader, cfg *readConfig) (polls []Poll, err error, ok 
 	if nparts < 2 {
 		return nil, nil, false
 	}
+	longest := 0 // the longest part, once the parts are known: a goroutine's buffer holds any
 	readAt := func(buf *[]byte, off, n int) ([]byte, error) {
 		if cap(*buf) < n {
-			*buf = make([]byte, n)
+			*buf = make([]byte, max(n, longest))
 		}
 		b := (*buf)[:n]
 		if m, err := ra.ReadAt(b, base+int64(off)); m < n {
@@ -185,6 +205,9 @@ func readCanonicalAt(r io.Reader, cfg *readConfig) (polls []Poll, err error, ok 
 		}
 	}
 	at = append(at, size)
+	for k := range len(at) - 1 {
+		longest = max(longest, at[k+1]-at[k])
+	}
 
 	// First pass: every part plain, and its line breaks.
 	breaks := make([]int, len(at)-1)
@@ -231,11 +254,11 @@ func readCanonicalAt(r io.Reader, cfg *readConfig) (polls []Poll, err error, ok 
 	}
 
 	// Second pass: the rows.
-	open := func(k int, buf *[]byte) (*delimited, error) {
+	open := func(w, k int) (*delimited, error) {
 		if k == 0 {
 			return d, nil
 		}
-		b, err := readAt(buf, at[k], at[k+1]-at[k])
+		b, err := readAt(&bufs[w], at[k], at[k+1]-at[k])
 		if err != nil {
 			return nil, err
 		}
@@ -245,7 +268,7 @@ func readCanonicalAt(r io.Reader, cfg *readConfig) (polls []Poll, err error, ok 
 		return &delimited{data: b, comma: comma, fast: true, text: unsafe.String(unsafe.SliceData(b), len(b)),
 			line: sum(lines[:k]), part: true, at: at[k]}, nil
 	}
-	polls, stop, err := readCanonicalParts(open, lines, make([]Poll, 0, sum(lines)), workers, &h.canon, len(h.row), cfg, el)
+	polls, stop, err := readCanonicalParts(open, lines, prefaulted(sum(lines), workers), workers, &h.canon, len(h.row), cfg, el)
 	if err != nil {
 		return nil, fmt.Errorf("poll: reading input: %w", err), true
 	}
