@@ -59,13 +59,13 @@ func sum(v []int) int {
 // readCanonicalParts reads the rows of the parts of a canonical file (see
 // delimited.split) on up to workers goroutines: open(w, k) gives part k to
 // goroutine w (which may hold a buffer of its own for the part's bytes),
-// and lines[k] is its count of lines. Each part is read into the slots of its lines in
-// polls' capacity (whose slots are zero); then the gaps left by the header
-// and by blank and rejected lines are closed and the parts' errors merged
-// in file order. When a part stops at a line that only encoding/csv can
-// read, the parts after it are dropped and stop is that part, where the
-// caller must go on serially (polls' free capacity is zero again). err is
-// open's first error, which ends the read.
+// and lines[k] is its count of lines not yet read. Each part is read into
+// the slots of its lines in polls' capacity (whose slots are zero); then
+// the gaps left by blank and rejected lines are closed and the parts'
+// errors merged in file order. When a part stops at a line that only
+// encoding/csv can read, the parts after it are dropped and stop is that
+// part, where the caller must go on serially (polls' free capacity is zero
+// again). err is open's first error, which ends the read.
 func readCanonicalParts(open func(w, k int) (*delimited, error), lines []int, polls []Poll, workers int, idx *[numCanonical]int, width int, cfg *readConfig, el *errorList) (_ []Poll, stop *delimited, err error) {
 	type result struct {
 		slot  int // first slot of the part's lines in polls
@@ -268,7 +268,9 @@ func readCanonicalAt(r io.Reader, cfg *readConfig) (polls []Poll, err error, ok 
 		return &delimited{data: b, comma: comma, fast: true, text: unsafe.String(unsafe.SliceData(b), len(b)),
 			line: sum(lines[:k]), part: true, at: at[k]}, nil
 	}
-	polls, stop, err := readCanonicalParts(open, lines, prefaulted(sum(lines), workers), workers, &h.canon, len(h.row), cfg, el)
+	unread := slices.Clone(lines)
+	unread[0] -= d.line // the header's: no slots, so that no part's rows move
+	polls, stop, err := readCanonicalParts(open, unread, prefaulted(sum(lines), workers), workers, &h.canon, len(h.row), cfg, el)
 	if err != nil {
 		return nil, fmt.Errorf("poll: reading input: %w", err), true
 	}
