@@ -209,24 +209,9 @@ func readCanonicalAt(r io.Reader, cfg *readConfig) (polls []Poll, err error, ok 
 		longest = max(longest, at[k+1]-at[k])
 	}
 
-	// First pass: every part plain, and its line breaks.
-	breaks := make([]int, len(at)-1)
-	bad := make([]bool, len(breaks))
-	bufs := make([][]byte, workers)
-	parallelFor(workers, len(breaks), func(w, k int) {
-		b, err := readAt(&bufs[w], at[k], at[k+1]-at[k])
-		bad[k] = err != nil || !cleanUTF8(b)
-		breaks[k] = bytes.Count(b, []byte{'\n'})
-	})
-	if slices.Contains(bad, true) {
-		return nil, nil, false
-	}
-	lines := slices.Clone(breaks)
-	lines[len(lines)-1]++ // as countLines counts
-
-	// The first part: its byte-order mark, separator and header.
+	// The first part: plain, its byte-order mark, separator and header.
 	first, err := readAt(new([]byte), 0, at[1])
-	if err != nil {
+	if err != nil || !cleanUTF8(first) {
 		return nil, nil, false
 	}
 	text := bytes.TrimPrefix(first, []byte{0xEF, 0xBB, 0xBF})
@@ -247,6 +232,23 @@ func readCanonicalAt(r io.Reader, cfg *readConfig) (polls []Poll, err error, ok 
 	if d.stopped || h.kind != csvCanonical {
 		return nil, nil, false
 	}
+
+	// First pass: every other part plain, and the line breaks of each.
+	breaks := make([]int, len(at)-1)
+	breaks[0] = bytes.Count(first, []byte{'\n'})
+	bad := make([]bool, len(breaks))
+	bufs := make([][]byte, workers)
+	parallelFor(workers, len(breaks)-1, func(w, k int) {
+		b, err := readAt(&bufs[w], at[k+1], at[k+2]-at[k+1])
+		bad[k+1] = err != nil || !cleanUTF8(b)
+		breaks[k+1] = bytes.Count(b, []byte{'\n'})
+	})
+	if slices.Contains(bad, true) {
+		return nil, nil, false
+	}
+	lines := slices.Clone(breaks)
+	lines[len(lines)-1]++ // as countLines counts
+
 	sk.Seek(0, io.SeekEnd)
 	el := &errorList{source: cfg.source}
 	if missingCanonical(&h.canon, h.row[0].Line, cfg, el) {
