@@ -128,6 +128,7 @@ func prefaulted(n, workers int) []Poll {
 	const perPage = 4096 / int(unsafe.Sizeof(Poll{}))
 	size := (n + workers - 1) / workers
 	parallelFor(workers, workers, func(_, k int) {
+		k = workers - 1 - k // the caller, first, from the top
 		for i := min(n, (k+1)*size) - 1; i >= k*size; i -= perPage {
 			polls[i].SampleSize = 0
 		}
