@@ -418,15 +418,16 @@ func readCanonical(d *delimited, idx *[numCanonical]int, hdrLine, width int, cfg
 	// The result has a slot for every line, so that it is never grown (a
 	// copy of hundreds of megabytes) and each part can fill the slots of
 	// its own lines.
-	workers, parts := cfg.parallelism(len(d.text) - d.off)
-	if ps, lines := d.split(parts); workers > 1 && len(ps) > 1 {
-		open := func(_, k int) (*delimited, error) { return ps[k], nil }
-		polls, stop, _ := readCanonicalParts(open, lines, prefaulted(d.line+sum(lines), workers), workers, idx, width, cfg, el)
-		if stop == nil {
-			return polls
+	if workers, parts := cfg.parallelism(len(d.text) - d.off); workers > 1 && parts > 1 {
+		if ps, lines := d.split(parts); len(ps) > 1 {
+			open := func(_, k int) (*delimited, error) { return ps[k], nil }
+			polls, stop, _ := readCanonicalParts(open, lines, prefaulted(d.line+sum(lines), workers), workers, idx, width, cfg, el)
+			if stop == nil {
+				return polls
+			}
+			d.resume(stop)
+			return newCanonReader(idx, cfg).rows(d, width, polls, el)
 		}
-		d.resume(stop)
-		return newCanonReader(idx, cfg).rows(d, width, polls, el)
 	}
 	return newCanonReader(idx, cfg).rows(d, width, make([]Poll, 0, countLines(d.data)), el)
 }
