@@ -115,7 +115,7 @@ func TestReadCSVParallelSameAsSerial(t *testing.T) {
 		{200, 0, false}, {1200, 0.05, false}, {1200, 0.05, true}, {2400, 0.95, false}, {2400, 0.95, true}, {400, 0.3, false}, {1000, 0.003, true},
 	}
 	for i, c := range cases {
-		for seed := uint64(1); seed <= 2; seed++ {
+		for seed := uint64(1); seed <= 2 && (seed == 1 || c.n < 2000); seed++ {
 			data := messyCanonical(seed+uint64(10*i), c.n, c.damaged, c.newlines)
 			want, wantErr := ReadCSV(struct{ io.Reader }{bytes.NewReader(data)}, withParallel(1, 0))
 			if len(want) == 0 {
@@ -124,7 +124,7 @@ func TestReadCSVParallelSameAsSerial(t *testing.T) {
 			if om := (*Omitted)(nil); c.damaged > 0.9 && !errors.As(wantErr, &om) {
 				t.Fatalf("case %d seed %d: fewer than MaxErrors errors", i, seed)
 			}
-			for _, par := range [][2]int{{1, 1000}, {2, 1}, {3, 150}, {4, 1000}, {2, len(data) / 3}, {4, 0}} {
+			for _, par := range [][2]int{{1, 1000}, {2, 1}, {3, 150}, {2, len(data) / 3}, {4, 0}} {
 				if par[1] < 100 && len(data) > 100_000 {
 					continue
 				}
@@ -211,12 +211,12 @@ func (f *failingAt) ReadAt(p []byte, off int64) (int, error) {
 // input to the whole read, a failure in the second pass ends the read
 // with that error, never with a part of the polls.
 func TestReadCSVAtFailingReads(t *testing.T) {
-	data := messyCanonical(3, 600, 0, true)
+	data := messyCanonical(3, 300, 0, true)
 	want, _ := ReadCSV(struct{ io.Reader }{bytes.NewReader(data)})
 	var failed, whole int
 	for calls := 0; ; calls++ {
 		r := &failingAt{bytes.NewReader(data), calls}
-		polls, err := ReadCSV(r, withParallel(2, 5000))
+		polls, err := ReadCSV(r, withParallel(2, 8000))
 		if r.calls >= 0 { // it did not fail: every read done
 			if err := samePolls(want, polls); err != nil {
 				t.Fatal(err)
