@@ -109,8 +109,18 @@ func headerKey(s string) string {
 // field number) and the returned error joins them, in line order. See the
 // package documentation for the conventions of series files (month
 // placeholders, weekly end dates, derived "don't know").
+//
+// A canonical file of a megabyte or more is read in parts on GOMAXPROCS
+// goroutines, with the polls and errors of a serial read. When r can also
+// be read at offsets (io.ReaderAt and io.Seeker: an *os.File, a
+// *bytes.Reader) and the file is plain UTF-8, it is read a part at a time
+// instead of whole, so that the memory a read needs is that of the polls
+// (336 bytes each) and a few parts; r is then left at its end.
 func ReadCSV(r io.Reader, opts ...Option) ([]Poll, error) {
 	cfg := newReadConfig(opts)
+	if polls, err, ok := readCanonicalAt(r, &cfg); ok {
+		return polls, err
+	}
 	el := &errorList{source: cfg.source}
 	d, first, err := openDelimited(r, &cfg, el)
 	if err != nil {
@@ -123,7 +133,7 @@ func ReadCSV(r io.Reader, opts ...Option) ([]Poll, error) {
 	case csv538:
 		return nil, cfg.sourced(&ParseError{Line: h.row[0].Line, Err: fmt.Errorf("%w: a FiveThirtyEight poll file: read it with Read538", ErrUnknownLayout)})
 	case csvCanonical:
-		polls := readCanonical(d, &h.canon, h.row[0].Line, width, &cfg, countLines(d.data), el)
+		polls := readCanonical(d, &h.canon, h.row[0].Line, width, &cfg, el)
 		return polls, el.err()
 	case csvSeries:
 		polls := readSeries(d, &h.ser, h.row[0].Line, width, &cfg, h.direction, el)
@@ -399,8 +409,32 @@ func canonicalColumnOf(field string) int {
 }
 
 // readCanonical reads the rows of a canonical file after its header,
-// pushing its errors to el.
-func readCanonical(d *delimited, idx *[numCanonical]int, hdrLine, width int, cfg *readConfig, lines int, el *errorList) []Poll {
+// pushing its errors to el. A large file is read in parts on several
+// goroutines (see readCanonicalParts), with the result of a serial read.
+func readCanonical(d *delimited, idx *[numCanonical]int, hdrLine, width int, cfg *readConfig, el *errorList) []Poll {
+	if missingCanonical(idx, hdrLine, cfg, el) {
+		return nil
+	}
+	// The result has a slot for every line, so that it is never grown (a
+	// copy of hundreds of megabytes) and each part can fill the slots of
+	// its own lines.
+	if workers, parts := cfg.parallelism(len(d.text) - d.off); workers > 1 && parts > 1 {
+		if ps, lines := d.split(parts); len(ps) > 1 {
+			open := func(_, k int) (*delimited, error) { return ps[k], nil }
+			polls, stop, _ := readCanonicalParts(open, lines, prefaulted(d.line+sum(lines), workers), workers, idx, width, cfg, el)
+			if stop == nil {
+				return polls
+			}
+			d.resume(stop)
+			return newCanonReader(idx, cfg).rows(d, width, polls, el)
+		}
+	}
+	return newCanonReader(idx, cfg).rows(d, width, make([]Poll, 0, countLines(d.data)), el)
+}
+
+// missingCanonical pushes to el an error for each required column the
+// header at line hdrLine lacks, and reports whether it lacks any.
+func missingCanonical(idx *[numCanonical]int, hdrLine int, cfg *readConfig, el *errorList) bool {
 	missing := false
 	if idx[colPollster] < 0 && cfg.pollster == "" {
 		el.push(missingColumn(hdrLine, "pollster"))
@@ -412,15 +446,16 @@ func readCanonical(d *delimited, idx *[numCanonical]int, hdrLine, width int, cfg
 			missing = true
 		}
 	}
-	if missing {
-		return nil
-	}
-	polls := make([]Poll, 0, lines)
-	cr := canonReader{rowCursor: rowCursor{idx: idx[:]}, cfg: cfg, in: newInterner(numCanonical), pc: newPollsterCache(cfg.profiles)}
+	return missing
+}
+
+// rows reads the rows of d into the free capacity of polls, whose slots
+// are zero, pushing its errors to el.
+func (cr *canonReader) rows(d *delimited, width int, polls []Poll, el *errorList) []Poll {
 	for {
 		row, ok := d.nextRow(width, el)
 		if !ok {
-			break
+			return polls
 		}
 		// The next slot is zero already (fresh from make, or cleared after
 		// a rejected row): parse fills it in place instead of appending a
@@ -437,7 +472,6 @@ func readCanonical(d *delimited, idx *[numCanonical]int, hdrLine, width int, cfg
 			el.push(pe)
 		}
 	}
-	return polls
 }
 
 // canonReader holds what is shared across the rows of one canonical file.
@@ -446,6 +480,10 @@ type canonReader struct {
 	cfg *readConfig
 	in  interner
 	pc  pollsterCache
+}
+
+func newCanonReader(idx *[numCanonical]int, cfg *readConfig) *canonReader {
+	return &canonReader{rowCursor: rowCursor{idx: idx[:]}, cfg: cfg, in: newInterner(numCanonical), pc: newPollsterCache(cfg.profiles)}
 }
 
 // optional parses a column whose zero means "unknown" (response rate,

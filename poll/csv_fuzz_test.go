@@ -2,6 +2,7 @@ package poll
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -17,8 +18,10 @@ import (
 // use up the whole run and end in "context deadline exceeded")
 //
 // Invariants: no panic; every returned poll is valid; an error is made of
-// *ParseError values; and what ReadCSV returns survives
-// WriteCSV → ReadCSV unchanged, bit for bit.
+// *ParseError values; what ReadCSV returns survives WriteCSV → ReadCSV
+// unchanged, bit for bit; and a read in parts on several goroutines (one
+// part a line or so, however small the input), of the input whole or of a
+// part at a time, gives the polls and errors of the serial read.
 
 // seedExcerpts adds the first 40 lines of each file matching pattern.
 func seedExcerpts(f *testing.F, pattern string) {
@@ -51,8 +54,16 @@ func FuzzReadCSV(f *testing.F) {
 	fuzzSeeds(f, "csv", "csv/malformed")
 	seedExcerpts(f, "russia/*.csv")
 	f.Fuzz(func(t *testing.T, data []byte) {
-		polls, err := ReadCSV(bytes.NewReader(data))
+		polls, err := ReadCSV(struct{ io.Reader }{bytes.NewReader(data)}, withParallel(1, 0))
 		checkReadResult(t, polls, err)
+		par, parErr := ReadCSV(struct{ io.Reader }{bytes.NewReader(data)}, withParallel(3, 1))
+		if d := sameRead(polls, err, par, parErr); d != nil {
+			t.Fatalf("parallel read: %v", d)
+		}
+		par, parErr = ReadCSV(bytes.NewReader(data), withParallel(3, 1))
+		if d := sameRead(polls, err, par, parErr); d != nil {
+			t.Fatalf("parallel read a part at a time: %v", d)
+		}
 		var buf bytes.Buffer
 		if err := WriteCSV(&buf, polls); err != nil {
 			t.Fatalf("WriteCSV of read polls: %v", err)

@@ -34,6 +34,13 @@ type delimited struct {
 	text string // data as a string, for the fast path
 	off  int    // next byte to read, on the fast path
 	line int    // lines before off, on the fast path
+
+	// A part (see split) ends at the first line the fast path cannot
+	// read, as at the end of its input, with stopped set and off and
+	// line at that line's beginning: only the whole input's reader can
+	// hand a record spanning lines to encoding/csv.
+	part, stopped bool
+	at            int // a part's offset in the whole input
 }
 
 // newDelimited prepares data for reading with separator comma, or with the
@@ -85,6 +92,10 @@ func (d *delimited) nextFast() ([]cell, error) {
 		d.row = row
 		if ok {
 			return d.row, nil
+		}
+		if d.part {
+			d.off, d.line, d.stopped = start, d.line-1, true
+			return nil, io.EOF
 		}
 		d.fast = false
 		d.reset(start, d.line-1)
@@ -207,6 +218,46 @@ func splitLine(line string, comma rune, lineNo int, row []cell) (_ []cell, ok bo
 		}
 		line = line[i+sepLen:]
 	}
+}
+
+// split divides the rest of d's input into at most n parts that begin
+// and end at line breaks, each about as long, for reading in parallel;
+// lines[k] is the count of lines of part k (its line breaks, and one more
+// for the last part, as countLines counts). It returns nil when d is not on
+// its fast path. Reading the parts in turn gives the records d would give,
+// up to the first part that stops (see delimited.part): the fast path
+// splits each line by itself, so a part needs nothing from the lines
+// before it but their count.
+func (d *delimited) split(n int) (parts []*delimited, lines []int) {
+	if !d.fast || d.off >= len(d.text) {
+		return nil, nil
+	}
+	rest := len(d.text) - d.off
+	for k, start, line := 1, d.off, d.line; start < len(d.text); k++ {
+		end := len(d.text)
+		if k < n {
+			end = max(start, d.off+k*rest/n)
+			if i := strings.IndexByte(d.text[end:], '\n'); i >= 0 {
+				end += i + 1
+			} else {
+				end = len(d.text)
+			}
+		}
+		c := strings.Count(d.text[start:end], "\n")
+		if end == len(d.text) {
+			c++
+		}
+		parts = append(parts, &delimited{data: d.data[start:end], comma: d.comma, fast: true, text: d.text[start:end], line: line, part: true, at: start})
+		lines = append(lines, c)
+		start, line = end, line+c
+	}
+	return parts, lines
+}
+
+// resume makes d go on where part p stopped, with encoding/csv.
+func (d *delimited) resume(p *delimited) {
+	d.fast = false
+	d.reset(p.at+p.off, p.line)
 }
 
 func (d *delimited) reset(base, lines int) {

@@ -1,6 +1,10 @@
 package poll
 
-import "golang.org/x/text/encoding"
+import (
+	"runtime"
+
+	"golang.org/x/text/encoding"
+)
 
 // Option configures a reader. The zero configuration (no options) means:
 // detect the separator and the encoding, take the pollster, question and
@@ -21,6 +25,32 @@ type readConfig struct {
 	mode        Mode              // mode for every row; ModeUnknown = from the file or the profile
 	sampleSize  int               // sample size for rows that state none; 0 = leave unknown
 	profiles    *Profiles         // pollster profiles; nil = DefaultProfiles()
+
+	// Parallel reading of large inputs (see parallelism); set only by
+	// tests, which compare parallel reads of small inputs with serial ones.
+	workers int // goroutines; 0 = GOMAXPROCS
+	minPart int // bytes of input a part has at least; 0 = minPartBytes
+}
+
+// minPartBytes is the least input a reader hands to a goroutine at a
+// time: about 4 ms of parsing, against microseconds to start one.
+const minPartBytes = 512 << 10
+
+// parallelism returns how many goroutines read an input of size bytes
+// (GOMAXPROCS) and in how many parts: one when the input is small, else
+// parts of minPartBytes, many for each goroutine, so that one held up (by
+// another process on its core) leaves its parts to the others, and so
+// that a reader holding a part at a time (see readCanonicalAt) holds
+// little.
+func (c *readConfig) parallelism(size int) (workers, parts int) {
+	workers, minPart := c.workers, c.minPart
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if minPart == 0 {
+		minPart = minPartBytes
+	}
+	return workers, max(1, size/minPart)
 }
 
 func newReadConfig(opts []Option) readConfig {
