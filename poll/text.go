@@ -364,20 +364,24 @@ func readAllSized(r io.Reader) ([]byte, error) {
 	return buf.Bytes(), err
 }
 
-// normalizeNewlines turns CRLF and lone CR into LF.
+// normalizeNewlines turns CRLF and lone CR into LF. It copies the text
+// between carriage returns in blocks (a byte at a time, this was a tenth
+// of reading a 2,000-row CRLF file).
 func normalizeNewlines(data []byte) []byte {
 	out := make([]byte, 0, len(data))
-	for i := 0; i < len(data); i++ {
-		c := data[i]
-		if c == '\r' {
-			if i+1 < len(data) && data[i+1] == '\n' {
-				continue
-			}
-			c = '\n'
+	for {
+		i := bytes.IndexByte(data, '\r')
+		if i < 0 {
+			return append(out, data...)
 		}
-		out = append(out, c)
+		out = append(out, data[:i]...)
+		if i+1 < len(data) && data[i+1] == '\n' {
+			data = data[i+1:] // the LF is copied with the next block
+		} else {
+			out = append(out, '\n')
+			data = data[i+1:]
+		}
 	}
-	return out
 }
 
 // windows1251File reports whether data, which is not UTF-8, is a

@@ -3,6 +3,7 @@ package poll
 import (
 	"bytes"
 	"errors"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -97,5 +98,35 @@ func TestNormalizeLabel(t *testing.T) {
 		"Е\u0308":                     "е", // decomposed ё → NFC ё → е
 	} {
 		assert.Equal(t, want, normalizeLabel(in), in)
+	}
+}
+
+// TestNormalizeNewlinesAgainstBytewise compares the block copy with the
+// byte-at-a-time definition on seeded mixtures of CR, LF and text.
+func TestNormalizeNewlinesAgainstBytewise(t *testing.T) {
+	bytewise := func(data []byte) []byte {
+		out := make([]byte, 0, len(data))
+		for i := 0; i < len(data); i++ {
+			c := data[i]
+			if c == '\r' {
+				if i+1 < len(data) && data[i+1] == '\n' {
+					continue
+				}
+				c = '\n'
+			}
+			out = append(out, c)
+		}
+		return out
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := []byte("a,\r\n\r\r\n")
+	for range 2000 {
+		data := make([]byte, rng.IntN(40))
+		for i := range data {
+			data[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		if got, want := normalizeNewlines(data), bytewise(data); string(got) != string(want) {
+			t.Fatalf("%q: got %q, want %q", data, got, want)
+		}
 	}
 }
