@@ -3,6 +3,7 @@ package aggregate
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"gonum.org/v1/gonum/floats"
 )
@@ -114,6 +115,10 @@ type core struct {
 	yrow  []float64 // K: the current row of Y in eval's forward pass
 	zrow  []float64 // 2×K: rows of M⁻¹[U b] in eval's backward pass
 	path  []float64 // per node: nodePath's result
+	uCols []float64 // dense path: [U b] by columns at τ = uTau (denseColumns)
+	uTau  []float64
+	uZero []float64 // forwardDense's padding: a zero column of [U b]
+	zPad  []float64 // and scratch for its result
 
 	// bridgeStep[r] = 1/r and bridgeSD[r] = √((r − 1)/r) for the Brownian
 	// bridges of a drawn path (fillDays); built at the first draw.
@@ -353,14 +358,23 @@ func (cr *core) eval(sigma float64, tau []float64) float64 {
 	// log|M| = Σ log d_t as a product (logProduct): a log per node was a
 	// tenth of an evaluation's cost.
 	logDet := logProduct{mant: 1}
-	if n > 0 {
+	if n > 0 && cr.dense {
+		// Few columns (chooseGram): the factorisation's chain of divisions
+		// and the columns' substitutions apart, four columns at a time
+		// (30% faster on the peers' data than fused with the scattered
+		// rows of [U b] below).
+		if !cr.factorM(s2, &logDet) {
+			cr.ok = false
+			return math.Inf(-1)
+		}
+		cr.forwardDense()
+	} else if n > 0 {
 		inv := 1 / s2
-		D := n + 1
-		z, g, entries, estart, igap, y := cr.z, cr.g, cr.entries, cr.estart, cr.igap, cr.yrow
+		z, entries, estart, igap, y := cr.z, cr.entries, cr.estart, cr.igap, cr.yrow
 		// LDLᵀ of M = Q + diag(dsum) on nodes 1..n, q_t = 1/(gap_t σ²)
 		// the precision of step t, fused with the forward substitution
 		// Y = L⁻¹[U b] (row t of [U b] scattered from its entries), stored
-		// scaled by 1/√d_t in columns: Ỹ = D^(−½)Y, so that G = YᵀD⁻¹Y =
+		// scaled by 1/√d_t by rows: Ỹ = D^(−½)Y, so that G = YᵀD⁻¹Y =
 		// ỸᵀỸ.
 		idPrev, qNext := 0.0, inv*igap[1]
 		clear(y)
@@ -391,18 +405,16 @@ func (cr *core) eval(sigma float64, tau []float64) float64 {
 			idPrev = id
 			cr.id[t], cr.rid[t] = id, rid
 			logDet.mul(d)
-			if cr.dense {
-				for a, v := range y {
-					z[a*D+t] = v * rid
-				}
-			} else {
-				row := z[t*K : t*K+K]
-				row = row[:len(y)]
-				for a, v := range y {
-					row[a] = v * rid
-				}
+			row := z[t*K : t*K+K]
+			row = row[:len(y)]
+			for a, v := range y {
+				row[a] = v * rid
 			}
 		}
+	}
+	if n > 0 {
+		D := n + 1
+		z, g, entries, estart := cr.z, cr.g, cr.entries, cr.estart
 		if cr.dense {
 			// G = ỸᵀỸ: one dot product of two columns per element of its
 			// upper triangle (gonum's assembly kernel), over blocks of
@@ -463,6 +475,94 @@ func (cr *core) eval(sigma float64, tau []float64) float64 {
 // each) stay in a core's cache, and a series of fewer nodes (the Russian
 // and the peers' data) is one block, summed as before.
 const gramBlock = 1024
+
+// factorM is the dense path's LDLᵀ factorisation of M = Q + diag(dsum) on
+// nodes 1..n at σ² = s2, q_t = 1/(gap_t σ²) the precision of step t: the
+// multipliers into sub, 1/d_t and 1/√d_t into id and rid, and Σ log d_t
+// into logDet. It is a chain of one division per node; forwardDense then
+// substitutes the K columns of [U b] in independent chains. It returns
+// false when M is not positive definite.
+func (cr *core) factorM(s2 float64, logDet *logProduct) bool {
+	n := cr.n
+	inv := 1 / s2
+	igap, dsum := cr.igap[:n+1], cr.dsum[:n+1]
+	sub, id, rid := cr.sub[:n+1], cr.id[:n+1], cr.rid[:n+1]
+	idPrev, qNext := 0.0, inv*igap[1]
+	for t := 1; t <= n; t++ {
+		q := qNext
+		qNext = 0
+		if t < n {
+			qNext = inv * igap[t+1]
+		}
+		d := q + qNext + dsum[t]
+		if t > 1 {
+			m := -q * idPrev
+			sub[t] = m
+			d += m * q
+		}
+		if !(d > 0) {
+			return false
+		}
+		idPrev = 1 / d
+		id[t], rid[t] = idPrev, math.Sqrt(idPrev)
+		logDet.mul(d)
+	}
+	return true
+}
+
+// forwardDense is the dense path's forward substitution Ỹ = D^(−½)L⁻¹[U b]
+// into z by columns, from factorM's L and D and [U b] by columns
+// (denseColumns). Each column is a first-order recurrence, y_t = u_t −
+// L_{t,t−1}·y_{t−1}, whose latency bounds a column at a time; four
+// columns run side by side (a zero column pads the last group).
+func (cr *core) forwardDense() {
+	n, D, K := cr.n, cr.n+1, cr.K
+	u := cr.denseColumns()
+	// Columns past K: u reads zeros, z writes to scratch.
+	col := func(x []float64, a int, pad []float64) []float64 {
+		if a < K {
+			return x[a*D : a*D+D]
+		}
+		return pad[:D]
+	}
+	sub, rid := cr.sub[:D], cr.rid[:D]
+	for a := 0; a < K; a += 4 {
+		u0, u1, u2, u3 := col(u, a, cr.uZero), col(u, a+1, cr.uZero), col(u, a+2, cr.uZero), col(u, a+3, cr.uZero)
+		z0, z1, z2, z3 := col(cr.z, a, cr.zPad), col(cr.z, a+1, cr.zPad), col(cr.z, a+2, cr.zPad), col(cr.z, a+3, cr.zPad)
+		y0, y1, y2, y3 := u0[1], u1[1], u2[1], u3[1]
+		r := rid[1]
+		z0[1], z1[1], z2[1], z3[1] = y0*r, y1*r, y2*r, y3*r
+		for t := 2; t <= n; t++ {
+			m := -sub[t]
+			y0 = y0*m + u0[t]
+			y1 = y1*m + u1[t]
+			y2 = y2*m + u2[t]
+			y3 = y3*m + u3[t]
+			r := rid[t]
+			z0[t], z1[t], z2[t], z3[t] = y0*r, y1*r, y2*r, y3*r
+		}
+	}
+}
+
+// denseColumns returns [U b] by columns, column a at a·(n+1) (node 0
+// unused), for forwardDense; they depend on τ only, and are rebuilt from
+// the entries when setTau has moved τ since.
+func (cr *core) denseColumns() []float64 {
+	if cr.uCols != nil && slices.Equal(cr.uTau, cr.tauCached) {
+		return cr.uCols
+	}
+	D := cr.n + 1
+	if cr.uCols == nil {
+		cr.uCols = make([]float64, D*cr.K)
+		cr.uZero, cr.zPad = make([]float64, D), make([]float64, D)
+	}
+	clear(cr.uCols)
+	for _, e := range cr.entries {
+		cr.uCols[int(e.col)*D+int(e.t)] += e.val
+	}
+	cr.uTau = append(cr.uTau[:0], cr.tauCached...)
+	return cr.uCols
+}
 
 // chooseGram decides how eval accumulates G once the sparsity of [U b] is
 // known: densely from Y (K(K+1)/2 multiply-adds a node, four rows at a
