@@ -857,11 +857,17 @@ func (b *bayesShare) summarise(outs []*chainOut, level float64, s Share) (*Share
 	// draw holds the days side by side, so one pass over the draws reads
 	// each cache line of the level once, not once per day.
 	const dayBlock = 16
+	// The buffers are cut from one block, a cache line apart beyond their
+	// length: allocated apart, each is rounded up to a power-of-two size
+	// class (32 KiB for 4,000 draws), so that the gather's dayBlock write
+	// streams all fall in the same cache sets and evict each other.
 	bufs := make([][]float64, dayBlock)
+	stride := chains*nLevel + 8
+	block := make([]float64, dayBlock*stride)
 	for j := range bufs {
-		bufs[j] = make([]float64, chains*nLevel)
+		bufs[j] = block[j*stride : j*stride+chains*nLevel]
 	}
-	scratch := make([]float64, 0, chains*nLevel)
+	scratch := make([]float64, 2*chains*nLevel)
 	gather := func(t0 int) {
 		w := min(dayBlock, T-t0)
 		for c, out := range outs {
@@ -907,8 +913,7 @@ func (b *bayesShare) summarise(outs []*chainOut, level float64, s Share) (*Share
 			mu, v = stat.MeanVariance(buf, nil)
 		}
 		sdt := math.Sqrt(v)
-		lo := tailQuantile(buf, pLo, mu-cutZ*sdt, true, scratch)
-		hi := tailQuantile(buf, pHi, mu+cutZ*sdt, false, scratch)
+		lo, hi := tailQuantiles(buf, pLo, pHi, mu-cutZ*sdt, mu+cutZ*sdt, scratch)
 		p := Point{Date: o.date(t), Mean: mu, SD: sdt, Lower: lo, Upper: hi}
 		// The band adds a new poll's noise z²·bandVar in quadrature to each
 		// side of the posterior interval, so it is never narrower than the
@@ -997,24 +1002,41 @@ func (b *bayesShare) summarise(outs []*chainOut, level float64, s Share) (*Share
 	return res, d
 }
 
-// tailQuantile returns the type-7 (linear interpolation, R's default)
-// quantile at p of x, which it may reorder. Only the order statistics
-// beyond cut matter for a tail quantile, so they are gathered into scratch
-// and selected there: one pass over x instead of a selection over all of
-// it. lower says which tail p is in (x below cut, or above it); when the
-// tail holds too few draws (cut badly placed) the selection runs on all
-// of x, so the result does not depend on cut.
-func tailQuantile(x []float64, p, cut float64, lower bool, scratch []float64) float64 {
+// tailQuantiles returns the type-7 (linear interpolation, R's default)
+// quantiles at pLo and pHi of x, which it may reorder. Only the order
+// statistics beyond a cut matter for a tail quantile, so one pass over x
+// gathers the draws below cutLo and those above cutHi into scratch (2·len(x)
+// values; nil allocates), without a branch, and each quantile is selected
+// there instead of over all of x. When a tail holds too few draws (cut
+// badly placed) its selection runs on all of x, so the result does not
+// depend on the cuts.
+func tailQuantiles(x []float64, pLo, pHi, cutLo, cutHi float64, scratch []float64) (lo, hi float64) {
+	n := len(x)
+	if cap(scratch) < 2*n {
+		scratch = make([]float64, 2*n)
+	}
+	below, above := scratch[:n], scratch[n:2*n]
+	nb, na := 0, 0
+	for _, v := range x {
+		below[nb] = v
+		above[na] = v
+		if v < cutLo {
+			nb++
+		}
+		if v > cutHi {
+			na++
+		}
+	}
+	return tailPick(x, pLo, below[:nb], true), tailPick(x, pHi, above[:na], false)
+}
+
+// tailPick is the quantile at p of x from its tail: the draws of x below a
+// cut (lower) or above one.
+func tailPick(x []float64, p float64, tail []float64, lower bool) float64 {
 	n := len(x)
 	h := p * float64(n-1)
 	k := int(math.Floor(h))
 	frac := h - float64(k)
-	tail := scratch[:0]
-	for _, v := range x {
-		if (lower && v < cut) || (!lower && v > cut) {
-			tail = append(tail, v)
-		}
-	}
 	c := len(tail)
 	pool, kk := x, k
 	switch {

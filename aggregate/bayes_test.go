@@ -263,8 +263,7 @@ func TestBayesCoverage(t *testing.T) {
 				for _, ch := range p.Draws[Approve].Tau[""] {
 					all = append(all, ch...)
 				}
-				lo := tailQuantile(slices.Clone(all), 0.025, math.Inf(1), true, nil)
-				hi := tailQuantile(all, 0.975, math.Inf(-1), false, nil)
+				lo, hi := tailQuantiles(all, 0.025, 0.975, math.Inf(1), math.Inf(-1), nil)
 				tauTrue := 0.0
 				if c.sp.tau != nil {
 					tauTrue = c.sp.tau[0]
@@ -388,7 +387,7 @@ func TestBayesConfigAndDegenerate(t *testing.T) {
 	}
 }
 
-// tailQuantile must equal the sorted type-7 quantile whatever the cut.
+// tailQuantiles must equal the sorted type-7 quantiles whatever the cuts.
 func TestTailQuantile(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for _, n := range []int{1, 2, 5, 40, 4000} {
@@ -408,10 +407,9 @@ func TestTailQuantile(t *testing.T) {
 		}
 		for _, p := range []float64{0, 0.025, 0.1, 0.5} {
 			for _, cut := range []float64{-3, -1.5, 0, 5} {
-				got := tailQuantile(slices.Clone(x), p, cut, true, nil)
-				assert.InDelta(t, want(p), got, 1e-12, "n %d p %v cut %v", n, p, cut)
-				got = tailQuantile(slices.Clone(x), 1-p, -cut, false, nil)
-				assert.InDelta(t, want(1-p), got, 1e-12, "n %d p %v cut %v", n, 1-p, -cut)
+				lo, hi := tailQuantiles(slices.Clone(x), p, 1-p, cut, -cut, nil)
+				assert.InDelta(t, want(p), lo, 1e-12, "n %d p %v cut %v", n, p, cut)
+				assert.InDelta(t, want(1-p), hi, 1e-12, "n %d p %v cut %v", n, 1-p, -cut)
 			}
 		}
 	}

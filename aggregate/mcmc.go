@@ -1,9 +1,7 @@
 package aggregate
 
 import (
-	"cmp"
 	"math"
-	"slices"
 
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -227,49 +225,83 @@ func ess(chains [][]float64) float64 {
 // average rank among all S pooled draws (Blom's normal scores), keeping the
 // chain layout.
 func rankNormalize(chains [][]float64) [][]float64 {
-	type draw struct {
-		v float64
-		k int32 // chain·n + i
-	}
 	n := len(chains[0])
-	all := make([]draw, 0, len(chains)*n)
-	for c, x := range chains {
-		for i, v := range x {
-			all = append(all, draw{v, int32(c*n + i)})
-		}
+	all := make([]float64, 0, len(chains)*n)
+	for _, x := range chains {
+		all = append(all, x...)
 	}
-	// Ties share their average rank, so the order among them is irrelevant
-	// and an unstable sort will do (by cmp.Compare, which orders a NaN
-	// first).
-	slices.SortFunc(all, func(a, b draw) int {
-		switch {
-		case a.v < b.v:
-			return -1
-		case a.v > b.v:
-			return 1
-		}
-		return cmp.Compare(a.v, b.v)
-	})
+	order := ascending(all)
 	out := make([][]float64, len(chains))
 	flat := make([]float64, len(all))
 	for c := range chains {
 		out[c] = flat[c*n : (c+1)*n]
 	}
 	s := float64(len(all))
-	for lo := 0; lo < len(all); {
+	for lo := 0; lo < len(order); {
+		v := all[order[lo]]
 		hi := lo + 1
-		for hi < len(all) && all[hi].v == all[lo].v {
+		for hi < len(order) && all[order[hi]] == v {
 			hi++
 		}
 		// Ranks lo+1..hi share their average.
 		r := float64(lo+1+hi) / 2
 		z := distuv.UnitNormal.Quantile((r - 0.375) / (s + 0.25))
-		for _, d := range all[lo:hi] {
-			flat[d.k] = z
+		for _, k := range order[lo:hi] {
+			flat[k] = z
 		}
 		lo = hi
 	}
 	return out
+}
+
+// ascending returns the indices of x in ascending order of their values,
+// NaNs first (as cmp.Compare orders them). It is a least-significant-digit
+// radix sort, a byte at a time, of the values' order-preserving bit
+// patterns: the rank normalisation sorts the pooled draws of every
+// diagnosed quantity, and a comparison sort of 4,000 draws took three
+// times as long. Bytes that all values share (the sign and exponent of
+// draws of one magnitude) are skipped. Values with the same bits keep
+// their order.
+func ascending(x []float64) []int32 {
+	n := len(x)
+	key := make([]uint64, 2*n)
+	idx := make([]int32, 2*n)
+	var count [8][256]int
+	for i, v := range x {
+		b := math.Float64bits(v)
+		switch {
+		case v != v:
+			b = 0 // NaN first
+		case b>>63 == 1:
+			b = ^b // negative: larger magnitude first
+		default:
+			b |= 1 << 63
+		}
+		key[i], idx[i] = b, int32(i)
+		for d := range count {
+			count[d][byte(b>>(8*d))]++
+		}
+	}
+	src, dst := 0, n // halves of key and idx
+	for d := range count {
+		c := &count[d]
+		if c[byte(key[0]>>(8*d))] == n {
+			continue // every value has this byte
+		}
+		pos := 0
+		for j, m := range c {
+			c[j] = pos
+			pos += m
+		}
+		for i := src; i < src+n; i++ {
+			k := key[i]
+			p := dst + c[byte(k>>(8*d))]
+			c[byte(k>>(8*d))]++
+			key[p], idx[p] = k, idx[i]
+		}
+		src, dst = dst, src
+	}
+	return idx[src : src+n]
 }
 
 // foldDraws returns |θ − median θ| over the pooled draws, keeping the layout.

@@ -1,8 +1,10 @@
 package aggregate
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -35,6 +37,48 @@ func TestESSHandComputed(t *testing.T) {
 	// 1/log₁₀(S), so ESS = S·log₁₀(S).
 	got = ess([][]float64{{1, -1, 1, -1, 1, -1, 1, -1}})
 	assert.InDelta(t, 8*math.Log10(8), got, 1e-12)
+}
+
+// ascending (the radix sort of rankNormalize) must order any values as a
+// stable comparison sort does: NaNs first, then −∞ … +∞ with −0 and +0
+// equal, ties in their original order.
+func TestAscending(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for trial := range 200 {
+		x := make([]float64, 1+r.IntN(700))
+		for i := range x {
+			switch r.IntN(12) {
+			case 0:
+				x[i] = math.Round(r.NormFloat64() * 3) // ties
+			case 1:
+				x[i] = math.Copysign(0, -1)
+			case 2:
+				x[i] = 0
+			case 3:
+				x[i] = math.Inf(2*r.IntN(2) - 1)
+			case 4:
+				x[i] = math.NaN()
+			case 5:
+				x[i] = 0.3 // every byte shared
+			default:
+				x[i] = r.NormFloat64() * math.Exp(r.NormFloat64()*20)
+			}
+		}
+		want := make([]int32, len(x))
+		for i := range want {
+			want[i] = int32(i)
+		}
+		slices.SortStableFunc(want, func(a, b int32) int { return cmp.Compare(x[a], x[b]) })
+		got := ascending(x)
+		for i := range got {
+			// Equal values (and NaNs) may come in either order only
+			// where the comparison sort cannot tell them apart.
+			a, b := x[got[i]], x[want[i]]
+			if !(a == b || (math.IsNaN(a) && math.IsNaN(b))) {
+				t.Fatalf("trial %d position %d: %v, want %v", trial, i, a, b)
+			}
+		}
+	}
 }
 
 func TestRankNormalizeTies(t *testing.T) {
