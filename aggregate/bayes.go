@@ -113,6 +113,9 @@ import (
 // The daily level is kept for the retained draws (as float32, for its
 // quantiles): 4 bytes × Chains × Iterations × days per share, 13 MB for the
 // default sampler on 800 days; Posterior.Draws shares it (Draws.Level).
+// Without thinning, on the points scale and without calibrations, the
+// chains also keep each day's draws beyond its tail cuts for the summaries
+// (bayes_level.go): 2.4 bytes × Chains × Iterations × days more, 4 MB here.
 // That storage is capped at LevelBudget bytes per share: when Chains ×
 // Iterations × days would exceed it, only every k-th retained draw of the
 // level is kept (Draws.Thin = k, the smallest k that fits; reported as
@@ -322,7 +325,8 @@ type bayesShare struct {
 	tauProp []*gridProposal // independence proposal of each τ
 
 	warmup, iters int
-	thin          int // keep the level of every thin-th retained draw (levelThin)
+	thin          int        // keep the level of every thin-th retained draw (levelThin)
+	cuts          *levelCuts // the chains stream the kept level (bayes_level.go); nil: summarise gathers it
 	seed          uint64
 	stream        uint64
 	progress      func(iter, total int)
@@ -336,6 +340,7 @@ type chainOut struct {
 	latent    []float32   // kept draw × nDays, model scale (every thin-th iteration)
 	accept    int         // accepted σ proposals after warm-up
 	tauAccept []int       // accepted τ proposals after warm-up, per group
+	stats     *levelStats // the kept level streamed (bayesShare.cuts), or nil
 }
 
 func (b *bayesShare) logPrior(sigma float64) float64 {
@@ -523,6 +528,9 @@ func (b *bayesShare) run(ctx context.Context, chain int) (*chainOut, error) {
 	for a := range out.beta {
 		out.beta[a] = make([]float64, 0, capHint)
 	}
+	if b.cuts != nil {
+		out.stats = newLevelStats(T, b.cuts.room)
+	}
 
 	// Start from the proposals, which approximate the marginal posteriors
 	// (in the spirit of initialising from an approximation, as Stan's
@@ -616,6 +624,9 @@ func (b *bayesShare) run(ctx context.Context, chain int) (*chainOut, error) {
 			n := len(out.latent)
 			out.latent = slices.Grow(out.latent, T)[:n+T]
 			drawPath(cur, rng, beta, out.latent[n:])
+			if out.stats != nil {
+				out.stats.add(b.cuts, out.latent[n:])
+			}
 		}
 		for a, v := range beta {
 			out.beta[a] = append(out.beta[a], v)
@@ -698,6 +709,7 @@ func (m Bayes) sampleShare(ctx context.Context, ps *pollSet, s Share, shareIdx, 
 		return nil, Draws{}, fmt.Errorf("%w: the polls of %s do not identify the house effects under %v identification", ErrTooFewPolls, s, m.Model.Identify)
 	}
 	b.tau0 = append([]float64(nil), fit.tau...)
+	sigmaMode := b.sigma0
 	if b.estSigma {
 		negLP := func(u float64) float64 {
 			v := cr.eval(math.Exp(u), b.tau0)
@@ -722,6 +734,7 @@ func (m Bayes) sampleShare(ctx context.Context, ps *pollSet, s Share, shareIdx, 
 			sd *= 1.5
 		}
 		b.prop = newSigmaProposal(func(u float64) float64 { return -negLP(u) }, u, sd)
+		sigmaMode = math.Exp(u)
 	}
 	if b.estTau {
 		// Each τ's proposal from its conditional at σ̂ and the other τ̂.
@@ -744,6 +757,15 @@ func (m Bayes) sampleShare(ctx context.Context, ps *pollSet, s Share, shareIdx, 
 		}
 	}
 
+	if !sm.logit && len(o.cal.rows) == 0 && b.thin == 1 {
+		// The chains stream the kept level's summaries (bayes_level.go),
+		// about the smoothed level at the mode.
+		if ll := cr.eval(sigmaMode, b.tau0); !math.IsInf(ll, -1) && !math.IsNaN(ll) {
+			sd := cr.smooth()
+			z := distuv.UnitNormal.Quantile(0.5 + m.Model.level()/2)
+			b.cuts = newLevelCuts(sd.mean, sd.sd, z, b.iters)
+		}
+	}
 	outs := make([]*chainOut, chains)
 	errs := make([]error, chains)
 	var wg sync.WaitGroup
@@ -856,19 +878,19 @@ func (b *bayesShare) summarise(outs []*chainOut, level float64, s Share) (*Share
 	// The draws of a day are gathered for dayBlock days at a time: a kept
 	// draw holds the days side by side, so one pass over the draws reads
 	// each cache line of the level once, not once per day.
+	// Days the chains streamed (bayes_level.go) need none of this.
 	const dayBlock = 16
-	// The buffers are cut from one block, a cache line apart beyond their
-	// length: allocated apart, each is rounded up to a power-of-two size
-	// class (32 KiB for 4,000 draws), so that the gather's dayBlock write
-	// streams all fall in the same cache sets and evict each other.
-	bufs := make([][]float64, dayBlock)
-	stride := chains*nLevel + 8
-	block := make([]float64, dayBlock*stride)
-	for j := range bufs {
-		bufs[j] = block[j*stride : j*stride+chains*nLevel]
-	}
+	var bufs [][]float64
+	gathered := -1 // the block in bufs
 	scratch := make([]float64, 2*chains*nLevel)
 	gather := func(t0 int) {
+		if bufs == nil {
+			bufs = make([][]float64, dayBlock)
+			for j := range bufs {
+				bufs[j] = make([]float64, chains*nLevel)
+			}
+		}
+		gathered = t0 / dayBlock
 		w := min(dayBlock, T-t0)
 		for c, out := range outs {
 			for i := range nLevel {
@@ -898,22 +920,37 @@ func (b *bayesShare) summarise(outs []*chainOut, level float64, s Share) (*Share
 	pLo, pHi := (1-level)/2, (1+level)/2
 	cutZ := max(z-0.5, 0)
 	modelMean := make([]float64, T) // model-scale posterior means
+	var stats []*levelStats
+	if b.cuts != nil {
+		for _, out := range outs {
+			stats = append(stats, out.stats)
+		}
+	}
 	for t := range T {
-		if t%dayBlock == 0 {
-			gather(t)
+		var lm, lv, mu, v, lo, hi float64
+		ok := false
+		if b.cuts != nil {
+			lm, lv, lo, hi, ok = streamedDay(b.cuts, stats, t, chains*nLevel, pLo, pHi, scratch)
+			mu, v = lm, lv
 		}
-		buf := bufs[t%dayBlock]
-		lm, lv := stat.MeanVariance(buf, nil)
-		modelMean[t] = lm
-		mu, v := lm, lv
-		if sm.logit {
-			for i, x := range buf {
-				buf[i] = invLogit(x)
+		if !ok {
+			if t/dayBlock != gathered {
+				gather(t - t%dayBlock)
 			}
-			mu, v = stat.MeanVariance(buf, nil)
+			buf := bufs[t%dayBlock]
+			lm, lv = stat.MeanVariance(buf, nil)
+			mu, v = lm, lv
+			if sm.logit {
+				for i, x := range buf {
+					buf[i] = invLogit(x)
+				}
+				mu, v = stat.MeanVariance(buf, nil)
+			}
+			sdt := math.Sqrt(v)
+			lo, hi = tailQuantiles(buf, pLo, pHi, mu-cutZ*sdt, mu+cutZ*sdt, scratch)
 		}
+		modelMean[t] = lm
 		sdt := math.Sqrt(v)
-		lo, hi := tailQuantiles(buf, pLo, pHi, mu-cutZ*sdt, mu+cutZ*sdt, scratch)
 		p := Point{Date: o.date(t), Mean: mu, SD: sdt, Lower: lo, Upper: hi}
 		// The band adds a new poll's noise z²·bandVar in quadrature to each
 		// side of the posterior interval, so it is never narrower than the
@@ -1027,33 +1064,42 @@ func tailQuantiles(x []float64, pLo, pHi, cutLo, cutHi float64, scratch []float6
 			na++
 		}
 	}
-	return tailPick(x, pLo, below[:nb], true), tailPick(x, pHi, above[:na], false)
+	var ok bool
+	if lo, ok = tailPick(n, pLo, below[:nb], true); !ok {
+		lo, _ = tailPick(n, pLo, x, true)
+	}
+	if hi, ok = tailPick(n, pHi, above[:na], false); !ok {
+		hi, _ = tailPick(n, pHi, x, false)
+	}
+	return lo, hi
 }
 
-// tailPick is the quantile at p of x from its tail: the draws of x below a
-// cut (lower) or above one.
-func tailPick(x []float64, p float64, tail []float64, lower bool) float64 {
-	n := len(x)
+// tailPick returns the type-7 quantile at p of n draws from a tail of them,
+// which it may reorder: the draws below a cut (lower) or above one, or all
+// n. ok is false when the tail holds too few draws for the quantile.
+func tailPick(n int, p float64, tail []float64, lower bool) (q float64, ok bool) {
 	h := p * float64(n-1)
 	k := int(math.Floor(h))
 	frac := h - float64(k)
 	c := len(tail)
-	pool, kk := x, k
+	kk := k
 	switch {
 	case lower && k+1 < c:
-		pool = tail
 	case !lower && k >= n-c:
-		pool, kk = tail, k-(n-c)
+		kk = k - (n - c)
+	case c == n:
+	default:
+		return 0, false
 	}
-	v := selectKth(pool, kk)
-	if frac == 0 || kk+1 >= len(pool) {
-		return v
+	v := selectKth(tail, kk)
+	if frac == 0 || kk+1 >= c {
+		return v, true
 	}
 	next := math.Inf(1)
-	for _, w := range pool[kk+1:] {
+	for _, w := range tail[kk+1:] {
 		next = min(next, w)
 	}
-	return v + frac*(next-v)
+	return v + frac*(next-v), true
 }
 
 // selectKth partially orders x so that x[k] is its k-th smallest element
