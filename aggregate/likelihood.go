@@ -121,8 +121,10 @@ type core struct {
 	zPad  []float64 // and scratch for its result
 
 	// bridgeStep[r] = 1/r and bridgeSD[r] = √((r − 1)/r) for the Brownian
-	// bridges of a drawn path (fillDays); built at the first draw.
+	// bridges of a drawn path, and the nodes after a gap (fillDays); built
+	// at its first call.
 	bridgeStep, bridgeSD []float64
+	afterGap             []int32
 	g                    []float64 // K×K: [U b]ᵀ M⁻¹ [U b]
 	sfull                []float64 // nFull×nFull
 	s                    []float64 // k×k, then its Cholesky factor
@@ -930,14 +932,20 @@ func (cr *core) smoothedMeans(mean []float64) (beta []float64) {
 // bridge with daily sd sigma (the walk between two nodes given both):
 // day by day, w_t | w_{t−1}, w_b ~ N(w_{t−1} + (w_b − w_{t−1})/r, σ²(r −
 // 1)/r) with r = b − t + 1 steps left. The factors 1/r and √((r − 1)/r) of
-// a draw come from a table the core builds at its first draw (a draw
-// fills every day, so it is the sampler's inner loop).
+// a draw and the nodes that follow a gap come from tables the core builds
+// at its first call (a draw fills every day, so it is the sampler's inner
+// loop: the nodes are written in one pass, and only the gaps, a few among
+// polls most days, are visited again).
 func fillDays[F float32 | float64](cr *core, x []float64, out []F, rng *rand.Rand, sigma float64) {
 	day := cr.nodeDay
-	if rng != nil && cr.bridgeStep == nil {
+	if cr.afterGap == nil {
+		cr.afterGap = []int32{} // listed, possibly none
 		maxGap := 1
 		for j := 1; j <= cr.n; j++ {
-			maxGap = max(maxGap, day[j]-day[j-1])
+			if g := day[j] - day[j-1]; g > 1 {
+				cr.afterGap = append(cr.afterGap, int32(j))
+				maxGap = max(maxGap, g)
+			}
 		}
 		cr.bridgeStep, cr.bridgeSD = make([]float64, maxGap+1), make([]float64, maxGap+1)
 		for r := 1; r <= maxGap; r++ {
@@ -946,9 +954,11 @@ func fillDays[F float32 | float64](cr *core, x []float64, out []F, rng *rand.Ran
 		}
 	}
 	out[0] = F(x[0])
-	for j := 1; j <= cr.n; j++ {
+	for j, d := range day[1 : cr.n+1] {
+		out[d] = F(x[j+1])
+	}
+	for _, j := range cr.afterGap {
 		d0, d1 := day[j-1], day[j]
-		out[d1] = F(x[j])
 		v := x[j-1]
 		if rng == nil {
 			for t := d0 + 1; t < d1; t++ {
