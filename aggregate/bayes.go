@@ -113,9 +113,6 @@ import (
 // The daily level is kept for the retained draws (as float32, for its
 // quantiles): 4 bytes × Chains × Iterations × days per share, 13 MB for the
 // default sampler on 800 days; Posterior.Draws shares it (Draws.Level).
-// Without thinning, on the points scale and without calibrations, the
-// chains also keep each day's draws beyond its tail cuts for the summaries
-// (bayes_level.go): 2.4 bytes × Chains × Iterations × days more, 4 MB here.
 // That storage is capped at LevelBudget bytes per share: when Chains ×
 // Iterations × days would exceed it, only every k-th retained draw of the
 // level is kept (Draws.Thin = k, the smallest k that fits; reported as
@@ -126,6 +123,10 @@ import (
 // per share, and the level's interval ends carry the larger Monte Carlo
 // error of 460 draws. Storage grows as the chains run, so a long run
 // cancelled early holds only what it drew.
+// Without thinning, on the points scale and without calibrations, the
+// chains also keep each day's draws beyond its tail cuts for the summaries
+// (bayes_level.go): about 1.2 bytes × Chains × Iterations × days more (4 MB
+// on 800 days; not counted in LevelBudget, and not kept when thinning).
 //
 // Time grows with the polled days, not the span: the σ and τ steps work on
 // the days the polls measure (a gap without polls is one step of the
