@@ -364,9 +364,10 @@ func readAllSized(r io.Reader) ([]byte, error) {
 	return buf.Bytes(), err
 }
 
-// normalizeNewlines turns CRLF and lone CR into LF. It copies the text
-// between carriage returns in blocks (a byte at a time, this was a tenth
-// of reading a 2,000-row CRLF file).
+// normalizeNewlines returns data with CRLF and lone CR turned into LF, in
+// a new buffer (Read hands one copy of its input to every reader it
+// tries). It copies the text between carriage returns in blocks (a byte
+// at a time, this was a tenth of reading a 2,000-row CRLF file).
 func normalizeNewlines(data []byte) []byte {
 	out := make([]byte, 0, len(data))
 	for {

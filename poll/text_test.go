@@ -125,8 +125,9 @@ func TestNormalizeNewlinesAgainstBytewise(t *testing.T) {
 		for i := range data {
 			data[i] = alphabet[rng.IntN(len(alphabet))]
 		}
-		if got, want := normalizeNewlines(data), bytewise(data); string(got) != string(want) {
-			t.Fatalf("%q: got %q, want %q", data, got, want)
+		in := string(data)
+		if got, want := normalizeNewlines(data), bytewise(data); string(got) != string(want) || string(data) != in {
+			t.Fatalf("%q: got %q, want %q, input left %q", in, got, want, data)
 		}
 	}
 }
