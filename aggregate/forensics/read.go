@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -222,8 +223,8 @@ type reader struct {
 	lay    layout
 	e      *Election
 	errs   *RowErrors
-	seen   map[stationKey]int // station → line, for duplicates
-	intern map[string]string  // region and territorial names, stored once
+	seen   map[stationKey]int      // station → line, for duplicates
+	intern map[string]internedName // region and territorial names, stored once
 	votes  []int              // backing store the rows' Votes are cut from
 }
 
@@ -323,8 +324,8 @@ func (rd *reader) header() error {
 	if lay.stations && rd.cfg.sizeHint > 0 {
 		rd.e.Stations = make([]Station, 0, min(rd.cfg.sizeHint/100, 1<<20))
 	}
-	rd.seen = make(map[stationKey]int)
-	rd.intern = make(map[string]string)
+	rd.seen = make(map[stationKey]int, cap(rd.e.Stations)) // sized once, not grown by rehashing
+	rd.intern = make(map[string]internedName)
 	return nil
 }
 
@@ -369,15 +370,18 @@ func (rd *reader) row(rec []string, line int) {
 		return
 	}
 	var key stationKey
-	var ok bool
-	if key.region, ok = rd.name(rec, lay.region, line); !ok {
+	region, ok := rd.name(rec, lay.region, line)
+	if !ok {
 		return
 	}
+	key.region = region.id
+	var tik internedName
 	if lay.stations {
-		if key.tik, ok = rd.name(rec, lay.tik, line); !ok {
+		if tik, ok = rd.name(rec, lay.tik, line); !ok {
 			return
 		}
-		uik := strings.TrimSpace(rec[lay.uik])
+		key.tik = tik.id
+		uik := trimSpace(rec[lay.uik])
 		if !utf8.ValidString(uik) {
 			rd.reject(line, lay.uik+1, rec[lay.uik], ErrEncoding)
 			return
@@ -426,7 +430,7 @@ func (rd *reader) row(rec []string, line int) {
 	switch {
 	case empty == protocolLines+nc:
 		rd.seen[key] = line
-		rd.e.Unreported = append(rd.e.Unreported, Unreported{Region: key.region, Territorial: key.tik, Name: key.uik, Line: line})
+		rd.e.Unreported = append(rd.e.Unreported, Unreported{Region: region.s, Territorial: tik.s, Name: key.uik, Line: line})
 		return
 	case badCol >= 0:
 		rd.reject(line, badCol+1, rec[badCol], badErr)
@@ -435,35 +439,58 @@ func (rd *reader) row(rec []string, line int) {
 	rd.votes = rd.votes[nc:]
 	rd.seen[key] = line
 	if lay.stations {
-		rd.e.Stations = append(rd.e.Stations, Station{Region: key.region, Territorial: key.tik, Name: key.uik, Line: line, Protocol: p, Votes: votes})
+		rd.e.Stations = append(rd.e.Stations, Station{Region: region.s, Territorial: tik.s, Name: key.uik, Line: line, Protocol: p, Votes: votes})
 	} else {
-		rd.e.Remote = append(rd.e.Remote, RegionTotal{Region: key.region, Line: line, Protocol: p, Votes: votes})
+		rd.e.Remote = append(rd.e.Remote, RegionTotal{Region: region.s, Line: line, Protocol: p, Votes: votes})
 	}
 }
 
-// stationKey identifies a row: a station by its three commissions, a
-// region-level row by its region.
-type stationKey struct{ region, tik, uik string }
+// stationKey identifies a row: a station by its three commissions (the
+// region and territorial ones by their interned numbers, which hash
+// faster than their long names), a region-level row by its region.
+type stationKey struct {
+	region, tik int32
+	uik         string
+}
+
+// internedName is a region or territorial commission's name, stored
+// once, and its number (1, 2, … in order of first appearance).
+type internedName struct {
+	s  string
+	id int32
+}
 
 // name returns cell j of rec trimmed, stored once per distinct value (a
 // region or territorial commission repeats on many rows), or rejects the
 // row when the cell is empty or not UTF-8.
-func (rd *reader) name(rec []string, j, line int) (string, bool) {
-	s := strings.TrimSpace(rec[j])
+func (rd *reader) name(rec []string, j, line int) (internedName, bool) {
+	s := trimSpace(rec[j])
 	if v, ok := rd.intern[s]; ok {
 		return v, true
 	}
 	if !utf8.ValidString(s) {
 		rd.reject(line, j+1, rec[j], ErrEncoding)
-		return "", false
+		return internedName{}, false
 	}
 	if s == "" {
 		rd.reject(line, j+1, "", fmt.Errorf("%w: empty name", ErrMissing))
-		return "", false
+		return internedName{}, false
 	}
-	v := strings.Clone(s)
-	rd.intern[v] = v
+	v := internedName{s: strings.Clone(s), id: int32(len(rd.intern) + 1)}
+	rd.intern[v.s] = v
 	return v, true
+}
+
+// trimSpace is strings.TrimSpace, returning s at once when neither end is
+// a space (the names, which begin and end with a Cyrillic letter, would
+// otherwise take its slow path for non-ASCII text).
+func trimSpace(s string) string {
+	first, _ := utf8.DecodeRuneInString(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	if s != "" && !unicode.IsSpace(first) && !unicode.IsSpace(last) {
+		return s
+	}
+	return strings.TrimSpace(s)
 }
 
 // parseCount parses a non-negative whole number, allowing surrounding
