@@ -154,11 +154,7 @@ func Read(r io.Reader, opts ...Option) (*Election, error) {
 		head, _ := br.Peek(1 << 16)
 		cfg.comma = sniffComma(head)
 	}
-	cr := csv.NewReader(br)
-	cr.Comma = cfg.comma
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	rd := reader{cfg: cfg, cr: cr, errs: &RowErrors{}}
+	rd := reader{cfg: cfg, cr: newRecords(br, cfg.comma), errs: &RowErrors{}}
 	if err := rd.header(); err != nil {
 		return nil, err
 	}
@@ -219,13 +215,14 @@ type layout struct {
 // reader holds the state of one Read.
 type reader struct {
 	cfg    readConfig
-	cr     *csv.Reader
+	cr     *records
 	lay    layout
 	e      *Election
 	errs   *RowErrors
 	seen   map[stationKey]int      // station → line, for duplicates
 	intern map[string]internedName // region and territorial names, stored once
-	votes  []int              // backing store the rows' Votes are cut from
+	last   [2]internedName         // the region and territorial names of the row before
+	votes  []int                   // backing store the rows' Votes are cut from
 }
 
 func (rd *reader) source() string {
@@ -260,7 +257,7 @@ func (rd *reader) header() error {
 			break
 		}
 	}
-	line, _ := rd.cr.FieldPos(0)
+	line := rd.cr.FieldPos()
 	lay := layout{width: len(rec), region: -1, tik: -1, uik: -1}
 	for i := range lay.lines {
 		lay.lines[i] = -1
@@ -357,8 +354,7 @@ func (rd *reader) rows() error {
 		if blank(rec) {
 			continue
 		}
-		line, _ := rd.cr.FieldPos(0)
-		rd.row(rec, line)
+		rd.row(rec, rd.cr.FieldPos())
 	}
 }
 
@@ -465,7 +461,15 @@ type internedName struct {
 // row when the cell is empty or not UTF-8.
 func (rd *reader) name(rec []string, j, line int) (internedName, bool) {
 	s := trimSpace(rec[j])
+	last := &rd.last[0]
+	if j != rd.lay.region {
+		last = &rd.last[1]
+	}
+	if s == last.s && s != "" { // rows come by region and commission: most repeat the row before
+		return *last, true
+	}
 	if v, ok := rd.intern[s]; ok {
+		*last = v
 		return v, true
 	}
 	if !utf8.ValidString(s) {
@@ -478,6 +482,7 @@ func (rd *reader) name(rec []string, j, line int) (internedName, bool) {
 	}
 	v := internedName{s: strings.Clone(s), id: int32(len(rd.intern) + 1)}
 	rd.intern[v.s] = v
+	*last = v
 	return v, true
 }
 
@@ -487,11 +492,16 @@ func (rd *reader) name(rec []string, j, line int) (internedName, bool) {
 func trimSpace(s string) string {
 	first, _ := utf8.DecodeRuneInString(s)
 	last, _ := utf8.DecodeLastRuneInString(s)
-	if s != "" && !unicode.IsSpace(first) && !unicode.IsSpace(last) {
+	if s != "" && !isSpace(first) && !isSpace(last) {
 		return s
 	}
 	return strings.TrimSpace(s)
 }
+
+// isSpace is unicode.IsSpace without its table search for the letters
+// between Latin-1 and U+1680, the first space above it (Cyrillic is
+// U+0400–U+04FF).
+func isSpace(r rune) bool { return (r <= 0xff || r >= 0x1680) && unicode.IsSpace(r) }
 
 // parseCount parses a non-negative whole number, allowing surrounding
 // spaces; an empty cell is ErrMissing.
