@@ -6,7 +6,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"sort"
 )
 
 // IntegerTest is Kobak, Shpilkin & Pshenichnikov's (2016) test for an
@@ -202,7 +201,7 @@ func (c *integerCounts) prob(k, n int) float64 {
 	// recurrence up and down from k (so every term is at most 1).
 	rho := p / (1 - p)
 	inv := c.inv
-	first := sort.Search(len(ints), func(i int) bool { return int(ints[i]) >= k })
+	first, _ := slices.BinarySearch(ints, int32(k)) // the first integer count ≥ k
 	total, hit := 1.0, 0.0
 	next := first
 	if next < len(ints) && int(ints[next]) == k {

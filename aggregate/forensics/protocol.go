@@ -79,11 +79,21 @@ func (p Protocol) Cast() int { return p.Valid + p.Invalid }
 // (lines 7 + 8).
 func (p Protocol) InBoxes() int { return p.Mobile + p.Stationary }
 
-// add adds q's lines to p's.
+// add adds q's lines to p's, field by field (line's switch, twelve times
+// a station, was most of a national total's time).
 func (p *Protocol) add(q Protocol) {
-	for i := range protocolLines {
-		*p.line(i) += *q.line(i)
-	}
+	p.Registered += q.Registered
+	p.Received += q.Received
+	p.Early += q.Early
+	p.Inside += q.Inside
+	p.Outside += q.Outside
+	p.Cancelled += q.Cancelled
+	p.Mobile += q.Mobile
+	p.Stationary += q.Stationary
+	p.Invalid += q.Invalid
+	p.Valid += q.Valid
+	p.Lost += q.Lost
+	p.Unaccounted += q.Unaccounted
 }
 
 // Station is one polling station's protocol.

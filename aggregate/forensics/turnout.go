@@ -66,8 +66,9 @@ func (e *Election) Results(withRemote bool) *Results {
 	}
 	for i := range e.Stations {
 		s := &e.Stations[i]
-		region(s.Region).add(s.Protocol, s.Votes)
-		region(s.Region).Stations++
+		t := region(s.Region)
+		t.add(s.Protocol, s.Votes)
+		t.Stations++
 		r.National.add(s.Protocol, s.Votes)
 		r.National.Stations++
 	}

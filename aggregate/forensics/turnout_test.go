@@ -109,3 +109,17 @@ func TestResults2018(t *testing.T) {
 }
 
 func fmtPct(x float64) string { return fmt.Sprintf("%.2f", x) }
+
+// TestProtocolAdd: add sums every protocol line (line by line through
+// Protocol.line, so that a line added to the struct and forgotten in add
+// fails here).
+func TestProtocolAdd(t *testing.T) {
+	var p, q, want Protocol
+	for i := range protocolLines {
+		*p.line(i) = 1000 * (i + 1)
+		*q.line(i) = i + 1
+		*want.line(i) = 1001 * (i + 1)
+	}
+	p.add(q)
+	assert.Equal(t, want, p)
+}
