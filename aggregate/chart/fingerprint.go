@@ -91,7 +91,7 @@ func Fingerprint(h *forensics.Histogram2D, opt FingerprintOptions) (*plot.Plot, 
 		hm.Max = hm.Min + 1 // one value everywhere: the darkest colour's neighbour
 	}
 	hm.Rasterized = true
-	p.Add(hm)
+	p.Add(heatMapGlyphs(hm))
 	opt.finish(p, k, time.Time{}) // the credit line under the chart
 	return p, nil
 }

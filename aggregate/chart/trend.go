@@ -3,9 +3,7 @@ package chart
 import (
 	"fmt"
 	"image/color"
-	"math"
 	"slices"
-	"sync"
 	"time"
 
 	"gonum.org/v1/plot"
@@ -158,7 +156,7 @@ func dashedEdges(p *plot.Plot, pts []aggregate.Point, edges func(aggregate.Point
 		if err != nil {
 			return out, err
 		}
-		p.Add(&extremeGlyphs{Line: l})
+		p.Add(lineGlyphs(l))
 		out[i] = l
 	}
 	return out, nil
@@ -170,91 +168,8 @@ func meanLine(p *plot.Plot, pts []aggregate.Point, c color.Color, width float64)
 	if err != nil {
 		return nil, err
 	}
-	p.Add(&extremeGlyphs{Line: l})
+	p.Add(lineGlyphs(l))
 	return l, nil
-}
-
-// extremeGlyphs is a line that gives gonum only the glyph boxes that can
-// decide a plot's padding. plotter.Line gives one box per point, all of
-// one size, and gonum collects every plotter's boxes afresh each time it
-// pads a plot (eight times a drawing, thousands of points a series: a
-// third of a trend chart's drawing time). Of those boxes it keeps the
-// ones whose point lies within both axes' ranges, and pads each side for
-// the first box reaching furthest: for boxes of one size, a point of
-// least or greatest coordinate among those kept (both ends, whichever
-// way the canvas runs). The boxes given are those of every kept point
-// within 10⁻⁹ of one of the four extremes, in the line's order, so that
-// the box gonum picks among them is the one it would pick among all
-// (the same padding and bytes: TestExtremeGlyphs). The boxes of the last
-// axis ranges are kept: gonum asks eight times a drawing for the same.
-type extremeGlyphs struct {
-	*plotter.Line
-
-	mu    sync.Mutex
-	key   [4]float64 // the axes' Min and Max the boxes are for
-	boxes []plot.GlyphBox
-}
-
-// GlyphBoxes implements plot.GlyphBoxer.
-func (l *extremeGlyphs) GlyphBoxes(p *plot.Plot) []plot.GlyphBox {
-	_, xLinear := p.X.Scale.(plot.LinearScale)
-	_, yLinear := p.Y.Scale.(plot.LinearScale)
-	key := [4]float64{p.X.Min, p.X.Max, p.Y.Min, p.Y.Max}
-	if !xLinear || !yLinear { // a scale of unknown state: no reuse
-		return l.glyphBoxes(p)
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.boxes == nil || l.key != key {
-		l.boxes, l.key = l.glyphBoxes(p), key
-	}
-	return slices.Clone(l.boxes)
-}
-
-// glyphBoxes returns the boxes of the points within the axes' ranges and
-// within 10⁻⁹ of an extreme coordinate among them.
-func (l *extremeGlyphs) glyphBoxes(p *plot.Plot) []plot.GlyphBox {
-	r := 0.5 * l.LineStyle.Width // as plotter.Line's boxes
-	if !(r > 0) {
-		return []plot.GlyphBox{} // boxes of no size pad nothing
-	}
-	rect := vg.Rectangle{Min: vg.Point{X: -r, Y: -r}, Max: vg.Point{X: r, Y: r}}
-	// Axis.Norm, without copying the Axis at every call.
-	sx, x0, x1 := p.X.Scale, p.X.Min, p.X.Max
-	sy, y0, y1 := p.Y.Scale, p.Y.Min, p.Y.Max
-	// norm returns the point's coordinates, and whether gonum keeps its box.
-	norm := func(i int) (v [2]float64, in bool) {
-		x, y := l.XY(i)
-		v = [2]float64{sx.Normalize(x0, x1, x), sy.Normalize(y0, y1, y)}
-		return v, v[0] >= 0 && v[0] <= 1 && v[1] >= 0 && v[1] <= 1
-	}
-	// The least and greatest x, then y, of the points kept.
-	ext := [2][2]float64{{math.Inf(1), math.Inf(-1)}, {math.Inf(1), math.Inf(-1)}}
-	n := l.XYs.Len()
-	for i := range n {
-		if v, in := norm(i); in {
-			for a := range v {
-				ext[a][0], ext[a][1] = min(ext[a][0], v[a]), max(ext[a][1], v[a])
-			}
-		}
-	}
-	boxes := []plot.GlyphBox{}
-	for i := range n {
-		v, in := norm(i)
-		if !in {
-			continue
-		}
-		near := false
-		for a := range v {
-			for _, e := range ext[a] {
-				near = near || math.Abs(v[a]-e) <= 1e-9
-			}
-		}
-		if near {
-			boxes = append(boxes, plot.GlyphBox{X: v[0], Y: v[1], Rectangle: rect})
-		}
-	}
-	return boxes
 }
 
 // intervalBand returns the band between each point's Lower and Upper,

@@ -1,10 +1,7 @@
 package chart
 
 import (
-	"bytes"
-	"image/color"
 	"math"
-	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,11 +9,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/candorpoll/candor/aggregate"
 	"github.com/candorpoll/candor/poll"
@@ -151,64 +143,4 @@ func TestSinglePollster(t *testing.T) {
 func isNumber(s string) bool {
 	_, err := strconv.ParseFloat(strings.ReplaceAll(s, "−", "-"), 64)
 	return err == nil
-}
-
-// TestExtremeGlyphs: a line that gives gonum only its extreme glyph
-// boxes pads a plot exactly as the line with all its boxes, and the
-// drawings are the same bytes, on lines with repeated x, points beyond the
-// axes' ranges (set by hand), ties at the extremes, and a second line
-// of another width, with the boxes asked for again after the ranges
-// change.
-func TestExtremeGlyphs(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 4))
-	for trial := range 40 {
-		n := 1 + rng.IntN(400)
-		mk := func(width float64) *plotter.Line {
-			xy := make(plotter.XYs, n)
-			for i := range xy {
-				xy[i] = plotter.XY{X: float64(i), Y: math.Round(rng.NormFloat64() * 4)} // ties
-				if rng.IntN(50) == 0 {
-					xy[i].X = xy[max(0, i-1)].X // the same day twice
-				}
-			}
-			l, err := newLine(xy, color.Black, width, nil)
-			require.NoError(t, err)
-			return l
-		}
-		a, b := mk(1.5), mk(6)
-		build := func(wrap bool) *plot.Plot {
-			p := plot.New()
-			if wrap {
-				p.Add(&extremeGlyphs{Line: a}, &extremeGlyphs{Line: b})
-			} else {
-				p.Add(a, b)
-			}
-			switch trial % 3 {
-			case 1: // points beyond the ranges on both sides
-				p.X.Min, p.X.Max = float64(n)/4, float64(n)/2
-				p.Y.Min, p.Y.Max = -2, 3
-			case 2: // a range ending exactly at the extremes
-				p.Y.Min, p.Y.Max = -1, 1
-			}
-			return p
-		}
-		plain, wrapped := build(false), build(true)
-		for _, size := range []vg.Length{3 * vg.Centimeter, 12 * vg.Centimeter} {
-			dc := func(p *plot.Plot) vg.Rectangle {
-				return p.DataCanvas(draw.New(vgsvg.New(size, size))).Rectangle
-			}
-			require.Equal(t, dc(plain), dc(wrapped), "trial %d, size %v", trial, size)
-		}
-		var pb, wb bytes.Buffer
-		require.NoError(t, Write(&pb, FormatSVG, []*plot.Plot{plain}, Options{}))
-		require.NoError(t, Write(&wb, FormatSVG, []*plot.Plot{wrapped}, Options{}))
-		require.True(t, bytes.Equal(pb.Bytes(), wb.Bytes()), "trial %d: the SVGs differ", trial)
-		if trial%20 == 0 {
-			pb.Reset()
-			wb.Reset()
-			require.NoError(t, Write(&pb, FormatPNG, []*plot.Plot{plain}, Options{}))
-			require.NoError(t, Write(&wb, FormatPNG, []*plot.Plot{wrapped}, Options{}))
-			require.True(t, bytes.Equal(pb.Bytes(), wb.Bytes()), "trial %d: the PNGs differ", trial)
-		}
-	}
 }
