@@ -7,7 +7,8 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"time"
+
+	"github.com/candorpoll/candor/aggregate/internal/cells"
 )
 
 // csvFloat is appendCSVFloat as a string.
@@ -32,17 +33,17 @@ func (r *Result) WriteCSV(w io.Writer) error {
 	for _, s := range r.Shares() {
 		hasFiltered = hasFiltered || len(s.Filtered) > 0
 	}
-	cw := chunkWriter{w: w, buf: make([]byte, 0, 64<<10)}
-	cw.buf = append(cw.buf, "date,share,mean,sd,lower,upper,poll_lower,poll_upper"...)
+	cw := cells.NewBuffer(w)
+	cw.Buf = append(cw.Buf, "date,share,mean,sd,lower,upper,poll_lower,poll_upper"...)
 	if hasFiltered {
-		cw.buf = append(cw.buf, ",filtered_mean,filtered_sd,filtered_lower,filtered_upper,filtered_poll_lower,filtered_poll_upper"...)
+		cw.Buf = append(cw.Buf, ",filtered_mean,filtered_sd,filtered_lower,filtered_upper,filtered_poll_lower,filtered_poll_upper"...)
 	}
-	cw.buf = append(cw.buf, '\n')
+	cw.Buf = append(cw.Buf, '\n')
 	for _, s := range r.Shares() {
 		at := filteredOn(s.Series, s.Filtered)
 		name := s.Share.String()
 		for _, p := range s.Series {
-			b := appendDate(cw.buf, p.Date)
+			b := cells.AppendDate(cw.Buf, p.Date)
 			b = append(b, ',')
 			b = append(b, name...)
 			b = appendPointCells(b, p)
@@ -53,13 +54,13 @@ func (r *Result) WriteCSV(w io.Writer) error {
 					b = append(b, ",,,,,,"...)
 				}
 			}
-			cw.buf = append(b, '\n')
-			if err := cw.flushIfFull(); err != nil {
+			cw.Buf = append(b, '\n')
+			if err := cw.FlushIfFull(); err != nil {
 				return err
 			}
 		}
 	}
-	return cw.flush()
+	return cw.Flush()
 }
 
 // filteredOn returns the lookup of the point of f on the days of series, in
@@ -107,71 +108,7 @@ func appendCSVFloat(b []byte, x float64) []byte {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return b
 	}
-	return appendShortest(b, x, 'f')
-}
-
-// appendShortest appends strconv.AppendFloat(b, x, format, -1, 64) for a
-// format of 'f' or 'g', the same bytes, faster for the numbers written
-// most: those rounded to hundredths (SeriesOptions' default), at most
-// 10⁶ in magnitude. Such an x is the double nearest k/100 for the
-// integer k = round(100x), and k/100 without trailing zeros is its
-// shortest representation: any shorter decimal near x would be another
-// multiple of 0.01, at least 0.01 from k/100, while both would lie
-// within an ulp of x (below 10⁻⁹ here). Both formats write it plainly
-// (%g turns to an exponent at 10⁶ and below 10⁻⁴). Checked against
-// strconv on every k up to 2·10⁵ and on random numbers
-// (TestAppendShortest).
-func appendShortest(b []byte, x float64, format byte) []byte {
-	if a := math.Abs(x); a >= 0.01 && a < 1e6 {
-		if k := math.Round(x * 100); k/100 == x {
-			n := int64(k)
-			if n < 0 {
-				b = append(b, '-')
-				n = -n
-			}
-			b = strconv.AppendInt(b, n/100, 10)
-			if f := n % 100; f != 0 {
-				b = append(b, '.', byte('0'+f/10))
-				if f%10 != 0 {
-					b = append(b, byte('0'+f%10))
-				}
-			}
-			return b
-		}
-	}
-	return strconv.AppendFloat(b, x, format, -1, 64)
-}
-
-// appendDate appends t as time.DateOnly formats it (YYYY-MM-DD), digit by
-// digit for years 0–9999.
-func appendDate(b []byte, t time.Time) []byte {
-	y, m, d := t.Date()
-	if y < 0 || y > 9999 {
-		return t.AppendFormat(b, time.DateOnly)
-	}
-	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
-		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+d/10), byte('0'+d%10))
-}
-
-// chunkWriter collects rows (CSV, JSON) and writes them to w in large
-// pieces: one write per 64 KB rather than per row, and memory bounded by
-// the chunk, not the output.
-type chunkWriter struct {
-	w   io.Writer
-	buf []byte
-}
-
-func (c *chunkWriter) flushIfFull() error {
-	if len(c.buf) < cap(c.buf)-1024 {
-		return nil
-	}
-	return c.flush()
-}
-
-func (c *chunkWriter) flush() error {
-	_, err := c.w.Write(c.buf)
-	c.buf = c.buf[:0]
-	return err
+	return cells.AppendFloat(b, x, 'f')
 }
 
 // WriteHousesCSV writes the house-effect table of every share with the

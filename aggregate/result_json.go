@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/candorpoll/candor/aggregate/internal/cells"
 )
 
 // jsonFloat is a float64 that encodes NaN and ±Inf as JSON null (JSON has
@@ -222,7 +224,7 @@ func (r *Result) WriteJSON(w io.Writer) error { return r.encodeJSON(w, "  ") }
 // number and re-indenting the whole output (11 MB for the Russian
 // series: 200 → 20 ms).
 func (r *Result) encodeJSON(w io.Writer, indent string) error {
-	j := jsonWriter{chunkWriter: chunkWriter{w: w, buf: make([]byte, 0, 64<<10)}, indent: indent}
+	j := jsonWriter{Buffer: cells.NewBuffer(w), indent: indent}
 	j.open('{')
 	j.key("model")
 	j.string(r.Model)
@@ -243,15 +245,15 @@ func (r *Result) encodeJSON(w io.Writer, indent string) error {
 	j.stringArray(r.Warnings)
 	j.close('}')
 	if indent != "" {
-		j.buf = append(j.buf, '\n') // as json.Encoder ends a value
+		j.Buf = append(j.Buf, '\n') // as json.Encoder ends a value
 	}
-	return j.flush()
+	return j.Flush()
 }
 
-// jsonWriter appends JSON values to a chunkWriter, indented as
+// jsonWriter appends JSON values to a cells.Buffer, indented as
 // json.Indent does when indent is not "".
 type jsonWriter struct {
-	chunkWriter
+	cells.Buffer
 	indent string
 	depth  int
 	empty  bool   // the array or object just opened has no element yet
@@ -260,7 +262,7 @@ type jsonWriter struct {
 
 // open starts an object ('{') or array ('[').
 func (j *jsonWriter) open(c byte) {
-	j.buf = append(j.buf, c)
+	j.Buf = append(j.Buf, c)
 	j.depth++
 	j.empty = true
 }
@@ -272,20 +274,20 @@ func (j *jsonWriter) close(c byte) {
 	if !j.empty {
 		j.newline()
 	}
-	j.buf = append(j.buf, c)
+	j.Buf = append(j.Buf, c)
 	j.empty = false
 }
 
 // elem starts an element of an array, or a member of an object.
 func (j *jsonWriter) elem() {
 	if !j.empty {
-		j.buf = append(j.buf, ',')
+		j.Buf = append(j.Buf, ',')
 	}
 	j.empty = false
 	j.newline()
 }
 
-func (j *jsonWriter) newline() { j.buf = append(j.buf, j.newlineAt(j.depth)...) }
+func (j *jsonWriter) newline() { j.Buf = append(j.Buf, j.newlineAt(j.depth)...) }
 
 // newlineAt returns a newline and depth indents, or "" when compact.
 func (j *jsonWriter) newlineAt(depth int) string {
@@ -303,9 +305,9 @@ func (j *jsonWriter) newlineAt(depth int) string {
 func (j *jsonWriter) key(k string) {
 	j.elem()
 	j.string(k)
-	j.buf = append(j.buf, ':')
+	j.Buf = append(j.Buf, ':')
 	if j.indent != "" {
-		j.buf = append(j.buf, ' ')
+		j.Buf = append(j.Buf, ' ')
 	}
 }
 
@@ -318,22 +320,22 @@ func (j *jsonWriter) string(s string) {
 	for i := range len(s) {
 		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
 			q, _ := json.Marshal(s) // a string always marshals
-			j.buf = append(j.buf, q...)
+			j.Buf = append(j.Buf, q...)
 			return
 		}
 	}
-	j.buf = append(j.buf, '"')
-	j.buf = append(j.buf, s...)
-	j.buf = append(j.buf, '"')
+	j.Buf = append(j.Buf, '"')
+	j.Buf = append(j.Buf, s...)
+	j.Buf = append(j.Buf, '"')
 }
 
 // float appends x as jsonFloat.MarshalJSON writes it (null for NaN, ±Inf).
 func (j *jsonWriter) float(x float64) {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
-		j.buf = append(j.buf, "null"...)
+		j.Buf = append(j.Buf, "null"...)
 		return
 	}
-	j.buf = appendShortest(j.buf, x, 'g')
+	j.Buf = cells.AppendFloat(j.Buf, x, 'g')
 }
 
 // stringArray appends ss as an array, [] for nil.
@@ -350,7 +352,7 @@ func (j *jsonWriter) stringArray(ss []string) {
 // writes a map), null for nil.
 func (j *jsonWriter) floats(m map[string]float64) {
 	if m == nil {
-		j.buf = append(j.buf, "null"...)
+		j.Buf = append(j.Buf, "null"...)
 		return
 	}
 	j.open('{')
@@ -371,7 +373,7 @@ func (j *jsonWriter) diagnostics(ds []Diagnostic) {
 		j.key("value")
 		j.float(d.Value)
 		j.key("ok")
-		j.buf = strconv.AppendBool(j.buf, d.OK)
+		j.Buf = strconv.AppendBool(j.Buf, d.OK)
 		j.key("note")
 		j.string(d.Note)
 		j.close('}')
@@ -385,7 +387,7 @@ func (j *jsonWriter) diagnostics(ds []Diagnostic) {
 // between the values (comma, newline, indent, name) is made once.
 func (j *jsonWriter) points(pts []Point, nullable bool) error {
 	if pts == nil && nullable {
-		j.buf = append(j.buf, "null"...)
+		j.Buf = append(j.Buf, "null"...)
 		return nil
 	}
 	j.open('[')
@@ -404,20 +406,20 @@ func (j *jsonWriter) points(pts []Point, nullable bool) error {
 		lead, end := ","+out+"{", out+"}"
 		for i, p := range pts {
 			if i == 0 {
-				j.buf = append(j.buf, lead[1:]...) // no comma before the first point
+				j.Buf = append(j.Buf, lead[1:]...) // no comma before the first point
 			} else {
-				j.buf = append(j.buf, lead...)
+				j.Buf = append(j.Buf, lead...)
 			}
-			j.buf = append(j.buf, before[0]...)
-			j.buf = append(j.buf, '"')
-			j.buf = appendDate(j.buf, p.Date.UTC())
-			j.buf = append(j.buf, '"')
+			j.Buf = append(j.Buf, before[0]...)
+			j.Buf = append(j.Buf, '"')
+			j.Buf = cells.AppendDate(j.Buf, p.Date.UTC())
+			j.Buf = append(j.Buf, '"')
 			for k, x := range [...]float64{p.Mean, p.SD, p.Lower, p.Upper, p.PollLower, p.PollUpper} {
-				j.buf = append(j.buf, before[k+1]...)
+				j.Buf = append(j.Buf, before[k+1]...)
 				j.float(x)
 			}
-			j.buf = append(j.buf, end...)
-			if err := j.flushIfFull(); err != nil {
+			j.Buf = append(j.Buf, end...)
+			if err := j.FlushIfFull(); err != nil {
 				return err
 			}
 		}
@@ -430,7 +432,7 @@ func (j *jsonWriter) points(pts []Point, nullable bool) error {
 // share appends sr as a jsonShare, null for nil.
 func (j *jsonWriter) share(sr *ShareResult) error {
 	if sr == nil {
-		j.buf = append(j.buf, "null"...)
+		j.Buf = append(j.Buf, "null"...)
 		return nil
 	}
 	j.open('{')
@@ -456,7 +458,7 @@ func (j *jsonWriter) share(sr *ShareResult) error {
 		j.key("se")
 		j.float(h.SE)
 		j.key("polls")
-		j.buf = strconv.AppendInt(j.buf, int64(h.Polls), 10)
+		j.Buf = strconv.AppendInt(j.Buf, int64(h.Polls), 10)
 		j.close('}')
 	}
 	j.close(']')

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -134,4 +136,57 @@ func sign(x float64) float64 {
 		return -1
 	}
 	return 1
+}
+
+// TestWriteScenariosCSVBytes: WriteScenariosCSV writes what encoding/csv
+// writes for the same cells, on scenarios named with commas, quotes,
+// a newline and a leading space, with NaN, infinities, long decimals,
+// huge and negative values, full precision and rounded, daily and
+// monthly.
+func TestWriteScenariosCSVBytes(t *testing.T) {
+	c := small()
+	c.Scenarios = Scenarios{Kappas: []float64{0.8}, Manski: true}
+	r, err := Run(context.Background(), c)
+	require.NoError(t, err)
+	odd := *r.Scenarios[1].Result
+	odd.Approve = &aggregate.ShareResult{Share: aggregate.Approve, Series: slices.Clone(odd.Approve.Series)}
+	s := odd.Approve.Series
+	s[0].Mean, s[1].SD, s[2].Lower, s[3].Upper, s[4].Mean = math.NaN(), math.Inf(1), 1e-7, -1e22, 123456.789012
+	for i, name := range []string{`a, "quoted" one`, "two\nlines", " leading space", `\.`} {
+		r.Scenarios = append(r.Scenarios, aggregate.PollScenario{Name: name, Result: &odd})
+		if i == 3 {
+			r.Scenarios = append(r.Scenarios, aggregate.PollScenario{Name: name, Bounds: s})
+		}
+	}
+	for _, o := range []SeriesOptions{{}, {FullPrecision: true}, {Period: Monthly, Digits: 3}} {
+		var want bytes.Buffer
+		cw := csv.NewWriter(&want)
+		require.NoError(t, cw.Write([]string{"scenario", "date", "mean", "sd", "lower", "upper"}))
+		for _, s := range r.Scenarios {
+			pts := s.Bounds
+			if s.Result != nil {
+				pts = s.Result.Approve.Series
+			}
+			for _, p := range o.points(pts) {
+				mean, sd := csvNumber(p.Mean), csvNumber(p.SD)
+				if s.Bounds != nil {
+					mean, sd = "", ""
+				}
+				require.NoError(t, cw.Write([]string{s.Name, p.Date.Format(time.DateOnly), mean, sd, csvNumber(p.Lower), csvNumber(p.Upper)}))
+			}
+		}
+		cw.Flush()
+		var got bytes.Buffer
+		require.NoError(t, r.WriteScenariosCSV(&got, o))
+		require.Equal(t, want.String(), got.String(), "%+v", o)
+	}
+}
+
+// csvNumber is what WriteScenariosCSV writes for x, by strconv: the
+// shortest exact representation, "" for NaN or ±Inf.
+func csvNumber(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return ""
+	}
+	return strconv.FormatFloat(x, 'f', -1, 64)
 }
