@@ -6,10 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/candorpoll/candor/internal/benchcpu"
 )
 
-// Benchmarks of the whole 2024 pipeline and of its parts. The README's
-// figures come from
+// Benchmarks of the whole 2024 pipeline and of its parts, with the
+// process's CPU time per operation (cpu-ns/op). The README's figures
+// come from
 //
 //	go test ./aggregate/forensics -run '^$' -bench . -cpu 1 -benchtime 3x -benchmem
 
@@ -31,6 +34,8 @@ func BenchmarkForensics2024(b *testing.B) {
 	data := zip2024(b)
 	ctx := context.Background()
 	b.ReportAllocs()
+	start := benchcpu.Used()
+	defer func() { benchcpu.Report(b, start) }()
 	for b.Loop() {
 		e, err := ReadZip(bytes.NewReader(data), int64(len(data)))
 		if err != nil {
@@ -50,6 +55,8 @@ func BenchmarkForensics2024(b *testing.B) {
 func BenchmarkRead2024(b *testing.B) {
 	data := zip2024(b)
 	b.ReportAllocs()
+	start := benchcpu.Used()
+	defer func() { benchcpu.Report(b, start) }()
 	for b.Loop() {
 		if _, err := ReadZip(bytes.NewReader(data), int64(len(data))); err != nil {
 			b.Fatal(err)
@@ -77,6 +84,8 @@ func BenchmarkEstimators2024(b *testing.B) {
 	} {
 		b.Run(est.name, func(b *testing.B) {
 			b.ReportAllocs()
+			start := benchcpu.Used()
+			defer func() { benchcpu.Report(b, start) }()
 			for b.Loop() {
 				if err := est.run(); err != nil {
 					b.Fatal(err)
