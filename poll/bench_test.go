@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/candorpoll/candor/internal/benchcpu"
 )
 
 // Benchmarks of the readers. The figures in the README come from
@@ -22,14 +24,14 @@ func BenchmarkRead538(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.SetBytes(int64(len(data)))
-	cpu := processCPU()
+	cpu := benchcpu.Used()
 	for b.Loop() {
 		polls, err := Read538(bytes.NewReader(data))
 		if len(polls) != 16199 || len(ParseErrors(err)) != 2 {
 			b.Fatalf("%d polls, %v", len(polls), err)
 		}
 	}
-	reportCPU(b, cpu)
+	benchcpu.Report(b, cpu)
 }
 
 // canonicalCSV returns n canonical rows written by WriteCSV: weekly polls of
@@ -90,14 +92,14 @@ func BenchmarkReadCSV1M(b *testing.B) {
 	data := canonicalCSV(b, n)
 	b.ReportAllocs()
 	b.SetBytes(int64(len(data)))
-	cpu := processCPU()
+	cpu := benchcpu.Used()
 	for b.Loop() {
 		polls, err := ReadCSV(bytes.NewReader(data))
 		if err != nil || len(polls) != n {
 			b.Fatalf("%d polls, %v", len(polls), err)
 		}
 	}
-	reportCPU(b, cpu)
+	benchcpu.Report(b, cpu)
 }
 
 func BenchmarkWriteCSV(b *testing.B) {
@@ -107,7 +109,7 @@ func BenchmarkWriteCSV(b *testing.B) {
 	}
 	b.ReportAllocs()
 	var buf bytes.Buffer
-	cpu := processCPU()
+	cpu := benchcpu.Used()
 	for b.Loop() {
 		buf.Reset()
 		if err := WriteCSV(&buf, polls); err != nil {
@@ -115,7 +117,7 @@ func BenchmarkWriteCSV(b *testing.B) {
 		}
 	}
 	b.SetBytes(int64(buf.Len()))
-	reportCPU(b, cpu)
+	benchcpu.Report(b, cpu)
 }
 
 func mustRead(tb testing.TB, name string) []byte {
