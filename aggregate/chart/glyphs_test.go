@@ -24,7 +24,7 @@ import (
 // every shape.
 func TestExtremeGlyphs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	for trial := range 40 {
+	for trial := range 25 {
 		n := 1 + rng.IntN(400)
 		mk := func(width float64) *plotter.Line {
 			xy := make(plotter.XYs, n)
@@ -69,7 +69,7 @@ func TestExtremeGlyphs(t *testing.T) {
 		require.NoError(t, Write(&pb, FormatSVG, []*plot.Plot{plain}, Options{}))
 		require.NoError(t, Write(&wb, FormatSVG, []*plot.Plot{wrapped}, Options{}))
 		require.True(t, bytes.Equal(pb.Bytes(), wb.Bytes()), "trial %d: the SVGs differ", trial)
-		if trial%20 == 0 {
+		if trial%10 == 0 {
 			pb.Reset()
 			wb.Reset()
 			require.NoError(t, Write(&pb, FormatPNG, []*plot.Plot{plain}, Options{}))

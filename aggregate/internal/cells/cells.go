@@ -20,7 +20,7 @@ import (
 // multiple of 0.01, at least 0.01 from k/100, while both would lie
 // within an ulp of x (below 10⁻⁹ here). Both formats write it plainly
 // (%g turns to an exponent at 10⁶ and below 10⁻⁴). Checked against
-// strconv on every k up to 2·10⁵ and on random numbers
+// strconv on every k up to 10⁵ and on random numbers
 // (TestAppendFloat).
 func AppendFloat(b []byte, x float64, format byte) []byte {
 	if a := math.Abs(x); a >= 0.01 && a < 1e6 {
