@@ -10,19 +10,24 @@ import (
 	"testing"
 	"time"
 
+	"github.com/candorpoll/candor/aggregate/internal/benchcpu"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/candorpoll/candor/poll"
 )
 
+// cpuTime returns the CPU time (user + system) the process has used so
+// far, and whether it could be read (benchcpu.Used).
+func cpuTime() (time.Duration, bool) {
+	d := benchcpu.Used()
+	return d, d > 0
+}
+
 // reportCPU adds a cpu-ns/op metric (process CPU time since start,
 // garbage collection included) to a benchmark: on a shared machine
 // wall-clock ns/op measures the queue for a core as much as the code.
-func reportCPU(b *testing.B, start time.Duration) {
-	if now, ok := cpuTime(); ok && b.N > 0 {
-		b.ReportMetric(float64(now-start)/float64(b.N), "cpu-ns/op")
-	}
-}
+func reportCPU(b *testing.B, start time.Duration) { benchcpu.Report(b, start) }
 
 // BenchmarkStateSpacePeers is the whole fit of the peers' model (approve,
 // no τ, unweighted sum to zero) on the synthetic data, σ by ML included:

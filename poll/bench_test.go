@@ -9,8 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/candorpoll/candor/internal/benchcpu"
 )
 
 // Benchmarks of the readers. The figures in the README come from
@@ -24,14 +22,14 @@ func BenchmarkRead538(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.SetBytes(int64(len(data)))
-	cpu := benchcpu.Used()
+	cpu := processCPU()
 	for b.Loop() {
 		polls, err := Read538(bytes.NewReader(data))
 		if len(polls) != 16199 || len(ParseErrors(err)) != 2 {
 			b.Fatalf("%d polls, %v", len(polls), err)
 		}
 	}
-	benchcpu.Report(b, cpu)
+	reportCPU(b, cpu)
 }
 
 // canonicalCSV returns n canonical rows written by WriteCSV: weekly polls of
@@ -92,14 +90,14 @@ func BenchmarkReadCSV1M(b *testing.B) {
 	data := canonicalCSV(b, n)
 	b.ReportAllocs()
 	b.SetBytes(int64(len(data)))
-	cpu := benchcpu.Used()
+	cpu := processCPU()
 	for b.Loop() {
 		polls, err := ReadCSV(bytes.NewReader(data))
 		if err != nil || len(polls) != n {
 			b.Fatalf("%d polls, %v", len(polls), err)
 		}
 	}
-	benchcpu.Report(b, cpu)
+	reportCPU(b, cpu)
 }
 
 func BenchmarkWriteCSV(b *testing.B) {
@@ -109,7 +107,7 @@ func BenchmarkWriteCSV(b *testing.B) {
 	}
 	b.ReportAllocs()
 	var buf bytes.Buffer
-	cpu := benchcpu.Used()
+	cpu := processCPU()
 	for b.Loop() {
 		buf.Reset()
 		if err := WriteCSV(&buf, polls); err != nil {
@@ -117,7 +115,7 @@ func BenchmarkWriteCSV(b *testing.B) {
 		}
 	}
 	b.SetBytes(int64(buf.Len()))
-	benchcpu.Report(b, cpu)
+	reportCPU(b, cpu)
 }
 
 func mustRead(tb testing.TB, name string) []byte {

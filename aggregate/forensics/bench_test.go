@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/candorpoll/candor/internal/benchcpu"
+	"github.com/candorpoll/candor/aggregate/internal/benchcpu"
 )
 
 // Benchmarks of the whole 2024 pipeline and of its parts, with the

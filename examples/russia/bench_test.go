@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/candorpoll/candor/aggregate/report"
-	"github.com/candorpoll/candor/internal/benchcpu"
 )
 
 // The README's figures for the parts of `go run ./examples/russia` come
@@ -21,13 +20,13 @@ import (
 // the forensics (integer test with 1,000 replicates, Shpilkin with 1,000).
 func BenchmarkRussiaRun(b *testing.B) {
 	b.ReportAllocs()
-	start := benchcpu.Used()
+	start := processCPU()
 	for b.Loop() {
 		if _, err := report.Run(context.Background(), config()); err != nil {
 			b.Fatal(err)
 		}
 	}
-	benchcpu.Report(b, start)
+	reportCPU(b, start)
 }
 
 // BenchmarkRussiaOutputs writes each of the example's files from one run.
@@ -39,13 +38,13 @@ func BenchmarkRussiaOutputs(b *testing.B) {
 	for _, o := range r.Outputs(report.DirOptions{Name: name}) {
 		b.Run(o.Name, func(b *testing.B) {
 			b.ReportAllocs()
-			start := benchcpu.Used()
+			start := processCPU()
 			for b.Loop() {
 				if err := o.Write(io.Discard); err != nil {
 					b.Fatal(err)
 				}
 			}
-			benchcpu.Report(b, start)
+			reportCPU(b, start)
 		})
 	}
 }
