@@ -136,6 +136,9 @@ type core struct {
 
 	sw scoreWork // scores' workspace
 
+	wobs    []float64 // per observation: 1/R_i at the τ of the last setTau (tridiagonal path)
+	tauWork []float64 // setTau's per-house workspace
+
 	// band is the banded factorisation used for field-averaged polls
 	// (banded.go); nil for the midpoint model's tridiagonal M.
 	band *bandCore
@@ -246,29 +249,70 @@ func (cr *core) setTau(tau []float64) {
 	for e := range cr.entries {
 		cr.entries[e].val = 0
 	}
-	// Σ log R_i is accumulated as a product (logProduct: one log at the
-	// end, not one per poll: this runs at every τ the search tries).
-	logR := logProduct{mant: 1}
-	ydy := 0.0
-	for i, y := range o.y {
-		r := cr.variance(i, tau)
-		w := 1 / r
-		logR.mul(r)
-		ydy += y * y * w
-		cr.xdy[0] += y * w
-		t := cr.obsNode[i]
-		cr.dsum[t] += w
-		if t > 0 {
-			cr.entries[cr.bEntry[t]].val += y * w
+	J := nFull - 1
+	if cr.wobs == nil {
+		cr.wobs = make([]float64, len(o.y))
+		cr.tauWork = make([]float64, 3*J)
+	}
+	// Per house: τ² (0 without one), and the sums of w and yw.
+	t2, hw, hyw := cr.tauWork[:J], cr.tauWork[J:2*J], cr.tauWork[2*J:]
+	clear(cr.tauWork)
+	for h := range t2 {
+		if cr.tauOf != nil && cr.tauOf[h] >= 0 {
+			t := tau[cr.tauOf[h]]
+			t2[h] = t * t
 		}
-		if h := o.house[i]; h >= 0 {
-			a := 1 + h
-			cr.xdx[a*nFull+a] += w
-			cr.xdy[a] += y * w
-			if e := cr.obsEntry[i]; e >= 0 {
-				cr.entries[e].val += w
+	}
+	// Σ log R_i is accumulated as a product (logProduct: one log at the
+	// end, not one per poll: this runs at every τ the search tries). The
+	// sums over all polls and over a node's polls (which are consecutive)
+	// are kept in registers, the houses' in their own short arrays: added
+	// into the core's arrays poll by poll, each poll waited on the
+	// previous one's store (the refresh was a fifth of the τ search).
+	logR := logProduct{mant: 1}
+	ydy, xdy0 := 0.0, 0.0
+	curT, nodeW, nodeYW := int32(-1), 0.0, 0.0
+	entries, bEntry, obsEntry := cr.entries, cr.bEntry, cr.obsEntry
+	flush := func() {
+		if curT >= 0 {
+			cr.dsum[curT] += nodeW
+			if curT > 0 {
+				entries[bEntry[curT]].val += nodeYW
 			}
 		}
+	}
+	for i, y := range o.y {
+		r := o.s2[i]
+		h := o.house[i]
+		if h >= 0 {
+			r += t2[h]
+		}
+		w := 1 / r
+		cr.wobs[i] = w
+		logR.mul(r)
+		ydy += y * y * w
+		yw := y * w
+		xdy0 += yw
+		if t := cr.obsNode[i]; t != curT {
+			flush()
+			curT, nodeW, nodeYW = t, 0, 0
+		}
+		nodeW += w
+		nodeYW += yw
+		if h >= 0 {
+			hw[h] += w
+			hyw[h] += yw
+			if e := obsEntry[i]; e >= 0 {
+				entries[e].val += w
+			}
+		}
+	}
+	flush()
+	cr.xdy[0] = xdy0
+	for h := range J {
+		a := 1 + h
+		cr.xdx[a*nFull+a] = hw[h]
+		cr.xdy[a] = hyw[h]
 	}
 	cr.ydy = ydy
 	for t := 1; t <= cr.n; t++ {
@@ -591,17 +635,33 @@ func (cr *core) solveZ() {
 		return
 	}
 	n, D, K := cr.n, cr.n+1, cr.K
-	if cr.dense {
-		for a := range K {
-			col := cr.z[a*D : a*D+D]
-			if n > 0 {
-				col[n] *= cr.rid[n]
+	if cr.dense && n > 0 {
+		// Four columns at a time, as forwardDense: each column's
+		// recursion is a chain of dependent multiply-adds, and four
+		// chains side by side keep the multipliers busy (one at a time,
+		// this was a quarter of the τ search's gradient).
+		col := func(a int) []float64 {
+			if a < K {
+				return cr.z[a*D : a*D+D]
 			}
+			return cr.zPad[:D]
+		}
+		sub, rid := cr.sub[:D], cr.rid[:D]
+		for a := 0; a < K; a += 4 {
+			z0, z1, z2, z3 := col(a), col(a+1), col(a+2), col(a+3)
+			r := rid[n]
+			y0, y1, y2, y3 := z0[n]*r, z1[n]*r, z2[n]*r, z3[n]*r
+			z0[n], z1[n], z2[n], z3[n] = y0, y1, y2, y3
 			for t := n - 1; t >= 1; t-- {
-				col[t] = col[t]*cr.rid[t] - cr.sub[t+1]*col[t+1]
+				r, m := rid[t], sub[t+1]
+				y0 = z0[t]*r - m*y0
+				y1 = z1[t]*r - m*y1
+				y2 = z2[t]*r - m*y2
+				y3 = z3[t]*r - m*y3
+				z0[t], z1[t], z2[t], z3[t] = y0, y1, y2, y3
 			}
 		}
-	} else {
+	} else if !cr.dense {
 		for t := n; t >= 1; t-- {
 			row := cr.z[t*K : t*K+K]
 			rid := cr.rid[t]
