@@ -67,7 +67,7 @@ func (cr *core) scores(dst []float64) {
 	steps := 0.0 // Σ_j E[(α_j − α_{j−1})²]/g_j
 	i := 0
 	for j := 0; j <= n; j++ {
-		m := cr.scoreNode(j, beta, w.wcol, rCur)
+		m := cr.scoreNode(j, beta, w.e, w.wcol, rCur)
 		if j > 0 {
 			d := m - mPrev
 			v := d*d + w.diag[j] + w.diag[j-1] - 2*w.offMi[j]
@@ -109,43 +109,25 @@ func (cr *core) scores(dst []float64) {
 }
 
 // scoreNode is nodeMoments for scores: the smoothed level on node j given
-// the full constants beta, and in r the vector L_S⁻¹Cᵀe, e = e₀ −
-// (M⁻¹U)_j, as the precomputed columns of L_S⁻¹Cᵀ (wcol) applied to e —
-// k·nFull independent multiply-adds a node instead of a reduction and a
-// triangular solve, whose chain of divisions was a sixth of the gradient.
-// The level is nodeMean's to the bit; r agrees with nodeMoments' to
-// rounding. z must hold M⁻¹[U b] (solveZ).
-func (cr *core) scoreNode(j int, beta, wcol, r []float64) float64 {
-	nFull, k := cr.c.nFull, len(r)
-	copy(r, wcol[:k])
-	if j == 0 {
-		return beta[0]
-	}
-	var w float64
-	if cr.dense {
-		D := cr.n + 1
-		z := cr.z[j:]
-		w = z[nFull*D]
-		for a := range nFull {
-			za := z[a*D]
-			w -= za * beta[a]
-			col := wcol[a*k : a*k+k]
-			col = col[:len(r)]
-			for x := range r {
-				r[x] -= za * col[x]
-			}
+// the full constants beta (nodeMean, which writes e = e₀ − (M⁻¹U)_j into
+// e), and in r the vector L_S⁻¹Cᵀe as the precomputed columns of L_S⁻¹Cᵀ
+// (wcol) applied to e — k·nFull independent multiply-adds a node instead
+// of a reduction and a triangular solve, whose chain of divisions was a
+// sixth of the gradient. r agrees with nodeMoments' to rounding. z must
+// hold M⁻¹[U b] (solveZ).
+func (cr *core) scoreNode(j int, beta, e, wcol, r []float64) float64 {
+	m := cr.nodeMean(j, beta, e)
+	k := len(r)
+	clear(r)
+	for a, ea := range e[:cr.c.nFull] {
+		if ea == 0 {
+			continue
 		}
-	} else {
-		row := cr.z[j*cr.K : j*cr.K+nFull+1]
-		w = row[nFull]
-		for a, za := range row[:nFull] {
-			w -= za * beta[a]
-			col := wcol[a*k : a*k+k]
-			col = col[:len(r)]
-			for x := range r {
-				r[x] -= za * col[x]
-			}
+		col := wcol[a*k : a*k+k]
+		col = col[:len(r)]
+		for x := range r {
+			r[x] += ea * col[x]
 		}
 	}
-	return beta[0] + w
+	return m
 }
