@@ -182,10 +182,11 @@ func (pp *pollsters) of(name string) int32 {
 		return pp.lastIdx
 	}
 	// A few pollsters, as most sets of polls have, are found by comparing
-	// the names (the readers give a pollster's polls one copy of its
-	// name, and equal strings sharing their bytes compare in a few
-	// instructions), not by hashing: polls of five pollsters in no order
-	// spent 5% of the peers' fit in the map.
+	// the names, not by hashing: equal strings that share their bytes (a
+	// reader gives a pollster's polls one copy of its name, or one per
+	// part of a large file read in parallel) compare in a few
+	// instructions. Polls of five pollsters in no order spent 5% of the
+	// peers' fit in the map.
 	if len(pp.who) <= fewPollsters {
 		for k := range pp.who {
 			if pp.names[k] == name {

@@ -109,7 +109,7 @@ type core struct {
 	id    []float64 // LDLᵀ factor of M = LDLᵀ: 1/d_t
 	rid   []float64 // 1/√d_t
 	sub   []float64 // unit lower bidiagonal L: L_{t,t−1}
-	z     []float64 // nodes×K (node 0 unused; zAt): Ỹ = D^(−½)L⁻¹[U b] after eval, M⁻¹[U b] after solveZ
+	z     []float64 // nodes×K (node 0 unused; by columns when dense, else by rows): Ỹ = D^(−½)L⁻¹[U b] after eval, M⁻¹[U b] after solveZ
 	zIsY  bool      // z holds Ỹ (the banded path leaves M⁻¹[U b])
 	dense bool      // G = ỸᵀỸ by dot products of z's columns, and z stored by columns (chooseGram); else by rows
 	yrow  []float64 // K: the current row of Y in eval's forward pass
@@ -600,7 +600,6 @@ func (cr *core) denseColumns() []float64 {
 	D := cr.n + 1
 	if cr.uCols == nil {
 		cr.uCols = make([]float64, D*cr.K)
-		cr.uZero, cr.zPad = make([]float64, D), make([]float64, D)
 	}
 	clear(cr.uCols)
 	for _, e := range cr.entries {
@@ -626,6 +625,11 @@ func (cr *core) chooseGram() {
 	K := float64(cr.K)
 	perNode := float64(len(cr.entries)) / float64(cr.n)
 	cr.dense = 0.3*K*(K+1)/2 <= 3*K+perNode*(K/4+4)
+	if cr.dense {
+		// The four-column loops' padding (forwardDense, solveZ), here so
+		// that neither depends on the other having run.
+		cr.uZero, cr.zPad = make([]float64, cr.n+1), make([]float64, cr.n+1)
+	}
 }
 
 // solveZ turns Ỹ = D^(−½)L⁻¹[U b], which eval leaves in z, into Z =
@@ -680,14 +684,6 @@ func (cr *core) solveZ() {
 		}
 	}
 	cr.zIsY = false
-}
-
-// zAt returns element (t, a) of z: node t, column a.
-func (cr *core) zAt(t, a int) float64 {
-	if cr.dense {
-		return cr.z[a*(cr.n+1)+t]
-	}
-	return cr.z[t*cr.K+a]
 }
 
 // nodePath returns, in workspace, β₀ + w_j for every node j with
@@ -925,8 +921,8 @@ func (cr *core) smooth() smoothed {
 // constants beta and writes into r the vector L_S⁻¹Cᵀe, e = e₀ − (M⁻¹U)_j
 // the coefficients of the constants in it (e is workspace, nFull long):
 // the variance the level owes to the constants' estimation is |r|², and
-// the covariance of two such terms is the dot product of their r (smooth,
-// scores). z must hold M⁻¹[U b] (solveZ).
+// the covariance of two such terms is the dot product of their r (smooth;
+// scores computes the same r by scoreNode). z must hold M⁻¹[U b] (solveZ).
 func (cr *core) nodeMoments(j int, beta, e, r []float64) float64 {
 	m := cr.nodeMean(j, beta, e)
 	cr.c.reduce(e, r)
@@ -945,7 +941,7 @@ func (cr *core) nodeMean(j int, beta, e []float64) float64 {
 		e[0] = 1
 		return beta[0]
 	}
-	// Node j's row of z, read directly by layout: through zAt, a branch
+	// Node j's row of z, read directly by layout: through an accessor, a branch
 	// and an index product an element, this was an eighth of the τ
 	// search's gradient.
 	var w float64

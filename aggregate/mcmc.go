@@ -264,6 +264,9 @@ func rankNormalize(chains [][]float64) [][]float64 {
 // their order.
 func ascending(x []float64) []int32 {
 	n := len(x)
+	if n == 0 {
+		return nil
+	}
 	key := make([]uint64, 2*n)
 	idx := make([]int32, 2*n)
 	var count [8][256]int

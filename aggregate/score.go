@@ -12,7 +12,7 @@ package aggregate
 //
 // over the n steps between nodes (g_j days each) and the polls' errors
 // e_i = y_i − α_{t(i)} − δ_{h(i)}. Each E[x²|y] is the squared smoothed
-// mean plus the smoothed variance: the constants' part |r|² (nodeMoments;
+// mean plus the smoothed variance: the constants' part |r|² (scoreNode;
 // linear in the coefficients, so a difference of two levels or a level
 // plus a house effect is a difference or sum of their r) and the walk's
 // part from the tridiagonal of M⁻¹ (covInverseMInto). That is the

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -193,14 +194,15 @@ func TestDelimitedSplit(t *testing.T) {
 }
 
 // failingAt is a bytes.Reader whose ReadAt fails from its calls-th call
-// on, as a file on a failing disk would.
+// on, as a file on a failing disk would. ReadAt is called from several
+// goroutines (io.ReaderAt allows it), so the count is atomic.
 type failingAt struct {
 	*bytes.Reader
-	calls int
+	calls atomic.Int64
 }
 
 func (f *failingAt) ReadAt(p []byte, off int64) (int, error) {
-	if f.calls--; f.calls < 0 {
+	if f.calls.Add(-1) < 0 {
 		return 0, errors.New("disk on fire")
 	}
 	return f.Reader.ReadAt(p, off)
@@ -215,9 +217,10 @@ func TestReadCSVAtFailingReads(t *testing.T) {
 	want, _ := ReadCSV(struct{ io.Reader }{bytes.NewReader(data)})
 	var failed, whole int
 	for calls := 0; ; calls++ {
-		r := &failingAt{bytes.NewReader(data), calls}
+		r := &failingAt{Reader: bytes.NewReader(data)}
+		r.calls.Store(int64(calls))
 		polls, err := ReadCSV(r, withParallel(2, 8000))
-		if r.calls >= 0 { // it did not fail: every read done
+		if r.calls.Load() >= 0 { // it did not fail: every read done
 			if err := samePolls(want, polls); err != nil {
 				t.Fatal(err)
 			}

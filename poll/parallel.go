@@ -148,8 +148,9 @@ var errChanged = errors.New("the input changed while it was read")
 // when r can be read at offsets (an *os.File, a *bytes.Reader) and the file
 // is plain: UTF-8 without control bytes or carriage returns, its header on
 // one line near the top. ok is false when it read nothing (r is where it
-// was): the input is small, of another kind or layout, or one goroutine
-// runs at a time, and ReadCSV reads it whole. Otherwise r is left at its
+// was): the input is small or of another kind or layout, and ReadCSV
+// reads it whole. It reads a part at a time on one goroutine too (the
+// memory a read needs is then that of the polls and a few parts). Otherwise r is left at its
 // end, as after a whole read, and polls and err are what that read gives.
 //
 // A first pass over the parts checks them and counts their lines, a
