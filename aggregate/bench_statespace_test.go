@@ -71,6 +71,29 @@ func BenchmarkLikelihood(b *testing.B) {
 	reportCPU(b, c0)
 }
 
+// BenchmarkLikelihoodGradient is one step of the τ search on the peers'
+// data (disapprove, global τ): an evaluation at a τ that differs from the
+// last one (so setTau refreshes its sums) and the exact gradient (scores).
+func BenchmarkLikelihoodGradient(b *testing.B) {
+	m := StateSpace{}
+	pm, err := m.prepare(readSet(b, syntheticPolls(b), m.rules()), Disapprove)
+	require.NoError(b, err)
+	cr := newCore(pm.o, pm.c, pm.tauOf, pm.nTau)
+	taus := [2][]float64{{1.7}, {1.6}}
+	dst := make([]float64, 2)
+	b.ReportAllocs()
+	c0, _ := cpuTime()
+	i := 0
+	for b.Loop() {
+		i++
+		if ll := cr.eval(0.32, taus[i%2]); math.IsInf(ll, -1) {
+			b.Fatal("not positive definite")
+		}
+		cr.scores(dst)
+	}
+	reportCPU(b, c0)
+}
+
 // Benchmark538Like: a synthetic equivalent of FiveThirtyEight's Trump
 // approval list: ≈6,700 polls, ≈1,400 days, 100 pollsters; approve only
 // with σ and a global τ by ML, and the peers' model.

@@ -15,6 +15,25 @@ import (
 //
 //	go test ./poll -run '^$' -bench 'Read538|ReadCSV1M' -benchtime 5x -benchmem
 
+// BenchmarkReadCSVPeers reads the peers' 2,000 polls (a 116 kB CRLF
+// file): the read of the whole-process comparison with statsmodels.
+func BenchmarkReadCSVPeers(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "peers", "synthetic_polls.csv"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	cpu := processCPU()
+	for b.Loop() {
+		polls, err := ReadCSV(bytes.NewReader(data))
+		if err != nil || len(polls) != 2000 {
+			b.Fatalf("%d polls, %v", len(polls), err)
+		}
+	}
+	reportCPU(b, cpu)
+}
+
 func BenchmarkRead538(b *testing.B) {
 	data, err := os.ReadFile(filepath.Join("..", "testdata", "538", "approval_polllist.csv"))
 	if err != nil {
