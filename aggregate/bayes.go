@@ -508,7 +508,7 @@ func (p *gridProposal) draw(rng *rand.Rand) float64 {
 func (b *bayesShare) run(ctx context.Context, chain int) (*chainOut, error) {
 	sm := b.sm
 	o := sm.o
-	rng := rand.New(rand.NewPCG(b.seed, b.stream+uint64(chain)))
+	rng := newChainRand(b.seed, b.stream+uint64(chain))
 	cur := newCore(o, sm.c, sm.tauOf, sm.nTau)
 	prop := newCore(o, sm.c, sm.tauOf, sm.nTau)
 	nFull := sm.c.nFull
@@ -546,11 +546,11 @@ func (b *bayesShare) run(ctx context.Context, chain int) (*chainOut, error) {
 	for try := 0; try < 100 && (math.IsInf(ll, -1) || math.IsNaN(ll)); try++ {
 		if b.estTau {
 			for g := range tau {
-				tau[g] = math.Abs(b.tauProp[g].draw(rng))
+				tau[g] = math.Abs(b.tauProp[g].draw(rng.Rand))
 			}
 		}
 		if b.estSigma {
-			u = b.prop.draw(rng)
+			u = b.prop.draw(rng.Rand)
 		}
 		ll = cur.eval(math.Exp(u), tau)
 	}
@@ -570,7 +570,7 @@ func (b *bayesShare) run(ctx context.Context, chain int) (*chainOut, error) {
 		}
 		// 1. σ | τ, y by independence Metropolis–Hastings on log σ.
 		if b.estSigma {
-			u2 := b.prop.draw(rng)
+			u2 := b.prop.draw(rng.Rand)
 			ll2 := prop.eval(math.Exp(u2), tau)
 			if !math.IsInf(ll2, -1) && !math.IsNaN(ll2) {
 				logA := ll2 + b.logPrior(math.Exp(u2)) + u2 - (ll + b.logPrior(math.Exp(u)) + u) +
@@ -588,7 +588,7 @@ func (b *bayesShare) run(ctx context.Context, chain int) (*chainOut, error) {
 		if b.estTau {
 			sigma := math.Exp(u)
 			for g := range tau {
-				x := b.tauProp[g].draw(rng)
+				x := b.tauProp[g].draw(rng.Rand)
 				if x < 0 {
 					continue // outside the support: rejected
 				}
@@ -620,7 +620,7 @@ func (b *bayesShare) run(ctx context.Context, chain int) (*chainOut, error) {
 		for g := range tau {
 			out.tau[g] = append(out.tau[g], tau[g])
 		}
-		drawConstants(cur, rng, gamma, beta)
+		drawConstants(cur, rng.Rand, gamma, beta)
 		if i%b.thin == 0 {
 			n := len(out.latent)
 			out.latent = slices.Grow(out.latent, T)[:n+T]
@@ -663,8 +663,8 @@ func drawConstants(cr *core, rng *rand.Rand, gamma, beta []float64) {
 // value a day): the walk on the nodes from its Gaussian conditional with
 // tridiagonal precision (nodePath), then the days between them from the
 // Brownian bridges (fillDays).
-func drawPath[F float32 | float64](cr *core, rng *rand.Rand, beta []float64, lat []F) {
-	fillDays(cr, cr.nodePath(beta, rng), lat, rng, math.Sqrt(cr.sigma2))
+func drawPath[F float32 | float64](cr *core, rng *chainRand, beta []float64, lat []F) {
+	fillDays(cr, cr.nodePath(beta, rng), lat, rng.Rand, math.Sqrt(cr.sigma2))
 }
 
 // sampleShare samples one share and summarises it.

@@ -616,7 +616,8 @@ func plainGibbsSigma(t testing.TB, chains, warmup, iters int) [][]float64 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			rng := rand.New(rand.NewPCG(99, uint64(ch)))
+			crng := newChainRand(99, uint64(ch))
+			rng := crng.Rand
 			cr := newCore(o, c, nil, 0)
 			gamma, beta := make([]float64, c.k()), make([]float64, c.nFull)
 			lat := make([]float64, o.nDays)
@@ -624,7 +625,7 @@ func plainGibbsSigma(t testing.TB, chains, warmup, iters int) [][]float64 {
 			for it := range warmup + iters {
 				cr.eval(sigma, nil)
 				drawConstants(cr, rng, gamma, beta)
-				drawPath(cr, rng, beta, lat)
+				drawPath(cr, crng, beta, lat)
 				ss := 0.0
 				for d := 1; d < len(lat); d++ {
 					ss += (lat[d] - lat[d-1]) * (lat[d] - lat[d-1])

@@ -118,6 +118,7 @@ type core struct {
 	yrow  []float64 // K: the current row of Y in eval's forward pass
 	zrow  []float64 // 2×K: rows of M⁻¹[U b] in eval's backward pass
 	path  []float64 // per node: nodePath's result
+	noise []float64 // per node: nodePath's normal draws
 	uCols []float64 // dense path: [U b] by columns at τ = uTau (denseColumns)
 	uTau  []float64
 	uZero []float64 // forwardDense's padding: a zero column of [U b]
@@ -733,17 +734,17 @@ func (cr *core) solveZ() {
 // w = M⁻¹(b − Uβ) + L⁻ᵀD^(−½)ξ, ξ_j ~ N(0, 1) from rng, drawn from the last
 // node back; with rng nil (ξ = 0) it is the smoothed level on the nodes
 // given the full constants beta. Drawing needs the tridiagonal path.
-func (cr *core) nodePath(beta []float64, rng *rand.Rand) []float64 {
+func (cr *core) nodePath(beta []float64, rng *chainRand) []float64 {
 	nFull := cr.c.nFull
 	n, D := cr.n, cr.n+1
 	x := cr.path
 	// r = column b − Σ_a β_a·column a of z: (b − Uβ) in the basis of z.
 	if cr.dense {
+		// One pass of gonum's matrix–vector kernel (four columns a
+		// load of x) rather than a pass over x per column.
 		copy(x, cr.z[nFull*D:nFull*D+D])
-		for a := range nFull {
-			if beta[a] != 0 {
-				floats.AddScaled(x[1:], -beta[a], cr.z[a*D+1:a*D+D])
-			}
+		if nFull > 0 && n > 0 {
+			gonumblas.Implementation{}.Dgemv(blas.Trans, nFull, n, -1, cr.z[1:], D, beta[:nFull], 1, 1, x[1:D], 1)
 		}
 	} else {
 		K := cr.K
@@ -753,12 +754,20 @@ func (cr *core) nodePath(beta []float64, rng *rand.Rand) []float64 {
 		}
 	}
 	x[0] = 0
+	// ξ_t for t = n … 1, drawn in that order (xi[n−t]) and in one batch.
+	var xi []float64
+	if rng != nil {
+		if len(cr.noise) < n {
+			cr.noise = make([]float64, n)
+		}
+		xi = rng.normals(cr.noise[:n])
+	}
 	if !cr.zIsY {
 		// Z (after smooth, or the banded path): r is the mean; add
 		// L⁻ᵀD^(−½)ξ.
 		noise := 0.0
 		for t := n; t >= 1 && rng != nil; t-- {
-			v := rng.NormFloat64() * cr.rid[t]
+			v := xi[n-t] * cr.rid[t]
 			if t < n {
 				v -= cr.sub[t+1] * noise
 			}
@@ -771,7 +780,7 @@ func (cr *core) nodePath(beta []float64, rng *rand.Rand) []float64 {
 		for t := n; t >= 1; t-- {
 			c := x[t]
 			if rng != nil {
-				c += rng.NormFloat64()
+				c += xi[n-t]
 			}
 			c *= cr.rid[t]
 			if t < n {
