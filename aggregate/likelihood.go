@@ -530,35 +530,64 @@ const gramBlock = 1024
 // factorM is the dense path's LDLᵀ factorisation of M = Q + diag(dsum) on
 // nodes 1..n at σ² = s2, q_t = 1/(gap_t σ²) the precision of step t: the
 // multipliers into sub, 1/d_t and 1/√d_t into id and rid, and Σ log d_t
-// into logDet. It is a chain of one division per node; forwardDense then
-// substitutes the K columns of [U b] in independent chains. It returns
-// false when M is not positive definite.
+// into logDet. forwardDense then substitutes the K columns of [U b] in
+// independent chains. It returns false when M is not positive definite.
+//
+// The pivots are a chain, d_t = c_t − e_t/d_{t−1} with c_t = q_t + q_{t+1}
+// + dsum_t and e_t = q_t², whose latency (a division a node) bounded the
+// loop. It is taken two nodes a step: d_t from 1/d_{t−1} by a fused
+// multiply-add, then δ = c_{t+1}·d_t − e_{t+1} = d_t·d_{t+1} and 1/d_{t+1}
+// = d_t/δ — one division on the chain for two nodes, 1/d_t beside it, and
+// δ the pair's factor of the determinant (7.0 → 4.6 µs on the peers' 740
+// nodes; the pivots agree with a node at a time to 1e-14). A pair that is
+// not positive, or whose product overflows, is taken again a node at a
+// time, which finds where M stops being positive definite.
 func (cr *core) factorM(s2 float64, logDet *logProduct) bool {
 	n := cr.n
 	inv := 1 / s2
 	inv2 := inv * inv
 	igap, igap2, dsum := cr.igap[:n+1], cr.igap2[:n+1], cr.dsum[:n+1]
 	sub, id, rid := cr.sub[:n+1], cr.id[:n+1], cr.rid[:n+1]
-	idPrev, qNext := 0.0, inv*igap[1]
-	for t := 1; t <= n; t++ {
-		q := qNext
-		qNext = 0
-		if t < n {
-			qNext = inv * igap[t+1]
+	q := func(t int) float64 { // q_t, 0 past the last node
+		if t > n {
+			return 0
 		}
-		d := q + qNext + dsum[t]
-		if t > 1 {
-			// d_t = c_t − q_t²/d_{t−1}: q_t² = inv²/gap_t² comes from
-			// outside the chain of pivots, whose latency bounds the loop:
-			// one fused multiply-add and the division per node, where
-			// m = −q·idPrev then d += m·q took two multiplies and an add
-			// (8.5 → 7.3 µs on the peers' 740 nodes).
-			sub[t] = -q * idPrev
-			d = math.FMA(-inv2*igap2[t], idPrev, d)
-		}
+		return inv * igap[t]
+	}
+	idPrev := 0.0
+	t := 1
+	if n >= 1 {
+		d := q(1) + q(2) + dsum[1]
 		if !(d > 0) {
 			return false
 		}
+		idPrev = 1 / d
+		id[1], rid[1] = idPrev, math.Sqrt(idPrev)
+		logDet.mul(d)
+		t = 2
+	}
+	for ; t+1 <= n; t += 2 {
+		q0, q1, q2 := inv*igap[t], inv*igap[t+1], q(t+2)
+		dt := math.FMA(-inv2*igap2[t], idPrev, q0+q1+dsum[t])
+		pair := math.FMA(q1+q2+dsum[t+1], dt, -inv2*igap2[t+1])
+		if !(dt > 0 && pair > 0 && pair <= math.MaxFloat64) {
+			break
+		}
+		sub[t] = -q0 * idPrev
+		idt := 1 / dt
+		idPrev = dt / pair
+		sub[t+1] = -q1 * idt
+		id[t], rid[t] = idt, math.Sqrt(idt)
+		id[t+1], rid[t+1] = idPrev, math.Sqrt(idPrev)
+		logDet.mul(pair)
+	}
+	for ; t <= n; t++ {
+		qt := q(t)
+		d := math.FMA(-inv2*igap2[t], idPrev, qt+q(t+1)+dsum[t])
+		if !(d > 0) {
+			return false
+		}
+		sub[t] = -qt * idPrev
 		idPrev = 1 / d
 		id[t], rid[t] = idPrev, math.Sqrt(idPrev)
 		logDet.mul(d)

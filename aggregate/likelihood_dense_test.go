@@ -3,6 +3,7 @@ package aggregate
 import (
 	"context"
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -185,6 +186,92 @@ func TestCoreMatchesDenseGLS(t *testing.T) {
 			m.Shares = []Share{Approve}
 			_, err = m.Fit(context.Background(), tc.polls)
 			require.NoError(t, err)
+		})
+	}
+}
+
+// TestFactorMPairs: factorM, which takes the pivots two nodes a step,
+// gives the pivots, multipliers and determinant of the textbook LDLᵀ of
+// the tridiagonal M a node at a time, for odd and even node counts; it
+// finds a matrix that is not positive definite wherever its first
+// non-positive pivot lies, and takes pairs whose product overflows a node
+// at a time.
+func TestFactorMPairs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	type tc struct {
+		name   string
+		n      int
+		s2     float64
+		dsum   func(t int) float64
+		wantOK bool
+	}
+	random := func(t int) float64 { return 10 * rng.Float64() }
+	negativeAt := func(k int) func(int) float64 { // a large negative dsum at node k
+		return func(t int) float64 {
+			if t == k {
+				return -50
+			}
+			return 1
+		}
+	}
+	cases := []tc{
+		{"one node", 1, 0.1, random, true},
+		{"two nodes", 2, 0.1, random, true},
+		{"three nodes", 3, 0.1, random, true},
+		{"even", 40, 0.1, random, true},
+		{"odd", 41, 1e-4, random, true},
+		{"unpolled nodes", 41, 2, func(t int) float64 { return float64(t%3) * rng.Float64() }, true},
+		{"overflowing pairs", 9, 1, func(t int) float64 { return 1e200 * (1 + rng.Float64()) }, true},
+		{"not positive at an even node", 9, 1, negativeAt(4), false},
+		{"not positive at an odd node", 9, 1, negativeAt(5), false},
+		{"not positive at the last node", 8, 1, negativeAt(8), false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			n := c.n
+			cr := &core{n: n, igap: make([]float64, n+1), igap2: make([]float64, n+1), dsum: make([]float64, n+1),
+				sub: make([]float64, n+1), id: make([]float64, n+1), rid: make([]float64, n+1)}
+			for j := 1; j <= n; j++ {
+				gap := float64(1 + rng.IntN(5))
+				cr.igap[j], cr.igap2[j] = 1/gap, 1/(gap*gap)
+				cr.dsum[j] = c.dsum(j)
+			}
+			// The reference, a node at a time.
+			inv := 1 / c.s2
+			q := func(j int) float64 {
+				if j > n {
+					return 0
+				}
+				return inv * cr.igap[j]
+			}
+			wantID, wantSub, wantLog, ok := make([]float64, n+1), make([]float64, n+1), 0.0, true
+			for j := 1; j <= n; j++ {
+				d := q(j) + q(j+1) + cr.dsum[j]
+				if j > 1 {
+					wantSub[j] = -q(j) * wantID[j-1]
+					d -= q(j) * q(j) * wantID[j-1]
+				}
+				if !(d > 0) {
+					ok = false
+					break
+				}
+				wantID[j] = 1 / d
+				wantLog += math.Log(d)
+			}
+			require.Equal(t, c.wantOK, ok, "the reference")
+			logDet := logProduct{mant: 1}
+			require.Equal(t, c.wantOK, cr.factorM(c.s2, &logDet))
+			if !ok {
+				return
+			}
+			for j := 1; j <= n; j++ {
+				assert.InDelta(t, 1, cr.id[j]/wantID[j], 1e-13, "1/d at node %d", j)
+				assert.InDelta(t, 1, cr.rid[j]/math.Sqrt(wantID[j]), 1e-13, "1/√d at node %d", j)
+				if j > 1 {
+					assert.InDelta(t, 1, cr.sub[j]/wantSub[j], 1e-13, "multiplier at node %d", j)
+				}
+			}
+			assert.InDelta(t, 1, logDet.log()/wantLog, 1e-13, "log det")
 		})
 	}
 }
