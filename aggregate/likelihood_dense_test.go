@@ -2,6 +2,7 @@ package aggregate
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -273,5 +274,43 @@ func TestFactorMPairs(t *testing.T) {
 			}
 			assert.InDelta(t, 1, logDet.log()/wantLog, 1e-13, "log det")
 		})
+	}
+}
+
+// TestDensePathEveryWidth: the dense path's substitutions run the columns
+// of [U b] in groups of eight, four and three with zero columns padding
+// the last group; for every number of columns from 3 to 15 (1 to 13
+// houses) its likelihood, smoothed level and constants are those of the
+// sparse path, whose loops are unrelated.
+func TestDensePathEveryWidth(t *testing.T) {
+	for houses := 1; houses <= 13; houses++ {
+		polls := simulate(uint64(houses), simSpec{days: 60, polls: 240, houses: houses, sigma: 0.4, houseSD: 2, rare: -1, start: 50}).polls
+		m := StateSpace{Tau: TauGlobal()}
+		pm, err := m.prepare(readSet(t, polls, m.rules()), Approve)
+		require.NoError(t, err)
+		cr := newCore(pm.o, pm.c, pm.tauOf, pm.nTau)
+		if cr.uZero == nil { // chooseGram chose the sparse path: the dense one needs its padding
+			cr.uZero, cr.zPad = make([]float64, cr.n+1), make([]float64, cr.n+1)
+		}
+		tau := []float64{0.7}
+		type out struct {
+			ll          float64
+			mean, gamma []float64
+		}
+		var got [2]out
+		for i, dense := range []bool{true, false} {
+			cr.dense = dense
+			got[i].ll = cr.eval(0.3, tau)
+			sm := cr.smooth()
+			got[i].mean, got[i].gamma = sm.mean, sm.gamma
+		}
+		name := fmt.Sprintf("%d houses, K = %d", houses, cr.K)
+		assert.InDelta(t, got[1].ll, got[0].ll, 1e-9*math.Abs(got[1].ll), name)
+		for d := range got[1].mean {
+			assert.InDelta(t, got[1].mean[d], got[0].mean[d], 1e-9, "%s: day %d", name, d)
+		}
+		for j := range got[1].gamma {
+			assert.InDelta(t, got[1].gamma[j], got[0].gamma[j], 1e-9, "%s: constant %d", name, j)
+		}
 	}
 }
