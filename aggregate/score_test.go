@@ -11,7 +11,9 @@ import (
 // likelihood (scores) against central differences of eval, in σ² and in
 // every τ²_g, under each identification, with a global τ, one τ per house
 // and none, on the points and the logit scale, with an anchor before the
-// first poll (a node of its own, without τ) and a gap between polls.
+// first poll (a node of its own, without τ) and a gap between polls; and
+// the dense path's node moments (all nodes at once) against the sparse
+// path's (node by node).
 func TestScoresMatchDifferences(t *testing.T) {
 	sim := simulate(77, simSpec{days: 300, polls: 400, houses: 4, sigma: 0.3, houseSD: 2, tau: []float64{0, 1, 2, 0.5},
 		gaps: [][2]int{{100, 160}}, rare: 3, start: 45})
@@ -41,9 +43,22 @@ func TestScoresMatchDifferences(t *testing.T) {
 					tau[g] /= 25
 				}
 			}
-			require.False(t, math.IsInf(cr.eval(sigma, tau), -1))
-			got := make([]float64, 1+sm.nTau)
-			cr.scores(got)
+			// Both ways of computing the node moments: all nodes at once
+			// on the dense path, node by node on the sparse one.
+			if cr.uZero == nil {
+				cr.uZero, cr.zPad = make([]float64, cr.n+1), make([]float64, cr.n+1)
+			}
+			var both [2][]float64
+			for p, dense := range []bool{true, false} {
+				cr.dense, cr.sw = dense, scoreWork{}
+				require.False(t, math.IsInf(cr.eval(sigma, tau), -1))
+				both[p] = make([]float64, 1+sm.nTau)
+				cr.scores(both[p])
+			}
+			got := both[0]
+			for a := range got {
+				require.InDelta(t, both[1][a], got[a], 1e-9*math.Abs(both[1][a])+1e-12, "parameter %d: dense %v, sparse %v", a, got[a], both[1][a])
+			}
 			// ℓ as a function of σ² and τ²_g, differenced in those.
 			ll := func(s2 float64, t2 []float64) float64 {
 				tt := make([]float64, len(t2))
