@@ -1,8 +1,11 @@
 package aggregate
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // TestChainRandSameAsRand: chainRand draws exactly what rand.Rand over
@@ -56,4 +59,57 @@ func BenchmarkNormals(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestNodePathNormalsInOrder pins the order in which nodePath uses its
+// batch of normals: ξ_t for t = n, n−1, …, 1, as the loop that called
+// NormFloat64 at each node drew them — so that a chain draws the same
+// paths as before the batches. The reference below is that loop, on the
+// smoother's Z and on eval's Ỹ.
+func TestNodePathNormalsInOrder(t *testing.T) {
+	cr := unweightedCore(t)
+	n, D, nFull := cr.n, cr.n+1, cr.c.nFull
+	beta := make([]float64, nFull)
+	for a := range beta {
+		beta[a] = 0.3 * float64(a+1)
+	}
+	for _, solved := range []bool{false, true} {
+		require.False(t, math.IsInf(cr.eval(0.3, nil), -1))
+		if solved {
+			cr.solveZ() // z holds Z = M⁻¹[U b], as after smooth
+		}
+		rr := rand.New(rand.NewPCG(5, 6))
+		want := make([]float64, D)
+		for j := 1; j <= n; j++ {
+			want[j] = cr.z[nFull*D+j]
+			for a := range nFull {
+				want[j] -= beta[a] * cr.z[a*D+j]
+			}
+		}
+		w := 0.0
+		for j := n; j >= 1; j-- {
+			if solved {
+				v := rr.NormFloat64() * cr.rid[j]
+				if j < n {
+					v -= cr.sub[j+1] * w
+				}
+				w = v
+				want[j] += w
+				continue
+			}
+			c := (want[j] + rr.NormFloat64()) * cr.rid[j]
+			if j < n {
+				c -= cr.sub[j+1] * w
+			}
+			w = c
+			want[j] = w
+		}
+		for j := range want {
+			want[j] += beta[0]
+		}
+		got := cr.nodePath(beta, newChainRand(5, 6))
+		for j := range want {
+			require.InDelta(t, want[j], got[j], 1e-12*(1+math.Abs(want[j])), "solved %v, node %d", solved, j)
+		}
+	}
 }

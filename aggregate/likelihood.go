@@ -121,7 +121,7 @@ type core struct {
 	noise []float64 // per node: nodePath's normal draws
 	uCols []float64 // dense path: [U b] by columns at τ = uTau (denseColumns)
 	uTau  []float64
-	uZero []float64 // forwardDense's padding: a zero column of [U b]
+	uZero []float64 // the dense loops' padding (padDense): a zero column of [U b]
 	zPad  []float64 // and scratch for its result
 
 	// bridgeStep[r] = 1/r and bridgeSD[r] = √((r − 1)/r) for the Brownian
@@ -411,9 +411,10 @@ func (cr *core) eval(sigma float64, tau []float64) float64 {
 	logDet := logProduct{mant: 1}
 	if n > 0 && cr.dense {
 		// Few columns (chooseGram): the factorisation's chain of divisions
-		// and the columns' substitutions apart, four columns at a time
+		// and the columns' substitutions apart, several columns at a time
 		// (30% faster on the peers' data than fused with the scattered
-		// rows of [U b] below).
+		// rows of [U b] below; fusing the first four columns into
+		// factorM's loop was no faster either).
 		if !cr.factorM(s2, &logDet) {
 			cr.ok = false
 			return math.Inf(-1)
@@ -539,9 +540,11 @@ const gramBlock = 1024
 // multiply-add, then δ = c_{t+1}·d_t − e_{t+1} = d_t·d_{t+1} and 1/d_{t+1}
 // = d_t/δ — one division on the chain for two nodes, 1/d_t beside it, and
 // δ the pair's factor of the determinant (7.0 → 4.6 µs on the peers' 740
-// nodes; the pivots agree with a node at a time to 1e-14). A pair that is
-// not positive, or whose product overflows, is taken again a node at a
-// time, which finds where M stops being positive definite.
+// nodes; the pivots agree with a node at a time to 1e-14). From the first
+// pair that is not positive, or whose product overflows, the rest is
+// taken a node at a time, which finds where M stops being positive
+// definite; so is all of it when q² would overflow (σ below about 1e-77),
+// where a node's step computes e_t/d_{t−1} as q_t·(q_t/d_{t−1}).
 func (cr *core) factorM(s2 float64, logDet *logProduct) bool {
 	n := cr.n
 	inv := 1 / s2
@@ -554,43 +557,49 @@ func (cr *core) factorM(s2 float64, logDet *logProduct) bool {
 		}
 		return inv * igap[t]
 	}
-	idPrev := 0.0
-	t := 1
-	if n >= 1 {
-		d := q(1) + q(2) + dsum[1]
-		if !(d > 0) {
-			return false
-		}
-		idPrev = 1 / d
-		id[1], rid[1] = idPrev, math.Sqrt(idPrev)
-		logDet.mul(d)
-		t = 2
-	}
-	for ; t+1 <= n; t += 2 {
-		q0, q1, q2 := inv*igap[t], inv*igap[t+1], q(t+2)
-		dt := math.FMA(-inv2*igap2[t], idPrev, q0+q1+dsum[t])
-		pair := math.FMA(q1+q2+dsum[t+1], dt, -inv2*igap2[t+1])
-		if !(dt > 0 && pair > 0 && pair <= math.MaxFloat64) {
-			break
-		}
-		sub[t] = -q0 * idPrev
-		idt := 1 / dt
-		idPrev = dt / pair
-		sub[t+1] = -q1 * idt
-		id[t], rid[t] = idt, math.Sqrt(idt)
-		id[t+1], rid[t+1] = idPrev, math.Sqrt(idPrev)
-		logDet.mul(pair)
-	}
-	for ; t <= n; t++ {
+	idPrev := 0.0 // 1/d_{t−1}; 0 before node 1, which has no step into it
+	// node takes node t alone.
+	node := func(t int) bool {
 		qt := q(t)
-		d := math.FMA(-inv2*igap2[t], idPrev, qt+q(t+1)+dsum[t])
+		m := -qt * idPrev
+		sub[t] = m
+		d := qt + q(t+1) + dsum[t] + m*qt
 		if !(d > 0) {
 			return false
 		}
-		sub[t] = -qt * idPrev
 		idPrev = 1 / d
 		id[t], rid[t] = idPrev, math.Sqrt(idPrev)
 		logDet.mul(d)
+		return true
+	}
+	t := 1
+	if n >= 1 {
+		if !node(1) {
+			return false
+		}
+		t = 2
+	}
+	if inv2 <= math.MaxFloat64 { // e_t = inv²/gap_t² ≤ inv² is finite
+		for ; t+1 <= n; t += 2 {
+			q0, q1, q2 := inv*igap[t], inv*igap[t+1], q(t+2)
+			dt := math.FMA(-inv2*igap2[t], idPrev, q0+q1+dsum[t])
+			pair := math.FMA(q1+q2+dsum[t+1], dt, -inv2*igap2[t+1])
+			if !(dt > 0 && pair > 0 && pair <= math.MaxFloat64) {
+				break
+			}
+			sub[t] = -q0 * idPrev
+			idt := 1 / dt
+			idPrev = dt / pair
+			sub[t+1] = -q1 * idt
+			id[t], rid[t] = idt, math.Sqrt(idt)
+			id[t+1], rid[t+1] = idPrev, math.Sqrt(idPrev)
+			logDet.mul(pair)
+		}
+	}
+	for ; t <= n; t++ {
+		if !node(t) {
+			return false
+		}
 	}
 	return true
 }
@@ -606,6 +615,7 @@ func (cr *core) factorM(s2 float64, logDet *logProduct) bool {
 func (cr *core) forwardDense() {
 	n, D, K := cr.n, cr.n+1, cr.K
 	u := cr.denseColumns()
+	cr.padDense()
 	// Columns past K: u reads zeros, z writes to scratch.
 	col := func(x []float64, a int, pad []float64) []float64 {
 		if a < K {
@@ -694,14 +704,18 @@ func (cr *core) denseColumns() []float64 {
 }
 
 // chooseGram decides how eval accumulates G once the sparsity of [U b] is
-// known: densely from Y (K(K+1)/2 multiply-adds a node, four rows at a
-// time) or over the entries of [U b] in a second, backward pass (2K a node
-// for the substitution and about K/2 per entry, with more overhead per
-// entry than the dense loop has per element). The weights are measured:
-// on this code the dense loop costs about 0.3 of the sparse path's unit a
-// multiply-add. Few houses, or many polled most days (the peers' five; 20
-// houses with ten polls a day), favour the dense form; many houses polled a
-// few at a time (FiveThirtyEight's 92) the sparse one.
+// known: densely from Y (K(K+1)/2 multiply-adds a node, by gonum's
+// matrix–vector kernel) or over the entries of [U b] in a second, backward
+// pass (2K a node for the substitution and about K/2 per entry, with more
+// overhead per entry than the dense loop has per element). The weights
+// were measured when the dense loop took four rows at a time, which cost
+// about 0.3 of the sparse path's unit a multiply-add; the dense path has
+// become faster since (the Gram rows through gonum, the substitutions
+// eight columns at a time), so the weights now favour the sparse path a
+// little more than they should. Few houses, or many polled most days (the
+// peers' five; 20 houses with ten polls a day), favour the dense form;
+// many houses polled a few at a time (FiveThirtyEight's 92) the sparse
+// one.
 func (cr *core) chooseGram() {
 	if cr.n == 0 {
 		return
@@ -710,8 +724,17 @@ func (cr *core) chooseGram() {
 	perNode := float64(len(cr.entries)) / float64(cr.n)
 	cr.dense = 0.3*K*(K+1)/2 <= 3*K+perNode*(K/4+4)
 	if cr.dense {
-		// The padding of the loops of eight and three (forwardDense, solveZ), here so
-		// that neither depends on the other having run.
+		cr.padDense()
+	}
+}
+
+// padDense allocates the padding of the dense path's loops of eight and
+// three (forwardDense, solveZ): a zero column of [U b] and scratch for its
+// result. chooseGram calls it when it picks the dense path, and the loops
+// themselves when the path was set otherwise, so that neither depends on
+// the other or on chooseGram having run.
+func (cr *core) padDense() {
+	if cr.uZero == nil {
 		cr.uZero, cr.zPad = make([]float64, cr.n+1), make([]float64, cr.n+1)
 	}
 }
@@ -724,6 +747,7 @@ func (cr *core) solveZ() {
 	}
 	n, D, K := cr.n, cr.n+1, cr.K
 	if cr.dense && n > 0 {
+		cr.padDense()
 		// Eight columns at a time, then four, then the rest in a loop
 		// of three, as forwardDense: each column's recursion is a chain
 		// of dependent multiply-adds, and chains side by side keep the

@@ -195,8 +195,8 @@ func TestCoreMatchesDenseGLS(t *testing.T) {
 // gives the pivots, multipliers and determinant of the textbook LDLᵀ of
 // the tridiagonal M a node at a time, for odd and even node counts; it
 // finds a matrix that is not positive definite wherever its first
-// non-positive pivot lies, and takes pairs whose product overflows a node
-// at a time.
+// non-positive pivot lies, takes pairs whose product overflows a node at a
+// time, and factorises M at a σ so small that q² overflows.
 func TestFactorMPairs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	type tc struct {
@@ -223,6 +223,14 @@ func TestFactorMPairs(t *testing.T) {
 		{"odd", 41, 1e-4, random, true},
 		{"unpolled nodes", 41, 2, func(t int) float64 { return float64(t%3) * rng.Float64() }, true},
 		{"overflowing pairs", 9, 1, func(t int) float64 { return 1e200 * (1 + rng.Float64()) }, true},
+		{"pairs overflowing from node 6", 12, 1, func(t int) float64 {
+			if t >= 6 {
+				return 1e200 * (1 + rng.Float64())
+			}
+			return rng.Float64()
+		}, true},
+		{"σ² so small that q² overflows", 9, 1e-160, random, true},
+		{"tiny σ², q² finite", 9, 1e-100, random, true},
 		{"not positive at an even node", 9, 1, negativeAt(4), false},
 		{"not positive at an odd node", 9, 1, negativeAt(5), false},
 		{"not positive at the last node", 8, 1, negativeAt(8), false},
@@ -250,7 +258,7 @@ func TestFactorMPairs(t *testing.T) {
 				d := q(j) + q(j+1) + cr.dsum[j]
 				if j > 1 {
 					wantSub[j] = -q(j) * wantID[j-1]
-					d -= q(j) * q(j) * wantID[j-1]
+					d -= q(j) * (q(j) * wantID[j-1])
 				}
 				if !(d > 0) {
 					ok = false
@@ -279,19 +287,25 @@ func TestFactorMPairs(t *testing.T) {
 
 // TestDensePathEveryWidth: the dense path's substitutions run the columns
 // of [U b] in groups of eight, four and three with zero columns padding
-// the last group; for every number of columns from 3 to 15 (1 to 13
-// houses) its likelihood, smoothed level and constants are those of the
+// the last group, and take the Gram products in blocks of gramBlock
+// nodes; for every number of columns from 3 to 24 (1 to 22 houses; past
+// 19 chooseGram picks the sparse path, and the dense one allocates its
+// padding itself), and for series of one block and of three (the last
+// partial), its likelihood, smoothed level and constants are those of the
 // sparse path, whose loops are unrelated.
 func TestDensePathEveryWidth(t *testing.T) {
-	for houses := 1; houses <= 13; houses++ {
-		polls := simulate(uint64(houses), simSpec{days: 60, polls: 240, houses: houses, sigma: 0.4, houseSD: 2, rare: -1, start: 50}).polls
+	type tc struct{ houses, days, polls int }
+	var cases []tc
+	for houses := 1; houses <= 22; houses++ {
+		cases = append(cases, tc{houses, 60, 240})
+	}
+	cases = append(cases, tc{3, 2300, 4000}, tc{9, 2300, 4000})
+	for _, c := range cases {
+		polls := simulate(uint64(c.houses), simSpec{days: c.days, polls: c.polls, houses: c.houses, sigma: 0.4, houseSD: 2, rare: -1, start: 50}).polls
 		m := StateSpace{Tau: TauGlobal()}
 		pm, err := m.prepare(readSet(t, polls, m.rules()), Approve)
 		require.NoError(t, err)
 		cr := newCore(pm.o, pm.c, pm.tauOf, pm.nTau)
-		if cr.uZero == nil { // chooseGram chose the sparse path: the dense one needs its padding
-			cr.uZero, cr.zPad = make([]float64, cr.n+1), make([]float64, cr.n+1)
-		}
 		tau := []float64{0.7}
 		type out struct {
 			ll          float64
@@ -304,7 +318,7 @@ func TestDensePathEveryWidth(t *testing.T) {
 			sm := cr.smooth()
 			got[i].mean, got[i].gamma = sm.mean, sm.gamma
 		}
-		name := fmt.Sprintf("%d houses, K = %d", houses, cr.K)
+		name := fmt.Sprintf("%d houses, K = %d, %d nodes", c.houses, cr.K, cr.n)
 		assert.InDelta(t, got[1].ll, got[0].ll, 1e-9*math.Abs(got[1].ll), name)
 		for d := range got[1].mean {
 			assert.InDelta(t, got[1].mean[d], got[0].mean[d], 1e-9, "%s: day %d", name, d)

@@ -45,9 +45,6 @@ func TestScoresMatchDifferences(t *testing.T) {
 			}
 			// Both ways of computing the node moments: all nodes at once
 			// on the dense path, node by node on the sparse one.
-			if cr.uZero == nil {
-				cr.uZero, cr.zPad = make([]float64, cr.n+1), make([]float64, cr.n+1)
-			}
 			var both [2][]float64
 			for p, dense := range []bool{true, false} {
 				cr.dense, cr.sw = dense, scoreWork{}
