@@ -557,24 +557,27 @@ func (cr *core) factorM(s2 float64, logDet *logProduct) bool {
 		}
 		return inv * igap[t]
 	}
-	idPrev := 0.0 // 1/d_{t−1}; 0 before node 1, which has no step into it
-	// node takes node t alone.
-	node := func(t int) bool {
+	// node takes node t alone, from idPrev = 1/d_{t−1} (0 before node 1,
+	// which has no step into it), and returns 1/d_t. idPrev is passed, not
+	// captured: a captured variable lives in memory, and the pairs' chain
+	// went through it.
+	node := func(t int, idPrev float64) (float64, bool) {
 		qt := q(t)
 		m := -qt * idPrev
 		sub[t] = m
 		d := qt + q(t+1) + dsum[t] + m*qt
 		if !(d > 0) {
-			return false
+			return 0, false
 		}
-		idPrev = 1 / d
-		id[t], rid[t] = idPrev, math.Sqrt(idPrev)
+		idt := 1 / d
+		id[t], rid[t] = idt, math.Sqrt(idt)
 		logDet.mul(d)
-		return true
+		return idt, true
 	}
+	idPrev, ok := 0.0, true
 	t := 1
 	if n >= 1 {
-		if !node(1) {
+		if idPrev, ok = node(1, 0); !ok {
 			return false
 		}
 		t = 2
@@ -597,7 +600,7 @@ func (cr *core) factorM(s2 float64, logDet *logProduct) bool {
 		}
 	}
 	for ; t <= n; t++ {
-		if !node(t) {
+		if idPrev, ok = node(t, idPrev); !ok {
 			return false
 		}
 	}
