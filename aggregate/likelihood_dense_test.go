@@ -191,13 +191,13 @@ func TestCoreMatchesDenseGLS(t *testing.T) {
 	}
 }
 
-// TestFactorMPairs: factorM, which takes the pivots two nodes a step,
-// gives the pivots, multipliers and determinant of the textbook LDLᵀ of
-// the tridiagonal M a node at a time, for odd and even node counts; it
-// finds a matrix that is not positive definite wherever its first
-// non-positive pivot lies, takes pairs whose product overflows a node at a
-// time, and factorises M at a σ so small that q² overflows.
-func TestFactorMPairs(t *testing.T) {
+// TestFactorM: factorM, whose pivots take q_t² from a precomputed 1/gap²
+// by a fused multiply-add, gives the pivots, multipliers and determinant
+// of the textbook LDLᵀ of the tridiagonal M, for odd and even node counts,
+// nodes without polls and pivots near overflow; it finds a matrix that is
+// not positive definite wherever its first non-positive pivot lies, and
+// factorises M at a σ so small that q² overflows.
+func TestFactorM(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	type tc struct {
 		name   string
@@ -222,8 +222,8 @@ func TestFactorMPairs(t *testing.T) {
 		{"even", 40, 0.1, random, true},
 		{"odd", 41, 1e-4, random, true},
 		{"unpolled nodes", 41, 2, func(t int) float64 { return float64(t%3) * rng.Float64() }, true},
-		{"overflowing pairs", 9, 1, func(t int) float64 { return 1e200 * (1 + rng.Float64()) }, true},
-		{"pairs overflowing from node 6", 12, 1, func(t int) float64 {
+		{"pivots near overflow", 9, 1, func(t int) float64 { return 1e200 * (1 + rng.Float64()) }, true},
+		{"pivots near overflow from node 6", 12, 1, func(t int) float64 {
 			if t >= 6 {
 				return 1e200 * (1 + rng.Float64())
 			}
