@@ -583,10 +583,10 @@ func (cr *core) factorM(s2 float64, logDet *logProduct) bool {
 // into z by columns, from factorM's L and D and [U b] by columns
 // (denseColumns). Each column is a first-order recurrence, y_t = u_t −
 // L_{t,t−1}·y_{t−1}, whose latency bounds a column at a time: columns
-// run side by side, eight at a time while more than four are left (zero
-// columns pad the group), then four, then the last one to three in a loop
-// of three. The peers' seven columns as 4 + 4 took 6.8 µs, as 4 + 3 5.5
-// µs, as one group of eight 4.0 µs.
+// run side by side, eight at a time while more than four are left, then
+// the last one to four in a loop of four (zero columns pad both). The
+// peers' seven columns as 4 + 4 took 6.8 µs, as 4 + 3 5.5 µs, as one
+// group of eight 4.0 µs.
 func (cr *core) forwardDense() {
 	n, D, K := cr.n, cr.n+1, cr.K
 	u := cr.denseColumns()
@@ -624,38 +624,22 @@ func (cr *core) forwardDense() {
 			z4[t], z5[t], z6[t], z7[t] = y4*r, y5*r, y6*r, y7*r
 		}
 	}
-	if K-a == 4 {
-		u0, u1, u2, u3 := col(u, a, nil), col(u, a+1, nil), col(u, a+2, nil), col(u, a+3, nil)
-		z0, z1, z2, z3 := col(cr.z, a, nil), col(cr.z, a+1, nil), col(cr.z, a+2, nil), col(cr.z, a+3, nil)
-		y0, y1, y2, y3 := u0[1], u1[1], u2[1], u3[1]
-		r := rid[1]
-		z0[1], z1[1], z2[1], z3[1] = y0*r, y1*r, y2*r, y3*r
-		for t := 2; t <= n; t++ {
-			m := -sub[t]
-			y0 = y0*m + u0[t]
-			y1 = y1*m + u1[t]
-			y2 = y2*m + u2[t]
-			y3 = y3*m + u3[t]
-			r := rid[t]
-			z0[t], z1[t], z2[t], z3[t] = y0*r, y1*r, y2*r, y3*r
-		}
-		a += 4
-	}
 	if a >= K {
 		return
 	}
-	u0, u1, u2 := col(u, a, cr.uZero), col(u, a+1, cr.uZero), col(u, a+2, cr.uZero)
-	z0, z1, z2 := col(cr.z, a, cr.zPad), col(cr.z, a+1, cr.zPad), col(cr.z, a+2, cr.zPad)
-	y0, y1, y2 := u0[1], u1[1], u2[1]
+	u0, u1, u2, u3 := col(u, a, cr.uZero), col(u, a+1, cr.uZero), col(u, a+2, cr.uZero), col(u, a+3, cr.uZero)
+	z0, z1, z2, z3 := col(cr.z, a, cr.zPad), col(cr.z, a+1, cr.zPad), col(cr.z, a+2, cr.zPad), col(cr.z, a+3, cr.zPad)
+	y0, y1, y2, y3 := u0[1], u1[1], u2[1], u3[1]
 	r := rid[1]
-	z0[1], z1[1], z2[1] = y0*r, y1*r, y2*r
+	z0[1], z1[1], z2[1], z3[1] = y0*r, y1*r, y2*r, y3*r
 	for t := 2; t <= n; t++ {
 		m := -sub[t]
 		y0 = y0*m + u0[t]
 		y1 = y1*m + u1[t]
 		y2 = y2*m + u2[t]
+		y3 = y3*m + u3[t]
 		r := rid[t]
-		z0[t], z1[t], z2[t] = y0*r, y1*r, y2*r
+		z0[t], z1[t], z2[t], z3[t] = y0*r, y1*r, y2*r, y3*r
 	}
 }
 
@@ -704,7 +688,7 @@ func (cr *core) chooseGram() {
 }
 
 // padDense allocates the padding of the dense path's loops of eight and
-// three (forwardDense, solveZ): a zero column of [U b] and scratch for its
+// four (forwardDense, solveZ): a zero column of [U b] and scratch for its
 // result. chooseGram calls it when it picks the dense path, and the loops
 // themselves when the path was set otherwise, so that neither depends on
 // the other or on chooseGram having run.
@@ -723,8 +707,8 @@ func (cr *core) solveZ() {
 	n, D, K := cr.n, cr.n+1, cr.K
 	if cr.dense && n > 0 {
 		cr.padDense()
-		// Eight columns at a time, then four, then the rest in a loop
-		// of three, as forwardDense: each column's recursion is a chain
+		// Eight columns at a time, then the rest in a loop of four, as
+		// forwardDense: each column's recursion is a chain
 		// of dependent multiply-adds, and chains side by side keep the
 		// multipliers busy (one at a time, this was a quarter of the τ
 		// search's gradient).
@@ -758,7 +742,7 @@ func (cr *core) solveZ() {
 				z4[t], z5[t], z6[t], z7[t] = y4, y5, y6, y7
 			}
 		}
-		if K-a == 4 {
+		if a < K {
 			z0, z1, z2, z3 := col(a), col(a+1), col(a+2), col(a+3)
 			r := rid[n]
 			y0, y1, y2, y3 := z0[n]*r, z1[n]*r, z2[n]*r, z3[n]*r
@@ -770,20 +754,6 @@ func (cr *core) solveZ() {
 				y2 = z2[t]*r - m*y2
 				y3 = z3[t]*r - m*y3
 				z0[t], z1[t], z2[t], z3[t] = y0, y1, y2, y3
-			}
-			a += 4
-		}
-		if a < K {
-			z0, z1, z2 := col(a), col(a+1), col(a+2)
-			r := rid[n]
-			y0, y1, y2 := z0[n]*r, z1[n]*r, z2[n]*r
-			z0[n], z1[n], z2[n] = y0, y1, y2
-			for t := n - 1; t >= 1; t-- {
-				r, m := rid[t], sub[t+1]
-				y0 = z0[t]*r - m*y0
-				y1 = z1[t]*r - m*y1
-				y2 = z2[t]*r - m*y2
-				z0[t], z1[t], z2[t] = y0, y1, y2
 			}
 		}
 	} else if !cr.dense {
