@@ -623,9 +623,20 @@ func quasiNewton(ctx context.Context, fg func(x, g []float64) float64, x0, lo, h
 		found := false
 		for range 40 {
 			dec = 0 // gᵀ(xn − x), the slope times the projected step
+			moved := false
 			for a := range dim {
 				xn[a] = math.Min(math.Max(x[a]+alpha*p[a], lo[a]), hi[a])
 				dec += g[a] * (xn[a] - x[a])
+				moved = moved || xn[a] != x[a]
+			}
+			if !moved {
+				// The step has shrunk below x's resolution: xn = x would
+				// pass the test below (f equal to fx), and every later
+				// iteration would take the same null step — one of
+				// examples/russia's fits ran its 200 iterations so, with
+				// −gᵀp/2 just above ftol, when the pivots' rounding
+				// changed by 2e-10.
+				break
 			}
 			fn = fg(xn, gn)
 			evals++
