@@ -543,9 +543,10 @@ const gramBlock = 1024
 // nodes). The pivots agree with a node at a time's to 1e-14 there, and to
 // 2e-10 on the Russian series (their recurrence carries rounding far
 // along long chains); that difference once sent a τ search into a null
-// step it repeated to its cap (quasiNewton now stops there). From the first pair that is not positive, or whose
-// product overflows, the rest is taken a node at a time, which finds where
-// M stops being positive definite; so is all of it when q² would overflow
+// step it repeated to its cap (quasiNewton now stops there). From the
+// first pair that is not positive, or whose product overflows, the rest
+// is taken a node at a time, which finds where M stops being positive
+// definite; so is all of it when q² would overflow
 // (σ below about 1e-77), where a node's step computes e_t/d_{t−1} as
 // q_t·(q_t/d_{t−1}).
 func (cr *core) factorM(s2 float64, logDet *logProduct) bool {

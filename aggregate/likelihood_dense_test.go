@@ -191,12 +191,14 @@ func TestCoreMatchesDenseGLS(t *testing.T) {
 	}
 }
 
-// TestFactorM: factorM, whose pivots take q_t² from a precomputed 1/gap²
-// by a fused multiply-add, gives the pivots, multipliers and determinant
-// of the textbook LDLᵀ of the tridiagonal M, for odd and even node counts,
-// nodes without polls and pivots near overflow; it finds a matrix that is
-// not positive definite wherever its first non-positive pivot lies, and
-// factorises M at a σ so small that q² overflows.
+// TestFactorM: factorM, whose pivots go two nodes a step, gives the
+// pivots, multipliers and determinant of the textbook LDLᵀ of the
+// tridiagonal M taken a node at a time, for odd and even node counts and
+// nodes without polls; pivots near overflow make pairs that overflow,
+// which it takes a node at a time from the first (at node 2 and in
+// mid-chain); it finds a matrix that is not positive definite wherever its
+// first non-positive pivot lies, and factorises M at a σ so small that q²
+// overflows.
 func TestFactorM(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	type tc struct {
@@ -286,7 +288,7 @@ func TestFactorM(t *testing.T) {
 }
 
 // TestDensePathEveryWidth: the dense path's substitutions run the columns
-// of [U b] in groups of eight, four and three with zero columns padding
+// of [U b] in groups of eight, then one of four, with zero columns padding
 // the last group, and take the Gram products in blocks of gramBlock
 // nodes; for every number of columns from 3 to 24 (1 to 22 houses; past
 // 19 chooseGram picks the sparse path, and the dense one allocates its

@@ -356,7 +356,10 @@ func maximise(ctx context.Context, cr *core, fixedSigma float64, fixedTau []floa
 				return fit, err
 			}
 			for g := off; g < dim; g++ {
-				xb[g] = tau[g-off] // back to u = τ
+				// Back to u = τ, from xb itself: tau holds the last point
+				// the search tried, which is not xb when it ended on a
+				// failed line search.
+				xb[g] = math.Sqrt(max(math.Exp(xb[g])-c[g-off], 0))
 			}
 			x0 = xb
 		}
@@ -630,9 +633,10 @@ func quasiNewton(ctx context.Context, fg func(x, g []float64) float64, x0, lo, h
 				moved = moved || xn[a] != x[a]
 			}
 			if !moved {
-				// The step has shrunk below x's resolution: xn = x would
-				// pass the test below (f equal to fx), and every later
-				// iteration would take the same null step — one of
+				// The step has shrunk below x's resolution, or every
+				// moving component is held at its bound by the box: xn =
+				// x would pass the test below (f equal to fx), and every
+				// later iteration would take the same null step — one of
 				// examples/russia's fits ran its 200 iterations so, with
 				// −gᵀp/2 just above ftol, when the pivots' rounding
 				// changed by 2e-10.
