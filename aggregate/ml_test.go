@@ -18,7 +18,8 @@ import (
 // did when the pivots' rounding changed by 2e-10. Here f = |x − x*|² and
 // the gradient is off by a constant 1e-3; x* is away from 0, as a fit's
 // log σ and log τ are, so that the shrinking step soon falls below x's
-// resolution.
+// resolution. Four of the seven starts reach the null step (before the
+// fix they took 2,789–4,779 evaluations and returned ok = false).
 func TestQuasiNewtonNullStep(t *testing.T) {
 	xStar := []float64{-0.79, 1.09}
 	fg := func(x, g []float64) float64 {
@@ -30,7 +31,7 @@ func TestQuasiNewtonNullStep(t *testing.T) {
 		}
 		return f
 	}
-	for _, x0 := range [][]float64{{0.3, -0.2}, {-0.5, 1}, {-2, 0.5}} {
+	for _, x0 := range [][]float64{{0.3, -0.2}, {-0.5, 1}, {-2, 0.5}, {-0.8, 1.1}, {-0.7, 1.2}, {-0.79, 1.2}, {-1, 1}} {
 		lo := []float64{math.Inf(-1), math.Inf(-1)}
 		hi := []float64{math.Inf(1), math.Inf(1)}
 		x, _, evals, ok, err := quasiNewton(context.Background(), fg, x0, lo, hi, 1e-9, 200)
