@@ -53,7 +53,6 @@ func newLevelCuts(mean, sd []float64, z float64, kept int) *levelCuts {
 type levelStats struct {
 	days   []daySums
 	lo, hi []float32 // day t's draws below its lo, above its hi at t·room …
-	idx    []int32   // add's workspace: 2 per day
 }
 
 // daySums are one day's sums: Σ(x − shift), Σ(x − shift)², and the draws
@@ -64,49 +63,31 @@ type daySums struct {
 }
 
 func newLevelStats(days, room int) *levelStats {
-	return &levelStats{days: make([]daySums, days), lo: make([]float32, days*room), hi: make([]float32, days*room), idx: make([]int32, 2*days)}
+	return &levelStats{days: make([]daySums, days), lo: make([]float32, days*room), hi: make([]float32, days*room)}
 }
 
 // add streams one kept draw of the level, row[t] on day t.
 func (st *levelStats) add(c *levelCuts, row []float32) {
+	room := int32(c.room)
 	cuts, sums := c.days[:len(row)], st.days[:len(row)]
-	// The sums, and the days whose draw lies beyond a cut listed without
-	// a branch (the list's end moves on only for such a day): tested in
-	// the same loop, the tails' branches went the other way on about one
-	// day in seven and cost more than the rest of the pass.
-	T := len(row)
-	idx := st.idx[:2*T]
-	lo, hi := idx[:T], idx[T:]
-	nLo, nHi := 0, 0
 	for t, x := range row {
 		v := float64(x)
 		ct, sm := &cuts[t], &sums[t]
 		d := v - ct.shift
 		sm.s1 += d
 		sm.s2 += d * d
-		lo[nLo] = int32(t)
 		if v < ct.lo {
-			nLo++
+			if sm.nLo < room {
+				st.lo[int32(t)*room+sm.nLo] = x
+			}
+			sm.nLo++
 		}
-		hi[nHi] = int32(t)
 		if v > ct.hi {
-			nHi++
+			if sm.nHi < room {
+				st.hi[int32(t)*room+sm.nHi] = x
+			}
+			sm.nHi++
 		}
-	}
-	room := int32(c.room)
-	for _, t := range lo[:nLo] {
-		sm := &sums[t]
-		if sm.nLo < room {
-			st.lo[t*room+sm.nLo] = row[t]
-		}
-		sm.nLo++
-	}
-	for _, t := range hi[:nHi] {
-		sm := &sums[t]
-		if sm.nHi < room {
-			st.hi[t*room+sm.nHi] = row[t]
-		}
-		sm.nHi++
 	}
 }
 

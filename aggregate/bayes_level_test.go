@@ -64,3 +64,32 @@ func TestStreamedDay(t *testing.T) {
 		assert.Equal(t, whi, hi, "day %d", d)
 	}
 }
+
+// BenchmarkLevelStatsAdd streams one kept draw of an 800-day level into a
+// chain's sums and tails, the cuts those of a posterior 5% wider than the
+// smoother's (as σ's uncertainty makes it).
+func BenchmarkLevelStatsAdd(b *testing.B) {
+	r := rand.New(rand.NewPCG(7, 8))
+	const kept, days = 1000, 800
+	mean, sd := make([]float64, days), make([]float64, days)
+	for d := range days {
+		mean[d], sd[d] = 40+float64(d%50)*0.1, 0.5+0.001*float64(d)
+	}
+	c := newLevelCuts(mean, sd, 1.96, kept)
+	rows := make([][]float32, 64)
+	for k := range rows {
+		rows[k] = make([]float32, days)
+		for d := range rows[k] {
+			rows[k][d] = float32(mean[d] + 1.05*sd[d]*r.NormFloat64())
+		}
+	}
+	st := newLevelStats(days, c.room)
+	i := 0
+	for b.Loop() {
+		if i%kept == 0 { // a chain's worth of draws: start another
+			st = newLevelStats(days, c.room)
+		}
+		st.add(c, rows[i%64])
+		i++
+	}
+}

@@ -47,7 +47,7 @@ import (
 // and through rand.Rand each normal is a call through the Source
 // interface that loads the generator's 128-bit state from memory,
 // multiplies it and stores it back: that round trip through memory, not
-// the arithmetic, bounded the draws (9–10 ns a normal; 15% of a Bayes fit
+// the arithmetic, bounded the draws (7–8 ns a normal; 15% of a Bayes fit
 // on the peers' data). chainRand is the same generator, with the same
 // state and the same sequence of outputs, so that a chain draws exactly
 // what rand.New(rand.NewPCG(seed, stream)) would (TestChainRandSameAsRand):

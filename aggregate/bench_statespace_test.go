@@ -182,3 +182,52 @@ func BenchmarkStateSpace538(b *testing.B) {
 	}
 	reportCPU(b, c0)
 }
+
+// The parts of an evaluation and of a τ-search step on the peers' data,
+// whose figures the README's fourth round quotes (run the same benchmarks
+// on an older tree to compare):
+//
+//	go test ./aggregate -run '^$' -cpu 1 -benchtime 20000x -bench 'Parts'
+
+// BenchmarkPartsFactorM is the dense path's LDLᵀ of M (the pivots' chain)
+// at σ = 0.32.
+func BenchmarkPartsFactorM(b *testing.B) {
+	cr := unweightedCore(b)
+	cr.eval(0.32, nil)
+	c0, _ := cpuTime()
+	for b.Loop() {
+		logDet := logProduct{mant: 1}
+		cr.factorM(0.32*0.32, &logDet)
+	}
+	reportCPU(b, c0)
+}
+
+// BenchmarkPartsForwardDense is the dense path's forward substitution of
+// the peers' seven columns of [U b].
+func BenchmarkPartsForwardDense(b *testing.B) {
+	cr := unweightedCore(b)
+	cr.eval(0.32, nil)
+	c0, _ := cpuTime()
+	for b.Loop() {
+		cr.forwardDense()
+	}
+	reportCPU(b, c0)
+}
+
+// BenchmarkPartsSetTau is the refresh of the τ-dependent sums when τ
+// moves (disapprove, global τ: 2,000 polls).
+func BenchmarkPartsSetTau(b *testing.B) {
+	m := StateSpace{}
+	pm, err := m.prepare(readSet(b, syntheticPolls(b), m.rules()), Disapprove)
+	require.NoError(b, err)
+	cr := newCore(pm.o, pm.c, pm.tauOf, pm.nTau)
+	taus := [2][]float64{{1.7}, {1.6}}
+	cr.eval(0.32, taus[0])
+	c0, _ := cpuTime()
+	i := 0
+	for b.Loop() {
+		i++
+		cr.setTau(taus[i%2])
+	}
+	reportCPU(b, c0)
+}

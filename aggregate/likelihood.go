@@ -471,8 +471,8 @@ func (cr *core) eval(sigma float64, tau []float64) float64 {
 			// G = ỸᵀỸ: row a of its upper triangle is columns a..K−1 of
 			// Ỹ times column a, a matrix–vector product (gonum's assembly
 			// kernel, which takes four columns against one load of column
-			// a: 6.6 → 5.2 µs on the peers' data against a dot product per
-			// element), over blocks of gramBlock nodes: whole columns of a
+			// a, where a dot product per element loaded it each time),
+			// over blocks of gramBlock nodes: whole columns of a
 			// long series (100,000 nodes: 22 columns of 800 kB) left the
 			// cache between one product and the next, and the products
 			// waited on memory.
@@ -539,8 +539,9 @@ const gramBlock = 1024
 // loop. It is taken two nodes a step: d_t from 1/d_{t−1} by a fused
 // multiply-add, then δ = c_{t+1}·d_t − e_{t+1} = d_t·d_{t+1} and 1/d_{t+1}
 // = d_t/δ — one division on the chain for two nodes, 1/d_t beside it, and
-// δ the pair's factor of the determinant (7.0 → 4.6 µs on the peers' 740
-// nodes). The pivots agree with a node at a time's to 1e-14 there, and to
+// δ the pair's factor of the determinant (BenchmarkPartsFactorM, the
+// peers' 740 nodes: 8.1 µs a node at a time with two multiplies, 3.8 µs
+// so). The pivots agree with a node at a time's to 1e-14 there, and to
 // 2e-10 on the Russian series (their recurrence carries rounding far
 // along long chains); that difference once sent a τ search into a null
 // step it repeated to its cap (quasiNewton now stops there). From the
@@ -616,9 +617,9 @@ func (cr *core) factorM(s2 float64, logDet *logProduct) bool {
 // (denseColumns). Each column is a first-order recurrence, y_t = u_t −
 // L_{t,t−1}·y_{t−1}, whose latency bounds a column at a time: columns
 // run side by side, eight at a time while more than four are left, then
-// the last one to four in a loop of four (zero columns pad both). The
-// peers' seven columns as 4 + 4 took 6.8 µs, as 4 + 3 5.5 µs, as one
-// group of eight 4.0 µs.
+// the last one to four in a loop of four (zero columns pad both): the
+// peers' seven columns as one group of eight, 4.8 µs, against 5.6 µs as
+// two groups of four (BenchmarkPartsForwardDense).
 func (cr *core) forwardDense() {
 	n, D, K := cr.n, cr.n+1, cr.K
 	u := cr.denseColumns()
