@@ -83,7 +83,7 @@ func (d Detected) String() string {
 // reader made of it.
 func Read(r io.Reader, opts ...Option) ([]Poll, Detected, error) {
 	cfg := newReadConfig(opts)
-	data, err := readAllSized(r)
+	data, _, err := readAllSized(r)
 	if err != nil {
 		return nil, Detected{}, fmt.Errorf("poll: reading input: %w", err)
 	}

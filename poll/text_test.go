@@ -79,12 +79,18 @@ func TestDecodeTextErrors(t *testing.T) {
 
 func TestReadAllSized(t *testing.T) {
 	data := bytes.Repeat([]byte("x"), 10000)
-	got, err := readAllSized(bytes.NewReader(data))
+	got, owned, err := readAllSized(bytes.NewReader(data))
 	require.NoError(t, err)
 	assert.Equal(t, data, got)
-	got, err = readAllSized(struct{ *bytes.Reader }{bytes.NewReader(data)})
+	assert.True(t, owned)
+	got, owned, err = readAllSized(struct{ *bytes.Reader }{bytes.NewReader(data)})
 	require.NoError(t, err)
 	assert.Equal(t, data, got)
+	assert.True(t, owned)
+	got, owned, err = readAllSized(&inputBytes{data: data})
+	require.NoError(t, err)
+	assert.Equal(t, data, got)
+	assert.False(t, owned, "the caller's input is never rewritten")
 }
 
 func TestNormalizeLabel(t *testing.T) {
@@ -126,8 +132,13 @@ func TestNormalizeNewlinesAgainstBytewise(t *testing.T) {
 			data[i] = alphabet[rng.IntN(len(alphabet))]
 		}
 		in := string(data)
-		if got, want := normalizeNewlines(data), bytewise(data); string(got) != string(want) || string(data) != in {
+		want := bytewise(data)
+		if got := normalizeNewlines(nil, data); string(got) != string(want) || string(data) != in {
 			t.Fatalf("%q: got %q, want %q, input left %q", in, got, want, data)
+		}
+		// In place, over a buffer of the read's own.
+		if got := normalizeNewlines(data[:0], data); string(got) != string(want) {
+			t.Fatalf("%q in place: got %q, want %q", in, got, want)
 		}
 	}
 }
