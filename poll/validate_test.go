@@ -3,6 +3,7 @@ package poll
 import (
 	"errors"
 	"math"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -76,4 +77,47 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		fields[fe.Field] = true
 	}
 	assert.Equal(t, map[string]bool{"Approve": true, "SampleSize": true, "Weight": true}, fields)
+}
+
+// TestValidFastPath holds Validate's fast path (valid) to the full check
+// (problems) on polls whose every field is drawn from its edge values: the
+// two must agree on whether a poll has a problem.
+func TestValidFastPath(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	// Each list starts with the values a valid poll can have; draws
+	// favour the start (the least of three), so that valid and invalid
+	// polls are both common.
+	shares := []float64{3, 33.3, nan, 0, math.Copysign(0, -1), 50, 60, 100, 100 + ShareSumTolerance, 100.5, -1e-9, inf, -inf}
+	rates := []float64{nan, 0, 0.5, 1, 1.0000001, -0.1, inf}
+	nonNeg := []float64{0, 1.7, inf, -0.5, nan}
+	days := []time.Time{date(2023, 10, 19), date(2023, 10, 25), date(2023, 10, 26), {}}
+	details := []*FourPoint{nil, {DefinitelyYes: 40, RatherYes: 40, RatherNo: 10, DefinitelyNo: nan}, {DefinitelyYes: 101}, {RatherNo: -1}}
+	rng := rand.New(rand.NewPCG(7, 11))
+	idx := func(n int) int { return min(rng.IntN(n), rng.IntN(n), rng.IntN(n)) }
+	pick := func(v []float64) float64 { return v[idx(len(v))] }
+	agreeValid, agreeInvalid := 0, 0 // polls on which both say valid, both invalid
+	for range 200000 {
+		p := Poll{
+			Approve: pick(shares), Disapprove: pick(shares), Undecided: pick(shares), Refused: pick(shares),
+			Detail:       details[idx(len(details))],
+			SampleSize:   []int{1600, 0, -1}[idx(3)],
+			Start:        days[idx(len(days))], End: days[idx(len(days))], Published: days[rng.IntN(len(days))],
+			ResponseRate: pick(rates), DesignEffect: pick(nonNeg), Weight: pick(nonNeg),
+		}
+		if rng.IntN(2) == 0 {
+			p.Flags |= UndecidedDerived
+		}
+		full := p.problems()
+		if p.valid() != (full == nil) {
+			t.Fatalf("valid() = %v but problems() = %v for %+v", p.valid(), full, p)
+		}
+		if full == nil {
+			agreeValid++
+		} else {
+			agreeInvalid++
+		}
+	}
+	// Both answers must be common for the comparison to mean anything.
+	require.Greater(t, agreeValid, 1000)
+	require.Greater(t, agreeInvalid, 1000)
 }
