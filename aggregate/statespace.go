@@ -403,16 +403,18 @@ func (m StateSpace) fitShare(ctx context.Context, ps *pollSet, s Share) (*ShareR
 	res := &ShareResult{Share: s}
 	res.Series = make([]Point, o.nDays)
 	for t := range res.Series {
-		res.Series[t] = tr.point(o.date(t), sm.mean[t], sm.sd[t], z, bandVar)
+		tr.setPoint(&res.Series[t], o.date(t), sm.mean[t], sm.sd[t], z, bandVar)
 	}
 	nf := 0
 	for _, ok := range fok {
 		nf += boolInt(ok)
 	}
-	res.Filtered = make([]Point, 0, nf) // one allocation, not a growing slice of 80-byte points
+	res.Filtered = make([]Point, nf) // one allocation, not a growing slice of 80-byte points
+	k := 0
 	for t := range fm {
 		if fok[t] {
-			res.Filtered = append(res.Filtered, tr.point(o.date(t), fm[t], fsd[t], z, bandVar))
+			tr.setPoint(&res.Filtered[k], o.date(t), fm[t], fsd[t], z, bandVar)
+			k++
 		}
 	}
 	if len(res.Filtered) == 0 || !res.Filtered[0].Date.Equal(o.date(o.day[0])) {
@@ -485,21 +487,28 @@ func invLogit(x float64) float64 { return 100 / (1 + math.Exp(-x)) }
 // (±Inf at 0 and 100).
 func logitPoints(p float64) float64 { return math.Log(p / (100 - p)) }
 
-// point returns the Point of a day from the model-scale mean and sd.
-func (tr transform) point(d time.Time, mean, sd, z, bandVar float64) Point {
+// setPoint fills p, the Point of day d, from the model-scale mean and sd.
+// It writes in place rather than return a Point: an 80-byte result holding
+// a pointer (Date's location) was copied twice per day and stored under
+// the garbage collector's bulk barrier, half of building the peers'
+// series.
+func (tr transform) setPoint(p *Point, d time.Time, mean, sd, z, bandVar float64) {
 	pb := z * math.Sqrt(sd*sd+bandVar)
+	p.Date = d
 	if !tr.logit {
 		// On the points scale a bound can leave [0, 100] (a share near 0 or
 		// 100, or far from the polls): it is cut there, as a share cannot
 		// lie outside. The mean stays as estimated unless it is outside too.
-		p := Point{Date: d, Mean: mean, SD: sd, Lower: mean - z*sd, Upper: mean + z*sd, PollLower: mean - pb, PollUpper: mean + pb}
-		clampPoint(&p)
-		return p
+		p.Mean, p.SD = mean, sd
+		p.Lower, p.Upper = mean-z*sd, mean+z*sd
+		p.PollLower, p.PollUpper = mean-pb, mean+pb
+		clampPoint(p)
+		return
 	}
-	p := invLogit(mean)
-	return Point{Date: d, Mean: p, SD: sd * p * (100 - p) / 100,
-		Lower: invLogit(mean - z*sd), Upper: invLogit(mean + z*sd),
-		PollLower: invLogit(mean - pb), PollUpper: invLogit(mean + pb)}
+	m := invLogit(mean)
+	p.Mean, p.SD = m, sd*m*(100-m)/100
+	p.Lower, p.Upper = invLogit(mean-z*sd), invLogit(mean+z*sd)
+	p.PollLower, p.PollUpper = invLogit(mean-pb), invLogit(mean+pb)
 }
 
 // houseScale returns the factor converting a model-scale difference into
