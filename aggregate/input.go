@@ -68,11 +68,15 @@ func (m Imputation) String() string {
 
 // inputPoll is one poll as every model sees it: after validation and the
 // choice among its versions.
+//
+// Its indices are 32 bits (a []poll.Poll of 2³¹ would be 700 GB), which
+// makes an item 88 bytes rather than 104: a million of them are written in
+// midpoint order, into fresh memory, by every fit.
 type inputPoll struct {
-	src             int // index in the polls given to Fit of its first version
-	vers, nvers     int // its versions are pollSet.versions[vers : vers+nvers]
-	house           int
-	start, end, mid int        // day numbers (dayNumber); mid = start + ⌊(end − start)/2⌋
+	src             int32 // index in the polls given to Fit of its first version
+	vers, nvers     int32 // its versions are pollSet.versions[vers : vers+nvers]
+	house           int32 // index in pollSet.houses
+	start, end, mid int   // day numbers (dayNumber); mid = start + ⌊(end − start)/2⌋
 	value           [3]float64 // by Share: Share.Value averaged over the versions; NaN when none publishes it
 	n               float64    // sample size: own or imputed, averaged over the versions
 	neff            float64    // n / design effect
@@ -371,7 +375,7 @@ func (ps *pollSet) group(names *pollsters, who []int32, n []float64, rules input
 			tail[g] = int32(i)
 			continue
 		}
-		*slot = groupSlot{key: k, group: int32(len(head)) + 1}
+		*slot = groupSlot{check: uint32(k), group: int32(len(head)) + 1}
 		head = append(head, int32(i))
 		tail = append(tail, int32(i))
 	}
@@ -463,17 +467,19 @@ func (ps *pollSet) group(names *pollsters, who []int32, n []float64, rules input
 	ps.houseIdx = map[string]int{}
 	houses := map[uint64]int{}
 	ps.items = make([]inputPoll, count[len(count)-1])
-	ps.versions = make([]int, 0, len(kept))
+	// The items' versions are the kept polls as they stand, group by group:
+	// an identified poll's item takes its group's, every other item one.
+	ps.versions = kept
 	for g := range head {
-		vers := kept[keptOff[g]:keptOff[g+1]]
+		from, to := keptOff[g], keptOff[g+1]
 		at := &count[mid(g)]
 		if polls[head[g]].ID != "" {
-			ps.add(*at, vers, n, names, who, day, houses, rules)
+			ps.add(*at, from, to, n, names, who, day, houses, rules)
 			*at++
 			continue
 		}
-		for k := range vers {
-			ps.add(*at, vers[k:k+1], n, names, who, day, houses, rules)
+		for k := from; k < to; k++ {
+			ps.add(*at, k, k+1, n, names, who, day, houses, rules)
 			*at++
 		}
 	}
@@ -500,7 +506,7 @@ func (ps *pollSet) group(names *pollsters, who []int32, n []float64, rules input
 	}
 	ps.houses = sorted
 	for i := range ps.items {
-		ps.items[i].house = rename[ps.items[i].house]
+		ps.items[i].house = int32(rename[ps.items[i].house])
 	}
 	return nil
 }
@@ -516,9 +522,12 @@ type groupIndex struct {
 	shift uint // 64 − log₂ len(slots)
 }
 
-// groupSlot holds a group and its key; group is the index + 1 (0: empty).
+// groupSlot holds a group and a check of its key; group is the index + 1
+// (0: empty). The check is the low 32 bits of the key, whose high bits
+// chose the slot: eight bytes a slot rather than sixteen, and the caller's
+// comparison decides anyway.
 type groupSlot struct {
-	key   uint64
+	check uint32
 	group int32
 }
 
@@ -536,7 +545,7 @@ func (gi *groupIndex) slot(k uint64, same func(g int32) bool) *groupSlot {
 	at := int((k * 0x9e3779b97f4a7c15) >> gi.shift)
 	for {
 		s := &gi.slots[at&mask]
-		if s.group == 0 || (s.key == k && same(s.group-1)) {
+		if s.group == 0 || (s.check == uint32(k) && same(s.group-1)) {
 			return s
 		}
 		at++
@@ -544,14 +553,15 @@ func (gi *groupIndex) slot(k uint64, same func(g int32) bool) *groupSlot {
 }
 
 // add makes item pos, the poll whose versions (indices into ps.polls, in
-// the preferred population, none a copy of another) are vers, with sample
+// the preferred population, none a copy of another) are
+// ps.versions[from:to], with sample
 // sizes n, pollsters who and fieldwork days day; houses maps what makes
 // the houses seen so far — canonical pollster, and mode and population when
 // the rules split by them (houseLabel) — to their index in ps.houses.
-func (ps *pollSet) add(pos int, vers []int, n []float64, names *pollsters, who []int32, day [][2]int, houses map[uint64]int, rules inputRules) {
+func (ps *pollSet) add(pos, from, to int, n []float64, names *pollsters, who []int32, day [][2]int, houses map[uint64]int, rules inputRules) {
 	polls := ps.polls
-	it := inputPoll{vers: len(ps.versions), nvers: len(vers), src: vers[0]}
-	ps.versions = append(ps.versions, vers...)
+	vers := ps.versions[from:to]
+	it := inputPoll{vers: int32(from), nvers: int32(to - from), src: int32(vers[0])}
 	p0 := &polls[vers[0]]
 	// Read here, where the polls are read in their order: the models read
 	// the items in midpoint order, and a look into the poll for its trail
@@ -590,7 +600,7 @@ func (ps *pollSet) add(pos int, vers []int, n []float64, names *pollsters, who [
 		}
 		houses[key] = h
 	}
-	it.house = h
+	it.house = int32(h)
 	ps.items[pos] = it
 }
 

@@ -136,7 +136,7 @@ func observationsFor(ps *pollSet, s Share, logit, fieldAverage bool) (*observati
 		}
 		o.day = append(o.day, it.mid-first)
 		o.house = append(o.house, used[it.house])
-		o.poll = append(o.poll, it.src)
+		o.poll = append(o.poll, int(it.src))
 		o.y = append(o.y, obs)
 		o.s2 = append(o.s2, v)
 		if fieldAverage {
