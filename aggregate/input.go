@@ -250,22 +250,24 @@ func (w *pollster) mode(p *poll.Poll) poll.Mode {
 // its own, or for a poll without one (SampleSize ≤ 0) the median of the
 // sample sizes of its pollster's other polls, else its pollster profile's
 // default sample size, else DefaultSampleSize — each imputation recorded.
+// It returns nil when every valid poll has its own (sampleSize reads them
+// then), the common case, which needs no list.
 func (ps *pollSet) sampleSizes(names *pollsters, who []int32) []float64 {
 	polls := ps.polls
-	n := make([]float64, len(polls))
 	missing := 0
 	for i := range polls {
-		if who[i] < 0 {
-			continue
-		}
-		if s := polls[i].SampleSize; s > 0 {
-			n[i] = float64(s)
-		} else {
+		if who[i] >= 0 && polls[i].SampleSize <= 0 {
 			missing++
 		}
 	}
 	if missing == 0 {
-		return n
+		return nil
+	}
+	n := make([]float64, len(polls))
+	for i := range polls {
+		if s := polls[i].SampleSize; who[i] >= 0 && s > 0 {
+			n[i] = float64(s)
+		}
 	}
 	byPollster := make([][]float64, len(names.canon)) // by canonical name
 	for i := range polls {
@@ -552,10 +554,19 @@ func (gi *groupIndex) slot(k uint64, same func(g int32) bool) *groupSlot {
 	}
 }
 
+// sampleSize is the sample size of poll q = polls[i] from sampleSizes's
+// list n: its own when n is nil.
+func sampleSize(n []float64, q *poll.Poll, i int) float64 {
+	if n == nil {
+		return float64(q.SampleSize)
+	}
+	return n[i]
+}
+
 // add makes item pos, the poll whose versions (indices into ps.polls, in
 // the preferred population, none a copy of another) are
 // ps.versions[from:to], with sample
-// sizes n, pollsters who and fieldwork days day; houses maps what makes
+// sizes n (sampleSizes; nil: the polls' own), pollsters who and fieldwork days day; houses maps what makes
 // the houses seen so far — canonical pollster, and mode and population when
 // the rules split by them (houseLabel) — to their index in ps.houses.
 func (ps *pollSet) add(pos, from, to int, n []float64, names *pollsters, who []int32, day [][2]int, houses map[uint64]int, rules inputRules) {
@@ -578,8 +589,9 @@ func (ps *pollSet) add(pos, from, to int, n []float64, names *pollsters, who []i
 				nv[s]++
 			}
 		}
-		it.n += n[i]
-		it.neff += n[i] / names.who[who[i]].designEffect(q)
+		ni := sampleSize(n, q, i)
+		it.n += ni
+		it.neff += ni / names.who[who[i]].designEffect(q)
 		it.imputed = it.imputed || q.SampleSize <= 0
 	}
 	for s := range sv {
