@@ -231,3 +231,53 @@ func BenchmarkPartsSetTau(b *testing.B) {
 	}
 	reportCPU(b, c0)
 }
+
+// The stages of the peers' fit (BenchmarkStateSpacePeers) apart from the
+// search, whose figures the README's fifth round quotes:
+//
+//	go test ./aggregate -run '^$' -cpu 1 -benchtime 2000x -bench 'Stage'
+
+// BenchmarkStageReadPolls is the input boundary on the peers' 2,000 polls:
+// validation, pollsters, grouping, items in midpoint order.
+func BenchmarkStageReadPolls(b *testing.B) {
+	ps := syntheticPolls(b)
+	b.ReportAllocs()
+	c0, _ := cpuTime()
+	for b.Loop() {
+		_, err := readPolls(ps, peersModel.rules())
+		require.NoError(b, err)
+	}
+	reportCPU(b, c0)
+}
+
+// BenchmarkStageFiltered is the causal filter over the peers' 800 days
+// at σ = 0.32.
+func BenchmarkStageFiltered(b *testing.B) {
+	o := unweightedCore(b).o
+	ctx := context.Background()
+	b.ReportAllocs()
+	c0, _ := cpuTime()
+	for b.Loop() {
+		_, _, _, err := filtered(ctx, o, 0.32, nil, nil, filterIdent{kind: sumToZero})
+		require.NoError(b, err)
+	}
+	reportCPU(b, c0)
+}
+
+// BenchmarkStageSeries builds one 800-day series of Points from the
+// smoothed means and sds.
+func BenchmarkStageSeries(b *testing.B) {
+	cr := unweightedCore(b)
+	cr.eval(0.32, nil)
+	sm := cr.smooth()
+	o, tr := cr.o, transform{}
+	b.ReportAllocs()
+	c0, _ := cpuTime()
+	for b.Loop() {
+		pts := make([]Point, o.nDays)
+		for t := range pts {
+			tr.setPoint(&pts[t], o.date(t), sm.mean[t], sm.sd[t], 1.96, 10)
+		}
+	}
+	reportCPU(b, c0)
+}
