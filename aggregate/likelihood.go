@@ -1261,24 +1261,31 @@ func cholesky(a []float64, k int) (logDet float64, ok bool) {
 // choleskyFactor is cholesky without the determinant (one log per pivot
 // was most of the causal filter's daily solve).
 func choleskyFactor(a []float64, k int) bool {
+	// Rows as slices of their first j entries, so that the inner products
+	// run without bounds checks (a third of a 21×21 factorisation, the
+	// 1M-poll filter's daily solve); the subtractions keep their order.
 	for j := 0; j < k; j++ {
-		d := a[j*k+j]
-		for p := 0; p < j; p++ {
-			d -= a[j*k+p] * a[j*k+p]
+		rj := a[j*k : j*k+k]
+		lj := rj[:j]
+		d := rj[j]
+		for _, v := range lj {
+			d -= v * v
 		}
 		// Relative pivot check: a pivot that has lost all but ~1e-12 of
 		// the diagonal is a linear dependence (an unidentified constant).
-		if !(d > 1e-12*math.Abs(a[j*k+j])) || !(d > 0) {
+		if !(d > 1e-12*math.Abs(rj[j])) || !(d > 0) {
 			return false
 		}
 		ljj := math.Sqrt(d)
-		a[j*k+j] = ljj
+		rj[j] = ljj
 		for i := j + 1; i < k; i++ {
-			v := a[i*k+j]
-			for p := 0; p < j; p++ {
-				v -= a[i*k+p] * a[j*k+p]
+			ri := a[i*k : i*k+j+1]
+			v := ri[j]
+			li := ri[:len(lj)]
+			for p, x := range lj {
+				v -= li[p] * x
 			}
-			a[i*k+j] = v / ljj
+			ri[j] = v / ljj
 		}
 	}
 	return true
@@ -1286,12 +1293,15 @@ func choleskyFactor(a []float64, k int) bool {
 
 // forwardSub solves L x = b in place (L the lower factor in a).
 func forwardSub(a []float64, k int, b []float64) {
-	for i := 0; i < k; i++ {
+	b = b[:k]
+	for i := range b {
+		ri := a[i*k : i*k+i+1]
 		v := b[i]
-		for p := 0; p < i; p++ {
-			v -= a[i*k+p] * b[p]
+		bi := b[:len(ri)-1]
+		for p, x := range ri[:len(bi)] {
+			v -= x * bi[p]
 		}
-		b[i] = v / a[i*k+i]
+		b[i] = v / ri[i]
 	}
 }
 
