@@ -73,10 +73,10 @@ func (m Imputation) String() string {
 // makes an item 88 bytes rather than 104: a million of them are written in
 // midpoint order, into fresh memory, by every fit.
 type inputPoll struct {
-	src             int32 // index in the polls given to Fit of its first version
-	vers, nvers     int32 // its versions are pollSet.versions[vers : vers+nvers]
-	house           int32 // index in pollSet.houses
-	start, end, mid int   // day numbers (dayNumber); mid = start + ⌊(end − start)/2⌋
+	src             int32      // index in the polls given to Fit of its first version
+	vers, nvers     int32      // its versions are pollSet.versions[vers : vers+nvers]
+	house           int32      // index in pollSet.houses
+	start, end, mid int        // day numbers (dayNumber); mid = start + ⌊(end − start)/2⌋
 	value           [3]float64 // by Share: Share.Value averaged over the versions; NaN when none publishes it
 	n               float64    // sample size: own or imputed, averaged over the versions
 	neff            float64    // n / design effect

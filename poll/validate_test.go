@@ -99,9 +99,9 @@ func TestValidFastPath(t *testing.T) {
 	for range 200000 {
 		p := Poll{
 			Approve: pick(shares), Disapprove: pick(shares), Undecided: pick(shares), Refused: pick(shares),
-			Detail:       details[idx(len(details))],
-			SampleSize:   []int{1600, 0, -1}[idx(3)],
-			Start:        days[idx(len(days))], End: days[idx(len(days))], Published: days[rng.IntN(len(days))],
+			Detail:     details[idx(len(details))],
+			SampleSize: []int{1600, 0, -1}[idx(3)],
+			Start:      days[idx(len(days))], End: days[idx(len(days))], Published: days[rng.IntN(len(days))],
 			ResponseRate: pick(rates), DesignEffect: pick(nonNeg), Weight: pick(nonNeg),
 		}
 		if rng.IntN(2) == 0 {
