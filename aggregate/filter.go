@@ -108,6 +108,16 @@ func filteredDaily(ctx context.Context, o *observations, sigma float64, tau []fl
 	e := make([]float64, nf)
 	dcol := make([]float64, nf) // S's elements between the free columns and the dependent one
 
+	// The identification's free columns and their coefficients change
+	// only when a house is seen for the first time or the dependent house
+	// changes (and, under weighted sum-to-zero, whose coefficients are
+	// ratios of counts, every day): they are rebuilt then, not daily.
+	// most is the seen house with the most polls so far, the lowest index
+	// among ties — sum-to-zero's dependent house — kept up to date poll by
+	// poll: counts only grow, so only a house just counted can overtake
+	// it.
+	most, prevDep, freeStale := -1, -1, true
+
 	i := 0
 	lastDay := 0
 	for t := 0; t < T; t++ {
@@ -134,6 +144,12 @@ func filteredDaily(ctx context.Context, o *observations, sigma float64, tau []fl
 				p[1+h] += w
 				pv[1+h] += w * v
 				counts[h]++
+				if counts[h] == 1 {
+					freeStale = true
+				}
+				if most < 0 || counts[h] > counts[most] || (counts[h] == counts[most] && h < most) {
+					most = h
+				}
 			} else {
 				anchors++
 			}
@@ -173,16 +189,10 @@ func filteredDaily(ctx context.Context, o *observations, sigma float64, tau []fl
 		touched = touched[:0]
 
 		// Identification over the houses seen so far.
-		free, coef = free[:0], coef[:0]
 		dep := -1
 		switch id.kind {
 		case weightedSumToZero, sumToZero:
-			// dep: the seen house with the most polls so far.
-			for h := 0; h < J; h++ {
-				if counts[h] > 0 && (dep < 0 || counts[h] > counts[dep]) {
-					dep = h
-				}
-			}
+			dep = most // the seen house with the most polls so far
 		case reference:
 			if counts[id.reference] == 0 {
 				continue
@@ -193,21 +203,23 @@ func filteredDaily(ctx context.Context, o *observations, sigma float64, tau []fl
 				continue
 			}
 		}
-		free = append(free, 0)
-		coef = append(coef, 0)
-		for h := 0; h < J; h++ {
-			if h == dep || counts[h] == 0 {
-				continue
+		if freeStale || dep != prevDep || id.kind == weightedSumToZero {
+			free, coef = append(free[:0], 0), append(coef[:0], 0)
+			for h := 0; h < J; h++ {
+				if h == dep || counts[h] == 0 {
+					continue
+				}
+				free = append(free, 1+h)
+				c := 0.0
+				switch id.kind {
+				case weightedSumToZero:
+					c = -float64(counts[h]) / float64(counts[dep])
+				case sumToZero:
+					c = -1
+				}
+				coef = append(coef, c)
 			}
-			free = append(free, 1+h)
-			c := 0.0
-			switch id.kind {
-			case weightedSumToZero:
-				c = -float64(counts[h]) / float64(counts[dep])
-			case sumToZero:
-				c = -1
-			}
-			coef = append(coef, c)
+			prevDep, freeStale = dep, false
 		}
 		k := len(free)
 		depA := -1
