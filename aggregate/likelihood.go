@@ -201,7 +201,9 @@ func (cr *core) setNodes() {
 		return
 	}
 	cr.obsNode = make([]int32, len(o.day))
-	cr.nodeDay = append(cr.nodeDay, 0)
+	// At most one node a day, or one an observation, and the two ends:
+	// sized once rather than grown (ten copies for the peers' 740 nodes).
+	cr.nodeDay = make([]int, 1, min(T, len(o.day))+2)
 	for i, d := range o.day {
 		if d != cr.nodeDay[len(cr.nodeDay)-1] {
 			cr.nodeDay = append(cr.nodeDay, d)
