@@ -89,7 +89,7 @@ type pollSet struct {
 	polls    []poll.Poll    // as given to Fit
 	profiles *poll.Profiles // pollster profiles of the fit (nil: the built-in set)
 	items    []inputPoll    // sorted by mid day (stable)
-	versions []int          // indices into polls, grouped per item
+	versions []int32        // indices into polls, grouped per item
 	houses   []string       // house labels, sorted
 	houseIdx map[string]int // while grouping: index of each label in houses
 	first    int            // earliest fieldwork start (day number)
@@ -394,8 +394,8 @@ func (ps *pollSet) group(names *pollsters, who []int32, n []float64, rules input
 	// appearance (so that the polls are read in their order, not in the
 	// order of the days): its versions in its most preferred population,
 	// an exact copy once.
-	keptOff := make([]int, len(head)+1)
-	kept := make([]int, 0, len(polls))
+	keptOff := make([]int32, len(head)+1)
+	kept := make([]int32, 0, len(polls))
 	merged, copies, otherVersions := 0, 0, 0
 	for g := range head {
 		best := len(pops)
@@ -419,9 +419,9 @@ func (ps *pollSet) group(names *pollsters, who []int32, n []float64, rules input
 				copies++
 				continue
 			}
-			kept = append(kept, int(i))
+			kept = append(kept, i)
 		}
-		keptOff[g+1] = len(kept)
+		keptOff[g+1] = int32(len(kept))
 		if polls[head[g]].ID != "" {
 			// Versions of one identified poll: averaged into one item.
 			merged += len(kept) - from - 1
@@ -431,7 +431,7 @@ func (ps *pollSet) group(names *pollsters, who []int32, n []float64, rules input
 		if polls[head[g]].ID != "" {
 			return 1
 		}
-		return keptOff[g+1] - keptOff[g]
+		return int(keptOff[g+1] - keptOff[g])
 	}
 	// The days spanned: the first group (in order of first appearance)
 	// starting earliest and the first ending latest name the polls of the
@@ -448,7 +448,7 @@ func (ps *pollSet) group(names *pollsters, who []int32, n []float64, rules input
 	}
 	ps.first, ps.last = day[head[firstG]][0], day[head[lastG]][1]
 	if span := ps.last - ps.first + 1; span > MaxDays {
-		firstIdx, lastIdx := kept[keptOff[firstG]], kept[keptOff[lastG]]
+		firstIdx, lastIdx := int(kept[keptOff[firstG]]), int(kept[keptOff[lastG]])
 		a, b := &polls[firstIdx], &polls[lastIdx]
 		return fmt.Errorf("%w: the polls span %d days, from %s (%s) to %s (%s), more than the %d a fit holds: a mistyped year?",
 			ErrSpan, span, a.Start.Format("2006-01-02"), pollWhere(firstIdx, a.Source, a.Line),
@@ -476,7 +476,7 @@ func (ps *pollSet) group(names *pollsters, who []int32, n []float64, rules input
 	// an identified poll's item takes its group's, every other item one.
 	ps.versions = kept
 	for g := range head {
-		from, to := keptOff[g], keptOff[g+1]
+		from, to := int(keptOff[g]), int(keptOff[g+1])
 		at := &count[mid(g)]
 		if polls[head[g]].ID != "" {
 			ps.add(*at, from, to, n, names, who, day, houses, rules)
@@ -575,7 +575,7 @@ func sampleSize(n []float64, q *poll.Poll, i int) float64 {
 func (ps *pollSet) add(pos, from, to int, n []float64, names *pollsters, who []int32, day [][2]int, houses map[uint64]int, rules inputRules) {
 	polls := ps.polls
 	vers := ps.versions[from:to]
-	it := inputPoll{vers: int32(from), nvers: int32(to - from), src: int32(vers[0])}
+	it := inputPoll{vers: int32(from), nvers: int32(to - from), src: vers[0]}
 	p0 := &polls[vers[0]]
 	// Read here, where the polls are read in their order: the models read
 	// the items in midpoint order, and a look into the poll for its trail
@@ -592,7 +592,7 @@ func (ps *pollSet) add(pos, from, to int, n []float64, names *pollsters, who []i
 				nv[s]++
 			}
 		}
-		ni := sampleSize(n, q, i)
+		ni := sampleSize(n, q, int(i))
 		it.n += ni
 		it.neff += ni / names.who[who[i]].designEffect(q)
 		it.imputed = it.imputed || q.SampleSize <= 0
