@@ -331,7 +331,7 @@ func (a Average) prepare(c *avgConfig, ps *pollSet) *prepared {
 	unknownGrade := 0
 	for k := range ps.items {
 		it := &ps.items[k]
-		ap := avgPoll{item: k, src: int(it.src), house: int(it.house), start: it.start, end: it.end, mid: it.mid,
+		ap := avgPoll{item: k, src: int(it.src), house: int(it.house), start: it.start, end: it.end, mid: it.mid(),
 			value: it.value, n: it.neff}
 		var sw, nw float64
 		for _, i := range ps.versions[it.vers : it.vers+it.nvers] {

@@ -134,7 +134,7 @@ func observationsFor(ps *pollSet, s Share, logit, fieldAverage bool) (*observati
 			obs = y
 			v = yv * (100 - yv) / it.neff
 		}
-		o.day = append(o.day, it.mid-first)
+		o.day = append(o.day, it.mid()-first)
 		o.house = append(o.house, used[it.house])
 		o.poll = append(o.poll, int(it.src))
 		o.y = append(o.y, obs)
