@@ -24,6 +24,9 @@ var (
 	// ErrTooFewPolls: there are polls, but not enough to estimate what was
 	// asked (for instance fewer polls than free house effects plus one).
 	ErrTooFewPolls = errors.New("aggregate: too few polls")
+	// ErrTooManyPolls: more polls were given than a fit indexes
+	// (MaxPolls).
+	ErrTooManyPolls = errors.New("aggregate: too many polls")
 )
 
 // PollError reports a poll a model cannot use, naming where it came from

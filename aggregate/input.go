@@ -22,6 +22,11 @@ import (
 // (ErrSpan) rather than a series millions of days long.
 const MaxDays = 1 << 17
 
+// MaxPolls is the most polls a fit takes: the input boundary indexes them
+// in 32 bits (a slice of this many Polls is over 700 GB). More is an error
+// (ErrTooManyPolls).
+const MaxPolls = math.MaxInt32
+
 // DefaultSampleSize is the sample size given to a poll that has none when
 // neither its pollster's other polls nor its profile give one (see
 // Imputation).
@@ -105,12 +110,15 @@ type pollSet struct {
 // missing sample sizes and labels houses. Invalid polls (poll.Validate, an
 // unusable audit trail) are left out and listed in excluded — or, with
 // rules.strict, fail the whole read (ErrInvalidPoll). It fails with
-// ErrNoPolls when nothing is left and ErrSpan when the polls span more
-// than MaxDays.
+// ErrNoPolls when nothing is left, ErrSpan when the polls span more than
+// MaxDays and ErrTooManyPolls when there are more than MaxPolls.
 func readPolls(polls []poll.Poll, rules inputRules) (*pollSet, error) {
 	ps := &pollSet{polls: polls, profiles: rules.profiles}
 	if len(polls) == 0 {
 		return nil, fmt.Errorf("%w: none given", ErrNoPolls)
+	}
+	if len(polls) > MaxPolls {
+		return nil, fmt.Errorf("%w: %d given, more than the %d a fit takes", ErrTooManyPolls, len(polls), MaxPolls)
 	}
 	// who[i] is poll i's pollster (−1: invalid poll).
 	names := newPollsters(rules.profiles)
@@ -529,9 +537,9 @@ type groupIndex struct {
 }
 
 // groupSlot holds a group and a check of its key; group is the index + 1
-// (0: empty). The check is the low 32 bits of the key, whose high bits
-// chose the slot: eight bytes a slot rather than sixteen, and the caller's
-// comparison decides anyway.
+// (0: empty). The check is the key's low 32 bits, which rule out most
+// other groups met while probing before the caller's comparison, which
+// decides: eight bytes a slot rather than sixteen.
 type groupSlot struct {
 	check uint32
 	group int32
@@ -572,9 +580,9 @@ func sampleSize(n []float64, q *poll.Poll, i int) float64 {
 
 // add makes item pos, the poll whose versions (indices into ps.polls, in
 // the preferred population, none a copy of another) are
-// ps.versions[from:to], with sample
-// sizes n (sampleSizes; nil: the polls' own), pollsters who and fieldwork days day; houses maps what makes
-// the houses seen so far — canonical pollster, and mode and population when
+// ps.versions[from:to], with sample sizes n (sampleSizes; nil: the polls'
+// own), pollsters who and fieldwork days day; houses maps what makes the
+// houses seen so far — canonical pollster, and mode and population when
 // the rules split by them (houseLabel) — to their index in ps.houses.
 func (ps *pollSet) add(pos, from, to int, n []float64, names *pollsters, who []int32, day [][2]int, houses map[uint64]int, rules inputRules) {
 	polls := ps.polls
