@@ -208,7 +208,7 @@
 // answers take the rest).
 //
 // Degenerate inputs give an error wrapping a sentinel (ErrNoPolls,
-// ErrTooFewPolls, ErrConfig, ErrInvalidPoll, ErrSpan) or a
+// ErrTooFewPolls, ErrConfig, ErrInvalidPoll, ErrSpan, ErrTooManyPolls) or a
 // result of finite numbers with 0 ≤ Lower ≤ Mean ≤ Upper ≤ 100 and the poll
 // band containing the interval, never NaN: one poll (ErrTooFewPolls unless σ
 // and τ are fixed), all polls on one day or one common fieldwork period (σ
