@@ -15,7 +15,7 @@ import (
 //
 //	go test ./poll -run '^$' -bench 'Read538|ReadCSV1M' -benchtime 5x -benchmem
 
-// BenchmarkReadCSVPeers reads the peers' 2,000 polls (a 116 kB CRLF
+// BenchmarkReadCSVPeers reads the peers' 2,000 polls (a 94 kB CRLF
 // file): the read of the whole-process comparison with statsmodels.
 func BenchmarkReadCSVPeers(b *testing.B) {
 	data, err := os.ReadFile(filepath.Join("..", "testdata", "peers", "synthetic_polls.csv"))
