@@ -1,9 +1,11 @@
 package aggregate
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"sort"
 
 	"gonum.org/v1/gonum/floats"
@@ -407,54 +409,110 @@ var errNotIdentified = errors.New("not identified")
 // the negative log-likelihood f at x (the asymptotic covariance of the ML
 // estimates), or ok = false when the Hessian is not positive definite (an
 // estimate on a flat ridge).
+//
+// The points are evaluated grouped by x[1:], x itself last: in the
+// likelihood's searches x[0] is log σ, and points that differ from the
+// previous one in σ alone reuse the sums that depend on τ (core.setTau,
+// which cost as much as the rest of an evaluation), and the last one
+// leaves the workspace at x. The values, and so the Hessian, are those
+// of any other order.
 func hessianInverse(f func([]float64) float64, x []float64) ([]float64, bool) {
 	dim := len(x)
 	const h = 1e-3
+	// The points: x, x ± h·e_a, and x + (±h, ±h) in each pair (a, b).
+	type offset struct {
+		a, b   int // coordinates moved; b = −1: a alone
+		da, db float64
+	}
+	offs := make([]offset, 0, 1+2*dim+2*dim*(dim-1))
+	for a := 0; a < dim; a++ {
+		offs = append(offs, offset{a, -1, h, 0}, offset{a, -1, -h, 0})
+		for b := a + 1; b < dim; b++ {
+			offs = append(offs, offset{a, b, h, h}, offset{a, b, h, -h}, offset{a, b, -h, h}, offset{a, b, -h, -h})
+		}
+	}
+	// tail is where a point's x[1:] differs from x's: the pairs
+	// (coordinate, offset) of its moves there; x's own group (x and
+	// x ± h·e_0) sorts last.
+	tail := func(o offset) [4]float64 {
+		var k [4]float64
+		n := 0
+		if o.a > 0 {
+			k[0], k[1], n = float64(o.a), o.da, 2
+		}
+		if o.b > 0 {
+			k[n], k[n+1] = float64(o.b), o.db
+		}
+		if k == ([4]float64{}) {
+			k[0] = math.Inf(1)
+		}
+		return k
+	}
+	slices.SortStableFunc(offs, func(p, q offset) int {
+		kp, kq := tail(p), tail(q)
+		for i := range kp {
+			if c := cmp.Compare(kp[i], kq[i]); c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+	vals := make([]float64, dim*dim*4) // by (a, b, sign a, sign b); diagonal: (a, a, sign, 0)
+	at := func(o offset) *float64 {
+		sa, sb := boolInt(o.da < 0), boolInt(o.db < 0)
+		b := o.b
+		if b < 0 {
+			b = o.a
+		}
+		return &vals[((o.a*dim+b)*2+sa)*2+sb]
+	}
+	xx := make([]float64, dim)
+	for _, o := range offs {
+		copy(xx, x)
+		xx[o.a] += o.da
+		if o.b >= 0 {
+			xx[o.b] += o.db
+		}
+		*at(o) = f(xx)
+	}
+	f0 := f(x)
 	hs := make([]float64, dim*dim)
-	xx := append([]float64(nil), x...)
-	f0 := f(xx)
 	for a := 0; a < dim; a++ {
 		for b := a; b < dim; b++ {
 			var v float64
 			if a == b {
-				copy(xx, x)
-				xx[a] = x[a] + h
-				fp := f(xx)
-				xx[a] = x[a] - h
-				fm := f(xx)
+				fp, fm := *at(offset{a, -1, h, 0}), *at(offset{a, -1, -h, 0})
 				v = (fp - 2*f0 + fm) / (h * h)
 			} else {
-				copy(xx, x)
-				xx[a], xx[b] = x[a]+h, x[b]+h
-				fpp := f(xx)
-				xx[a], xx[b] = x[a]+h, x[b]-h
-				fpm := f(xx)
-				xx[a], xx[b] = x[a]-h, x[b]+h
-				fmp := f(xx)
-				xx[a], xx[b] = x[a]-h, x[b]-h
-				fmm := f(xx)
+				fpp, fpm := *at(offset{a, b, h, h}), *at(offset{a, b, h, -h})
+				fmp, fmm := *at(offset{a, b, -h, h}), *at(offset{a, b, -h, -h})
 				v = (fpp - fpm - fmp + fmm) / (4 * h * h)
 			}
 			hs[a*dim+b], hs[b*dim+a] = v, v
 		}
 	}
-	if !choleskyFactor(hs, dim) {
+	return spdInverse(hs, dim)
+}
+
+// spdInverse returns the inverse of the symmetric positive definite
+// dim × dim matrix a, which it overwrites with its Cholesky factor, or
+// ok = false when a is not positive definite.
+func spdInverse(a []float64, dim int) ([]float64, bool) {
+	if !choleskyFactor(a, dim) {
 		return nil, false
 	}
-	cov := make([]float64, dim*dim)
+	inv := make([]float64, dim*dim)
 	col := make([]float64, dim)
 	for j := 0; j < dim; j++ {
-		for i := range col {
-			col[i] = 0
-		}
+		clear(col)
 		col[j] = 1
-		forwardSub(hs, dim, col)
-		backSub(hs, dim, col)
+		forwardSub(a, dim, col)
+		backSub(a, dim, col)
 		for i := range col {
-			cov[i*dim+j] = col[i]
+			inv[i*dim+j] = col[i]
 		}
 	}
-	return cov, true
+	return inv, true
 }
 
 // nelderMead minimises f from x0 with the Nelder–Mead simplex (standard
