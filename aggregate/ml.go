@@ -277,11 +277,14 @@ func maximise(ctx context.Context, cr *core, fixedSigma float64, fixedTau []floa
 			// The quasi-Newton search starts σ's grid from τ = 0, the
 			// τ-free model's profile: from a τ too large the profile can
 			// put σ in the flat stretch towards 0, where the gradient
-			// vanishes and the search would stay.
+			// vanishes and the search would stay. A second start, at τ
+			// from the polls' moments, is taken only when its likelihood
+			// is higher (momentStart).
 			for g := off; g < dim; g++ {
 				x0[g] = 0
 			}
 		}
+		fx0 := math.NaN() // −log-likelihood at x0 (NaN: not evaluated)
 		// Start σ from its profile with τ at the start values: the grid
 		// keeps σ out of the flat stretch towards 0 (see gridBrent); a
 		// short Brent search then shortens Nelder–Mead's job, while the
@@ -293,12 +296,12 @@ func maximise(ctx context.Context, cr *core, fixedSigma float64, fixedTau []floa
 			if gradient {
 				tol = 0.05
 			}
-			ls, _, evals, err := gridBrent(ctx, f, logSigmaRange[0], logSigmaRange[1], tol, 8)
+			ls, fx, evals, err := gridBrent(ctx, f, logSigmaRange[0], logSigmaRange[1], tol, 8)
 			fit.evals += evals
 			if err != nil {
 				return fit, err
 			}
-			x0[0] = ls
+			x0[0], fx0 = ls, fx
 		}
 		var xb []float64
 		ok := false
@@ -327,6 +330,13 @@ func maximise(ctx context.Context, cr *core, fixedSigma float64, fixedTau []floa
 			}
 			if estSigma {
 				lo[0], hi[0] = logSigmaRange[0], logSigmaRange[1]
+			}
+			if estTau {
+				evals, err := momentStart(ctx, cr, x0, fx0, fixedSigma, c, off)
+				fit.evals += evals
+				if err != nil {
+					return fit, err
+				}
 			}
 			score := make([]float64, 1+nTau)
 			negLLGrad := func(v, grad []float64) float64 {
@@ -404,6 +414,101 @@ func maximise(ctx context.Context, cr *core, fixedSigma float64, fixedTau []floa
 }
 
 var errNotIdentified = errors.New("not identified")
+
+// momentStart moves the quasi-Newton search's start x0 (log σ when
+// estimated, then v_g = log(τ²_g + c_g); τ = 0 there, fx0 the negative
+// log-likelihood at x0, NaN when not evaluated) to a second start when
+// that has the higher likelihood: τ from the moments of pairs of one
+// house's polls (tauMoments) and σ from its profile at that τ (the grid of
+// maximise's first start). The path from τ = 0 is long when τ̂ is large
+// and σ̂ small — on the peers' undecided share, τ̂² seven times the
+// sampling variance and σ̂ = 0.0008, 22 steps, most of them walking log σ
+// down by 6 — while a profile at a fixed τ costs evaluations of σ alone,
+// which reuse the sums that depend on τ (core.setTau). Taking the better
+// of the two starts keeps the τ = 0 start where the moments mislead.
+func momentStart(ctx context.Context, cr *core, x0 []float64, fx0, fixedSigma float64, c []float64, off int) (evals int, err error) {
+	estSigma := off == 1
+	s0 := fixedSigma
+	if estSigma {
+		s0 = math.Exp(x0[0])
+	}
+	tm := tauMoments(cr.o, cr.tauOf, len(c), s0)
+	if !slices.ContainsFunc(tm, func(v float64) bool { return v > 0 }) {
+		return 0, nil
+	}
+	s0 = max(s0, 1e-12)
+	if math.IsNaN(fx0) {
+		fx0 = -cr.eval(s0, make([]float64, len(c)))
+		evals++
+	}
+	ls, fx := 0.0, 0.0
+	if estSigma {
+		f := func(ls float64) float64 { return -cr.eval(math.Exp(ls), tm) }
+		var e int
+		ls, fx, e, err = gridBrent(ctx, f, logSigmaRange[0], logSigmaRange[1], 0.05, 8)
+		evals += e
+		if err != nil {
+			return evals, err
+		}
+	} else {
+		fx = -cr.eval(s0, tm)
+		evals++
+	}
+	if !(fx < fx0) {
+		return evals, nil
+	}
+	if estSigma {
+		x0[0] = ls
+	}
+	for g, t := range tm {
+		x0[off+g] = math.Log(t*t + c[g])
+	}
+	return evals, nil
+}
+
+// tauMoments estimates τ_g for each τ group g from pairs of consecutive
+// polls of one house at most tauPairDays apart: the house effect cancels
+// in their difference d, whose expectation of d² is s²_i + s²_j + 2τ² +
+// σ²Δt (sampling variances s², Δt days apart), so
+//
+//	τ̂²_g = max(0, mean over pairs of (d² − s²_i − s²_j − σ²Δt)/2),
+//
+// 0 for a group with fewer than five pairs. sigma is the τ = 0 profile's
+// σ, too large when τ > 0 (it absorbs the extra noise), which errs
+// towards a smaller τ̂.
+func tauMoments(o *observations, tauOf []int, nTau int, sigma float64) []float64 {
+	acc := make([]float64, 2*nTau)
+	sum, pairs := acc[:nTau], acc[nTau:]
+	last := make([]int, len(o.houses))
+	for h := range last {
+		last[h] = -1
+	}
+	s2 := sigma * sigma
+	for i, h := range o.house {
+		if h < 0 || tauOf[h] < 0 {
+			continue
+		}
+		if j := last[h]; j >= 0 && o.day[i]-o.day[j] <= tauPairDays {
+			d := o.y[i] - o.y[j]
+			g := tauOf[h]
+			sum[g] += d*d - o.s2[i] - o.s2[j] - s2*float64(o.day[i]-o.day[j])
+			pairs[g]++
+		}
+		last[h] = i
+	}
+	tm := make([]float64, nTau)
+	for g := range tm {
+		if pairs[g] >= 5 {
+			tm[g] = math.Sqrt(max(sum[g]/(2*pairs[g]), 0))
+		}
+	}
+	return tm
+}
+
+// tauPairDays is the longest gap between the two polls of a pair in
+// tauMoments: a week, over which the trend moves little next to τ in
+// most series, and which most houses' polls fall within.
+const tauPairDays = 7
 
 // hessianInverse returns the inverse of the finite-difference Hessian of
 // the negative log-likelihood f at x (the asymptotic covariance of the ML
@@ -513,6 +618,42 @@ func spdInverse(a []float64, dim int) ([]float64, bool) {
 		}
 	}
 	return inv, true
+}
+
+// gradientHessianInverse returns the inverse of the forward-difference
+// Hessian of f at x from its gradient g there and at x + δ·e_a (−δ where
+// that would pass the upper bound hi), symmetrised, and the number of
+// evaluations; ok = false when f is not finite at a point or the Hessian
+// is not positive definite.
+func gradientHessianInverse(fg func(x, g []float64) float64, x, g, hi []float64) (inv []float64, evals int, ok bool) {
+	const delta = 1e-2
+	dim := len(x)
+	hs := make([]float64, dim*dim)
+	xa, ga := make([]float64, dim), make([]float64, dim)
+	for a := range dim {
+		copy(xa, x)
+		d := delta
+		if xa[a]+d > hi[a] {
+			d = -d
+		}
+		xa[a] += d
+		fa := fg(xa, ga)
+		evals++
+		if math.IsInf(fa, 0) || math.IsNaN(fa) {
+			return nil, evals, false
+		}
+		for b := range dim {
+			hs[b*dim+a] = (ga[b] - g[b]) / d
+		}
+	}
+	for a := range dim {
+		for b := range a {
+			v := (hs[a*dim+b] + hs[b*dim+a]) / 2
+			hs[a*dim+b], hs[b*dim+a] = v, v
+		}
+	}
+	inv, ok = spdInverse(hs, dim)
+	return inv, evals, ok
 }
 
 // nelderMead minimises f from x0 with the Nelder–Mead simplex (standard
@@ -646,9 +787,21 @@ func quasiNewton(ctx context.Context, fg func(x, g []float64) float64, x0, lo, h
 	if math.IsInf(fx, 0) || math.IsNaN(fx) {
 		return x, fx, evals, false, nil
 	}
-	// Until the first update, a gradient step of length maxQNStep.
-	identity(maxQNStep / math.Max(floats.Norm(g, math.Inf(1)), 1e-300))
+	// H starts as the inverse of a forward-difference Hessian of the
+	// gradient at x0 when that is positive definite: dim more
+	// evaluations, but the scales of log σ and log(τ² + c) differ by
+	// orders of magnitude near small σ̂, and a first H of the identity
+	// took as many steps to learn them. Otherwise, until the first update,
+	// a gradient step of length maxQNStep.
 	scaled := false
+	if hd, n, ok := gradientHessianInverse(fg, x, g, hi); ok {
+		copy(h, hd)
+		scaled = true
+		evals += n
+	} else {
+		evals += n
+		identity(maxQNStep / math.Max(floats.Norm(g, math.Inf(1)), 1e-300))
+	}
 	for iter := 0; iter < maxIter; iter++ {
 		if err := ctx.Err(); err != nil {
 			return x, fx, evals, false, err

@@ -41,3 +41,93 @@ func TestQuasiNewtonNullStep(t *testing.T) {
 		assert.Less(t, math.Hypot(x[0]-xStar[0], x[1]-xStar[1]), 1e-3, "from %v: stopped at %v", x0, x)
 	}
 }
+
+// TestTauMoments: τ̂² is the mean over pairs of consecutive polls of one
+// house at most tauPairDays apart of (d² − s²_i − s²_j − σ²Δt)/2, by
+// hand; a group with fewer than five pairs, or a mean below 0, gives 0,
+// and neither an anchor nor a house without τ counts.
+func TestTauMoments(t *testing.T) {
+	o := &observations{
+		houses: []string{"a", "b"},
+		day:    []int{0, 0, 1, 2, 2, 3, 4, 20, 21},
+		house:  []int{0, 1, 0, 1, -1, 0, 1, 0, 0},
+		y:      []float64{50, 40, 52, 43, 60, 49, 41, 70, 72},
+		s2:     []float64{1, 2, 1, 2, 1, 1, 2, 1, 1},
+	}
+	// σ² = 0.25. House a: (50, 52) 4 − 2 − 0.25 = 1.75; (52, 49), two
+	// days, 9 − 2 − 0.5 = 6.5; (49, 70) 17 days apart: not a pair; (70,
+	// 72) 1.75. House b: (40, 43) 9 − 4 − 0.5 = 4.5; (43, 41) 4 − 4 −
+	// 0.5 = −0.5. Five pairs, sum 14: τ̂² = 14/10.
+	for _, c := range []struct {
+		name  string
+		tauOf []int
+		nTau  int
+		want  []float64
+	}{
+		{"global τ: five pairs", []int{0, 0}, 1, []float64{math.Sqrt(1.4)}},
+		{"per house: three and two pairs", []int{0, 1}, 2, []float64{0, 0}},
+		{"house b without τ", []int{0, -1}, 1, []float64{0}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := tauMoments(o, c.tauOf, c.nTau, 0.5)
+			require.Len(t, got, len(c.want))
+			for g := range got {
+				assert.InDelta(t, c.want[g], got[g], 1e-12)
+			}
+		})
+	}
+	// Sampling variances larger than the differences: the mean is below 0.
+	big := *o
+	big.s2 = []float64{9, 9, 9, 9, 9, 9, 9, 9, 9}
+	assert.Equal(t, []float64{0}, tauMoments(&big, []int{0, 0}, 1, 0.5))
+}
+
+// TestSearchReachesMaximum: the quasi-Newton search from the better of
+// its two starts (τ = 0 and the moments' τ, momentStart) ends where
+// Nelder–Mead, restarted from the search's end and from the τ = 0 start
+// alone (the start before momentStart), finds no higher likelihood, on
+// seeded sets where the two starts differ most: a flat trend under large
+// τ (σ̂ near 0, the peers' undecided share), τ larger than the house
+// effects, a fast trend with small τ, and per-house τ.
+func TestSearchReachesMaximum(t *testing.T) {
+	specs := []struct {
+		name string
+		sp   simSpec
+	}{
+		{"flat trend, τ = 2", simSpec{days: 300, polls: 450, houses: 6, sigma: 0.005, houseSD: 2, rare: -1, start: 50, tau: []float64{2, 2, 2, 2, 2, 2}}},
+		{"τ = 5", simSpec{days: 200, polls: 300, houses: 5, sigma: 0.2, houseSD: 2, rare: -1, start: 40, tau: []float64{5, 5, 5, 5, 5}}},
+		{"fast trend, τ = 0.5", simSpec{days: 300, polls: 450, houses: 6, sigma: 1.5, houseSD: 2, rare: -1, start: 50, tau: []float64{0.5, 0.5, 0.5, 0.5, 0.5, 0.5}}},
+		{"τ on two houses", simSpec{days: 300, polls: 450, houses: 6, sigma: 0.25, houseSD: 2, rare: 5, start: 50, gaps: [][2]int{{120, 190}}, tau: []float64{3, 0, 2, 0, 0, 0}}},
+	}
+	ctx := context.Background()
+	for _, c := range specs {
+		for _, m := range []StateSpace{{Identify: SumToZero()}, {Identify: SumToZero(), Tau: TauPerHouse()}} {
+			for seed := range uint64(3) {
+				pm, err := m.prepare(readSet(t, simulate(100+seed, c.sp).polls, m.rules()), Approve)
+				require.NoError(t, err)
+				cr := newCore(pm.o, pm.c, pm.tauOf, pm.nTau)
+				fit, err := maximise(ctx, cr, 0, nil)
+				require.NoError(t, err)
+				tau := make([]float64, pm.nTau)
+				negLL := func(x []float64) float64 {
+					for g := range tau {
+						tau[g] = math.Abs(x[1+g])
+					}
+					return -cr.eval(math.Exp(min(max(x[0], logSigmaRange[0]), logSigmaRange[1])), tau)
+				}
+				// The τ = 0 start: σ's grid at τ = 0.
+				clear(tau)
+				ls0, _, _, err := gridBrent(ctx, func(ls float64) float64 { return -cr.eval(math.Exp(ls), tau) }, logSigmaRange[0], logSigmaRange[1], 0.05, 8)
+				require.NoError(t, err)
+				fromZero := make([]float64, 1+pm.nTau)
+				fromZero[0] = ls0
+				fromFit := append([]float64{math.Log(fit.sigma)}, fit.tau...)
+				for _, x0 := range [][]float64{fromZero, fromFit} {
+					_, f, _, err := nelderMead(ctx, negLL, x0, 0.5, 1e-10, 4000)
+					require.NoError(t, err)
+					assert.GreaterOrEqual(t, fit.ll, -f-1e-5, "%s, τ %v, seed %d: the search's log-likelihood %.8f, Nelder–Mead's from %.3f: %.8f", c.name, m.Tau, seed, fit.ll, x0, -f)
+				}
+			}
+		}
+	}
+}
