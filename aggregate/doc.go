@@ -148,7 +148,13 @@
 // on (log σ, log(τ² + c)), c the polls' mean sampling variance, with the
 // exact gradient of ℓ (Fisher's identity: the smoother's means and
 // variances give it in about one evaluation; score.go), τ = 0 being a
-// bound the search can reach; the field-averaged model, without that
+// bound the search can reach. It starts from the better of two points —
+// τ = 0 with σ from its profile, and τ from the squared differences of
+// one house's consecutive polls a week or less apart (their expectation
+// is s²_i + s²_j + 2τ² + σ²Δt, the house effect cancelling) with σ from
+// its profile there — and its BFGS matrix from a finite-difference
+// Hessian of the gradient: where τ̂ is large and σ̂ small, the path from
+// τ = 0 was long. The field-averaged model, without that
 // gradient, and fits with many houses each polling a few times a day
 // (where the gradient's O(D·k²) is several evaluations), by Nelder–Mead
 // on (log σ, u) with τ = |u|. SigmaSE comes from

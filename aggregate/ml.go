@@ -176,8 +176,9 @@ type mlFit struct {
 	theta   []float64
 	cov     []float64
 	params  func(x []float64) (sigma float64, tau []float64)
-	evals   int
-	atBound bool // σ̂ at an end of the search range
+	evals     int
+	gradEvals int  // of evals, those with the gradient (the quasi-Newton search's)
+	atBound   bool // σ̂ at an end of the search range
 }
 
 // maximise finds the ML estimates. fixedSigma > 0 fixes σ; fixedTau
@@ -351,6 +352,7 @@ func maximise(ctx context.Context, cr *core, fixedSigma float64, fixedTau []floa
 				if math.IsInf(ll, -1) || math.IsNaN(ll) {
 					return math.Inf(1)
 				}
+				fit.gradEvals++
 				cr.scores(score)
 				if estSigma {
 					grad[0] = -2 * s * s * score[0] // ∂/∂log σ = 2σ²∂/∂σ²
