@@ -173,9 +173,9 @@ type mlFit struct {
 	// observed information (nil when not positive definite), and the map
 	// back to (σ, τ). Used for the parameter-uncertainty term of the
 	// smoothed sds.
-	theta   []float64
-	cov     []float64
-	params  func(x []float64) (sigma float64, tau []float64)
+	theta     []float64
+	cov       []float64
+	params    func(x []float64) (sigma float64, tau []float64)
 	evals     int
 	gradEvals int  // of evals, those with the gradient (the quasi-Newton search's)
 	atBound   bool // σ̂ at an end of the search range
