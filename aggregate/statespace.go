@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"time"
 
 	"gonum.org/v1/gonum/stat/distuv"
@@ -367,21 +366,6 @@ func (m StateSpace) fitShare(ctx context.Context, ps *pollSet, s Share) (*ShareR
 	if fit.atBound {
 		warnings = append(warnings, fmt.Sprintf("σ̂ = %.3g is at the end of the search range [1e-4, 50]", fit.sigma))
 	}
-	// The causal filter needs only the estimates: it runs beside the
-	// smoother and the parameter-uncertainty term, which share the core
-	// (a fifth of a one-share fit's time; with three shares on two cores,
-	// work that the core which finishes first can take over).
-	type filterOut struct {
-		mean, sd []float64
-		ok       []bool
-		err      error
-	}
-	fch := make(chan filterOut, 1) // buffered: an early return leaves no goroutine behind
-	go func(sigma float64, tau []float64) {
-		var f filterOut
-		f.mean, f.sd, f.ok, f.err = filtered(ctx, o, sigma, tau, tauOf, fid)
-		fch <- f
-	}(max(fit.sigma, 1e-12), slices.Clone(fit.tau))
 	sm := cr.smooth()
 	// Parameter uncertainty (Hamilton 1986) in the smoothed sds.
 	if !m.PlugIn {
@@ -389,8 +373,7 @@ func (m StateSpace) fitShare(ctx context.Context, ps *pollSet, s Share) (*ShareR
 			sm.sd[t] = math.Sqrt(sm.sd[t]*sm.sd[t] + v)
 		}
 	}
-	fo := <-fch
-	fm, fsd, fok, err := fo.mean, fo.sd, fo.ok, fo.err
+	fm, fsd, fok, err := filtered(ctx, o, max(fit.sigma, 1e-12), fit.tau, tauOf, fid)
 	if err != nil {
 		return nil, err
 	}
