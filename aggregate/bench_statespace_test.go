@@ -183,6 +183,27 @@ func BenchmarkStateSpace538(b *testing.B) {
 	reportCPU(b, c0)
 }
 
+// BenchmarkStateSpaceRussia fits the default model (three shares, σ and a
+// global τ by ML) to each of eleven three-year windows of the Russian
+// series (Levada, FOM, VTsIOM; 2000–2002 to 2020–2022): small sets whose τ
+// searches are short, beside the peers' large one.
+func BenchmarkStateSpaceRussia(b *testing.B) {
+	var sets [][]poll.Poll
+	for y := 2000; y <= 2020; y += 2 {
+		sets = append(sets, russianPolls(b, time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(y+3, 1, 1, 0, 0, 0, 0, time.UTC)))
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	c0, _ := cpuTime()
+	for b.Loop() {
+		for _, ps := range sets {
+			_, err := StateSpace{}.Fit(ctx, ps)
+			require.NoError(b, err)
+		}
+	}
+	reportCPU(b, c0)
+}
+
 // The parts of an evaluation and of a τ-search step on the peers' data,
 // whose figures the README's fourth round quotes (run the same benchmarks
 // on an older tree to compare):
