@@ -177,7 +177,7 @@ type mlFit struct {
 	cov       []float64
 	params    func(x []float64) (sigma float64, tau []float64)
 	evals     int
-	gradEvals int  // of evals, those with the gradient (the quasi-Newton search's)
+	gradEvals int  // of evals, those with the gradient (the quasi-Newton search's, where the likelihood is finite)
 	atBound   bool // σ̂ at an end of the search range
 }
 
@@ -477,8 +477,13 @@ func momentStart(ctx context.Context, cr *core, x0 []float64, fx0, fixedSigma fl
 //
 // 0 for a group with fewer than five pairs. sigma is the τ = 0 profile's
 // σ, too large when τ > 0 (it absorbs the extra noise), which errs
-// towards a smaller τ̂.
+// towards a smaller τ̂. o's polls are in day order (observationsFor takes
+// them in midpoint order), so a house's consecutive polls are neighbours
+// among its own.
 func tauMoments(o *observations, tauOf []int, nTau int, sigma float64) []float64 {
+	if tauOf == nil { // no house has a τ
+		return make([]float64, nTau)
+	}
 	acc := make([]float64, 2*nTau)
 	sum, pairs := acc[:nTau], acc[nTau:]
 	last := make([]int, len(o.houses))
@@ -517,10 +522,11 @@ const tauPairDays = 7
 // estimates), or ok = false when the Hessian is not positive definite (an
 // estimate on a flat ridge).
 //
-// The points are evaluated grouped by x[1:], x itself last: in the
-// likelihood's searches x[0] is log σ, and points that differ from the
-// previous one in σ alone reuse the sums that depend on τ (core.setTau,
-// which cost as much as the rest of an evaluation), and the last one
+// The points are evaluated grouped by x[1:], x itself last: when the
+// likelihood's search estimates σ, x[0] is log σ, and points that differ
+// from the previous one in σ alone reuse the sums that depend on τ
+// (core.setTau, which cost as much as the rest of an evaluation; with σ
+// fixed the grouping saves nothing and costs nothing), and the last one
 // leaves the workspace at x. The values, and so the Hessian, are those
 // of any other order.
 func hessianInverse(f func([]float64) float64, x []float64) ([]float64, bool) {
@@ -624,9 +630,10 @@ func spdInverse(a []float64, dim int) ([]float64, bool) {
 
 // gradientHessianInverse returns the inverse of the forward-difference
 // Hessian of f at x from its gradient g there and at x + δ·e_a (−δ where
-// that would pass the upper bound hi), symmetrised, and the number of
-// evaluations; ok = false when f is not finite at a point or the Hessian
-// is not positive definite.
+// that would pass the upper bound hi; the lower bounds are where a
+// coordinate starts or rests, τ = 0, and a step up from them stays in the
+// box), symmetrised, and the number of evaluations; ok = false when f is
+// not finite at a point or the Hessian is not positive definite.
 func gradientHessianInverse(fg func(x, g []float64) float64, x, g, hi []float64) (inv []float64, evals int, ok bool) {
 	const delta = 1e-2
 	dim := len(x)

@@ -3,6 +3,7 @@ package aggregate
 import (
 	"context"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -133,10 +134,11 @@ func TestSearchReachesMaximum(t *testing.T) {
 }
 
 // TestSearchStartShortensPath: on the peers' data the τ search of each
-// default share takes few gradient evaluations — the undecided share (τ̂²
-// seven times its sampling variance, σ̂ = 0.0008) took 22 from τ = 0
-// before momentStart and a first BFGS matrix from the Hessian, 10 after
-// (two of them for that Hessian) — and ends at the same estimates.
+// default share takes few gradient evaluations — 3, 10 and 22 from τ = 0
+// before momentStart and a first BFGS matrix from the Hessian, 5, 6 and
+// 10 after (two of each for that Hessian): the undecided share's τ̂² is
+// seven times its sampling variance and σ̂ = 0.0008 — and ends at the
+// same estimates.
 func TestSearchStartShortensPath(t *testing.T) {
 	m := StateSpace{}
 	set := readSet(t, syntheticPolls(t), m.rules())
@@ -145,8 +147,8 @@ func TestSearchStartShortensPath(t *testing.T) {
 		maxGrad         int
 		sigma, tau, tol float64 // σ̂, τ̂ on the model's scale (logit for undecided)
 	}{
-		{Approve, 6, 0.321487, 0, 1e-5},
-		{Disapprove, 12, 0.321367, 1.711194, 1e-5},
+		{Approve, 5, 0.321487, 0, 1e-5},
+		{Disapprove, 8, 0.321367, 1.711194, 1e-5},
 		{Undecided, 12, 0.000768, 0.368009, 1e-5},
 	} {
 		pm, err := m.prepare(set, c.share)
@@ -158,5 +160,53 @@ func TestSearchStartShortensPath(t *testing.T) {
 		assert.LessOrEqual(t, fit.gradEvals, c.maxGrad, "%v", c.share)
 		assert.InDelta(t, c.sigma, fit.sigma, c.tol, "%v σ̂", c.share)
 		assert.InDelta(t, c.tau, fit.tau[0], c.tol, "%v τ̂", c.share)
+	}
+}
+
+// TestMomentStart: the second start replaces the τ = 0 start only when its
+// likelihood is higher. On the peers' undecided share it is taken against
+// the τ = 0 start's own value, and is better; against a value no start can
+// beat it is not; on the approve share, whose house pairs show no τ, it
+// is not even evaluated.
+func TestMomentStart(t *testing.T) {
+	m := StateSpace{}
+	set := readSet(t, syntheticPolls(t), m.rules())
+	ctx := context.Background()
+	for _, c := range []struct {
+		share Share
+		taken bool
+	}{{Undecided, true}, {Approve, false}} {
+		pm, err := m.prepare(set, c.share)
+		require.NoError(t, err)
+		cr := newCore(pm.o, pm.c, pm.tauOf, pm.nTau)
+		// The τ = 0 start as maximise makes it: c the mean sampling
+		// variance, σ from its profile.
+		mean := 0.0
+		for _, v := range pm.o.s2 {
+			mean += v
+		}
+		cs := []float64{mean / float64(len(pm.o.s2))}
+		tau0 := []float64{0}
+		ls0, fx0, _, err := gridBrent(ctx, func(ls float64) float64 { return -cr.eval(math.Exp(ls), tau0) }, logSigmaRange[0], logSigmaRange[1], 0.05, 8)
+		require.NoError(t, err)
+		start := []float64{ls0, math.Log(cs[0])}
+
+		x := slices.Clone(start)
+		_, err = momentStart(ctx, cr, x, math.Inf(-1), 0, cs, 1)
+		require.NoError(t, err)
+		assert.Equal(t, start, x, "%v: a start no other beats is kept", c.share)
+
+		x = slices.Clone(start)
+		evals, err := momentStart(ctx, cr, x, fx0, 0, cs, 1)
+		require.NoError(t, err)
+		if !c.taken {
+			assert.Equal(t, start, x, "%v", c.share)
+			assert.Zero(t, evals, "%v: τ from the moments is 0, nothing to evaluate", c.share)
+			continue
+		}
+		require.NotEqual(t, start, x, "%v: the second start is taken", c.share)
+		tau := []float64{math.Sqrt(math.Exp(x[1]) - cs[0])}
+		assert.Less(t, -cr.eval(math.Exp(x[0]), tau), fx0, "%v: and its likelihood is higher", c.share)
+		t.Logf("%v: τ = 0 start log σ %.2f, −ℓ %.1f; second start log σ %.2f, τ %.3f, −ℓ %.1f", c.share, ls0, fx0, x[0], tau[0], -cr.eval(math.Exp(x[0]), tau))
 	}
 }
