@@ -479,7 +479,12 @@ func momentStart(ctx context.Context, cr *core, x0 []float64, fx0, fixedSigma fl
 // σ, too large when τ > 0 (it absorbs the extra noise), which errs
 // towards a smaller τ̂. o's polls are in day order (observationsFor takes
 // them in midpoint order), so a house's consecutive polls are neighbours
-// among its own.
+// among its own. It is the identity of Average's variogram
+// (average_variogram.go) within one house, for τ rather than σ; unlike
+// the variogram it keeps pairs whose fieldwork overlaps (tracking polls
+// sharing respondents; the observations keep only midpoints), which
+// understate τ — a start nearer τ = 0, and the likelihood still decides
+// (momentStart).
 func tauMoments(o *observations, tauOf []int, nTau int, sigma float64) []float64 {
 	if tauOf == nil { // no house has a τ
 		return make([]float64, nTau)

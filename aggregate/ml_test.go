@@ -2,7 +2,9 @@ package aggregate
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -208,5 +210,73 @@ func TestMomentStart(t *testing.T) {
 		tau := []float64{math.Sqrt(math.Exp(x[1]) - cs[0])}
 		assert.Less(t, -cr.eval(math.Exp(x[0]), tau), fx0, "%v: and its likelihood is higher", c.share)
 		t.Logf("%v: τ = 0 start log σ %.2f, −ℓ %.1f; second start log σ %.2f, τ %.3f, −ℓ %.1f", c.share, ls0, fx0, x[0], tau[0], -cr.eval(math.Exp(x[0]), tau))
+	}
+}
+
+// TestHessianInverse: on a quadratic the central differences are exact,
+// so the result is A⁻¹ up to rounding, for one to four coordinates; each
+// of the 1 + 2·dim² points is evaluated once, the points sharing x[1:]
+// one after another (with a global τ, x[1:] is τ: three groups, three
+// refreshes of the τ sums, where the points in their natural order
+// changed x[1:] seven times), and x itself last.
+func TestHessianInverse(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for dim := 1; dim <= 4; dim++ {
+		// A = BᵀB + I, SPD.
+		b := make([]float64, dim*dim)
+		for i := range b {
+			b[i] = rng.NormFloat64()
+		}
+		a := make([]float64, dim*dim)
+		for i := range dim {
+			for j := range dim {
+				for k := range dim {
+					a[i*dim+j] += b[k*dim+i] * b[k*dim+j]
+				}
+			}
+			a[i*dim+i]++
+		}
+		x := make([]float64, dim)
+		for i := range x {
+			x[i] = rng.NormFloat64()
+		}
+		var seen [][]float64
+		f := func(p []float64) float64 {
+			seen = append(seen, slices.Clone(p))
+			v := 0.0
+			for i := range dim {
+				for j := range dim {
+					v += 0.5 * p[i] * a[i*dim+j] * p[j]
+				}
+				v += p[i]
+			}
+			return v
+		}
+		cov, ok := hessianInverse(f, x)
+		require.True(t, ok, "dim %d", dim)
+		inv, ok := spdInverse(slices.Clone(a), dim)
+		require.True(t, ok)
+		for i := range inv {
+			assert.InDelta(t, inv[i], cov[i], 1e-6*(1+math.Abs(inv[i])), "dim %d, element %d", dim, i)
+		}
+		require.Len(t, seen, 1+2*dim*dim, "dim %d: evaluations", dim)
+		distinct := map[string]bool{}
+		for _, p := range seen {
+			distinct[fmt.Sprint(p)] = true
+		}
+		assert.Len(t, distinct, len(seen), "dim %d: a point evaluated twice", dim)
+		assert.Equal(t, x, seen[len(seen)-1], "dim %d: x last", dim)
+		groups, changes := map[string]bool{}, 0
+		for k, p := range seen {
+			key := fmt.Sprint(p[1:])
+			groups[key] = true
+			if k > 0 && key != fmt.Sprint(seen[k-1][1:]) {
+				changes++
+			}
+		}
+		assert.Equal(t, len(groups)-1, changes, "dim %d: points sharing x[1:] one after another", dim)
+		if dim == 2 {
+			assert.Len(t, groups, 3, "a global τ: three values of τ")
+		}
 	}
 }
