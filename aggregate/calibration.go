@@ -214,6 +214,7 @@ func calibrationPass(ctx context.Context, o *observations, c constraint, tauOf [
 		}
 		h := make([]float64, o.nDays)
 		beta := cr.smoothedMeans(h)
+		cr.release()
 		for t, v := range h {
 			eff.level[t] += v * v
 		}

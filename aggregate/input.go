@@ -104,6 +104,10 @@ type pollSet struct {
 	excluded []*PollError // polls left out, in input order
 	imputed  []Imputation
 	warnings []string
+
+	// mem holds items and versions when taken from the pools
+	// (scratch.go); release gives them back.
+	mem scratch
 }
 
 // readPolls validates polls, chooses one version of each poll, supplies
@@ -359,11 +363,13 @@ func (ps *pollSet) group(names *pollsters, who []int32, n []float64, rules input
 	}
 	// Groups as linked lists through next, in order of first appearance,
 	// so that grouping allocates nothing per poll.
-	index := newGroupIndex(len(polls))
+	var tmp scratch // the grouping's own tables, given back on return
+	defer tmp.release()
+	index := newGroupIndex(&tmp, len(polls))
 	// Per group: first and last poll; most polls are a group of their own.
-	head, tail := make([]int32, 0, len(polls)), make([]int32, 0, len(polls))
-	next := make([]int32, len(polls))
-	day := make([][2]int, len(polls)) // start and end day numbers
+	head, tail := tmp.int32s(len(polls))[:0], tmp.int32s(len(polls))[:0]
+	next := tmp.int32s(len(polls))
+	day := take(&tmp, &dayPool, len(polls)) // start and end day numbers
 	canon := func(i int32) int32 { return names.who[who[i]].canon }
 	otherPop := 0
 	for i := range polls {
@@ -403,8 +409,8 @@ func (ps *pollSet) group(names *pollsters, who []int32, n []float64, rules input
 	// appearance (so that the polls are read in their order, not in the
 	// order of the days): its versions in its most preferred population,
 	// an exact copy once.
-	keptOff := make([]int32, len(head)+1)
-	kept := make([]int32, 0, len(polls))
+	keptOff := tmp.int32s(len(head) + 1)
+	kept := ps.mem.int32s(len(polls))[:0]
 	merged, copies, otherVersions := 0, 0, 0
 	for g := range head {
 		best := len(pops)
@@ -467,7 +473,7 @@ func (ps *pollSet) group(names *pollsters, who []int32, n []float64, rules input
 	// order of first appearance: a counting sort of the groups (linear in
 	// the groups and the days, at most MaxDays), so that the items come
 	// out sorted without being moved.
-	count := make([]int, ps.last-ps.first+2)
+	count := take(&tmp, &intPool, ps.last-ps.first+2)
 	mid := func(g int) int {
 		d := day[head[g]]
 		return d[0] + (d[1]-d[0])/2 - ps.first
@@ -480,7 +486,7 @@ func (ps *pollSet) group(names *pollsters, who []int32, n []float64, rules input
 	}
 	ps.houseIdx = map[string]int{}
 	houses := map[uint64]int{}
-	ps.items = make([]inputPoll, count[len(count)-1])
+	ps.items = take(&ps.mem, &itemPool, count[len(count)-1])
 	// The items' versions are the kept polls as they stand, group by group:
 	// an identified poll's item takes its group's, every other item one.
 	ps.versions = kept
@@ -545,9 +551,9 @@ type groupSlot struct {
 	group int32
 }
 
-func newGroupIndex(n int) groupIndex {
+func newGroupIndex(tmp *scratch, n int) groupIndex {
 	b := bits.Len(uint(2*n - 1))
-	return groupIndex{slots: make([]groupSlot, 1<<b), shift: uint(64 - b)}
+	return groupIndex{slots: take(tmp, &slotPool, 1<<b), shift: uint(64 - b)}
 }
 
 // slot returns the slot of the group with key k for which same reports
@@ -689,6 +695,13 @@ func (ps *pollSet) correction(it *inputPoll, s Share) pollCorrection {
 		return correctionFor(&q, s, ps.profiles)
 	}
 	return correctionFor(p, s, ps.profiles)
+}
+
+// release gives the pooled items and versions back (scratch.go) when
+// the model is done with the set; the set may not be used after.
+func (ps *pollSet) release() {
+	ps.mem.release()
+	ps.items, ps.versions = nil, nil
 }
 
 // finish copies what the read left out, imputed and warned about into r;

@@ -143,6 +143,10 @@ type core struct {
 	wobs    []float64 // per observation: 1/R_i at the τ of the last setTau (tridiagonal path)
 	tauWork []float64 // setTau's per-house workspace
 
+	// mem holds the arrays above taken from the pools (scratch.go),
+	// given back by release.
+	mem scratch
+
 	// band is the banded factorisation used for field-averaged polls
 	// (banded.go); nil for the midpoint model's tridiagonal M.
 	band *bandCore
@@ -156,7 +160,7 @@ func newCore(o *observations, c constraint, tauOf []int, nTau int) *core {
 	cr := &core{o: o, c: c, tauOf: tauOf, nth: nTau, K: nFull + 1}
 	cr.setNodes()
 	D := len(cr.nodeDay)
-	cr.igap, cr.igap2 = make([]float64, D), make([]float64, D)
+	cr.igap, cr.igap2 = cr.mem.float64s(D), cr.mem.float64s(D)
 	for j := 1; j < D; j++ {
 		cr.igap[j] = 1 / cr.gap[j]
 		cr.igap2[j] = cr.igap[j] * cr.igap[j]
@@ -164,15 +168,15 @@ func newCore(o *observations, c constraint, tauOf []int, nTau int) *core {
 	cr.n = D - 1
 	cr.xdx = make([]float64, nFull*nFull)
 	cr.xdy = make([]float64, nFull)
-	cr.dsum = make([]float64, D)
-	cr.estart = make([]int32, D+1)
-	cr.id = make([]float64, D)
-	cr.sub = make([]float64, D)
-	cr.rid = make([]float64, D)
-	cr.z = make([]float64, D*cr.K)
+	cr.dsum = cr.mem.float64s(D)
+	cr.estart = cr.mem.int32s(D + 1)
+	cr.id = cr.mem.float64s(D)
+	cr.sub = cr.mem.float64s(D)
+	cr.rid = cr.mem.float64s(D)
+	cr.z = cr.mem.float64s(D * cr.K)
 	cr.yrow = make([]float64, cr.K)
 	cr.zrow = make([]float64, 2*cr.K)
-	cr.path = make([]float64, D)
+	cr.path = cr.mem.float64s(D)
 	cr.g = make([]float64, cr.K*cr.K)
 	cr.sfull = make([]float64, nFull*nFull)
 	cr.s = make([]float64, k*k)
@@ -187,23 +191,31 @@ func newCore(o *observations, c constraint, tauOf []int, nTau int) *core {
 	return cr
 }
 
+// release gives the core's pooled arrays back (scratch.go) and clears
+// the core, so that a use after it fails rather than reads another fit's
+// numbers.
+func (cr *core) release() {
+	cr.mem.release()
+	*cr = core{}
+}
+
 // setNodes chooses the nodes: day 0, the observations' days and the last
 // day (every day with field spans).
 func (cr *core) setNodes() {
 	o := cr.o
 	T := o.nDays
 	if o.first != nil {
-		cr.nodeDay = make([]int, T)
-		cr.gap = make([]float64, T)
+		cr.nodeDay = take(&cr.mem, &intPool, T)
+		cr.gap = cr.mem.float64s(T)
 		for t := range T {
 			cr.nodeDay[t], cr.gap[t] = t, 1
 		}
 		return
 	}
-	cr.obsNode = make([]int32, len(o.day))
+	cr.obsNode = cr.mem.int32s(len(o.day))
 	// At most one node a day, or one an observation, and the two ends:
 	// sized once rather than grown (ten copies for the peers' 740 nodes).
-	cr.nodeDay = make([]int, 1, min(T, len(o.day))+2)
+	cr.nodeDay = take(&cr.mem, &intPool, min(T, len(o.day))+2)[:1]
 	for i, d := range o.day {
 		if d != cr.nodeDay[len(cr.nodeDay)-1] {
 			cr.nodeDay = append(cr.nodeDay, d)
@@ -213,7 +225,7 @@ func (cr *core) setNodes() {
 	if last := T - 1; last > cr.nodeDay[len(cr.nodeDay)-1] {
 		cr.nodeDay = append(cr.nodeDay, last)
 	}
-	cr.gap = make([]float64, len(cr.nodeDay))
+	cr.gap = cr.mem.float64s(len(cr.nodeDay))
 	for j := 1; j < len(cr.nodeDay); j++ {
 		g := cr.nodeDay[j] - cr.nodeDay[j-1]
 		cr.gap[j] = float64(g)
@@ -258,7 +270,7 @@ func (cr *core) setTau(tau []float64) {
 	}
 	J := nFull - 1
 	if cr.wobs == nil {
-		cr.wobs = make([]float64, len(o.y))
+		cr.wobs = cr.mem.float64s(len(o.y))
 		cr.tauWork = make([]float64, 3*J)
 	}
 	// Per house: τ² (0 without one), and the sums of w and yw.
@@ -347,13 +359,13 @@ func (cr *core) setTau(tau []float64) {
 func (cr *core) setSparsity() {
 	o := cr.o
 	nFull := cr.c.nFull
-	cr.obsEntry = make([]int32, len(o.y))
-	cr.bEntry = make([]int32, cr.n+1)
+	cr.obsEntry = cr.mem.int32s(len(o.y))
+	cr.bEntry = cr.mem.int32s(cr.n + 1)
 	for t := range cr.bEntry {
 		cr.bEntry[t] = -1
 	}
 	// At most one entry per observation and two per node: one allocation.
-	cr.entries = make([]uEntry, 0, len(o.day)+2*(cr.n+1))
+	cr.entries = take(&cr.mem, &entryPool, len(o.day)+2*(cr.n+1))[:0]
 	node := 0
 	for start := 0; start < len(o.day); {
 		t := int(cr.obsNode[start])
@@ -687,7 +699,7 @@ func (cr *core) denseColumns() []float64 {
 	}
 	D := cr.n + 1
 	if cr.uCols == nil {
-		cr.uCols = make([]float64, D*cr.K)
+		cr.uCols = cr.mem.float64s(D * cr.K)
 	}
 	clear(cr.uCols)
 	for _, e := range cr.entries {
@@ -729,7 +741,7 @@ func (cr *core) chooseGram() {
 // the other or on chooseGram having run.
 func (cr *core) padDense() {
 	if cr.uZero == nil {
-		cr.uZero, cr.zPad = make([]float64, cr.n+1), make([]float64, cr.n+1)
+		cr.uZero, cr.zPad = cr.mem.float64s(cr.n+1), cr.mem.float64s(cr.n+1)
 	}
 }
 

@@ -53,6 +53,17 @@ type observations struct {
 	// a calibration does not touch and for anchors).
 	corrected, correctionFallback int
 	cal                           calibrationLoads
+
+	// mem holds the per-observation slices when taken from the pools
+	// (scratch.go); release gives them back.
+	mem scratch
+}
+
+// release gives the pooled slices back when the fit is done with the
+// observations, and clears them, so that a use after it fails.
+func (o *observations) release() {
+	o.mem.release()
+	o.day, o.house, o.poll, o.y, o.s2, o.first, o.last = nil, nil, nil, nil, nil, nil, nil
 }
 
 // observationsFor prepares the polls of ps that publish share s (the
@@ -98,10 +109,11 @@ func observationsFor(ps *pollSet, s Share, logit, fieldAverage bool) (*observati
 		}
 	}
 	o.day0, o.nDays = first, last-first+1
-	o.day, o.house, o.poll = make([]int, 0, n), make([]int, 0, n), make([]int, 0, n)
-	o.y, o.s2 = make([]float64, 0, n), make([]float64, 0, n)
+	ints := func() []int { return take(&o.mem, &intPool, n)[:0] }
+	o.day, o.house, o.poll = ints(), ints(), ints()
+	o.y, o.s2 = o.mem.float64s(n)[:0], o.mem.float64s(n)[:0]
 	if fieldAverage {
-		o.first, o.last = make([]int, 0, n), make([]int, 0, n)
+		o.first, o.last = ints(), ints()
 	}
 	long := false
 	for i := range ps.items {

@@ -188,6 +188,7 @@ func (m StateSpace) Fit(ctx context.Context, polls []poll.Poll) (*Result, error)
 	if err != nil {
 		return nil, err
 	}
+	defer ps.release()
 	_, results, warnings, err := eachShare("StateSpace.Shares", m.Shares, func(_ int, s Share) (*ShareResult, error) {
 		return m.fitShare(ctx, ps, s)
 	})
@@ -351,8 +352,10 @@ func (m StateSpace) fitShare(ctx context.Context, ps *pollSet, s Share) (*ShareR
 		return nil, err
 	}
 	o, c, fid, tauOf, nTau, fixedTau := pm.o, pm.c, pm.fid, pm.tauOf, pm.nTau, pm.fixedTau
+	defer o.release()
 	logit, warnings := pm.logit, pm.warnings
 	cr := newCore(o, c, tauOf, nTau)
+	defer cr.release()
 	fit, err := maximise(ctx, cr, m.Sigma, fixedTau)
 	if err != nil {
 		if errors.Is(err, errNotIdentified) {
