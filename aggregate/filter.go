@@ -102,9 +102,9 @@ func filteredDaily(ctx context.Context, o *observations, sigma float64, tau []fl
 	// Workspace of the per-day solve.
 	free := make([]int, 0, nf)
 	coef := make([]float64, 0, nf)
-	Sk := make([]float64, nf*nf)
-	rhs := make([]float64, nf)
-	g := make([]float64, nf)
+	// The day's system, k×k, with two rows below it for its right-hand
+	// sides, s and g (choleskySolve).
+	Sk := make([]float64, (nf+2)*nf)
 	e := make([]float64, nf)
 	dcol := make([]float64, nf) // S's elements between the free columns and the dependent one
 
@@ -226,8 +226,9 @@ func filteredDaily(ctx context.Context, o *observations, sigma float64, tau []fl
 		if dep >= 0 {
 			depA = 1 + dep
 		}
+		rhs, g := Sk[k*k:k*k+k], Sk[(k+1)*k:(k+2)*k]
 		// The day's system in the free basis, its lower triangle (all
-		// choleskyFactor reads): free is ascending, so element (x, y ≤ x)
+		// choleskySolve reads): free is ascending, so element (x, y ≤ x)
 		// of S is S[ay][ax] in the stored upper triangle, and the
 		// dependent house's column, folded in with coef, is gathered once.
 		if depA >= 0 {
@@ -252,9 +253,6 @@ func filteredDaily(ctx context.Context, o *observations, sigma float64, tau []fl
 				rhs[x] = s[ax]
 			}
 		}
-		if !choleskyFactor(Sk[:k*k], k) {
-			continue
-		}
 		// g = Cᵀ(e₀ − A) in the free basis.
 		for c := range e {
 			e[c] = -A[c]
@@ -266,8 +264,9 @@ func filteredDaily(ctx context.Context, o *observations, sigma float64, tau []fl
 				g[x] += coef[x] * e[depA]
 			}
 		}
-		forwardSub(Sk[:k*k], k, rhs[:k])
-		forwardSub(Sk[:k*k], k, g[:k])
+		if !choleskySolve(Sk[:(k+2)*k], k, 2) {
+			continue
+		}
 		// (e₀ − A)ᵀβ̂ = gᵀS⁻¹s = (L⁻¹g)·(L⁻¹s); variance |L⁻¹g|².
 		m, qq := 0.0, 0.0
 		for x := 0; x < k; x++ {

@@ -1275,6 +1275,18 @@ func cholesky(a []float64, k int) (logDet float64, ok bool) {
 // choleskyFactor is cholesky without the determinant (one log per pivot
 // was most of the causal filter's daily solve).
 func choleskyFactor(a []float64, k int) bool {
+	return choleskySolve(a, k, 0)
+}
+
+// choleskySolve factors the k×k matrix in a's first k rows (stride k, the
+// lower triangle read) as choleskyFactor does, and overwrites the m rows
+// of k that follow it, right-hand sides b, with L⁻¹b. A right-hand side as
+// a row below the matrix is forward-substituted by the factorisation's own
+// loop, column by column as each pivot is found, with forwardSub's
+// operations in forwardSub's order (the same numbers): the filter's daily
+// solve waited on each pivot's division twice more when its two
+// substitutions ran after the factorisation.
+func choleskySolve(a []float64, k, m int) bool {
 	// Rows as slices of their first j entries, so that the inner products
 	// run without bounds checks (a third of a 21×21 factorisation, the
 	// 1M-poll filter's daily solve); the subtractions keep their order.
@@ -1292,7 +1304,7 @@ func choleskyFactor(a []float64, k int) bool {
 		}
 		ljj := math.Sqrt(d)
 		rj[j] = ljj
-		for i := j + 1; i < k; i++ {
+		for i := j + 1; i < k+m; i++ {
 			ri := a[i*k : i*k+j+1]
 			v := ri[j]
 			li := ri[:len(lj)]

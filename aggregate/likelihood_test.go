@@ -70,8 +70,8 @@ func TestParameterVarianceKeepsEstimates(t *testing.T) {
 }
 
 // TestCholeskyFactorReference holds choleskyFactor and forwardSub, which
-// walk rows as slices, to the textbook index loops they replaced, bit for
-// bit, on random symmetric systems of 1–25 unknowns, every seventh one not
+// walk rows as slices, and choleskySolve, which substitutes within the
+// factorisation, to the textbook index loops they replaced, bit for bit, on random symmetric systems of 1–25 unknowns, every seventh one not
 // positive definite (both must refuse it at the same pivot).
 func TestCholeskyFactorReference(t *testing.T) {
 	refFactor := func(a []float64, k int) bool {
@@ -136,6 +136,18 @@ func TestCholeskyFactorReference(t *testing.T) {
 		refForward(a1, k, b1)
 		forwardSub(a2, k, b2)
 		require.True(t, slices.Equal(b1, b2), "trial %d: solutions differ", trial)
+		// choleskySolve: the factor and two right-hand sides as rows
+		// below it, the same numbers.
+		c := make([]float64, k)
+		for i := range c {
+			c[i] = rng.NormFloat64()
+		}
+		a3 := append(append(slices.Clone(a), b...), c...)
+		require.True(t, choleskySolve(a3, k, 2), "trial %d", trial)
+		require.True(t, slices.Equal(a1, a3[:k*k]), "trial %d: choleskySolve's factor differs", trial)
+		require.True(t, slices.Equal(b1, a3[k*k:k*k+k]), "trial %d: choleskySolve's first solution differs", trial)
+		refForward(a1, k, c)
+		require.True(t, slices.Equal(c, a3[k*k+k:]), "trial %d: choleskySolve's second solution differs", trial)
 	}
 	require.Greater(t, refused, 500)
 }
