@@ -44,6 +44,23 @@ func BenchmarkStateSpacePeers(b *testing.B) {
 	reportCPU(b, c0)
 }
 
+// BenchmarkStateSpacePeersSmoothed is the peers' fit as the bar of issue
+// 12 words it and as the peer does it — ML and the smoother — without the
+// causal series (SkipFiltered), as examples/peers runs it.
+func BenchmarkStateSpacePeersSmoothed(b *testing.B) {
+	ps := syntheticPolls(b)
+	ctx := context.Background()
+	m := peersModel
+	m.SkipFiltered = true
+	b.ReportAllocs()
+	c0, _ := cpuTime()
+	for b.Loop() {
+		_, err := m.Fit(ctx, ps)
+		require.NoError(b, err)
+	}
+	reportCPU(b, c0)
+}
+
 // BenchmarkStateSpacePeersDefault is the default fit (three shares, σ and
 // a global τ by ML each) on the same data.
 func BenchmarkStateSpacePeersDefault(b *testing.B) {

@@ -156,6 +156,13 @@ type StateSpace struct {
 	// by Bayes (ErrConfig). With every poll one day long it is the
 	// midpoint model.
 	FieldAverage bool
+	// SkipFiltered leaves the causal series out: ShareResult.Filtered is
+	// nil, as Bayes leaves it. The causal filter is about a quarter of a
+	// one-share fit (a fresh solve on every day with polls); skip it when
+	// only the smoothed series is wanted, as in a sweep over settings or
+	// a comparison with a smoother. The smoothed series, house effects
+	// and parameters are the same with and without it.
+	SkipFiltered bool
 }
 
 // Fit estimates the model on polls. It returns, for the first share, a
@@ -376,12 +383,16 @@ func (m StateSpace) fitShare(ctx context.Context, ps *pollSet, s Share) (*ShareR
 			sm.sd[t] = math.Sqrt(sm.sd[t]*sm.sd[t] + v)
 		}
 	}
-	fm, fsd, fok, err := filtered(ctx, o, max(fit.sigma, 1e-12), fit.tau, tauOf, fid)
-	if err != nil {
-		return nil, err
+	var fm, fsd []float64
+	var fok []bool
+	if !m.SkipFiltered {
+		fm, fsd, fok, err = filtered(ctx, o, max(fit.sigma, 1e-12), fit.tau, tauOf, fid)
+		if err != nil {
+			return nil, err
+		}
 	}
 	// Shared calibration errors of corrected polls (correction.go).
-	cal, err := calibrationPass(ctx, o, c, tauOf, nTau, fit.sigma, fit.tau, fid, true)
+	cal, err := calibrationPass(ctx, o, c, tauOf, nTau, fit.sigma, fit.tau, fid, !m.SkipFiltered)
 	if err != nil {
 		return nil, err
 	}
@@ -408,21 +419,23 @@ func (m StateSpace) fitShare(ctx context.Context, ps *pollSet, s Share) (*ShareR
 	for t := range res.Series {
 		tr.setPoint(&res.Series[t], o.date(t), sm.mean[t], sm.sd[t], z, bandVar)
 	}
-	nf := 0
-	for _, ok := range fok {
-		nf += boolInt(ok)
-	}
-	res.Filtered = make([]Point, nf) // one allocation, not a growing slice of 80-byte points
-	k := 0
-	for t := range fm {
-		if fok[t] {
-			tr.setPoint(&res.Filtered[k], o.date(t), fm[t], fsd[t], z, bandVar)
-			k++
+	if !m.SkipFiltered {
+		nf := 0
+		for _, ok := range fok {
+			nf += boolInt(ok)
 		}
-	}
-	if len(res.Filtered) == 0 || !res.Filtered[0].Date.Equal(o.date(o.day[0])) {
-		warnings = append(warnings, fmt.Sprintf("the filtered series starts on %s, the first day the past polls identify the level",
-			firstFilteredDate(res.Filtered)))
+		res.Filtered = make([]Point, nf) // one allocation, not a growing slice of 80-byte points
+		k := 0
+		for t := range fm {
+			if fok[t] {
+				tr.setPoint(&res.Filtered[k], o.date(t), fm[t], fsd[t], z, bandVar)
+				k++
+			}
+		}
+		if len(res.Filtered) == 0 || !res.Filtered[0].Date.Equal(o.date(o.day[0])) {
+			warnings = append(warnings, fmt.Sprintf("the filtered series starts on %s, the first day the past polls identify the level",
+				firstFilteredDate(res.Filtered)))
+		}
 	}
 	// House effects, in points (on the logit scale converted at the mean
 	// level of the series).

@@ -339,3 +339,48 @@ func TestStateSpaceParameterUncertainty(t *testing.T) {
 	t.Logf("largest sd increase: %.4f in the gap, %.4f elsewhere", gapMax, outMax)
 	assert.Greater(t, outMax, 0.005)
 }
+
+// TestSkipFiltered: leaving the causal series out changes nothing else —
+// the smoothed series, house effects, parameters and diagnostics are the
+// same, bit for bit — with τ or without, with corrected polls (whose
+// calibration pass widens the filtered sds) and with anchored
+// identification (whose filter waits for the first anchor).
+func TestSkipFiltered(t *testing.T) {
+	sp := simSpec{days: 120, polls: 90, houses: 3, sigma: 0.3, houseSD: 2, rare: -1, start: 60}
+	f := simulateFalsified(5, sp, 60, 0.71, 0.45, 0.008, 0.02)
+	corrected, err := f.chain().Apply(f.polls)
+	require.NoError(t, err)
+	cases := []struct {
+		name  string
+		m     StateSpace
+		polls []poll.Poll
+	}{
+		{"peers", peersModel, syntheticPolls(t)},
+		{"default", StateSpace{}, syntheticPolls(t)},
+		{"corrected", StateSpace{Shares: []Share{Approve}, Scale: ScalePoints}, corrected},
+		{"anchored", StateSpace{Shares: []Share{Approve}, Identify: AnchoredOn(Anchor{Share: Approve, Date: simOrigin.AddDate(0, 0, 100), Value: 60, SD: 1})}, f.polls},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := context.Background()
+			with, err := c.m.Fit(ctx, c.polls)
+			require.NoError(t, err)
+			skip := c.m
+			skip.SkipFiltered = true
+			without, err := skip.Fit(ctx, c.polls)
+			require.NoError(t, err)
+			for _, w := range with.Shares() {
+				o := without.Share(w.Share)
+				require.NotEmpty(t, w.Filtered)
+				require.Nil(t, o.Filtered, "%v", w.Share)
+				require.Equal(t, w.Series, o.Series, "%v", w.Share)
+				require.Equal(t, w.Houses, o.Houses, "%v", w.Share)
+				require.Equal(t, w.Params, o.Params, "%v", w.Share)
+				require.Equal(t, w.Diagnostics, o.Diagnostics, "%v", w.Share)
+				for _, msg := range o.Warnings {
+					require.NotContains(t, msg, "filtered series", "%v", w.Share)
+				}
+			}
+		})
+	}
+}

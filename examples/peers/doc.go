@@ -4,6 +4,9 @@
 // polls, fits the peers' model — approve only, no τ, sum-to-zero, points,
 // plug-in sds, σ by exact diffuse ML — and writes the daily series and the
 // house effects, as the peer does, then prints the peer's summary line.
+// Like the peer it smooths and writes the smoothed level only: the causal
+// series is left out (StateSpace.SkipFiltered) unless -all asks for every
+// column.
 //
 //	go build -o /tmp/peers ./examples/peers
 //	/tmp/peers -in testdata/peers/synthetic_polls.csv -out /tmp

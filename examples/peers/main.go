@@ -26,13 +26,16 @@ func main() {
 	}
 }
 
-// model is the peers' model.
+// model is the peers' model. The peers smooth and write the smoothed
+// level only, so the causal series is left out unless every column is
+// written (-all).
 var model = aggregate.StateSpace{
-	Shares:   []aggregate.Share{aggregate.Approve},
-	Tau:      aggregate.TauNone(),
-	Identify: aggregate.SumToZero(),
-	Scale:    aggregate.ScalePoints,
-	PlugIn:   true,
+	Shares:       []aggregate.Share{aggregate.Approve},
+	Tau:          aggregate.TauNone(),
+	Identify:     aggregate.SumToZero(),
+	Scale:        aggregate.ScalePoints,
+	PlugIn:       true,
+	SkipFiltered: true,
 }
 
 // run reads the polls in, fits the model and writes its outputs to dir,
@@ -48,7 +51,9 @@ func run(w io.Writer, in, dir string, all bool) error {
 	if err != nil {
 		return err
 	}
-	res, err := model.Fit(context.Background(), polls)
+	m := model
+	m.SkipFiltered = !all
+	res, err := m.Fit(context.Background(), polls)
 	if err != nil {
 		return err
 	}

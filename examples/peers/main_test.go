@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -64,6 +65,8 @@ func TestRunAll(t *testing.T) {
 	require.Len(t, rows, 1+800)
 	assert.Equal(t, []string{"date", "share", "mean", "sd"}, rows[0][:4])
 	assert.Greater(t, len(rows[0]), 10, "the filtered series and the bands too")
+	assert.Contains(t, rows[0], "filtered_mean", "-all keeps the causal series")
+	assert.NotEmpty(t, rows[800][slices.Index(rows[0], "filtered_mean")])
 	houses := readCSV(t, filepath.Join(dir, "candor_house.csv"))
 	assert.Equal(t, []string{"share", "pollster", "effect", "se", "polls"}, houses[0])
 }
