@@ -208,6 +208,7 @@ func calibrationPass(ctx context.Context, o *observations, c constraint, tauOf [
 	for _, g := range o.cal.rows {
 		og := *o
 		og.y = g
+		og.mem = scratch{} // o's pooled slices are o's to give back, not the copy's
 		cr := newCore(&og, c, tauOf, nTau)
 		if math.IsInf(cr.eval(sigma, tau), -1) {
 			return nil, fmt.Errorf("%w: calibration pass: the constants are not identified", ErrTooFewPolls)

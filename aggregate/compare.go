@@ -89,6 +89,9 @@ func Compare(r *Result, off Official) (Comparison, error) {
 	}
 	series := sr.seriesFor(off.Causal)
 	if len(series) == 0 {
+		if off.Causal && sr != nil && len(sr.Series) > 0 {
+			return Comparison{}, fmt.Errorf("%w: Compare: the result has no causal (filtered) %s series: Bayes estimates none, and StateSpace.SkipFiltered leaves it out", ErrNoPolls, off.Share)
+		}
 		return Comparison{}, fmt.Errorf("%w: Compare: the result has no %s series", ErrNoPolls, off.Share)
 	}
 	if !(off.Value >= 0 && off.Value <= 100) || !(off.SD >= 0) || math.IsInf(off.SD, 0) || off.Date.IsZero() {

@@ -143,7 +143,12 @@
 // O(D·J² + T) (the days between polled days by Brownian-bridge
 // interpolation) and the causal filter O(N·J²) or O(N + D·J³) (a
 // rank-one update of a J×J inverse per poll, or a day's polls at once and
-// a solve per day, whichever is less), each once per fit. σ is found by a
+// a solve per day, whichever is less), each once per fit. The arrays a fit
+// needs only while it runs (the per-node factors, the grouping's tables)
+// come from pools (scratch.go); StateSpace gives them back when a fit
+// ends, so repeated fits allocate little more than their results (Bayes
+// and Average take from the pools too, and leave theirs to the
+// collector). σ is found by a
 // grid then Brent's method on log σ; with τ, by a quasi-Newton search (BFGS)
 // on (log σ, log(τ² + c)), c the polls' mean sampling variance, with the
 // exact gradient of ℓ (Fisher's identity: the smoother's means and
@@ -177,7 +182,10 @@
 // constraint is over the houses seen so far, with their poll counts so far
 // as weights; Reference starts when the reference house first polls;
 // Anchored when the first anchor is passed). It starts on the first day
-// with a poll (its midpoint) and is plug-in.
+// with a poll (its midpoint) and is plug-in. SkipFiltered leaves it out
+// (Filtered nil) when only the smoothed series is wanted: the filter is
+// about a quarter of a one-share fit, and no other estimate depends on it
+// (the three shares' sum projection then moves the smoothed series only).
 //
 // Two kinds of interval, never to be confused: Lower/Upper is the Level
 // interval for the latent level, α̂ ± z·SD. PollLower/PollUpper is the band

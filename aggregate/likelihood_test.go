@@ -71,7 +71,8 @@ func TestParameterVarianceKeepsEstimates(t *testing.T) {
 
 // TestCholeskyFactorReference holds choleskyFactor and forwardSub, which
 // walk rows as slices, and choleskySolve, which substitutes within the
-// factorisation, to the textbook index loops they replaced, bit for bit, on random symmetric systems of 1–25 unknowns, every seventh one not
+// factorisation, to the textbook index loops they replaced, bit for bit,
+// on random symmetric systems of 1–25 unknowns, every seventh one not
 // positive definite (both must refuse it at the same pivot).
 func TestCholeskyFactorReference(t *testing.T) {
 	refFactor := func(a []float64, k int) bool {

@@ -160,14 +160,17 @@ type StateSpace struct {
 	// nil, as Bayes leaves it. The causal filter is about a quarter of a
 	// one-share fit (a fresh solve on every day with polls); skip it when
 	// only the smoothed series is wanted, as in a sweep over settings or
-	// a comparison with a smoother. The smoothed series, house effects
-	// and parameters are the same with and without it.
+	// a comparison with a smoother. The smoothed series, house effects,
+	// parameters and each share's diagnostics are the same with and
+	// without it; the three shares' sum-projection diagnostic then
+	// covers the smoothed series only, and Compare with Official.Causal
+	// has no series to compare with.
 	SkipFiltered bool
 }
 
 // Fit estimates the model on polls. It returns, for the first share, a
 // Result holding the smoothed Series (all polls), the causal Filtered
-// series, the house effects, σ̂, τ̂ and diagnostics; the other shares hang
+// series (unless SkipFiltered), the house effects, σ̂, τ̂ and diagnostics; the other shares hang
 // off Result.Disapprove and Result.Undecided. When all three shares are
 // estimated their means are made to sum to at most 100 (see the package
 // documentation).

@@ -381,6 +381,25 @@ func TestSkipFiltered(t *testing.T) {
 					require.NotContains(t, msg, "filtered series", "%v", w.Share)
 				}
 			}
+			// The fit's own diagnostics: the same, but for the three
+			// shares' sum projection, which then moves the smoothed
+			// series only (never by more than with the filtered too).
+			require.Len(t, without.Diagnostics, len(with.Diagnostics))
+			for i, d := range with.Diagnostics {
+				e := without.Diagnostics[i]
+				if d.Name == "sum-projection" {
+					require.LessOrEqual(t, e.Value, d.Value)
+					continue
+				}
+				require.Equal(t, d, e)
+			}
+			// Compare with the causal series names the option.
+			day := with.Approve.Series[len(with.Approve.Series)-1].Date
+			_, err = Compare(without, Official{Date: day, Value: 50, Causal: true})
+			require.ErrorIs(t, err, ErrNoPolls)
+			require.ErrorContains(t, err, "SkipFiltered")
+			_, err = Compare(with, Official{Date: day, Value: 50, Causal: true})
+			require.NoError(t, err)
 		})
 	}
 }

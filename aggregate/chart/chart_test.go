@@ -2,6 +2,7 @@ package chart
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"regexp"
 	"strconv"
@@ -187,8 +188,17 @@ func TestErrors(t *testing.T) {
 		}, ErrNoData},
 		{"empty filtered", func() (*plot.Plot, error) {
 			r := testResult(10)
-			r.Approve.Filtered = nil
+			r.Approve.Filtered = []aggregate.Point{}
 			return Trend(r, nil, Options{Filtered: true})
+		}, ErrNoData},
+		{"no filtered (SkipFiltered)", func() (*plot.Plot, error) {
+			r := testResult(10)
+			r.Approve.Filtered = nil
+			_, err := Trend(r, nil, Options{Filtered: true})
+			if err != nil && !strings.Contains(err.Error(), "SkipFiltered") {
+				return nil, fmt.Errorf("the error does not name SkipFiltered: %v", err) // %v: not ErrNoData
+			}
+			return nil, err
 		}, ErrNoData},
 		{"window misses", func() (*plot.Plot, error) { return Trend(good, nil, Options{From: day0.AddDate(5, 0, 0)}) }, ErrNoData},
 		{"NaN mean", func() (*plot.Plot, error) { return Trend(nanMean, nil, Options{}) }, ErrBadValue},

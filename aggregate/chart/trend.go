@@ -43,6 +43,9 @@ func Trend(res *aggregate.Result, polls []poll.Poll, opt Options) (*plot.Plot, e
 	}
 	pts := opt.window(series)
 	if len(pts) == 0 {
+		if opt.Filtered && sr.Filtered == nil && len(sr.Series) > 0 {
+			return nil, fmt.Errorf("%w: %s has no filtered series (Bayes estimates none; StateSpace.SkipFiltered leaves it out)", ErrNoData, res.Model)
+		}
 		return nil, fmt.Errorf("%w: %s %s series is empty", ErrNoData, res.Model, which)
 	}
 	pollBand, err := checkPoints(pts)
