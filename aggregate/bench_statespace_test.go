@@ -32,26 +32,12 @@ func reportCPU(b *testing.B, start time.Duration) { benchcpu.Report(b, start) }
 // BenchmarkStateSpacePeers is the whole fit of the peers' model (approve,
 // no τ, unweighted sum to zero) on the synthetic data, σ by ML included:
 // the number to compare with statsmodels' 0.13 s.
-func BenchmarkStateSpacePeers(b *testing.B) {
-	ps := syntheticPolls(b)
-	ctx := context.Background()
-	b.ReportAllocs()
-	c0, _ := cpuTime()
-	for b.Loop() {
-		_, err := peersModel.Fit(ctx, ps)
-		require.NoError(b, err)
-	}
-	reportCPU(b, c0)
-}
+func BenchmarkStateSpacePeers(b *testing.B) { benchPeersFit(b, peersModel) }
 
-// BenchmarkStateSpacePeersSmoothed is the peers' fit as the bar of issue
-// 12 words it and as the peer does it — ML and the smoother — without the
-// causal series (SkipFiltered), as examples/peers runs it.
-func BenchmarkStateSpacePeersSmoothed(b *testing.B) {
+// benchPeersFit times m's whole fit of the peers' synthetic data.
+func benchPeersFit(b *testing.B, m StateSpace) {
 	ps := syntheticPolls(b)
 	ctx := context.Background()
-	m := peersModel
-	m.SkipFiltered = true
 	b.ReportAllocs()
 	c0, _ := cpuTime()
 	for b.Loop() {
@@ -61,19 +47,18 @@ func BenchmarkStateSpacePeersSmoothed(b *testing.B) {
 	reportCPU(b, c0)
 }
 
+// BenchmarkStateSpacePeersSmoothed is the peers' fit as the bar of issue
+// 12 words it and as the peer does it — ML and the smoother — without the
+// causal series (SkipFiltered), as examples/peers runs it.
+func BenchmarkStateSpacePeersSmoothed(b *testing.B) {
+	m := peersModel
+	m.SkipFiltered = true
+	benchPeersFit(b, m)
+}
+
 // BenchmarkStateSpacePeersDefault is the default fit (three shares, σ and
 // a global τ by ML each) on the same data.
-func BenchmarkStateSpacePeersDefault(b *testing.B) {
-	ps := syntheticPolls(b)
-	ctx := context.Background()
-	b.ReportAllocs()
-	c0, _ := cpuTime()
-	for b.Loop() {
-		_, err := StateSpace{}.Fit(ctx, ps)
-		require.NoError(b, err)
-	}
-	reportCPU(b, c0)
-}
+func BenchmarkStateSpacePeersDefault(b *testing.B) { benchPeersFit(b, StateSpace{}) }
 
 // BenchmarkLikelihood is one evaluation of the diffuse log-likelihood on
 // the synthetic data (the unit of work of the ML search and of Bayes's
