@@ -48,7 +48,8 @@ func FuzzStateSpace(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ps := pollsFromBytes(data)
 		for _, m := range []StateSpace{{}, {Tau: TauNone(), Identify: SumToZero()}, {Tau: TauPerHouse(), Identify: ReferenceHouse("Acme")},
-			{FieldAverage: true}, {FieldAverage: true, Tau: TauNone(), Identify: SumToZero(), Scale: ScaleLogit}} {
+			{FieldAverage: true}, {FieldAverage: true, Tau: TauNone(), Identify: SumToZero(), Scale: ScaleLogit},
+			{SkipFiltered: true, PlugIn: true}} {
 			res, err := m.Fit(context.Background(), ps)
 			if err != nil {
 				continue
