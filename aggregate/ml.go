@@ -808,12 +808,12 @@ func quasiNewton(ctx context.Context, fg func(x, g []float64) float64, x0, lo, h
 	// took as many steps to learn them. Otherwise, until the first update,
 	// a gradient step of length maxQNStep.
 	scaled := false
-	if hd, n, ok := gradientHessianInverse(fg, x, g, hi); ok {
+	hd, n, ok := gradientHessianInverse(fg, x, g, hi)
+	evals += n
+	if ok {
 		copy(h, hd)
 		scaled = true
-		evals += n
 	} else {
-		evals += n
 		identity(maxQNStep / math.Max(floats.Norm(g, math.Inf(1)), 1e-300))
 	}
 	for iter := 0; iter < maxIter; iter++ {

@@ -60,7 +60,8 @@ type observations struct {
 }
 
 // release gives the pooled slices back when the fit is done with the
-// observations, and clears them, so that a use after it fails.
+// observations and sets them to nil, so that a late use finds nothing
+// rather than another fit's numbers.
 func (o *observations) release() {
 	o.mem.release()
 	o.day, o.house, o.poll, o.y, o.s2, o.first, o.last = nil, nil, nil, nil, nil, nil, nil

@@ -170,8 +170,9 @@ type StateSpace struct {
 
 // Fit estimates the model on polls. It returns, for the first share, a
 // Result holding the smoothed Series (all polls), the causal Filtered
-// series (unless SkipFiltered), the house effects, σ̂, τ̂ and diagnostics; the other shares hang
-// off Result.Disapprove and Result.Undecided. When all three shares are
+// series (unless SkipFiltered), the house effects, σ̂, τ̂ and
+// diagnostics; the other shares hang off Result.Disapprove and
+// Result.Undecided. When all three shares are
 // estimated their means are made to sum to at most 100 (see the package
 // documentation).
 //
