@@ -139,25 +139,30 @@ func integerPercent(k, n int, w float64) bool {
 }
 
 // integerCounts caches, for each denominator n, the counts k ≤ n whose
-// percentage k/n is integerPercent: many stations share a number of
-// voters or of ballots, and the list is the costly part of integerProb.
+// percentage k/n is integerPercent (many stations share a number of
+// voters or of ballots), and the log-factorials that prob sums the
+// binomial pmf with.
 type integerCounts struct {
 	w   float64
-	byN map[int][]int32
+	byN [][]int32 // by n; nil until first asked
 	inv []float64 // 1/i
+	lf  []float64 // log i!
 }
 
 func newIntegerCounts(w float64, maxN int) *integerCounts {
-	c := &integerCounts{w: w, byN: map[int][]int32{}, inv: make([]float64, maxN+2)}
+	c := &integerCounts{w: w, byN: make([][]int32, maxN+1), inv: make([]float64, maxN+2), lf: make([]float64, maxN+1)}
 	for i := 1; i < len(c.inv); i++ {
 		c.inv[i] = 1 / float64(i)
+	}
+	for i := range c.lf {
+		c.lf[i], _ = math.Lgamma(float64(i) + 1)
 	}
 	return c
 }
 
 // of returns the integer counts of n, ascending.
 func (c *integerCounts) of(n int) []int32 {
-	if l, ok := c.byN[n]; ok {
+	if l := c.byN[n]; l != nil {
 		return l
 	}
 	var l []int32
@@ -197,51 +202,49 @@ func (c *integerCounts) prob(k, n int) float64 {
 	// 1).
 	lo := max(0, int(math.Floor(float64(k)-7*sd-15)))
 	hi := min(n, int(math.Ceil(float64(k)+7*sd+15)))
-	// The pmf relative to its value at the mode k, by the ratio
-	// recurrence up and down from k (so every term is at most 1).
+	// Only the integer counts are summed: a run of them (the counts
+	// within one window) starts from the pmf by log-factorials and goes
+	// on by the ratio pmf(i)/pmf(i−1) = (n−i+1)p/(i(1−p)). The windows
+	// are n/100 counts apart, so most counts of the range are skipped.
+	lp, lq := math.Log(p), math.Log1p(-p)
 	rho := p / (1 - p)
-	inv := c.inv
-	first, _ := slices.BinarySearch(ints, int32(k)) // the first integer count ≥ k
-	total, hit := 1.0, 0.0
-	next := first
-	if next < len(ints) && int(ints[next]) == k {
-		hit = 1
-		next++
-	}
-	w0 := 1.0
-	for i := k; i < hi; i++ {
-		w0 *= float64(n-i) * rho * inv[i+1]
-		total += w0
-		if next < len(ints) && int(ints[next]) == i+1 {
-			hit += w0
-			next++
+	lfn := c.lf[n]
+	j, _ := slices.BinarySearch(ints, int32(lo)) // the first integer count ≥ lo
+	hit, w, prev := 0.0, 0.0, -2
+	for ; j < len(ints) && int(ints[j]) <= hi; j++ {
+		i := int(ints[j])
+		if i == prev+1 {
+			w *= float64(n-prev) * rho * c.inv[i]
+		} else {
+			w = math.Exp(lfn - c.lf[i] - c.lf[n-i] + float64(i)*lp + float64(n-i)*lq)
 		}
+		hit += w
+		prev = i
 	}
-	w0 = 1.0
-	next = first - 1
-	for i := k; i > lo; i-- {
-		w0 *= float64(i) * inv[n-i+1] / rho
-		total += w0
-		if next >= 0 && int(ints[next]) == i-1 {
-			hit += w0
-			next--
-		}
-	}
-	return hit / total
+	return hit
 }
 
 // Run performs the test on e's polling stations. Stations are analysed
 // when they have at least MinVoters registered voters and a cast ballot,
 // and neither their turnout (ballots issued over registered voters) nor
 // the leader's share of the cast ballots exceeds MaxPercent (Kobak et
-// al.'s inclusion rule); the others are counted in Excluded. Each
-// replicate redraws every station's issued ballots from
+// al.'s inclusion rule); the others are counted in Excluded.
+//
+// The null redraws every station's issued ballots from
 // Binomial(registered, issued/registered) and the leader's votes from
 // Binomial(cast, votes/cast), independently, and counts the integer
-// stations. Only whether a redrawn count is integer matters, so each
-// replicate draws that directly, from its exact binomial probability:
-// the same distribution as redrawing the counts, at a fraction of the
-// cost. Errors: ErrCandidate, ErrConfig, ErrNoData, or ctx's error.
+// stations. Only whether a redrawn count is integer matters, and a
+// station is integer with its exact binomial probability q, so a
+// region's count is a sum of independent Bernoulli(q) variables: its
+// distribution (Poisson-binomial) is computed exactly, and each
+// replicate draws each region's three counts from theirs, the nation's
+// being the sum of its regions'. Every count the result reports has the
+// distribution that redrawing the stations gives it (the authors' Monte
+// Carlo), at a cost that does not grow with the stations times the
+// replicates; only the three counts of one replicate, which redrawing
+// stations would correlate and which no reported figure combines, are
+// drawn independently. Errors: ErrCandidate, ErrConfig, ErrNoData, or
+// ctx's error.
 func (t IntegerTest) Run(ctx context.Context, e *Election) (*IntegerResult, error) {
 	t, err := t.withDefaults()
 	if err != nil {
@@ -255,19 +258,16 @@ func (t IntegerTest) Run(ctx context.Context, e *Election) (*IntegerResult, erro
 		Window: t.Window, MinVoters: t.MinVoters, MaxPercent: t.MaxPercent}
 
 	// The analysed stations grouped by region, in order of first
-	// appearance, with their three cumulative probabilities scaled to
-	// 2³²: u < both: turnout and share integer; u < turn: turnout
-	// integer; u < either: at least one.
-	type station struct{ both, turn, either uint64 }
+	// appearance, with each station's null probabilities of an integer
+	// percentage: either, turnout, share.
 	type group struct {
-		name      string
-		stations  []station
-		obs       [3]int // either, turnout, share
-		nullMean  [3]float64
-		nullVar   [3]float64
-		mcEither  []int32
-		mcTurnout []int32
-		mcShare   []int32
+		name     string
+		stations int
+		q        [3][]float64
+		obs      [3]int // either, turnout, share
+		nullMean [3]float64
+		nullVar  [3]float64
+		mc       [3][]int32
 	}
 	var groups []*group
 	index := map[string]*group{}
@@ -278,7 +278,6 @@ func (t IntegerTest) Run(ctx context.Context, e *Election) (*IntegerResult, erro
 	}
 	ic := newIntegerCounts(t.Window, maxN)
 	limit := t.MaxPercent / 100
-	const scale = 1 << 32
 	for i := range e.Stations {
 		s := &e.Stations[i]
 		n, cast := s.Registered, s.Cast()
@@ -321,15 +320,12 @@ func (t IntegerTest) Run(ctx context.Context, e *Election) (*IntegerResult, erro
 			g.obs[2]++
 		}
 		qe := qt + qs - qt*qs
-		for q, p := range [3]float64{qe, qt, qs} {
-			g.nullMean[q] += p
-			g.nullVar[q] += p * (1 - p)
+		for c, p := range [3]float64{qe, qt, qs} {
+			g.nullMean[c] += p
+			g.nullVar[c] += p * (1 - p)
+			g.q[c] = append(g.q[c], p)
 		}
-		g.stations = append(g.stations, station{
-			both:   uint64(math.Round(qt * qs * scale)),
-			turn:   uint64(math.Round(qt * scale)),
-			either: uint64(math.Round(qe * scale)),
-		})
+		g.stations++
 		res.Stations++
 	}
 	if res.Stations == 0 {
@@ -337,40 +333,26 @@ func (t IntegerTest) Run(ctx context.Context, e *Election) (*IntegerResult, erro
 			ErrNoData, res.Excluded.FewVoters, t.MinVoters, res.Excluded.NoBallots, res.Excluded.HighTurnout, t.MaxPercent, res.Excluded.HighShare, t.MaxPercent)
 	}
 
-	for _, g := range groups {
-		g.mcEither = make([]int32, t.Replicates)
-		g.mcTurnout = make([]int32, t.Replicates)
-		g.mcShare = make([]int32, t.Replicates)
+	dists := make([][3]poissonBinomial, len(groups))
+	for k, g := range groups {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		for c := range 3 {
+			dists[k][c] = newPoissonBinomial(g.q[c])
+			g.q[c] = nil
+			g.mc[c] = make([]int32, t.Replicates)
+		}
 	}
-	src := rand.NewPCG(t.Seed, t.Seed^0x9e3779b97f4a7c15)
+	rng := rand.New(rand.NewPCG(t.Seed, t.Seed^0x9e3779b97f4a7c15))
 	for r := range t.Replicates {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		for _, g := range groups {
-			// Branch-free counting: each comparison u < threshold is the
-			// sign bit of u − threshold. Two 32-bit uniforms are taken from
-			// each 64-bit draw, so stations go in pairs.
-			var ne, nt, nb uint64
-			st := g.stations
-			count := func(u uint64, s station) {
-				e := (u - s.either) >> 63
-				tu := (u - s.turn) >> 63
-				ne += e
-				nt += tu
-				nb += (u - s.both) >> 63
+		for k, g := range groups {
+			for c := range 3 {
+				g.mc[c][r] = int32(dists[k][c].quantile(rng.Float64()))
 			}
-			i := 0
-			for ; i+1 < len(st); i += 2 {
-				bits := src.Uint64()
-				count(bits&(scale-1), st[i])
-				count(bits>>32, st[i+1])
-			}
-			if i < len(st) {
-				count(src.Uint64()&(scale-1), st[i])
-			}
-			// Share integer: both, or either without turnout.
-			g.mcEither[r], g.mcTurnout[r], g.mcShare[r] = int32(ne), int32(nt), int32(nb+ne-nt)
 		}
 		if t.Progress != nil {
 			t.Progress(r+1, t.Replicates)
@@ -382,8 +364,8 @@ func (t IntegerTest) Run(ctx context.Context, e *Election) (*IntegerResult, erro
 	var natObs [3]int
 	var natMean, natVar [3]float64
 	for _, g := range groups {
-		mc := [3][]int32{g.mcEither, g.mcTurnout, g.mcShare}
-		c := IntegerCount{Region: g.name, Stations: len(g.stations)}
+		mc := g.mc
+		c := IntegerCount{Region: g.name, Stations: g.stations}
 		for q := range 3 {
 			for r, v := range mc[q] {
 				natMC[q][r] += v

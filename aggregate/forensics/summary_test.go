@@ -36,7 +36,7 @@ func TestSummary2024(t *testing.T) {
 		"clean, Shpilkin (polling stations)        81.02  [79.75, 81.90]",
 		"22.94 M anomalous votes [20.40, 26.21]; turnout 75.4% → 52.4%",
 		"departure of the leader's share: 62% (share +7.5 points above it); clean peak 61–62%",
-		"turnout or share, 85,345 stations          19,375    16,440  2,935 [2,717, 3,162]   0.0010",
+		"turnout or share, 85,345 stations          19,375    16,444  2,931 [2,708, 3,151]   0.0010",
 		"largest regional excesses: Краснодарский край",
 		"in honest counts the leader's share does not depend on turnout",
 	} {
