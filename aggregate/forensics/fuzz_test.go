@@ -3,6 +3,7 @@ package forensics
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -65,6 +66,37 @@ func checkRead(t *testing.T, e *Election, err error) {
 	// The methods that take no options must not panic either.
 	_ = e.Check()
 	_ = e.Results(true)
+	checkEstimators(t, e)
+}
+
+// checkEstimators runs the estimators on what a reader kept, with few
+// replicates: no panic, an error only for the reasons they document, and
+// an integer test whose counts add up.
+func checkEstimators(t *testing.T, e *Election) {
+	ctx := context.Background()
+	documented := func(err error) bool {
+		return errors.Is(err, ErrNoData) || errors.Is(err, ErrCandidate)
+	}
+	r, err := IntegerTest{Replicates: 20}.Run(ctx, e)
+	if err != nil {
+		if !documented(err) {
+			t.Fatalf("IntegerTest: %v", err)
+		}
+	} else {
+		n := r.National
+		st := 0
+		for _, reg := range r.Regions {
+			st += reg.Stations
+		}
+		if st != r.Stations || n.Either.Observed > r.Stations || n.Turnout.Observed > n.Either.Observed ||
+			n.Share.Observed > n.Either.Observed || !(n.Either.P > 0 && n.Either.P <= 1) ||
+			n.Either.Expected < 0 || n.Either.Expected > float64(r.Stations) {
+			t.Fatalf("IntegerTest: inconsistent result %+v", r.National)
+		}
+	}
+	if _, err := (Shpilkin{Replicates: 20}).Estimate(ctx, e); err != nil && !documented(err) {
+		t.Fatalf("Shpilkin: %v", err)
+	}
 }
 
 func FuzzRead(f *testing.F) {
