@@ -115,31 +115,6 @@ func readCanonicalParts(open func(w, k int) (*delimited, error), lines []int, po
 	return all[:n], nil, nil
 }
 
-// prefaulted returns an empty slice of n polls' capacity whose memory has
-// been written page by page (on up to workers goroutines), as a large
-// result's must be before it is filled: its allocation starts the
-// collector, which scans it while the parts are read into it, and a page
-// the collector reads before it is written is mapped to the shared zero
-// page, to fault again at the first write (and, with several threads, to
-// flush the other cores' TLBs, which on a VM can cost a second of system
-// time). The collector takes a large object's pieces from the top: so does
-// the calling goroutine, which starts first. A million polls read by one
-// goroutine: 156,000 page faults and 0.4 s of system time without, 85,000
-// and 0.24 s with; by two, the collector still wins part of the race
-// (112,000–125,000 against 158,000).
-func prefaulted(n, workers int) []Poll {
-	polls := make([]Poll, n)
-	const perPage = 4096 / int(unsafe.Sizeof(Poll{}))
-	size := (n + workers - 1) / workers
-	parallelFor(workers, workers, func(_, k int) {
-		k = workers - 1 - k // the caller, first, from the top
-		for i := min(n, (k+1)*size) - 1; i >= k*size; i -= perPage {
-			polls[i].SampleSize = 0
-		}
-	})
-	return polls[:0]
-}
-
 // errChanged is the error of a read whose input changed between the
 // passes of readCanonicalAt.
 var errChanged = errors.New("the input changed while it was read")

@@ -1,0 +1,29 @@
+package poll
+
+import (
+	"os"
+	"runtime"
+	"syscall"
+	"unsafe"
+)
+
+// madvPopulateWrite is MADV_POPULATE_WRITE (Linux 5.14): map the pages of
+// a range writable now, as writing each would, without writing them.
+const madvPopulateWrite = 23
+
+// populate maps the whole pages of b's memory, writable, in one system
+// call (see memory.go), keeping their contents. It reports false when the
+// kernel does not know the request (before 5.14): the caller then writes
+// the pages itself if it must.
+func populate(b []byte) bool {
+	pg := uintptr(os.Getpagesize())
+	start := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	lo := (start + pg - 1) &^ (pg - 1)
+	hi := (start + uintptr(len(b))) &^ (pg - 1)
+	if hi <= lo {
+		return true // no whole page: nothing worth a system call
+	}
+	_, _, errno := syscall.Syscall(syscall.SYS_MADVISE, lo, hi-lo, madvPopulateWrite)
+	runtime.KeepAlive(b)
+	return errno == 0
+}
