@@ -11,19 +11,24 @@ import "unsafe"
 // populate maps them in one system call where the kernel can
 // (populate_linux.go), in about half the time; elsewhere the large
 // parallel read writes them page by page (prefaulted), which avoids the
-// double faults below.
+// double faults below. The large parallel read maps the whole result (it
+// wrote every page before); the serial reads map its first megabyte.
 
-// populateMin is the size from which newPolls maps a result's pages
-// before it is filled: sixteen pages, below which the faults cost less
-// than the system call.
-const populateMin = 16 << 12
+// populateMin and populateMax bound what newPolls maps before a result
+// is filled: from sixteen pages, below which the faults cost less than
+// the system call, to 1 MB (3,120 polls), so that a file whose rows are
+// rejected makes no more than that resident for nothing.
+const (
+	populateMin = 16 << 12
+	populateMax = 1 << 20
+)
 
-// newPolls returns an empty slice with room for n polls, its pages
-// mapped when it is large (populate).
+// newPolls returns an empty slice with room for n polls, the pages of its
+// first populateMax bytes mapped when it is large (populate).
 func newPolls(n int) []Poll {
 	polls := make([]Poll, n)
-	if uintptr(n)*unsafe.Sizeof(Poll{}) >= populateMin {
-		populate(pollBytes(polls))
+	if b := pollBytes(polls); len(b) >= populateMin {
+		populate(b[:min(len(b), populateMax)])
 	}
 	return polls[:0]
 }

@@ -17,13 +17,14 @@ const madvPopulateWrite = 23
 // the pages itself if it must.
 func populate(b []byte) bool {
 	pg := uintptr(os.Getpagesize())
-	start := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
-	lo := (start + pg - 1) &^ (pg - 1)
-	hi := (start + uintptr(len(b))) &^ (pg - 1)
-	if hi <= lo {
+	p := unsafe.Pointer(unsafe.SliceData(b))
+	// The whole pages inside b: from its first page boundary to its last.
+	skip := (pg - uintptr(p)%pg) % pg
+	if uintptr(len(b)) < skip+pg {
 		return true // no whole page: nothing worth a system call
 	}
-	_, _, errno := syscall.Syscall(syscall.SYS_MADVISE, lo, hi-lo, madvPopulateWrite)
+	size := (uintptr(len(b)) - skip) &^ (pg - 1)
+	_, _, errno := syscall.Syscall(syscall.SYS_MADVISE, uintptr(unsafe.Add(p, skip)), size, madvPopulateWrite)
 	runtime.KeepAlive(b)
 	return errno == 0
 }

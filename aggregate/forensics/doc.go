@@ -52,7 +52,8 @@
 // that the edges fall as in the authors' numpy code. Stations with fewer
 // than 100 registered voters, no cast ballot, or t or r above 99% are
 // left out (their rule: few voters make simple fractions such as 1/2
-// common). The observed count N of stations with t or r integer is set
+// common), and so are stations with more than a million voters or
+// ballots, which no polling station has. The observed count N of stations with t or r integer is set
 // against its null distribution under smooth, binomially varying counts:
 // every station's issued ballots redrawn from
 // Binomial(registered, issued/registered) and the leader's votes from

@@ -91,6 +91,10 @@ type IntegerResult struct {
 		NoBallots   int // no valid or invalid ballot
 		HighTurnout int // turnout > MaxPercent
 		HighShare   int // leader's share > MaxPercent (and turnout not)
+		// TooLarge: registered voters or cast ballots above 1,000,000
+		// (maxStationVoters): no polling station is that large, and a
+		// station's binomial sums would cost in proportion to its size.
+		TooLarge int
 	}
 	National IntegerCount
 	// Regions in order of first appearance; regions with no station
@@ -138,19 +142,30 @@ func integerPercent(k, n int, w float64) bool {
 	return math.Abs(p-math.RoundToEven(p)) <= w/2
 }
 
+// maxStationVoters is the largest number of registered voters or cast
+// ballots of a station IntegerTest analyses (IntegerResult.Excluded.TooLarge).
+const maxStationVoters = 1_000_000
+
+// smallN is the denominators below which integerCounts keeps its lists in
+// a slice indexed by n rather than in a map.
+const smallN = 1 << 16
+
 // integerCounts caches, for each denominator n, the counts k ≤ n whose
 // percentage k/n is integerPercent (many stations share a number of
 // voters or of ballots), and the log-factorials that prob sums the
-// binomial pmf with.
+// binomial pmf with. Its tables are as long as the largest denominator
+// analysed, at most maxStationVoters.
 type integerCounts struct {
-	w   float64
-	byN [][]int32 // by n; nil until first asked
-	inv []float64 // 1/i
-	lf  []float64 // log i!
+	w     float64
+	small [][]int32       // by n < smallN; nil until first asked
+	large map[int][]int32 // the lists of larger n
+	inv   []float64       // 1/i
+	lf    []float64       // log i!
 }
 
 func newIntegerCounts(w float64, maxN int) *integerCounts {
-	c := &integerCounts{w: w, byN: make([][]int32, maxN+1), inv: make([]float64, maxN+2), lf: make([]float64, maxN+1)}
+	c := &integerCounts{w: w, small: make([][]int32, min(maxN+1, smallN)), large: map[int][]int32{},
+		inv: make([]float64, maxN+2), lf: make([]float64, maxN+1)}
 	for i := 1; i < len(c.inv); i++ {
 		c.inv[i] = 1 / float64(i)
 	}
@@ -162,7 +177,11 @@ func newIntegerCounts(w float64, maxN int) *integerCounts {
 
 // of returns the integer counts of n, ascending.
 func (c *integerCounts) of(n int) []int32 {
-	if l := c.byN[n]; l != nil {
+	if n < len(c.small) {
+		if l := c.small[n]; l != nil {
+			return l
+		}
+	} else if l, ok := c.large[n]; ok {
 		return l
 	}
 	var l []int32
@@ -180,7 +199,11 @@ func (c *integerCounts) of(n int) []int32 {
 			}
 		}
 	}
-	c.byN[n] = l
+	if n < len(c.small) {
+		c.small[n] = l
+	} else {
+		c.large[n] = l
+	}
 	return l
 }
 
@@ -221,14 +244,17 @@ func (c *integerCounts) prob(k, n int) float64 {
 		hit += w
 		prev = i
 	}
-	return hit
+	// The terms' rounding can carry a sum of nearly every count (small n)
+	// a few ulps past 1.
+	return min(hit, 1)
 }
 
 // Run performs the test on e's polling stations. Stations are analysed
 // when they have at least MinVoters registered voters and a cast ballot,
 // and neither their turnout (ballots issued over registered voters) nor
 // the leader's share of the cast ballots exceeds MaxPercent (Kobak et
-// al.'s inclusion rule); the others are counted in Excluded.
+// al.'s inclusion rule), nor their voters or ballots 1,000,000; the
+// others are counted in Excluded.
 //
 // The null redraws every station's issued ballots from
 // Binomial(registered, issued/registered) and the leader's votes from
@@ -271,12 +297,10 @@ func (t IntegerTest) Run(ctx context.Context, e *Election) (*IntegerResult, erro
 	}
 	var groups []*group
 	index := map[string]*group{}
+	// The inclusion rule first: the tables of the binomial sums are as
+	// long as the largest station analysed.
+	included := make([]bool, len(e.Stations))
 	maxN := 0
-	for i := range e.Stations {
-		s := &e.Stations[i]
-		maxN = max(maxN, s.Registered, s.Cast())
-	}
-	ic := newIntegerCounts(t.Window, maxN)
 	limit := t.MaxPercent / 100
 	for i := range e.Stations {
 		s := &e.Stations[i]
@@ -284,17 +308,26 @@ func (t IntegerTest) Run(ctx context.Context, e *Election) (*IntegerResult, erro
 		switch {
 		case n < t.MinVoters:
 			res.Excluded.FewVoters++
-			continue
+		case n > maxStationVoters || cast > maxStationVoters:
+			res.Excluded.TooLarge++
 		case cast == 0:
 			res.Excluded.NoBallots++
-			continue
 		case float64(s.Issued())/float64(n) > limit:
 			res.Excluded.HighTurnout++
-			continue
 		case float64(s.Votes[lead])/float64(cast) > limit:
 			res.Excluded.HighShare++
+		default:
+			included[i] = true
+			maxN = max(maxN, n, cast)
+		}
+	}
+	ic := newIntegerCounts(t.Window, maxN)
+	for i := range e.Stations {
+		if !included[i] {
 			continue
 		}
+		s := &e.Stations[i]
+		n, cast := s.Registered, s.Cast()
 		if i%4096 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
@@ -329,17 +362,16 @@ func (t IntegerTest) Run(ctx context.Context, e *Election) (*IntegerResult, erro
 		res.Stations++
 	}
 	if res.Stations == 0 {
-		return nil, fmt.Errorf("%w: IntegerTest: no station passes the inclusion rule (%d with fewer than %d voters, %d without ballots, %d above %v%% turnout, %d above %v%% share)",
-			ErrNoData, res.Excluded.FewVoters, t.MinVoters, res.Excluded.NoBallots, res.Excluded.HighTurnout, t.MaxPercent, res.Excluded.HighShare, t.MaxPercent)
+		return nil, fmt.Errorf("%w: IntegerTest: no station passes the inclusion rule (%d with fewer than %d voters, %d with more than %d, %d without ballots, %d above %v%% turnout, %d above %v%% share)",
+			ErrNoData, res.Excluded.FewVoters, t.MinVoters, res.Excluded.TooLarge, maxStationVoters, res.Excluded.NoBallots, res.Excluded.HighTurnout, t.MaxPercent, res.Excluded.HighShare, t.MaxPercent)
 	}
 
 	dists := make([][3]poissonBinomial, len(groups))
 	for k, g := range groups {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
 		for c := range 3 {
-			dists[k][c] = newPoissonBinomial(g.q[c])
+			if dists[k][c], err = newPoissonBinomial(ctx, g.q[c]); err != nil {
+				return nil, err
+			}
 			g.q[c] = nil
 			g.mc[c] = make([]int32, t.Replicates)
 		}

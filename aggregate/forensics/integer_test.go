@@ -30,8 +30,11 @@ func TestIntegerPercent(t *testing.T) {
 }
 
 // The null probability of an integer percentage, summed over the
-// binomial pmf by recurrence from the mode within ±(7 sd + 15), against the sum
-// over every count with the pmf from log-gamma.
+// binomial pmf at the integer counts within ±(7 sd + 15) of the mode,
+// against the sum over every count with the pmf from log-gamma; for large
+// denominators, against the pmf by its ratio recurrence from the mode
+// over every count of the range (the method before the eighth round,
+// whose error stays near 1e-12 there); and never above 1.
 func TestIntegerProbBruteForce(t *testing.T) {
 	brute := func(k, n int, w float64) float64 {
 		p := float64(k) / float64(n)
@@ -51,6 +54,46 @@ func TestIntegerProbBruteForce(t *testing.T) {
 		assert.InDelta(t, brute(k, n, 0.1), ic.prob(k, n), 1e-9, "%d/%d", k, n)
 		assert.InDelta(t, brute(k, n, 0.5), wide.prob(k, n), 1e-9, "%d/%d, window 0.5", k, n)
 	}
+	// Large denominators (up to maxStationVoters): the pmf's ratio
+	// recurrence from the mode, term by term, is the reference.
+	recurrence := func(k, n int, w float64) float64 {
+		p := float64(k) / float64(n)
+		sd := math.Sqrt(float64(n) * p * (1 - p))
+		lo, hi := max(0, int(float64(k)-8*sd-20)), min(n, int(float64(k)+8*sd+20))
+		rho := p / (1 - p)
+		total, hit, w0 := 1.0, 0.0, 1.0
+		if integerPercent(k, n, w) {
+			hit = 1
+		}
+		for i := k; i < hi; i++ {
+			w0 *= float64(n-i) * rho / float64(i+1)
+			total += w0
+			if integerPercent(i+1, n, w) {
+				hit += w0
+			}
+		}
+		w0 = 1
+		for i := k; i > lo; i-- {
+			w0 *= float64(i) / float64(n-i+1) / rho
+			total += w0
+			if integerPercent(i-1, n, w) {
+				hit += w0
+			}
+		}
+		return hit / total
+	}
+	big := newIntegerCounts(0.1, maxStationVoters)
+	for _, c := range [][2]int{{61234, 100000}, {333333, 999999}, {12, 1000000}, {700001, 1000000}} {
+		assert.InDelta(t, recurrence(c[0], c[1], 0.1), big.prob(c[0], c[1]), 2e-9, "%d/%d", c[0], c[1])
+	}
+	// Sums of nearly every count of a small denominator: rounding must not
+	// carry them past 1 (a NaN null sd followed).
+	for n := 100; n <= 200; n++ {
+		for k := 1; k < n; k++ {
+			require.LessOrEqual(t, ic.prob(k, n), 1.0, "%d/%d", k, n)
+		}
+	}
+
 	// Degenerate rates: the count cannot move.
 	assert.Equal(t, 1.0, ic.prob(0, 500))
 	assert.Equal(t, 1.0, ic.prob(500, 500))
@@ -83,8 +126,8 @@ func TestInteger2018MatchesKobak(t *testing.T) {
 	assert.InDelta(t, float64(n.Either.Observed)-published, n.Either.NullMean, 3*mcSE)
 }
 
-// 2024, the file in testdata: 2,936 more stations with an integer turnout
-// or share than the null expects. (The authors' notebook prints 2,931.6
+// 2024, the file in testdata: 2,931 more stations with an integer turnout
+// or share than the null expects (seed 1). (The authors' notebook prints 2,931.6
 // for an earlier version of the file with 123 fewer stations.)
 func TestInteger2024(t *testing.T) {
 	e := load2024(t)
@@ -149,6 +192,42 @@ func TestIntegerErrors(t *testing.T) {
 	_, err = IntegerTest{Replicates: 50, Progress: func(done, total int) { calls++; assert.Equal(t, 50, total) }}.Run(ctx, e)
 	require.NoError(t, err)
 	assert.Equal(t, 50, calls)
+	// Cancelled while the replicates run: the next one stops.
+	during, stop := context.WithCancel(ctx)
+	defer stop()
+	calls = 0
+	_, err = IntegerTest{Replicates: 50, Progress: func(done, _ int) {
+		calls++
+		if done == 3 {
+			stop()
+		}
+	}}.Run(during, e)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, 3, calls)
+}
+
+// Stations above maxStationVoters are left out and counted (a file's
+// single absurd row must not make the binomial tables as long as it);
+// 50 stations of 100 ballots with 64 for the leader, each a sum of nearly
+// every count's pmf, keep a null sd of 0, not NaN.
+func TestIntegerExclusions(t *testing.T) {
+	station := func(registered, issued, leader, other int) Station {
+		return Station{Region: "r", Protocol: Protocol{Registered: registered, Inside: issued, Valid: leader + other},
+			Votes: []int{leader, other}}
+	}
+	e := &Election{Candidates: []string{"a", "b"}}
+	for range 50 {
+		e.Stations = append(e.Stations, station(100, 100, 64, 36))
+	}
+	e.Stations = append(e.Stations, station(30_000_000, 100, 60, 40), station(999_999_999_999_999, 100, 60, 40))
+	r, err := IntegerTest{Replicates: 20, MaxPercent: 100}.Run(context.Background(), e)
+	require.NoError(t, err)
+	assert.Equal(t, 2, r.Excluded.TooLarge)
+	assert.Equal(t, 50, r.Stations)
+	for _, x := range []Excess{r.National.Either, r.National.Turnout, r.National.Share} {
+		assert.False(t, math.IsNaN(x.NullSD), "%+v", x)
+		assert.InDelta(t, 0, x.NullSD, 1e-6)
+	}
 }
 
 // Coverage on simulated elections with known truth: honest counts (no

@@ -1,6 +1,9 @@
 package forensics
 
-import "sort"
+import (
+	"context"
+	"sort"
+)
 
 // poissonBinomial is the distribution of a sum of independent Bernoulli
 // variables with probabilities q_i (the Poisson-binomial distribution):
@@ -30,12 +33,18 @@ const pbTail = 1e-17
 
 // newPoissonBinomial returns the distribution of the number of successes
 // among independent Bernoulli(q_i) variables. A q ≤ 0 never succeeds and
-// a q ≥ 1 always does.
-func newPoissonBinomial(q []float64) poissonBinomial {
+// a q ≥ 1 always does. Its only error is ctx's, checked every 4,096
+// variables (a region of 85,000 stations takes about 40 ms).
+func newPoissonBinomial(ctx context.Context, q []float64) (poissonBinomial, error) {
 	f := make([]float64, 1, 64)
 	f[0] = 1
 	lo := 0
-	for _, p := range q {
+	for i, p := range q {
+		if i%4096 == 4095 {
+			if err := ctx.Err(); err != nil {
+				return poissonBinomial{}, err
+			}
+		}
 		switch {
 		case !(p > 0):
 			continue
@@ -67,7 +76,7 @@ func newPoissonBinomial(q []float64) poissonBinomial {
 		cdf[c] = acc / total
 	}
 	cdf[len(cdf)-1] = 1
-	return poissonBinomial{lo: lo, cdf: cdf}
+	return poissonBinomial{lo: lo, cdf: cdf}, nil
 }
 
 // quantile returns the count X with P(X < count) ≤ u < P(X ≤ count): for

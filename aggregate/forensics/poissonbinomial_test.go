@@ -1,6 +1,7 @@
 package forensics
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -8,6 +9,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
+
+func mustPoissonBinomial(q []float64) poissonBinomial {
+	d, err := newPoissonBinomial(context.Background(), q)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
 
 // pmfOf returns d's probabilities by count, 0 to n.
 func pmfOf(d poissonBinomial, n int) []float64 {
@@ -23,7 +32,7 @@ func pmfOf(d poissonBinomial, n int) []float64 {
 // The distribution against the sum over all 2ⁿ outcomes, by hand for two
 // variables, and with certain and impossible variables mixed in.
 func TestPoissonBinomialBruteForce(t *testing.T) {
-	d := newPoissonBinomial([]float64{0.2, 0.5})
+	d := mustPoissonBinomial([]float64{0.2, 0.5})
 	assert.InDeltaSlice(t, []float64{0.4, 0.5, 0.1}, pmfOf(d, 2), 1e-15) // 0.8·0.5, 0.2·0.5+0.8·0.5, 0.2·0.5
 
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -48,7 +57,7 @@ func TestPoissonBinomialBruteForce(t *testing.T) {
 			}
 			want[k] += p
 		}
-		assert.InDeltaSlice(t, want, pmfOf(newPoissonBinomial(q), n), 1e-14, "n = %d", n)
+		assert.InDeltaSlice(t, want, pmfOf(mustPoissonBinomial(q), n), 1e-14, "n = %d", n)
 	}
 }
 
@@ -65,7 +74,7 @@ func TestPoissonBinomialLarge(t *testing.T) {
 		mean += q[i]
 		vr += q[i] * (1 - q[i])
 	}
-	d := newPoissonBinomial(q)
+	d := mustPoissonBinomial(q)
 	f := pmfOf(d, n)
 	m, v := 0.0, 0.0
 	for k, p := range f {
@@ -89,7 +98,7 @@ func TestPoissonBinomialQuantile(t *testing.T) {
 	for i := range q {
 		q[i] = rng.Float64() * 0.2
 	}
-	d := newPoissonBinomial(q)
+	d := mustPoissonBinomial(q)
 	f := pmfOf(d, len(q))
 	const draws = 200000
 	seen := make([]int, len(q)+1)
@@ -112,6 +121,11 @@ func TestPoissonBinomialQuantile(t *testing.T) {
 
 	assert.Equal(t, d.lo, d.quantile(0))
 	assert.Equal(t, d.lo+len(d.cdf)-1, d.quantile(math.Nextafter(1, 0)))
-	one := newPoissonBinomial([]float64{1, 1, 0})
+	one := mustPoissonBinomial([]float64{1, 1, 0})
 	assert.Equal(t, 2, one.quantile(0.5))
+
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := newPoissonBinomial(cancelled, make([]float64, 10000))
+	assert.ErrorIs(t, err, context.Canceled)
 }
