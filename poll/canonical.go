@@ -429,7 +429,7 @@ func readCanonical(d *delimited, idx *[numCanonical]int, hdrLine, width int, cfg
 			return newCanonReader(idx, cfg).rows(d, width, polls, el)
 		}
 	}
-	return newCanonReader(idx, cfg).rows(d, width, newPolls(countLines(d.data)), el)
+	return newCanonReader(idx, cfg).rows(d, width, make([]Poll, 0, countLines(d.data)), el)
 }
 
 // missingCanonical pushes to el an error for each required column the

@@ -111,7 +111,7 @@ func Read538(r io.Reader, opts ...Option) ([]Poll, error) {
 		return nil, cfg.sourced(errors.Join(errs...))
 	}
 	fr := fteReader{rowCursor: rowCursor{idx: idx[:]}, cfg: &cfg, in: newInterner(numFTE), pc: newPollsterCache(cfg.profiles)}
-	polls := newPolls(countLines(d.data))
+	polls := make([]Poll, 0, countLines(d.data))
 	width := len(hdr)
 	for {
 		row, ok := d.nextRow(width, el)

@@ -2,36 +2,16 @@ package poll
 
 import "unsafe"
 
-// The memory of a read's result. A reader that knows how many polls it
-// will return allocates them at once, and a large result's pages are
-// mapped before they are filled: on this project's VM a page fault costs
-// 2–8 µs, so the 82,000 pages of a million polls, faulted one by one as
-// they were written, were a third of ReadCSV's time, and the 164 of the
-// peers' 2,000 polls a tenth of a process that reads and fits them.
+// The memory of a large read's result. A page fault costs 2–8 µs on this
+// project's VM, and the 82,000 pages of a million polls, written one by
+// one as the parallel read filled them, were a third of ReadCSV's time;
+// on two threads, at some phases of the VM, twice that in TLB flushes.
 // populate maps them in one system call where the kernel can
-// (populate_linux.go), in about half the time; elsewhere the large
-// parallel read writes them page by page (prefaulted), which avoids the
-// double faults below. The large parallel read maps the whole result (it
-// wrote every page before); the serial reads map its first megabyte.
-
-// populateMin and populateMax bound what newPolls maps before a result
-// is filled: from sixteen pages, below which the faults cost less than
-// the system call, to 1 MB (3,120 polls), so that a file whose rows are
-// rejected makes no more than that resident for nothing.
-const (
-	populateMin = 16 << 12
-	populateMax = 1 << 20
-)
-
-// newPolls returns an empty slice with room for n polls, the pages of its
-// first populateMax bytes mapped when it is large (populate).
-func newPolls(n int) []Poll {
-	polls := make([]Poll, n)
-	if b := pollBytes(polls); len(b) >= populateMin {
-		populate(b[:min(len(b), populateMax)])
-	}
-	return polls[:0]
-}
+// (populate_linux.go), in about half the time of faulting them;
+// elsewhere prefaulted writes them page by page before the fill, which
+// avoids the double faults described there. (Mapping the serial reads'
+// smaller results too took 200 page faults off the peers' process, but
+// no time that could be measured: they are filled as they are allocated.)
 
 // prefaulted returns an empty slice of n polls' capacity whose memory is
 // mapped (populate) or, where it cannot be, written page by page (on up

@@ -29,15 +29,6 @@ func TestPopulate(t *testing.T) {
 	assert.True(t, populate(nil) || runtime.GOOS != "linux")
 	assert.True(t, populate(pollBytes(polls[:1])) || runtime.GOOS != "linux", "less than a page: nothing to do")
 
-	for _, n := range []int{0, 1, 100, 5000} {
-		p := newPolls(n)
-		assert.Equal(t, 0, len(p))
-		assert.Equal(t, n, cap(p))
-		p = p[:n]
-		for i := range p {
-			require.Zero(t, p[i].Line)
-		}
-	}
 	p := prefaulted(3000, 2)
 	assert.Equal(t, 3000, cap(p))
 	for _, q := range p[:3000] {
