@@ -91,9 +91,9 @@ type IntegerResult struct {
 		NoBallots   int // no valid or invalid ballot
 		HighTurnout int // turnout > MaxPercent
 		HighShare   int // leader's share > MaxPercent (and turnout not)
-		// TooLarge: registered voters or cast ballots above 1,000,000
-		// (maxStationVoters): no polling station is that large, and a
-		// station's binomial sums would cost in proportion to its size.
+		// TooLarge: registered voters or cast ballots above 1,000,000.
+		// No polling station is that large, and a station's binomial
+		// sums would cost in proportion to its size.
 		TooLarge int
 	}
 	National IntegerCount
