@@ -2,14 +2,18 @@ package poll
 
 import "unsafe"
 
-// The memory of a large read's result. A page fault costs 2–8 µs on this
-// project's VM, and the 82,000 pages of a million polls, written one by
-// one as the parallel read filled them, were a third of ReadCSV's time;
-// on two threads, at some phases of the VM, twice that in TLB flushes.
+// The memory of a large read's result. A page fault costs about 2 µs on
+// this project's VM (BenchmarkPopulate's writes: 150 ms for 82,000
+// pages), more when the collector makes a page fault twice, and the
+// 82,000 pages of a million polls, written one by one before the
+// parallel read filled them, were a third of a CPU profile of
+// BenchmarkReadCSV1M at a slow phase of the VM; on two threads, at some
+// phases, the TLB flushes doubled the read's CPU time.
 // populate maps them in one system call where the kernel can
-// (populate_linux.go), in about half the time of faulting them;
-// elsewhere prefaulted writes them page by page before the fill, which
-// avoids the double faults described there. (Mapping the serial reads'
+// (populate_linux.go), in about 0.7 of the time of writing a byte a page
+// (BenchmarkPopulate: 98–116 against 142–163 ms for 336 MB of fresh
+// memory); elsewhere prefaulted writes them page by page before the fill,
+// which avoids the double faults described there. (Mapping the serial reads'
 // smaller results too took 200 page faults off the peers' process, but
 // no time that could be measured: they are filled as they are allocated.)
 

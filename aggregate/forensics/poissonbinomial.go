@@ -20,7 +20,7 @@ import (
 // falls below pbTail are dropped from the ends as the sum grows: the
 // probability lost is at most pbTail per count dropped, under 10⁻¹² for
 // a hundred thousand stations, and what is kept is renormalised. The
-// support kept is then about 17 standard deviations wide, so n variables
+// support kept is then about 15 standard deviations wide, so n variables
 // cost O(n·√(Σq(1−q))) rather than O(n²).
 type poissonBinomial struct {
 	lo  int       // the smallest count kept
