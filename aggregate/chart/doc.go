@@ -77,6 +77,14 @@
 // setting are left alone. Colours come from the Okabe–Ito
 // colour-blind-safe palette.
 //
+// Long series are drawn through at most four points per pixel column
+// (per half point in SVG): of the points that fall in one column, the
+// first, the lowest, the highest and the last (M4; Jugel et al. 2014).
+// The line keeps its extent in every column, the image is the same but
+// for anti-aliasing at the line's edges, and a 25-year daily trend is a
+// third of the vertices to draw and write. Only the drawing is thinned,
+// at the size it is drawn at; the data in the *plot.Plot stay whole.
+//
 // # Errors
 //
 // Nothing is drawn from values that cannot be drawn: a NaN or infinite
@@ -91,6 +99,10 @@
 // use; a *plot.Plot is not.
 //
 // # References
+//
+// Jugel, U., Jerzak, Z., Hackenbroich, G. and Markl, V. (2014). M4: a
+// visualization-oriented time series data aggregation. Proceedings of the
+// VLDB Endowment 7(10), 797–808.
 //
 // Okabe, M. and Ito, K. (2008). Color Universal Design (CUD): how to make
 // figures and presentations that are friendly to colorblind people.

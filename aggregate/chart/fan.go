@@ -85,7 +85,7 @@ func Fan(scenarios []Scenario, opt Options) (*plot.Plot, error) {
 		if err != nil {
 			return nil, err
 		}
-		p.Add(band)
+		p.Add(m4Polygon{band})
 		k.avoid = append(k.avoid, band.XYs...)
 	}
 	// The shaded scenario's line is drawn last and thicker, so that the

@@ -47,9 +47,10 @@ type glyphKey struct {
 	rect vg.Rectangle
 }
 
-// lineGlyphs returns l giving only its extreme glyph boxes.
+// lineGlyphs returns l drawn through its M4 points (m4Line) and giving
+// only its extreme glyph boxes.
 func lineGlyphs(l *plotter.Line) *extremeGlyphs {
-	return &extremeGlyphs{glyphPlotter: l, n: l.XYs.Len, xy: l.XY, rect: func() vg.Rectangle {
+	return &extremeGlyphs{glyphPlotter: m4Line{l}, n: l.XYs.Len, xy: l.XY, rect: func() vg.Rectangle {
 		r := 0.5 * l.LineStyle.Width // as plotter.Line's boxes
 		return vg.Rectangle{Min: vg.Point{X: -r, Y: -r}, Max: vg.Point{X: r, Y: r}}
 	}}

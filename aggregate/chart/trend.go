@@ -69,7 +69,7 @@ func Trend(res *aggregate.Result, polls []poll.Poll, opt Options) (*plot.Plot, e
 	if err != nil {
 		return nil, err
 	}
-	p.Add(band)
+	p.Add(m4Polygon{band})
 	k.avoid = append(k.avoid, band.XYs...)
 
 	var pollLine *plotter.Line
