@@ -2,39 +2,33 @@ package chart
 
 import (
 	imgdraw "image/draw"
-	"math"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/candorpoll/candor/aggregate/internal/m4"
 )
 
 // A daily series of 25 years is 9,000 points on a chart 800 pixels wide:
 // a dozen points a pixel column, each a vertex the renderer strokes or
 // fills and an SVG writes out as text. The lines and bands of the charts
 // are therefore drawn through at most four points per column of the
-// canvas they are drawn on: the first, the lowest, the highest and the
-// last point of each run of consecutive points that falls in one column
-// (M4; Jugel et al. 2014). Within a column the line then covers the same
-// vertical extent, and between columns it is the same segment, so a
-// raster image differs only at the edges of a thick line, where its
-// zigzags inside a column are no longer stroked (TestDecimatedRaster:
-// 2% of the inked pixels by more than 96 of 255, against 10% for keeping
-// every third point). The paths of examples/russia's charts drop from
-// about 58,000 vertices to 25,000, its SVG from 974 to 515 KB. A dashed
-// line's dashes are laid along the thinned line, so they fall where its
-// length puts them.
+// canvas they are drawn on (package m4: the first, lowest, highest and
+// last point of each run in one column). A raster image then differs
+// only at the edges of a thick line, where its zigzags inside a column
+// are no longer stroked (TestDecimatedRaster: 2% of the inked pixels by
+// more than 96 of 255, against 10% for keeping every third point). The
+// paths of examples/russia's charts drop from about 58,000 vertices to
+// 25,000, its SVG from 974 to 515 KB. A dashed line's dashes are laid
+// along the thinned line, so they fall where its length puts them.
 //
 // A column is one device pixel on a raster canvas (vgimg, at its DPI)
 // and half a point on a vector one (SVG, PDF): a device pixel of a
 // display at twice the density of 72 dpi, at 100% zoom. The data are
 // left whole: only what is drawn is thinned, at draw time, for the size
 // the chart is drawn at.
-//
-// Jugel, U., Jerzak, Z., Hackenbroich, G. and Markl, V. (2014). M4: a
-// visualization-oriented time series data aggregation. Proceedings of the
-// VLDB Endowment 7(10), 797–808.
 
 // vectorColumn is the column width on a canvas without pixels.
 const vectorColumn = vg.Length(0.5)
@@ -65,50 +59,19 @@ func columnWidth(c draw.Canvas) vg.Length {
 	return vectorColumn
 }
 
-// m4 returns the points of xy to draw when column(x) is the column x
-// falls in: of each run of consecutive points in one column, the first,
-// the lowest, the highest and the last, in their order along the line
-// (each once). A point whose column is not finite, or too far off the
-// canvas to be numbered, is kept, and ends its run.
-func m4(xy plotter.XYs, column func(x float64) float64) plotter.XYs {
-	out := make(plotter.XYs, 0, len(xy))
-	const far = 1 << 50 // columns beyond this are not numbered (and never drawn)
-	for i := 0; i < len(xy); {
-		c := math.Floor(column(xy[i].X))
-		if !(math.Abs(c) < far) {
-			out = append(out, xy[i])
-			i++
-			continue
-		}
-		// The run [i, j) of points in column c, and its lowest and highest.
-		lo, hi, j := i, i, i+1
-		for ; j < len(xy) && math.Floor(column(xy[j].X)) == c; j++ {
-			if xy[j].Y < xy[lo].Y {
-				lo = j
-			}
-			if xy[j].Y > xy[hi].Y {
-				hi = j
-			}
-		}
-		last := j - 1
-		keep := [4]int{i, min(lo, hi), max(lo, hi), last}
-		prev := -1
-		for _, k := range keep {
-			if k != prev {
-				out = append(out, xy[k])
-				prev = k
-			}
-		}
-		i = j
-	}
-	return out
-}
-
-// m4Points returns the points of xy to draw on c (m4, with columnWidth).
+// m4Points returns the points of xy to draw on c: m4.Keep's, with
+// columns of columnWidth.
 func m4Points(xy plotter.XYs, c draw.Canvas, p *plot.Plot) plotter.XYs {
 	trX, _ := p.Transforms(&c)
 	w := float64(columnWidth(c))
-	return m4(xy, func(x float64) float64 { return float64(trX(x)) / w })
+	keep := m4.Keep(len(xy),
+		func(i int) float64 { return float64(trX(xy[i].X)) / w },
+		func(i int) float64 { return xy[i].Y })
+	out := make(plotter.XYs, len(keep))
+	for k, i := range keep {
+		out[k] = xy[i]
+	}
+	return out
 }
 
 // m4Line is a plotter.Line drawn through its points' M4 subset: the same

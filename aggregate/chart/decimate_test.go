@@ -20,45 +20,6 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 )
 
-// TestM4 checks the points kept on hand-made runs: of each run of
-// consecutive points in one column the first, lowest, highest and last,
-// in line order, each once; a point without a column number is kept and
-// ends its run.
-func TestM4(t *testing.T) {
-	col := func(x float64) float64 { return x / 10 } // columns 10 units wide
-	xy := func(v ...float64) plotter.XYs {
-		out := make(plotter.XYs, len(v)/2)
-		for i := range out {
-			out[i] = plotter.XY{X: v[2*i], Y: v[2*i+1]}
-		}
-		return out
-	}
-	tests := []struct {
-		name   string
-		in     plotter.XYs
-		want   plotter.XYs
-		column func(float64) float64
-	}{
-		{"empty", nil, plotter.XYs{}, col},
-		{"one point", xy(1, 5), xy(1, 5), col},
-		{"one a column", xy(1, 5, 11, 6, 21, 4), xy(1, 5, 11, 6, 21, 4), col},
-		{"low before high", xy(0, 5, 1, 2, 2, 4, 3, 9, 4, 6, 5, 7), xy(0, 5, 1, 2, 3, 9, 5, 7), col},
-		{"high before low", xy(0, 5, 1, 9, 2, 4, 3, 2, 4, 6, 5, 7), xy(0, 5, 1, 9, 3, 2, 5, 7), col},
-		{"first is the lowest, last the highest", xy(0, 1, 1, 5, 2, 3, 3, 9), xy(0, 1, 3, 9), col},
-		{"ties: the first of the extremes", xy(0, 5, 1, 2, 2, 2, 3, 9, 4, 9, 5, 7), xy(0, 5, 1, 2, 3, 9, 5, 7), col},
-		{"two columns", xy(0, 5, 1, 2, 2, 9, 3, 4, 10, 1, 11, 8, 12, 0, 13, 3), xy(0, 5, 1, 2, 2, 9, 3, 4, 10, 1, 11, 8, 12, 0, 13, 3), col},
-		{"runs, not columns: back into a column", xy(0, 1, 1, 2, 2, 3, 15, 0, 3, 4, 4, 5, 5, 6), xy(0, 1, 2, 3, 15, 0, 3, 4, 5, 6), col},
-		{"a band: right and back", xy(0, 9, 5, 8, 9, 9, 9, 1, 5, 2, 0, 1), xy(0, 9, 9, 1, 0, 1), col},
-		{"no column number", xy(0, 1, 1, 2, 2, 3, 3, 4), xy(0, 1, 1, 2, 2, 3, 3, 4), func(float64) float64 { return math.NaN() }},
-		{"off the canvas", xy(0, 1, 1, 2, 2, 3), xy(0, 1, 1, 2, 2, 3), func(float64) float64 { return 1e300 }},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, m4(tt.in, tt.column))
-		})
-	}
-}
-
 // walk is a noisy daily series of n days: a random walk with its band,
 // the shape of a trend over decades.
 func walk(n int) (mean, lo, hi plotter.XYs) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/candorpoll/candor/aggregate"
 	"github.com/candorpoll/candor/aggregate/chart"
+	"github.com/candorpoll/candor/aggregate/internal/m4"
 	"github.com/candorpoll/candor/poll"
 )
 
@@ -23,7 +24,6 @@ const (
 	svgW, svgH                         = 900, 400
 	marginL, marginR, marginT, marginB = 48, 16, 14, 36
 	maxHoverPoints                     = 2500 // hover data per series; longer series are thinned
-	maxPathPoints                      = 1800 // points per drawn path: two per horizontal unit of the plot
 	maxColoured                        = 8    // pollsters with their own colour; the rest are grey
 )
 
@@ -131,8 +131,9 @@ func num(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) }
 func round1(x float64) float64 { return math.Round(x*10) / 10 }
 
 // thinned returns at most n of pts, evenly spaced by index, the first and
-// the last always kept: a path need not have more points than the plot
-// has horizontal units to draw them on.
+// the last always kept: the hover readout needs a value every few days
+// of a series of decades, not every day (the paths keep every peak:
+// pathPoints).
 func thinned(pts []aggregate.Point, n int) []aggregate.Point {
 	step := (len(pts) + n - 1) / n
 	if step <= 1 {
@@ -148,33 +149,54 @@ func thinned(pts []aggregate.Point, n int) []aggregate.Point {
 	return out
 }
 
+// pathPoints returns the points of pts a path of f draws: m4.Keep's,
+// with columns one horizontal unit wide (the page's charts are 900 units
+// across, about a CSS pixel each): of the points in one column the
+// first, lowest, highest and last, so that a path keeps every peak of a
+// daily series of decades at a few points per unit.
+func (s scaler) pathPoints(pts []aggregate.Point, f func(aggregate.Point) float64) []aggregate.Point {
+	keep := m4.Keep(len(pts),
+		func(i int) float64 { return s.x(dayOf(pts[i].Date)) },
+		func(i int) float64 { return f(pts[i]) })
+	out := make([]aggregate.Point, len(keep))
+	for k, i := range keep {
+		out[k] = pts[i]
+	}
+	return out
+}
+
 // linePath is the SVG path data of f over pts.
 func (s scaler) linePath(pts []aggregate.Point, f func(aggregate.Point) float64) string {
-	pts = thinned(pts, maxPathPoints)
 	var b strings.Builder
+	s.appendPath(&b, s.pathPoints(pts, f), f, "M")
+	return b.String()
+}
+
+// appendPath writes the points of f over pts to b as path commands, the
+// first with command first (M to start a path, L to go on with one).
+func (s scaler) appendPath(b *strings.Builder, pts []aggregate.Point, f func(aggregate.Point) float64, first string) {
 	for i, p := range pts {
 		if i == 0 {
-			b.WriteString("M")
+			b.WriteString(first)
 		} else {
 			b.WriteString(" L")
 		}
 		b.WriteString(num(s.x(dayOf(p.Date))) + "," + num(s.y(f(p))))
 	}
-	return b.String()
 }
 
 // bandPath is the SVG path data of the polygon between lo and hi over
-// pts: the upper edge left to right, the lower edge back.
+// pts: the upper edge left to right, the lower edge back, each through
+// its own points (pathPoints).
 func (s scaler) bandPath(pts []aggregate.Point, lo, hi func(aggregate.Point) float64) string {
 	if len(pts) == 0 {
 		return ""
 	}
-	pts = thinned(pts, maxPathPoints)
 	var b strings.Builder
-	b.WriteString(s.linePath(pts, hi))
-	for i := len(pts) - 1; i >= 0; i-- {
-		b.WriteString(" L" + num(s.x(dayOf(pts[i].Date))) + "," + num(s.y(lo(pts[i]))))
-	}
+	s.appendPath(&b, s.pathPoints(pts, hi), hi, "M")
+	lower := s.pathPoints(pts, lo)
+	slices.Reverse(lower)
+	s.appendPath(&b, lower, lo, " L")
 	b.WriteString(" Z")
 	return b.String()
 }
