@@ -3,6 +3,7 @@ package chart
 import (
 	"bytes"
 	"image"
+	"io"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -175,8 +176,15 @@ func TestDecimatedVector(t *testing.T) {
 }
 
 // TestColumnWidth: a raster canvas has columns of one pixel at its
-// resolution, a vector one of half a point.
+// resolution, a vector one of half a point, also when gonum wraps the
+// canvas in canvases (as its padding does: a draw.Canvas as the
+// vg.Canvas of another) and as the plotters see it inside Write.
 func TestColumnWidth(t *testing.T) {
+	nest := func(c vg.CanvasSizer) draw.Canvas {
+		inner := draw.New(c)
+		mid := draw.Canvas{Canvas: &inner, Rectangle: inner.Rectangle}
+		return draw.Canvas{Canvas: mid, Rectangle: mid.Rectangle}
+	}
 	for _, tt := range []struct {
 		name string
 		c    vg.CanvasSizer
@@ -188,5 +196,63 @@ func TestColumnWidth(t *testing.T) {
 		{"pdf", vgpdf.New(DefaultWidth, DefaultHeight), vectorColumn},
 	} {
 		assert.InDelta(t, float64(tt.want), float64(columnWidth(draw.New(tt.c))), 1e-12, tt.name)
+		assert.InDelta(t, float64(tt.want), float64(columnWidth(nest(tt.c))), 1e-12, tt.name+", nested")
+	}
+
+	// As the plotters see it: a probe drawn by Write and Image.
+	probe := &widthProbe{}
+	p := plot.New()
+	p.Add(probe)
+	for _, tt := range []struct {
+		name  string
+		write func() error
+		want  vg.Length
+	}{
+		{"Write png", func() error { return Write(io.Discard, FormatPNG, []*plot.Plot{p}, Options{DPI: 150}) }, vg.Inch / 150},
+		{"Write svg", func() error { return Write(io.Discard, FormatSVG, []*plot.Plot{p}, Options{}) }, vectorColumn},
+		{"Image", func() error { _, err := Image([]*plot.Plot{p}, Options{}); return err }, vg.Inch / DefaultDPI},
+	} {
+		probe.widths = nil
+		require.NoError(t, tt.write(), tt.name)
+		require.NotEmpty(t, probe.widths, tt.name)
+		for _, w := range probe.widths {
+			assert.InDelta(t, float64(tt.want), float64(w), 1e-12, tt.name)
+		}
+	}
+}
+
+// widthProbe is a plotter that records the column width of each canvas
+// it is drawn on.
+type widthProbe struct{ widths []vg.Length }
+
+func (w *widthProbe) Plot(c draw.Canvas, _ *plot.Plot) { w.widths = append(w.widths, columnWidth(c)) }
+
+// TestChartsThinned: Trend and Fan draw their lines and bands through
+// their M4 points. On a smooth series of 9,000 days each line keeps about
+// two points a column: under a third of the vertices of the whole lines
+// (a quarter), which any one line or band drawn whole would exceed.
+func TestChartsThinned(t *testing.T) {
+	const days = 9000
+	res := testResult(days)
+	trend, err := Trend(res, nil, Options{})
+	require.NoError(t, err)
+	fan, err := Fan([]Scenario{
+		{Name: "as published", Series: res.Approve.Series},
+		{Name: "bounds", Series: shift(res.Approve.Series, 3), Bounds: true},
+	}, Options{})
+	require.NoError(t, err)
+	for _, tt := range []struct {
+		name  string
+		p     *plot.Plot
+		whole int // vertices of the lines and bands drawn whole
+	}{
+		{"trend: line, band, two dashed edges", trend, days * 5},
+		{"fan: line, band, two dashed edges", fan, days * 5},
+	} {
+		svg, err := SVG([]*plot.Plot{tt.p}, Options{})
+		require.NoError(t, err)
+		n := strings.Count(string(svg), "L")
+		t.Logf("%s: %d vertices, %d drawn whole", tt.name, n, tt.whole)
+		assert.Less(t, n, tt.whole/3, tt.name)
 	}
 }

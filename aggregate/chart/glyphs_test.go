@@ -21,7 +21,8 @@ import (
 // boxes, and the drawings are the same bytes, on lines with repeated x,
 // points beyond the axes' ranges (set by hand), ties at the extremes,
 // lines of other widths (none: a line of width 0), and heat maps of
-// every shape.
+// every shape. Each line here has at most one point a column of the
+// canvas, so that its M4 drawing (decimate.go) is the whole line.
 func TestExtremeGlyphs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for trial := range 25 {

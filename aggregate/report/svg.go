@@ -149,20 +149,13 @@ func thinned(pts []aggregate.Point, n int) []aggregate.Point {
 	return out
 }
 
-// pathPoints returns the points of pts a path of f draws: m4.Keep's,
+// pathPoints returns the points of pts a path of f draws: m4's,
 // with columns one horizontal unit wide (the page's charts are 900 units
 // across, about a CSS pixel each): of the points in one column the
 // first, lowest, highest and last, so that a path keeps every peak of a
 // daily series of decades at a few points per unit.
 func (s scaler) pathPoints(pts []aggregate.Point, f func(aggregate.Point) float64) []aggregate.Point {
-	keep := m4.Keep(len(pts),
-		func(i int) float64 { return s.x(dayOf(pts[i].Date)) },
-		func(i int) float64 { return f(pts[i]) })
-	out := make([]aggregate.Point, len(keep))
-	for k, i := range keep {
-		out[k] = pts[i]
-	}
-	return out
+	return m4.Thin(pts, func(p aggregate.Point) float64 { return s.x(dayOf(p.Date)) }, f)
 }
 
 // linePath is the SVG path data of f over pts.

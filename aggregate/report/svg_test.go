@@ -14,10 +14,12 @@ import (
 )
 
 // TestPathKeepsPeaks: the page's paths of a 25-year daily series reach
-// a one-day peak and a one-day dip (every third day would miss them two
-// times in three), and have at most four points a horizontal unit.
+// one-day peaks and dips (every third day would miss each two times in
+// three) with at most four points a horizontal unit, and a band is one
+// closed polygon: its upper edge left to right through that edge's own
+// peak, then its lower edge back through its own dip.
 func TestPathKeepsPeaks(t *testing.T) {
-	const days, peak, dip = 9000, 4321, 6000
+	const days, peak, dip, upPeak, loDip = 9000, 4321, 6000, 1234, 7777
 	day0 := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 	pts := make([]aggregate.Point, days)
 	for i := range pts {
@@ -28,30 +30,49 @@ func TestPathKeepsPeaks(t *testing.T) {
 		case dip:
 			v = 20
 		}
-		pts[i] = aggregate.Point{Date: day0.AddDate(0, 0, i), Mean: v, Lower: v - 3, Upper: v + 3}
+		p := aggregate.Point{Date: day0.AddDate(0, 0, i), Mean: v, Lower: v - 3, Upper: v + 3}
+		switch i {
+		case upPeak:
+			p.Upper = 90
+		case loDip:
+			p.Lower = 10
+		}
+		pts[i] = p
 	}
 	s := scaler{day0: dayOf(day0), day1: dayOf(day0) + days - 1, lo: 0, hi: 100}
-	// ys returns the y coordinates of a path's points.
-	ys := func(path string) []float64 {
-		var out []float64
+	// xys returns the coordinates of a path's points.
+	xys := func(path string) (xs, ys []float64) {
 		for f := range strings.FieldsSeq(strings.NewReplacer("M", " ", "L", " ", "Z", " ").Replace(path)) {
-			_, y, ok := strings.Cut(f, ",")
+			x, y, ok := strings.Cut(f, ",")
 			require.True(t, ok, f)
-			v, err := strconv.ParseFloat(y, 64)
+			vx, err := strconv.ParseFloat(x, 64)
 			require.NoError(t, err)
-			out = append(out, v)
+			vy, err := strconv.ParseFloat(y, 64)
+			require.NoError(t, err)
+			xs, ys = append(xs, vx), append(ys, vy)
 		}
-		return out
+		return xs, ys
 	}
 	width := svgW - marginL - marginR
-	line := ys(s.linePath(pts, mean))
+	_, line := xys(s.linePath(pts, mean))
 	assert.Contains(t, line, mustNum(t, s.y(80)), "the peak")
 	assert.Contains(t, line, mustNum(t, s.y(20)), "the dip")
 	assert.LessOrEqual(t, len(line), 4*(width+1))
-	band := ys(s.bandPath(pts, lower, upper))
-	assert.Contains(t, band, mustNum(t, s.y(83)), "the peak's upper edge")
-	assert.Contains(t, band, mustNum(t, s.y(17)), "the dip's lower edge")
-	assert.LessOrEqual(t, len(band), 8*(width+1))
+
+	path := s.bandPath(pts, lower, upper)
+	require.True(t, strings.HasPrefix(path, "M") && strings.HasSuffix(path, " Z"), "a closed path")
+	xs, ys := xys(path)
+	turn := 1 // the first point of the lower edge: where x stops rising
+	for turn < len(xs) && xs[turn] >= xs[turn-1] {
+		turn++
+	}
+	for i := turn + 1; i < len(xs); i++ {
+		require.LessOrEqual(t, xs[i], xs[i-1], "the lower edge runs back: point %d", i)
+	}
+	assert.Equal(t, xs[0], xs[len(xs)-1], "the band ends where it began")
+	assert.Contains(t, ys[:turn], mustNum(t, s.y(90)), "the upper edge's own peak")
+	assert.Contains(t, ys[turn-1:], mustNum(t, s.y(10)), "the lower edge's own dip")
+	assert.LessOrEqual(t, len(xs), 8*(width+1))
 }
 
 // mustNum is y as the path writes it.

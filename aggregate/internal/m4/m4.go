@@ -22,8 +22,9 @@ const far = 1 << 50
 // Keep returns, in order, the indices of the n points of a line to draw,
 // point i lying in column ⌊column(i)⌋ at height y(i): of each run of
 // consecutive points in one column, the first, the lowest, the highest
-// and the last, each once (ties go to the earliest). A point whose column
-// is not finite or beyond ±2⁵⁰ is kept and ends its run.
+// and the last, each once (ties go to the earliest; a NaN height is
+// neither lowest nor highest). A point whose column is not finite or
+// beyond ±2⁵⁰ is kept and ends its run.
 func Keep(n int, column, y func(i int) float64) []int {
 	keep := make([]int, 0, n)
 	for i := 0; i < n; {
@@ -34,12 +35,16 @@ func Keep(n int, column, y func(i int) float64) []int {
 			continue
 		}
 		// The run [i, j) of points in column c, and its lowest and highest.
+		// A NaN height is never an extreme, nor the one extremes are
+		// measured against: the first height that is not NaN replaces it.
 		lo, hi, j := i, i, i+1
 		ylo, yhi := y(i), y(i)
 		for ; j < n && math.Floor(column(j)) == c; j++ {
-			if v := y(j); v < ylo {
+			v := y(j)
+			if v < ylo || math.IsNaN(ylo) && !math.IsNaN(v) {
 				lo, ylo = j, v
-			} else if v > yhi {
+			}
+			if v > yhi || math.IsNaN(yhi) && !math.IsNaN(v) {
 				hi, yhi = j, v
 			}
 		}
@@ -53,4 +58,17 @@ func Keep(n int, column, y func(i int) float64) []int {
 		i = j
 	}
 	return keep
+}
+
+// Thin returns the points of pts that Keep keeps, with the column and
+// height of each point given by column and y.
+func Thin[S ~[]T, T any](pts S, column, y func(T) float64) S {
+	keep := Keep(len(pts),
+		func(i int) float64 { return column(pts[i]) },
+		func(i int) float64 { return y(pts[i]) })
+	out := make(S, len(keep))
+	for k, i := range keep {
+		out[k] = pts[i]
+	}
+	return out
 }

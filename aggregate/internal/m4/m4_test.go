@@ -38,6 +38,8 @@ func TestKeep(t *testing.T) {
 		{"runs, not columns: back into one", line(0, 1, 1, 2, 2, 3, 15, 0, 3, 4, 4, 5, 5, 6), []int{0, 2, 3, 4, 6}, tens},
 		{"a band: right and back", line(0, 9, 5, 8, 9, 9, 9, 1, 5, 2, 0, 1), []int{0, 3, 5}, tens},
 		{"NaN heights are never extremes", line(0, 5, 1, math.NaN(), 2, 1, 3, 6), []int{0, 2, 3}, tens},
+		{"a run that starts with NaN", line(0, math.NaN(), 1, 5, 2, 1, 3, 9, 4, 6), []int{0, 2, 3, 4}, tens},
+		{"NaN heights only", line(0, math.NaN(), 1, math.NaN(), 2, math.NaN()), []int{0, 2}, tens},
 		{"no column number", line(0, 1, 1, 2, 2, 3, 3, 4), []int{0, 1, 2, 3}, func(float64) float64 { return math.NaN() }},
 		{"off the drawing", line(0, 1, 1, 2, 2, 3), []int{0, 1, 2}, func(float64) float64 { return 1e300 }},
 	}
@@ -93,4 +95,13 @@ func TestKeepExtent(t *testing.T) {
 		assert.LessOrEqual(t, perCol[c], 4, "column %d", c)
 	}
 	assert.Less(t, len(keep), n/8)
+}
+
+// TestThin: Thin keeps the points Keep names, in order, for any slice.
+func TestThin(t *testing.T) {
+	type pt struct{ x, y float64 }
+	pts := []pt{{0, 5}, {1, 2}, {2, 4}, {3, 9}, {4, 6}, {5, 7}, {12, 1}}
+	got := Thin(pts, func(p pt) float64 { return p.x / 10 }, func(p pt) float64 { return p.y })
+	assert.Equal(t, []pt{{0, 5}, {1, 2}, {3, 9}, {5, 7}, {12, 1}}, got)
+	assert.Empty(t, Thin([]pt(nil), func(p pt) float64 { return p.x }, func(p pt) float64 { return p.y }))
 }
