@@ -13,15 +13,16 @@ import (
 //
 //	f_i(c) = f_{i−1}(c)(1 − q_i) + f_{i−1}(c − 1)q_i,
 //
-// a convex combination, so no rounding error grows (Barlow & Heidtmann
-// 1984, IEEE Trans. Reliability R-33(4), 322–323; Hong 2013,
-// Computational Statistics & Data Analysis 59, 41–51, compares it with
-// the Fourier method and finds it as accurate). Counts whose probability
-// falls below pbTail are dropped from the ends as the sum grows: the
-// probability lost is at most pbTail per count dropped, under 10⁻¹² for
-// a hundred thousand stations, and what is kept is renormalised. The
-// support kept is then about 15 standard deviations wide, so n variables
-// cost O(n·√(Σq(1−q))) rather than O(n²).
+// here two at a time (one pass over the support where there were two:
+// about half the time), each step a convex combination, so no rounding
+// error grows (Barlow & Heidtmann 1984, IEEE Trans. Reliability R-33(4),
+// 322–323; Hong 2013, Computational Statistics & Data Analysis 59,
+// 41–51, compares it with the Fourier method and finds it as accurate).
+// Counts whose probability falls below pbTail are dropped from the ends
+// as the sum grows: the probability lost is at most pbTail per count
+// dropped, under 10⁻¹² for a hundred thousand stations, and what is kept
+// is renormalised. The support kept is then about 15 standard deviations
+// wide, so n variables cost O(n·√(Σq(1−q))) rather than O(n²).
 type poissonBinomial struct {
 	lo  int       // the smallest count kept
 	cdf []float64 // cdf[i] = P(X ≤ lo + i); the last is 1
@@ -34,11 +35,31 @@ const pbTail = 1e-17
 // newPoissonBinomial returns the distribution of the number of successes
 // among independent Bernoulli(q_i) variables. A q ≤ 0 never succeeds and
 // a q ≥ 1 always does. Its only error is ctx's, checked every 4,096
-// variables (a region of 85,000 stations takes about 40 ms).
+// variables (85,000 stations with q up to 0.1 take about 30 ms, against
+// 63 ms one variable at a time).
 func newPoissonBinomial(ctx context.Context, q []float64) (poissonBinomial, error) {
 	f := make([]float64, 1, 64)
 	f[0] = 1
 	lo := 0
+	// The variables are added two at a time: their sum, 0, 1 or 2 with
+	// probabilities a0, a1, a2, is one convex combination of three
+	// neighbouring counts, so the support is walked once per pair.
+	var pending float64 // a variable waiting for its pair; 0: none
+	add := func(a0, a1, a2 float64) {
+		f = append(f, 0, 0)
+		for c := len(f) - 1; c > 1; c-- {
+			f[c] = f[c]*a0 + f[c-1]*a1 + f[c-2]*a2
+		}
+		f[1] = f[1]*a0 + f[0]*a1
+		f[0] *= a0
+		for len(f) > 1 && f[0] < pbTail {
+			f = f[1:]
+			lo++
+		}
+		for len(f) > 1 && f[len(f)-1] < pbTail {
+			f = f[:len(f)-1]
+		}
+	}
 	for i, p := range q {
 		if i%4096 == 4095 {
 			if err := ctx.Err(); err != nil {
@@ -51,19 +72,16 @@ func newPoissonBinomial(ctx context.Context, q []float64) (poissonBinomial, erro
 		case p >= 1:
 			lo++
 			continue
+		case pending == 0:
+			pending = p
+			continue
 		}
-		f = append(f, 0)
-		for c := len(f) - 1; c > 0; c-- {
-			f[c] = f[c]*(1-p) + f[c-1]*p
-		}
-		f[0] *= 1 - p
-		for len(f) > 1 && f[0] < pbTail {
-			f = f[1:]
-			lo++
-		}
-		for len(f) > 1 && f[len(f)-1] < pbTail {
-			f = f[:len(f)-1]
-		}
+		r := pending
+		pending = 0
+		add((1-p)*(1-r), p*(1-r)+(1-p)*r, p*r)
+	}
+	if pending > 0 {
+		add(1-pending, pending, 0)
 	}
 	cdf := make([]float64, len(f))
 	total := 0.0

@@ -36,7 +36,7 @@ func TestPoissonBinomialBruteForce(t *testing.T) {
 	assert.InDeltaSlice(t, []float64{0.4, 0.5, 0.1}, pmfOf(d, 2), 1e-15) // 0.8·0.5, 0.2·0.5+0.8·0.5, 0.2·0.5
 
 	rng := rand.New(rand.NewPCG(3, 4))
-	for _, n := range []int{1, 5, 12, 16} {
+	for _, n := range []int{1, 2, 3, 5, 12, 13, 16} { // odd and even counts of uncertain variables (pairs, one left over)
 		q := make([]float64, n)
 		for i := range q {
 			q[i] = rng.Float64()
