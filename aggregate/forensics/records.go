@@ -137,6 +137,21 @@ func (r *records) split(l []byte) ([]string, bool) {
 	}
 	s := string(l) // one string per record, the fields cut from it, as encoding/csv does
 	f := r.fields[:0]
+	if strings.IndexByte(s, '"') < 0 {
+		// No quote on the line, as on most: its fields are what lies
+		// between the separators, with no field to check for one.
+		for {
+			end := strings.IndexByte(s, r.comma)
+			if end < 0 {
+				f = append(f, s)
+				break
+			}
+			f = append(f, s[:end])
+			s = s[end+1:]
+		}
+		r.fields = f
+		return f, true
+	}
 	for {
 		var field string
 		if len(s) > 0 && s[0] == '"' {
