@@ -386,8 +386,7 @@ func (rd *reader) row(rec []string, line int) {
 		}
 		uik = strings.Clone(uik)
 	}
-	seen := rd.seen.of(region.id, tik.id)
-	if first, dup := seen[uik]; dup {
+	if first, dup := rd.seen.line(region.id, tik.id, uik); dup {
 		rd.reject(line, 0, "", fmt.Errorf("%w: first at line %d", ErrDuplicate, first))
 		return
 	}
@@ -424,7 +423,7 @@ func (rd *reader) row(rec []string, line int) {
 	}
 	switch {
 	case empty == protocolLines+nc:
-		seen[uik] = line
+		rd.seen.add(region.id, tik.id, uik, line)
 		rd.e.Unreported = append(rd.e.Unreported, Unreported{Region: region.s, Territorial: tik.s, Name: uik, Line: line})
 		return
 	case badCol >= 0:
@@ -432,7 +431,7 @@ func (rd *reader) row(rec []string, line int) {
 		return
 	}
 	rd.votes = rd.votes[nc:]
-	seen[uik] = line
+	rd.seen.add(region.id, tik.id, uik, line)
 	if lay.stations {
 		rd.e.Stations = append(rd.e.Stations, Station{Region: region.s, Territorial: tik.s, Name: uik, Line: line, Protocol: p, Votes: votes})
 	} else {
@@ -440,27 +439,45 @@ func (rd *reader) row(rec []string, line int) {
 	}
 }
 
-// seenStations holds the line of every row read, by commission: a
+// seenStations holds the line of every row kept, by commission: a
 // station by its territorial commission's stations (keyed by region and
 // territorial number, interned), a region-level row by its region
 // (territorial 0) under the name "". Rows come grouped by commission, so
 // the map of the row before's commission is kept at hand: a row hashes
 // its station's name in a map of a few dozen, which stays in cache. One
-// map of every station keyed by all three names was a fifth of a read.
+// map of every station keyed by all three names was a fifth of a read. A
+// commission's map is made when its first row is kept, so rejected rows
+// cost none.
 type seenStations struct {
 	byCommission map[[2]int32]map[string]int
-	last         [2]int32 // the commission of lastMap; region 0 (never interned): none
-	lastMap      map[string]int
+	last         [2]int32       // the commission of lastMap
+	lastMap      map[string]int // nil: none kept at hand
 }
 
-// of returns the map of the commission's rows, name → line.
-func (s *seenStations) of(region, territorial int32) map[string]int {
+// line returns the line of the commission's row named name, and whether
+// there is one.
+func (s *seenStations) line(region, territorial int32, name string) (int, bool) {
+	l, ok := s.of(region, territorial, false)[name] // a nil map has no rows
+	return l, ok
+}
+
+// add records the line of the commission's row named name.
+func (s *seenStations) add(region, territorial int32, name string, line int) {
+	s.of(region, territorial, true)[name] = line
+}
+
+// of returns the map of the commission's rows, name → line; nil when it
+// has none and create is false.
+func (s *seenStations) of(region, territorial int32, create bool) map[string]int {
 	k := [2]int32{region, territorial}
 	if s.lastMap != nil && k == s.last {
 		return s.lastMap
 	}
 	m := s.byCommission[k]
 	if m == nil {
+		if !create {
+			return nil
+		}
 		m = map[string]int{}
 		s.byCommission[k] = m
 	}

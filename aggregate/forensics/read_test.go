@@ -284,6 +284,18 @@ func TestAttachRemote(t *testing.T) {
 	require.Len(t, e.Remote, 1)
 	assert.Equal(t, 227085, e.Remote[0].Votes[1])
 
+	// A region-level table repeats no region either.
+	twice, err := Read(strings.NewReader(table(remoteHeader,
+		`Алтайский край,276808,261498,0,261498,0,0,0,260160,0,260160,0,0,14387,227085,11039,7649`,
+		`Тверская область,1,1,0,1,0,0,0,1,0,1,0,0,0,1,0,0`,
+		`Алтайский край,1,1,0,1,0,0,0,1,0,1,0,0,0,1,0,0`)))
+	var re *RowErrors
+	require.ErrorAs(t, err, &re)
+	require.Len(t, re.Errors, 1)
+	assert.ErrorIs(t, re.Errors[0], ErrDuplicate)
+	assert.Equal(t, 4, re.Errors[0].Line)
+	assert.Len(t, twice.Remote, 2)
+
 	swapped := strings.Replace(remoteHeader, "Даванков Владислав Андреевич,Путин Владимир Владимирович", "Путин Владимир Владимирович,Даванков Владислав Андреевич", 1)
 	other, err := Read(strings.NewReader(table(swapped, `Алтайский край,1,1,0,1,0,0,0,1,0,1,0,0,0,1,0,0`)))
 	require.NoError(t, err)
@@ -306,4 +318,28 @@ func TestCandidate(t *testing.T) {
 	}
 	_, err := (&Election{}).Candidate("")
 	assert.True(t, errors.Is(err, ErrCandidate))
+}
+
+// TestSeenStations: a commission's map is made by its first row kept, not
+// by a look-up (a file of rejected rows makes none), and a name is found
+// in its own commission only, whichever commission was used last.
+func TestSeenStations(t *testing.T) {
+	s := seenStations{byCommission: map[[2]int32]map[string]int{}}
+	_, ok := s.line(1, 2, "УИК №1")
+	assert.False(t, ok)
+	assert.Empty(t, s.byCommission, "a look-up makes no map")
+	s.add(1, 2, "УИК №1", 10)
+	s.add(1, 3, "УИК №1", 11)
+	s.add(4, 2, "УИК №1", 12)
+	for _, c := range []struct {
+		region, tik int32
+		want        int
+	}{{1, 2, 10}, {1, 3, 11}, {4, 2, 12}, {1, 2, 10}} {
+		l, ok := s.line(c.region, c.tik, "УИК №1")
+		assert.True(t, ok)
+		assert.Equal(t, c.want, l, "%d/%d", c.region, c.tik)
+	}
+	_, ok = s.line(4, 3, "УИК №1")
+	assert.False(t, ok)
+	assert.Len(t, s.byCommission, 3)
 }
