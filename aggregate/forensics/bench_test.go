@@ -3,6 +3,7 @@ package forensics
 import (
 	"bytes"
 	"context"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
@@ -92,5 +93,26 @@ func BenchmarkEstimators2024(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkPoissonBinomial builds the null distribution of a region of
+// 85,000 stations whose probabilities of an integer percentage are
+// uniform up to 0.1 (seeded): the README's ninth-round figure,
+//
+//	go test ./aggregate/forensics -run '^$' -bench PoissonBinomial -cpu 1 -benchtime 20x
+func BenchmarkPoissonBinomial(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	q := make([]float64, 85000)
+	for i := range q {
+		q[i] = rng.Float64() * 0.1
+	}
+	ctx := context.Background()
+	start := benchcpu.Used()
+	defer func() { benchcpu.Report(b, start) }()
+	for b.Loop() {
+		if _, err := newPoissonBinomial(ctx, q); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
