@@ -26,6 +26,10 @@ import (
 type poissonBinomial struct {
 	lo  int       // the smallest count kept
 	cdf []float64 // cdf[i] = P(X ≤ lo + i); the last is 1
+	// held is the widest support held while the variables were added:
+	// what the cost grows with, kept to be checked (the tails are
+	// trimmed as the sum grows, not once at the end).
+	held int
 }
 
 // pbTail is the probability below which poissonBinomial drops a count at
@@ -40,7 +44,7 @@ const pbTail = 1e-17
 func newPoissonBinomial(ctx context.Context, q []float64) (poissonBinomial, error) {
 	f := make([]float64, 1, 64)
 	f[0] = 1
-	lo := 0
+	lo, held := 0, 1
 	// The variables are added two at a time: their sum, 0, 1 or 2 with
 	// probabilities a0, a1, a2, is one convex combination of three
 	// neighbouring counts, so the support is walked once per pair.
@@ -59,6 +63,7 @@ func newPoissonBinomial(ctx context.Context, q []float64) (poissonBinomial, erro
 		for len(f) > 1 && f[len(f)-1] < pbTail {
 			f = f[:len(f)-1]
 		}
+		held = max(held, len(f))
 	}
 	for i, p := range q {
 		if i%4096 == 4095 {
@@ -94,7 +99,7 @@ func newPoissonBinomial(ctx context.Context, q []float64) (poissonBinomial, erro
 		cdf[c] = acc / total
 	}
 	cdf[len(cdf)-1] = 1
-	return poissonBinomial{lo: lo, cdf: cdf}, nil
+	return poissonBinomial{lo: lo, cdf: cdf, held: held}, nil
 }
 
 // quantile returns the count X with P(X < count) ≤ u < P(X ≤ count): for

@@ -87,6 +87,9 @@ func TestPoissonBinomialLarge(t *testing.T) {
 	assert.InDelta(t, vr, v, 1e-9*vr)
 	t.Logf("support kept: %d counts, %.1f standard deviations", len(d.cdf), float64(len(d.cdf))/math.Sqrt(vr))
 	assert.Less(t, len(d.cdf), int(20*math.Sqrt(vr)), "support kept")
+	// The tails go as the sum grows: the support held never passes the
+	// final one by more than the pair just added (else the cost is n²).
+	assert.LessOrEqual(t, d.held, len(d.cdf)+2, "support held while building")
 	assert.Equal(t, 1.0, d.cdf[len(d.cdf)-1])
 }
 
