@@ -53,12 +53,12 @@
 // than 100 registered voters, no cast ballot, or t or r above 99% are
 // left out (their rule: few voters make simple fractions such as 1/2
 // common), and so are stations with more than a million voters or
-// ballots, which no polling station has. The observed count N of stations with t or r integer is set
-// against its null distribution under smooth, binomially varying counts:
-// every station's issued ballots redrawn from
-// Binomial(registered, issued/registered) and the leader's votes from
-// Binomial(cast, leader/cast), and the integer stations counted, in each
-// of R ≥ 1,000 replicates. The denominators are kept, so the fractions
+// ballots, which no polling station has. The observed count N of
+// stations with t or r integer is set against its null distribution
+// under smooth, binomially varying counts: every station's issued
+// ballots redrawn from Binomial(registered, issued/registered) and the
+// leader's votes from Binomial(cast, leader/cast), and the integer
+// stations counted, in each of R ≥ 1,000 replicates. The denominators are kept, so the fractions
 // that small denominators favour are as common in the null as in the
 // data. The excess is N − mean(N*), its interval N minus the null's
 // quantiles, its p-value one-sided. A station is integer under the null
