@@ -115,7 +115,7 @@ func headerKey(s string) string {
 // be read at offsets (io.ReaderAt and io.Seeker: an *os.File, a
 // *bytes.Reader) and the file is plain UTF-8, it is read a part at a time
 // instead of whole, so that the memory a read needs is that of the polls
-// (336 bytes each) and a few parts; r is then left at its end.
+// (328 bytes each) and a few parts; r is then left at its end.
 func ReadCSV(r io.Reader, opts ...Option) ([]Poll, error) {
 	cfg := newReadConfig(opts)
 	if polls, err, ok := readCanonicalAt(r, &cfg); ok {

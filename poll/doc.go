@@ -159,7 +159,7 @@
 //     this one, costs memory in proportion to the file, not to its errors.
 //   - Memory and time are proportional to the input: a reader holds the
 //     decoded text (one copy of the file, shared by the candidates of
-//     Read), its result (336 bytes a poll) and, for the release readers,
+//     Read), its result (328 bytes a poll) and, for the release readers,
 //     a table of the cells (about 32 bytes a cell). A release reader reads
 //     the first 1,000 records of a delimited export before the rest and
 //     stops there when they give no poll of its layout. No step is worse

@@ -3,19 +3,20 @@ package poll
 import "unsafe"
 
 // The memory of a large read's result. A page fault costs about 2 µs on
-// this project's VM (BenchmarkPopulate's writes: 150 ms for 82,000
+// this project's VM (BenchmarkPopulate's writes: 150–166 ms for 80,000
 // pages), more when the collector makes a page fault twice, and the
-// 82,000 pages of a million polls, written one by one before the
+// 80,000 pages of a million polls, written one by one before the
 // parallel read filled them, were a third of a CPU profile of
 // BenchmarkReadCSV1M at a slow phase of the VM; on two threads, at some
 // phases, the TLB flushes doubled the read's CPU time.
 // populate maps them in one system call where the kernel can
-// (populate_linux.go), in about 0.7 of the time of writing a byte a page
-// (BenchmarkPopulate: 98–116 against 142–163 ms for 336 MB of fresh
-// memory); elsewhere prefaulted writes them page by page before the fill,
-// which avoids the double faults described there. (Mapping the serial reads'
-// smaller results too took 200 page faults off the peers' process, but
-// no time that could be measured: they are filled as they are allocated.)
+// (populate_linux.go), in 0.7–0.8 of the time of writing a byte a page
+// (BenchmarkPopulate, a million polls' worth of fresh memory: 118–124
+// against 153–166 ms); elsewhere prefaulted writes them page by page
+// before the fill, which avoids the double faults described there.
+// (Mapping the serial reads' smaller results too took 200 page faults off
+// the peers' process, but no time that could be measured: they are filled
+// as they are allocated.)
 
 // prefaulted returns an empty slice of n polls' capacity whose memory is
 // mapped (populate) or, where it cannot be, written page by page (on up

@@ -242,6 +242,10 @@ type Poll struct {
 	SampleSize int        // realised n; 0 when unknown
 	Population Population // who was sampled
 	Mode       Mode       // how
+	// Flags record how values were obtained (e.g. UndecidedDerived). It
+	// sits beside Population and Mode, which are a byte each, so that
+	// the three share one word: a Poll is 328 bytes rather than 336.
+	Flags Flags
 
 	Approve, Disapprove, Undecided float64 // percent; NaN when not published
 	Refused                        float64 // "don't want to answer" apart from "hard to say"; NaN when not published separately
@@ -258,7 +262,6 @@ type Poll struct {
 	// toplines.
 	AdjustedApprove, AdjustedDisapprove float64
 
-	Flags  Flags
 	Source string // provenance: file, URL or table title
 	Line   int    // line in the source file where the row starts; 0 when not from a file
 	ID     string // a source identifier (538 poll_id/question_id), if any

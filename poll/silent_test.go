@@ -281,7 +281,7 @@ func TestReaderMemoryBounded(t *testing.T) {
 	}{
 		{"ReadLevada, HTML", ReadLevada, page.Bytes(), 3},
 		{"ReadFOM, HTML", ReadFOM, page.Bytes(), 3},
-		{"ReadCSV, every row rejected", ReadCSV, bad, 6}, // one Poll (336 bytes) per line is allocated up front
+		{"ReadCSV, every row rejected", ReadCSV, bad, 6}, // one Poll (328 bytes) per line is allocated up front
 		{"Read538", Read538, bad, 3},
 		{"ReadLevada", ReadLevada, bad, 3},
 		{"ReadVTsIOM", ReadVTsIOM, bad, 3},
