@@ -1179,21 +1179,44 @@ func fillDays[F float32 | float64](cr *core, x []float64, out []F, rng *rand.Ran
 
 // parameterVariance returns, per day, the variance the smoothed level owes
 // to the estimation of σ and τ (Hamilton 1986): dᵀ Cov(θ̂) d with d the
-// derivative of the smoothed mean in the search parameters θ (central
-// differences). The smoother's own variance treats θ̂ as known; adding this
-// term keeps intervals honest where the data say little (gaps between
-// polls, the ends of the series). It leaves the workspace evaluated at a
-// point next to θ̂, not at θ̂: call it after smooth.
+// derivative of the smoothed mean in the search parameters θ. The
+// smoother's own variance treats θ̂ as known; adding this term keeps
+// intervals honest where the data say little (gaps between polls, the ends
+// of the series). The workspace must be evaluated at θ̂ (smooth leaves it
+// so); parameterVariance leaves it at a point next to θ̂.
+//
+// d is a forward difference from the means at θ̂ (statsmodels'
+// approx_fprime differentiates the same way by default): one evaluation a
+// parameter rather than central differences' two. Its step, 1e-5, is
+// where the truncation error (4–7e-6 of the term on the peers' data) and
+// the means' rounding (which dominates below 1e-6) meet; the sds move by
+// at most a few parts in a million (TestParameterVarianceSteps).
 func (cr *core) parameterVariance(fit mlFit) []float64 {
+	return cr.parameterVarianceStep(fit, parameterStep, false)
+}
+
+// parameterStep is parameterVariance's forward-difference step in θ (log
+// σ, and τ on the fit's scale).
+const parameterStep = 1e-5
+
+// parameterVarianceStep is parameterVariance with step h, by central
+// differences when central is set (the reference of its test).
+func (cr *core) parameterVarianceStep(fit mlFit, h float64, central bool) []float64 {
 	T := cr.o.nDays
 	out := make([]float64, T)
 	dim := len(fit.theta)
 	if dim == 0 || fit.cov == nil || T < 2 {
 		return out
 	}
-	const h = 1e-4
-	d := make([]float64, dim*T)
-	plus, minus := make([]float64, T), make([]float64, T)
+	var tmp scratch // the differences, given back on return
+	defer tmp.release()
+	d := tmp.float64s(dim * T)
+	plus, minus := tmp.float64s(T), tmp.float64s(T)
+	width := 2 * h
+	if !central {
+		cr.smoothedMeans(minus) // at θ̂, for every parameter
+		width = h
+	}
 	x := make([]float64, dim)
 	for j := 0; j < dim; j++ {
 		copy(x, fit.theta)
@@ -1202,13 +1225,15 @@ func (cr *core) parameterVariance(fit mlFit) []float64 {
 			return out
 		}
 		cr.smoothedMeans(plus)
-		x[j] -= 2 * h
-		if math.IsInf(cr.eval(fit.params(x)), -1) {
-			return out
+		if central {
+			x[j] -= 2 * h
+			if math.IsInf(cr.eval(fit.params(x)), -1) {
+				return out
+			}
+			cr.smoothedMeans(minus)
 		}
-		cr.smoothedMeans(minus)
 		for t := 0; t < T; t++ {
-			d[j*T+t] = (plus[t] - minus[t]) / (2 * h)
+			d[j*T+t] = (plus[t] - minus[t]) / width
 		}
 	}
 	for t := 0; t < T; t++ {
@@ -1234,7 +1259,9 @@ func (cr *core) covInverseM() (diag, off []float64) {
 	if cr.band != nil {
 		return cr.diagInverseBanded(), nil
 	}
-	diag, off = make([]float64, cr.n+1), make([]float64, cr.n+1)
+	// From the core's pools: smooth, the one caller, reads them only
+	// while it runs, once per core.
+	diag, off = cr.mem.float64s(cr.n+1), cr.mem.float64s(cr.n+1)
 	cr.covInverseMInto(diag, off)
 	return diag, off
 }

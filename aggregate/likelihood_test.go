@@ -69,6 +69,73 @@ func TestParameterVarianceKeepsEstimates(t *testing.T) {
 	assert.Equal(t, tau, fit.tau)
 }
 
+// TestParameterVarianceSteps holds parameterVariance's forward differences
+// from the means at θ̂ to central differences (step 1e-4, two evaluations
+// a parameter, what it used before), for every share of the default model
+// on the peers' data (σ and a global τ: τ̂ = 0 for approve, an interior
+// τ̂ for the others) and with fixed σ: the variance term within 2e-5 of
+// the central one relative to its largest value (measured: 4–7e-6, the
+// truncation error of the step), and the smoothed sds it widens within
+// 1e-5 relative (measured: at most 2e-6, on the undecided share's small
+// sds). A forward difference from a base that is not the means at θ̂ (the
+// workspace left at another point) fails it.
+func TestParameterVarianceSteps(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name  string
+		share Share
+		sigma float64 // fixed σ; 0: estimated
+	}{
+		{"approve", Approve, 0},
+		{"disapprove", Disapprove, 0},
+		{"undecided", Undecided, 0},
+		{"disapprove, σ fixed", Disapprove, 0.3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := StateSpace{}
+			pm, err := m.prepare(readSet(t, syntheticPolls(t), m.rules()), tc.share)
+			require.NoError(t, err)
+			cr := newCore(pm.o, pm.c, pm.tauOf, pm.nTau)
+			defer cr.release()
+			fit, err := maximise(ctx, cr, tc.sigma, nil)
+			require.NoError(t, err)
+			require.NotNil(t, fit.cov)
+			at := func() smoothed { // the workspace back at θ̂, as fitShare leaves it
+				cr.eval(fit.params(fit.theta))
+				return cr.smooth()
+			}
+			sm := at()
+			fwd := cr.parameterVariance(fit)
+			at()
+			ref := cr.parameterVarianceStep(fit, 1e-4, true)
+			top := slices.Max(ref)
+			require.Greater(t, top, 0.0)
+			worst, worstSD := 0.0, 0.0
+			for d := range ref {
+				worst = max(worst, math.Abs(fwd[d]-ref[d])/top)
+				sf, sr := math.Sqrt(sm.sd[d]*sm.sd[d]+fwd[d]), math.Sqrt(sm.sd[d]*sm.sd[d]+ref[d])
+				worstSD = max(worstSD, math.Abs(sf-sr)/sr)
+			}
+			t.Logf("largest term %.3g; forward against central: %.2e of it, sds within %.2e", top, worst, worstSD)
+			assert.Less(t, worst, 2e-5)
+			assert.Less(t, worstSD, 1e-5)
+
+			// The base must be the means at θ̂: from a workspace left
+			// at another σ the differences are wrong.
+			x := slices.Clone(fit.theta)
+			x[0] += 0.05
+			cr.eval(fit.params(x))
+			cr.smooth()
+			off := cr.parameterVariance(fit)
+			bad := 0.0
+			for d := range ref {
+				bad = max(bad, math.Abs(off[d]-ref[d])/top)
+			}
+			assert.Greater(t, bad, 1e-2, "a base away from θ̂ must show")
+		})
+	}
+}
+
 // TestCholeskyFactorReference holds choleskyFactor and forwardSub, which
 // walk rows as slices, and choleskySolve, which substitutes within the
 // factorisation, to the textbook index loops they replaced, bit for bit,

@@ -51,9 +51,12 @@ func (cr *core) scores(dst []float64) {
 		w.beta, w.e = make([]float64, nFull), make([]float64, nFull)
 		w.rPrev, w.rCur = make([]float64, k), make([]float64, k)
 		w.wcol = make([]float64, (J+1)*k)
-		w.diag, w.offMi = make([]float64, n+1), make([]float64, n+1)
+		// The per-node arrays come from the core's pools (scratch.go):
+		// they live as long as the core, and were a fifth of what a
+		// three-share fit allocated.
+		w.diag, w.offMi = cr.mem.float64s(n+1), cr.mem.float64s(n+1)
 		if cr.dense {
-			w.mAll, w.rAll, w.wx = make([]float64, n+1), make([]float64, k*(n+1)), make([]float64, nFull)
+			w.mAll, w.rAll, w.wx = cr.mem.float64s(n+1), cr.mem.float64s(k*(n+1)), make([]float64, nFull)
 		}
 		w.initialised = true
 	}
