@@ -139,6 +139,9 @@ type core struct {
 	ok                   bool // S positive definite
 
 	sw scoreWork // scores' workspace
+	// covInverseM's tridiagonal of M⁻¹, taken from the pools at its first
+	// call and kept with the core, so that calls in a loop take no more.
+	minvDiag, minvOff []float64
 
 	wobs    []float64 // per observation: 1/R_i at the τ of the last setTau (tridiagonal path)
 	tauWork []float64 // setTau's per-house workspace
@@ -1188,7 +1191,7 @@ func fillDays[F float32 | float64](cr *core, x []float64, out []F, rng *rand.Ran
 // d is a forward difference from the means at θ̂ (statsmodels'
 // approx_fprime differentiates the same way by default): one evaluation a
 // parameter rather than central differences' two. Its step, 1e-5, is
-// where the truncation error (4–7e-6 of the term on the peers' data) and
+// where the truncation error (4–6e-6 of the term on the peers' data) and
 // the means' rounding (which dominates below 1e-6) meet; the sds move by
 // at most a few parts in a million (TestParameterVarianceSteps).
 func (cr *core) parameterVariance(fit mlFit) []float64 {
@@ -1259,11 +1262,13 @@ func (cr *core) covInverseM() (diag, off []float64) {
 	if cr.band != nil {
 		return cr.diagInverseBanded(), nil
 	}
-	// From the core's pools: smooth, the one caller, reads them only
-	// while it runs, once per core.
-	diag, off = cr.mem.float64s(cr.n+1), cr.mem.float64s(cr.n+1)
-	cr.covInverseMInto(diag, off)
-	return diag, off
+	// From the core's pools once, then reused: the caller (smooth)
+	// reads them only until the next call.
+	if cr.minvDiag == nil {
+		cr.minvDiag, cr.minvOff = cr.mem.float64s(cr.n+1), cr.mem.float64s(cr.n+1)
+	}
+	cr.covInverseMInto(cr.minvDiag, cr.minvOff)
+	return cr.minvDiag, cr.minvOff
 }
 
 // covInverseMInto is covInverseM's tridiagonal path into diag and off

@@ -275,7 +275,7 @@ func TestHessianInverseCurved(t *testing.T) {
 // of the 1 + dim + dim² points is evaluated once, the points sharing x[1:]
 // one after another (with a global τ, x[1:] is τ: three groups, three
 // refreshes of the τ sums, where the points in their natural order
-// changed x[1:] seven times), and x itself last.
+// changed x[1:] five times), and x itself last.
 func TestHessianInverse(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for dim := 1; dim <= 4; dim++ {

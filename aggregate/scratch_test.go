@@ -110,3 +110,26 @@ func TestReleaseClears(t *testing.T) {
 	require.Nil(t, ps.items)
 	require.Nil(t, ps.versions)
 }
+
+// TestPooledOncePerCore: the arrays a core takes from the pools for its
+// gradient and its smoother are taken once, however often they run, so a
+// loop over them does not hold more and more pooled memory until the core
+// is released.
+func TestPooledOncePerCore(t *testing.T) {
+	m := StateSpace{}
+	pm, err := m.prepare(readSet(t, syntheticPolls(t), m.rules()), Disapprove)
+	require.NoError(t, err)
+	cr := newCore(pm.o, pm.c, pm.tauOf, pm.nTau)
+	defer cr.release()
+	_, err = maximise(context.Background(), cr, 0, nil) // the gradient's arrays taken
+	require.NoError(t, err)
+	cr.smooth()
+	taken := len(cr.mem.back)
+	g := make([]float64, 1+pm.nTau)
+	for range 5 {
+		cr.eval(0.3, []float64{1})
+		cr.scores(g)
+		cr.smooth()
+	}
+	require.Equal(t, taken, len(cr.mem.back))
+}
