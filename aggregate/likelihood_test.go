@@ -70,30 +70,33 @@ func TestParameterVarianceKeepsEstimates(t *testing.T) {
 }
 
 // TestParameterVarianceSteps holds parameterVariance's forward differences
-// from the means at θ̂ to central differences (step 1e-4, two evaluations
-// a parameter, what it used before), for every share of the default model
-// on the peers' data (σ and a global τ: τ̂ = 0 for approve, an interior
-// τ̂ for the others) and with fixed σ: the variance term within 2e-5 of
-// the central one relative to its largest value (measured: 4–6e-6, the
-// truncation error of the step), and the smoothed sds it widens within
-// 1e-5 relative (measured: at most 2e-6, on the undecided share's small
-// sds). The forward term is taken as fitShare takes it, straight after
-// maximise and smooth, so the test also holds their leaving the workspace
-// at θ̂, which its base needs.
+// from the means at θ̂ to central differences (step 1e-4, two evaluations a
+// parameter, what it used before), for every share of the default model on
+// the peers' data (σ and a global τ: τ̂ = 0 for approve, an interior τ̂ for
+// the others), with fixed σ, per-house τ and field averages (the banded
+// path): the variance term within 2e-5 of the central one relative to its
+// largest value (measured: 4–7e-6, the truncation error of the step), and
+// the smoothed sds it widens within 1e-5 relative (measured: at most 2e-6,
+// on the undecided share's small sds). The forward term is taken as fitShare
+// takes it, straight after maximise and smooth, so the test also holds their
+// leaving the workspace at θ̂, which its base needs.
 func TestParameterVarianceSteps(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name  string
+		m     StateSpace
 		share Share
 		sigma float64 // fixed σ; 0: estimated
 	}{
-		{"approve", Approve, 0},
-		{"disapprove", Disapprove, 0},
-		{"undecided", Undecided, 0},
-		{"disapprove, σ fixed", Disapprove, 0.3},
+		{"approve", StateSpace{}, Approve, 0},
+		{"disapprove", StateSpace{}, Disapprove, 0},
+		{"undecided", StateSpace{}, Undecided, 0},
+		{"disapprove, σ fixed", StateSpace{}, Disapprove, 0.3},
+		{"disapprove, per-house τ", StateSpace{Tau: TauPerHouse()}, Disapprove, 0},
+		{"disapprove, field averages", StateSpace{FieldAverage: true}, Disapprove, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			m := StateSpace{}
+			m := tc.m
 			pm, err := m.prepare(readSet(t, syntheticPolls(t), m.rules()), tc.share)
 			require.NoError(t, err)
 			cr := newCore(pm.o, pm.c, pm.tauOf, pm.nTau)

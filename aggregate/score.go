@@ -20,7 +20,7 @@ import (
 // mean plus the smoothed variance: the constants' part |r|² (scoreNode;
 // linear in the coefficients, so a difference of two levels or a level
 // plus a house effect is a difference or sum of their r) and the walk's
-// part from the tridiagonal of M⁻¹ (covInverseMInto). That is the
+// part from the tridiagonal of M⁻¹ (covInverseM). That is the
 // smoother's own work on the nodes, O(N·k + D·k²): about one evaluation,
 // against 2·dim evaluations for a central-difference gradient that is
 // also less accurate.
@@ -30,7 +30,6 @@ type scoreWork struct {
 	beta, e     []float64 // nFull
 	rPrev, rCur []float64 // k
 	wcol        []float64 // nFull×k: L_S⁻¹Cᵀe_a by column a (scoreNode); column 1+h is house h's ρ
-	diag, offMi []float64 // n + 1: the tridiagonal of M⁻¹
 	// The dense path's node moments, all nodes at once (nodeMoments):
 	// mAll[j] the level, rAll[x·(n+1) + j] component x of r; wx is one
 	// row of L_S⁻¹Cᵀ, contiguous.
@@ -52,9 +51,8 @@ func (cr *core) scores(dst []float64) {
 		w.rPrev, w.rCur = make([]float64, k), make([]float64, k)
 		w.wcol = make([]float64, (J+1)*k)
 		// The per-node arrays come from the core's pools (scratch.go):
-		// they live as long as the core, and were a fifth of what a
-		// three-share fit allocated.
-		w.diag, w.offMi = cr.mem.float64s(n+1), cr.mem.float64s(n+1)
+		// they live as long as the core, and with covInverseM's were a
+		// fifth of what a three-share fit allocated.
 		if cr.dense {
 			w.mAll, w.rAll, w.wx = cr.mem.float64s(n+1), cr.mem.float64s(k*(n+1)), make([]float64, nFull)
 		}
@@ -67,7 +65,7 @@ func (cr *core) scores(dst []float64) {
 	backSub(cr.s, k, gamma)
 	beta := w.beta
 	cr.c.full(gamma, beta)
-	cr.covInverseMInto(w.diag, w.offMi)
+	diag, offMi := cr.covInverseM() // the tridiagonal path's: the core's own arrays
 	for a := range nFull {
 		clear(w.e)
 		w.e[a] = 1
@@ -98,7 +96,7 @@ func (cr *core) scores(dst []float64) {
 		}
 		if j > 0 {
 			d := m - mPrev
-			v := d*d + w.diag[j] + w.diag[j-1] - 2*w.offMi[j]
+			v := d*d + diag[j] + diag[j-1] - 2*offMi[j]
 			for a, x := range rCur {
 				dr := x - rPrev[a]
 				v += dr * dr
@@ -112,7 +110,7 @@ func (cr *core) scores(dst []float64) {
 			}
 			ir := cr.wobs[i] // 1/R_i, set by setTau
 			e := o.y[i] - m - beta[1+h]
-			v := e*e + w.diag[j]
+			v := e*e + diag[j]
 			rho := w.wcol[(1+h)*k : (2+h)*k]
 			for a, x := range rCur {
 				x += rho[a]
