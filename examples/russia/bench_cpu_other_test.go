@@ -3,10 +3,14 @@
 package main
 
 import (
+	"runtime"
 	"testing"
 	"time"
 )
 
 func processCPU() time.Duration { return 0 }
 
-func reportCPU(*testing.B, time.Duration) {}
+// reportCPU adds procs (see the unix version).
+func reportCPU(b *testing.B, _ time.Duration) {
+	b.ReportMetric(float64(runtime.GOMAXPROCS(0)), "procs")
+}
