@@ -487,22 +487,22 @@ func (ps *pollSet) group(names *pollsters, who []int32, n []float64, rules input
 	ps.houseIdx = map[string]int{}
 	houses := map[uint64]int{}
 	ps.items = take(&ps.mem, &itemPool, count[len(count)-1])
+	staged := scatters(len(ps.items), len(head), func(g int) int { return count[mid(g)] })
+	place := newPlacer(&tmp, ps.items, count, ps.first, staged)
 	// The items' versions are the kept polls as they stand, group by group:
 	// an identified poll's item takes its group's, every other item one.
 	ps.versions = kept
 	for g := range head {
 		from, to := int(keptOff[g]), int(keptOff[g+1])
-		at := &count[mid(g)]
 		if polls[head[g]].ID != "" {
-			ps.add(*at, from, to, n, names, who, day, houses, rules)
-			*at++
+			place.put(ps.item(from, to, n, names, who, day, houses, rules))
 			continue
 		}
 		for k := from; k < to; k++ {
-			ps.add(*at, k, k+1, n, names, who, day, houses, rules)
-			*at++
+			place.put(ps.item(k, k+1, n, names, who, day, houses, rules))
 		}
 	}
+	place.finish()
 	if merged > 0 {
 		ps.warnings = append(ps.warnings, fmt.Sprintf("%d poll versions (several questions or rows of one poll in one population) were averaged into their poll", merged))
 	}
@@ -584,13 +584,92 @@ func sampleSize(n []float64, q *poll.Poll, i int) float64 {
 	return n[i]
 }
 
-// add makes item pos, the poll whose versions (indices into ps.polls, in
-// the preferred population, none a copy of another) are
+// placer puts the items, made in the order of the polls, at their places
+// in midpoint order: a counting sort, stable, whose day counts group has
+// made (count: the items before each day, from day first). Polls in no
+// order of days scatter their items over the whole list, and a scattered
+// write that misses the cache while the item's poll is being read, five
+// lines of it, waits for both: a million polls in random order took a
+// third more to read than in day order. For such polls, beyond what a
+// core's cache holds, the placer stages the items in the order they are
+// made, written as the polls are read, and scatters them once they are
+// all made, when nothing else is read: the read of a million polls in
+// random order takes a quarter less (README, "Eleventh round"). Polls in
+// day order, as most files are, place their items near each other, and
+// the staging would only add a copy.
+type placer struct {
+	dst   []inputPoll
+	count []int       // next place of each day's items in dst
+	first int         // day number of count[0]
+	stage []inputPoll // the items as made (nil: put places them at once)
+}
+
+// placerDirectMax is the most items the placer places as they are made
+// whatever their order: 5 MB of them, about what a core's cache holds
+// here (4 MB of L2).
+const placerDirectMax = 1 << 16
+
+// placerNear is how far, in items, from the place of the group before a
+// group's items go without counting as far (320 KB of them).
+const placerNear = 4096
+
+// scatters reports whether placing items as they are made, group by
+// group (at: where group g's go), would scatter them: more of them than a
+// core's cache holds, and a quarter of the groups or more going far from
+// the group before.
+func scatters(items, groups int, at func(g int) int) bool {
+	if items <= placerDirectMax {
+		return false
+	}
+	far, prev := 0, 0
+	for g := range groups {
+		a := at(g)
+		if a < prev-placerNear || a > prev+placerNear {
+			far++
+		}
+		prev = a
+	}
+	return 4*far >= groups
+}
+
+// newPlacer returns a placer into dst, staging the items when staged.
+func newPlacer(tmp *scratch, dst []inputPoll, count []int, first int, staged bool) *placer {
+	pl := &placer{dst: dst, count: count, first: first}
+	if staged {
+		pl.stage = take(tmp, &itemPool, len(dst))[:0]
+	}
+	return pl
+}
+
+// put places it after every item put before it on its day.
+func (pl *placer) put(it inputPoll) {
+	if pl.stage != nil {
+		pl.stage = append(pl.stage, it)
+		return
+	}
+	pl.place(&it)
+}
+
+func (pl *placer) place(it *inputPoll) {
+	d := it.mid() - pl.first
+	pl.dst[pl.count[d]] = *it
+	pl.count[d]++
+}
+
+// finish places the staged items, in the order they were put.
+func (pl *placer) finish() {
+	for i := range pl.stage {
+		pl.place(&pl.stage[i])
+	}
+}
+
+// item makes the item of the poll whose versions (indices into ps.polls,
+// in the preferred population, none a copy of another) are
 // ps.versions[from:to], with sample sizes n (sampleSizes; nil: the polls'
 // own), pollsters who and fieldwork days day; houses maps what makes the
 // houses seen so far — canonical pollster, and mode and population when
 // the rules split by them (houseLabel) — to their index in ps.houses.
-func (ps *pollSet) add(pos, from, to int, n []float64, names *pollsters, who []int32, day [][2]int, houses map[uint64]int, rules inputRules) {
+func (ps *pollSet) item(from, to int, n []float64, names *pollsters, who []int32, day [][2]int, houses map[uint64]int, rules inputRules) inputPoll {
 	polls := ps.polls
 	vers := ps.versions[from:to]
 	it := inputPoll{vers: int32(from), nvers: int32(to - from), src: vers[0]}
@@ -633,7 +712,7 @@ func (ps *pollSet) add(pos, from, to int, n []float64, names *pollsters, who []i
 		houses[key] = h
 	}
 	it.house = int32(h)
-	ps.items[pos] = it
+	return it
 }
 
 // samePublished reports whether two rows publish the same numbers for the

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"math"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -340,6 +342,125 @@ func TestPollstersMatchProfiles(t *testing.T) {
 			if ok {
 				require.Equal(t, prof.Name, w.prof.Name)
 			}
+		}
+	}
+}
+
+// TestPlacerStaged: the placer puts items where it would without staging
+// them — in midpoint order, the items of a day in the order they were put
+// — whatever the spread of days.
+func TestPlacerStaged(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	for _, tc := range []struct {
+		name        string
+		items, days int
+	}{
+		{"few days", 5000, 300},
+		{"more days than items", 2000, 100000},
+		{"one day", 3000, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			const first = 40 // day number of the first day
+			in := make([]inputPoll, tc.items)
+			counts := make([]int, tc.days+1)
+			for i := range in {
+				s := first + rng.IntN(tc.days)
+				e := s + rng.IntN(min(5, first+tc.days-s)) // the midpoint stays within the days
+				in[i] = inputPoll{src: int32(i), start: s, end: e}
+				counts[in[i].mid()-first+1]++
+			}
+			for d := 1; d < len(counts); d++ {
+				counts[d] += counts[d-1]
+			}
+			var out [2][]inputPoll
+			for k, staged := range []bool{false, true} {
+				var tmp scratch
+				out[k] = make([]inputPoll, len(in))
+				pl := newPlacer(&tmp, out[k], slices.Clone(counts), first, staged)
+				require.Equal(t, staged, pl.stage != nil)
+				for _, it := range in {
+					pl.put(it)
+				}
+				pl.finish()
+				tmp.release()
+			}
+			require.Equal(t, out[0], out[1])
+			for i := 1; i < len(out[1]); i++ {
+				a, b := out[1][i-1], out[1][i]
+				require.True(t, a.mid() < b.mid() || (a.mid() == b.mid() && a.src < b.src), "items %d and %d out of order", i-1, i)
+			}
+		})
+	}
+}
+
+// TestScatters: the placer stages the items of many polls in no order of
+// days, and not those of few polls or of polls in day order, forwards or
+// backwards (FiveThirtyEight's lists run newest first).
+func TestScatters(t *testing.T) {
+	const n = placerDirectMax + 1000
+	perm := rand.New(rand.NewPCG(3, 5)).Perm(n)
+	for _, tc := range []struct {
+		name   string
+		items  int
+		at     func(g int) int
+		staged bool
+	}{
+		{"random", n, func(g int) int { return perm[g] }, true},
+		{"day order", n, func(g int) int { return g }, false},
+		{"newest first", n, func(g int) int { return n - 1 - g }, false},
+		{"a few out of order", n, func(g int) int {
+			if g%10 == 0 {
+				return perm[g]
+			}
+			return g
+		}, false},
+		{"random, few", placerDirectMax, func(g int) int { return perm[g] }, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.staged, scatters(tc.items, tc.items, tc.at))
+		})
+	}
+}
+
+// TestInputLargeUnordered: a set of polls the placer stages (more than
+// placerDirectMax, in no order of days) comes out as every poll once, in
+// midpoint order, a day's polls in the order of their groups' first polls
+// (polls of one pollster with the same fieldwork are one group), within a
+// group in their order.
+func TestInputLargeUnordered(t *testing.T) {
+	if testing.Short() {
+		t.Skip("70,000 polls")
+	}
+	n := placerDirectMax + 4000
+	sim := simulate(99, simSpec{days: n / 10, polls: n, houses: 5, sigma: 0.1, houseSD: 2, rare: -1, start: 45})
+	ps, err := readPolls(sim.polls, StateSpace{}.rules())
+	require.NoError(t, err)
+	defer ps.release()
+	require.Len(t, ps.items, n)
+	type key struct {
+		pollster   string
+		start, end time.Time
+	}
+	firstOf := map[key]int32{}
+	for i, p := range sim.polls {
+		if _, ok := firstOf[key{p.Pollster, p.Start, p.End}]; !ok {
+			firstOf[key{p.Pollster, p.Start, p.End}] = int32(i)
+		}
+	}
+	order := func(it inputPoll) [3]int {
+		p := &sim.polls[it.src]
+		return [3]int{it.mid(), int(firstOf[key{p.Pollster, p.Start, p.End}]), int(it.src)}
+	}
+	seen := make([]bool, n)
+	for i, it := range ps.items {
+		require.False(t, seen[it.src], "poll %d placed twice", it.src)
+		seen[it.src] = true
+		p := &sim.polls[it.src]
+		require.Equal(t, dayNumber(p.Start), it.start)
+		require.Equal(t, p.Approve, it.value[Approve])
+		if i > 0 {
+			a, b := order(ps.items[i-1]), order(it)
+			require.True(t, slices.Compare(a[:], b[:]) < 0, "items %d and %d out of order: %v, %v", i-1, i, a, b)
 		}
 	}
 }
