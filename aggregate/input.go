@@ -343,13 +343,18 @@ func (ps *pollSet) group(names *pollsters, who []int32, n []float64, rules input
 	if pops == nil {
 		pops = defaultPopulations
 	}
-	var rank [256]int // by population: its place in pops, or −1 when not in it
+	// rank is by population its place among the distinct populations of
+	// pops, or −1 when not in it: below 256, so that a poll's fits in a
+	// byte (prank) however long pops is.
+	var rank [256]int
 	for i := range rank {
 		rank[i] = -1
 	}
-	for i, pop := range pops {
+	distinct := 0
+	for _, pop := range pops {
 		if rank[pop] < 0 {
-			rank[pop] = i
+			rank[pop] = distinct
+			distinct++
 		}
 	}
 	// Polls are grouped through a hash table (groupIndex) keyed by a
@@ -370,6 +375,11 @@ func (ps *pollSet) group(names *pollsters, who []int32, n []float64, rules input
 	head, tail := tmp.int32s(len(polls))[:0], tmp.int32s(len(polls))[:0]
 	next := tmp.int32s(len(polls))
 	day := take(&tmp, &dayPool, len(polls)) // start and end day numbers
+	// What the passes below need of each poll and group, taken here, where
+	// the polls are read anyway: each pass over a million polls of 328
+	// bytes for a byte of each cost a few hundredths of a second.
+	prank := take(&tmp, &uint8Pool, len(polls))          // rank of the poll's population
+	identified := take(&tmp, &uint8Pool, len(polls))[:0] // by group: 1 when its first poll has an ID
 	canon := func(i int32) int32 { return names.who[who[i]].canon }
 	otherPop := 0
 	for i := range polls {
@@ -382,6 +392,7 @@ func (ps *pollSet) group(names *pollsters, who []int32, n []float64, rules input
 			otherPop++
 			continue
 		}
+		prank[i] = uint8(rank[p.Population])
 		day[i] = [2]int{dayNumber(p.Start), dayNumber(p.End)}
 		c := canon(int32(i))
 		k := uint64(day[i][0])*0x9e3779b97f4a7c15 ^ uint64(day[i][1]-day[i][0])<<40 ^ uint64(c)
@@ -398,6 +409,7 @@ func (ps *pollSet) group(names *pollsters, who []int32, n []float64, rules input
 		*slot = groupSlot{check: uint32(k), group: int32(len(head)) + 1}
 		head = append(head, int32(i))
 		tail = append(tail, int32(i))
+		identified = append(identified, uint8(boolInt(p.ID != "")))
 	}
 	if otherPop > 0 {
 		ps.warnings = append(ps.warnings, fmt.Sprintf("%d polls in populations not in the preference list were not used", otherPop))
@@ -415,11 +427,11 @@ func (ps *pollSet) group(names *pollsters, who []int32, n []float64, rules input
 	for g := range head {
 		best := len(pops)
 		for i := head[g]; i >= 0; i = next[i] {
-			best = min(best, rank[polls[i].Population])
+			best = min(best, int(prank[i]))
 		}
 		from := len(kept)
 		for i := head[g]; i >= 0; i = next[i] {
-			if rank[polls[i].Population] != best {
+			if int(prank[i]) != best {
 				otherVersions++
 				continue
 			}
@@ -437,13 +449,13 @@ func (ps *pollSet) group(names *pollsters, who []int32, n []float64, rules input
 			kept = append(kept, i)
 		}
 		keptOff[g+1] = int32(len(kept))
-		if polls[head[g]].ID != "" {
+		if identified[g] == 1 {
 			// Versions of one identified poll: averaged into one item.
 			merged += len(kept) - from - 1
 		}
 	}
 	items := func(g int) int { // the items group g makes
-		if polls[head[g]].ID != "" {
+		if identified[g] == 1 {
 			return 1
 		}
 		return int(keptOff[g+1] - keptOff[g])
@@ -494,7 +506,7 @@ func (ps *pollSet) group(names *pollsters, who []int32, n []float64, rules input
 	ps.versions = kept
 	for g := range head {
 		from, to := int(keptOff[g]), int(keptOff[g+1])
-		if polls[head[g]].ID != "" {
+		if identified[g] == 1 {
 			place.put(ps.item(from, to, n, names, who, day, houses, rules))
 			continue
 		}

@@ -464,3 +464,24 @@ func TestInputLargeUnordered(t *testing.T) {
 		}
 	}
 }
+
+// TestInputLongPopulations: the preference among populations holds for a
+// list of any length: registered voters first, then adults listed 255
+// times, then likely voters — a rank of 256 for likely voters by their
+// place in the list, which a byte would have taken for the first.
+func TestInputLongPopulations(t *testing.T) {
+	pops := []poll.Population{poll.RegisteredVoters}
+	for range 255 {
+		pops = append(pops, poll.Adults)
+	}
+	pops = append(pops, poll.LikelyVoters)
+	rv, lv := pollAt("Acme", 0, 1000, 45, 50), pollAt("Acme", 0, 900, 41, 52)
+	rv.Population, lv.Population = poll.RegisteredVoters, poll.LikelyVoters
+	rv.ID, lv.ID = "7/1", "7/2"
+	ps, err := readPolls([]poll.Poll{lv, rv}, inputRules{populations: pops})
+	require.NoError(t, err)
+	defer ps.release()
+	require.Len(t, ps.items, 1)
+	assert.Equal(t, 45.0, ps.items[0].value[Approve])
+	assert.Contains(t, strings.Join(ps.warnings, "\n"), "another population's version")
+}

@@ -37,6 +37,7 @@ var (
 	slotPool    slicePool[groupSlot]
 	dayPool     slicePool[[2]int]
 	itemPool    slicePool[inputPoll]
+	uint8Pool   slicePool[uint8]
 )
 
 // get returns a zeroed slice of length n, as a pointer that put takes
