@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -140,6 +141,42 @@ func BenchmarkStateSpaceScaling(b *testing.B) {
 			}
 			reportCPU(b, c0)
 		})
+	}
+}
+
+// BenchmarkInputPlacement is the input boundary (readPolls) of a million
+// polls, in random order of days and in day order, with the items placed
+// as they are made or staged (placer), each way in turn four times in one
+// process, so that the VM's changes of speed fall on both alike:
+//
+//	go test ./aggregate -run '^$' -bench InputPlacement -benchtime 5x
+func BenchmarkInputPlacement(b *testing.B) {
+	const n = 1000000
+	sim := simulate(n, simSpec{days: n / 10, polls: n, houses: 20, sigma: 3 / math.Sqrt(n/10), houseSD: 2, rare: -1, start: 45})
+	sorted := slices.Clone(sim.polls)
+	slices.SortStableFunc(sorted, func(p, q poll.Poll) int { return p.Start.Compare(q.Start) })
+	for range 4 {
+		for _, in := range []struct {
+			name  string
+			polls []poll.Poll
+		}{{"random", sim.polls}, {"day-order", sorted}} {
+			for _, pl := range []struct {
+				name string
+				p    placement
+			}{{"at-once", placeAtOnce}, {"staged", placeStaged}} {
+				b.Run(in.name+"/"+pl.name, func(b *testing.B) {
+					rules := StateSpace{}.rules()
+					rules.placement = pl.p
+					c0, _ := cpuTime()
+					for b.Loop() {
+						ps, err := readPolls(in.polls, rules)
+						require.NoError(b, err)
+						ps.release()
+					}
+					reportCPU(b, c0)
+				})
+			}
+		}
 	}
 }
 

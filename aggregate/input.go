@@ -40,7 +40,18 @@ type inputRules struct {
 	populations           []poll.Population // preference among versions; nil: defaultPopulations
 	strict                bool
 	profiles              *poll.Profiles // nil: poll.DefaultProfiles()
+	placement             placement      // for the benchmarks; zero: as scatters decides
 }
+
+// placement says how group places the items: as scatters decides, or
+// (for BenchmarkInputPlacement) one way whatever the polls.
+type placement uint8
+
+const (
+	placeAsScattered placement = iota
+	placeAtOnce
+	placeStaged
+)
 
 // check reports an invalid rule as an ErrConfig error naming model.
 func (r inputRules) check(model string) error {
@@ -499,7 +510,8 @@ func (ps *pollSet) group(names *pollsters, who []int32, n []float64, rules input
 	ps.houseIdx = map[string]int{}
 	houses := map[uint64]int{}
 	ps.items = take(&ps.mem, &itemPool, count[len(count)-1])
-	staged := scatters(len(ps.items), len(head), func(g int) int { return count[mid(g)] })
+	staged := rules.placement == placeStaged ||
+		rules.placement == placeAsScattered && scatters(len(ps.items), len(head), func(g int) int { return count[mid(g)] })
 	place := newPlacer(&tmp, ps.items, count, ps.first, staged)
 	// The items' versions are the kept polls as they stand, group by group:
 	// an identified poll's item takes its group's, every other item one.
