@@ -3,8 +3,11 @@ package aggregate
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -484,4 +487,52 @@ func TestInputLongPopulations(t *testing.T) {
 	require.Len(t, ps.items, 1)
 	assert.Equal(t, 45.0, ps.items[0].value[Approve])
 	assert.Contains(t, strings.Join(ps.warnings, "\n"), "another population's version")
+}
+
+// TestInputPlacementSameSet: the items placed at once and staged make the
+// same set of polls, on FiveThirtyEight's whole list — every subgroup, so
+// exact copies, other populations' versions and several questions of one
+// poll — as published, shuffled, and with a fifth of the rows invalid.
+func TestInputPlacementSameSet(t *testing.T) {
+	f, err := os.Open(filepath.Join("..", "testdata", "538", "approval_polllist.csv"))
+	require.NoError(t, err)
+	defer f.Close()
+	all, err := poll.Read538(f)
+	var pe *poll.ParseError
+	if err != nil {
+		require.ErrorAs(t, err, &pe) // two rows published before their fieldwork ends
+	}
+	shuffled := slices.Clone(all)
+	rand.New(rand.NewPCG(1, 2)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	invalid := slices.Clone(shuffled)
+	for i := range invalid {
+		if i%5 == 0 {
+			invalid[i].Approve = -1
+		}
+	}
+	for name, polls := range map[string][]poll.Poll{"as published": all, "shuffled": shuffled, "some invalid": invalid} {
+		t.Run(name, func(t *testing.T) {
+			var sets [2]*pollSet
+			for k, pl := range []placement{placeAtOnce, placeStaged} {
+				rules := StateSpace{}.rules()
+				rules.placement = pl
+				ps, err := readPolls(polls, rules)
+				require.NoError(t, err)
+				defer ps.release()
+				sets[k] = ps
+			}
+			a, b := sets[0], sets[1]
+			require.Greater(t, len(a.items), 1000)
+			require.Less(t, len(a.items), len(polls), "no versions grouped")
+			require.Equal(t, len(a.items), len(b.items))
+			for i := range a.items {
+				// As printed: a share no version publishes is NaN in both.
+				require.Equal(t, fmt.Sprint(a.items[i]), fmt.Sprint(b.items[i]), "item %d", i)
+			}
+			assert.Equal(t, a.versions, b.versions)
+			assert.Equal(t, a.houses, b.houses)
+			assert.Equal(t, a.warnings, b.warnings)
+			assert.Equal(t, len(a.excluded), len(b.excluded))
+		})
+	}
 }

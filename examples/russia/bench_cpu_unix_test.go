@@ -20,14 +20,9 @@ func processCPU() time.Duration {
 
 // reportCPU adds a cpu-ns/op metric (process CPU time, garbage collection
 // included) to a benchmark: on a shared machine wall-clock ns/op measures
-// the queue for a core as much as the code. It also adds procs.
-//
-// The procs metric is the GOMAXPROCS the loop ran with, which is not
-// always the -cpu value the line is named for: a benchmark that loops
-// with b.Loop runs its whole loop in the first, probing call, and for
-// the first value of a -cpu list that call runs with the GOMAXPROCS the
-// list's last value (or the previous benchmark) left (golang/go#49980):
-// `-cpu 1,2` measured its "one core" line on two.
+// the queue for a core as much as the code. It also adds procs, the
+// GOMAXPROCS the loop ran with, as aggregate/internal/benchcpu.Report
+// does, which says why (this package cannot import it).
 func reportCPU(b *testing.B, start time.Duration) {
 	if b.N > 0 {
 		b.ReportMetric(float64(processCPU()-start)/float64(b.N), "cpu-ns/op")

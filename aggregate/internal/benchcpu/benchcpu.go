@@ -17,7 +17,7 @@ import (
 // always the -cpu value the line is named for: a benchmark that loops
 // with b.Loop runs its whole loop in the first, probing call, and for
 // the first value of a -cpu list that call runs with the GOMAXPROCS the
-// list's last value (or the previous benchmark) left (golang/go#49980):
+// list's last value left (golang/go#49980):
 // `-cpu 1,2` measured its "one core" line on two.
 func Report(b *testing.B, start time.Duration) {
 	if now := Used(); now > 0 && b.N > 0 {
