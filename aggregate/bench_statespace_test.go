@@ -180,9 +180,9 @@ func BenchmarkInputPlacement(b *testing.B) {
 	}
 }
 
-// trump538 reads FiveThirtyEight's Trump approval poll list
-// (testdata/538/approval_polllist.csv), subgroup "All polls".
-func trump538(b testing.TB) []poll.Poll {
+// all538 reads FiveThirtyEight's Trump approval poll list
+// (testdata/538/approval_polllist.csv), every subgroup.
+func all538(b testing.TB) []poll.Poll {
 	b.Helper()
 	f, err := os.Open(filepath.Join("..", "testdata", "538", "approval_polllist.csv"))
 	require.NoError(b, err)
@@ -194,8 +194,14 @@ func trump538(b testing.TB) []poll.Poll {
 	if err != nil {
 		require.True(b, errors.As(err, &pe), "%v", err)
 	}
+	return all
+}
+
+// trump538 is all538's subgroup "All polls".
+func trump538(b testing.TB) []poll.Poll {
+	b.Helper()
 	var ps []poll.Poll
-	for _, p := range all {
+	for _, p := range all538(b) {
 		if p.Subgroup == "All polls" {
 			ps = append(ps, p)
 		}

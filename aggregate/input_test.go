@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -494,14 +492,7 @@ func TestInputLongPopulations(t *testing.T) {
 // exact copies, other populations' versions and several questions of one
 // poll — as published, shuffled, and with a fifth of the rows invalid.
 func TestInputPlacementSameSet(t *testing.T) {
-	f, err := os.Open(filepath.Join("..", "testdata", "538", "approval_polllist.csv"))
-	require.NoError(t, err)
-	defer f.Close()
-	all, err := poll.Read538(f)
-	var pe *poll.ParseError
-	if err != nil {
-		require.ErrorAs(t, err, &pe) // two rows published before their fieldwork ends
-	}
+	all := all538(t)
 	shuffled := slices.Clone(all)
 	rand.New(rand.NewPCG(1, 2)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
 	invalid := slices.Clone(shuffled)
